@@ -1,0 +1,440 @@
+//! The rules of DESIGN.md §3 ("3 + X + Y"), pure and exact.
+//!
+//! Every figure is a `Decimal` (no binary floating point); rounding is half-up.
+//! [`evaluate`] scores one assessment; [`rate_year`] adds what needs the whole
+//! district (quotas) and the previous year (star change, 建议调整).
+
+mod explain;
+mod scheme;
+
+pub use explain::{ExplainLine, explain, rating_stars_label, remarks, show};
+pub use scheme::{DEFAULT_SCHEME, Indicator, Item, Scheme, SchemeError};
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::domain::{Assessment, Consequence, Outcome};
+
+/// Round half-up (for the non-negative figures of §3, half away from zero is half-up).
+pub fn round_half_up(value: Decimal, dp: u32) -> Decimal {
+    value.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// `numerator / denominator` rounded half-up to `dp` places, computed on integers so
+/// that no intermediate rounding can move a value across a half.
+fn div_half_up(numerator: Decimal, denominator: u64, dp: u32) -> Decimal {
+    debug_assert!(denominator > 0 && !numerator.is_sign_negative());
+    let n = numerator.mantissa() * 10i128.pow(dp);
+    let d = i128::from(denominator) * 10i128.pow(numerator.scale());
+    let q = (2 * n + d) / (2 * d);
+    Decimal::from_i128_with_scale(q, dp)
+}
+
+/// Why an assessment has no figures yet (未完成).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Missing {
+    Item(String),
+    Grade,
+    Ballots { valid: u64, min: u32 },
+}
+
+impl Missing {
+    pub fn describe(&self) -> String {
+        match self {
+            Missing::Item(name) => format!("缺「{name}」"),
+            Missing::Grade => "缺组织评价".to_string(),
+            Missing::Ballots { valid, min } => format!("有效票 {valid} 张,少于 {min} 张"),
+        }
+    }
+}
+
+/// The rule that set the stars before quotas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StarBasis {
+    /// 任职未满一年: 未定星.
+    NotEligible,
+    /// 一票否决: 0★.
+    Veto,
+    /// 考核结果 不合格: 0★.
+    Fail,
+    /// The total reached the threshold of this level.
+    Threshold(u8),
+    /// The total reached no threshold: 0★.
+    BelowAll,
+}
+
+/// The figures of one complete assessment (§3 steps 1–8, 10).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Figures {
+    /// Q: the sum of the item scores.
+    pub quantitative: Decimal,
+    /// O: the grade's points.
+    pub organizational: Decimal,
+    /// M: the ballots' mean value, rounded half-up to 2 decimals.
+    pub mass: Decimal,
+    /// wQ·Q/100, wO·O/100, wM·M/100, exact: they add up to `base`.
+    pub weighted: [Decimal; 3],
+    pub base: Decimal,
+    /// Σ bonus before the cap.
+    pub bonus_claimed: Decimal,
+    /// X: the bonus after the cap.
+    pub bonus: Decimal,
+    /// Y: the penalty total.
+    pub penalty: Decimal,
+    /// max(0, base + X − Y), rounded half-up to 2 decimals.
+    pub total: Decimal,
+    pub outcome: Outcome,
+    pub vetoed: bool,
+    pub eligible: bool,
+    /// Stars by the total alone (None: 未定星).
+    pub stars: Option<u8>,
+    pub basis: StarBasis,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Evaluation {
+    Incomplete(Vec<Missing>),
+    Complete(Figures),
+}
+
+impl Evaluation {
+    pub fn figures(&self) -> Option<&Figures> {
+        match self {
+            Evaluation::Complete(f) => Some(f),
+            Evaluation::Incomplete(_) => None,
+        }
+    }
+}
+
+/// §3.10: in post `years_in_post` whole years by 31 December of the assessment year.
+pub fn eligible(scheme: &Scheme, took_office: Date, year: i16) -> bool {
+    let years = i16::try_from(scheme.eligibility.years_in_post).unwrap_or(i16::MAX);
+    match Date::new(year.saturating_sub(years), 12, 31) {
+        Ok(last_day) => took_office <= last_day,
+        Err(_) => false,
+    }
+}
+
+/// Score one assessment against the year's scheme (§3 steps 1–8 and 10).
+pub fn evaluate(
+    scheme: &Scheme,
+    assessment: &Assessment,
+    took_office: Date,
+    year: i16,
+) -> Evaluation {
+    let mut missing: Vec<Missing> = scheme
+        .items()
+        .filter(|i| !assessment.items.contains_key(&i.name))
+        .map(|i| Missing::Item(i.name.clone()))
+        .collect();
+    if assessment.grade.is_none() {
+        missing.push(Missing::Grade);
+    }
+    let b = assessment.ballots;
+    let valid = b.valid();
+    if valid < u64::from(scheme.ballots.min_ballots) {
+        missing.push(Missing::Ballots {
+            valid,
+            min: scheme.ballots.min_ballots,
+        });
+    }
+    let Some(grade) = assessment.grade else {
+        return Evaluation::Incomplete(missing);
+    };
+    if !missing.is_empty() {
+        return Evaluation::Incomplete(missing);
+    }
+
+    let quantitative: Decimal = scheme.items().map(|i| assessment.items[&i.name]).sum();
+    let organizational = scheme.grade_points(grade);
+    let v = scheme.ballots;
+    let ballot_sum = Decimal::from(b.satisfied) * v.satisfied
+        + Decimal::from(b.basically) * v.basically
+        + Decimal::from(b.dissatisfied) * v.dissatisfied;
+    let mass = div_half_up(ballot_sum, valid, 2);
+
+    let w = scheme.weights;
+    let hundred = Decimal::ONE_HUNDRED;
+    let weighted = [
+        Decimal::from(w.quantitative) * quantitative / hundred,
+        Decimal::from(w.organizational) * organizational / hundred,
+        Decimal::from(w.mass) * mass / hundred,
+    ];
+    let base = weighted.iter().sum::<Decimal>();
+    let bonus_claimed = assessment.bonus;
+    let bonus = bonus_claimed.min(scheme.bonus.cap);
+    let penalty = assessment.penalty;
+    let total = round_half_up((base + bonus - penalty).max(Decimal::ZERO), 2);
+
+    let vetoed = assessment.vetoed();
+    let r = scheme.result;
+    let outcome = if vetoed {
+        Outcome::Fail
+    } else if total >= r.excellent {
+        Outcome::Excellent
+    } else if total >= r.pass {
+        Outcome::Pass
+    } else if total >= r.basic_pass {
+        Outcome::BasicPass
+    } else {
+        Outcome::Fail
+    };
+
+    let eligible = eligible(scheme, took_office, year);
+    let basis = if !eligible {
+        StarBasis::NotEligible
+    } else if vetoed {
+        StarBasis::Veto
+    } else if outcome == Outcome::Fail {
+        StarBasis::Fail
+    } else {
+        (1..=5u8)
+            .rev()
+            .zip(&scheme.stars.thresholds)
+            .find(|(_, threshold)| total >= **threshold)
+            .map_or(StarBasis::BelowAll, |(level, _)| {
+                StarBasis::Threshold(level)
+            })
+    };
+    let stars = match basis {
+        StarBasis::NotEligible => None,
+        StarBasis::Threshold(level) => Some(level),
+        StarBasis::Veto | StarBasis::Fail | StarBasis::BelowAll => Some(0),
+    };
+
+    Evaluation::Complete(Figures {
+        quantitative,
+        organizational,
+        mass,
+        weighted,
+        base,
+        bonus_claimed,
+        bonus,
+        penalty,
+        total,
+        outcome,
+        vetoed,
+        eligible,
+        stars,
+        basis,
+    })
+}
+
+/// One secretary's assessment in a year, as [`rate_year`] takes it.
+#[derive(Clone, Copy, Debug)]
+pub struct Candidate<'a> {
+    pub secretary: u32,
+    pub took_office: Date,
+    pub assessment: &'a Assessment,
+}
+
+/// A quota demotion (§3.9).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuotaDrop {
+    pub from: u8,
+    pub to: u8,
+}
+
+/// 星级变化 (§3.13).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StarChange {
+    /// 新评: no rated previous year.
+    New,
+    Delta(i8),
+}
+
+impl StarChange {
+    pub fn label(self) -> String {
+        match self {
+            StarChange::New => "新评".to_string(),
+            StarChange::Delta(0) => "0".to_string(),
+            StarChange::Delta(d) => format!("{d:+}"),
+        }
+    }
+}
+
+/// Everything §3 says of one secretary in one year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rating {
+    pub secretary: u32,
+    pub evaluation: Evaluation,
+    /// Final stars after quotas; None for 未定星 and for an incomplete assessment.
+    pub stars: Option<u8>,
+    pub quota_drop: Option<QuotaDrop>,
+    /// Pay coefficient and pay (whole yuan); None when incomplete.
+    pub coefficient: Option<Decimal>,
+    pub pay: Option<Decimal>,
+    /// Low (≤ low_max_stars or 不合格) this year.
+    pub low: bool,
+    pub consequence: Option<Consequence>,
+    /// None for 未定星 and incomplete.
+    pub change: Option<StarChange>,
+}
+
+impl Rating {
+    /// Rated: eligible with a complete assessment (counted in N).
+    pub fn rated(&self) -> bool {
+        self.evaluation.figures().is_some_and(|f| f.eligible)
+    }
+}
+
+/// The quota lines of a year over `n` rated secretaries: (5★, 4★ and 5★ together).
+pub fn quota_limits(scheme: &Scheme, n: usize) -> (usize, usize) {
+    let of = |pct: Decimal| {
+        let limit = (Decimal::from(n) * pct / Decimal::ONE_HUNDRED).floor();
+        usize::try_from(limit.mantissa() / 10i128.pow(limit.scale())).unwrap_or(0)
+    };
+    (
+        of(scheme.quota.five_pct),
+        of(scheme.quota.four_and_five_pct),
+    )
+}
+
+/// Rate a year of one district: every candidate's figures, the quotas over the
+/// district, pay, consequences and star change against `previous` (the ratings of
+/// the year before, by secretary).
+pub fn rate_year(
+    scheme: &Scheme,
+    year: i16,
+    candidates: &[Candidate<'_>],
+    previous: &HashMap<u32, Rating>,
+) -> Vec<Rating> {
+    let evaluations: Vec<Evaluation> = candidates
+        .iter()
+        .map(|c| evaluate(scheme, c.assessment, c.took_office, year))
+        .collect();
+    let mut stars: Vec<Option<u8>> = evaluations
+        .iter()
+        .map(|e| e.figures().and_then(|f| f.stars))
+        .collect();
+    let rated: Vec<usize> = (0..candidates.len())
+        .filter(|&i| evaluations[i].figures().is_some_and(|f| f.eligible))
+        .collect();
+    let (five_limit, four_five_limit) = quota_limits(scheme, rated.len());
+    let rank = |&a: &usize, &b: &usize| -> Ordering {
+        let (fa, fb) = (evaluations[a].figures(), evaluations[b].figures());
+        let key = |f: Option<&Figures>| f.map(|f| (f.total, f.quantitative, f.mass));
+        key(fb).cmp(&key(fa))
+    };
+    let same = |a: usize, b: usize| rank(&a, &b) == Ordering::Equal;
+
+    let kept_five = {
+        let mut five: Vec<usize> = rated
+            .iter()
+            .copied()
+            .filter(|&i| stars[i] == Some(5))
+            .collect();
+        five.sort_by(rank);
+        let kept = fitting(&five, five_limit, same);
+        for &i in &five[kept..] {
+            stars[i] = Some(4);
+        }
+        kept
+    };
+    let mut four: Vec<usize> = rated
+        .iter()
+        .copied()
+        .filter(|&i| stars[i] == Some(4))
+        .collect();
+    four.sort_by(rank);
+    let kept = fitting(&four, four_five_limit.saturating_sub(kept_five), same);
+    for &i in &four[kept..] {
+        stars[i] = Some(3);
+    }
+
+    candidates
+        .iter()
+        .zip(evaluations)
+        .zip(stars)
+        .map(|((candidate, evaluation), stars)| {
+            finish(
+                scheme,
+                candidate.secretary,
+                evaluation,
+                stars,
+                previous.get(&candidate.secretary),
+            )
+        })
+        .collect()
+}
+
+/// How many of `ranked` (best first) fit in `room` places, whole tie groups only:
+/// a tie group that straddles the line drops as a whole, and so does everyone below it.
+fn fitting(ranked: &[usize], room: usize, same: impl Fn(usize, usize) -> bool) -> usize {
+    let mut kept = 0;
+    while kept < ranked.len() {
+        let group = ranked[kept..]
+            .iter()
+            .take_while(|&&j| same(ranked[kept], j))
+            .count();
+        if kept + group > room {
+            break;
+        }
+        kept += group;
+    }
+    kept
+}
+
+fn finish(
+    scheme: &Scheme,
+    secretary: u32,
+    evaluation: Evaluation,
+    stars: Option<u8>,
+    previous: Option<&Rating>,
+) -> Rating {
+    let Some(figures) = evaluation.figures() else {
+        return Rating {
+            secretary,
+            evaluation,
+            stars: None,
+            quota_drop: None,
+            coefficient: None,
+            pay: None,
+            low: false,
+            consequence: None,
+            change: None,
+        };
+    };
+    let quota_drop = match (figures.stars, stars) {
+        (Some(from), Some(to)) if to < from => Some(QuotaDrop { from, to }),
+        _ => None,
+    };
+    let failed = figures.outcome == Outcome::Fail;
+    let mut coefficient = scheme.coefficient(stars);
+    if failed {
+        coefficient = coefficient.min(scheme.pay.fail_cap);
+    }
+    let pay = round_half_up(scheme.pay.base * coefficient, 0);
+    let c = scheme.consequences;
+    let low = failed || stars.is_some_and(|s| s <= c.low_max_stars);
+    let consequence = if low && previous.is_some_and(|p| p.low) {
+        Some(Consequence::Replace)
+    } else if low {
+        Some(Consequence::Admonish)
+    } else if stars.is_some_and(|s| s >= c.promote_min_stars) {
+        Some(Consequence::Promote)
+    } else {
+        None
+    };
+    let change = stars.map(|now| match previous.and_then(|p| p.stars) {
+        Some(before) => StarChange::Delta(now as i8 - before as i8),
+        None => StarChange::New,
+    });
+    Rating {
+        secretary,
+        evaluation,
+        stars,
+        quota_drop,
+        coefficient: Some(coefficient),
+        pay: Some(pay),
+        low,
+        consequence,
+        change,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,442 @@
+//! The scheme (考核方案): every number of DESIGN.md §3, read from `data/scheme.toml`.
+
+use std::collections::HashSet;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer};
+use thiserror::Error;
+
+use crate::domain::Grade;
+
+/// The default scheme, embedded so that `xingji init` works from any directory.
+pub const DEFAULT_SCHEME: &str = include_str!("../../data/scheme.toml");
+
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum SchemeError {
+    #[error("考核方案第{line}行:未知的键「{key}」")]
+    UnknownKey { line: usize, key: String },
+    #[error("考核方案第{line}行:缺少键「{key}」")]
+    MissingKey { line: usize, key: String },
+    #[error("考核方案第{line}行:{message}")]
+    Syntax { line: usize, message: String },
+    #[error("考核方案「{key}」:{message}")]
+    Invalid { key: String, message: String },
+}
+
+fn invalid(key: &str, message: impl Into<String>) -> SchemeError {
+    SchemeError::Invalid {
+        key: key.to_string(),
+        message: message.into(),
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scheme {
+    pub name: String,
+    pub weights: Weights,
+    pub indicators: Vec<Indicator>,
+    pub grade_points: GradePoints,
+    pub ballots: BallotValues,
+    pub bonus: BonusRule,
+    pub result: ResultThresholds,
+    pub stars: StarRule,
+    pub quota: Quota,
+    pub eligibility: Eligibility,
+    pub pay: Pay,
+    pub consequences: Consequences,
+    pub publicity: Publicity,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Weights {
+    pub quantitative: u32,
+    pub organizational: u32,
+    pub mass: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub name: String,
+    pub items: Vec<Item>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub name: String,
+    #[serde(deserialize_with = "decimal")]
+    pub max: Decimal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GradePoints {
+    #[serde(rename = "好", deserialize_with = "decimal")]
+    pub good: Decimal,
+    #[serde(rename = "较好", deserialize_with = "decimal")]
+    pub fairly_good: Decimal,
+    #[serde(rename = "一般", deserialize_with = "decimal")]
+    pub average: Decimal,
+    #[serde(rename = "差", deserialize_with = "decimal")]
+    pub poor: Decimal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BallotValues {
+    #[serde(rename = "满意", deserialize_with = "decimal")]
+    pub satisfied: Decimal,
+    #[serde(rename = "基本满意", deserialize_with = "decimal")]
+    pub basically: Decimal,
+    #[serde(rename = "不满意", deserialize_with = "decimal")]
+    pub dissatisfied: Decimal,
+    pub min_ballots: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BonusRule {
+    #[serde(deserialize_with = "decimal")]
+    pub cap: Decimal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultThresholds {
+    #[serde(rename = "优秀", deserialize_with = "decimal")]
+    pub excellent: Decimal,
+    #[serde(rename = "合格", deserialize_with = "decimal")]
+    pub pass: Decimal,
+    #[serde(rename = "基本合格", deserialize_with = "decimal")]
+    pub basic_pass: Decimal,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StarRule {
+    /// Thresholds of 5★, 4★, 3★, 2★, 1★.
+    #[serde(deserialize_with = "decimals")]
+    pub thresholds: Vec<Decimal>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quota {
+    #[serde(deserialize_with = "decimal")]
+    pub five_pct: Decimal,
+    #[serde(deserialize_with = "decimal")]
+    pub four_and_five_pct: Decimal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Eligibility {
+    pub years_in_post: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pay {
+    #[serde(deserialize_with = "decimal")]
+    pub base: Decimal,
+    /// Coefficients of 0★ … 5★.
+    #[serde(deserialize_with = "decimals")]
+    pub coefficients: Vec<Decimal>,
+    #[serde(deserialize_with = "decimal")]
+    pub unrated: Decimal,
+    #[serde(deserialize_with = "decimal")]
+    pub fail_cap: Decimal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consequences {
+    pub promote_min_stars: u8,
+    pub low_max_stars: u8,
+    pub rectify_days: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publicity {
+    pub days: u32,
+}
+
+/// A decimal written as a TOML integer, float or string. A float is read through its
+/// shortest decimal form (`1.3` is 1.3, not 1.3000000000000000444), so it is exact.
+fn decimal<'de, D: Deserializer<'de>>(de: D) -> Result<Decimal, D::Error> {
+    to_decimal(toml::Value::deserialize(de)?).map_err(serde::de::Error::custom)
+}
+
+fn decimals<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<Decimal>, D::Error> {
+    Vec::<toml::Value>::deserialize(de)?
+        .into_iter()
+        .map(to_decimal)
+        .collect::<Result<_, _>>()
+        .map_err(serde::de::Error::custom)
+}
+
+fn to_decimal(value: toml::Value) -> Result<Decimal, String> {
+    let text = match &value {
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Float(f) if f.is_finite() => f.to_string(),
+        toml::Value::String(s) => s.trim().to_string(),
+        other => return Err(format!("应为数字,而不是 {other}")),
+    };
+    Decimal::from_str(&text)
+        .map(|d| d.normalize())
+        .map_err(|_| format!("应为数字,而不是 {text}"))
+}
+
+impl Scheme {
+    /// Parse and check a scheme. Every problem is named by its key, in Chinese.
+    pub fn parse(text: &str) -> Result<Scheme, SchemeError> {
+        let scheme: Scheme = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
+        scheme.validate()?;
+        Ok(scheme)
+    }
+
+    pub fn default_scheme() -> Scheme {
+        Scheme::parse(DEFAULT_SCHEME).expect("the embedded default scheme is valid")
+    }
+
+    /// The quantitative items in scheme order (the column order of the scores file).
+    pub fn items(&self) -> impl Iterator<Item = &Item> {
+        self.indicators.iter().flat_map(|i| i.items.iter())
+    }
+
+    pub fn item(&self, name: &str) -> Option<&Item> {
+        self.items().find(|i| i.name == name)
+    }
+
+    pub fn grade_points(&self, grade: Grade) -> Decimal {
+        let g = &self.grade_points;
+        match grade {
+            Grade::Good => g.good,
+            Grade::FairlyGood => g.fairly_good,
+            Grade::Average => g.average,
+            Grade::Poor => g.poor,
+        }
+    }
+
+    /// The pay coefficient of a star level before the 不合格 cap.
+    pub fn coefficient(&self, stars: Option<u8>) -> Decimal {
+        match stars {
+            Some(s) => self.pay.coefficients[usize::from(s.min(5))],
+            None => self.pay.unrated,
+        }
+    }
+
+    fn validate(&self) -> Result<(), SchemeError> {
+        let hundred = Decimal::from(100);
+        let w = self.weights;
+        if w.quantitative + w.organizational + w.mass != 100 {
+            return Err(invalid(
+                "weights",
+                format!(
+                    "三项权重之和为 {},应为 100",
+                    w.quantitative + w.organizational + w.mass
+                ),
+            ));
+        }
+        let mut names = HashSet::new();
+        for indicator in &self.indicators {
+            if indicator.items.is_empty() {
+                return Err(invalid(
+                    "indicators.items",
+                    format!("指标「{}」没有考核项目", indicator.name),
+                ));
+            }
+            for item in &indicator.items {
+                if item.name.trim().is_empty() || !names.insert(item.name.as_str()) {
+                    return Err(invalid(
+                        "indicators.items.name",
+                        format!("项目名称「{}」为空或重复", item.name),
+                    ));
+                }
+                if item.max <= Decimal::ZERO || item.max.scale() > 1 {
+                    return Err(invalid(
+                        "indicators.items.max",
+                        format!("「{}」的满分 {} 应为正数,最多一位小数", item.name, item.max),
+                    ));
+                }
+            }
+        }
+        let sum: Decimal = self.items().map(|i| i.max).sum();
+        if sum != hundred {
+            return Err(invalid(
+                "indicators",
+                format!("各项满分之和为 {sum},应为 100"),
+            ));
+        }
+        let g = self.grade_points;
+        for (key, v) in [
+            ("好", g.good),
+            ("较好", g.fairly_good),
+            ("一般", g.average),
+            ("差", g.poor),
+        ] {
+            if v < Decimal::ZERO || v > hundred {
+                return Err(invalid(
+                    &format!("grade_points.{key}"),
+                    format!("{v} 应在 0 到 100 之间"),
+                ));
+            }
+        }
+        let b = self.ballots;
+        for (key, v) in [
+            ("满意", b.satisfied),
+            ("基本满意", b.basically),
+            ("不满意", b.dissatisfied),
+        ] {
+            if v < Decimal::ZERO || v > hundred {
+                return Err(invalid(
+                    &format!("ballots.{key}"),
+                    format!("{v} 应在 0 到 100 之间"),
+                ));
+            }
+        }
+        if b.min_ballots == 0 {
+            return Err(invalid("ballots.min_ballots", "至少为 1"));
+        }
+        if self.bonus.cap < Decimal::ZERO {
+            return Err(invalid("bonus.cap", "不能为负数"));
+        }
+        let r = self.result;
+        if !(r.excellent > r.pass && r.pass > r.basic_pass && r.basic_pass >= Decimal::ZERO) {
+            return Err(invalid(
+                "result",
+                format!(
+                    "阈值应递减:优秀 {} > 合格 {} > 基本合格 {}",
+                    r.excellent, r.pass, r.basic_pass
+                ),
+            ));
+        }
+        let t = &self.stars.thresholds;
+        if t.len() != 5 || t.windows(2).any(|p| p[0] <= p[1]) || t[4] < Decimal::ZERO {
+            return Err(invalid("stars.thresholds", "应为 5 个递减的分数(5星至1星)"));
+        }
+        let q = self.quota;
+        if q.five_pct < Decimal::ZERO
+            || q.five_pct > q.four_and_five_pct
+            || q.four_and_five_pct > hundred
+        {
+            return Err(invalid(
+                "quota",
+                "应满足 0 ≤ five_pct ≤ four_and_five_pct ≤ 100",
+            ));
+        }
+        if self.pay.coefficients.len() != 6 {
+            return Err(invalid("pay.coefficients", "应为 6 个系数(0星至5星)"));
+        }
+        let p = &self.pay;
+        if p.base < Decimal::ZERO
+            || p.fail_cap < Decimal::ZERO
+            || p.unrated < Decimal::ZERO
+            || p.coefficients.iter().any(|c| *c < Decimal::ZERO)
+        {
+            return Err(invalid("pay", "基数和系数不能为负数"));
+        }
+        let c = self.consequences;
+        if c.promote_min_stars > 5 || c.low_max_stars >= c.promote_min_stars {
+            return Err(invalid(
+                "consequences",
+                "应满足 low_max_stars < promote_min_stars ≤ 5",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn toml_error(text: &str, error: &toml::de::Error) -> SchemeError {
+    let line = error
+        .span()
+        .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+        .unwrap_or(0);
+    let message = error.message();
+    let quoted = |prefix: &str| {
+        let rest = message.strip_prefix(prefix)?;
+        let rest = rest.strip_prefix('`')?;
+        Some(rest[..rest.find('`')?].to_string())
+    };
+    if let Some(key) = quoted("unknown field ") {
+        SchemeError::UnknownKey { line, key }
+    } else if let Some(key) = quoted("missing field ") {
+        SchemeError::MissingKey { line, key }
+    } else {
+        SchemeError::Syntax {
+            line,
+            message: message.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_scheme_has_every_number_of_section_3() {
+        let s = Scheme::default_scheme();
+        assert_eq!(s.items().count(), 12);
+        assert_eq!(s.item("廉洁自律").unwrap().max, Decimal::from(7));
+        assert_eq!(s.grade_points(Grade::FairlyGood), Decimal::from(85));
+        assert_eq!(s.ballots.min_ballots, 10);
+        assert_eq!(s.coefficient(Some(4)), "1.3".parse().unwrap());
+        assert_eq!(s.coefficient(None), Decimal::ONE);
+        assert_eq!(s.stars.thresholds[4], Decimal::from(65));
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused_by_name() {
+        let text = DEFAULT_SCHEME.replace("[bonus]\ncap = 5", "[bonus]\ncap = 5\ncaps = 6");
+        let err = Scheme::parse(&text).unwrap_err();
+        assert!(
+            matches!(&err, SchemeError::UnknownKey { key, .. } if key == "caps"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("未知的键「caps」"));
+    }
+
+    #[test]
+    fn items_not_summing_to_100_are_refused() {
+        let text = DEFAULT_SCHEME.replace(
+            "{ name = \"为民服务\", max = 10 }",
+            "{ name = \"为民服务\", max = 9 }",
+        );
+        let err = Scheme::parse(&text).unwrap_err();
+        assert!(err.to_string().contains("之和为 99"), "{err}");
+    }
+
+    #[test]
+    fn thresholds_not_descending_are_refused() {
+        let text = DEFAULT_SCHEME.replace(
+            "thresholds = [95, 90, 80, 70, 65]",
+            "thresholds = [95, 80, 90, 70, 65]",
+        );
+        assert!(
+            Scheme::parse(&text)
+                .unwrap_err()
+                .to_string()
+                .contains("stars.thresholds")
+        );
+        let text = DEFAULT_SCHEME.replace("\"合格\" = 70", "\"合格\" = 95");
+        assert!(
+            Scheme::parse(&text)
+                .unwrap_err()
+                .to_string()
+                .contains("「result」")
+        );
+    }
+
+    #[test]
+    fn floats_are_read_exactly() {
+        let text = DEFAULT_SCHEME.replace("\"1.30\"", "1.3");
+        let s = Scheme::parse(&text).unwrap();
+        assert_eq!(s.pay.coefficients[4].to_string(), "1.3");
+    }
+}
