@@ -1,5 +1,10 @@
 //! xingji (星级): star-rating management of village (community) Party organization
 //! secretaries. See DESIGN.md for the rules this crate implements.
 
+pub mod cli;
 pub mod domain;
+pub mod exchange;
 pub mod scoring;
+pub mod service;
+pub mod store;
+pub mod text;

@@ -1,0 +1,163 @@
+//! The year report (§5): CSV with the exact columns, or text tables per township laid
+//! out by display width, ending with the district summary sentence.
+
+use std::io::Write;
+
+use crate::scoring::{Evaluation, rating_stars_label, remarks};
+use crate::service::{Entry, YearBook};
+use crate::text::{pad, pad_left, width};
+
+pub const COLUMNS: [&str; 17] = [
+    "年度",
+    "乡镇",
+    "村(社区)",
+    "姓名",
+    "定量考核",
+    "组织评价",
+    "群众评议",
+    "加分",
+    "减分",
+    "总分",
+    "考核结果",
+    "星级",
+    "星级变化",
+    "绩效系数",
+    "绩效报酬",
+    "处理意见",
+    "说明",
+];
+
+fn two(d: rust_decimal::Decimal) -> String {
+    format!(
+        "{:.2}",
+        d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    )
+}
+
+/// The report's cells of one entry, in [`COLUMNS`] order.
+pub fn row(book: &YearBook, entry: &Entry) -> [String; 17] {
+    let (township, village) = book
+        .district
+        .place(entry.secretary)
+        .map(|(t, v)| (t.name.clone(), v.name.clone()))
+        .unwrap_or_default();
+    let name = book
+        .district
+        .secretary(entry.secretary)
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
+    let r = &entry.rating;
+    let note = remarks(&book.scheme, &entry.assessment, r);
+    let figures = match &r.evaluation {
+        Evaluation::Complete(f) => f,
+        Evaluation::Incomplete(_) => {
+            let mut cells: [String; 17] = Default::default();
+            cells[0] = book.year.to_string();
+            cells[1] = township;
+            cells[2] = village;
+            cells[3] = name;
+            cells[10] = "未完成".to_string();
+            cells[16] = note;
+            return cells;
+        }
+    };
+    [
+        book.year.to_string(),
+        township,
+        village,
+        name,
+        two(figures.quantitative),
+        two(figures.organizational),
+        two(figures.mass),
+        two(figures.bonus),
+        two(figures.penalty),
+        two(figures.total),
+        figures.outcome.label().to_string(),
+        rating_stars_label(r),
+        r.change.map(|c| c.label()).unwrap_or_default(),
+        r.coefficient.map(two).unwrap_or_default(),
+        r.pay.map(|p| p.round().to_string()).unwrap_or_default(),
+        r.consequence
+            .map(|c| c.label().to_string())
+            .unwrap_or_default(),
+        note,
+    ]
+}
+
+pub fn rows(book: &YearBook) -> Vec<[String; 17]> {
+    book.entries.iter().map(|e| row(book, e)).collect()
+}
+
+/// CSV, UTF-8 with a BOM (Excel on Chinese Windows opens it), or GBK for old tools.
+pub fn write_csv(book: &YearBook, out: &mut dyn Write, gbk: bool) -> std::io::Result<()> {
+    let mut buffer = Vec::new();
+    {
+        let mut w = csv::Writer::from_writer(&mut buffer);
+        w.write_record(COLUMNS)?;
+        for r in rows(book) {
+            w.write_record(&r)?;
+        }
+        w.flush()?;
+    }
+    if gbk {
+        let text = String::from_utf8(buffer).expect("csv writes UTF-8");
+        let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
+        out.write_all(&bytes)
+    } else {
+        out.write_all(b"\xEF\xBB\xBF")?;
+        out.write_all(&buffer)
+    }
+}
+
+/// Text: a table per township laid out by display width, then the summary sentence.
+pub fn write_text(book: &YearBook, out: &mut dyn Write) -> std::io::Result<()> {
+    // Columns shown in text: 村, 姓名, 定量 … 处理意见, 说明 (year and township are headings).
+    let shown: Vec<usize> = (2..17).collect();
+    let right = |c: usize| (4..=9).contains(&c) || c == 13 || c == 14;
+    let all = rows(book);
+    writeln!(out, "{} 年度村(社区)党组织书记星级评定结果", book.year)?;
+    let mut townships: Vec<&str> = Vec::new();
+    for r in &all {
+        if townships.last() != Some(&r[1].as_str()) {
+            townships.push(&r[1]);
+        }
+    }
+    for township in townships {
+        let group: Vec<&[String; 17]> = all.iter().filter(|r| r[1] == township).collect();
+        let widths: Vec<usize> = shown
+            .iter()
+            .map(|&c| {
+                group
+                    .iter()
+                    .map(|r| width(&r[c]))
+                    .chain([width(COLUMNS[c])])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |cells: &dyn Fn(usize) -> String| {
+            let parts: Vec<String> = shown
+                .iter()
+                .zip(&widths)
+                .map(|(&c, &w)| {
+                    if right(c) {
+                        pad_left(&cells(c), w)
+                    } else {
+                        pad(&cells(c), w)
+                    }
+                })
+                .collect();
+            parts.join("  ").trim_end().to_string()
+        };
+        writeln!(out)?;
+        writeln!(out, "【{township}】 {} 名", group.len())?;
+        let header = line(&|c| COLUMNS[c].to_string());
+        writeln!(out, "{header}")?;
+        writeln!(out, "{}", "-".repeat(width(&header)))?;
+        for r in group {
+            writeln!(out, "{}", line(&|c| r[c].clone()))?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", book.summary())
+}

@@ -1,0 +1,199 @@
+//! The one place where stored data meets the scoring rules: a year of the district,
+//! rated, in the official order. Reports and screens read it; none scores on its own.
+
+use std::collections::HashMap;
+
+use crate::domain::Assessment;
+use crate::scoring::{Candidate, Rating, Scheme, rate_year};
+use crate::store::{District, Store, StoreError, YearRecord};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0} 年度还没有考核数据")]
+    NoYear(i16),
+    #[error("{year} 年度的考核方案有误:{message}")]
+    BadScheme { year: i16, message: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// One secretary's line of a year: the assessment and its rating.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub secretary: u32,
+    pub assessment: Assessment,
+    pub rating: Rating,
+}
+
+/// A rated year of the district.
+#[derive(Clone, Debug)]
+pub struct YearBook {
+    pub year: i16,
+    pub record: YearRecord,
+    pub scheme: Scheme,
+    pub district: District,
+    /// In the official order: townships, villages, secretaries as the roster first listed them.
+    pub entries: Vec<Entry>,
+    /// The previous year's ratings by secretary (for star change and 建议调整).
+    pub previous: HashMap<u32, Rating>,
+}
+
+impl YearBook {
+    pub fn load(store: &Store, year: i16) -> Result<YearBook, ServiceError> {
+        let record = store.year(year)?.ok_or(ServiceError::NoYear(year))?;
+        let district = store.district()?;
+        let previous = match store.year(year - 1)? {
+            Some(prev) => {
+                let scheme = parse_scheme(year - 1, &prev.scheme)?;
+                let list = ordered(&district, store.assessments(year - 1)?);
+                rate(&scheme, year - 1, &district, &list, &HashMap::new())
+                    .into_iter()
+                    .map(|r| (r.secretary, r))
+                    .collect()
+            }
+            None => HashMap::new(),
+        };
+        let scheme = parse_scheme(year, &record.scheme)?;
+        let list = ordered(&district, store.assessments(year)?);
+        let ratings = rate(&scheme, year, &district, &list, &previous);
+        let entries = list
+            .into_iter()
+            .zip(ratings)
+            .map(|((secretary, assessment), rating)| Entry {
+                secretary,
+                assessment,
+                rating,
+            })
+            .collect();
+        Ok(YearBook {
+            year,
+            record,
+            scheme,
+            district,
+            entries,
+            previous,
+        })
+    }
+
+    /// N: rated secretaries (eligible, complete).
+    pub fn rated_count(&self) -> usize {
+        self.entries.iter().filter(|e| e.rating.rated()).count()
+    }
+
+    /// 共评定N名,产生5星级党组织书记a名、4星级党组织书记b名,3星及以下党组织书记c名
+    pub fn summary(&self) -> String {
+        let rated: Vec<&Entry> = self.entries.iter().filter(|e| e.rating.rated()).collect();
+        let at = |s: u8| rated.iter().filter(|e| e.rating.stars == Some(s)).count();
+        let (five, four) = (at(5), at(4));
+        format!(
+            "共评定{}名,产生5星级党组织书记{}名、4星级党组织书记{}名,3星及以下党组织书记{}名",
+            rated.len(),
+            five,
+            four,
+            rated.len() - five - four
+        )
+    }
+
+    /// Re-rate after one assessment changed (quotas depend on everyone).
+    pub fn replace(&mut self, secretary: u32, assessment: Assessment) {
+        match self.entries.iter_mut().find(|e| e.secretary == secretary) {
+            Some(e) => e.assessment = assessment,
+            None => {
+                let rating = Rating {
+                    secretary,
+                    evaluation: crate::scoring::Evaluation::Incomplete(Vec::new()),
+                    stars: None,
+                    quota_drop: None,
+                    coefficient: None,
+                    pay: None,
+                    low: false,
+                    consequence: None,
+                    change: None,
+                };
+                self.entries.push(Entry {
+                    secretary,
+                    assessment,
+                    rating,
+                });
+                let key = order_key(&self.district);
+                self.entries.sort_by_key(|e| key(e.secretary));
+            }
+        }
+        self.rerate();
+    }
+
+    fn rerate(&mut self) {
+        let list: Vec<(u32, Assessment)> = self
+            .entries
+            .iter()
+            .map(|e| (e.secretary, e.assessment.clone()))
+            .collect();
+        let ratings = rate(
+            &self.scheme,
+            self.year,
+            &self.district,
+            &list,
+            &self.previous,
+        );
+        for (e, r) in self.entries.iter_mut().zip(ratings) {
+            e.rating = r;
+        }
+    }
+}
+
+fn parse_scheme(year: i16, text: &str) -> Result<Scheme, ServiceError> {
+    Scheme::parse(text).map_err(|e| ServiceError::BadScheme {
+        year,
+        message: e.to_string(),
+    })
+}
+
+/// Sort key of the official order: (township, village, secretary) ids, which the
+/// roster import assigns in the order it first lists them.
+fn order_key(district: &District) -> impl Fn(u32) -> (u32, u32, u32) + '_ {
+    let villages: HashMap<u32, u32> = district
+        .villages
+        .iter()
+        .map(|(id, v)| (*id, v.township))
+        .collect();
+    let of: HashMap<u32, u32> = district
+        .secretaries
+        .iter()
+        .map(|(id, s)| (*id, s.village))
+        .collect();
+    move |secretary| {
+        let village = of.get(&secretary).copied().unwrap_or(u32::MAX);
+        let township = villages.get(&village).copied().unwrap_or(u32::MAX);
+        (township, village, secretary)
+    }
+}
+
+fn ordered(district: &District, mut list: Vec<(u32, Assessment)>) -> Vec<(u32, Assessment)> {
+    let key = order_key(district);
+    list.sort_by_key(|(id, _)| key(*id));
+    list
+}
+
+fn rate(
+    scheme: &Scheme,
+    year: i16,
+    district: &District,
+    list: &[(u32, Assessment)],
+    previous: &HashMap<u32, Rating>,
+) -> Vec<Rating> {
+    let took: HashMap<u32, jiff::civil::Date> = district
+        .secretaries
+        .iter()
+        .map(|(id, s)| (*id, s.took_office))
+        .collect();
+    let candidates: Vec<Candidate> = list
+        .iter()
+        .map(|(id, a)| Candidate {
+            secretary: *id,
+            // Every assessment names a stored secretary; a missing one is never eligible.
+            took_office: took.get(id).copied().unwrap_or(jiff::civil::Date::MAX),
+            assessment: a,
+        })
+        .collect();
+    rate_year(scheme, year, &candidates, previous)
+}

@@ -1,0 +1,536 @@
+//! The redb store (DESIGN.md §10): one file, the program's own versioned value
+//! encoding, a schema version in the file, immediate durability, quick repair.
+
+mod encoding;
+
+use std::fs::OpenOptions;
+use std::path::Path;
+
+use redb::{
+    Database, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata,
+    TableDefinition, WriteTransaction,
+};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::domain::{Assessment, Secretary, Township, Village};
+pub use encoding::FORMAT_VERSION;
+use encoding::{decode, encode};
+
+/// The layout of tables in the file. A newer program migrates an older file on open.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// redb's own default cache is 1 GiB; a township server has far less to spare.
+const CACHE_BYTES: usize = 8 * 1024 * 1024;
+
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+const TOWNSHIPS: TableDefinition<u32, &[u8]> = TableDefinition::new("townships");
+const VILLAGES: TableDefinition<u32, &[u8]> = TableDefinition::new("villages");
+const SECRETARIES: TableDefinition<u32, &[u8]> = TableDefinition::new("secretaries");
+const YEARS: TableDefinition<i16, &[u8]> = TableDefinition::new("years");
+/// Keyed by year then secretary: `(year << 32) | secretary`, so a year reads in one range.
+const ASSESSMENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("assessments");
+const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
+
+const KEY_SCHEMA: &str = "schema_version";
+const KEY_SCHEME: &str = "scheme";
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("数据库 {0} 不存在;请先运行 xingji init")]
+    Missing(String),
+    #[error("数据库 {0} 已存在,未作改动")]
+    Exists(String),
+    #[error("数据库 {0} 正被另一个 xingji 进程使用;请稍后再试")]
+    Busy(String),
+    #[error("{0} 不是 xingji 数据库")]
+    NotOurs(String),
+    #[error("数据库由更新版本的 xingji 创建(格式 {0}),请升级 xingji")]
+    TooNew(u32),
+    #[error("数据库记录无法读取(格式 {0}),文件可能已损坏")]
+    BadRecord(u8),
+    #[error("无法打开数据库 {path}:{source}")]
+    Open {
+        path: String,
+        source: redb::DatabaseError,
+    },
+    #[error("无法创建数据库文件 {path}:{source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("数据库错误:{0}")]
+    Redb(#[from] redb::Error),
+}
+
+macro_rules! redb_error {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError::Redb(e.into())
+            }
+        }
+    )*};
+}
+redb_error!(
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// 录入 → 已提交 → 公示 → 已审定 (§4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stage {
+    #[default]
+    Entering,
+    Submitted,
+    Publicity,
+    Approved,
+}
+
+impl Stage {
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Entering => "录入",
+            Stage::Submitted => "已提交",
+            Stage::Publicity => "公示",
+            Stage::Approved => "已审定",
+        }
+    }
+}
+
+/// An assessment year: a frozen copy of the scheme (its TOML text) and each
+/// township's stage.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearRecord {
+    pub scheme: String,
+    pub stages: Vec<(u32, Stage)>,
+}
+
+impl YearRecord {
+    pub fn stage(&self, township: u32) -> Stage {
+        self.stages
+            .iter()
+            .find(|(t, _)| *t == township)
+            .map_or(Stage::Entering, |(_, s)| *s)
+    }
+}
+
+/// One line of the append-only audit log: who, when, what, before and after.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: jiff::Timestamp,
+    pub user: String,
+    pub what: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// Everyone of the district, in creation order (the roster's order).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct District {
+    pub townships: Vec<(u32, Township)>,
+    pub villages: Vec<(u32, Village)>,
+    pub secretaries: Vec<(u32, Secretary)>,
+}
+
+impl District {
+    pub fn township(&self, id: u32) -> Option<&Township> {
+        self.townships
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, t)| t)
+    }
+
+    pub fn village(&self, id: u32) -> Option<&Village> {
+        self.villages.iter().find(|(i, _)| *i == id).map(|(_, v)| v)
+    }
+
+    pub fn secretary(&self, id: u32) -> Option<&Secretary> {
+        self.secretaries
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, s)| s)
+    }
+
+    pub fn township_id(&self, name: &str) -> Option<u32> {
+        self.townships
+            .iter()
+            .find(|(_, t)| t.name == name)
+            .map(|(i, _)| *i)
+    }
+
+    pub fn village_id(&self, township: u32, name: &str) -> Option<u32> {
+        self.villages
+            .iter()
+            .find(|(_, v)| v.township == township && v.name == name)
+            .map(|(i, _)| *i)
+    }
+
+    /// A secretary by (乡镇, 村(社区), 姓名), current or past (§5).
+    pub fn find_secretary(&self, township: &str, village: &str, name: &str) -> Option<u32> {
+        let village = self.village_id(self.township_id(township)?, village)?;
+        self.secretaries
+            .iter()
+            .rev()
+            .find(|(_, s)| s.village == village && s.name == name)
+            .map(|(i, _)| *i)
+    }
+
+    /// The village's current secretary (no end of term).
+    pub fn current_secretary(&self, village: u32) -> Option<u32> {
+        self.secretaries
+            .iter()
+            .rev()
+            .find(|(_, s)| s.village == village && s.left_office.is_none())
+            .map(|(i, _)| *i)
+    }
+
+    /// (township, village) of a secretary.
+    pub fn place(&self, secretary: u32) -> Option<(&Township, &Village)> {
+        let village = self.village(self.secretary(secretary)?.village)?;
+        Some((self.township(village.township)?, village))
+    }
+}
+
+fn assessment_key(year: i16, secretary: u32) -> u64 {
+    (u64::from(year as u16) << 32) | u64::from(secretary)
+}
+
+pub struct Store {
+    db: Database,
+}
+
+/// A write in progress: everything in it lands at once or not at all.
+pub struct Writer {
+    txn: WriteTransaction,
+    user: String,
+}
+
+impl Store {
+    /// A new database file (0600) holding `scheme` as the district's scheme.
+    pub fn create(path: &Path, scheme: &str) -> Result<Store> {
+        let shown = path.display().to_string();
+        if path.exists() && std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+            return Err(StoreError::Exists(shown));
+        }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+                path: shown.clone(),
+                source,
+            })?;
+        }
+        let mut options = OpenOptions::new();
+        options.write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.open(path).map_err(|source| StoreError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+        let db = builder().create(path).map_err(|e| open_error(&shown, e))?;
+        let store = Store { db };
+        store.initialize(scheme)?;
+        Ok(store)
+    }
+
+    /// An existing database file.
+    pub fn open(path: &Path) -> Result<Store> {
+        let shown = path.display().to_string();
+        if !path.exists() {
+            return Err(StoreError::Missing(shown));
+        }
+        let db = builder().open(path).map_err(|e| open_error(&shown, e))?;
+        let store = Store { db };
+        store.check_schema(&shown)?;
+        Ok(store)
+    }
+
+    /// A database in memory (tests).
+    pub fn in_memory(scheme: &str) -> Result<Store> {
+        let db = builder()
+            .create_with_backend(redb::backends::InMemoryBackend::new())
+            .map_err(|e| open_error("内存", e))?;
+        let store = Store { db };
+        store.initialize(scheme)?;
+        Ok(store)
+    }
+
+    fn initialize(&self, scheme: &str) -> Result<()> {
+        let mut w = self.write("init")?;
+        {
+            let mut meta = w.txn.open_table(META)?;
+            meta.insert(KEY_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
+            meta.insert(KEY_SCHEME, encode(&scheme.to_string()).as_slice())?;
+        }
+        for table in [TOWNSHIPS, VILLAGES, SECRETARIES] {
+            w.txn.open_table(table)?;
+        }
+        w.txn.open_table(YEARS)?;
+        w.txn.open_table(ASSESSMENTS)?;
+        w.txn.open_table(AUDIT)?;
+        w.audit("新建数据库", "", "")?;
+        w.commit()
+    }
+
+    fn check_schema(&self, shown: &str) -> Result<()> {
+        let txn = self.db.begin_read()?;
+        let meta = txn
+            .open_table(META)
+            .map_err(|_| StoreError::NotOurs(shown.to_string()))?;
+        let version = meta
+            .get(KEY_SCHEMA)?
+            .and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
+            .map(u32::from_le_bytes)
+            .ok_or_else(|| StoreError::NotOurs(shown.to_string()))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew(version));
+        }
+        // Version 1 is the first layout: nothing to migrate yet.
+        Ok(())
+    }
+
+    fn read(&self) -> Result<ReadTransaction> {
+        Ok(self.db.begin_read()?)
+    }
+
+    /// Begin a write on behalf of `user` (the Unix user, for the audit log).
+    pub fn write(&self, user: &str) -> Result<Writer> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_quick_repair(true);
+        Ok(Writer {
+            txn,
+            user: user.to_string(),
+        })
+    }
+
+    /// The district's current scheme (TOML text).
+    pub fn scheme_text(&self) -> Result<String> {
+        let txn = self.read()?;
+        let meta = txn.open_table(META)?;
+        let value = meta
+            .get(KEY_SCHEME)?
+            .ok_or_else(|| StoreError::NotOurs("scheme".into()))?;
+        decode(value.value())
+    }
+
+    pub fn district(&self) -> Result<District> {
+        let txn = self.read()?;
+        Ok(District {
+            townships: read_all(&txn, TOWNSHIPS)?,
+            villages: read_all(&txn, VILLAGES)?,
+            secretaries: read_all(&txn, SECRETARIES)?,
+        })
+    }
+
+    pub fn year(&self, year: i16) -> Result<Option<YearRecord>> {
+        let txn = self.read()?;
+        let table = txn.open_table(YEARS)?;
+        table.get(year)?.map(|v| decode(v.value())).transpose()
+    }
+
+    pub fn years(&self) -> Result<Vec<(i16, YearRecord)>> {
+        read_all(&self.read()?, YEARS)
+    }
+
+    /// Every assessment of a year, by secretary id.
+    pub fn assessments(&self, year: i16) -> Result<Vec<(u32, Assessment)>> {
+        let txn = self.read()?;
+        let table = txn.open_table(ASSESSMENTS)?;
+        let range = table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))?;
+        range
+            .map(|entry| {
+                let (k, v) = entry?;
+                Ok((k.value() as u32, decode(v.value())?))
+            })
+            .collect()
+    }
+
+    pub fn audit_log(&self) -> Result<Vec<AuditEntry>> {
+        Ok(read_all::<u64, AuditEntry>(&self.read()?, AUDIT)?
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect())
+    }
+
+    /// Copy everything into a new database file (a read transaction: others may go on writing).
+    pub fn backup(&self, to: &Path) -> Result<()> {
+        let scheme = self.scheme_text()?;
+        let target = Store::create(to, &scheme)?;
+        let txn = self.read()?;
+        let w = target.db.begin_write()?;
+        {
+            copy_table(&txn, &w, TOWNSHIPS)?;
+            copy_table(&txn, &w, VILLAGES)?;
+            copy_table(&txn, &w, SECRETARIES)?;
+            copy_table(&txn, &w, YEARS)?;
+            copy_table(&txn, &w, ASSESSMENTS)?;
+            copy_table(&txn, &w, AUDIT)?;
+        }
+        w.commit()?;
+        Ok(())
+    }
+}
+
+fn copy_table<K>(
+    from: &ReadTransaction,
+    to: &WriteTransaction,
+    table: TableDefinition<K, &'static [u8]>,
+) -> Result<()>
+where
+    K: redb::Key + Copy + 'static,
+    for<'a> K: redb::Value<SelfType<'a> = K>,
+{
+    let source = from.open_table(table)?;
+    let mut target = to.open_table(table)?;
+    target.retain(|_, _| false)?;
+    for entry in source.iter()? {
+        let (k, v) = entry?;
+        target.insert(k.value(), v.value())?;
+    }
+    Ok(())
+}
+
+fn builder() -> redb::Builder {
+    let mut b = Database::builder();
+    b.set_cache_size(CACHE_BYTES);
+    b.set_repair_callback(|session| {
+        if session.progress() == 0.0 {
+            eprintln!("正在修复数据库…");
+        }
+    });
+    b
+}
+
+fn open_error(shown: &str, e: redb::DatabaseError) -> StoreError {
+    match e {
+        redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Busy(shown.to_string()),
+        redb::DatabaseError::Storage(redb::StorageError::Corrupted(_)) => {
+            StoreError::NotOurs(shown.to_string())
+        }
+        e => StoreError::Open {
+            path: shown.to_string(),
+            source: e,
+        },
+    }
+}
+
+fn read_all<K, T>(
+    txn: &ReadTransaction,
+    table: TableDefinition<K, &'static [u8]>,
+) -> Result<Vec<(K, T)>>
+where
+    K: redb::Key + 'static,
+    for<'a> K: redb::Value<SelfType<'a> = K>,
+    T: serde::de::DeserializeOwned,
+{
+    let table = txn.open_table(table)?;
+    let mut out = Vec::with_capacity(table.len()? as usize);
+    for entry in table.iter()? {
+        let (k, v) = entry?;
+        out.push((k.value(), decode(v.value())?));
+    }
+    Ok(out)
+}
+
+impl Writer {
+    pub fn commit(self) -> Result<()> {
+        self.txn.commit()?;
+        Ok(())
+    }
+
+    fn next_id<K>(&self, table: TableDefinition<K, &'static [u8]>) -> Result<K>
+    where
+        K: redb::Key + 'static + From<u8> + std::ops::Add<Output = K>,
+        for<'a> K: redb::Value<SelfType<'a> = K>,
+    {
+        let t = self.txn.open_table(table)?;
+        Ok(match t.last()? {
+            Some((k, _)) => k.value() + K::from(1),
+            None => K::from(1),
+        })
+    }
+
+    pub fn add_township(&mut self, township: &Township) -> Result<u32> {
+        let id = self.next_id(TOWNSHIPS)?;
+        self.txn
+            .open_table(TOWNSHIPS)?
+            .insert(id, encode(township).as_slice())?;
+        Ok(id)
+    }
+
+    pub fn add_village(&mut self, village: &Village) -> Result<u32> {
+        let id = self.next_id(VILLAGES)?;
+        self.txn
+            .open_table(VILLAGES)?
+            .insert(id, encode(village).as_slice())?;
+        Ok(id)
+    }
+
+    pub fn add_secretary(&mut self, secretary: &Secretary) -> Result<u32> {
+        let id = self.next_id(SECRETARIES)?;
+        self.put_secretary(id, secretary)?;
+        Ok(id)
+    }
+
+    pub fn put_secretary(&mut self, id: u32, secretary: &Secretary) -> Result<()> {
+        self.txn
+            .open_table(SECRETARIES)?
+            .insert(id, encode(secretary).as_slice())?;
+        Ok(())
+    }
+
+    pub fn put_year(&mut self, year: i16, record: &YearRecord) -> Result<()> {
+        self.txn
+            .open_table(YEARS)?
+            .insert(year, encode(record).as_slice())?;
+        Ok(())
+    }
+
+    pub fn year(&self, year: i16) -> Result<Option<YearRecord>> {
+        let table = self.txn.open_table(YEARS)?;
+        let value = table.get(year)?;
+        value.map(|v| decode(v.value())).transpose()
+    }
+
+    pub fn assessment(&self, year: i16, secretary: u32) -> Result<Option<Assessment>> {
+        let table = self.txn.open_table(ASSESSMENTS)?;
+        let value = table.get(assessment_key(year, secretary))?;
+        value.map(|v| decode(v.value())).transpose()
+    }
+
+    pub fn put_assessment(
+        &mut self,
+        year: i16,
+        secretary: u32,
+        assessment: &Assessment,
+    ) -> Result<()> {
+        self.txn.open_table(ASSESSMENTS)?.insert(
+            assessment_key(year, secretary),
+            encode(assessment).as_slice(),
+        )?;
+        Ok(())
+    }
+
+    /// Append to the audit log, in the same transaction as the change it describes.
+    pub fn audit(&mut self, what: &str, before: &str, after: &str) -> Result<()> {
+        let id = self.next_id(AUDIT)?;
+        let entry = AuditEntry {
+            at: jiff::Timestamp::now(),
+            user: self.user.clone(),
+            what: what.to_string(),
+            before: before.to_string(),
+            after: after.to_string(),
+        };
+        self.txn
+            .open_table(AUDIT)?
+            .insert(id, encode(&entry).as_slice())?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

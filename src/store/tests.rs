@@ -1,0 +1,129 @@
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+
+use super::*;
+use crate::domain::{Ballots, Grade, TownshipKind, VillageKind};
+use crate::scoring::DEFAULT_SCHEME;
+
+fn sample(store: &Store) -> (u32, u32) {
+    let mut w = store.write("clerk").unwrap();
+    let t = w
+        .add_township(&Township {
+            name: "神头镇".into(),
+            kind: TownshipKind::Zhen,
+        })
+        .unwrap();
+    let v = w
+        .add_village(&Village {
+            township: t,
+            name: "马邑村".into(),
+            kind: VillageKind::Village,
+        })
+        .unwrap();
+    let s = w
+        .add_secretary(&Secretary {
+            village: v,
+            name: "欧阳娜娜".into(),
+            gender: None,
+            born: None,
+            took_office: Date::new(2019, 3, 1).unwrap(),
+            left_office: None,
+        })
+        .unwrap();
+    w.commit().unwrap();
+    (v, s)
+}
+
+#[test]
+fn records_round_trip_through_the_versioned_encoding() {
+    let store = Store::in_memory(DEFAULT_SCHEME).unwrap();
+    let (_, s) = sample(&store);
+    let a = Assessment {
+        items: BTreeMap::from([("政治素质".to_string(), "5.5".parse().unwrap())]),
+        grade: Some(Grade::FairlyGood),
+        ballots: Ballots {
+            satisfied: 30,
+            basically: 5,
+            dissatisfied: 1,
+            unknown: 2,
+        },
+        bonus: "6.5".parse().unwrap(),
+        veto_reason: "违反换届纪律".into(),
+        notes: "第一行\n第二行".into(),
+        ..Assessment::default()
+    };
+    let mut w = store.write("clerk").unwrap();
+    w.put_assessment(2024, s, &a).unwrap();
+    w.put_assessment(2025, s, &Assessment::default()).unwrap();
+    w.commit().unwrap();
+    assert_eq!(store.assessments(2024).unwrap(), vec![(s, a)]);
+    assert_eq!(store.assessments(2025).unwrap().len(), 1);
+    assert!(store.assessments(2023).unwrap().is_empty());
+    let d = store.district().unwrap();
+    assert_eq!(d.find_secretary("神头镇", "马邑村", "欧阳娜娜"), Some(s));
+    assert_eq!(store.scheme_text().unwrap(), DEFAULT_SCHEME);
+}
+
+#[test]
+fn an_uncommitted_write_changes_nothing() {
+    let store = Store::in_memory(DEFAULT_SCHEME).unwrap();
+    let (_, s) = sample(&store);
+    {
+        let mut w = store.write("clerk").unwrap();
+        w.put_assessment(2024, s, &Assessment::default()).unwrap();
+        // dropped without commit
+    }
+    assert!(store.assessments(2024).unwrap().is_empty());
+}
+
+#[test]
+fn an_unknown_format_byte_is_refused_not_misread() {
+    assert!(matches!(
+        encoding::decode::<String>(&[9, 1, 2]),
+        Err(StoreError::BadRecord(9))
+    ));
+    let bytes = encoding::encode(&"好".to_string());
+    assert_eq!(bytes[0], FORMAT_VERSION);
+    assert_eq!(encoding::decode::<String>(&bytes).unwrap(), "好");
+}
+
+#[test]
+fn the_file_is_private_and_reopens_with_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/xingji.redb");
+    {
+        let store = Store::create(&path, DEFAULT_SCHEME).unwrap();
+        sample(&store);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    assert!(matches!(
+        Store::create(&path, DEFAULT_SCHEME),
+        Err(StoreError::Exists(_))
+    ));
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.district().unwrap().secretaries.len(), 1);
+    assert_eq!(store.audit_log().unwrap()[0].what, "新建数据库");
+    let backup = dir.path().join("backup.redb");
+    store.backup(&backup).unwrap();
+    drop(store);
+    let copy = Store::open(&backup).unwrap();
+    assert_eq!(copy.district().unwrap().secretaries.len(), 1);
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.redb");
+    std::fs::write(&path, "乡镇,村(社区),姓名\n").unwrap();
+    assert!(Store::open(&path).is_err());
+    assert!(matches!(
+        Store::open(&dir.path().join("none")),
+        Err(StoreError::Missing(_))
+    ));
+}

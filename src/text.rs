@@ -1,0 +1,107 @@
+//! Text rules of DESIGN.md §9 that are not about drawing: what may enter the database
+//! from a keyboard, a paste or a file, and display-width layout for plain-text output.
+
+use unicode_width::UnicodeWidthStr;
+
+/// Characters that never belong in a name or a reason: control characters,
+/// zero-width joiners and variation selectors, the BOM.
+fn unwanted(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
+}
+
+/// One line of user text (a name, a reason): unwanted characters removed, tabs and
+/// line breaks become spaces.
+pub fn clean_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c == '\t' || c == '\n' || c == '\r' {
+                ' '
+            } else {
+                c
+            }
+        })
+        .filter(|&c| !unwanted(c))
+        .collect()
+}
+
+/// Multi-line user text (notes, measures): line breaks kept, CRLF made LF.
+pub fn clean_multiline(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .filter(|&c| c == '\n' || !unwanted(c))
+        .collect()
+}
+
+/// Display width in terminal cells.
+pub fn width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// Cut `text` to at most `max` cells, ending in `..` when cut; never through a wide character.
+pub fn truncate(text: &str, max: usize) -> String {
+    if width(text) <= max {
+        return text.to_string();
+    }
+    if max < 2 {
+        return ".".repeat(max);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > max - 2 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push_str("..");
+    out
+}
+
+/// Pad (or cut) to exactly `cells` cells, left-aligned.
+pub fn pad(text: &str, cells: usize) -> String {
+    let t = truncate(text, cells);
+    let fill = cells.saturating_sub(width(&t));
+    format!("{t}{}", " ".repeat(fill))
+}
+
+/// Pad (or cut) to exactly `cells` cells, right-aligned.
+pub fn pad_left(text: &str, cells: usize) -> String {
+    let t = truncate(text, cells);
+    let fill = cells.saturating_sub(width(&t));
+    format!("{}{t}", " ".repeat(fill))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_joiners_and_selectors_are_stripped() {
+        assert_eq!(clean_line("张\u{200D}三\u{FE0F}\x1b[31m"), "张三[31m");
+        assert_eq!(clean_line("a\tb\nc"), "a b c");
+        assert_eq!(clean_multiline("一\r\n二\u{7}"), "一\n二");
+    }
+
+    #[test]
+    fn width_counts_cells_not_chars() {
+        assert_eq!(width("张三"), 4);
+        assert_eq!(width("阿依古丽·买买提"), 15); // · is narrow by Unicode
+        assert_eq!(width("𠮷"), 2);
+        assert_eq!(pad("欧阳娜娜", 10), "欧阳娜娜  ");
+        assert_eq!(pad_left("张三", 6), "  张三");
+    }
+
+    #[test]
+    fn truncation_never_splits_a_wide_character() {
+        assert_eq!(truncate("阿依古丽·买买提", 8), "阿依古..");
+        assert_eq!(truncate("欧阳娜娜", 7), "欧阳..");
+        assert_eq!(width(&truncate("欧阳娜娜", 7)), 6);
+        assert_eq!(pad("欧阳娜娜", 7), "欧阳.. ");
+        assert_eq!(truncate("张三", 4), "张三");
+    }
+}
