@@ -1,7 +1,7 @@
 //! The command line of DESIGN.md §6. Every user error becomes a Chinese message and
 //! exit code 1; clap's usage errors exit 2.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -10,6 +10,7 @@ use crate::exchange::{self, ImportError, report};
 use crate::scoring::{DEFAULT_SCHEME, Scheme};
 use crate::service::{ServiceError, YearBook};
 use crate::store::{Store, StoreError};
+use crate::tui;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -183,17 +184,32 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 None => demo_db()?,
             };
             let store = open_demo(&path, &user)?;
-            let year = match cli.year {
-                Some(y) => y,
-                None => store.years()?.last().map(|(y, _)| *y).unwrap_or(2025),
-            };
-            let book = YearBook::load(&store, year)?;
-            write_report(&book, Format::Text, Encoding::Utf8, None)
+            let year = tui::choose_year(&store, cli.year)?;
+            if !std::io::stdout().is_terminal() {
+                // Not a terminal (a pipe, a file): the demo district's report instead.
+                let book = YearBook::load(&store, year)?;
+                return write_report(&book, Format::Text, Encoding::Utf8, None);
+            }
+            run_tui(store, year, user)
         }
-        None => Err(CliError::Message(
-            "界面尚未完成;请使用子命令(xingji --help)".to_string(),
-        )),
+        None => {
+            let store = Store::open(&db)?;
+            let year = tui::choose_year(&store, cli.year)?;
+            run_tui(store, year, user)
+        }
     }
+}
+
+fn run_tui(store: Store, year: i16, user: String) -> Result<(), CliError> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(CliError::Message(
+            "xingji 界面需要在终端中运行;报表请用 xingji report".to_string(),
+        ));
+    }
+    if !tui::utf8_locale() {
+        return Err(CliError::Message(tui::LOCALE_MESSAGE.to_string()));
+    }
+    tui::run(store, year, user).map_err(|e| CliError::Message(format!("界面出错:{e}")))
 }
 
 fn write_report(

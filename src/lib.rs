@@ -8,3 +8,4 @@ pub mod scoring;
 pub mod service;
 pub mod store;
 pub mod text;
+pub mod tui;

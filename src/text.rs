@@ -76,6 +76,24 @@ pub fn pad_left(text: &str, cells: usize) -> String {
     format!("{}{t}", " ".repeat(fill))
 }
 
+/// Break `text` into lines of at most `cells` cells, never through a wide character.
+/// (Chinese may break between any two characters.)
+pub fn wrap(text: &str, cells: usize) -> Vec<String> {
+    let cells = cells.max(2);
+    let mut lines = vec![String::new()];
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > cells {
+            lines.push(String::new());
+            used = 0;
+        }
+        lines.last_mut().expect("at least one line").push(c);
+        used += w;
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +112,17 @@ mod tests {
         assert_eq!(width("𠮷"), 2);
         assert_eq!(pad("欧阳娜娜", 10), "欧阳娜娜  ");
         assert_eq!(pad_left("张三", 6), "  张三");
+    }
+
+    #[test]
+    fn wrapping_keeps_every_line_within_its_width() {
+        let sentence =
+            "共评定112名,产生5星级党组织书记5名、4星级党组织书记11名,3星及以下党组织书记96名";
+        let lines = wrap(sentence, 78);
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|l| width(l) <= 78));
+        assert_eq!(lines.concat(), sentence);
+        assert_eq!(wrap("张三李四", 5), ["张三", "李四"]);
     }
 
     #[test]

@@ -51,7 +51,12 @@ fn columns(
         if !required.contains(&h.as_str()) && !optional.contains(&h.as_str()) {
             errors.push(header_error(format!(
                 "未知的列;应为:{}",
-                required.join(",")
+                required
+                    .iter()
+                    .chain(optional)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(",")
             )));
         } else if found.insert(h.clone(), i).is_some() {
             errors.push(header_error("列名重复".to_string()));
@@ -67,6 +72,11 @@ fn columns(
         }
     }
     found
+}
+
+/// Every required column is there (the rows can be checked).
+fn has_all(found: &HashMap<String, usize>, required: &[&str]) -> bool {
+    required.iter().all(|r| found.contains_key(*r))
 }
 
 fn user_text(text: &str) -> String {
@@ -101,15 +111,13 @@ pub fn import_roster_table(
 ) -> Result<RosterSummary, ImportError> {
     let file = file.to_string();
     let mut errors = Vec::new();
-    let cols = columns(
-        &table,
-        &[TOWNSHIP, VILLAGE, NAME, "任职日期"],
-        &["性别", "出生日期"],
-        &mut errors,
-    );
+    let required = [TOWNSHIP, VILLAGE, NAME, "任职日期"];
+    let cols = columns(&table, &required, &["性别", "出生日期"], &mut errors);
     let cell = |row: &Row, name: &str| user_text(Table::cell(row, cols.get(name).copied()));
     let mut rows = Vec::new();
-    if errors.is_empty() {
+    // An unknown or repeated column does not stop the rows being checked (all errors of a
+    // file at once, §5); a missing one does, or every row would repeat it.
+    if has_all(&cols, &required) {
         for row in &table.rows {
             let mut bad = |column: &str, message: String| {
                 errors.push(RowError {
@@ -302,7 +310,7 @@ pub fn import_scores_table(
     let raw = |row: &Row, name: &str| Table::cell(row, cols.get(name).copied()).to_string();
     let mut parsed: Vec<(u32, Assessment)> = Vec::new();
     let mut seen: HashMap<u32, usize> = HashMap::new();
-    if errors.is_empty() {
+    if has_all(&cols, &required) {
         for row in &table.rows {
             let mut problems: Vec<(Option<String>, String)> = Vec::new();
             let (t, v, n) = (

@@ -119,10 +119,18 @@ pub fn parse_csv(text: &str) -> Result<Table, String> {
     for record in reader.records() {
         let record = record.map_err(|e| format!("CSV 格式错误:{e}"))?;
         // The physical line (as Excel numbers rows): csv's own count skips blank lines.
-        let offset = record.position().map_or(0, |p| p.byte() as usize).min(text.len());
+        let offset = record
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .min(text.len());
         // The position may point at blank lines before the record: step over them.
-        let start = offset + text[offset..].len() - text[offset..].trim_start_matches(['\r', '\n']).len();
-        let line = text.as_bytes()[..start].iter().filter(|&&b| b == b'\n').count() + 1;
+        let start =
+            offset + text[offset..].len() - text[offset..].trim_start_matches(['\r', '\n']).len();
+        let line = text.as_bytes()[..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         records.push((line, record.iter().map(clean_cell).collect::<Vec<_>>()));
     }
     Ok(into_table(records))

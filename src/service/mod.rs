@@ -75,6 +75,41 @@ impl YearBook {
         })
     }
 
+    /// The year's book, or an empty one (with the district's current scheme, not yet
+    /// stored) when the year has no data yet: the first saved field stores it.
+    pub fn load_or_new(store: &Store, year: i16) -> Result<YearBook, ServiceError> {
+        match YearBook::load(store, year) {
+            Err(ServiceError::NoYear(_)) => {
+                let record = YearRecord {
+                    scheme: store.scheme_text()?,
+                    stages: Vec::new(),
+                };
+                let scheme = parse_scheme(year, &record.scheme)?;
+                let mut book = YearBook {
+                    year,
+                    record,
+                    scheme,
+                    district: store.district()?,
+                    entries: Vec::new(),
+                    previous: HashMap::new(),
+                };
+                if let Ok(previous) = YearBook::load(store, year - 1) {
+                    book.previous = previous
+                        .entries
+                        .into_iter()
+                        .map(|e| (e.secretary, e.rating))
+                        .collect();
+                }
+                Ok(book)
+            }
+            other => other,
+        }
+    }
+
+    pub fn entry(&self, secretary: u32) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.secretary == secretary)
+    }
+
     /// N: rated secretaries (eligible, complete).
     pub fn rated_count(&self) -> usize {
         self.entries.iter().filter(|e| e.rating.rated()).count()

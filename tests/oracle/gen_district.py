@@ -185,7 +185,9 @@ def tenths(v, r):
 
 
 def distinct_totals(rng, n, lo, hi):
-    return [f"{t / 100:.2f}" for t in sorted(rng.sample(range(int(lo * 100), int(hi * 100)), n), reverse=True)]
+    """n distinct totals (2-decimal strings) in [lo, hi), highest first."""
+    hundredths = sorted(rng.sample(range(round(lo * 100), round(hi * 100)), n), reverse=True)
+    return [f"{t // 100}.{t % 100:02d}" for t in hundredths]
 
 
 # ---------------------------------------------------------------- the district
@@ -212,7 +214,7 @@ def make_people(rng):
                 used_names.add(n)
                 return n
 
-    kinds = [2, 3, 4, 8] + [rng.choice([2, 3, 3, 3, 3, 4, 8]) for _ in range(n_villages + 2)]
+    kinds = [rng.choice([2, 3, 3, 3, 3, 4, 8]) for _ in range(n_villages)] + [2, 2, 3, 4, 4, 8, 8]  # pop() from the end
     shared_village = rng.choice(REAL_VILLAGES)  # the same village name in two townships
     for t, town in enumerate(towns):
         names = {}  # a dict keeps insertion order (a set's order would vary between runs)
@@ -274,12 +276,10 @@ def generate(seed, scheme, out_dir):
     rng.shuffle(roster)
     roster += [new1, new2]
 
-    in_year = {
-        YEARS[0]: [p for p in people if p is not role["absent_both"] and p is not role["absent_2024a"]
-                   and p is not role["absent_2024b"]],
-        YEARS[1]: [p for p in people if p not in (role["absent_both"], role["absent_2025"], role["old1"], role["old2"])]
-        + [new1, new2],
-    }
+    left_out = {YEARS[0]: {id(role[r]) for r in ["absent_both", "absent_2024a", "absent_2024b"]},
+                YEARS[1]: {id(role[r]) for r in ["absent_both", "absent_2025", "old1", "old2"]}}
+    in_year = {y: [p for p in people + ([new1, new2] if y == YEARS[1] else []) if id(p) not in left_out[y]]
+               for y in YEARS}
     incomplete = {YEARS[0]: [role["inc24a"], role["inc24b"]], YEARS[1]: [role["inc25a"], role["inc25b"]]}
     scenarios = dict(zip(YEARS, rng.sample("AB", 2)))
     profiles = {}
@@ -292,7 +292,8 @@ def generate(seed, scheme, out_dir):
         assert q5 >= 1 and q45 - q5 >= 2, (n, q5, q45)
         # fixed roles
         for i, p in enumerate(incomplete[y]):
-            prof[id(p)] = dict(gen.filler(), blank=rng.choice([n for n, _ in scheme.items]) if i == 0 else "组织评价")
+            blank = rng.choice([item for item, _ in scheme.items]) if i == 0 else "组织评价"
+            prof[id(p)] = dict(gen.filler(), blank=blank)
         if y == YEARS[0]:
             prof[id(role["E2"])] = gen.solve("55.50")                    # 未定星 and 不合格: low
             prof[id(role["E3"])] = gen.solve("96.40")                    # 未定星 with a 5★ total
@@ -400,8 +401,14 @@ def check(scheme, out_dir, scenarios):
     want["建议调整 in the last year"] = any(l["处理意见"] == "建议调整" for l in lines)
     want["优先选拔, 诫勉整改"] = {"优先选拔", "诫勉整改"} <= opinions
     want["M half-up"] = any(half_up_ballots(scheme, row) for y in YEARS for row in files[y])
+    want["names of 2, 3, 4 and 8 characters"] = {2, 3, 4, 8} <= {len(k[2]) for k in roster.order}
+    want["three date forms"] = len({date_form(r["任职日期"]) for r in oracle.read_csv(os.path.join(out_dir, "roster.csv"))}) == 3
     missing = [k for k, ok in want.items() if not ok]
     assert not missing, f"edge cases not hit: {missing}"
+
+
+def date_form(s):
+    return "年" if "年" in s else "/" if "/" in s else "-"
 
 
 def half_up_ballots(scheme, row):

@@ -74,7 +74,8 @@ class Scheme:
 # ----------------------------------------------------------------- files in
 
 def read_csv(path):
-    raw = open(path, "rb").read()
+    with open(path, "rb") as f:
+        raw = f.read()
     if raw.startswith(b"\xef\xbb\xbf"):
         text = raw.decode("utf-8-sig")
     else:
@@ -174,7 +175,8 @@ def assess(scheme, key, row, is_eligible):
     elif a.result == FAIL:
         a.stars0 = 0
     else:
-        a.stars0 = next((5 - i for i, t in enumerate(scheme.star_thresholds) if a.total >= t), 0)
+        levels = scheme.star_thresholds  # for the top level down to 1★
+        a.stars0 = next((len(levels) - i for i, t in enumerate(levels) if a.total >= t), 0)
     a.stars = a.stars0
     return a
 

@@ -1,0 +1,379 @@
+//! Keys map to actions in one table per input mode. The same tables draw the bottom
+//! hint bar and the `?` help screen, so the two can never drift apart (DESIGN.md §8).
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// What the user means, whatever key said it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    /// `q`: back to the overview; on the overview, quit.
+    Home,
+    /// Esc: leave the field or popup, or go back one screen.
+    Cancel,
+    Help,
+    OpenList,
+    OpenGrid,
+    OpenWorkflow,
+    OpenSearch,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    /// Enter on a list: open the selected secretary.
+    Open,
+    CycleTownship,
+    CycleSort,
+    /// Enter in a form field: save, go to the next field.
+    Submit,
+    NextField,
+    PrevField,
+    NextSecretary,
+    PrevSecretary,
+    /// Save a multi-line text and leave it.
+    SaveText,
+    Input(char),
+    Backspace,
+    Paste(String),
+    /// Anything the multi-line editor takes as it is (arrows, Home, Enter...).
+    TextKey(KeyEvent),
+    /// The terminal's new size (columns, rows).
+    Resize(u16, u16),
+}
+
+/// Input modes: each has its own table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Overview,
+    List,
+    /// On a form field whose value is a number or a grade (not a text field).
+    Field,
+    /// Typing in a one-line text field (a reason).
+    TextField,
+    /// The multi-line notes editor.
+    Notes,
+    Search,
+    Help,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Binding {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+    pub action: fn() -> Action,
+    /// Shown in the hint bar and the help screen; empty: an alias, listed only in help.
+    pub label: &'static str,
+    /// Shown in the hint bar (the most used ones; help lists all).
+    pub hint: bool,
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+
+const fn bind(
+    code: KeyCode,
+    modifiers: KeyModifiers,
+    action: fn() -> Action,
+    label: &'static str,
+    hint: bool,
+) -> Binding {
+    Binding {
+        code,
+        modifiers,
+        action,
+        label,
+        hint,
+    }
+}
+
+use KeyCode::{BackTab, Backspace, Char, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
+
+const QUIT: Binding = bind(Char('c'), CTRL, || Action::Quit, "退出", false);
+
+const NAVIGATION: &[Binding] = &[
+    bind(Char('/'), NONE, || Action::OpenSearch, "搜索", true),
+    bind(Char('l'), NONE, || Action::OpenList, "名单", true),
+    bind(Char('g'), NONE, || Action::OpenGrid, "表格录入", false),
+    bind(Char('w'), NONE, || Action::OpenWorkflow, "年度流程", false),
+    bind(Char('?'), NONE, || Action::Help, "帮助", true),
+];
+
+const LIST_MOVES: &[Binding] = &[
+    bind(Up, NONE, || Action::Up, "上移", false),
+    bind(Char('k'), NONE, || Action::Up, "", false),
+    bind(Down, NONE, || Action::Down, "下移", false),
+    bind(Char('j'), NONE, || Action::Down, "", false),
+    bind(PageUp, NONE, || Action::PageUp, "上一页", false),
+    bind(PageDown, NONE, || Action::PageDown, "下一页", false),
+    bind(Home, NONE, || Action::First, "第一行", false),
+    bind(End, NONE, || Action::Last, "最后一行", false),
+];
+
+pub fn table(mode: Mode) -> Vec<Binding> {
+    let mut t = Vec::new();
+    match mode {
+        Mode::Overview => {
+            t.push(bind(Enter, NONE, || Action::OpenList, "名单", false));
+            t.extend_from_slice(NAVIGATION);
+            t.push(bind(Esc, NONE, || Action::Cancel, "", false));
+            t.push(bind(Char('q'), NONE, || Action::Home, "退出", true));
+        }
+        Mode::List => {
+            t.push(bind(Enter, NONE, || Action::Open, "打开", true));
+            t.extend_from_slice(LIST_MOVES);
+            t.push(bind(
+                Char('t'),
+                NONE,
+                || Action::CycleTownship,
+                "乡镇筛选",
+                true,
+            ));
+            t.push(bind(Char('s'), NONE, || Action::CycleSort, "排序", true));
+            t.extend_from_slice(NAVIGATION);
+            t.push(bind(Esc, NONE, || Action::Cancel, "返回", false));
+            t.push(bind(Char('q'), NONE, || Action::Home, "总览", true));
+        }
+        Mode::Field => {
+            t.push(bind(Enter, NONE, || Action::Submit, "保存并下一项", true));
+            t.push(bind(Tab, NONE, || Action::NextField, "下一项", false));
+            t.push(bind(BackTab, SHIFT, || Action::PrevField, "上一项", false));
+            t.push(bind(Down, NONE, || Action::NextField, "", false));
+            t.push(bind(Up, NONE, || Action::PrevField, "", false));
+            t.push(bind(
+                Char(']'),
+                NONE,
+                || Action::NextSecretary,
+                "下一位",
+                true,
+            ));
+            t.push(bind(
+                Char('['),
+                NONE,
+                || Action::PrevSecretary,
+                "上一位",
+                true,
+            ));
+            t.push(bind(PageDown, NONE, || Action::NextSecretary, "", false));
+            t.push(bind(PageUp, NONE, || Action::PrevSecretary, "", false));
+            t.push(bind(Backspace, NONE, || Action::Backspace, "删除", false));
+            t.extend_from_slice(NAVIGATION);
+            t.push(bind(Esc, NONE, || Action::Cancel, "返回", true));
+            t.push(bind(Char('q'), NONE, || Action::Home, "总览", false));
+        }
+        Mode::TextField => {
+            t.push(bind(Enter, NONE, || Action::Submit, "保存并下一项", true));
+            t.push(bind(Tab, NONE, || Action::NextField, "保存并下一项", false));
+            t.push(bind(
+                BackTab,
+                SHIFT,
+                || Action::PrevField,
+                "保存并上一项",
+                false,
+            ));
+            t.push(bind(
+                PageDown,
+                NONE,
+                || Action::NextSecretary,
+                "下一位",
+                true,
+            ));
+            t.push(bind(PageUp, NONE, || Action::PrevSecretary, "上一位", true));
+            t.push(bind(Backspace, NONE, || Action::Backspace, "删除", false));
+            t.push(bind(Esc, NONE, || Action::Cancel, "保存并离开", true));
+        }
+        Mode::Notes => {
+            t.push(bind(Char('s'), CTRL, || Action::SaveText, "保存", true));
+            t.push(bind(Esc, NONE, || Action::Cancel, "保存并离开", true));
+        }
+        Mode::Search => {
+            t.push(bind(Enter, NONE, || Action::Open, "打开", true));
+            t.push(bind(Up, NONE, || Action::Up, "上移", true));
+            t.push(bind(Down, NONE, || Action::Down, "下移", true));
+            t.push(bind(Backspace, NONE, || Action::Backspace, "删除", false));
+            t.push(bind(Esc, NONE, || Action::Cancel, "关闭", true));
+        }
+        Mode::Help => {
+            t.push(bind(Esc, NONE, || Action::Cancel, "返回", true));
+            t.push(bind(Char('q'), NONE, || Action::Cancel, "", false));
+            t.push(bind(Char('?'), NONE, || Action::Cancel, "", false));
+        }
+    }
+    t.push(QUIT);
+    t
+}
+
+/// The action of a key in a mode. Printable keys that the table does not name are
+/// input where the mode takes text.
+pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    // Shift is part of the character itself ('?' is Shift-/ on most keyboards).
+    let modifiers = match key.code {
+        Char(_) => key.modifiers - KeyModifiers::SHIFT,
+        BackTab => SHIFT,
+        _ => key.modifiers,
+    };
+    if mode == Mode::Notes && !(key.code == Esc || modifiers.contains(CTRL)) {
+        return Some(Action::TextKey(key));
+    }
+    let typed = |c: char| -> Option<Action> {
+        let takes_text = matches!(mode, Mode::Field | Mode::TextField | Mode::Search);
+        (takes_text && !modifiers.intersects(CTRL | KeyModifiers::ALT)).then_some(Action::Input(c))
+    };
+    // In a text field every printable key is text.
+    if let (Mode::TextField | Mode::Search, Char(c)) = (mode, key.code)
+        && !modifiers.contains(CTRL)
+    {
+        return typed(c);
+    }
+    // In a number field, the characters of a number are input before any binding.
+    if let (Mode::Field, Char(c)) = (mode, key.code)
+        && is_number_char(c)
+        && modifiers.is_empty()
+    {
+        return typed(c);
+    }
+    let found = table(mode)
+        .into_iter()
+        .find(|b| b.code == key.code && b.modifiers == modifiers)
+        .map(|b| (b.action)());
+    match (found, key.code) {
+        (Some(a), _) => Some(a),
+        (None, Char(c)) => typed(c),
+        _ => None,
+    }
+}
+
+/// Characters a number or a grade field takes (digits, full-width digits, the point,
+/// and the grade words typed through an IME).
+pub fn is_number_char(c: char) -> bool {
+    c.is_ascii_digit()
+        || matches!(
+            c,
+            '.' | '０'..='９' | '．' | '好' | '较' | '一' | '般' | '差'
+        )
+}
+
+/// The key as the hint bar and the help screen write it (ASCII only).
+pub fn key_label(b: &Binding) -> String {
+    let key = match b.code {
+        Char(' ') => "Space".to_string(),
+        Char(c) => c.to_string(),
+        Enter => "Enter".into(),
+        Esc => "Esc".into(),
+        Tab => "Tab".into(),
+        BackTab => "S-Tab".into(),
+        Backspace => "BkSp".into(),
+        Up => "Up".into(),
+        Down => "Down".into(),
+        PageUp => "PgUp".into(),
+        PageDown => "PgDn".into(),
+        Home => "Home".into(),
+        End => "End".into(),
+        other => format!("{other:?}"),
+    };
+    if b.modifiers.contains(CTRL) {
+        format!("C-{key}")
+    } else {
+        key
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, NONE)
+    }
+
+    #[test]
+    fn the_key_contract_of_section_8() {
+        assert_eq!(action(Mode::List, key(Char('/'))), Some(Action::OpenSearch));
+        assert_eq!(action(Mode::List, key(Char('j'))), Some(Action::Down));
+        assert_eq!(action(Mode::List, key(Char('k'))), Some(Action::Up));
+        assert_eq!(action(Mode::List, key(Enter)), Some(Action::Open));
+        assert_eq!(action(Mode::Field, key(Enter)), Some(Action::Submit));
+        assert_eq!(action(Mode::Field, key(Tab)), Some(Action::NextField));
+        assert_eq!(
+            action(Mode::Field, KeyEvent::new(BackTab, SHIFT)),
+            Some(Action::PrevField)
+        );
+        assert_eq!(
+            action(Mode::Field, key(Char(']'))),
+            Some(Action::NextSecretary)
+        );
+        assert_eq!(
+            action(Mode::Field, key(PageUp)),
+            Some(Action::PrevSecretary)
+        );
+        assert_eq!(
+            action(Mode::Field, key(Char('3'))),
+            Some(Action::Input('3'))
+        );
+        assert_eq!(action(Mode::Field, key(Char('?'))), Some(Action::Help));
+        assert_eq!(
+            action(Mode::Field, KeyEvent::new(Char('?'), SHIFT)),
+            Some(Action::Help)
+        );
+        assert_eq!(action(Mode::Overview, key(Char('q'))), Some(Action::Home));
+        assert_eq!(action(Mode::List, key(Char('g'))), Some(Action::OpenGrid));
+        assert_eq!(
+            action(Mode::List, key(Char('w'))),
+            Some(Action::OpenWorkflow)
+        );
+        for mode in [
+            Mode::Overview,
+            Mode::List,
+            Mode::Field,
+            Mode::TextField,
+            Mode::Notes,
+            Mode::Search,
+            Mode::Help,
+        ] {
+            assert_eq!(
+                action(mode, KeyEvent::new(Char('c'), CTRL)),
+                Some(Action::Quit),
+                "{mode:?}"
+            );
+            assert!(action(mode, key(Esc)).is_some(), "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn in_a_text_field_letters_are_text_not_commands() {
+        for c in ['q', 'l', '/', '?', '[', ']', 'g', '张'] {
+            assert_eq!(
+                action(Mode::TextField, key(Char(c))),
+                Some(Action::Input(c))
+            );
+            assert_eq!(action(Mode::Search, key(Char(c))), Some(Action::Input(c)));
+        }
+        assert!(matches!(
+            action(Mode::Notes, key(Enter)),
+            Some(Action::TextKey(_))
+        ));
+    }
+
+    #[test]
+    fn every_mode_has_a_labelled_way_out() {
+        for mode in [
+            Mode::Overview,
+            Mode::List,
+            Mode::Field,
+            Mode::TextField,
+            Mode::Notes,
+            Mode::Search,
+            Mode::Help,
+        ] {
+            assert!(
+                table(mode).iter().any(|b| b.hint && !b.label.is_empty()),
+                "{mode:?}"
+            );
+        }
+    }
+}

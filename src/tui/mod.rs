@@ -1,0 +1,151 @@
+//! The terminal user interface (DESIGN.md §8, §9): one screen per secretary, fast
+//! keyboard entry, Chinese text aligned by display width.
+
+pub mod app;
+pub mod form;
+pub mod keymap;
+pub mod search;
+pub mod theme;
+pub mod view;
+
+use std::io::{self, Write};
+
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
+use ratatui::crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use ratatui::crossterm::{cursor, execute};
+
+pub use app::App;
+use keymap::Action;
+pub use theme::Theme;
+
+use crate::store::{Stage, Store, StoreError};
+
+/// The working year (§8): `--year`, else the newest year not yet approved in every
+/// township, else the current calendar year.
+pub fn choose_year(store: &Store, year: Option<i16>) -> Result<i16, StoreError> {
+    if let Some(y) = year {
+        return Ok(y);
+    }
+    let townships = store.district()?.townships;
+    let open = store.years()?.into_iter().rev().find(|(_, r)| {
+        townships.is_empty()
+            || townships
+                .iter()
+                .any(|(id, _)| r.stage(*id) != Stage::Approved)
+    });
+    Ok(match open {
+        Some((y, _)) => y,
+        None => jiff::ZonedDateTime::now().year(),
+    })
+}
+
+/// Is the locale UTF-8? The first set of LC_ALL, LC_CTYPE, LANG decides.
+pub fn utf8_locale() -> bool {
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "C".to_string())
+        .to_ascii_lowercase();
+    locale.contains("utf-8") || locale.contains("utf8")
+}
+
+pub const LOCALE_MESSAGE: &str = "终端的字符集不是 UTF-8,中文会显示为乱码。请在 SSH 客户端中把编码设为 UTF-8,并设置 LANG=zh_CN.UTF-8(或 C.UTF-8)后重试。\nThe terminal locale is not UTF-8, so Chinese text would be garbled. Set your SSH client's encoding to UTF-8 and LANG=zh_CN.UTF-8 (or C.UTF-8), then try again.";
+
+fn restore_terminal() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+}
+
+/// Does this terminal draw an ambiguous-width character (`·`) in two cells?
+/// Asked by printing one and reading the cursor position back.
+fn probe_wide_ambiguous() -> bool {
+    let mut out = io::stdout();
+    if write!(out, "\r\u{b7}").and_then(|_| out.flush()).is_err() {
+        return false;
+    }
+    let wide = matches!(cursor::position(), Ok((2, _)));
+    let _ = write!(out, "\r   \r");
+    let _ = out.flush();
+    wide
+}
+
+/// Run the TUI on a terminal until the user quits.
+pub fn run(store: Store, year: i16, user: String) -> io::Result<()> {
+    let mut theme = Theme::from_env();
+    let app = App::new(store, year, user, theme).map_err(|e| io::Error::other(e.to_string()))?;
+    let mut app = app;
+
+    // The terminal is restored whatever happens: panic, SIGTERM, SIGHUP.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        hook(info);
+    }));
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ])?;
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            // Every saved field is already committed; nothing is lost by leaving now.
+            restore_terminal();
+            std::process::exit(128 + signal);
+        }
+    });
+
+    terminal::enable_raw_mode()?;
+    if std::env::var("XINGJI_AMBIGUOUS").is_err() {
+        theme.wide_ambiguous = probe_wide_ambiguous();
+        app.theme = theme;
+    }
+    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+    let result = Terminal::new(CrosstermBackend::new(io::stdout()))
+        .and_then(|mut terminal| run_loop(&mut terminal, &mut app, || event::read().map(Some)));
+    restore_terminal();
+    result
+}
+
+/// The main loop, generic over the backend so that whole sessions run in tests.
+/// Draws only after an event that did something: no tick, idle CPU stays at 0.
+pub fn run_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    mut next_event: impl FnMut() -> io::Result<Option<Event>>,
+) -> io::Result<()> {
+    let fail = |e: B::Error| io::Error::other(e.to_string());
+    let size = terminal.size().map_err(fail)?;
+    app.update(Action::Resize(size.width, size.height));
+    loop {
+        terminal
+            .draw(|frame| view::view(app, frame))
+            .map_err(fail)?;
+        if app.quit {
+            return Ok(());
+        }
+        let mut action = None;
+        while action.is_none() {
+            let Some(event) = next_event()? else {
+                return Ok(());
+            };
+            action = match event {
+                Event::Key(key) => keymap::action(app.mode(), key),
+                Event::Paste(text) => Some(Action::Paste(text)),
+                Event::Resize(w, h) => Some(Action::Resize(w, h)),
+                _ => None,
+            };
+        }
+        while let Some(a) = action {
+            action = app.update(a);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,517 @@
+//! `update` tests on actions, widget tests against exact buffers, snapshots of every
+//! screen at 80×24 and one narrow size, and a whole session through `run_loop`.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+
+use super::app::{App, Screen};
+use super::keymap::{Action, action};
+use super::{Theme, run_loop};
+use crate::cli::open_demo;
+use crate::domain::Grade;
+use crate::exchange::{import_roster_table, import_scores_table, parse_csv};
+use crate::store::Store;
+use crate::text::width;
+
+const PLAIN: Theme = Theme {
+    color: false,
+    wide_ambiguous: false,
+};
+
+fn demo_app() -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_demo(&dir.path().join("demo.redb"), "tester").unwrap();
+    let app = App::new(store, 2025, "tester".into(), PLAIN).unwrap();
+    (dir, app)
+}
+
+/// A small district whose names have 2, 3, 4 and 8 characters, a 4-byte character
+/// and a middle dot; every secretary scored.
+fn names_app(theme: Theme) -> App {
+    let store = Store::in_memory(crate::scoring::DEFAULT_SCHEME).unwrap();
+    let roster = "乡镇,村(社区),姓名,任职日期\n神头镇,马邑村,张三,2015-01-01\n神头镇,小泊村,李建国,2015-01-01\n利民镇,东村,欧阳娜娜,2015-01-01\n利民镇,西河湾社区,阿依古丽·买买提,2015-01-01\n利民镇,北村,吉𠮷,2025-03-01\n";
+    import_roster_table(&store, "r", parse_csv(roster).unwrap(), "t").unwrap();
+    let mut scores = String::from(
+        "乡镇,村(社区),姓名,政治素质,履职尽责,廉洁自律,集体经济发展,增收项目,阵地建设,人居环境改善,基层组织建设,三务公开,风险隐患管控,精神文明创建,为民服务,组织评价,满意,基本满意,不满意\n",
+    );
+    for (t, v, n) in [
+        ("神头镇", "马邑村", "张三"),
+        ("神头镇", "小泊村", "李建国"),
+        ("利民镇", "东村", "欧阳娜娜"),
+        ("利民镇", "西河湾社区", "阿依古丽·买买提"),
+        ("利民镇", "北村", "吉𠮷"),
+    ] {
+        scores.push_str(&format!("{t},{v},{n},5,6,6,12,8,6,6,7,4,6,8,8,好,30,5,1\n"));
+    }
+    import_scores_table(&store, "s", parse_csv(&scores).unwrap(), 2025, "t").unwrap();
+    App::new(store, 2025, "clerk".into(), theme).unwrap()
+}
+
+fn draw(app: &App, w: u16, h: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    // The frame's own buffer: it keeps which cells are left to the terminal.
+    terminal
+        .draw(|f| super::view::view(app, f))
+        .unwrap()
+        .buffer
+        .clone()
+}
+
+/// The buffer as text, one line per row; the cell after a wide character is skipped.
+fn text(buffer: &Buffer) -> String {
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        let mut skip = 0;
+        for x in 0..buffer.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let s = buffer[(x, y)].symbol();
+            skip = width(s).saturating_sub(1);
+            out.push_str(s);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+/// Press keys as the user would: through the key table of the current mode.
+fn press(app: &mut App, keys: &[KeyCode]) {
+    for &k in keys {
+        if let Some(a) = action(app.mode(), key(k)) {
+            app.update(a);
+        }
+    }
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, &[KeyCode::Char(c)]);
+    }
+}
+
+fn open(app: &mut App, query: &str) {
+    press(app, &[KeyCode::Char('/')]);
+    type_text(app, query);
+    press(app, &[KeyCode::Enter]);
+    assert_eq!(
+        app.screen,
+        Screen::Secretary,
+        "search {query} opens a secretary"
+    );
+}
+
+fn name_of(app: &App) -> String {
+    app.book
+        .district
+        .secretary(app.form.secretary)
+        .unwrap()
+        .name
+        .clone()
+}
+
+#[test]
+fn search_by_chinese_pinyin_and_initials_opens_the_secretary() {
+    let mut app = names_app(PLAIN);
+    open(&mut app, "欧阳");
+    assert_eq!(name_of(&app), "欧阳娜娜");
+    press(&mut app, &[KeyCode::Esc]);
+    open(&mut app, "zs");
+    assert_eq!(name_of(&app), "张三");
+    open(&mut app, "ouyang");
+    assert_eq!(name_of(&app), "欧阳娜娜");
+    assert_eq!(app.form.field, 0, "the cursor starts on the first field");
+}
+
+#[test]
+fn enter_saves_the_field_at_once_and_moves_on() {
+    let mut app = names_app(PLAIN);
+    open(&mut app, "张三");
+    type_text(&mut app, "6");
+    assert_eq!(
+        app.form.edit.as_deref(),
+        Some("6"),
+        "typing replaces the value"
+    );
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.form.field, 1);
+    let id = app.form.secretary;
+    let stored = app
+        .store
+        .assessments(2025)
+        .unwrap()
+        .into_iter()
+        .find(|(s, _)| *s == id)
+        .unwrap()
+        .1;
+    assert_eq!(
+        stored.items["政治素质"].to_string(),
+        "6",
+        "committed to the database"
+    );
+    let total = app
+        .book
+        .entry(id)
+        .unwrap()
+        .rating
+        .evaluation
+        .figures()
+        .unwrap()
+        .total;
+    // Q 83 → 49.8; 好 → 20; M (30*100 + 5*60)/36 = 91.67 → 18.334; 88.134 → 88.13
+    assert_eq!(total.to_string(), "88.13", "the live total follows");
+    let audit = app.store.audit_log().unwrap();
+    let last = audit.last().unwrap();
+    assert!(
+        last.what.contains("张三") && last.what.contains("政治素质"),
+        "{}",
+        last.what
+    );
+    assert_eq!(
+        (
+            last.before.as_str(),
+            last.after.as_str(),
+            last.user.as_str()
+        ),
+        ("5", "6", "clerk")
+    );
+}
+
+#[test]
+fn an_invalid_value_stays_red_and_is_not_saved() {
+    let mut app = names_app(PLAIN);
+    open(&mut app, "张三");
+    press(&mut app, &[KeyCode::Tab, KeyCode::Tab]); // 廉洁自律, max 7
+    type_text(&mut app, "8.5");
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.form.field, 2, "the cursor stays on the field");
+    assert_eq!(app.form.error.as_deref(), Some("8.5 超出满分 7"));
+    assert!(app.status.as_ref().unwrap().error);
+    let stored = app.store.assessments(2025).unwrap()[0].1.clone();
+    assert_eq!(stored.items["廉洁自律"].to_string(), "6");
+    // Esc never destroys typed data: the refused value is still there to fix.
+    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(app.form.edit.as_deref(), Some("8.5"));
+    assert_eq!(app.screen, Screen::Secretary);
+    press(
+        &mut app,
+        &[KeyCode::Backspace, KeyCode::Backspace, KeyCode::Backspace],
+    );
+    type_text(&mut app, "7");
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.form.field, 3);
+    assert!(app.form.error.is_none());
+}
+
+#[test]
+fn brackets_move_between_secretaries_on_the_same_field() {
+    let mut app = names_app(PLAIN);
+    open(&mut app, "张三");
+    press(&mut app, &[KeyCode::Tab, KeyCode::Tab, KeyCode::Tab]);
+    press(&mut app, &[KeyCode::Char(']')]);
+    assert_eq!((name_of(&app).as_str(), app.form.field), ("李建国", 3));
+    press(&mut app, &[KeyCode::PageDown]);
+    assert_eq!((name_of(&app).as_str(), app.form.field), ("欧阳娜娜", 3));
+    press(&mut app, &[KeyCode::Char('[')]);
+    assert_eq!(name_of(&app), "李建国");
+    // A valid typed value is saved before moving on.
+    type_text(&mut app, "9");
+    press(&mut app, &[KeyCode::Char(']')]);
+    assert_eq!(name_of(&app), "欧阳娜娜");
+    let li = app
+        .book
+        .district
+        .find_secretary("神头镇", "小泊村", "李建国")
+        .unwrap();
+    assert_eq!(
+        app.book.entry(li).unwrap().assessment.items["集体经济发展"].to_string(),
+        "9"
+    );
+}
+
+#[test]
+fn grade_keys_and_text_fields() {
+    let mut app = names_app(PLAIN);
+    open(&mut app, "张三");
+    for _ in 0..12 {
+        press(&mut app, &[KeyCode::Tab]);
+    }
+    press(&mut app, &[KeyCode::Char('2'), KeyCode::Enter]);
+    let id = app.form.secretary;
+    assert_eq!(
+        app.book.entry(id).unwrap().assessment.grade,
+        Some(Grade::FairlyGood)
+    );
+    // Ballots, bonus, then its reason: in a text field `q`, `/` and `]` are text.
+    for _ in 0..4 {
+        press(&mut app, &[KeyCode::Tab]);
+    }
+    type_text(&mut app, "q/]");
+    app.update(Action::Paste("获评\u{1b}[31m先进\u{200D}".into()));
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(
+        app.book.entry(id).unwrap().assessment.bonus_reason,
+        "q/][31m获评先进".replace("[31m获评", "获评[31m")
+    );
+}
+
+#[test]
+fn notes_are_multi_line_and_escape_keeps_them() {
+    let mut app = names_app(PLAIN);
+    open(&mut app, "张三");
+    let last = app.fields().len() - 1;
+    for _ in 0..last {
+        press(&mut app, &[KeyCode::Tab]);
+    }
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(app.form.notes.is_some());
+    app.update(Action::Paste("第一行\r\n第二行\u{7}".into()));
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(app.form.notes.is_none());
+    let id = app.form.secretary;
+    assert_eq!(
+        app.book.entry(id).unwrap().assessment.notes,
+        "第一行\n第二行"
+    );
+}
+
+#[test]
+fn q_goes_home_and_quits_from_the_overview() {
+    let mut app = names_app(PLAIN);
+    press(&mut app, &[KeyCode::Char('l')]);
+    assert_eq!(app.screen, Screen::List);
+    press(&mut app, &[KeyCode::Char('j'), KeyCode::Enter]);
+    assert_eq!(name_of(&app), "李建国");
+    press(&mut app, &[KeyCode::Char('q')]);
+    assert_eq!(app.screen, Screen::Overview);
+    assert!(!app.quit);
+    press(&mut app, &[KeyCode::Char('q')]);
+    assert!(app.quit);
+}
+
+#[test]
+fn a_locked_year_refuses_changes() {
+    let mut app = names_app(PLAIN);
+    let t = app.book.district.township_id("神头镇").unwrap();
+    app.book
+        .record
+        .stages
+        .push((t, crate::store::Stage::Approved));
+    open(&mut app, "张三");
+    type_text(&mut app, "1");
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(app.form.error.as_deref().unwrap().contains("已审定"));
+    assert_eq!(
+        app.store.assessments(2025).unwrap()[0].1.items["政治素质"].to_string(),
+        "5"
+    );
+}
+
+/// Columns of the list line up whatever the names' widths.
+#[test]
+fn list_columns_line_up_with_names_of_every_width() {
+    let mut app = names_app(PLAIN);
+    press(&mut app, &[KeyCode::Char('l')]);
+    let buffer = draw(&app, 80, 24);
+    let rows: Vec<String> = text(&buffer)
+        .lines()
+        .skip(3)
+        .take(5)
+        .map(str::to_string)
+        .collect();
+    let column_of = |line: &str, needle: &dyn Fn(char) -> bool| {
+        let byte = line.find(needle).unwrap_or_else(|| panic!("in {line}"));
+        width(&line[..byte])
+    };
+    // Names hold no digits: the first digit of a row is its total.
+    let totals: Vec<usize> = rows
+        .iter()
+        .map(|l| column_of(l, &|c: char| c.is_ascii_digit()))
+        .collect();
+    assert!(totals.windows(2).all(|w| w[0] == w[1]), "{rows:#?}");
+    let results: Vec<usize> = rows
+        .iter()
+        .map(|l| column_of(l, &|c: char| c == '合' || c == '优'))
+        .collect();
+    assert!(results.windows(2).all(|w| w[0] == w[1]), "{rows:#?}");
+    assert_eq!(
+        Buffer::with_lines([rows[3].as_str()]),
+        // 乡镇 8, 村 10, 姓名 15, 总分 6, 结果 8, 星级 6, 变化 4, 状态 6, 处理意见 8 cells.
+        Buffer::with_lines([
+            " 利民镇   西河湾社区 阿依古丽·买买提  87.53 合格     ***--3 新评 已完成         "
+        ]),
+        "the 8-character name fits its column"
+    );
+    assert!(rows[4].contains("吉𠮷"), "{}", rows[4]);
+    assert!(rows[4].contains("未定星"));
+}
+
+#[test]
+fn no_screen_draws_an_ambiguous_width_glyph() {
+    let (_dir, mut app) = demo_app();
+    let mut screens = vec![text(&draw(&app, 80, 24))];
+    for keys in [
+        &[KeyCode::Char('l')][..],
+        &[KeyCode::Enter],
+        &[KeyCode::Char('?')],
+        &[KeyCode::Esc, KeyCode::Char('/')],
+    ] {
+        press(&mut app, keys);
+        screens.push(text(&draw(&app, 80, 24)));
+        screens.push(text(&draw(&app, 200, 50)));
+    }
+    for screen in screens {
+        // User data may hold them (the names with ·); the program's own drawing may not.
+        let own: String = screen
+            .replace("阿依古丽·买买提", "")
+            .replace("阿卜杜拉·吐尔逊", "");
+        let found: Vec<char> = own
+            .chars()
+            .filter(|&c| super::theme::is_ambiguous(c))
+            .collect();
+        assert!(found.is_empty(), "{found:?} in\n{screen}");
+    }
+}
+
+#[test]
+fn wide_ambiguous_mode_reserves_two_cells_for_the_middle_dot() {
+    let mut app = names_app(Theme {
+        color: false,
+        wide_ambiguous: true,
+    });
+    press(&mut app, &[KeyCode::Char('l')]);
+    let buffer = draw(&app, 80, 24);
+    let y = 6;
+    let row: Vec<&str> = (0..80).map(|x| buffer[(x, y)].symbol()).collect();
+    let dot = row
+        .iter()
+        .position(|s| *s == "·")
+        .expect("the dot is drawn");
+    assert_eq!(row[dot + 1], " ");
+    assert_eq!(
+        buffer[(dot as u16 + 1, y)].diff_option,
+        ratatui::buffer::CellDiffOption::Skip
+    );
+    assert_eq!(row[dot + 2], "买");
+    // The name column keeps its width: the total starts where it does on other rows.
+    let line = text(&buffer)
+        .lines()
+        .nth(usize::from(y))
+        .unwrap()
+        .to_string();
+    let other = text(&buffer).lines().nth(3).unwrap().to_string();
+    let digit = |l: &str| width(&l[..l.find(|c: char| c.is_ascii_digit()).unwrap()]);
+    assert_eq!(digit(&line), digit(&other), "{line}\n{other}");
+}
+
+#[test]
+fn every_line_of_every_screen_is_exactly_the_terminal_width() {
+    let (_dir, mut app) = demo_app();
+    for keys in [
+        &[][..],
+        &[KeyCode::Char('l')],
+        &[KeyCode::Enter],
+        &[KeyCode::Char('?')],
+    ] {
+        press(&mut app, keys);
+        for (w, h) in [(80, 24), (200, 50)] {
+            let t = text(&draw(&app, w, h));
+            for line in t.lines() {
+                assert_eq!(width(line), usize::from(w), "{line}");
+            }
+            assert!(
+                !t.contains("||\n") || t.lines().all(|l| l.ends_with('|') || !l.starts_with('|'))
+            );
+        }
+    }
+}
+
+fn snapshot(name: &str, app: &App, w: u16, h: u16) {
+    insta::assert_snapshot!(name, text(&draw(app, w, h)));
+}
+
+#[test]
+fn snapshots_of_every_screen() {
+    let (_dir, mut app) = demo_app();
+    snapshot("overview_demo", &app, 80, 24);
+    snapshot("overview_too_small", &app, 60, 20);
+    press(&mut app, &[KeyCode::Char('l')]);
+    snapshot("list_demo", &app, 80, 24);
+    press(&mut app, &[KeyCode::Char('t'), KeyCode::Char('s')]);
+    snapshot("list_township_by_total", &app, 80, 24);
+    press(&mut app, &[KeyCode::Char('/')]);
+    type_text(&mut app, "zs");
+    snapshot("search_zs", &app, 80, 24);
+    press(&mut app, &[KeyCode::Enter]);
+    snapshot("secretary_first_field", &app, 80, 24);
+    type_text(&mut app, "9");
+    press(&mut app, &[KeyCode::Enter]);
+    snapshot("secretary_refused_value", &app, 80, 24);
+    press(&mut app, &[KeyCode::Esc, KeyCode::Backspace]);
+    type_text(&mut app, "5.5");
+    press(&mut app, &[KeyCode::Enter]);
+    snapshot("secretary_saved_value", &app, 80, 24);
+    snapshot("secretary_wide", &app, 200, 50);
+    snapshot("secretary_narrow", &app, 79, 24);
+    press(&mut app, &[KeyCode::Char('?')]);
+    snapshot("help", &app, 80, 24);
+}
+
+#[test]
+fn a_whole_session_through_the_main_loop() {
+    let mut app = names_app(PLAIN);
+    let mut events: Vec<Event> = vec![Event::Key(key(KeyCode::Char('/')))];
+    events.extend(
+        "欧阳娜娜"
+            .chars()
+            .map(|c| Event::Key(key(KeyCode::Char(c)))),
+    );
+    events.push(Event::Key(key(KeyCode::Enter)));
+    for value in [
+        "6", "7", "7", "15", "10", "8", "7", "8", "5", "7", "10", "10", "1", "40", "0", "0",
+    ] {
+        events.extend(value.chars().map(|c| Event::Key(key(KeyCode::Char(c)))));
+        events.push(Event::Key(key(KeyCode::Enter)));
+    }
+    events.push(Event::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL,
+    )));
+    events.reverse();
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    run_loop(&mut terminal, &mut app, || Ok(events.pop())).unwrap();
+    assert!(app.quit);
+    let screen = text(terminal.backend().buffer());
+    assert!(screen.contains("总分 100.00"), "{screen}");
+    let id = app
+        .book
+        .district
+        .find_secretary("利民镇", "东村", "欧阳娜娜")
+        .unwrap();
+    let stored = app
+        .store
+        .assessments(2025)
+        .unwrap()
+        .into_iter()
+        .find(|(s, _)| *s == id)
+        .unwrap()
+        .1;
+    assert_eq!(
+        stored
+            .items
+            .values()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .len(),
+        12
+    );
+    assert_eq!(stored.ballots.satisfied, 40);
+    assert_eq!(stored.grade, Some(Grade::Good));
+}

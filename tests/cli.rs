@@ -1,0 +1,1050 @@
+//! End-to-end tests of the command line (DESIGN.md §5, §6): the real binary, a fresh
+//! database in a temporary directory, files written the way clerks write them.
+//!
+//! Every expected figure below is worked out by hand from DESIGN.md §3 with the default
+//! scheme (weights 60/20/20; 好 100, 较好 85, 一般 70, 差 50; ballots 100/60/0, at
+//! least 10; bonus cap 5; results 90/70/60; stars 95/90/80/70/65; quotas 5 % and 15 %;
+//! pay 12000 × 0.60/0.80/0.90/1.00/1.30/1.50, 未定星 1.00, 不合格 capped at 0.50).
+
+use std::ffi::OsStr;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+const BOM: &str = "\u{feff}";
+
+// ---------------------------------------------------------------------------------
+// The district of the tests: two townships, six villages.
+//
+// The roster lists 神头镇 before 利民镇 and 马邑村 before 司马泊村, the reverse of
+// code-point order (利 U+5229 < 神 U+795E, 司 U+53F8 < 马 U+9A6C), and interleaves
+// the townships, so the report's order can only come from the roster's.
+// ---------------------------------------------------------------------------------
+
+const ROSTER_HEADER: &str = "乡镇,村(社区),姓名,性别,出生日期,任职日期";
+const ROSTER: [&str; 6] = [
+    "神头镇,马邑村,张三,男,1970-05-01,2015-03-01",
+    "利民镇,东榆林村,李四,女,,2018-06-01",
+    // Took office on 2023-12-31: in post a whole year by the end of 2024, not of 2023.
+    "神头镇,司马泊村,王五,男,1980-01-02,2023-12-31",
+    // Took office on 2024-01-01: not a whole year by the end of 2024 → 未定星 in 2024.
+    "利民镇,西关社区,赵六,女,1985-01-01,2024-01-01",
+    "神头镇,新磨村,孙七,男,,2010-01-01",
+    "利民镇,南河村,周八,男,1975-08-08,2020-05-05",
+];
+
+const SCORES_HEADER: &str = "乡镇,村(社区),姓名,\
+政治素质,履职尽责,廉洁自律,集体经济发展,增收项目,阵地建设,人居环境改善,\
+基层组织建设,三务公开,风险隐患管控,精神文明创建,为民服务,\
+组织评价,满意,基本满意,不满意,不了解,加分,加分事由,减分,减分事由,否决事由";
+
+/// Item maxima, in the column order above: 6 7 7 | 15 10 | 8 7 | 8 5 7 | 10 10.
+///
+/// 2023, written in an order unlike the official one. N (rated) = 4: 张三, 李四, 孙七,
+/// 周八 (王五 not a year in post). Quotas: floor(4 × 5 %) = 0 at 5★, floor(4 × 15 %) = 0
+/// at 4★ and 5★, so nobody can keep 4★ or 5★.
+const SCORES_2023: [&str; 5] = [
+    // 周八: Q = 4+4+4+9+6+4+4+5+3+4+6+6 = 59; 一般 O = 70;
+    //   M = (8×100 + 6×60 + 6×0) / 20 = 1160/20 = 58.00;
+    //   base = (60×59 + 20×70 + 20×58)/100 = (3540+1400+1160)/100 = 61.00 = total.
+    //   61 ≥ 60 基本合格, below 65 → 0★; low → 诫勉整改; pay 12000 × 0.60 = 7200.
+    "利民镇,南河村,周八,4,4,4,9,6,4,4,5,3,4,6,6,一般,8,6,6,,,,,,",
+    // 李四: Q = 4+5+5+10+6+5+5+5+3+5+6+6 = 65; 一般 70; M = (1000+300)/20 = 65.00;
+    //   base = (3900+1400+1300)/100 = 66.00 = total: 基本合格, ≥ 65 → 1★;
+    //   low → 诫勉整改; pay 12000 × 0.80 = 9600.
+    "利民镇,东榆林村,李四,4,5,5,10,6,5,5,5,3,5,6,6,一般,10,5,5,,,,,,",
+    // 孙七: Q = 5.5+6+6.5+12+8+7+6+7+4+6+8.5+9 = 85.5; 较好 85;
+    //   M = (20×100 + 7×60)/30 = 2420/30 = 80.666… → 80.67;
+    //   base = (60×85.5 + 20×85 + 20×80.67)/100 = (5130+1700+1613.4)/100 = 84.434;
+    //   X = 2, Y = 0.5: 84.434 + 2 − 0.5 = 85.934 → 85.93: 合格, ≥ 80 → 3★; pay 12000.
+    "神头镇,新磨村,孙七,5.5,6,6.5,12,8,7,6,7,4,6,8.5,9,较好,20,7,3,,2,获评市级先进,0.5,材料迟报,",
+    // 王五: Q = 5+6+6+12+8+6+6+6+4+6+8+8 = 81; 较好 85; M = (1500+300)/20 = 90.00
+    //   (3 不了解 not counted); base = (4860+1700+1800)/100 = 83.60: 合格, but took
+    //   office 2023-12-31 → 未定星, coefficient 1.00, pay 12000, no 星级变化.
+    "神头镇,司马泊村,王五,5,6,6,12,8,6,6,6,4,6,8,8,较好,15,5,0,3,,,,,",
+    // 张三: Q = 100; 好 100; M = 100.00; total 100.00: 优秀, 5★ by the total; over
+    //   the 5★ quota (0) → 4★, over the 4★-and-above quota (0) → 3★. Pay 12000.
+    "神头镇,马邑村,张三,6,7,7,15,10,8,7,8,5,7,10,10,好,30,0,0,,,,,,",
+];
+
+const REPORT_HEADER: &str = "年度,乡镇,村(社区),姓名,定量考核,组织评价,群众评议,加分,减分,总分,考核结果,星级,星级变化,绩效系数,绩效报酬,处理意见,说明";
+
+const REPORT_2023: [&str; 5] = [
+    "2023,神头镇,马邑村,张三,100.00,100.00,100.00,0.00,0.00,100.00,优秀,3,新评,1.00,12000,,\"名额限制,由5星调为3星\"",
+    "2023,神头镇,司马泊村,王五,81.00,85.00,90.00,0.00,0.00,83.60,合格,未定星,,1.00,12000,,任职未满1年",
+    "2023,神头镇,新磨村,孙七,85.50,85.00,80.67,2.00,0.50,85.93,合格,3,新评,1.00,12000,,",
+    "2023,利民镇,东榆林村,李四,65.00,70.00,65.00,0.00,0.00,66.00,基本合格,1,新评,0.80,9600,诫勉整改,",
+    "2023,利民镇,南河村,周八,59.00,70.00,58.00,0.00,0.00,61.00,基本合格,0,新评,0.60,7200,诫勉整改,",
+];
+const SUMMARY_2023: &str =
+    "共评定4名,产生5星级党组织书记0名、4星级党组织书记0名,3星及以下党组织书记4名";
+
+/// The 2024 scores. N (rated) = 5: 张三, 王五 (now a whole year in post), 孙七, 李四, 周八;
+/// 赵六 (took office 2024-01-01) is 未定星. Quotas floor(5 × 5 %) = floor(5 × 15 %) = 0.
+const SCORES_2024: [&str; 6] = [
+    // 张三: Q = 5+6+6+11+7+6+5+6+4+5+7+7 = 75; 较好 85;
+    //   M = (12×100 + 8×60 + 2×0)/22 = 1680/22 = 76.3636… → 76.36;
+    //   base = (4500 + 1700 + 1527.2)/100 = 77.272; Y = 3 → 74.272 → 74.27:
+    //   合格, ≥ 70 → 2★; 2023 was 3★ → -1; pay 12000 × 0.90 = 10800.
+    "神头镇,马邑村,张三,5,6,6,11,7,6,5,6,4,5,7,7,较好,12,8,2,,,,3,信访问题处置不及时,",
+    // 王五: Q = 6+7+7+14+9+7+6+7+5+6+9+9 = 92; 好 100; M = 100.00;
+    //   base = (5520+2000+2000)/100 = 95.20, but 否决事由 → 不合格, 0★;
+    //   coefficient min(0.60, 0.50) = 0.50 → 6000; 2023 was 未定星 → 新评;
+    //   low this year, not low in 2023 (合格) → 诫勉整改.
+    "神头镇,司马泊村,王五,6,7,7,14,9,7,6,7,5,6,9,9,好,40,0,0,,,,,,违规发放补贴",
+    // 孙七: Q = 5+6+6+13+8+7+6+7+4+6+9+9 = 86; 好 100; M = (1800+600)/30 = 80.00;
+    //   base = (5160+2000+1600)/100 = 87.60: 合格, 3★; 2023 3★ → 0; pay 12000.
+    "神头镇,新磨村,孙七,5,6,6,13,8,7,6,7,4,6,9,9,好,18,10,2,,,,,,",
+    // 李四: Q = 5.5+6.5+6.5+13+9+7+6+7+4.5+6+9+9 = 89; 好 100;
+    //   M = (25×100 + 4×60 + 1×0)/30 = 2740/30 = 91.333… → 91.33 (2 不了解 ignored);
+    //   base = (5340 + 2000 + 1826.6)/100 = 91.666; bonus 6 capped at X = 5:
+    //   96.666 → 96.67 (half-up): 优秀, 5★ by the total → quota 0 → 4★ → quota 0 → 3★;
+    //   2023 1★ → +2; pay 12000.
+    "利民镇,东榆林村,李四,5.5,6.5,6.5,13,9,7,6,7,4.5,6,9,9,好,25,4,1,2,6,乡村振兴示范村,,,",
+    // 赵六: Q = 2+3+3+6+4+3+3+3+2+3+4+4 = 40; 差 50; M = (500+300)/20 = 40.00;
+    //   base = (2400+1000+800)/100 = 42.00: 不合格; 未定星 (1.00) capped at 0.50 → 6000;
+    //   不合格 is low → 诫勉整改; no 星级变化 for 未定星.
+    "利民镇,西关社区,赵六,2,3,3,6,4,3,3,3,2,3,4,4,差,5,5,10,,,,,,",
+    // 周八: Q = 65; 一般 70; M = 65.00; base 66.00; X = 1.5 → 67.50: 基本合格,
+    //   ≥ 65 → 1★; 2023 0★ → +1; low in 2024 and in 2023 → 建议调整; pay 9600.
+    "利民镇,南河村,周八,4,5,5,10,6,5,5,5,3,5,6,6,一般,10,5,5,,1.5,防汛抢险,,,",
+];
+
+const REPORT_2024: [&str; 6] = [
+    "2024,神头镇,马邑村,张三,75.00,85.00,76.36,0.00,3.00,74.27,合格,2,-1,0.90,10800,,",
+    "2024,神头镇,司马泊村,王五,92.00,100.00,100.00,0.00,0.00,95.20,不合格,0,新评,0.50,6000,诫勉整改,一票否决:违规发放补贴",
+    "2024,神头镇,新磨村,孙七,86.00,100.00,80.00,0.00,0.00,87.60,合格,3,0,1.00,12000,,",
+    "2024,利民镇,东榆林村,李四,89.00,100.00,91.33,5.00,0.00,96.67,优秀,3,+2,1.00,12000,,\"名额限制,由5星调为3星;加分6超过上限,按5计\"",
+    "2024,利民镇,西关社区,赵六,40.00,50.00,40.00,0.00,0.00,42.00,不合格,未定星,,0.50,6000,诫勉整改,任职未满1年",
+    "2024,利民镇,南河村,周八,65.00,70.00,65.00,1.50,0.00,67.50,基本合格,1,+1,0.80,9600,建议调整,",
+];
+const SUMMARY_2024: &str =
+    "共评定5名,产生5星级党组织书记0名、4星级党组织书记0名,3星及以下党组织书记5名";
+
+// ---------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------
+
+/// The binary, with nothing of the caller's environment that could pick another database.
+fn xingji() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_xingji"));
+    c.env_remove("XINGJI_DB").env_remove("RUST_BACKTRACE");
+    c
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("output is UTF-8")
+}
+
+/// Exit code 1, a message, and never a panic or backtrace.
+fn assert_user_error(out: &Output) -> String {
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expected exit code 1; stdout: {}; stderr: {stderr}",
+        text(&out.stdout)
+    );
+    assert!(!stderr.trim().is_empty(), "a user error must say why");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "a user error must not panic: {stderr}"
+    );
+    stderr
+}
+
+/// A temporary directory holding a database path (not created until `init`) and files.
+struct Fixture {
+    dir: TempDir,
+    db: PathBuf,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("xingji.redb");
+        Fixture { dir, db }
+    }
+
+    /// A database holding the roster and the two years of scores above.
+    fn district() -> Fixture {
+        let f = Fixture::new();
+        f.ok(["init"]);
+        let roster = f.write("名册.csv", Sheet::roster().csv());
+        f.ok([OsStr::new("import"), "roster".as_ref(), roster.as_os_str()]);
+        let s2023 = f.write("考核2023.csv", Sheet::scores(&SCORES_2023).csv());
+        f.import_scores(&s2023, 2023);
+        let s2024 = f.write("考核2024.csv", Sheet::scores(&SCORES_2024).csv());
+        f.import_scores(&s2024, 2024);
+        f
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(name);
+        fs::write(&path, contents).unwrap();
+        path
+    }
+
+    /// `xingji --db DB ARGS…`
+    fn run<I, S>(&self, args: I) -> Output
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        xingji()
+            .arg("--db")
+            .arg(&self.db)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// Run, expect success, return stdout.
+    fn ok<I, S>(&self, args: I) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "expected success; stderr: {}",
+            text(&out.stderr)
+        );
+        text(&out.stdout)
+    }
+
+    fn import_roster(&self, file: &Path) -> String {
+        self.ok([OsStr::new("import"), "roster".as_ref(), file.as_os_str()])
+    }
+
+    fn import_scores(&self, file: &Path, year: i16) -> String {
+        let year = year.to_string();
+        self.ok([
+            OsStr::new("import"),
+            "scores".as_ref(),
+            file.as_os_str(),
+            "--year".as_ref(),
+            year.as_ref(),
+        ])
+    }
+
+    fn try_import_scores(&self, file: &Path, year: i16) -> Output {
+        let year = year.to_string();
+        self.run([
+            OsStr::new("import"),
+            "scores".as_ref(),
+            file.as_os_str(),
+            "--year".as_ref(),
+            year.as_ref(),
+        ])
+    }
+
+    /// The raw bytes of `report --year Y --format F`, which must succeed.
+    fn report(&self, year: i16, format: &str) -> Vec<u8> {
+        let out = self.run(["report", "--year", &year.to_string(), "--format", format]);
+        assert!(out.status.success(), "report failed: {}", text(&out.stderr));
+        out.stdout
+    }
+
+    /// The report's CSV as lines, after checking and removing the BOM.
+    fn csv_lines(&self, year: i16) -> Vec<String> {
+        let csv = text(&self.report(year, "csv"));
+        let body = csv
+            .strip_prefix(BOM)
+            .expect("the CSV report starts with a UTF-8 BOM");
+        body.lines().map(str::to_string).collect()
+    }
+
+    fn store(&self) -> xingji::store::Store {
+        xingji::store::Store::open(&self.db).unwrap()
+    }
+}
+
+fn expected(rows: &[&str]) -> Vec<String> {
+    std::iter::once(REPORT_HEADER)
+        .chain(rows.iter().copied())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A table file as a clerk would make it: a header and rows of cells.
+#[derive(Clone, Debug)]
+struct Sheet {
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Sheet {
+    fn new(header: &str, lines: &[&str]) -> Sheet {
+        let split = |l: &str| l.split(',').map(str::to_string).collect::<Vec<_>>();
+        let headers = split(header);
+        let rows: Vec<Vec<String>> = lines.iter().map(|l| split(l)).collect();
+        for r in &rows {
+            assert_eq!(r.len(), headers.len(), "test data row {r:?}");
+        }
+        Sheet { headers, rows }
+    }
+
+    fn roster() -> Sheet {
+        Sheet::new(ROSTER_HEADER, &ROSTER)
+    }
+
+    fn scores(lines: &[&str]) -> Sheet {
+        Sheet::new(SCORES_HEADER, lines)
+    }
+
+    fn col(&self, name: &str) -> usize {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    }
+
+    /// The row of a secretary, by name (the third column).
+    fn row_of(&self, name: &str) -> usize {
+        self.rows.iter().position(|r| r[2] == name).unwrap()
+    }
+
+    fn set(&mut self, name: &str, column: &str, value: &str) -> &mut Sheet {
+        let (r, c) = (self.row_of(name), self.col(column));
+        self.rows[r][c] = value.to_string();
+        self
+    }
+
+    fn rename(&mut self, old: &str, new: &str) -> &mut Sheet {
+        let c = self.col(old);
+        self.headers[c] = new.to_string();
+        self
+    }
+
+    fn remove(&mut self, column: &str) -> &mut Sheet {
+        let c = self.col(column);
+        self.headers.remove(c);
+        for r in &mut self.rows {
+            r.remove(c);
+        }
+        self
+    }
+
+    fn add(&mut self, column: &str, value: &str) -> &mut Sheet {
+        self.headers.push(column.to_string());
+        for r in &mut self.rows {
+            r.push(value.to_string());
+        }
+        self
+    }
+
+    /// The same columns in another order: a fixed shuffle (reversed, then rotated).
+    fn shuffled(&self) -> Sheet {
+        let n = self.headers.len();
+        let mut order: Vec<usize> = (0..n).rev().collect();
+        order.rotate_left(n / 3);
+        Sheet {
+            headers: order.iter().map(|&i| self.headers[i].clone()).collect(),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| order.iter().map(|&i| r[i].clone()).collect())
+                .collect(),
+        }
+    }
+
+    fn csv(&self) -> String {
+        self.csv_with("\n")
+    }
+
+    fn csv_with(&self, newline: &str) -> String {
+        let mut out = self.headers.join(",");
+        out.push_str(newline);
+        for r in &self.rows {
+            out.push_str(&r.join(","));
+            out.push_str(newline);
+        }
+        out
+    }
+
+    /// An Excel workbook: this sheet first, numbers as number cells, the `dates` columns
+    /// as real date cells; a second sheet that must be ignored.
+    fn xlsx(&self, path: &Path, dates: &[&str]) {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+        let mut workbook = Workbook::new();
+        let date_format = Format::new().set_num_format("yyyy-mm-dd");
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("Sheet1").unwrap();
+        for (c, h) in self.headers.iter().enumerate() {
+            sheet.write_string(0, c as u16, h).unwrap();
+        }
+        for (r, row) in self.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, value) in row.iter().enumerate() {
+                let c = c as u16;
+                if value.is_empty() {
+                    continue;
+                }
+                if dates.contains(&self.headers[usize::from(c)].as_str()) {
+                    let p: Vec<u16> = value.split('-').map(|x| x.parse().unwrap()).collect();
+                    let date = ExcelDateTime::from_ymd(p[0], p[1] as u8, p[2] as u8).unwrap();
+                    sheet
+                        .write_datetime_with_format(r, c, &date, &date_format)
+                        .unwrap();
+                } else if value.chars().all(|ch| ch.is_ascii_digit() || ch == '.') {
+                    sheet
+                        .write_number(r, c, value.parse::<f64>().unwrap())
+                        .unwrap();
+                } else {
+                    sheet.write_string(r, c, value).unwrap();
+                }
+            }
+        }
+        let other = workbook.add_worksheet();
+        other.set_name("填表说明").unwrap();
+        other.write_string(0, 0, "乡镇").unwrap();
+        other.write_string(1, 0, "本表不导入").unwrap();
+        workbook.save(path).unwrap();
+    }
+}
+
+fn gbk(text: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(text);
+    assert!(!unmappable, "test data must be encodable in GBK");
+    bytes.into_owned()
+}
+
+// ---------------------------------------------------------------------------------
+// 1. The year's report, from init to the summary sentence
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn a_district_from_init_to_report() {
+    let f = Fixture::new();
+    let out = f.ok(["init"]);
+    assert!(out.contains("已新建数据库"), "{out}");
+
+    let roster = f.write("名册.csv", Sheet::roster().csv());
+    let out = f.import_roster(&roster);
+    assert!(
+        out.contains("新增乡镇 2 个、村(社区) 6 个、书记 6 名,更新 0 名"),
+        "{out}"
+    );
+    let out = f.import_scores(
+        &f.write("考核2023.csv", Sheet::scores(&SCORES_2023).csv()),
+        2023,
+    );
+    assert!(
+        out.contains("2023 年度考核:5 名书记,其中未完成 0 名"),
+        "{out}"
+    );
+    let out = f.import_scores(
+        &f.write("考核2024.csv", Sheet::scores(&SCORES_2024).csv()),
+        2024,
+    );
+    assert!(
+        out.contains("2024 年度考核:6 名书记,其中未完成 0 名"),
+        "{out}"
+    );
+
+    // CSV: BOM, the exact header, the official order, the hand-computed figures.
+    let raw = f.report(2024, "csv");
+    assert!(raw.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
+    assert_eq!(f.csv_lines(2024), expected(&REPORT_2024));
+    assert_eq!(f.csv_lines(2023), expected(&REPORT_2023));
+
+    // Text: a table per township in roster order, the summary as the very last line.
+    for (year, summary, first_village, last_village) in [
+        (2023, SUMMARY_2023, "马邑村", "南河村"),
+        (2024, SUMMARY_2024, "马邑村", "南河村"),
+    ] {
+        let report = text(&f.report(year, "text"));
+        let lines: Vec<&str> = report.lines().collect();
+        assert_eq!(
+            lines[0],
+            format!("{year} 年度村(社区)党组织书记星级评定结果")
+        );
+        assert_eq!(lines.last().copied(), Some(summary), "{report}");
+        let at = |s: &str| {
+            report
+                .find(s)
+                .unwrap_or_else(|| panic!("{s} not in {report}"))
+        };
+        assert!(at("【神头镇】 3 名") < at("【利民镇】"), "{report}");
+        assert!(at(first_village) < at("司马泊村"));
+        assert!(at("司马泊村") < at("新磨村"));
+        assert!(at("新磨村") < at("东榆林村"));
+        assert!(at("东榆林村") < at(last_village));
+    }
+    // 2024's text table: 2★ with its -1, 未定星 for the 2024-01-01 secretary.
+    let report = text(&f.report(2024, "text"));
+    let line = |name: &str| {
+        report
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        line("张三"),
+        [
+            "马邑村",
+            "张三",
+            "75.00",
+            "85.00",
+            "76.36",
+            "0.00",
+            "3.00",
+            "74.27",
+            "合格",
+            "2",
+            "-1",
+            "0.90",
+            "10800"
+        ]
+    );
+    assert!(line("赵六").contains(&"未定星"));
+    assert!(line("王五").contains(&"0") && line("王五").contains(&"新评"));
+
+    // --out writes the same bytes as standard output.
+    let out = f.path("结果.csv");
+    f.ok([
+        OsStr::new("report"),
+        "--year".as_ref(),
+        "2024".as_ref(),
+        "--format".as_ref(),
+        "csv".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(fs::read(&out).unwrap(), raw);
+}
+
+#[test]
+fn a_year_with_an_unfinished_assessment() {
+    let f = Fixture::district();
+    // 2025: 张三 has no 为民服务 yet (未完成, no figures, not counted in N); 孙七 as in 2024
+    // (87.60, 3★, 2024 3★ → 0). N = 1: quotas 0, nothing changes for a 3★.
+    let mut sheet = Sheet::scores(&[SCORES_2024[0], SCORES_2024[2]]);
+    sheet.set("张三", "为民服务", "");
+    let out = f.import_scores(&f.write("考核2025.csv", sheet.csv()), 2025);
+    assert!(out.contains("2 名书记,其中未完成 1 名"), "{out}");
+    assert_eq!(
+        f.csv_lines(2025),
+        expected(&[
+            "2025,神头镇,马邑村,张三,,,,,,,未完成,,,,,,缺「为民服务」",
+            "2025,神头镇,新磨村,孙七,86.00,100.00,80.00,0.00,0.00,87.60,合格,3,0,1.00,12000,,",
+        ])
+    );
+    let report = text(&f.report(2025, "text"));
+    assert_eq!(
+        report.lines().last(),
+        Some("共评定1名,产生5星级党组织书记0名、4星级党组织书记0名,3星及以下党组织书记1名")
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// 2, 3. Bad input never half-lands
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn a_scores_file_with_bad_rows_is_refused_whole() {
+    let f = Fixture::new();
+    f.ok(["init"]);
+    f.import_roster(&f.write("名册.csv", Sheet::roster().csv()));
+    f.import_scores(
+        &f.write("考核2023.csv", Sheet::scores(&SCORES_2023).csv()),
+        2023,
+    );
+    let before_csv = f.report(2023, "csv");
+    let before_text = f.report(2023, "text");
+    let no_2024 = assert_user_error(&f.run(["report", "--year", "2024"]));
+    assert!(no_2024.contains("2024 年度还没有考核数据"), "{no_2024}");
+
+    // The 2024 file with one mistake per row (line 1 is the header, row k is line k+1).
+    let mut sheet = Sheet::scores(&SCORES_2024);
+    sheet
+        .add("考核等次", "优秀") // line 1: an unknown column
+        .set("张三", "廉洁自律", "8.5") // line 2: over the item maximum 7
+        .set("王五", "减分", "-2") // line 3: negative
+        .set("孙七", "增收项目", "8.25") // line 4: two decimals
+        .set("李四", "组织评价", "优") // line 5: not a grade
+        .set("赵六", "姓名", "赵陆") // line 6: not in the roster
+        .set("周八", "满意", "4") // line 7: 4 + 3 + 2 = 9 valid ballots, fewer than 10
+        .set("周八", "基本满意", "3")
+        .set("周八", "不满意", "2");
+    let bad = f.write("考核2024.csv", sheet.csv());
+
+    for year in [2024, 2023] {
+        let stderr = assert_user_error(&f.try_import_scores(&bad, year));
+        for expected in [
+            "考核2024.csv",
+            "7 处错误",
+            "没有写入任何数据",
+            "第1行「考核等次」:未知的列",
+            // What was expected includes the optional columns.
+            "风险隐患管控,精神文明创建,为民服务,组织评价,满意,基本满意,不满意,不了解,加分,加分事由,减分,减分事由,否决事由",
+            "第2行「廉洁自律」:8.5 超出满分 7",
+            "第3行「减分」:-2 不能为负数",
+            "第4行「增收项目」:8.25 最多一位小数",
+            "第5行「组织评价」:优 应为 好、较好、一般 或 差",
+            "第6行",
+            "利民镇 西关社区 的书记「赵陆」",
+            "第7行「满意」:有效票(满意+基本满意+不满意)共 9 张,少于 10 张",
+        ] {
+            assert!(
+                stderr.contains(expected),
+                "missing «{expected}» in:\n{stderr}"
+            );
+        }
+        assert!(!stderr.contains("第8行"), "{stderr}");
+    }
+
+    // Nothing landed: 2024 still has no data, 2023 is byte for byte what it was.
+    let still = assert_user_error(&f.run(["report", "--year", "2024"]));
+    assert!(still.contains("2024 年度还没有考核数据"), "{still}");
+    assert_eq!(f.report(2023, "csv"), before_csv);
+    assert_eq!(f.report(2023, "text"), before_text);
+
+    // Without the unknown column and with the mistakes fixed, the same file imports.
+    let good = f.write("考核2024-改.csv", Sheet::scores(&SCORES_2024).csv());
+    f.import_scores(&good, 2024);
+    assert_eq!(f.csv_lines(2024), expected(&REPORT_2024));
+}
+
+#[test]
+fn a_missing_item_column_is_named() {
+    let f = Fixture::new();
+    f.ok(["init"]);
+    f.import_roster(&f.write("名册.csv", Sheet::roster().csv()));
+    let mut sheet = Sheet::scores(&SCORES_2024);
+    sheet.remove("为民服务");
+    let stderr = assert_user_error(&f.try_import_scores(&f.write("缺列.csv", sheet.csv()), 2024));
+    assert!(stderr.contains("「为民服务」:缺少此列"), "{stderr}");
+    assert!(!stderr.contains("「政治素质」"), "{stderr}");
+    let none = assert_user_error(&f.run(["report", "--year", "2024"]));
+    assert!(none.contains("还没有考核数据"), "{none}");
+}
+
+#[test]
+fn a_bad_roster_is_refused_whole() {
+    let f = Fixture::new();
+    f.ok(["init"]);
+    let mut sheet = Sheet::roster();
+    sheet
+        .set("李四", "任职日期", "2018.6.1") // line 3: not one of the three date forms
+        .set("孙七", "性别", "M") // line 6
+        .set("周八", "出生日期", "2021-01-01") // line 7: born after taking office
+        .add("民族", "汉"); // line 1: a column the roster does not have
+    let stderr = assert_user_error(&f.run([
+        OsStr::new("import"),
+        "roster".as_ref(),
+        f.write("名册.csv", sheet.csv()).as_os_str(),
+    ]));
+    for expected in [
+        "4 处错误",
+        "第1行「民族」:未知的列",
+        "第3行「任职日期」:2018.6.1 不是有效日期",
+        "第6行「性别」:M",
+        "第7行「出生日期」",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing «{expected}» in:\n{stderr}"
+        );
+    }
+    // Nothing of the good rows landed: the fixed roster creates every place anew.
+    let out = f.import_roster(&f.write("名册-改.csv", Sheet::roster().csv()));
+    assert!(
+        out.contains("新增乡镇 2 个、村(社区) 6 个、书记 6 名"),
+        "{out}"
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// 4, 5. What Excel and clerks write: encodings, date forms, column order, .xlsx
+// ---------------------------------------------------------------------------------
+
+/// The roster with every date form of §5, shuffled columns and full-width parentheses.
+fn roster_as_typed() -> Sheet {
+    let mut sheet = Sheet::roster();
+    sheet
+        .set("张三", "出生日期", "1970/5/1")
+        .set("张三", "任职日期", "2015年3月1日")
+        .set("李四", "任职日期", "2018/6/1")
+        // The two dates that decide 未定星 in 2024, in the two non-ISO forms.
+        .set("王五", "任职日期", "2023年12月31日")
+        .set("赵六", "任职日期", "2024/1/1")
+        .set("赵六", "出生日期", "1985年1月1日")
+        .set("周八", "任职日期", "2020-05-05");
+    let mut sheet = sheet.shuffled();
+    sheet.rename("村(社区)", "村（社区）");
+    assert_ne!(sheet.headers[0], "乡镇", "the columns really are shuffled");
+    sheet
+}
+
+fn scores_as_typed(lines: &[&str]) -> Sheet {
+    let mut sheet = Sheet::scores(lines).shuffled();
+    sheet.rename("村(社区)", "村（社区）");
+    sheet
+}
+
+#[test]
+fn gbk_and_bom_files_in_any_column_order_import_the_same() {
+    let reference = Fixture::district();
+    let roster = roster_as_typed();
+    let (s2023, s2024) = (scores_as_typed(&SCORES_2023), scores_as_typed(&SCORES_2024));
+
+    type Encode = fn(&Sheet) -> Vec<u8>;
+    let variants: [(&str, Encode); 3] = [
+        ("UTF-8", |s| s.csv().into_bytes()),
+        ("UTF-8 BOM", |s| format!("{BOM}{}", s.csv()).into_bytes()),
+        // What Excel on Chinese Windows saves: GBK with CRLF.
+        ("GBK", |s| gbk(&s.csv_with("\r\n"))),
+    ];
+    for (label, encode) in variants {
+        let f = Fixture::new();
+        f.ok(["init"]);
+        let bytes = encode(&roster);
+        if label == "GBK" {
+            assert!(std::str::from_utf8(&bytes).is_err(), "really not UTF-8");
+        }
+        let out = f.import_roster(&f.write("名册.csv", bytes));
+        assert!(out.contains("书记 6 名"), "{label}: {out}");
+        f.import_scores(&f.write("考核2023.csv", encode(&s2023)), 2023);
+        f.import_scores(&f.write("考核2024.csv", encode(&s2024)), 2024);
+        for year in [2023, 2024] {
+            assert_eq!(
+                f.report(year, "csv"),
+                reference.report(year, "csv"),
+                "{label}: report {year}"
+            );
+        }
+        // Every stored date and name is the same as from the plain ISO roster.
+        assert_eq!(
+            f.store().district().unwrap(),
+            reference.store().district().unwrap(),
+            "{label}"
+        );
+    }
+}
+
+#[test]
+fn xlsx_roster_and_scores_import_from_the_first_sheet() {
+    let reference = Fixture::district();
+    let f = Fixture::new();
+    f.ok(["init"]);
+    // 任职日期 as real Excel date cells (the ISO text of ROSTER turned into dates),
+    // 出生日期 as text, columns shuffled, 村（社区） with full-width parentheses.
+    let mut roster = Sheet::roster().shuffled();
+    roster.rename("村(社区)", "村（社区）");
+    let path = f.path("名册.xlsx");
+    roster.xlsx(&path, &["任职日期"]);
+    let out = f.import_roster(&path);
+    assert!(
+        out.contains("新增乡镇 2 个、村(社区) 6 个、书记 6 名"),
+        "{out}"
+    );
+    for (year, lines) in [(2023, &SCORES_2023[..]), (2024, &SCORES_2024[..])] {
+        let path = f.path(&format!("考核{year}.xlsx"));
+        scores_as_typed(lines).xlsx(&path, &[]);
+        f.import_scores(&path, year);
+        assert_eq!(
+            f.report(year, "csv"),
+            reference.report(year, "csv"),
+            "{year}"
+        );
+    }
+    assert_eq!(
+        f.store().district().unwrap(),
+        reference.store().district().unwrap()
+    );
+}
+
+#[test]
+fn xlsx_errors_name_the_excel_row() {
+    let f = Fixture::new();
+    f.ok(["init"]);
+    f.import_roster(&f.write("名册.csv", Sheet::roster().csv()));
+    let mut sheet = Sheet::scores(&SCORES_2024);
+    sheet.set("孙七", "阵地建设", "9"); // row 4 of the sheet; maximum 8
+    let path = f.path("考核2024.xlsx");
+    sheet.xlsx(&path, &[]);
+    let stderr = assert_user_error(&f.try_import_scores(&path, 2024));
+    assert!(
+        stderr.contains("第4行「阵地建设」:9 超出满分 8"),
+        "{stderr}"
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// 6. GBK report
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn gbk_report_is_the_same_text() {
+    let f = Fixture::district();
+    let utf8 = f.report(2024, "csv");
+    let out = f.run([
+        "report",
+        "--year",
+        "2024",
+        "--format",
+        "csv",
+        "--encoding",
+        "gbk",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let gbk = out.stdout;
+    assert!(
+        !gbk.starts_with(b"\xEF\xBB\xBF"),
+        "no UTF-8 BOM in a GBK file"
+    );
+    assert!(std::str::from_utf8(&gbk).is_err(), "really GBK, not UTF-8");
+    let (decoded, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(&gbk);
+    assert!(!had_errors);
+    assert_eq!(decoded, text(&utf8).strip_prefix(BOM).unwrap());
+}
+
+// ---------------------------------------------------------------------------------
+// 7. Exit codes and the database argument
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn usage_errors_exit_2() {
+    let f = Fixture::district();
+    for args in [
+        &["frobnicate"][..],
+        &["report", "--year", "abc"],
+        &["report", "--year", "2024", "--format", "pdf"],
+        &["import", "teachers", "x.csv"],
+        &["report", "--year", "2024", "--no-such-flag"],
+    ] {
+        let out = f.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        let stderr = text(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+    // --help is not an error.
+    for args in [
+        &["--help"][..],
+        &["import", "--help"],
+        &["report", "--help"],
+    ] {
+        let out = f.run(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(text(&out.stdout).contains("Usage"), "{args:?}");
+    }
+}
+
+#[test]
+fn import_without_a_database_says_to_run_init() {
+    let f = Fixture::new();
+    let roster = f.write("名册.csv", Sheet::roster().csv());
+    let stderr =
+        assert_user_error(&f.run([OsStr::new("import"), "roster".as_ref(), roster.as_os_str()]));
+    assert!(stderr.contains("xingji init"), "{stderr}");
+    assert!(!f.db.exists(), "a failed import must not create a database");
+    let stderr = assert_user_error(&f.run(["report", "--year", "2024"]));
+    assert!(stderr.contains("xingji init"), "{stderr}");
+}
+
+#[test]
+fn init_on_an_existing_database_changes_nothing() {
+    let f = Fixture::district();
+    let report = f.report(2024, "csv");
+    // (Opening the file, even to read, lets redb rewrite its header: compare the bytes
+    // right around `init` only.)
+    let before = fs::read(&f.db).unwrap();
+    let stderr = assert_user_error(&f.run(["init"]));
+    assert!(stderr.contains("已存在"), "{stderr}");
+    assert!(fs::read(&f.db).unwrap() == before, "the file is untouched");
+    assert_eq!(f.report(2024, "csv"), report);
+}
+
+#[test]
+fn user_errors_of_the_command_line_exit_1() {
+    let f = Fixture::district();
+    let file = f.write("考核2025.csv", Sheet::scores(&SCORES_2024).csv());
+    // Scores need a year.
+    let stderr =
+        assert_user_error(&f.run([OsStr::new("import"), "scores".as_ref(), file.as_os_str()]));
+    assert!(stderr.contains("--year"), "{stderr}");
+    // A file that is not there.
+    let stderr = assert_user_error(&f.run(["import", "roster", "没有这个文件.csv"]));
+    assert!(stderr.contains("文件不存在"), "{stderr}");
+    // A report needs a year.
+    let stderr = assert_user_error(&f.run(["report", "--format", "csv"]));
+    assert!(stderr.contains("--year"), "{stderr}");
+}
+
+#[test]
+fn xingji_db_names_the_database_and_db_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("区.redb");
+    let out = xingji().env("XINGJI_DB", &db).arg("init").output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(db.exists());
+    let roster = dir.path().join("名册.csv");
+    fs::write(&roster, Sheet::roster().csv()).unwrap();
+    let out = xingji()
+        .env("XINGJI_DB", &db)
+        .args([OsStr::new("import"), "roster".as_ref(), roster.as_os_str()])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stdout).contains("书记 6 名"),
+        "{}",
+        text(&out.stderr)
+    );
+    // --db is used over $XINGJI_DB.
+    let other = dir.path().join("另一个.redb");
+    let out = xingji()
+        .env("XINGJI_DB", &db)
+        .arg("--db")
+        .arg(&other)
+        .arg("init")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(other.exists());
+    let out = xingji()
+        .env("XINGJI_DB", &db)
+        .arg("--db")
+        .arg(&other)
+        .args([OsStr::new("import"), "roster".as_ref(), roster.as_os_str()])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stdout).contains("新增乡镇 2 个"),
+        "a fresh database"
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// 8. Roster updates and re-imports
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn the_same_roster_twice_changes_nothing() {
+    let f = Fixture::district();
+    let (csv, text_report) = (f.report(2024, "csv"), f.report(2024, "text"));
+    let before = f.store().district().unwrap();
+    let out = f.import_roster(&f.write("名册-再次.csv", Sheet::roster().csv()));
+    assert!(
+        out.contains("新增乡镇 0 个、村(社区) 0 个、书记 0 名,更新 0 名"),
+        "{out}"
+    );
+    assert_eq!(f.store().district().unwrap(), before);
+    assert_eq!(f.report(2024, "csv"), csv);
+    assert_eq!(f.report(2024, "text"), text_report);
+}
+
+#[test]
+fn a_new_secretary_takes_over_and_the_old_years_stay() {
+    let f = Fixture::district();
+    let (r2023, r2024) = (f.report(2023, "csv"), f.report(2024, "csv"));
+
+    // The 2025 roster: 马邑村 has a new secretary since 2024-06-01.
+    let mut roster = Sheet::roster();
+    roster.rows[0] = ["神头镇", "马邑村", "钱九", "男", "1982-02-02", "2024-06-01"]
+        .map(str::to_string)
+        .to_vec();
+    let out = f.import_roster(&f.write("名册2025.csv", roster.csv()));
+    assert!(
+        out.contains("新增乡镇 0 个、村(社区) 0 个、书记 1 名,更新 0 名"),
+        "{out}"
+    );
+
+    // 张三's years are his: the reports of 2023 and 2024 do not move.
+    assert_eq!(f.report(2023, "csv"), r2023);
+    assert_eq!(f.report(2024, "csv"), r2024);
+
+    // 钱九 is the current secretary of 马邑村; 张三's term ended when 钱九 took office.
+    let district = f.store().district().unwrap();
+    let (township, _) = district
+        .townships
+        .iter()
+        .find(|(_, t)| t.name == "神头镇")
+        .unwrap();
+    let village = district.village_id(*township, "马邑村").unwrap();
+    let current = district.current_secretary(village).unwrap();
+    assert_eq!(district.secretary(current).unwrap().name, "钱九");
+    let zhang = district.find_secretary("神头镇", "马邑村", "张三").unwrap();
+    assert_eq!(
+        district.secretary(zhang).unwrap().left_office,
+        Some(jiff::civil::date(2024, 6, 1))
+    );
+
+    // 2025: 钱九 took office 2024-06-01, on or before 2024-12-31, so he is rated.
+    // The figures of 孙七 2024: 87.60, 合格, 3★; no rated previous year → 新评.
+    let mut sheet = Sheet::scores(&[SCORES_2024[2]]);
+    sheet
+        .set("孙七", "村(社区)", "马邑村")
+        .set("孙七", "姓名", "钱九");
+    f.import_scores(&f.write("考核2025.csv", sheet.csv()), 2025);
+    assert_eq!(
+        f.csv_lines(2025),
+        expected(&[
+            "2025,神头镇,马邑村,钱九,86.00,100.00,80.00,0.00,0.00,87.60,合格,3,新评,1.00,12000,,"
+        ])
+    );
+}
+
+#[test]
+fn importing_a_year_again_replaces_only_the_rows_in_the_file() {
+    let f = Fixture::district();
+    // 张三 2024 again with 好 instead of 较好 and no penalty:
+    //   base = (60×75 + 20×100 + 20×76.36)/100 = (4500+2000+1527.2)/100 = 80.272
+    //   → 80.27: 合格, ≥ 80 → 3★; 2023 3★ → 0; pay 12000.
+    let mut sheet = Sheet::scores(&[SCORES_2024[0]]);
+    sheet
+        .set("张三", "组织评价", "好")
+        .set("张三", "减分", "")
+        .set("张三", "减分事由", "");
+    let out = f.import_scores(&f.write("张三更正.csv", sheet.csv()), 2024);
+    assert!(out.contains("1 名书记"), "{out}");
+    let mut rows = REPORT_2024;
+    rows[0] = "2024,神头镇,马邑村,张三,75.00,100.00,76.36,0.00,0.00,80.27,合格,3,0,1.00,12000,,";
+    assert_eq!(f.csv_lines(2024), expected(&rows));
+}
+
+// ---------------------------------------------------------------------------------
+// 9. Files only their owner can read
+// ---------------------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn database_and_backup_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = Fixture::district();
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&f.db), 0o600, "database file mode");
+
+    let copy = f.path("备份.redb");
+    let out = f.ok([OsStr::new("backup"), "--to".as_ref(), copy.as_os_str()]);
+    assert!(out.contains("已备份到"), "{out}");
+    assert_eq!(mode(&copy), 0o600, "backup file mode");
+
+    // The backup is a working database with the same district and years.
+    let restored = Fixture {
+        dir: tempfile::tempdir().unwrap(),
+        db: copy,
+    };
+    for year in [2023, 2024] {
+        assert_eq!(restored.report(year, "csv"), f.report(year, "csv"));
+    }
+    // A backup never overwrites an existing file.
+    let stderr =
+        assert_user_error(&f.run([OsStr::new("backup"), "--to".as_ref(), f.db.as_os_str()]));
+    assert!(stderr.contains("已存在"), "{stderr}");
+}
