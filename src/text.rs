@@ -85,8 +85,14 @@ pub fn wrap(text: &str, cells: usize) -> Vec<String> {
     for c in text.chars() {
         let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
         if used + w > cells {
-            lines.push(String::new());
-            used = 0;
+            // Break after the last space when there is one, so numbers stay whole.
+            let current = lines.last_mut().expect("at least one line");
+            let carried = match current.rfind(' ') {
+                Some(i) if i > 0 => current.split_off(i + 1),
+                _ => String::new(),
+            };
+            used = width(&carried);
+            lines.push(carried);
         }
         lines.last_mut().expect("at least one line").push(c);
         used += w;
@@ -123,6 +129,7 @@ mod tests {
         assert!(lines.iter().all(|l| width(l) <= 78));
         assert_eq!(lines.concat(), sentence);
         assert_eq!(wrap("张三李四", 5), ["张三", "李四"]);
+        assert_eq!(wrap("M 68.57 x 20%", 9), ["M 68.57 ", "x 20%"]);
     }
 
     #[test]

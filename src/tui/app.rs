@@ -96,6 +96,8 @@ pub struct App {
     pub search: Option<SearchState>,
     pub status: Option<Status>,
     pub size: (u16, u16),
+    /// First line shown on the help screen.
+    pub help_offset: usize,
     pub quit: bool,
 }
 
@@ -148,6 +150,7 @@ impl App {
             search: None,
             status: None,
             size: (80, 24),
+            help_offset: 0,
             quit: false,
         };
         app.people = app.year_people();
@@ -489,6 +492,10 @@ impl App {
     }
 
     fn move_selection(&mut self, delta: isize) {
+        if self.screen == Screen::Help {
+            self.help_offset = self.help_offset.saturating_add_signed(delta).min(200);
+            return;
+        }
         if let Some(s) = &mut self.search {
             let n = s.hits.len();
             if n > 0 {
@@ -547,6 +554,7 @@ impl App {
             }
             Action::Help => {
                 if self.commit_pending() {
+                    self.help_offset = 0;
                     self.go(Screen::Help);
                 }
             }

@@ -197,12 +197,60 @@ pub fn table(mode: Mode) -> Vec<Binding> {
         }
         Mode::Help => {
             t.push(bind(Esc, NONE, || Action::Cancel, "返回", true));
+            t.push(bind(Down, NONE, || Action::Down, "下滚", true));
+            t.push(bind(Char('j'), NONE, || Action::Down, "", false));
+            t.push(bind(Up, NONE, || Action::Up, "上滚", true));
+            t.push(bind(Char('k'), NONE, || Action::Up, "", false));
+            t.push(bind(PageDown, NONE, || Action::PageDown, "下一页", false));
+            t.push(bind(PageUp, NONE, || Action::PageUp, "上一页", false));
             t.push(bind(Char('q'), NONE, || Action::Cancel, "", false));
             t.push(bind(Char('?'), NONE, || Action::Cancel, "", false));
         }
     }
     t.push(QUIT);
     t
+}
+
+/// The keys that work the same on every screen outside a text field.
+pub fn global() -> Vec<Binding> {
+    let mut t = NAVIGATION.to_vec();
+    t.push(QUIT);
+    t
+}
+
+/// A mode's own bindings for the help screen (the global ones are listed once).
+pub fn help_entries(mode: Mode) -> Vec<(String, &'static str)> {
+    let global = global();
+    let is_global = |b: &Binding| {
+        global
+            .iter()
+            .any(|g| g.code == b.code && g.modifiers == b.modifiers)
+    };
+    merged(table(mode).into_iter().filter(|b| !is_global(b)))
+}
+
+/// Bindings with the keys of one action merged (`Down/j 下移`); an unlabelled alias
+/// goes under its action's label.
+pub fn merged(bindings: impl IntoIterator<Item = Binding>) -> Vec<(String, &'static str)> {
+    let mut entries: Vec<(Action, String, &'static str)> = Vec::new();
+    for b in bindings {
+        let action = (b.action)();
+        match entries.iter_mut().find(|(a, _, _)| *a == action) {
+            Some((_, keys, label)) => {
+                keys.push('/');
+                keys.push_str(&key_label(&b));
+                if label.is_empty() {
+                    *label = b.label;
+                }
+            }
+            None => entries.push((action, key_label(&b), b.label)),
+        }
+    }
+    entries
+        .into_iter()
+        .filter(|(_, _, l)| !l.is_empty())
+        .map(|(_, k, l)| (k, l))
+        .collect()
 }
 
 /// The action of a key in a mode. Printable keys that the table does not name are

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::app::{App, Screen};
 use super::form::Field;
-use super::keymap::{Mode, key_label, table};
+use super::keymap::{Mode, global, help_entries, key_label, merged, table};
 use super::theme::WIDE_FILLER;
 use crate::domain::{Outcome, stars_ascii};
 use crate::scoring::{Evaluation, explain, rating_stars_label};
@@ -641,36 +641,44 @@ fn result(app: &App, frame: &mut Frame, area: Rect) {
 
 fn help(app: &App, frame: &mut Frame, area: Rect) {
     let sections = [
-        (Mode::Overview, "总览"),
-        (Mode::List, "名单"),
+        (None, "所有页面(文字输入框外)"),
+        (Some(Mode::Overview), "总览"),
+        (Some(Mode::List), "名单"),
         (
-            Mode::Field,
+            Some(Mode::Field),
             "书记页面:分数、票数、组织评价(1 好 2 较好 3 一般 4 差)",
         ),
-        (Mode::TextField, "书记页面:事由(文字)"),
-        (Mode::Notes, "备注编辑"),
         (
-            Mode::Search,
+            Some(Mode::TextField),
+            "书记页面:事由(文字;其中字母都是文字)",
+        ),
+        (Some(Mode::Notes), "备注编辑"),
+        (
+            Some(Mode::Search),
             "搜索(姓名、村、乡镇、全拼或首字母,如 zs 找张三)",
         ),
+        (Some(Mode::Help), "帮助"),
     ];
     let mut lines = Vec::new();
     for (mode, title) in sections {
         lines.push(Line::styled(title, app.theme.title()));
-        let mut row = Vec::new();
-        for b in table(mode).iter() {
-            let label = if b.label.is_empty() {
-                "(同上)"
-            } else {
-                b.label
-            };
-            row.push(format!("{} {}", pad(&key_label(b), 6), pad(label, 12)));
-        }
+        let entries = match mode {
+            Some(m) => help_entries(m),
+            None => merged(global()),
+        };
+        let row: Vec<String> = entries
+            .iter()
+            .map(|(k, l)| format!("{} {}", pad(k, 10), pad(l, 14)))
+            .collect();
         for chunk in row.chunks(3) {
             lines.push(Line::raw(format!("  {}", chunk.join(" "))));
         }
     }
-    frame.render_widget(Paragraph::new(lines).block(boxed("按键说明")), area);
+    let block = boxed("按键说明(Up/Down 滚动)");
+    let inner = block.inner(area);
+    let max = lines.len().saturating_sub(usize::from(inner.height));
+    let offset = app.help_offset.min(max) as u16;
+    frame.render_widget(Paragraph::new(lines).scroll((offset, 0)).block(block), area);
 }
 
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
