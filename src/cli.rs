@@ -93,8 +93,22 @@ pub enum CliError {
     Message(String),
 }
 
-/// The Unix user who runs this process (for the audit log).
+/// The Unix user who runs this process (for the audit log): the name of the real user
+/// id from the password database, not an environment variable anyone can set.
 pub fn current_user() -> String {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(uid) = std::fs::metadata("/proc/self").map(|m| m.uid()) {
+            let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+            let name = passwd.lines().find_map(|line| {
+                let mut f = line.split(':');
+                let name = f.next()?;
+                (f.nth(1)?.parse::<u32>().ok()? == uid).then(|| name.to_string())
+            });
+            return name.unwrap_or_else(|| format!("uid{uid}"));
+        }
+    }
     ["USER", "LOGNAME"]
         .iter()
         .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
