@@ -416,13 +416,7 @@ pub fn import_scores_table(
     let mut w = store.write(user)?;
     let new_year = record.is_none();
     if new_year {
-        w.put_year(
-            year,
-            &YearRecord {
-                scheme: store.scheme_text()?,
-                stages: Vec::new(),
-            },
-        )?;
+        w.put_year(year, &YearRecord::new(store.scheme_text()?))?;
     }
     let mut summary = ScoresSummary {
         rows: parsed.len(),

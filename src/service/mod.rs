@@ -80,10 +80,7 @@ impl YearBook {
     pub fn load_or_new(store: &Store, year: i16) -> Result<YearBook, ServiceError> {
         match YearBook::load(store, year) {
             Err(ServiceError::NoYear(_)) => {
-                let record = YearRecord {
-                    scheme: store.scheme_text()?,
-                    stages: Vec::new(),
-                };
+                let record = YearRecord::new(store.scheme_text()?);
                 let scheme = parse_scheme(year, &record.scheme)?;
                 let mut book = YearBook {
                     year,

@@ -13,9 +13,11 @@ use redb::{
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use jiff::civil::Date;
+
 use crate::domain::{Assessment, Secretary, Township, Village};
 pub use encoding::FORMAT_VERSION;
-use encoding::{decode, encode};
+use encoding::{Record, body, decode, encode};
 
 /// The layout of tables in the file. A newer program migrates an older file on open.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -31,6 +33,9 @@ const YEARS: TableDefinition<i16, &[u8]> = TableDefinition::new("years");
 /// Keyed by year then secretary: `(year << 32) | secretary`, so a year reads in one range.
 const ASSESSMENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("assessments");
 const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
+/// Keyed like ASSESSMENTS.
+const RECTIFICATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("rectifications");
+const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
 
 const KEY_SCHEMA: &str = "schema_version";
 const KEY_SCHEME: &str = "scheme";
@@ -103,23 +108,103 @@ impl Stage {
 }
 
 /// An assessment year: a frozen copy of the scheme (its TOML text) and each
-/// township's stage.
+/// township's progress through the year (§4).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YearRecord {
     pub scheme: String,
-    pub stages: Vec<(u32, Stage)>,
+    pub townships: Vec<(u32, TownshipYear)>,
+}
+
+/// A township's year: its stage, the publicity, objections, approval and reopenings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TownshipYear {
+    pub stage: Stage,
+    pub submitted_on: Option<Date>,
+    /// 公示: first day and number of days.
+    pub publicity: Option<(Date, u32)>,
+    pub approved_on: Option<Date>,
+    pub objections: Vec<Objection>,
+    /// (date, who, reason) of each reopening by the district.
+    pub reopenings: Vec<(Date, String, String)>,
+}
+
+/// An objection raised during publicity about one secretary's result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Objection {
+    pub secretary: u32,
+    pub raised_on: Date,
+    pub text: String,
+    /// How it was settled; None while open.
+    pub resolution: Option<String>,
 }
 
 impl YearRecord {
-    pub fn stage(&self, township: u32) -> Stage {
-        self.stages
+    pub fn new(scheme: String) -> YearRecord {
+        YearRecord {
+            scheme,
+            townships: Vec::new(),
+        }
+    }
+
+    pub fn township(&self, township: u32) -> TownshipYear {
+        self.townships
             .iter()
             .find(|(t, _)| *t == township)
-            .map_or(Stage::Entering, |(_, s)| *s)
+            .map(|(_, y)| y.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn township_mut(&mut self, township: u32) -> &mut TownshipYear {
+        let i = match self.townships.iter().position(|(t, _)| *t == township) {
+            Some(i) => i,
+            None => {
+                self.townships.push((township, TownshipYear::default()));
+                self.townships.len() - 1
+            }
+        };
+        &mut self.townships[i].1
+    }
+
+    pub fn stage(&self, township: u32) -> Stage {
+        self.townships
+            .iter()
+            .find(|(t, _)| *t == township)
+            .map_or(Stage::Entering, |(_, y)| y.stage)
     }
 }
 
-/// One line of the append-only audit log: who, when, what, before and after.
+impl Record for YearRecord {
+    const VERSION: u8 = 2;
+
+    fn upgrade(version: u8, bytes: &[u8]) -> Result<Self> {
+        // Format 1 kept only each township's stage.
+        #[derive(Deserialize)]
+        struct V1 {
+            scheme: String,
+            stages: Vec<(u32, Stage)>,
+        }
+        let old: V1 = body(version, bytes)?;
+        Ok(YearRecord {
+            scheme: old.scheme,
+            townships: old
+                .stages
+                .into_iter()
+                .map(|(t, stage)| {
+                    (
+                        t,
+                        TownshipYear {
+                            stage,
+                            ..TownshipYear::default()
+                        },
+                    )
+                })
+                .collect(),
+        })
+    }
+}
+
+/// One line of the append-only audit log: who, when, what, before and after, and
+/// what it concerns (for filtering).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub at: jiff::Timestamp,
@@ -127,7 +212,97 @@ pub struct AuditEntry {
     pub what: String,
     pub before: String,
     pub after: String,
+    pub scope: Scope,
 }
+
+/// What an audit entry concerns.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    pub year: Option<i16>,
+    pub township: Option<u32>,
+    pub secretary: Option<u32>,
+}
+
+impl Record for AuditEntry {
+    const VERSION: u8 = 2;
+
+    fn upgrade(version: u8, bytes: &[u8]) -> Result<Self> {
+        // Format 1 had no scope.
+        #[derive(Deserialize)]
+        struct V1 {
+            at: jiff::Timestamp,
+            user: String,
+            what: String,
+            before: String,
+            after: String,
+        }
+        let o: V1 = body(version, bytes)?;
+        Ok(AuditEntry {
+            at: o.at,
+            user: o.user,
+            what: o.what,
+            before: o.before,
+            after: o.after,
+            scope: Scope::default(),
+        })
+    }
+}
+
+/// 整改: the follow-up of a low-star secretary after approval (§3.12, §4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rectification {
+    pub consequence: crate::domain::Consequence,
+    pub approved_on: Date,
+    pub deadline: Date,
+    /// 整改措施 (multi-line).
+    pub measures: String,
+    pub done_on: Option<Date>,
+}
+
+impl Record for Rectification {}
+
+/// 进行中 / 已完成 / 逾期.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RectifyStatus {
+    Open,
+    Done,
+    Overdue,
+}
+
+impl RectifyStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            RectifyStatus::Open => "进行中",
+            RectifyStatus::Done => "已完成",
+            RectifyStatus::Overdue => "逾期",
+        }
+    }
+}
+
+impl Rectification {
+    pub fn status(&self, today: Date) -> RectifyStatus {
+        if self.done_on.is_some() {
+            RectifyStatus::Done
+        } else if today > self.deadline {
+            RectifyStatus::Overdue
+        } else {
+            RectifyStatus::Open
+        }
+    }
+}
+
+/// Who may do what (§7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    /// 区管理员: everything.
+    District,
+    /// 乡镇录入员: only their own township, only while its year is open.
+    Township(u32),
+    /// 只读.
+    Viewer,
+}
+
+impl Record for Role {}
 
 /// Everyone of the district, in creation order (the roster's order).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -272,6 +447,8 @@ impl Store {
         w.txn.open_table(YEARS)?;
         w.txn.open_table(ASSESSMENTS)?;
         w.txn.open_table(AUDIT)?;
+        w.txn.open_table(RECTIFICATIONS)?;
+        w.txn.open_table(USERS)?;
         w.audit("新建数据库", "", "")?;
         w.commit()
     }
@@ -349,6 +526,35 @@ impl Store {
             .collect()
     }
 
+    /// Every rectification of a year, by secretary id.
+    pub fn rectifications(&self, year: i16) -> Result<Vec<(u32, Rectification)>> {
+        let txn = self.read()?;
+        let Ok(table) = txn.open_table(RECTIFICATIONS) else {
+            return Ok(Vec::new()); // a file from before rectifications existed
+        };
+        let range = table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))?;
+        range
+            .map(|entry| {
+                let (k, v) = entry?;
+                Ok((k.value() as u32, decode(v.value())?))
+            })
+            .collect()
+    }
+
+    /// The users and their roles. Empty for a database made before roles existed.
+    pub fn users(&self) -> Result<Vec<(String, Role)>> {
+        let txn = self.read()?;
+        let Ok(table) = txn.open_table(USERS) else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::new();
+        for entry in table.iter()? {
+            let (k, v) = entry?;
+            out.push((k.value().to_string(), decode(v.value())?));
+        }
+        Ok(out)
+    }
+
     pub fn audit_log(&self) -> Result<Vec<AuditEntry>> {
         Ok(read_all::<u64, AuditEntry>(&self.read()?, AUDIT)?
             .into_iter()
@@ -369,6 +575,8 @@ impl Store {
             copy_table(&txn, &w, YEARS)?;
             copy_table(&txn, &w, ASSESSMENTS)?;
             copy_table(&txn, &w, AUDIT)?;
+            copy_table(&txn, &w, RECTIFICATIONS)?;
+            copy_users(&txn, &w)?;
         }
         w.commit()?;
         Ok(())
@@ -387,6 +595,18 @@ where
     let source = from.open_table(table)?;
     let mut target = to.open_table(table)?;
     target.retain(|_, _| false)?;
+    for entry in source.iter()? {
+        let (k, v) = entry?;
+        target.insert(k.value(), v.value())?;
+    }
+    Ok(())
+}
+
+fn copy_users(from: &ReadTransaction, to: &WriteTransaction) -> Result<()> {
+    let Ok(source) = from.open_table(USERS) else {
+        return Ok(());
+    };
+    let mut target = to.open_table(USERS)?;
     for entry in source.iter()? {
         let (k, v) = entry?;
         target.insert(k.value(), v.value())?;
@@ -425,7 +645,7 @@ fn read_all<K, T>(
 where
     K: redb::Key + 'static,
     for<'a> K: redb::Value<SelfType<'a> = K>,
-    T: serde::de::DeserializeOwned,
+    T: Record,
 {
     let table = txn.open_table(table)?;
     let mut out = Vec::with_capacity(table.len()? as usize);
@@ -515,8 +735,49 @@ impl Writer {
         Ok(())
     }
 
+    pub fn put_rectification(
+        &mut self,
+        year: i16,
+        secretary: u32,
+        r: &Rectification,
+    ) -> Result<()> {
+        self.txn
+            .open_table(RECTIFICATIONS)?
+            .insert(assessment_key(year, secretary), encode(r).as_slice())?;
+        Ok(())
+    }
+
+    pub fn remove_rectification(&mut self, year: i16, secretary: u32) -> Result<()> {
+        self.txn
+            .open_table(RECTIFICATIONS)?
+            .remove(assessment_key(year, secretary))?;
+        Ok(())
+    }
+
+    pub fn rectification(&self, year: i16, secretary: u32) -> Result<Option<Rectification>> {
+        let table = self.txn.open_table(RECTIFICATIONS)?;
+        let value = table.get(assessment_key(year, secretary))?;
+        value.map(|v| decode(v.value())).transpose()
+    }
+
+    pub fn put_user(&mut self, name: &str, role: Role) -> Result<()> {
+        self.txn
+            .open_table(USERS)?
+            .insert(name, encode(&role).as_slice())?;
+        Ok(())
+    }
+
+    pub fn remove_user(&mut self, name: &str) -> Result<bool> {
+        Ok(self.txn.open_table(USERS)?.remove(name)?.is_some())
+    }
+
     /// Append to the audit log, in the same transaction as the change it describes.
     pub fn audit(&mut self, what: &str, before: &str, after: &str) -> Result<()> {
+        self.audit_in(Scope::default(), what, before, after)
+    }
+
+    /// Append to the audit log an entry about a year, township or secretary.
+    pub fn audit_in(&mut self, scope: Scope, what: &str, before: &str, after: &str) -> Result<()> {
         let id = self.next_id(AUDIT)?;
         let entry = AuditEntry {
             at: jiff::Timestamp::now(),
@@ -524,6 +785,7 @@ impl Writer {
             what: what.to_string(),
             before: before.to_string(),
             after: after.to_string(),
+            scope,
         };
         self.txn
             .open_table(AUDIT)?

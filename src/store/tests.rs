@@ -127,3 +127,57 @@ fn a_file_that_is_not_a_database_is_refused() {
         Err(StoreError::Missing(_))
     ));
 }
+
+/// A file written by the first schema (tests/fixtures/schema1.redb, made by the
+/// program as it was then) opens, and its records read through their upgrades.
+#[test]
+fn a_schema_1_file_still_opens_and_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.redb");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema1.redb"),
+        &path,
+    )
+    .unwrap();
+    let store = Store::open(&path).unwrap();
+    let d = store.district().unwrap();
+    assert_eq!(d.secretaries.len(), 2);
+    let year = store.year(2025).unwrap().unwrap();
+    assert_eq!(year.stage(1), Stage::Entering);
+    assert!(year.scheme.contains("[weights]"));
+    let audit = store.audit_log().unwrap();
+    assert_eq!(audit[0].what, "新建数据库");
+    assert_eq!(audit[0].scope, Scope::default());
+    assert_eq!(store.assessments(2025).unwrap().len(), 2);
+    assert!(store.rectifications(2025).unwrap().is_empty());
+    assert!(store.users().unwrap().is_empty());
+    // Written again, the year is in the new format and reads back the same.
+    let mut w = store.write("t").unwrap();
+    w.put_year(2025, &year).unwrap();
+    w.commit().unwrap();
+    assert_eq!(store.year(2025).unwrap().unwrap(), year);
+}
+
+#[test]
+fn a_format_1_year_record_upgrades() {
+    #[derive(serde::Serialize)]
+    struct V1 {
+        scheme: String,
+        stages: Vec<(u32, Stage)>,
+    }
+    let mut bytes = vec![1u8];
+    bytes.extend(
+        postcard::to_stdvec(&V1 {
+            scheme: "s".into(),
+            stages: vec![(3, Stage::Approved)],
+        })
+        .unwrap(),
+    );
+    let year: YearRecord = encoding::decode(&bytes).unwrap();
+    assert_eq!(year.stage(3), Stage::Approved);
+    assert_eq!(year.stage(4), Stage::Entering);
+    assert!(matches!(
+        encoding::decode::<YearRecord>(&[3, 0]),
+        Err(StoreError::BadRecord(3))
+    ));
+}

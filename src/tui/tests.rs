@@ -300,10 +300,7 @@ fn q_goes_home_and_quits_from_the_overview() {
 fn a_locked_year_refuses_changes() {
     let mut app = names_app(PLAIN);
     let t = app.book.district.township_id("神头镇").unwrap();
-    app.book
-        .record
-        .stages
-        .push((t, crate::store::Stage::Approved));
+    app.book.record.township_mut(t).stage = crate::store::Stage::Approved;
     open(&mut app, "张三");
     type_text(&mut app, "1");
     press(&mut app, &[KeyCode::Enter]);
