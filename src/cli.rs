@@ -6,11 +6,20 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::domain::parse_date;
 use crate::exchange::{self, ImportError, report};
 use crate::scoring::{DEFAULT_SCHEME, Scheme};
-use crate::service::{ServiceError, YearBook};
-use crate::store::{Store, StoreError};
+use crate::service::{Actor, ServiceError, YearBook, workflow};
+use crate::store::{RectifyStatus, Role, Store, StoreError};
+use crate::text::pad;
 use crate::tui;
+
+/// Print a line to standard output; a closed pipe (`| head`) is not an error.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,7 +40,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// 新建数据库
+    /// 新建数据库(运行者成为区管理员)
     Init {
         /// 考核方案文件(默认:内置的 data/scheme.toml)
         #[arg(long, value_name = "FILE")]
@@ -47,12 +56,83 @@ pub enum Command {
     Report {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// 输出文件(默认:标准输出)
+        /// 输出文件(默认:标准输出;xlsx 必须指定)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// CSV 的编码:utf8(带 BOM)或 gbk
         #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
         encoding: Encoding,
+    },
+    /// 公示通知(三务公开栏)或各村明白信
+    Notice {
+        #[arg(long, value_name = "乡镇")]
+        township: String,
+        /// 每村一封明白信
+        #[arg(long)]
+        letters: bool,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// 年度流程:录入 → 已提交 → 公示 → 已审定
+    Year {
+        #[arg(value_enum)]
+        step: YearStep,
+        /// 乡镇(街道);不写则为全区各乡镇
+        #[arg(long, value_name = "乡镇")]
+        township: Option<String>,
+        /// 公示开始日期(默认今天)
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// 公示天数(默认按考核方案)
+        #[arg(long, value_name = "N")]
+        days: Option<u32>,
+        /// 重新打开的理由,或异议内容、处理结果
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+        /// 异议所涉书记的姓名(object / resolve)
+        #[arg(long, value_name = "姓名")]
+        secretary: Option<String>,
+        #[arg(long, value_name = "村")]
+        village: Option<String>,
+    },
+    /// 审计日志:谁、何时、改了什么
+    Audit {
+        #[arg(long, value_name = "姓名")]
+        secretary: Option<String>,
+        #[arg(long, value_name = "乡镇")]
+        township: Option<String>,
+    },
+    /// 整改(诫勉整改、建议调整)跟踪
+    Rectify {
+        #[arg(value_enum)]
+        step: RectifyStep,
+        /// 只列逾期未完成的
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long, value_name = "姓名")]
+        secretary: Option<String>,
+        #[arg(long, value_name = "乡镇")]
+        township: Option<String>,
+        #[arg(long, value_name = "村")]
+        village: Option<String>,
+        /// 整改措施
+        #[arg(long, value_name = "TEXT")]
+        measures: Option<String>,
+        /// 标记为已完成
+        #[arg(long)]
+        done: bool,
+    },
+    /// 用户与权限:district 区管理员、township 乡镇录入员、viewer 只读
+    User {
+        #[arg(value_enum)]
+        step: UserStep,
+        /// Unix 用户名
+        name: Option<String>,
+        #[arg(long, value_enum)]
+        role: Option<RoleArg>,
+        /// 乡镇录入员所属乡镇
+        #[arg(long, value_name = "乡镇")]
+        township: Option<String>,
     },
     /// 示范数据库(朔城区,首次运行时生成)
     Demo,
@@ -73,12 +153,44 @@ pub enum ImportKind {
 pub enum Format {
     Text,
     Csv,
+    Xlsx,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Encoding {
     Utf8,
     Gbk,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum YearStep {
+    Status,
+    Submit,
+    Publish,
+    Approve,
+    Reopen,
+    Object,
+    Resolve,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RectifyStep {
+    List,
+    Update,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum UserStep {
+    Add,
+    List,
+    Remove,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    District,
+    Township,
+    Viewer,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -129,12 +241,87 @@ pub fn demo_db() -> Result<PathBuf, CliError> {
     Ok(data_dir()?.join("demo.redb"))
 }
 
+fn need_year(year: Option<i16>, what: &str) -> Result<i16, CliError> {
+    year.ok_or_else(|| CliError::Message(format!("{what}需要 --year 年度")))
+}
+
+fn message(e: impl std::fmt::Display) -> CliError {
+    CliError::Message(e.to_string())
+}
+
+/// Print lines to standard output, or write them to `out`.
+fn emit(text: &[u8], out: Option<&Path>) -> Result<(), CliError> {
+    match out {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| CliError::Message(format!("无法写入 {}:{e}", path.display()))),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            let _ = stdout.write_all(text).and_then(|_| stdout.flush());
+            Ok(())
+        }
+    }
+}
+
+/// A secretary of the year by name, with township and village to tell namesakes apart.
+fn find_secretary(
+    book: &YearBook,
+    name: Option<&str>,
+    township: Option<&str>,
+    village: Option<&str>,
+) -> Result<u32, CliError> {
+    let name = name.ok_or_else(|| message("需要 --secretary 姓名"))?.trim();
+    let matches: Vec<u32> = book
+        .people()
+        .into_iter()
+        .filter(|id| {
+            let place = book.district.place(*id);
+            book.name_of(*id) == name
+                && township.is_none_or(|t| place.is_some_and(|(pt, _)| pt.name == t.trim()))
+                && village.is_none_or(|v| place.is_some_and(|(_, pv)| pv.name == v.trim()))
+        })
+        .collect();
+    match matches[..] {
+        [id] => Ok(id),
+        [] => Err(CliError::Message(format!(
+            "{} 年度没有名为「{name}」的书记",
+            book.year
+        ))),
+        _ => {
+            let places: Vec<String> = matches
+                .iter()
+                .filter_map(|id| {
+                    book.district
+                        .place(*id)
+                        .map(|(t, v)| format!("{} {}", t.name, v.name))
+                })
+                .collect();
+            Err(CliError::Message(format!(
+                "有 {} 位名为「{name}」的书记({});请用 --township 和 --village 指明",
+                matches.len(),
+                places.join("、")
+            )))
+        }
+    }
+}
+
+fn local_time(at: jiff::Timestamp) -> String {
+    at.to_zoned_datetime(jiff::tz::TimeZone::system())
+        .strftime("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let db = match &cli.db {
         Some(p) => p.clone(),
         None => default_db()?,
     };
     let user = current_user();
+    let open = || -> Result<(Store, Actor), CliError> {
+        let store = Store::open(&db)?;
+        let actor = Actor::resolve(&store, &user)?;
+        Ok((store, actor))
+    };
     match cli.command {
         Some(Command::Init { scheme }) => {
             let text = match scheme {
@@ -146,29 +333,39 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     })?,
                 None => DEFAULT_SCHEME.to_string(),
             };
-            let scheme = Scheme::parse(&text).map_err(|e| CliError::Message(e.to_string()))?;
-            Store::create(&db, &text)?;
-            println!("已新建数据库 {}(考核方案:{})", db.display(), scheme.name);
+            let scheme = Scheme::parse(&text).map_err(message)?;
+            let store = Store::create(&db, &text)?;
+            let mut w = store.write(&user)?;
+            w.put_user(&user, Role::District)?;
+            w.audit("新增用户", "", &format!("{user}:区管理员(建库人)"))?;
+            w.commit()?;
+            say!(
+                "已新建数据库 {}(考核方案:{});{user} 为区管理员",
+                db.display(),
+                scheme.name
+            );
             Ok(())
         }
         Some(Command::Import { kind, file }) => {
-            let store = Store::open(&db)?;
+            let (store, actor) = open()?;
             match kind {
                 ImportKind::Roster => {
-                    let s = exchange::import_roster(&store, &file, &user)?;
-                    println!(
+                    let s = exchange::import_roster(&store, &file, &actor)?;
+                    say!(
                         "已导入名册:新增乡镇 {} 个、村(社区) {} 个、书记 {} 名,更新 {} 名",
-                        s.townships, s.villages, s.added, s.updated
+                        s.townships,
+                        s.villages,
+                        s.added,
+                        s.updated
                     );
                 }
                 ImportKind::Scores => {
-                    let year = cli.year.ok_or_else(|| {
-                        CliError::Message("导入考核分数需要 --year 年度".to_string())
-                    })?;
-                    let s = exchange::import_scores(&store, &file, year, &user)?;
-                    println!(
+                    let year = need_year(cli.year, "导入考核分数")?;
+                    let s = exchange::import_scores(&store, &file, year, &actor)?;
+                    say!(
                         "已导入 {year} 年度考核:{} 名书记,其中未完成 {} 名",
-                        s.rows, s.incomplete
+                        s.rows,
+                        s.incomplete
                     );
                 }
             }
@@ -179,17 +376,340 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             out,
             encoding,
         }) => {
-            let store = Store::open(&db)?;
-            let year = cli
-                .year
-                .ok_or_else(|| CliError::Message("报表需要 --year 年度".to_string()))?;
+            let (store, actor) = open()?;
+            let year = need_year(cli.year, "报表")?;
+            let book = YearBook::load(&store, year)?.visible_to(&actor);
+            let mut buffer = Vec::new();
+            match format {
+                Format::Csv => report::write_csv(&book, &mut buffer, encoding == Encoding::Gbk)
+                    .map_err(message)?,
+                Format::Text => report::write_text(&book, &mut buffer).map_err(message)?,
+                Format::Xlsx => {
+                    let path = out.ok_or_else(|| message("xlsx 报表需要 --out 文件名"))?;
+                    exchange::xlsx::write_xlsx(&book, &path)
+                        .map_err(|e| message(format!("无法写入 {}:{e}", path.display())))?;
+                    say!("已生成 {}", path.display());
+                    return Ok(());
+                }
+            }
+            emit(&buffer, out.as_deref())
+        }
+        Some(Command::Notice {
+            township,
+            letters,
+            out,
+        }) => {
+            let (store, actor) = open()?;
+            let year = need_year(cli.year, "公示通知")?;
             let book = YearBook::load(&store, year)?;
-            write_report(&book, format, encoding, out.as_deref())
+            let t = workflow::townships(&book, Some(&township)).map_err(message)?[0];
+            if !actor.may_see(t) {
+                return Err(message(format!(
+                    "用户 {} 不能查看{township}的记录",
+                    actor.name
+                )));
+            }
+            let today = workflow::today();
+            let text = if letters {
+                exchange::notice::letters(&book, t, today)
+            } else {
+                exchange::notice::notice(&book, t, today)
+            };
+            emit(text.as_bytes(), out.as_deref())
+        }
+        Some(Command::Year {
+            step,
+            township,
+            from,
+            days,
+            reason,
+            secretary,
+            village,
+        }) => {
+            let (store, actor) = open()?;
+            let year = need_year(cli.year, "年度流程")?;
+            let book = YearBook::load(&store, year)?;
+            let targets = workflow::townships(&book, township.as_deref()).map_err(message)?;
+            let reason = reason.unwrap_or_default();
+            let lines = match step {
+                YearStep::Status => {
+                    for s in workflow::status(&book)
+                        .into_iter()
+                        .filter(|s| targets.contains(&s.township))
+                    {
+                        let publicity = s
+                            .publicity
+                            .map_or(String::new(), |(a, b)| format!(" 公示 {a} 至 {b}"));
+                        let approved = s
+                            .approved_on
+                            .map_or(String::new(), |d| format!(" 审定 {d}"));
+                        let objections = if s.open_objections > 0 {
+                            format!(" 未处理异议 {}", s.open_objections)
+                        } else {
+                            String::new()
+                        };
+                        say!(
+                            "{} {} 完成 {}/{}{publicity}{approved}{objections}",
+                            pad(&s.name, 12),
+                            pad(s.stage.label(), 6),
+                            s.complete,
+                            s.people
+                        );
+                    }
+                    return Ok(());
+                }
+                YearStep::Submit => workflow::submit(&store, &actor, &book, &targets),
+                YearStep::Publish => {
+                    let from = match from {
+                        Some(f) => parse_date(&f).map_err(|e| message(format!("--from:{e}")))?,
+                        None => workflow::today(),
+                    };
+                    workflow::publish(&store, &actor, &book, &targets, from, days)
+                }
+                YearStep::Approve => workflow::approve(&store, &actor, &book, &targets),
+                YearStep::Reopen => workflow::reopen(&store, &actor, &book, &targets, &reason),
+                YearStep::Object | YearStep::Resolve => {
+                    let id = find_secretary(
+                        &book,
+                        secretary.as_deref(),
+                        township.as_deref(),
+                        village.as_deref(),
+                    )?;
+                    if step == YearStep::Object {
+                        workflow::object(&store, &actor, &book, id, &reason).map(|l| vec![l])
+                    } else {
+                        workflow::resolve(&store, &actor, &book, id, &reason).map(|l| vec![l])
+                    }
+                }
+            }
+            .map_err(message)?;
+            for l in lines {
+                say!("{l}");
+            }
+            Ok(())
+        }
+        Some(Command::Audit {
+            secretary,
+            township,
+        }) => {
+            let (store, actor) = open()?;
+            let district = store.district()?;
+            let township_id = match &township {
+                Some(t) => Some(
+                    district
+                        .township_id(t.trim())
+                        .ok_or_else(|| message(format!("没有名为「{t}」的乡镇(街道)")))?,
+                ),
+                None => None,
+            };
+            let wanted: Option<Vec<u32>> = secretary.as_ref().map(|n| {
+                district
+                    .secretaries
+                    .iter()
+                    .filter(|(_, s)| s.name == n.trim())
+                    .map(|(id, _)| *id)
+                    .collect()
+            });
+            for e in store.audit_log()? {
+                let s = e.scope;
+                let in_year = cli.year.is_none_or(|y| s.year == Some(y));
+                let in_township = township_id.is_none_or(|t| {
+                    s.township == Some(t)
+                        || s.secretary
+                            .and_then(|id| district.place(id))
+                            .is_some_and(|(_, v)| v.township == t)
+                });
+                let about = wanted
+                    .as_ref()
+                    .is_none_or(|ids| s.secretary.is_some_and(|id| ids.contains(&id)));
+                let visible = s.township.is_none_or(|t| actor.may_see(t));
+                if in_year && in_township && about && visible {
+                    let change = if e.before.is_empty() && e.after.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            ":{} -> {}",
+                            if e.before.is_empty() {
+                                "(空)"
+                            } else {
+                                &e.before
+                            },
+                            if e.after.is_empty() {
+                                "(空)"
+                            } else {
+                                &e.after
+                            }
+                        )
+                    };
+                    say!(
+                        "{}  {}  {}{change}",
+                        local_time(e.at),
+                        pad(&e.user, 10),
+                        e.what
+                    );
+                }
+            }
+            Ok(())
+        }
+        Some(Command::Rectify {
+            step,
+            overdue,
+            secretary,
+            township,
+            village,
+            measures,
+            done,
+        }) => {
+            let (store, actor) = open()?;
+            let today = workflow::today();
+            match step {
+                RectifyStep::List => {
+                    let years: Vec<i16> = match cli.year {
+                        Some(y) => vec![y],
+                        None => store.years()?.into_iter().map(|(y, _)| y).collect(),
+                    };
+                    let mut count = 0;
+                    for y in years {
+                        let book = YearBook::load(&store, y)?;
+                        for (id, r) in store.rectifications(y)? {
+                            let status = r.status(today);
+                            if overdue && status != RectifyStatus::Overdue {
+                                continue;
+                            }
+                            let Some((t, v)) = book.district.place(id) else {
+                                continue;
+                            };
+                            if !actor.may_see(v.township)
+                                || township.as_deref().is_some_and(|n| n.trim() != t.name)
+                            {
+                                continue;
+                            }
+                            count += 1;
+                            say!(
+                                "{y}  {}  {}  {}  {}  期限 {}  {}{}",
+                                pad(&t.name, 12),
+                                pad(&v.name, 12),
+                                pad(&book.name_of(id), 16),
+                                pad(r.consequence.label(), 8),
+                                r.deadline,
+                                status.label(),
+                                r.done_on.map_or(String::new(), |d| format!("({d})"))
+                            );
+                        }
+                    }
+                    if count == 0 {
+                        say!(
+                            "{}",
+                            if overdue {
+                                "没有逾期的整改"
+                            } else {
+                                "没有整改记录"
+                            }
+                        );
+                    }
+                    Ok(())
+                }
+                RectifyStep::Update => {
+                    let year = need_year(cli.year, "更新整改")?;
+                    let book = YearBook::load(&store, year)?;
+                    let id = find_secretary(
+                        &book,
+                        secretary.as_deref(),
+                        township.as_deref(),
+                        village.as_deref(),
+                    )?;
+                    let line = workflow::update_rectification(
+                        &store,
+                        &actor,
+                        &book,
+                        id,
+                        measures.as_deref(),
+                        done,
+                    )
+                    .map_err(message)?;
+                    say!("{line}");
+                    Ok(())
+                }
+            }
+        }
+        Some(Command::User {
+            step,
+            name,
+            role,
+            township,
+        }) => {
+            let (store, actor) = open()?;
+            match step {
+                UserStep::List => {
+                    let district = store.district()?;
+                    for (n, r) in store.users()? {
+                        say!("{}  {}", pad(&n, 16), role_label(r, &district));
+                    }
+                    Ok(())
+                }
+                UserStep::Add | UserStep::Remove => {
+                    if !actor.is_district() {
+                        return Err(message(format!(
+                            "用户 {} 不能管理用户;只有区管理员可以",
+                            actor.name
+                        )));
+                    }
+                    let name = name.ok_or_else(|| message("需要用户名"))?;
+                    let name = name.trim();
+                    if name.is_empty() || name.contains(char::is_whitespace) {
+                        return Err(message("用户名不能为空,也不能含空格"));
+                    }
+                    let district = store.district()?;
+                    let mut w = store.write(&actor.name)?;
+                    if step == UserStep::Remove {
+                        if name == actor.name {
+                            return Err(message("不能删除自己"));
+                        }
+                        if !w.remove_user(name)? {
+                            return Err(message(format!("没有用户 {name}")));
+                        }
+                        w.audit("删除用户", name, "")?;
+                        w.commit()?;
+                        say!("已删除用户 {name}");
+                        return Ok(());
+                    }
+                    let r = match (
+                        role.ok_or_else(|| message("需要 --role district|township|viewer"))?,
+                        township,
+                    ) {
+                        (RoleArg::District, _) => Role::District,
+                        (RoleArg::Viewer, _) => Role::Viewer,
+                        (RoleArg::Township, Some(t)) => Role::Township(
+                            district
+                                .township_id(t.trim())
+                                .ok_or_else(|| message(format!("没有名为「{t}」的乡镇(街道)")))?,
+                        ),
+                        (RoleArg::Township, None) => {
+                            return Err(message("乡镇录入员需要 --township 乡镇"));
+                        }
+                    };
+                    w.put_user(name, r)?;
+                    w.audit(
+                        "新增用户",
+                        "",
+                        &format!("{name}:{}", role_label(r, &district)),
+                    )?;
+                    w.commit()?;
+                    say!("已设置用户 {name}:{}", role_label(r, &district));
+                    Ok(())
+                }
+            }
         }
         Some(Command::Backup { to }) => {
-            let store = Store::open(&db)?;
+            let (store, actor) = open()?;
+            if !actor.is_district() {
+                return Err(message(format!(
+                    "用户 {} 不能备份整个数据库;只有区管理员可以",
+                    actor.name
+                )));
+            }
             store.backup(&to)?;
-            println!("已备份到 {}", to.display());
+            say!("已备份到 {}", to.display());
             Ok(())
         }
         Some(Command::Demo) => {
@@ -202,52 +722,42 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             if !std::io::stdout().is_terminal() {
                 // Not a terminal (a pipe, a file): the demo district's report instead.
                 let book = YearBook::load(&store, year)?;
-                return write_report(&book, Format::Text, Encoding::Utf8, None);
+                let mut buffer = Vec::new();
+                report::write_text(&book, &mut buffer).map_err(message)?;
+                return emit(&buffer, None);
             }
-            run_tui(store, year, user)
+            let actor = Actor::resolve(&store, &user)?;
+            run_tui(store, year, actor)
         }
         None => {
-            let store = Store::open(&db)?;
+            let (store, actor) = open()?;
             let year = tui::choose_year(&store, cli.year)?;
-            run_tui(store, year, user)
+            run_tui(store, year, actor)
         }
     }
 }
 
-fn run_tui(store: Store, year: i16, user: String) -> Result<(), CliError> {
+fn role_label(role: Role, district: &crate::store::District) -> String {
+    match role {
+        Role::District => "区管理员".to_string(),
+        Role::Township(t) => format!(
+            "乡镇录入员({})",
+            district.township(t).map_or("?", |t| t.name.as_str())
+        ),
+        Role::Viewer => "只读".to_string(),
+    }
+}
+
+fn run_tui(store: Store, year: i16, actor: Actor) -> Result<(), CliError> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        return Err(CliError::Message(
-            "xingji 界面需要在终端中运行;报表请用 xingji report".to_string(),
+        return Err(message(
+            "xingji 界面需要在终端中运行;报表请用 xingji report",
         ));
     }
     if !tui::utf8_locale() {
-        return Err(CliError::Message(tui::LOCALE_MESSAGE.to_string()));
+        return Err(message(tui::LOCALE_MESSAGE));
     }
-    tui::run(store, year, user).map_err(|e| CliError::Message(format!("界面出错:{e}")))
-}
-
-fn write_report(
-    book: &YearBook,
-    format: Format,
-    encoding: Encoding,
-    out: Option<&Path>,
-) -> Result<(), CliError> {
-    let mut buffer = Vec::new();
-    match format {
-        Format::Csv => report::write_csv(book, &mut buffer, encoding == Encoding::Gbk),
-        Format::Text => report::write_text(book, &mut buffer),
-    }
-    .map_err(|e| CliError::Message(format!("无法生成报表:{e}")))?;
-    match out {
-        Some(path) => std::fs::write(path, &buffer)
-            .map_err(|e| CliError::Message(format!("无法写入 {}:{e}", path.display()))),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth a message.
-            let _ = stdout.write_all(&buffer).and_then(|_| stdout.flush());
-            Ok(())
-        }
-    }
+    tui::run(store, year, actor).map_err(|e| message(format!("界面出错:{e}")))
 }
 
 /// The demo district of data/demo, embedded in the binary.
@@ -263,6 +773,10 @@ pub fn open_demo(path: &Path, user: &str) -> Result<Store, CliError> {
         return Ok(Store::open(path)?);
     }
     let store = Store::create(path, DEFAULT_SCHEME)?;
+    let user = &Actor {
+        name: user.to_string(),
+        role: Role::District,
+    };
     let table = |text: &str| exchange::parse_csv(text).map_err(CliError::Message);
     exchange::import_roster_table(&store, "demo/roster.csv", table(DEMO_ROSTER)?, user)?;
     for (year, text) in DEMO_SCORES {

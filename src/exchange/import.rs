@@ -13,7 +13,8 @@ use crate::domain::{
     parse_ballots, parse_date, parse_points, parse_score,
 };
 use crate::scoring::Scheme;
-use crate::store::{Stage, Store, YearRecord};
+use crate::service::Actor;
+use crate::store::{Store, YearRecord};
 use crate::text::clean_line;
 
 const TOWNSHIP: &str = "乡镇";
@@ -98,8 +99,12 @@ struct RosterRow {
 }
 
 /// `xingji import roster FILE` (§5).
-pub fn import_roster(store: &Store, path: &Path, user: &str) -> Result<RosterSummary, ImportError> {
-    import_roster_table(store, &path.display().to_string(), read_table(path)?, user)
+pub fn import_roster(
+    store: &Store,
+    path: &Path,
+    actor: &Actor,
+) -> Result<RosterSummary, ImportError> {
+    import_roster_table(store, &path.display().to_string(), read_table(path)?, actor)
 }
 
 /// The roster import of a table already read (`file` names it in messages).
@@ -107,8 +112,14 @@ pub fn import_roster_table(
     store: &Store,
     file: &str,
     table: Table,
-    user: &str,
+    actor: &Actor,
 ) -> Result<RosterSummary, ImportError> {
+    if !actor.is_district() {
+        return Err(ImportError::Refused(format!(
+            "用户 {} 不能导入名册;名册由区委组织部维护",
+            actor.name
+        )));
+    }
     let file = file.to_string();
     let mut errors = Vec::new();
     let required = [TOWNSHIP, VILLAGE, NAME, "任职日期"];
@@ -180,7 +191,7 @@ pub fn import_roster_table(
 
     let mut district = store.district()?;
     let mut summary = RosterSummary::default();
-    let mut w = store.write(user)?;
+    let mut w = store.write(&actor.name)?;
     for RosterRow {
         township,
         village,
@@ -283,10 +294,10 @@ pub fn import_scores(
     store: &Store,
     path: &Path,
     year: i16,
-    user: &str,
+    actor: &Actor,
 ) -> Result<ScoresSummary, ImportError> {
     let table = read_table(path)?;
-    import_scores_table(store, &path.display().to_string(), table, year, user)
+    import_scores_table(store, &path.display().to_string(), table, year, actor)
 }
 
 /// The scores import of a table already read (`file` names it in messages).
@@ -295,7 +306,7 @@ pub fn import_scores_table(
     file: &str,
     table: Table,
     year: i16,
-    user: &str,
+    actor: &Actor,
 ) -> Result<ScoresSummary, ImportError> {
     let file = file.to_string();
     let (scheme, record) = year_scheme(store, year)?;
@@ -333,14 +344,8 @@ pub fn import_scores_table(
                     .place(id)
                     .map(|(_, v)| v.township)
                     .unwrap_or_default();
-                if record
-                    .as_ref()
-                    .is_some_and(|r| r.stage(township) == Stage::Approved)
-                {
-                    problems.push((
-                        None,
-                        format!("{t} {year} 年度已审定,已锁定;只有区委组织部可以重新打开"),
-                    ));
+                if let Err(reason) = actor.may_edit(township, &district, record.as_ref(), year) {
+                    problems.push((None, reason));
                 }
             }
             let mut bad =
@@ -413,7 +418,7 @@ pub fn import_scores_table(
         return Err(ImportError::Rows { file, errors });
     }
 
-    let mut w = store.write(user)?;
+    let mut w = store.write(&actor.name)?;
     let new_year = record.is_none();
     if new_year {
         w.put_year(year, &YearRecord::new(store.scheme_text()?))?;

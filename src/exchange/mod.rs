@@ -1,8 +1,10 @@
 //! Files in and out (DESIGN.md §5): roster and scores imports, the year report.
 
 mod import;
+pub mod notice;
 pub mod report;
 mod table;
+pub mod xlsx;
 
 pub use import::{
     RosterSummary, ScoresSummary, import_roster, import_roster_table, import_scores,

@@ -5,10 +5,84 @@ use std::collections::HashMap;
 
 use crate::domain::Assessment;
 use crate::scoring::{Candidate, Rating, Scheme, rate_year};
-use crate::store::{District, Store, StoreError, YearRecord};
+pub mod workflow;
+
+use crate::store::{District, Role, Stage, Store, StoreError, YearRecord};
+
+/// Who is acting, and with which role (§7). Roles are checked here, in the service
+/// layer, whatever screen or command asks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub role: Role,
+}
+
+impl Actor {
+    /// The actor for a Unix user. A database without users (made before roles, or a
+    /// laptop's own) lets its owner do everything; otherwise unknown users are refused.
+    pub fn resolve(store: &Store, name: &str) -> Result<Actor, ServiceError> {
+        let users = store.users()?;
+        if users.is_empty() {
+            return Ok(Actor {
+                name: name.to_string(),
+                role: Role::District,
+            });
+        }
+        users
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(n, role)| Actor { name: n, role })
+            .ok_or_else(|| ServiceError::UnknownUser(name.to_string()))
+    }
+
+    pub fn is_district(&self) -> bool {
+        self.role == Role::District
+    }
+
+    /// May this actor change the records of a township? (Not: is the year open.)
+    pub fn may_change(&self, township: u32, district: &District) -> Result<(), String> {
+        match self.role {
+            Role::District => Ok(()),
+            Role::Township(t) if t == township => Ok(()),
+            Role::Township(_) => {
+                let name = district.township(township).map_or("", |t| t.name.as_str());
+                Err(format!(
+                    "用户 {} 只能修改本乡镇的记录,不能修改{name}的记录",
+                    self.name
+                ))
+            }
+            Role::Viewer => Err(format!("用户 {} 只有查看权限", self.name)),
+        }
+    }
+
+    /// May this actor see a township's records?
+    pub fn may_see(&self, township: u32) -> bool {
+        !matches!(self.role, Role::Township(t) if t != township)
+    }
+
+    /// Change a township's assessments in a year: the role allows it and the year is open.
+    pub fn may_edit(
+        &self,
+        township: u32,
+        district: &District,
+        record: Option<&YearRecord>,
+        year: i16,
+    ) -> Result<(), String> {
+        self.may_change(township, district)?;
+        if record.is_some_and(|r| r.stage(township) == Stage::Approved) {
+            let name = district.township(township).map_or("", |t| t.name.as_str());
+            return Err(format!(
+                "{name} {year} 年度已审定,已锁定;只有区委组织部可以重新打开"
+            ));
+        }
+        Ok(())
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
+    #[error("用户 {0} 没有使用 xingji 的权限;请区管理员运行 xingji user add {0}")]
+    UnknownUser(String),
     #[error("{0} 年度还没有考核数据")]
     NoYear(i16),
     #[error("{year} 年度的考核方案有误:{message}")]
@@ -103,8 +177,52 @@ impl YearBook {
         }
     }
 
+    /// The secretaries of the year: assessed in it, or in post now and by its end; in
+    /// the official order.
+    pub fn people(&self) -> Vec<u32> {
+        let d = &self.district;
+        let Ok(year_end) = jiff::civil::Date::new(self.year, 12, 31) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<u32> = d
+            .secretaries
+            .iter()
+            .filter(|(id, s)| {
+                self.entry(*id).is_some() || (s.left_office.is_none() && s.took_office <= year_end)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        let key = order_key(d);
+        ids.sort_by_key(|id| key(*id));
+        ids
+    }
+
+    pub fn township_of(&self, secretary: u32) -> Option<u32> {
+        self.district.place(secretary).map(|(_, v)| v.township)
+    }
+
+    pub fn name_of(&self, secretary: u32) -> String {
+        self.district
+            .secretary(secretary)
+            .map_or_else(String::new, |s| s.name.clone())
+    }
+
     pub fn entry(&self, secretary: u32) -> Option<&Entry> {
         self.entries.iter().find(|e| e.secretary == secretary)
+    }
+
+    /// The book as `actor` may see it: a township clerk sees only their own township.
+    /// (Ratings stay those of the whole district: quotas are district-wide.)
+    pub fn visible_to(mut self, actor: &Actor) -> YearBook {
+        if let Role::Township(t) = actor.role {
+            let district = &self.district;
+            self.entries.retain(|e| {
+                district
+                    .place(e.secretary)
+                    .is_some_and(|(_, v)| v.township == t)
+            });
+        }
+        self
     }
 
     /// N: rated secretaries (eligible, complete).

@@ -11,7 +11,7 @@ use super::search::{Searchable, search};
 use super::theme::Theme;
 use crate::domain::Assessment;
 use crate::scoring::Rating;
-use crate::service::{ServiceError, YearBook};
+use crate::service::{Actor, ServiceError, YearBook};
 use crate::store::{Stage, Store, StoreError};
 use crate::text::{clean_line, clean_multiline};
 
@@ -80,7 +80,7 @@ pub struct Status {
 
 pub struct App {
     pub store: Store,
-    pub user: String,
+    pub actor: Actor,
     pub theme: Theme,
     pub book: YearBook,
     /// Ratings of the other years, for the star history.
@@ -107,7 +107,7 @@ fn page_rows(size: (u16, u16)) -> usize {
 }
 
 impl App {
-    pub fn new(store: Store, year: i16, user: String, theme: Theme) -> Result<App, ServiceError> {
+    pub fn new(store: Store, year: i16, actor: Actor, theme: Theme) -> Result<App, ServiceError> {
         let book = YearBook::load_or_new(&store, year)?;
         let mut history = Vec::new();
         for (y, _) in store.years()? {
@@ -125,7 +125,7 @@ impl App {
         }
         let mut app = App {
             store,
-            user,
+            actor,
             theme,
             book,
             history,
@@ -153,7 +153,7 @@ impl App {
             help_offset: 0,
             quit: false,
         };
-        app.people = app.year_people();
+        app.people = app.book.people();
         app.index = app
             .people
             .iter()
@@ -169,35 +169,6 @@ impl App {
 
     pub fn year(&self) -> i16 {
         self.book.year
-    }
-
-    /// Secretaries who belong to the working year: assessed in it, or in post now and
-    /// in post by its end.
-    fn year_people(&self) -> Vec<u32> {
-        let d = &self.book.district;
-        let Ok(year_end) = jiff::civil::Date::new(self.year(), 12, 31) else {
-            return Vec::new();
-        };
-        let mut ids: Vec<u32> = d
-            .secretaries
-            .iter()
-            .filter(|(id, s)| {
-                self.book.entry(*id).is_some()
-                    || (s.left_office.is_none() && s.took_office <= year_end)
-            })
-            .map(|(id, _)| *id)
-            .collect();
-        let order: HashMap<u32, (u32, u32)> = d
-            .villages
-            .iter()
-            .map(|(vid, v)| (*vid, (v.township, *vid)))
-            .collect();
-        ids.sort_by_key(|id| {
-            let village = d.secretary(*id).map_or(0, |s| s.village);
-            let (t, v) = order.get(&village).copied().unwrap_or_default();
-            (t, v, *id)
-        });
-        ids
     }
 
     pub fn mode(&self) -> Mode {
@@ -387,12 +358,13 @@ impl App {
         if new == old && self.book.entry(secretary).is_some() {
             return Ok(());
         }
-        if self.stage_of(secretary) == Stage::Approved {
-            return Err(format!(
-                "{} 年度已审定,已锁定;只有区委组织部可以重新打开",
-                self.year()
-            ));
-        }
+        let township = self.book.township_of(secretary).unwrap_or_default();
+        self.actor.may_edit(
+            township,
+            &self.book.district,
+            Some(&self.book.record),
+            self.year(),
+        )?;
         let scheme = &self.book.scheme;
         let name = self
             .book
@@ -416,7 +388,7 @@ impl App {
         before: &str,
         after: &str,
     ) -> Result<(), StoreError> {
-        let mut w = self.store.write(&self.user)?;
+        let mut w = self.store.write(&self.actor.name)?;
         if w.year(self.year())?.is_none() {
             w.put_year(self.year(), &self.book.record)?;
         }

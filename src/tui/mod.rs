@@ -77,9 +77,9 @@ fn probe_wide_ambiguous() -> bool {
 }
 
 /// Run the TUI on a terminal until the user quits.
-pub fn run(store: Store, year: i16, user: String) -> io::Result<()> {
+pub fn run(store: Store, year: i16, actor: crate::service::Actor) -> io::Result<()> {
     let mut theme = Theme::from_env();
-    let app = App::new(store, year, user, theme).map_err(|e| io::Error::other(e.to_string()))?;
+    let app = App::new(store, year, actor, theme).map_err(|e| io::Error::other(e.to_string()))?;
     let mut app = app;
 
     // The terminal is restored whatever happens: panic, SIGTERM, SIGHUP.

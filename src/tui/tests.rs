@@ -12,7 +12,8 @@ use super::{Theme, run_loop};
 use crate::cli::open_demo;
 use crate::domain::Grade;
 use crate::exchange::{import_roster_table, import_scores_table, parse_csv};
-use crate::store::Store;
+use crate::service::Actor;
+use crate::store::{Role, Store};
 use crate::text::width;
 
 const PLAIN: Theme = Theme {
@@ -20,10 +21,17 @@ const PLAIN: Theme = Theme {
     wide_ambiguous: false,
 };
 
+fn actor(name: &str) -> Actor {
+    Actor {
+        name: name.to_string(),
+        role: Role::District,
+    }
+}
+
 fn demo_app() -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
     let store = open_demo(&dir.path().join("demo.redb"), "tester").unwrap();
-    let app = App::new(store, 2025, "tester".into(), PLAIN).unwrap();
+    let app = App::new(store, 2025, actor("tester"), PLAIN).unwrap();
     (dir, app)
 }
 
@@ -32,7 +40,7 @@ fn demo_app() -> (tempfile::TempDir, App) {
 fn names_app(theme: Theme) -> App {
     let store = Store::in_memory(crate::scoring::DEFAULT_SCHEME).unwrap();
     let roster = "乡镇,村(社区),姓名,任职日期\n神头镇,马邑村,张三,2015-01-01\n神头镇,小泊村,李建国,2015-01-01\n利民镇,东村,欧阳娜娜,2015-01-01\n利民镇,西河湾社区,阿依古丽·买买提,2015-01-01\n利民镇,北村,吉𠮷,2025-03-01\n";
-    import_roster_table(&store, "r", parse_csv(roster).unwrap(), "t").unwrap();
+    import_roster_table(&store, "r", parse_csv(roster).unwrap(), &actor("t")).unwrap();
     let mut scores = String::from(
         "乡镇,村(社区),姓名,政治素质,履职尽责,廉洁自律,集体经济发展,增收项目,阵地建设,人居环境改善,基层组织建设,三务公开,风险隐患管控,精神文明创建,为民服务,组织评价,满意,基本满意,不满意\n",
     );
@@ -45,8 +53,8 @@ fn names_app(theme: Theme) -> App {
     ] {
         scores.push_str(&format!("{t},{v},{n},5,6,6,12,8,6,6,7,4,6,8,8,好,30,5,1\n"));
     }
-    import_scores_table(&store, "s", parse_csv(&scores).unwrap(), 2025, "t").unwrap();
-    App::new(store, 2025, "clerk".into(), theme).unwrap()
+    import_scores_table(&store, "s", parse_csv(&scores).unwrap(), 2025, &actor("t")).unwrap();
+    App::new(store, 2025, actor("clerk"), theme).unwrap()
 }
 
 fn draw(app: &App, w: u16, h: u16) -> Buffer {

@@ -103,7 +103,7 @@ fn title_bar(app: &App, frame: &mut Frame, area: Rect) {
         Screen::Help => "帮助",
     };
     let left = format!(" xingji 星级 | {} 年度 | {screen}", app.year());
-    let right = format!("{} ", app.user);
+    let right = format!("{} ", app.actor.name);
     let fill = usize::from(area.width).saturating_sub(width(&left) + width(&right));
     let line = format!("{left}{}{right}", " ".repeat(fill));
     frame.render_widget(

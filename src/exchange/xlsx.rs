@@ -1,0 +1,124 @@
+//! The year report as an Excel workbook: one sheet per township with the report's
+//! columns, and a district summary sheet with the star distribution (§5).
+
+use std::path::Path;
+
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+use super::report::{COLUMNS, rows};
+use crate::service::YearBook;
+use crate::text::width;
+
+/// Excel column width for Chinese text: about one unit per display cell, plus margin.
+fn fit(cells: usize) -> f64 {
+    (cells as f64 + 2.0).min(60.0)
+}
+
+/// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
+fn sheet_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect()
+}
+
+pub fn write_xlsx(book: &YearBook, path: &Path) -> Result<(), XlsxError> {
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold();
+    let all = rows(book);
+
+    // The district summary first: the star distribution per township.
+    let summary = workbook.add_worksheet();
+    summary.set_name("全区汇总")?;
+    summary.write_string_with_format(
+        0,
+        0,
+        format!("{} 年度村(社区)党组织书记星级评定汇总", book.year),
+        &bold,
+    )?;
+    let heads = [
+        "乡镇(街道)",
+        "人数",
+        "5星",
+        "4星",
+        "3星",
+        "2星",
+        "1星",
+        "0星",
+        "未定星",
+        "未完成",
+        "优先选拔",
+        "诫勉整改",
+        "建议调整",
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        summary.write_string_with_format(2, c as u16, *h, &bold)?;
+        summary.set_column_width(c as u16, fit(width(h).max(6)))?;
+    }
+    let mut widest = width(heads[0]);
+    let mut r = 3;
+    let mut totals = [0u32; 12];
+    for (_, t) in &book.district.townships {
+        let mine: Vec<&[String; 17]> = all.iter().filter(|row| row[1] == t.name).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        widest = widest.max(width(&t.name));
+        let count =
+            |f: &dyn Fn(&[String; 17]) -> bool| mine.iter().filter(|row| f(row)).count() as u32;
+        let mut figures = vec![mine.len() as u32];
+        for s in ["5", "4", "3", "2", "1", "0", "未定星"] {
+            figures.push(count(&|row| row[11] == s));
+        }
+        figures.push(count(&|row| row[10] == "未完成"));
+        for c in ["优先选拔", "诫勉整改", "建议调整"] {
+            figures.push(count(&|row| row[15] == c));
+        }
+        summary.write_string(r, 0, &t.name)?;
+        for (i, n) in figures.iter().enumerate() {
+            summary.write_number(r, i as u16 + 1, f64::from(*n))?;
+            totals[i] += n;
+        }
+        r += 1;
+    }
+    summary.write_string_with_format(r, 0, "合计", &bold)?;
+    for (i, n) in totals.iter().enumerate() {
+        summary.write_number_with_format(r, i as u16 + 1, f64::from(*n), &bold)?;
+    }
+    summary.set_column_width(0, fit(widest))?;
+    summary.write_string(r + 2, 0, book.summary())?;
+
+    // One sheet per township, with the report's own columns and Chinese headers.
+    for (_, t) in &book.district.townships {
+        let mine: Vec<&[String; 17]> = all.iter().filter(|row| row[1] == t.name).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(sheet_name(&t.name))?;
+        for (c, h) in COLUMNS.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+        }
+        for (i, row) in mine.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let numeric = (4..=9).contains(&c) || c == 13 || c == 14;
+                match cell.parse::<f64>() {
+                    // Figures are exact decimals of at most 2 places: Excel shows them as written.
+                    Ok(n) if numeric => sheet.write_number(i as u32 + 1, c as u16, n)?,
+                    _ => sheet.write_string(i as u32 + 1, c as u16, cell)?,
+                };
+            }
+        }
+        for c in 0..COLUMNS.len() {
+            let w = mine
+                .iter()
+                .map(|row| width(&row[c]))
+                .chain([width(COLUMNS[c])])
+                .max()
+                .unwrap_or(4);
+            sheet.set_column_width(c as u16, fit(w))?;
+        }
+        sheet.set_freeze_panes(1, 4)?;
+    }
+    workbook.save(path)
+}

@@ -1,0 +1,530 @@
+//! The year, step by step (DESIGN.md §4): 录入 → 已提交 → 公示 → 已审定, reopening by
+//! the district, objections during publicity, and the rectifications that approval
+//! opens for low stars. Each step is one transaction with its audit line.
+
+use jiff::civil::Date;
+
+use super::{Actor, ServiceError, YearBook};
+use crate::domain::Consequence;
+use crate::store::{Objection, Rectification, Scope, Stage, Store, StoreError, YearRecord};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkflowError {
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}
+
+impl From<StoreError> for WorkflowError {
+    fn from(e: StoreError) -> Self {
+        WorkflowError::Service(e.into())
+    }
+}
+
+type Result<T> = std::result::Result<T, WorkflowError>;
+
+fn refuse<T>(message: impl Into<String>) -> Result<T> {
+    Err(WorkflowError::Refused(message.into()))
+}
+
+/// Today, or `XINGJI_TODAY` (YYYY-MM-DD) when set: for back-dated entry and for tests.
+pub fn today() -> Date {
+    std::env::var("XINGJI_TODAY")
+        .ok()
+        .and_then(|t| crate::domain::parse_date(&t).ok())
+        .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+}
+
+/// One township's state in a year, as the status command and screen show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TownshipStatus {
+    pub township: u32,
+    pub name: String,
+    pub stage: Stage,
+    pub people: usize,
+    pub complete: usize,
+    pub publicity: Option<(Date, Date)>,
+    pub approved_on: Option<Date>,
+    pub open_objections: usize,
+}
+
+/// The last day of a publicity that starts on `from` and lasts `days` days.
+pub fn publicity_end(from: Date, days: u32) -> Date {
+    from.saturating_add(jiff::Span::new().days(i64::from(days.max(1)) - 1))
+}
+
+pub fn status(book: &YearBook) -> Vec<TownshipStatus> {
+    let people = book.people();
+    book.district
+        .townships
+        .iter()
+        .map(|(id, t)| {
+            let year = book.record.township(*id);
+            let mine: Vec<u32> = people
+                .iter()
+                .copied()
+                .filter(|p| book.township_of(*p) == Some(*id))
+                .collect();
+            TownshipStatus {
+                township: *id,
+                name: t.name.clone(),
+                stage: year.stage,
+                people: mine.len(),
+                complete: mine
+                    .iter()
+                    .filter(|p| {
+                        book.entry(**p)
+                            .is_some_and(|e| e.rating.evaluation.figures().is_some())
+                    })
+                    .count(),
+                publicity: year
+                    .publicity
+                    .map(|(from, days)| (from, publicity_end(from, days))),
+                approved_on: year.approved_on,
+                open_objections: year
+                    .objections
+                    .iter()
+                    .filter(|o| o.resolution.is_none())
+                    .count(),
+            }
+        })
+        .collect()
+}
+
+/// The townships a step applies to: the one named, or all of the district.
+pub fn townships(book: &YearBook, name: Option<&str>) -> Result<Vec<u32>> {
+    match name {
+        Some(n) => match book.district.township_id(n.trim()) {
+            Some(id) => Ok(vec![id]),
+            None => refuse(format!("没有名为「{}」的乡镇(街道)", n.trim())),
+        },
+        None => Ok(book.district.townships.iter().map(|(id, _)| *id).collect()),
+    }
+}
+
+fn name(book: &YearBook, township: u32) -> String {
+    book.district
+        .township(township)
+        .map_or_else(String::new, |t| t.name.clone())
+}
+
+/// What a step did to one township.
+enum Outcome {
+    Done(String),
+    /// Already there: nothing to do (a step is safe to repeat).
+    Already(String),
+}
+
+/// Apply `step` to each township in one transaction: any refusal and nothing changes.
+fn each(
+    store: &Store,
+    actor: &Actor,
+    book: &YearBook,
+    townships: &[u32],
+    what: &str,
+    mut step: impl FnMut(&mut YearRecord, u32) -> std::result::Result<Outcome, String>,
+) -> Result<Vec<String>> {
+    let mut record = book.record.clone();
+    let mut done = Vec::new();
+    let mut already = Vec::new();
+    let mut problems = Vec::new();
+    for &t in townships {
+        let before = record.stage(t);
+        match step(&mut record, t) {
+            Ok(Outcome::Done(after)) => done.push((t, before, after)),
+            Ok(Outcome::Already(note)) => already.push(format!("{}:{note}", name(book, t))),
+            Err(reason) => problems.push(format!("{}:{reason}", name(book, t))),
+        }
+    }
+    if !problems.is_empty() {
+        return refuse(format!(
+            "{what}未执行,没有任何改动:\n  {}",
+            problems.join("\n  ")
+        ));
+    }
+    let mut w = store.write(&actor.name)?;
+    w.put_year(book.year, &record)?;
+    let mut lines = Vec::new();
+    for (t, before, after) in done {
+        let scope = Scope {
+            year: Some(book.year),
+            township: Some(t),
+            secretary: None,
+        };
+        w.audit_in(
+            scope,
+            &format!("{} 年度 {} {what}", book.year, name(book, t)),
+            before.label(),
+            &after,
+        )?;
+        lines.push(format!("{}:{after}", name(book, t)));
+    }
+    w.commit()?;
+    lines.extend(already);
+    Ok(lines)
+}
+
+/// 录入 → 已提交: every secretary of the township has a complete assessment.
+pub fn submit(
+    store: &Store,
+    actor: &Actor,
+    book: &YearBook,
+    townships: &[u32],
+) -> Result<Vec<String>> {
+    let status = status(book);
+    each(store, actor, book, townships, "提交", |record, t| {
+        actor.may_change(t, &book.district)?;
+        let s = status
+            .iter()
+            .find(|s| s.township == t)
+            .expect("every township has a status");
+        match record.stage(t) {
+            Stage::Entering => {}
+            stage => {
+                return Ok(Outcome::Already(format!(
+                    "已是「{}」,无需提交",
+                    stage.label()
+                )));
+            }
+        }
+        if s.people == 0 {
+            return Err("没有需要考核的书记".into());
+        }
+        if s.complete < s.people {
+            return Err(format!("还有 {} 名书记的考核未完成", s.people - s.complete));
+        }
+        let y = record.township_mut(t);
+        y.stage = Stage::Submitted;
+        y.submitted_on = Some(today());
+        Ok(Outcome::Done(Stage::Submitted.label().to_string()))
+    })
+}
+
+/// 已提交 → 公示, from a day, for the scheme's number of days unless given.
+pub fn publish(
+    store: &Store,
+    actor: &Actor,
+    book: &YearBook,
+    townships: &[u32],
+    from: Date,
+    days: Option<u32>,
+) -> Result<Vec<String>> {
+    let days = days.unwrap_or(book.scheme.publicity.days);
+    if days == 0 {
+        return refuse("公示天数至少为 1 天");
+    }
+    each(store, actor, book, townships, "公示", |record, t| {
+        actor.may_change(t, &book.district)?;
+        match record.stage(t) {
+            Stage::Submitted => {}
+            Stage::Entering => return Err("还在「录入」阶段,须先提交".into()),
+            stage => return Ok(Outcome::Already(format!("已是「{}」", stage.label()))),
+        }
+        let y = record.township_mut(t);
+        y.stage = Stage::Publicity;
+        y.publicity = Some((from, days));
+        Ok(Outcome::Done(format!(
+            "公示 {from} 至 {}({days} 天)",
+            publicity_end(from, days)
+        )))
+    })
+}
+
+/// 公示 → 已审定 (district only): the publicity has ended and no objection is open.
+/// Opens a rectification for each 诫勉整改 / 建议调整 secretary of the township.
+pub fn approve(
+    store: &Store,
+    actor: &Actor,
+    book: &YearBook,
+    townships: &[u32],
+) -> Result<Vec<String>> {
+    if !actor.is_district() {
+        return refuse(format!("用户 {} 不能审定;审定由区委组织部进行", actor.name));
+    }
+    let today = today();
+    let lines = each(store, actor, book, townships, "审定", |record, t| {
+        let y = record.township_mut(t);
+        match (y.stage, y.publicity) {
+            (Stage::Publicity, Some((from, days))) => {
+                let end = publicity_end(from, days);
+                if today <= end {
+                    return Err(format!(
+                        "公示期到 {end} 为止,尚未结束,{} 起才能审定",
+                        end.tomorrow().unwrap_or(end)
+                    ));
+                }
+            }
+            (Stage::Approved, _) => {
+                return Ok(Outcome::Already(format!(
+                    "已于 {} 审定",
+                    y.approved_on.map_or(String::new(), |d| d.to_string())
+                )));
+            }
+            (stage, _) => {
+                return Err(format!(
+                    "当前为「{}」,须先公示,公示期满后才能审定",
+                    stage.label()
+                ));
+            }
+        }
+        let open = y
+            .objections
+            .iter()
+            .filter(|o| o.resolution.is_none())
+            .count();
+        if open > 0 {
+            return Err(format!("还有 {open} 条异议未处理"));
+        }
+        y.stage = Stage::Approved;
+        y.approved_on = Some(today);
+        Ok(Outcome::Done(Stage::Approved.label().to_string()))
+    })?;
+    open_rectifications(store, actor, book, townships, today)?;
+    Ok(lines)
+}
+
+/// Rectifications for the low secretaries of approved townships (kept when they exist,
+/// so measures already written are not lost on a second approval).
+fn open_rectifications(
+    store: &Store,
+    actor: &Actor,
+    book: &YearBook,
+    townships: &[u32],
+    today: Date,
+) -> Result<()> {
+    let days = i64::from(book.scheme.consequences.rectify_days);
+    let deadline = today.saturating_add(jiff::Span::new().days(days));
+    let mut w = store.write(&actor.name)?;
+    for e in &book.entries {
+        let Some(t) = book.township_of(e.secretary) else {
+            continue;
+        };
+        if !townships.contains(&t) {
+            continue;
+        }
+        let existing = w.rectification(book.year, e.secretary)?;
+        match (e.rating.consequence, existing) {
+            (Some(c @ (Consequence::Admonish | Consequence::Replace)), None) => {
+                let r = Rectification {
+                    consequence: c,
+                    approved_on: today,
+                    deadline,
+                    measures: String::new(),
+                    done_on: None,
+                };
+                w.put_rectification(book.year, e.secretary, &r)?;
+                let scope = Scope {
+                    year: Some(book.year),
+                    township: Some(t),
+                    secretary: Some(e.secretary),
+                };
+                w.audit_in(
+                    scope,
+                    &format!("{} 年度 {} 整改", book.year, book.name_of(e.secretary)),
+                    "",
+                    &format!("{},期限 {deadline}", c.label()),
+                )?;
+            }
+            (Some(Consequence::Admonish | Consequence::Replace), Some(_)) => {}
+            (_, Some(r)) if r.done_on.is_none() => {
+                w.remove_rectification(book.year, e.secretary)?
+            }
+            _ => {}
+        }
+    }
+    w.commit()?;
+    Ok(())
+}
+
+/// 已审定 (or any later stage) → 录入, by the district only, with a reason.
+pub fn reopen(
+    store: &Store,
+    actor: &Actor,
+    book: &YearBook,
+    townships: &[u32],
+    reason: &str,
+) -> Result<Vec<String>> {
+    if !actor.is_district() {
+        return refuse(format!(
+            "用户 {} 不能重新打开;只有区委组织部可以重新打开",
+            actor.name
+        ));
+    }
+    let reason = crate::text::clean_line(reason).trim().to_string();
+    if reason.is_empty() {
+        return refuse("重新打开需要说明理由(--reason)");
+    }
+    let today = today();
+    each(
+        store,
+        actor,
+        book,
+        townships,
+        "重新打开",
+        |record, t| {
+            let y = record.township_mut(t);
+            if y.stage == Stage::Entering {
+                return Ok(Outcome::Already("已是「录入」阶段".into()));
+            }
+            y.stage = Stage::Entering;
+            y.reopenings
+                .push((today, actor.name.clone(), reason.clone()));
+            Ok(Outcome::Done(format!(
+                "{}(理由:{reason})",
+                Stage::Entering.label()
+            )))
+        },
+    )
+}
+
+/// Record an objection to a secretary's result during publicity.
+pub fn object(
+    store: &Store,
+    actor: &Actor,
+    book: &YearBook,
+    secretary: u32,
+    text: &str,
+) -> Result<String> {
+    let t = book
+        .township_of(secretary)
+        .ok_or_else(|| WorkflowError::Refused("找不到这位书记".into()))?;
+    actor
+        .may_change(t, &book.district)
+        .map_err(WorkflowError::Refused)?;
+    let text = crate::text::clean_line(text).trim().to_string();
+    if text.is_empty() {
+        return refuse("异议内容不能为空");
+    }
+    if book.record.stage(t) != Stage::Publicity {
+        return refuse(format!("{} 不在公示期,不能登记异议", name(book, t)));
+    }
+    let mut record = book.record.clone();
+    record.township_mut(t).objections.push(Objection {
+        secretary,
+        raised_on: today(),
+        text: text.clone(),
+        resolution: None,
+    });
+    let mut w = store.write(&actor.name)?;
+    w.put_year(book.year, &record)?;
+    let scope = Scope {
+        year: Some(book.year),
+        township: Some(t),
+        secretary: Some(secretary),
+    };
+    w.audit_in(
+        scope,
+        &format!("{} 年度 {} 异议", book.year, book.name_of(secretary)),
+        "",
+        &text,
+    )?;
+    w.commit()?;
+    Ok(format!("已登记对 {} 的异议", book.name_of(secretary)))
+}
+
+/// Settle the open objections about a secretary.
+pub fn resolve(
+    store: &Store,
+    actor: &Actor,
+    book: &YearBook,
+    secretary: u32,
+    resolution: &str,
+) -> Result<String> {
+    let t = book
+        .township_of(secretary)
+        .ok_or_else(|| WorkflowError::Refused("找不到这位书记".into()))?;
+    actor
+        .may_change(t, &book.district)
+        .map_err(WorkflowError::Refused)?;
+    let resolution = crate::text::clean_line(resolution).trim().to_string();
+    if resolution.is_empty() {
+        return refuse("处理结果不能为空");
+    }
+    let mut record = book.record.clone();
+    let open: Vec<&mut Objection> = record
+        .township_mut(t)
+        .objections
+        .iter_mut()
+        .filter(|o| o.secretary == secretary && o.resolution.is_none())
+        .collect();
+    if open.is_empty() {
+        return refuse(format!("{} 没有未处理的异议", book.name_of(secretary)));
+    }
+    let n = open.len();
+    for o in open {
+        o.resolution = Some(resolution.clone());
+    }
+    let mut w = store.write(&actor.name)?;
+    w.put_year(book.year, &record)?;
+    let scope = Scope {
+        year: Some(book.year),
+        township: Some(t),
+        secretary: Some(secretary),
+    };
+    w.audit_in(
+        scope,
+        &format!("{} 年度 {} 异议处理", book.year, book.name_of(secretary)),
+        "未处理",
+        &resolution,
+    )?;
+    w.commit()?;
+    Ok(format!("已处理 {} 的 {n} 条异议", book.name_of(secretary)))
+}
+
+/// Update a rectification: measures and/or done.
+pub fn update_rectification(
+    store: &Store,
+    actor: &Actor,
+    book: &YearBook,
+    secretary: u32,
+    measures: Option<&str>,
+    done: bool,
+) -> Result<String> {
+    let t = book
+        .township_of(secretary)
+        .ok_or_else(|| WorkflowError::Refused("找不到这位书记".into()))?;
+    actor
+        .may_change(t, &book.district)
+        .map_err(WorkflowError::Refused)?;
+    let mut w = store.write(&actor.name)?;
+    let Some(mut r) = w.rectification(book.year, secretary)? else {
+        return refuse(format!(
+            "{} 年度 {} 没有整改记录",
+            book.year,
+            book.name_of(secretary)
+        ));
+    };
+    let before = format!(
+        "{}|{}",
+        r.measures,
+        r.done_on
+            .map_or("进行中".to_string(), |d| format!("{d} 完成"))
+    );
+    if let Some(m) = measures {
+        r.measures = crate::text::clean_multiline(m).trim().to_string();
+    }
+    if done && r.done_on.is_none() {
+        r.done_on = Some(today());
+    }
+    let after = format!(
+        "{}|{}",
+        r.measures,
+        r.done_on
+            .map_or("进行中".to_string(), |d| format!("{d} 完成"))
+    );
+    w.put_rectification(book.year, secretary, &r)?;
+    let scope = Scope {
+        year: Some(book.year),
+        township: Some(t),
+        secretary: Some(secretary),
+    };
+    w.audit_in(
+        scope,
+        &format!("{} 年度 {} 整改", book.year, book.name_of(secretary)),
+        &before,
+        &after,
+    )?;
+    w.commit()?;
+    Ok(format!("已更新 {} 的整改记录", book.name_of(secretary)))
+}
