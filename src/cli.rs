@@ -443,7 +443,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 YearStep::Status => {
                     for s in workflow::status(&book)
                         .into_iter()
-                        .filter(|s| targets.contains(&s.township))
+                        .filter(|s| targets.contains(&s.township) && actor.may_see(s.township))
                     {
                         let publicity = s
                             .publicity
@@ -530,8 +530,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 let about = wanted
                     .as_ref()
                     .is_none_or(|ids| s.secretary.is_some_and(|id| ids.contains(&id)));
-                let visible = s.township.is_none_or(|t| actor.may_see(t));
-                if in_year && in_township && about && visible {
+                if in_year && in_township && about && actor.may_see_entry(&e, &district) {
                     let change = if e.before.is_empty() && e.after.is_empty() {
                         String::new()
                     } else {
@@ -549,12 +548,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                             }
                         )
                     };
-                    say!(
-                        "{}  {}  {}{change}",
-                        local_time(e.at),
-                        pad(&e.user, 10),
-                        e.what
-                    );
+                    // One line per entry: multi-line values (整改措施) are joined with " / ".
+                    let line = format!("{}{change}", e.what).replace('\n', " / ");
+                    say!("{}  {}  {line}", local_time(e.at), pad(&e.user, 10));
                 }
             }
             Ok(())

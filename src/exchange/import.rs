@@ -14,7 +14,7 @@ use crate::domain::{
 };
 use crate::scoring::Scheme;
 use crate::service::Actor;
-use crate::store::{Store, YearRecord};
+use crate::store::{Scope, Store, YearRecord};
 use crate::text::clean_line;
 
 const TOWNSHIP: &str = "乡镇";
@@ -428,24 +428,53 @@ pub fn import_scores_table(
         incomplete: 0,
         new_year,
     };
+    // (township, rows, incomplete) in the file's order: one audit line per township, so
+    // that the import is in the year's log and each clerk reads only their own (§14).
+    let mut townships: Vec<(u32, usize, usize)> = Vec::new();
     for (id, mut a) in parsed {
         // The file has no notes column: keep the notes a clerk wrote.
         if let Some(old) = w.assessment(year, id)? {
             a.notes = old.notes;
         }
-        if scheme.items().any(|i| !a.items.contains_key(&i.name)) || a.grade.is_none() {
-            summary.incomplete += 1;
+        let incomplete =
+            scheme.items().any(|i| !a.items.contains_key(&i.name)) || a.grade.is_none();
+        summary.incomplete += usize::from(incomplete);
+        let t = district.place(id).map_or(0, |(_, v)| v.township);
+        match townships.iter_mut().find(|(x, ..)| *x == t) {
+            Some((_, rows, n)) => {
+                *rows += 1;
+                *n += usize::from(incomplete);
+            }
+            None => townships.push((t, 1, usize::from(incomplete))),
         }
         w.put_assessment(year, id, &a)?;
     }
-    w.audit(
-        &format!("导入 {year} 年度考核 {file}"),
-        "",
-        &format!(
-            "{} 名书记,其中未完成 {} 名",
-            summary.rows, summary.incomplete
-        ),
-    )?;
+    if townships.is_empty() {
+        let scope = Scope {
+            year: Some(year),
+            ..Scope::default()
+        };
+        w.audit_in(
+            scope,
+            &format!("导入 {year} 年度考核 {file}"),
+            "",
+            "0 名书记",
+        )?;
+    }
+    for (t, rows, incomplete) in townships {
+        let scope = Scope {
+            year: Some(year),
+            township: Some(t),
+            secretary: None,
+        };
+        let name = district.township(t).map_or("", |t| t.name.as_str());
+        w.audit_in(
+            scope,
+            &format!("导入 {year} 年度考核({name}) {file}"),
+            "",
+            &format!("{rows} 名书记,其中未完成 {incomplete} 名"),
+        )?;
+    }
     w.commit()?;
     Ok(summary)
 }

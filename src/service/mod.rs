@@ -7,7 +7,7 @@ use crate::domain::Assessment;
 use crate::scoring::{Candidate, Rating, Scheme, rate_year};
 pub mod workflow;
 
-use crate::store::{District, Role, Stage, Store, StoreError, YearRecord};
+use crate::store::{AuditEntry, District, Role, Stage, Store, StoreError, YearRecord};
 
 /// Who is acting, and with which role (§7). Roles are checked here, in the service
 /// layer, whatever screen or command asks.
@@ -58,6 +58,25 @@ impl Actor {
     /// May this actor see a township's records?
     pub fn may_see(&self, township: u32) -> bool {
         !matches!(self.role, Role::Township(t) if t != township)
+    }
+
+    /// May this actor read an audit entry? One about a township (or a secretary of it)
+    /// follows [`Actor::may_see`]. One about no township (users, the roster, an entry
+    /// written without a scope) is shown to a township clerk only when it is their own:
+    /// it may tell of any township.
+    pub fn may_see_entry(&self, entry: &AuditEntry, district: &District) -> bool {
+        let township = entry.scope.township.or_else(|| {
+            entry
+                .scope
+                .secretary
+                .and_then(|id| district.place(id))
+                .map(|(_, v)| v.township)
+        });
+        match (township, self.role) {
+            (Some(t), _) => self.may_see(t),
+            (None, Role::Township(_)) => entry.user == self.name,
+            (None, _) => true,
+        }
     }
 
     /// Change a township's assessments in a year: the role allows it and the year is open.

@@ -368,6 +368,11 @@ pub fn reopen(
                 return Ok(Outcome::Already("已是「录入」阶段".into()));
             }
             y.stage = Stage::Entering;
+            // The submission, publicity and approval no longer hold: the year must go
+            // through them again (the reopening and the audit log keep the history).
+            y.submitted_on = None;
+            y.publicity = None;
+            y.approved_on = None;
             y.reopenings
                 .push((today, actor.name.clone(), reason.clone()));
             Ok(Outcome::Done(format!(

@@ -9,10 +9,11 @@ use super::form::{Field, Kind, fields};
 use super::keymap::{Action, Mode};
 use super::search::{Searchable, search};
 use super::theme::Theme;
+use super::year::{AuditState, GridState, Pending, PickState, Popup};
 use crate::domain::Assessment;
 use crate::scoring::Rating;
 use crate::service::{Actor, ServiceError, YearBook};
-use crate::store::{Stage, Store, StoreError};
+use crate::store::{Rectification, Stage, Store, StoreError};
 use crate::text::{clean_line, clean_multiline};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +22,11 @@ pub enum Screen {
     List,
     Secretary,
     Help,
+    Grid,
+    Workflow,
+    Audit,
+    Rectify,
+    Pool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,6 +104,21 @@ pub struct App {
     pub size: (u16, u16),
     /// First line shown on the help screen.
     pub help_offset: usize,
+    pub grid: GridState,
+    /// Selection of the workflow, rectification and pool lists.
+    pub pick: PickState,
+    pub audit: AuditState,
+    pub popup: Option<Popup>,
+    /// A step waiting for the search to pick its secretary.
+    pub pending: Option<Pending>,
+    /// Text of a prompt left with Esc, offered again by the next prompt.
+    pub draft: Option<String>,
+    /// The rectification measures being edited: (year, secretary, editor).
+    pub measures: Option<(i16, u32, TextArea<'static>)>,
+    /// Every rectification: (year, secretary, record).
+    pub rectifications: Vec<(i16, u32, Rectification)>,
+    /// Overview: show stars by township (this year and last) instead of progress.
+    pub overview_stars: bool,
     pub quit: bool,
 }
 
@@ -151,9 +172,19 @@ impl App {
             status: None,
             size: (80, 24),
             help_offset: 0,
+            grid: GridState::default(),
+            pick: PickState::default(),
+            audit: AuditState::default(),
+            popup: None,
+            pending: None,
+            draft: None,
+            measures: None,
+            rectifications: Vec::new(),
+            overview_stars: false,
             quit: false,
         };
         app.people = app.book.people();
+        app.rectifications = load_rectifications(&app.store);
         app.index = app
             .people
             .iter()
@@ -172,10 +203,26 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
+        match &self.popup {
+            Some(Popup::Confirm { .. }) => return Mode::Confirm,
+            Some(Popup::Prompt { .. }) => return Mode::Prompt,
+            None => {}
+        }
+        if self.measures.is_some() {
+            return Mode::Notes;
+        }
         if self.search.is_some() {
             return Mode::Search;
         }
         match self.screen {
+            Screen::Grid => match self.field().kind() {
+                Kind::Text => Mode::GridText,
+                _ => Mode::Grid,
+            },
+            Screen::Workflow => Mode::Workflow,
+            Screen::Audit => Mode::Audit,
+            Screen::Rectify => Mode::Rectify,
+            Screen::Pool => Mode::Pool,
             Screen::Overview => Mode::Overview,
             Screen::List => Mode::List,
             Screen::Help => Mode::Help,
@@ -213,14 +260,27 @@ impl App {
         self.book.record.stage(township)
     }
 
-    fn info(&mut self, text: impl Into<String>) {
+    /// Read the year again after a workflow step (stages, rectifications).
+    pub(super) fn reload(&mut self) {
+        match crate::service::YearBook::load_or_new(&self.store, self.year()) {
+            Ok(book) => {
+                self.book = book;
+                self.people = self.book.people();
+                self.rectifications = load_rectifications(&self.store);
+                self.refresh_list();
+            }
+            Err(e) => self.error(format!("读取数据失败:{e}")),
+        }
+    }
+
+    pub(super) fn info(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),
             error: false,
         });
     }
 
-    fn error(&mut self, text: impl Into<String>) {
+    pub(super) fn error(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),
             error: true,
@@ -286,7 +346,7 @@ impl App {
         l.offset = l.offset.min(l.rows.len().saturating_sub(page));
     }
 
-    fn open_secretary(&mut self, secretary: u32) {
+    pub(super) fn open_secretary(&mut self, secretary: u32) {
         if self.screen != Screen::Secretary {
             self.previous.push(self.screen);
             self.form.field = 0;
@@ -302,7 +362,7 @@ impl App {
         }
     }
 
-    fn go(&mut self, screen: Screen) {
+    pub(super) fn go(&mut self, screen: Screen) {
         if self.screen != screen {
             if screen == Screen::Overview {
                 self.previous.clear();
@@ -314,8 +374,8 @@ impl App {
     }
 
     /// Save what is typed but not saved. False when it is refused (it stays, in red).
-    fn commit_pending(&mut self) -> bool {
-        if self.screen != Screen::Secretary {
+    pub(super) fn commit_pending(&mut self) -> bool {
+        if !matches!(self.screen, Screen::Secretary | Screen::Grid) {
             return true;
         }
         if let Some(editor) = self.form.notes.take() {
@@ -489,6 +549,9 @@ impl App {
         {
             self.status = None;
         }
+        if self.update_district(&action) {
+            return None;
+        }
         match action {
             Action::Quit => {
                 // Keep what was typed when it is valid; Ctrl-C never hangs on a refusal.
@@ -508,10 +571,13 @@ impl App {
             }
             Action::Cancel => {
                 if self.search.take().is_some() {
+                    self.pending = None;
                     return None;
                 }
                 match self.screen {
-                    Screen::Secretary if self.form.edit.is_some() || self.form.notes.is_some() => {
+                    Screen::Secretary | Screen::Grid
+                        if self.form.edit.is_some() || self.form.notes.is_some() =>
+                    {
                         if self.commit_pending() {
                             self.form.edit = None;
                         }
@@ -524,25 +590,15 @@ impl App {
                     }
                 }
             }
-            Action::Help => {
-                if self.commit_pending() {
-                    self.help_offset = 0;
-                    self.go(Screen::Help);
-                }
+            Action::Help if self.commit_pending() => {
+                self.help_offset = 0;
+                self.go(Screen::Help);
             }
-            Action::OpenList => {
-                if self.commit_pending() {
-                    self.go(Screen::List);
-                }
+            Action::OpenList if self.commit_pending() => {
+                self.go(Screen::List);
             }
-            Action::OpenGrid => {
-                self.info("乡镇表格录入(g)将在下一版本提供;请在书记页面用 [ ] 逐位录入同一项")
-            }
-            Action::OpenWorkflow => self.info("年度流程(w)将在下一版本提供"),
-            Action::OpenSearch => {
-                if self.commit_pending() {
-                    self.search = Some(SearchState::default());
-                }
+            Action::OpenSearch if self.commit_pending() => {
+                self.search = Some(SearchState::default());
             }
             Action::Up => {
                 if self.screen == Screen::Secretary && self.search.is_none() {
@@ -565,6 +621,7 @@ impl App {
             Action::Open => {
                 if let Some(s) = self.search.take() {
                     match s.hits.get(s.selected) {
+                        Some(&id) if self.picked_for(id) => {}
                         Some(&id) => {
                             if !self.list.rows.contains(&id) {
                                 self.list.township = None;
@@ -628,7 +685,7 @@ impl App {
                     s.query.push_str(&clean_line(&c.to_string()));
                     s.hits = search(&self.index, &s.query);
                     s.selected = 0;
-                } else if self.screen == Screen::Secretary {
+                } else if matches!(self.screen, Screen::Secretary | Screen::Grid) {
                     self.type_char(c);
                 }
             }
@@ -637,7 +694,7 @@ impl App {
                     s.query.pop();
                     s.hits = search(&self.index, &s.query);
                     s.selected = 0;
-                } else if self.screen == Screen::Secretary {
+                } else if matches!(self.screen, Screen::Secretary | Screen::Grid) {
                     let current = self
                         .field()
                         .value(&self.book.scheme, &self.assessment(self.form.secretary));
@@ -651,7 +708,7 @@ impl App {
                     s.query.push_str(&clean_line(&text));
                     s.hits = search(&self.index, &s.query);
                     s.selected = 0;
-                } else if self.screen == Screen::Secretary {
+                } else if matches!(self.screen, Screen::Secretary | Screen::Grid) {
                     if self.field().kind() == Kind::Notes {
                         let mut editor = self
                             .form
@@ -672,7 +729,24 @@ impl App {
                     editor.input(key);
                 }
             }
+            // Actions of the other screens, handled in year.rs, or meaningless here.
+            _ => {}
         }
         None
     }
+}
+
+/// Every rectification of every year.
+fn load_rectifications(store: &Store) -> Vec<(i16, u32, Rectification)> {
+    let years = store.years().unwrap_or_default();
+    years
+        .into_iter()
+        .flat_map(|(y, _)| {
+            store
+                .rectifications(y)
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |(s, r)| (y, s, r))
+        })
+        .collect()
 }

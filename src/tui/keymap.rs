@@ -15,6 +15,27 @@ pub enum Action {
     OpenList,
     OpenGrid,
     OpenWorkflow,
+    OpenAudit,
+    OpenRectifications,
+    OpenPool,
+    /// Write the year's report as an Excel workbook.
+    Export,
+    /// Overview: switch the right pane (entry progress / stars this year and last).
+    TogglePane,
+    NextTownship,
+    PrevTownship,
+    /// Workflow: take the selected township's next step (submit, publish, approve).
+    Advance,
+    Reopen,
+    Object,
+    Resolve,
+    /// Rectifications: mark the selected one done.
+    MarkDone,
+    /// Audit: this year only / every year.
+    ToggleYears,
+    Confirm,
+    Left,
+    Right,
     OpenSearch,
     Up,
     Down,
@@ -56,6 +77,39 @@ pub enum Mode {
     Notes,
     Search,
     Help,
+    /// The township grid on a number or grade column.
+    Grid,
+    /// The township grid on a text column.
+    GridText,
+    Workflow,
+    Audit,
+    /// Rectifications and the promotion pool: lists of secretaries.
+    Rectify,
+    Pool,
+    /// A one-line text prompt (a reason, an objection).
+    Prompt,
+    /// A yes/no question before a step that cannot simply be undone.
+    Confirm,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 15] = [
+        Mode::Overview,
+        Mode::List,
+        Mode::Field,
+        Mode::TextField,
+        Mode::Notes,
+        Mode::Search,
+        Mode::Help,
+        Mode::Grid,
+        Mode::GridText,
+        Mode::Workflow,
+        Mode::Audit,
+        Mode::Rectify,
+        Mode::Pool,
+        Mode::Prompt,
+        Mode::Confirm,
+    ];
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -89,15 +143,27 @@ const fn bind(
     }
 }
 
-use KeyCode::{BackTab, Backspace, Char, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
+use KeyCode::{
+    BackTab, Backspace, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up,
+};
 
 const QUIT: Binding = bind(Char('c'), CTRL, || Action::Quit, "退出", false);
 
 const NAVIGATION: &[Binding] = &[
     bind(Char('/'), NONE, || Action::OpenSearch, "搜索", true),
     bind(Char('l'), NONE, || Action::OpenList, "名单", true),
-    bind(Char('g'), NONE, || Action::OpenGrid, "表格录入", false),
+    bind(Char('g'), NONE, || Action::OpenGrid, "表格录入", true),
     bind(Char('w'), NONE, || Action::OpenWorkflow, "年度流程", false),
+    bind(
+        Char('r'),
+        NONE,
+        || Action::OpenRectifications,
+        "整改",
+        false,
+    ),
+    bind(Char('p'), NONE, || Action::OpenPool, "优先选拔", false),
+    bind(Char('h'), NONE, || Action::OpenAudit, "审计日志", false),
+    bind(Char('x'), NONE, || Action::Export, "导出Excel", false),
     bind(Char('?'), NONE, || Action::Help, "帮助", true),
 ];
 
@@ -117,6 +183,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
     match mode {
         Mode::Overview => {
             t.push(bind(Enter, NONE, || Action::OpenList, "名单", false));
+            t.push(bind(Tab, NONE, || Action::TogglePane, "切换图表", false));
             t.extend_from_slice(NAVIGATION);
             t.push(bind(Esc, NONE, || Action::Cancel, "", false));
             t.push(bind(Char('q'), NONE, || Action::Home, "退出", true));
@@ -195,6 +262,99 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.push(bind(Backspace, NONE, || Action::Backspace, "删除", false));
             t.push(bind(Esc, NONE, || Action::Cancel, "关闭", true));
         }
+        Mode::Grid | Mode::GridText => {
+            let text = mode == Mode::GridText;
+            t.push(bind(Enter, NONE, || Action::Submit, "保存并右移", true));
+            t.push(bind(Tab, NONE, || Action::NextField, "右移", false));
+            t.push(bind(BackTab, SHIFT, || Action::PrevField, "左移", false));
+            t.push(bind(Right, NONE, || Action::Right, "", false));
+            t.push(bind(Left, NONE, || Action::Left, "", false));
+            t.push(bind(Down, NONE, || Action::Down, "下一行", true));
+            t.push(bind(Up, NONE, || Action::Up, "上一行", false));
+            t.push(bind(PageDown, NONE, || Action::PageDown, "下一页", false));
+            t.push(bind(PageUp, NONE, || Action::PageUp, "上一页", false));
+            t.push(bind(Backspace, NONE, || Action::Backspace, "删除", false));
+            if !text {
+                t.push(bind(
+                    Char(']'),
+                    NONE,
+                    || Action::NextTownship,
+                    "下一乡镇",
+                    true,
+                ));
+                t.push(bind(
+                    Char('['),
+                    NONE,
+                    || Action::PrevTownship,
+                    "上一乡镇",
+                    false,
+                ));
+                t.extend_from_slice(NAVIGATION);
+                t.push(bind(Char('q'), NONE, || Action::Home, "总览", false));
+            }
+            t.push(bind(Esc, NONE, || Action::Cancel, "返回", true));
+        }
+        Mode::Workflow => {
+            t.push(bind(Enter, NONE, || Action::Advance, "下一步", true));
+            t.extend_from_slice(LIST_MOVES);
+            t.push(bind(Char('R'), NONE, || Action::Reopen, "重新打开", true));
+            t.push(bind(Char('o'), NONE, || Action::Object, "登记异议", true));
+            t.push(bind(Char('v'), NONE, || Action::Resolve, "处理异议", true));
+            t.extend_from_slice(NAVIGATION);
+            t.push(bind(Esc, NONE, || Action::Cancel, "返回", false));
+            t.push(bind(Char('q'), NONE, || Action::Home, "总览", true));
+        }
+        Mode::Audit => {
+            t.extend_from_slice(LIST_MOVES);
+            t.push(bind(
+                Char('t'),
+                NONE,
+                || Action::CycleTownship,
+                "乡镇筛选",
+                true,
+            ));
+            t.push(bind(
+                Char('y'),
+                NONE,
+                || Action::ToggleYears,
+                "本年/全部",
+                true,
+            ));
+            t.extend_from_slice(NAVIGATION);
+            t.push(bind(Esc, NONE, || Action::Cancel, "返回", false));
+            t.push(bind(Char('q'), NONE, || Action::Home, "总览", true));
+        }
+        Mode::Rectify | Mode::Pool => {
+            t.push(bind(
+                Enter,
+                NONE,
+                || Action::Open,
+                if mode == Mode::Rectify {
+                    "整改措施"
+                } else {
+                    "打开"
+                },
+                true,
+            ));
+            if mode == Mode::Rectify {
+                t.push(bind(Char('d'), NONE, || Action::MarkDone, "标记完成", true));
+            }
+            t.extend_from_slice(LIST_MOVES);
+            t.extend_from_slice(NAVIGATION);
+            t.push(bind(Esc, NONE, || Action::Cancel, "返回", false));
+            t.push(bind(Char('q'), NONE, || Action::Home, "总览", true));
+        }
+        Mode::Prompt => {
+            t.push(bind(Enter, NONE, || Action::Submit, "确定", true));
+            t.push(bind(Backspace, NONE, || Action::Backspace, "删除", false));
+            t.push(bind(Esc, NONE, || Action::Cancel, "取消", true));
+        }
+        Mode::Confirm => {
+            t.push(bind(Char('y'), NONE, || Action::Confirm, "是", true));
+            t.push(bind(Enter, NONE, || Action::Confirm, "", false));
+            t.push(bind(Char('n'), NONE, || Action::Cancel, "否", true));
+            t.push(bind(Esc, NONE, || Action::Cancel, "", false));
+        }
         Mode::Help => {
             t.push(bind(Esc, NONE, || Action::Cancel, "返回", true));
             t.push(bind(Down, NONE, || Action::Down, "下滚", true));
@@ -269,17 +429,26 @@ pub fn action(mode: Mode, key: KeyEvent) -> Option<Action> {
         return Some(Action::TextKey(key));
     }
     let typed = |c: char| -> Option<Action> {
-        let takes_text = matches!(mode, Mode::Field | Mode::TextField | Mode::Search);
+        let takes_text = matches!(
+            mode,
+            Mode::Field
+                | Mode::TextField
+                | Mode::Search
+                | Mode::Grid
+                | Mode::GridText
+                | Mode::Prompt
+        );
         (takes_text && !modifiers.intersects(CTRL | KeyModifiers::ALT)).then_some(Action::Input(c))
     };
     // In a text field every printable key is text.
-    if let (Mode::TextField | Mode::Search, Char(c)) = (mode, key.code)
+    if let (Mode::TextField | Mode::GridText | Mode::Search | Mode::Prompt, Char(c)) =
+        (mode, key.code)
         && !modifiers.contains(CTRL)
     {
         return typed(c);
     }
     // In a number field, the characters of a number are input before any binding.
-    if let (Mode::Field, Char(c)) = (mode, key.code)
+    if let (Mode::Field | Mode::Grid, Char(c)) = (mode, key.code)
         && is_number_char(c)
         && modifiers.is_empty()
     {
@@ -321,6 +490,8 @@ pub fn key_label(b: &Binding) -> String {
         PageUp => "PgUp".into(),
         PageDown => "PgDn".into(),
         Home => "Home".into(),
+        Left => "Left".into(),
+        Right => "Right".into(),
         End => "End".into(),
         other => format!("{other:?}"),
     };
@@ -374,15 +545,7 @@ mod tests {
             action(Mode::List, key(Char('w'))),
             Some(Action::OpenWorkflow)
         );
-        for mode in [
-            Mode::Overview,
-            Mode::List,
-            Mode::Field,
-            Mode::TextField,
-            Mode::Notes,
-            Mode::Search,
-            Mode::Help,
-        ] {
+        for mode in Mode::ALL {
             assert_eq!(
                 action(mode, KeyEvent::new(Char('c'), CTRL)),
                 Some(Action::Quit),
@@ -400,7 +563,16 @@ mod tests {
                 Some(Action::Input(c))
             );
             assert_eq!(action(Mode::Search, key(Char(c))), Some(Action::Input(c)));
+            assert_eq!(action(Mode::GridText, key(Char(c))), Some(Action::Input(c)));
+            assert_eq!(action(Mode::Prompt, key(Char(c))), Some(Action::Input(c)));
         }
+        // In a number column of the grid, digits are input and letters are commands.
+        assert_eq!(action(Mode::Grid, key(Char('7'))), Some(Action::Input('7')));
+        assert_eq!(
+            action(Mode::Grid, key(Char(']'))),
+            Some(Action::NextTownship)
+        );
+        assert_eq!(action(Mode::Grid, key(Char('q'))), Some(Action::Home));
         assert!(matches!(
             action(Mode::Notes, key(Enter)),
             Some(Action::TextKey(_))
@@ -409,15 +581,7 @@ mod tests {
 
     #[test]
     fn every_mode_has_a_labelled_way_out() {
-        for mode in [
-            Mode::Overview,
-            Mode::List,
-            Mode::Field,
-            Mode::TextField,
-            Mode::Notes,
-            Mode::Search,
-            Mode::Help,
-        ] {
+        for mode in Mode::ALL {
             assert!(
                 table(mode).iter().any(|b| b.hint && !b.label.is_empty()),
                 "{mode:?}"

@@ -4,15 +4,19 @@
 pub mod app;
 pub mod form;
 pub mod keymap;
+pub mod screens;
 pub mod search;
 pub mod theme;
 pub mod view;
+pub mod year;
 
 use std::io::{self, Write};
 
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
-use ratatui::crossterm::event::{self, DisableBracketedPaste, EnableBracketedPaste, Event};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEvent, KeyModifiers,
+};
 use ratatui::crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::crossterm::{cursor, execute};
 
@@ -129,21 +133,44 @@ pub fn run_loop<B: Backend>(
         if app.quit {
             return Ok(());
         }
-        let mut action = None;
-        while action.is_none() {
+        let mut changed = false;
+        while !changed {
             let Some(event) = next_event()? else {
                 return Ok(());
             };
-            action = match event {
-                Event::Key(key) => keymap::action(app.mode(), key),
-                Event::Paste(text) => Some(Action::Paste(text)),
-                Event::Resize(w, h) => Some(Action::Resize(w, h)),
-                _ => None,
+            let actions: Vec<Action> = match event {
+                // Esc followed quickly by a key arrives as Alt+key (slow links, fast
+                // fingers): it is both keys.
+                Event::Key(key)
+                    if key.modifiers.contains(KeyModifiers::ALT)
+                        && matches!(key.code, KeyCode::Char(_)) =>
+                {
+                    let plain = KeyEvent {
+                        modifiers: key.modifiers - KeyModifiers::ALT,
+                        ..key
+                    };
+                    apply(app, Action::Cancel);
+                    changed = true;
+                    keymap::action(app.mode(), plain).into_iter().collect()
+                }
+                Event::Key(key) => keymap::action(app.mode(), key).into_iter().collect(),
+                Event::Paste(text) => vec![Action::Paste(text)],
+                Event::Resize(w, h) => vec![Action::Resize(w, h)],
+                _ => Vec::new(),
             };
+            for a in actions {
+                apply(app, a);
+                changed = true;
+            }
         }
-        while let Some(a) = action {
-            action = app.update(a);
-        }
+    }
+}
+
+/// Apply an action and the follow-ups `update` chains to it.
+fn apply(app: &mut App, action: Action) {
+    let mut next = Some(action);
+    while let Some(a) = next {
+        next = app.update(a);
     }
 }
 

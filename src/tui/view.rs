@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use super::app::{App, Screen};
 use super::form::Field;
 use super::keymap::{Mode, global, help_entries, key_label, merged, table};
+use super::screens;
 use super::theme::WIDE_FILLER;
 use crate::domain::{Outcome, stars_ascii};
 use crate::scoring::{Evaluation, explain, rating_stars_label};
@@ -31,7 +32,7 @@ const ASCII: border::Set = border::Set {
     horizontal_bottom: "-",
 };
 
-fn boxed(title: &str) -> Block<'_> {
+pub(super) fn boxed(title: impl std::fmt::Display) -> Block<'static> {
     Block::bordered()
         .border_set(ASCII)
         .title(format!(" {title} "))
@@ -56,10 +57,16 @@ pub fn view(app: &App, frame: &mut Frame) {
         Screen::List => list(app, frame, body),
         Screen::Secretary => secretary(app, frame, body),
         Screen::Help => help(app, frame, body),
+        Screen::Grid => screens::grid(app, frame, body),
+        Screen::Workflow => screens::workflow(app, frame, body),
+        Screen::Audit => screens::audit(app, frame, body),
+        Screen::Rectify => screens::rectify(app, frame, body),
+        Screen::Pool => screens::pool(app, frame, body),
     }
     if app.search.is_some() {
         search_popup(app, frame, body);
     }
+    screens::popup(app, frame, body);
     status_line(app, frame, status);
     hint_bar(app, frame, hints);
     if app.theme.wide_ambiguous {
@@ -101,6 +108,11 @@ fn title_bar(app: &App, frame: &mut Frame, area: Rect) {
         Screen::List => "书记名单",
         Screen::Secretary => "书记",
         Screen::Help => "帮助",
+        Screen::Grid => "表格录入",
+        Screen::Workflow => "年度流程",
+        Screen::Audit => "审计日志",
+        Screen::Rectify => "整改",
+        Screen::Pool => "优先选拔",
     };
     let left = format!(" xingji 星级 | {} 年度 | {screen}", app.year());
     let right = format!("{} ", app.actor.name);
@@ -218,7 +230,42 @@ fn overview(app: &App, frame: &mut Frame, area: Rect) {
     }
     frame.render_widget(Paragraph::new(lines).block(boxed("星级与结果")), left);
 
-    // Entry progress per township.
+    if app.overview_stars {
+        screens::stars_by_township(app, frame, right);
+    } else {
+        progress(app, frame, right);
+    }
+
+    let summary = if book.entries.is_empty() {
+        format!(
+            "{} 年度还没有考核数据。按 l 打开名单,Enter 录入。",
+            book.year
+        )
+    } else {
+        book.summary()
+    };
+    let today = crate::service::workflow::today();
+    let overdue = app
+        .rectification_rows()
+        .iter()
+        .filter(|(_, _, r)| r.status(today) == crate::store::RectifyStatus::Overdue)
+        .count();
+    let summary = if overdue > 0 {
+        format!("{summary}。整改逾期 {overdue} 项(按 r 查看)")
+    } else {
+        summary
+    };
+    // Our own wrapping by display width: ratatui's lets a wide character overrun the edge.
+    let lines: Vec<Line> = wrap(&summary, usize::from(bottom.width.saturating_sub(2)))
+        .into_iter()
+        .map(Line::raw)
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(boxed("汇总")), bottom);
+}
+
+/// Entry progress per township.
+fn progress(app: &App, frame: &mut Frame, right: Rect) {
+    let book = &app.book;
     let inner = usize::from(right.width.saturating_sub(2));
     let mut lines = vec![Line::styled(
         format!(
@@ -275,21 +322,6 @@ fn overview(app: &App, frame: &mut Frame, area: Rect) {
         ));
     }
     frame.render_widget(Paragraph::new(lines).block(boxed("录入进度")), right);
-
-    let summary = if book.entries.is_empty() {
-        format!(
-            "{} 年度还没有考核数据。按 l 打开名单,Enter 录入。",
-            book.year
-        )
-    } else {
-        book.summary()
-    };
-    // Our own wrapping by display width: ratatui's lets a wide character overrun the edge.
-    let lines: Vec<Line> = wrap(&summary, usize::from(bottom.width.saturating_sub(2)))
-        .into_iter()
-        .map(Line::raw)
-        .collect();
-    frame.render_widget(Paragraph::new(lines).block(boxed("汇总")), bottom);
 }
 
 /// The list's columns: (heading, width in cells, right-aligned).
@@ -500,7 +532,7 @@ fn form(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         format!("{} 年度考核表", app.year())
     };
-    let block = boxed(&title);
+    let block = boxed(title);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let scheme = &app.book.scheme;
@@ -681,7 +713,7 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines).scroll((offset, 0)).block(block), area);
 }
 
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect::new(
