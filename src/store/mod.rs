@@ -355,6 +355,14 @@ impl District {
             .map(|(i, _)| *i)
     }
 
+    /// The first secretary of this name (tests and examples; names are not unique).
+    pub fn secretary_by_name(&self, name: &str) -> u32 {
+        self.secretaries
+            .iter()
+            .find(|(_, s)| s.name == name)
+            .map_or(0, |(id, _)| *id)
+    }
+
     /// The village's current secretary (no end of term).
     pub fn current_secretary(&self, village: u32) -> Option<u32> {
         self.secretaries

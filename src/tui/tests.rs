@@ -520,3 +520,247 @@ fn a_whole_session_through_the_main_loop() {
     assert_eq!(stored.ballots.satisfied, 40);
     assert_eq!(stored.grade, Some(Grade::Good));
 }
+
+// --- the district's screens --------------------------------------------------------
+
+fn values_of_a_form() -> [&'static str; 16] {
+    [
+        "6", "7", "7", "15", "10", "8", "7", "8", "5", "7", "10", "10", "1", "40", "0", "0",
+    ]
+}
+
+/// Keys that are not part of a value (Enter, moves) pressed while entering whole forms.
+fn count_moves(app: &mut App, keys: &[KeyCode]) -> usize {
+    press(app, keys);
+    keys.iter()
+        .filter(|k| !matches!(k, KeyCode::Char(c) if c.is_ascii_digit()))
+        .count()
+}
+
+#[test]
+fn the_grid_enters_a_township_with_fewer_keys_than_the_form() {
+    // Form: each value + Enter, then back to the list and down to the next secretary.
+    let mut form = names_app(PLAIN);
+    press(&mut form, &[KeyCode::Char('l')]);
+    press(&mut form, &[KeyCode::Enter]);
+    let mut form_keys = 0;
+    for i in 0..3 {
+        for v in values_of_a_form() {
+            let mut keys: Vec<KeyCode> = v.chars().map(KeyCode::Char).collect();
+            keys.push(KeyCode::Enter);
+            form_keys += count_moves(&mut form, &keys);
+        }
+        if i < 2 {
+            form_keys += count_moves(
+                &mut form,
+                &[KeyCode::Esc, KeyCode::Char('j'), KeyCode::Enter],
+            );
+        }
+    }
+    // Grid: each value + Enter; after 不满意, Enter goes to the next row.
+    let mut grid = names_app(PLAIN);
+    press(&mut grid, &[KeyCode::Char('g')]);
+    assert_eq!(grid.screen, Screen::Grid);
+    let mut grid_keys = 0;
+    for _ in 0..3 {
+        for v in values_of_a_form() {
+            let mut keys: Vec<KeyCode> = v.chars().map(KeyCode::Char).collect();
+            keys.push(KeyCode::Enter);
+            grid_keys += count_moves(&mut grid, &keys);
+        }
+    }
+    // Both saved the same three forms (the first township has two villages, so the
+    // third grid row is the next township's: the grid stays in its township).
+    for app in [&form, &grid] {
+        for name in ["张三", "李建国"] {
+            let id = app.book.district.secretary_by_name(name);
+            let e = app.book.entry(id).unwrap();
+            assert_eq!(
+                e.rating.evaluation.figures().unwrap().total.to_string(),
+                "100.00",
+                "{name}"
+            );
+        }
+    }
+    assert_eq!(form_keys, 3 * 16 + 2 * 3);
+    assert_eq!(grid_keys, 3 * 16);
+    assert!(grid_keys < form_keys);
+}
+
+#[test]
+fn the_grid_saves_each_cell_and_moves_along_the_row() {
+    let mut app = names_app(PLAIN);
+    press(&mut app, &[KeyCode::Char('g')]);
+    assert_eq!(name_of(&app), "张三");
+    type_text(&mut app, "9");
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(
+        app.form.error.as_deref(),
+        Some("9 超出满分 6"),
+        "refused, stays"
+    );
+    assert_eq!(app.form.field, 0);
+    press(&mut app, &[KeyCode::Backspace]);
+    type_text(&mut app, "4");
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.form.field, 1);
+    press(&mut app, &[KeyCode::Down]);
+    assert_eq!((name_of(&app).as_str(), app.form.field), ("李建国", 1));
+    press(&mut app, &[KeyCode::Char(']')]);
+    assert_eq!(name_of(&app), "欧阳娜娜", "] goes to the next township");
+    let zhang = app.book.district.secretary_by_name("张三");
+    assert_eq!(
+        app.book.entry(zhang).unwrap().assessment.items["政治素质"].to_string(),
+        "4"
+    );
+    let stored = app.store.assessments(2025).unwrap();
+    assert_eq!(
+        stored.iter().find(|(s, _)| *s == zhang).unwrap().1.items["政治素质"].to_string(),
+        "4"
+    );
+}
+
+#[test]
+fn the_workflow_screen_takes_a_township_through_its_steps() {
+    let mut app = names_app(PLAIN);
+    press(&mut app, &[KeyCode::Char('w')]);
+    assert_eq!(app.screen, Screen::Workflow);
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(matches!(
+        app.popup,
+        Some(super::year::Popup::Confirm { .. })
+    ));
+    press(&mut app, &[KeyCode::Char('n')]);
+    let shen = app.book.district.township_id("神头镇").unwrap();
+    assert_eq!(
+        app.book.record.stage(shen),
+        crate::store::Stage::Entering,
+        "n cancels"
+    );
+    press(&mut app, &[KeyCode::Enter, KeyCode::Char('y')]);
+    assert_eq!(app.book.record.stage(shen), crate::store::Stage::Submitted);
+    assert_eq!(
+        app.store.year(2025).unwrap().unwrap().stage(shen),
+        crate::store::Stage::Submitted
+    );
+    press(&mut app, &[KeyCode::Enter, KeyCode::Char('y')]);
+    assert_eq!(app.book.record.stage(shen), crate::store::Stage::Publicity);
+    // An objection: search the secretary, then type it.
+    press(&mut app, &[KeyCode::Char('o')]);
+    type_text(&mut app, "张三");
+    press(&mut app, &[KeyCode::Enter]);
+    type_text(&mut app, "群众反映得分偏高");
+    press(&mut app, &[KeyCode::Enter]);
+    let objections = app.book.record.township(shen).objections;
+    assert_eq!(objections.len(), 1);
+    assert_eq!(objections[0].text, "群众反映得分偏高");
+    // Approval is refused while publicity runs (it started today).
+    press(&mut app, &[KeyCode::Enter, KeyCode::Char('y')]);
+    assert!(app.status.as_ref().unwrap().error);
+    assert!(
+        app.status.as_ref().unwrap().text.contains("公示期"),
+        "{:?}",
+        app.status
+    );
+    // Esc keeps a prompt's text for the next prompt.
+    press(&mut app, &[KeyCode::Char('R')]);
+    type_text(&mut app, "数据有误");
+    press(&mut app, &[KeyCode::Esc]);
+    press(&mut app, &[KeyCode::Char('R')]);
+    assert!(
+        matches!(&app.popup, Some(super::year::Popup::Prompt { input, .. }) if input == "数据有误")
+    );
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(
+        app.book.record.stage(shen),
+        crate::store::Stage::Entering,
+        "reopened"
+    );
+    let audit: Vec<String> = app
+        .store
+        .audit_log()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.what)
+        .collect();
+    for step in ["提交", "公示", "异议", "重新打开"] {
+        assert!(
+            audit
+                .iter()
+                .any(|w| w.contains("神头镇") && w.contains(step)
+                    || w.contains(step) && w.contains("张三")),
+            "{step}: {audit:?}"
+        );
+    }
+}
+
+#[test]
+fn audit_rectifications_and_the_promotion_pool() {
+    let (_dir, mut app) = demo_app();
+    // Approve a township through the service with a publicity in the past.
+    let t = app.book.district.township_id("神头镇").unwrap();
+    let admin = actor("admin");
+    let book = app.book.clone();
+    crate::service::workflow::submit(&app.store, &admin, &book, &[t]).unwrap();
+    let book = crate::service::YearBook::load(&app.store, 2025).unwrap();
+    let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
+    crate::service::workflow::publish(&app.store, &admin, &book, &[t], from, None).unwrap();
+    let book = crate::service::YearBook::load(&app.store, 2025).unwrap();
+    crate::service::workflow::approve(&app.store, &admin, &book, &[t]).unwrap();
+    press(&mut app, &[KeyCode::Char('r')]);
+    assert_eq!(app.screen, Screen::Rectify);
+    let rows = app.rectification_rows();
+    assert_eq!(rows.len(), 1, "神头镇 has one low secretary: 范有福");
+    assert_eq!(app.book.name_of(rows[0].1), "范有福");
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(app.measures.is_some());
+    app.update(Action::Paste("一、整改集体经济\n二、每月汇报".into()));
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(app.measures.is_none());
+    let stored = app.store.rectifications(2025).unwrap();
+    assert_eq!(stored[0].1.measures, "一、整改集体经济\n二、每月汇报");
+    press(&mut app, &[KeyCode::Char('d'), KeyCode::Char('y')]);
+    assert!(
+        app.store.rectifications(2025).unwrap()[0]
+            .1
+            .done_on
+            .is_some()
+    );
+    // The audit screen shows these steps for the year.
+    press(&mut app, &[KeyCode::Char('h')]);
+    assert_eq!(app.screen, Screen::Audit);
+    let shown: Vec<&str> = app
+        .audit
+        .rows
+        .iter()
+        .map(|&i| app.audit.entries[i].what.as_str())
+        .collect();
+    assert!(shown[0].contains("整改"), "newest first: {shown:?}");
+    assert!(shown.iter().any(|w| w.contains("审定")));
+    // The promotion pool lists exactly the 优先选拔 secretaries.
+    press(&mut app, &[KeyCode::Char('p')]);
+    let pool = app.pool_rows();
+    assert_eq!(pool.len(), 16, "5 + 11 at 4 stars and above");
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.screen, Screen::Secretary);
+    assert_eq!(app.form.secretary, pool[0]);
+}
+
+#[test]
+fn snapshots_of_the_district_screens() {
+    let (_dir, mut app) = demo_app();
+    press(&mut app, &[KeyCode::Tab]);
+    snapshot("overview_stars_by_township", &app, 80, 24);
+    press(&mut app, &[KeyCode::Char('g')]);
+    snapshot("grid_first_township", &app, 80, 24);
+    for _ in 0..12 {
+        press(&mut app, &[KeyCode::Tab]);
+    }
+    snapshot("grid_scrolled_to_the_grade", &app, 80, 24);
+    snapshot("grid_wide", &app, 200, 50);
+    press(&mut app, &[KeyCode::Char('w')]);
+    press(&mut app, &[KeyCode::Enter]);
+    snapshot("workflow_confirm_submit", &app, 80, 24);
+    press(&mut app, &[KeyCode::Char('n'), KeyCode::Char('p')]);
+    snapshot("pool", &app, 80, 24);
+}

@@ -140,8 +140,10 @@ impl App {
         true
     }
 
+    /// Open a list screen on fresh data (another clerk may have changed the year).
     fn open_screen(&mut self, screen: Screen) {
         if self.commit_pending() {
+            self.reload();
             self.pick = PickState::default();
             self.go(screen);
         }
@@ -255,7 +257,19 @@ impl App {
     fn update_grid(&mut self, action: &Action) -> bool {
         let page = page(self.size) as isize;
         match action {
-            Action::Submit => self.grid_move(0, 1, true),
+            // Enter runs along the row; after the last ballot column (the end of what
+            // every secretary has) it goes to the next row. Tab reaches bonus and penalty.
+            Action::Submit => {
+                if self.field() == Field::Dissatisfied {
+                    if self.grid.row + 1 < self.grid.rows.len() {
+                        self.grid_move(1, -(self.form.field as isize), false);
+                    } else if self.commit_pending() {
+                        self.info("本乡镇已录完最后一行;按 ] 换下一个乡镇");
+                    }
+                } else {
+                    self.grid_move(0, 1, true);
+                }
+            }
             Action::NextField | Action::Right => self.grid_move(0, 1, false),
             Action::PrevField | Action::Left => self.grid_move(0, -1, false),
             Action::Down => self.grid_move(1, 0, false),
