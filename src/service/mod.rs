@@ -251,16 +251,7 @@ impl YearBook {
 
     /// 共评定N名,产生5星级党组织书记a名、4星级党组织书记b名,3星及以下党组织书记c名
     pub fn summary(&self) -> String {
-        let rated: Vec<&Entry> = self.entries.iter().filter(|e| e.rating.rated()).collect();
-        let at = |s: u8| rated.iter().filter(|e| e.rating.stars == Some(s)).count();
-        let (five, four) = (at(5), at(4));
-        format!(
-            "共评定{}名,产生5星级党组织书记{}名、4星级党组织书记{}名,3星及以下党组织书记{}名",
-            rated.len(),
-            five,
-            four,
-            rated.len() - five - four
-        )
+        summary_of(&self.entries)
     }
 
     /// Re-rate after one assessment changed (quotas depend on everyone).
@@ -308,6 +299,21 @@ impl YearBook {
             e.rating = r;
         }
     }
+}
+
+/// 共评定N名,产生5星级党组织书记a名、4星级党组织书记b名,3星及以下党组织书记c名
+pub fn summary_of<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> String {
+    let rated: Vec<&Entry> = entries.into_iter().filter(|e| e.rating.rated()).collect();
+
+    let at = |s: u8| rated.iter().filter(|e| e.rating.stars == Some(s)).count();
+    let (five, four) = (at(5), at(4));
+    format!(
+        "共评定{}名,产生5星级党组织书记{}名、4星级党组织书记{}名,3星及以下党组织书记{}名",
+        rated.len(),
+        five,
+        four,
+        rated.len() - five - four
+    )
 }
 
 fn parse_scheme(year: i16, text: &str) -> Result<Scheme, ServiceError> {

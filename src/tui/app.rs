@@ -183,7 +183,7 @@ impl App {
             overview_stars: false,
             quit: false,
         };
-        app.people = app.book.people();
+        app.people = app.visible_people();
         app.rectifications = load_rectifications(&app.store);
         app.index = app
             .people
@@ -260,12 +260,34 @@ impl App {
         self.book.record.stage(township)
     }
 
+    /// The year's secretaries this user may see (a township clerk: their own township).
+    fn visible_people(&self) -> Vec<u32> {
+        let book = &self.book;
+        book.people()
+            .into_iter()
+            .filter(|p| book.township_of(*p).is_some_and(|t| self.actor.may_see(t)))
+            .collect()
+    }
+
+    /// The year's entries this user may see. Ratings stay the district's (quotas).
+    pub fn visible_entries(&self) -> Vec<&crate::service::Entry> {
+        self.book
+            .entries
+            .iter()
+            .filter(|e| {
+                self.book
+                    .township_of(e.secretary)
+                    .is_some_and(|t| self.actor.may_see(t))
+            })
+            .collect()
+    }
+
     /// Read the year again after a workflow step (stages, rectifications).
     pub(super) fn reload(&mut self) {
         match crate::service::YearBook::load_or_new(&self.store, self.year()) {
             Ok(book) => {
                 self.book = book;
-                self.people = self.book.people();
+                self.people = self.visible_people();
                 self.rectifications = load_rectifications(&self.store);
                 self.refresh_list();
             }
@@ -453,7 +475,12 @@ impl App {
             w.put_year(self.year(), &self.book.record)?;
         }
         w.put_assessment(self.year(), secretary, a)?;
-        w.audit(what, before, after)?;
+        let scope = crate::store::Scope {
+            year: Some(self.year()),
+            township: self.book.township_of(secretary),
+            secretary: Some(secretary),
+        };
+        w.audit_in(scope, what, before, after)?;
         w.commit()
     }
 

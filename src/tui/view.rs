@@ -174,7 +174,8 @@ fn overview(app: &App, frame: &mut Frame, area: Rect) {
     // Star distribution, as a bar chart of '#'.
     let mut counts = [0usize; 6];
     let (mut unrated, mut incomplete) = (0, 0);
-    for e in &book.entries {
+    let entries = app.visible_entries();
+    for e in &entries {
         match (&e.rating.evaluation, e.rating.stars) {
             (Evaluation::Incomplete(_), _) => incomplete += 1,
             (_, Some(s)) => counts[usize::from(s)] += 1,
@@ -206,8 +207,7 @@ fn overview(app: &App, frame: &mut Frame, area: Rect) {
     let mut results: Vec<(String, usize)> = Outcome::ALL
         .iter()
         .map(|o| {
-            let n = book
-                .entries
+            let n = entries
                 .iter()
                 .filter(|e| {
                     e.rating
@@ -236,13 +236,15 @@ fn overview(app: &App, frame: &mut Frame, area: Rect) {
         progress(app, frame, right);
     }
 
-    let summary = if book.entries.is_empty() {
+    let summary = if entries.is_empty() {
         format!(
             "{} 年度还没有考核数据。按 l 打开名单,Enter 录入。",
             book.year
         )
-    } else {
+    } else if app.actor.is_district() {
         book.summary()
+    } else {
+        crate::service::summary_of(entries.iter().copied())
     };
     let today = crate::service::workflow::today();
     let overdue = app

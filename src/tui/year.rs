@@ -512,14 +512,15 @@ impl App {
 
     fn filter_audit(&mut self) {
         let year = self.year();
+        let (actor, district) = (&self.actor, &self.book.district);
         let a = &mut self.audit;
         a.rows = (0..a.entries.len())
             .rev()
             .filter(|&i| {
-                let s = a.entries[i].scope;
-                (a.all_years || s.year == Some(year))
-                    && a.township.is_none_or(|t| s.township == Some(t))
-                    && s.township.is_none_or(|t| self.actor.may_see(t))
+                let e = &a.entries[i];
+                (a.all_years || e.scope.year == Some(year))
+                    && a.township.is_none_or(|t| e.scope.township == Some(t))
+                    && actor.may_see_entry(e, district)
             })
             .collect();
         a.pick = PickState::default();
