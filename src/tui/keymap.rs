@@ -29,6 +29,8 @@ pub enum Action {
     Reopen,
     Object,
     Resolve,
+    /// Workflow: write the selected township's 公示 notice (false) or 明白信 (true).
+    Notice(bool),
     /// Rectifications: mark the selected one done.
     MarkDone,
     /// Audit: this year only / every year.
@@ -300,6 +302,20 @@ pub fn table(mode: Mode) -> Vec<Binding> {
             t.push(bind(Char('R'), NONE, || Action::Reopen, "重新打开", true));
             t.push(bind(Char('o'), NONE, || Action::Object, "登记异议", true));
             t.push(bind(Char('v'), NONE, || Action::Resolve, "处理异议", true));
+            t.push(bind(
+                Char('n'),
+                NONE,
+                || Action::Notice(false),
+                "公示通知",
+                false,
+            ));
+            t.push(bind(
+                Char('m'),
+                NONE,
+                || Action::Notice(true),
+                "明白信",
+                false,
+            ));
             t.extend_from_slice(NAVIGATION);
             t.push(bind(Esc, NONE, || Action::Cancel, "返回", false));
             t.push(bind(Char('q'), NONE, || Action::Home, "总览", true));

@@ -353,6 +353,7 @@ impl App {
                 self.search = Some(Default::default());
                 self.info("搜索并选定书记(Enter)");
             }
+            Action::Notice(letters) => self.write_notice(t, *letters),
             Action::Up => self.move_pick(-1, self.visible_townships().len()),
             Action::Down => self.move_pick(1, self.visible_townships().len()),
             Action::First => self.move_pick(isize::MIN / 2, self.visible_townships().len()),
@@ -699,24 +700,42 @@ impl App {
         }
     }
 
+    /// Write a township's 公示 notice or its 明白信 as a text file in the current folder.
+    fn write_notice(&mut self, township: u32, letters: bool) {
+        let name = self
+            .book
+            .district
+            .township(township)
+            .map_or(String::new(), |t| t.name.clone());
+        let today = workflow::today();
+        let (kind, text) = if letters {
+            (
+                "明白信",
+                crate::exchange::notice::letters(&self.book, township, today),
+            )
+        } else {
+            (
+                "公示",
+                crate::exchange::notice::notice(&self.book, township, today),
+            )
+        };
+        let path = free_path(&format!("{kind}-{}-{name}", self.year()), "txt");
+        match std::fs::write(&path, text) {
+            Ok(()) => self.info(format!(
+                "已写出 {}",
+                std::fs::canonicalize(&path).unwrap_or(path).display()
+            )),
+            Err(e) => self.error(format!("无法写出 {}:{e}", path.display())),
+        }
+    }
+
     /// Write the year's report as `xingji-<year>.xlsx` in the current folder (never over
     /// an existing file).
     fn export(&mut self) {
         if !self.commit_pending() {
             return;
         }
-        let year = self.year();
-        let path = (1..)
-            .map(|i| {
-                let name = if i == 1 {
-                    format!("xingji-{year}.xlsx")
-                } else {
-                    format!("xingji-{year}-{i}.xlsx")
-                };
-                std::path::PathBuf::from(name)
-            })
-            .find(|p| !p.exists())
-            .expect("some file name is free");
+        let path = free_path(&format!("xingji-{}", self.year()), "xlsx");
         let book = self.book.clone().visible_to(&self.actor);
         match crate::exchange::xlsx::write_xlsx(&book, &path) {
             Ok(()) => {
@@ -726,4 +745,19 @@ impl App {
             Err(e) => self.error(format!("导出失败:{e}")),
         }
     }
+}
+
+/// `stem.ext` in the current folder, or `stem-2.ext`, … : never over an existing file.
+fn free_path(stem: &str, ext: &str) -> std::path::PathBuf {
+    (1..)
+        .map(|i| {
+            let name = if i == 1 {
+                format!("{stem}.{ext}")
+            } else {
+                format!("{stem}-{i}.{ext}")
+            };
+            std::path::PathBuf::from(name)
+        })
+        .find(|p| !p.exists())
+        .expect("some file name is free")
 }
