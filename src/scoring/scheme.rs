@@ -341,6 +341,15 @@ impl Scheme {
         {
             return Err(invalid("pay", "基数和系数不能为负数"));
         }
+        if !(1..=3660).contains(&self.publicity.days) {
+            return Err(invalid("publicity.days", "应在 1 到 3660 天之间"));
+        }
+        if self.consequences.rectify_days > 3660 {
+            return Err(invalid("consequences.rectify_days", "最多 3660 天"));
+        }
+        if !(1..=50).contains(&self.eligibility.years_in_post) {
+            return Err(invalid("eligibility.years_in_post", "应在 1 到 50 年之间"));
+        }
         let c = self.consequences;
         if c.promote_min_stars > 5 || c.low_max_stars >= c.promote_min_stars {
             return Err(invalid(

@@ -7,7 +7,7 @@ use crate::domain::Assessment;
 use crate::scoring::{Candidate, Rating, Scheme, rate_year};
 pub mod workflow;
 
-use crate::store::{AuditEntry, District, Role, Stage, Store, StoreError, YearRecord};
+use crate::store::{AuditEntry, District, Role, Scope, Stage, Store, StoreError, YearRecord};
 
 /// Who is acting, and with which role (§7). Roles are checked here, in the service
 /// layer, whatever screen or command asks.
@@ -88,14 +88,61 @@ impl Actor {
         year: i16,
     ) -> Result<(), String> {
         self.may_change(township, district)?;
-        if record.is_some_and(|r| r.stage(township) == Stage::Approved) {
-            let name = district.township(township).map_or("", |t| t.name.as_str());
-            return Err(format!(
+        let name = district.township(township).map_or("", |t| t.name.as_str());
+        match record.map_or(Stage::Entering, |r| r.stage(township)) {
+            Stage::Approved => Err(format!(
                 "{name} {year} 年度已审定,已锁定;只有区委组织部可以重新打开"
-            ));
+            )),
+            // Once submitted, the township's results are the district's to change.
+            stage @ (Stage::Submitted | Stage::Publicity) if !self.is_district() => Err(format!(
+                "{name} {year} 年度已{},乡镇不能再修改;如需修改,请区委组织部重新打开",
+                if stage == Stage::Submitted {
+                    "提交"
+                } else {
+                    "进入公示"
+                }
+            )),
+            _ => Ok(()),
         }
-        Ok(())
     }
+}
+
+/// Save one secretary's assessment of a year, as typed on a screen. The role and the
+/// year's stage are checked inside the write, against the stored record, and so is the
+/// version: if the stored assessment is no longer the `before` the screen showed,
+/// somebody else saved meanwhile and nothing is written (never silently overwritten).
+#[allow(clippy::too_many_arguments)]
+pub fn save_assessment(
+    store: &Store,
+    actor: &Actor,
+    book: &YearBook,
+    secretary: u32,
+    before: Option<&Assessment>,
+    after: &Assessment,
+    what: &str,
+    change: (&str, &str),
+) -> Result<(), String> {
+    let year = book.year;
+    let failed = |e: StoreError| format!("保存失败:{e}");
+    let township = book.township_of(secretary).ok_or("没有选定书记")?;
+    let mut w = store.write(&actor.name).map_err(failed)?;
+    let record = w.year(year).map_err(failed)?;
+    actor.may_edit(township, &book.district, record.as_ref(), year)?;
+    if w.assessment(year, secretary).map_err(failed)?.as_ref() != before {
+        return Err("这份考核表刚被其他用户修改,已重新读取;请核对后再输入".to_string());
+    }
+    if record.is_none() {
+        w.put_year(year, &book.record).map_err(failed)?;
+    }
+    w.put_assessment(year, secretary, after).map_err(failed)?;
+    let scope = Scope {
+        year: Some(year),
+        township: Some(township),
+        secretary: Some(secretary),
+    };
+    w.audit_in(scope, what, change.0, change.1)
+        .map_err(failed)?;
+    w.commit().map_err(failed)
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 
 use super::{Actor, ServiceError, YearBook};
 use crate::domain::Consequence;
-use crate::store::{Objection, Rectification, Scope, Stage, Store, StoreError, YearRecord};
+use crate::store::{Objection, Rectification, Scope, Stage, Store, StoreError, Writer, YearRecord};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkflowError {
@@ -23,6 +23,9 @@ impl From<StoreError> for WorkflowError {
 }
 
 type Result<T> = std::result::Result<T, WorkflowError>;
+
+/// The longest publicity or rectification period a scheme or a command may set.
+pub const MAX_DAYS: u32 = 3660;
 
 fn refuse<T>(message: impl Into<String>) -> Result<T> {
     Err(WorkflowError::Refused(message.into()))
@@ -51,7 +54,16 @@ pub struct TownshipStatus {
 
 /// The last day of a publicity that starts on `from` and lasts `days` days.
 pub fn publicity_end(from: Date, days: u32) -> Date {
-    from.saturating_add(jiff::Span::new().days(i64::from(days.max(1)) - 1))
+    add_days(from, i64::from(days.max(1)) - 1)
+}
+
+/// `date` plus `days`, saturating at the calendar's ends (never a panic on a huge number).
+pub fn add_days(date: Date, days: i64) -> Date {
+    match jiff::Span::new().try_days(days) {
+        Ok(span) => date.saturating_add(span),
+        Err(_) if days < 0 => Date::MIN,
+        Err(_) => Date::MAX,
+    }
 }
 
 pub fn status(book: &YearBook) -> Vec<TownshipStatus> {
@@ -124,6 +136,7 @@ fn each(
     townships: &[u32],
     what: &str,
     mut step: impl FnMut(&mut YearRecord, u32) -> std::result::Result<Outcome, String>,
+    also: impl FnOnce(&mut Writer, &[u32]) -> Result<()>,
 ) -> Result<Vec<String>> {
     let mut record = book.record.clone();
     let mut done = Vec::new();
@@ -146,6 +159,7 @@ fn each(
     let mut w = store.write(&actor.name)?;
     w.put_year(book.year, &record)?;
     let mut lines = Vec::new();
+    let changed: Vec<u32> = done.iter().map(|(t, _, _)| *t).collect();
     for (t, before, after) in done {
         let scope = Scope {
             year: Some(book.year),
@@ -160,9 +174,15 @@ fn each(
         )?;
         lines.push(format!("{}:{after}", name(book, t)));
     }
+    also(&mut w, &changed)?;
     w.commit()?;
     lines.extend(already);
     Ok(lines)
+}
+
+/// For the steps that only change stages.
+fn nothing_else(_: &mut Writer, _: &[u32]) -> Result<()> {
+    Ok(())
 }
 
 /// 录入 → 已提交: every secretary of the township has a complete assessment.
@@ -173,32 +193,40 @@ pub fn submit(
     townships: &[u32],
 ) -> Result<Vec<String>> {
     let status = status(book);
-    each(store, actor, book, townships, "提交", |record, t| {
-        actor.may_change(t, &book.district)?;
-        let s = status
-            .iter()
-            .find(|s| s.township == t)
-            .expect("every township has a status");
-        match record.stage(t) {
-            Stage::Entering => {}
-            stage => {
-                return Ok(Outcome::Already(format!(
-                    "已是「{}」,无需提交",
-                    stage.label()
-                )));
+    each(
+        store,
+        actor,
+        book,
+        townships,
+        "提交",
+        |record, t| {
+            actor.may_change(t, &book.district)?;
+            let s = status
+                .iter()
+                .find(|s| s.township == t)
+                .expect("every township has a status");
+            match record.stage(t) {
+                Stage::Entering => {}
+                stage => {
+                    return Ok(Outcome::Already(format!(
+                        "已是「{}」,无需提交",
+                        stage.label()
+                    )));
+                }
             }
-        }
-        if s.people == 0 {
-            return Err("没有需要考核的书记".into());
-        }
-        if s.complete < s.people {
-            return Err(format!("还有 {} 名书记的考核未完成", s.people - s.complete));
-        }
-        let y = record.township_mut(t);
-        y.stage = Stage::Submitted;
-        y.submitted_on = Some(today());
-        Ok(Outcome::Done(Stage::Submitted.label().to_string()))
-    })
+            if s.people == 0 {
+                return Err("没有需要考核的书记".into());
+            }
+            if s.complete < s.people {
+                return Err(format!("还有 {} 名书记的考核未完成", s.people - s.complete));
+            }
+            let y = record.township_mut(t);
+            y.stage = Stage::Submitted;
+            y.submitted_on = Some(today());
+            Ok(Outcome::Done(Stage::Submitted.label().to_string()))
+        },
+        nothing_else,
+    )
 }
 
 /// 已提交 → 公示, from a day, for the scheme's number of days unless given.
@@ -211,24 +239,32 @@ pub fn publish(
     days: Option<u32>,
 ) -> Result<Vec<String>> {
     let days = days.unwrap_or(book.scheme.publicity.days);
-    if days == 0 {
-        return refuse("公示天数至少为 1 天");
+    if !(1..=MAX_DAYS).contains(&days) {
+        return refuse(format!("公示天数应在 1 到 {MAX_DAYS} 天之间"));
     }
-    each(store, actor, book, townships, "公示", |record, t| {
-        actor.may_change(t, &book.district)?;
-        match record.stage(t) {
-            Stage::Submitted => {}
-            Stage::Entering => return Err("还在「录入」阶段,须先提交".into()),
-            stage => return Ok(Outcome::Already(format!("已是「{}」", stage.label()))),
-        }
-        let y = record.township_mut(t);
-        y.stage = Stage::Publicity;
-        y.publicity = Some((from, days));
-        Ok(Outcome::Done(format!(
-            "公示 {from} 至 {}({days} 天)",
-            publicity_end(from, days)
-        )))
-    })
+    each(
+        store,
+        actor,
+        book,
+        townships,
+        "公示",
+        |record, t| {
+            actor.may_change(t, &book.district)?;
+            match record.stage(t) {
+                Stage::Submitted => {}
+                Stage::Entering => return Err("还在「录入」阶段,须先提交".into()),
+                stage => return Ok(Outcome::Already(format!("已是「{}」", stage.label()))),
+            }
+            let y = record.township_mut(t);
+            y.stage = Stage::Publicity;
+            y.publicity = Some((from, days));
+            Ok(Outcome::Done(format!(
+                "公示 {from} 至 {}({days} 天)",
+                publicity_end(from, days)
+            )))
+        },
+        nothing_else,
+    )
 }
 
 /// 公示 → 已审定 (district only): the publicity has ended and no objection is open.
@@ -243,7 +279,13 @@ pub fn approve(
         return refuse(format!("用户 {} 不能审定;审定由区委组织部进行", actor.name));
     }
     let today = today();
-    let lines = each(store, actor, book, townships, "审定", |record, t| {
+    let status = status(book);
+    let submitted_all = book
+        .district
+        .townships
+        .iter()
+        .all(|(id, _)| book.record.stage(*id) != Stage::Entering);
+    let step = |record: &mut YearRecord, t: u32| {
         let y = record.township_mut(t);
         match (y.stage, y.publicity) {
             (Stage::Publicity, Some((from, days))) => {
@@ -268,6 +310,26 @@ pub fn approve(
                 ));
             }
         }
+        // Quotas are counted over the whole district: its figures are final only when
+        // every township has handed in.
+        if !submitted_all {
+            let waiting: Vec<String> = book
+                .district
+                .townships
+                .iter()
+                .filter(|(id, _)| book.record.stage(*id) == Stage::Entering)
+                .map(|(_, t)| t.name.clone())
+                .collect();
+            return Err(format!(
+                "名额按全区计算,须全区各乡镇提交后才能审定;尚未提交:{}",
+                waiting.join("、")
+            ));
+        }
+        if let Some(s) = status.iter().find(|s| s.township == t)
+            && s.complete < s.people
+        {
+            return Err(format!("还有 {} 名书记的考核未完成", s.people - s.complete));
+        }
         let open = y
             .objections
             .iter()
@@ -279,23 +341,29 @@ pub fn approve(
         y.stage = Stage::Approved;
         y.approved_on = Some(today);
         Ok(Outcome::Done(Stage::Approved.label().to_string()))
-    })?;
-    open_rectifications(store, actor, book, townships, today)?;
-    Ok(lines)
+    };
+    // The approval and the rectifications it opens land together or not at all.
+    each(
+        store,
+        actor,
+        book,
+        townships,
+        "审定",
+        step,
+        |w, approved| open_rectifications(w, book, approved, today),
+    )
 }
 
 /// Rectifications for the low secretaries of approved townships (kept when they exist,
 /// so measures already written are not lost on a second approval).
 fn open_rectifications(
-    store: &Store,
-    actor: &Actor,
+    w: &mut Writer,
     book: &YearBook,
     townships: &[u32],
     today: Date,
 ) -> Result<()> {
     let days = i64::from(book.scheme.consequences.rectify_days);
-    let deadline = today.saturating_add(jiff::Span::new().days(days));
-    let mut w = store.write(&actor.name)?;
+    let deadline = add_days(today, days);
     for e in &book.entries {
         let Some(t) = book.township_of(e.secretary) else {
             continue;
@@ -328,12 +396,29 @@ fn open_rectifications(
             }
             (Some(Consequence::Admonish | Consequence::Replace), Some(_)) => {}
             (_, Some(r)) if r.done_on.is_none() => {
-                w.remove_rectification(book.year, e.secretary)?
+                // No longer low after a reopening: the open follow-up ends, on record.
+                w.remove_rectification(book.year, e.secretary)?;
+                let scope = Scope {
+                    year: Some(book.year),
+                    township: Some(t),
+                    secretary: Some(e.secretary),
+                };
+                let before = format!(
+                    "{},期限 {}:{}",
+                    r.consequence.label(),
+                    r.deadline,
+                    r.measures.replace('\n', " / ")
+                );
+                w.audit_in(
+                    scope,
+                    &format!("{} 年度 {} 整改撤销", book.year, book.name_of(e.secretary)),
+                    &before,
+                    "",
+                )?;
             }
             _ => {}
         }
     }
-    w.commit()?;
     Ok(())
 }
 
@@ -380,6 +465,7 @@ pub fn reopen(
                 Stage::Entering.label()
             )))
         },
+        nothing_else,
     )
 }
 
@@ -532,4 +618,101 @@ pub fn update_rectification(
     )?;
     w.commit()?;
     Ok(format!("已更新 {} 的整改记录", book.name_of(secretary)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exchange::{import_roster_table, import_scores_table, parse_csv};
+    use crate::store::Role;
+
+    fn district() -> (Store, Actor) {
+        let store = Store::in_memory(crate::scoring::DEFAULT_SCHEME).unwrap();
+        let admin = Actor {
+            name: "admin".into(),
+            role: Role::District,
+        };
+        let roster = "乡镇,村(社区),姓名,任职日期\n神头镇,马邑村,张三,2015-01-01\n利民镇,东村,李四,2015-01-01\n";
+        import_roster_table(&store, "r", parse_csv(roster).unwrap(), &admin).unwrap();
+        let mut scores = String::from(
+            "乡镇,村(社区),姓名,政治素质,履职尽责,廉洁自律,集体经济发展,增收项目,阵地建设,人居环境改善,基层组织建设,三务公开,风险隐患管控,精神文明创建,为民服务,组织评价,满意,基本满意,不满意\n",
+        );
+        scores.push_str("神头镇,马邑村,张三,5,6,6,12,8,6,6,7,4,6,8,8,好,30,5,1\n");
+        scores.push_str("利民镇,东村,李四,3,3,3,6,4,3,3,3,2,3,4,4,差,5,5,20\n");
+        import_scores_table(&store, "s", parse_csv(&scores).unwrap(), 2025, &admin).unwrap();
+        (store, admin)
+    }
+
+    fn book(store: &Store) -> YearBook {
+        YearBook::load(store, 2025).unwrap()
+    }
+
+    #[test]
+    fn approval_waits_for_every_township_and_lands_with_its_rectifications() {
+        let (store, admin) = district();
+        let shen = book(&store).district.township_id("神头镇").unwrap();
+        let li = book(&store).district.township_id("利民镇").unwrap();
+        let past = Date::new(2025, 1, 1).unwrap();
+        submit(&store, &admin, &book(&store), &[shen]).unwrap();
+        publish(&store, &admin, &book(&store), &[shen], past, None).unwrap();
+        let err = approve(&store, &admin, &book(&store), &[shen])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("须全区各乡镇提交") && err.contains("利民镇"),
+            "{err}"
+        );
+        assert_eq!(
+            store.year(2025).unwrap().unwrap().stage(shen),
+            Stage::Publicity,
+            "nothing changed"
+        );
+        submit(&store, &admin, &book(&store), &[li]).unwrap();
+        publish(&store, &admin, &book(&store), &[li], past, None).unwrap();
+        approve(&store, &admin, &book(&store), &[shen, li]).unwrap();
+        // 李四 is 不合格: his rectification was opened in the approval's own transaction.
+        let rect = store.rectifications(2025).unwrap();
+        assert_eq!(rect.len(), 1);
+        assert_eq!(rect[0].1.consequence, Consequence::Admonish);
+        // A township clerk may not change a submitted township.
+        let clerk = Actor {
+            name: "c".into(),
+            role: Role::Township(shen),
+        };
+        let b = book(&store);
+        let reopened = reopen(&store, &admin, &b, &[shen], "核对").unwrap();
+        assert!(reopened[0].contains("录入"));
+        submit(&store, &admin, &book(&store), &[shen]).unwrap();
+        let b = book(&store);
+        let err = clerk
+            .may_edit(shen, &b.district, Some(&b.record), 2025)
+            .unwrap_err();
+        assert!(err.contains("已提交"), "{err}");
+        assert!(
+            admin
+                .may_edit(shen, &b.district, Some(&b.record), 2025)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn huge_day_counts_are_refused_not_a_panic() {
+        let (store, admin) = district();
+        let shen = book(&store).district.township_id("神头镇").unwrap();
+        submit(&store, &admin, &book(&store), &[shen]).unwrap();
+        let err = publish(
+            &store,
+            &admin,
+            &book(&store),
+            &[shen],
+            today(),
+            Some(8_000_000),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("公示天数"));
+        assert_eq!(
+            add_days(Date::new(2025, 1, 1).unwrap(), i64::MAX),
+            Date::MAX
+        );
+    }
 }

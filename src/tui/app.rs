@@ -13,7 +13,7 @@ use super::year::{AuditState, GridState, Pending, PickState, Popup};
 use crate::domain::Assessment;
 use crate::scoring::Rating;
 use crate::service::{Actor, ServiceError, YearBook};
-use crate::store::{Rectification, Stage, Store, StoreError};
+use crate::store::{Rectification, Stage, Store};
 use crate::text::{clean_line, clean_multiline};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -434,54 +434,46 @@ impl App {
     /// Validate a field's value and commit it at once, with its audit line.
     fn save(&mut self, field: Field, input: &str) -> Result<(), String> {
         let secretary = self.form.secretary;
-        let old = self.assessment(secretary);
+        if !self.people.contains(&secretary) {
+            let township = self.book.township_of(secretary).ok_or("没有选定书记")?;
+            self.actor.may_change(township, &self.book.district)?;
+            return Err("没有选定书记".to_string());
+        }
+        let stored = self.book.entry(secretary).map(|e| e.assessment.clone());
+        let old = stored.clone().unwrap_or_default();
         let mut new = old.clone();
         field.apply(&self.book.scheme, &mut new, input)?;
-        if new == old && self.book.entry(secretary).is_some() {
+        if new == old && stored.is_some() {
             return Ok(());
         }
-        let township = self.book.township_of(secretary).unwrap_or_default();
-        self.actor.may_edit(
-            township,
-            &self.book.district,
-            Some(&self.book.record),
-            self.year(),
-        )?;
         let scheme = &self.book.scheme;
-        let name = self
-            .book
-            .district
-            .secretary(secretary)
-            .map_or("", |s| s.name.as_str());
-        let what = format!("{} 年度 {} 「{}」", self.year(), name, field.label(scheme));
-        let (before, after) = (field.value(scheme, &old), field.value(scheme, &new));
-        self.write(secretary, &new, &what, &before, &after)
-            .map_err(|e| format!("保存失败:{e}"))?;
+        let what = format!(
+            "{} 年度 {} 「{}」",
+            self.year(),
+            self.book.name_of(secretary),
+            field.label(scheme)
+        );
+        let change = (field.value(scheme, &old), field.value(scheme, &new));
+        let saved = crate::service::save_assessment(
+            &self.store,
+            &self.actor,
+            &self.book,
+            secretary,
+            stored.as_ref(),
+            &new,
+            &what,
+            (&change.0, &change.1),
+        );
+        if let Err(reason) = saved {
+            if reason.contains("其他用户") {
+                // Show what is stored now; the typed value stays in the field to retry.
+                self.reload();
+            }
+            return Err(reason);
+        }
         self.book.replace(secretary, new);
         self.info(format!("已保存 {}", field.label(&self.book.scheme)));
         Ok(())
-    }
-
-    fn write(
-        &self,
-        secretary: u32,
-        a: &Assessment,
-        what: &str,
-        before: &str,
-        after: &str,
-    ) -> Result<(), StoreError> {
-        let mut w = self.store.write(&self.actor.name)?;
-        if w.year(self.year())?.is_none() {
-            w.put_year(self.year(), &self.book.record)?;
-        }
-        w.put_assessment(self.year(), secretary, a)?;
-        let scope = crate::store::Scope {
-            year: Some(self.year()),
-            township: self.book.township_of(secretary),
-            secretary: Some(secretary),
-        };
-        w.audit_in(scope, what, before, after)?;
-        w.commit()
     }
 
     fn move_field(&mut self, forward: bool) {

@@ -204,9 +204,10 @@ impl App {
             rows,
             ..GridState::default()
         };
-        if let Some(&first) = self.grid.rows.first() {
-            self.form.secretary = first;
-        }
+        // An empty township has no current secretary: nothing typed can land anywhere.
+        self.form.secretary = self.grid.rows.first().copied().unwrap_or(0);
+        self.form.edit = None;
+        self.form.error = None;
     }
 
     fn scroll_grid(&mut self) {
