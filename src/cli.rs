@@ -274,6 +274,7 @@ fn emit(text: &[u8], out: Option<&Path>) -> Result<(), CliError> {
 /// A secretary of the year by name, with township and village to tell namesakes apart.
 fn find_secretary(
     book: &YearBook,
+    actor: &Actor,
     name: Option<&str>,
     township: Option<&str>,
     village: Option<&str>,
@@ -282,6 +283,7 @@ fn find_secretary(
     let matches: Vec<u32> = book
         .people()
         .into_iter()
+        .filter(|id| book.township_of(*id).is_some_and(|t| actor.may_see(t)))
         .filter(|id| {
             let place = book.district.place(*id);
             book.name_of(*id) == name
@@ -342,11 +344,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 None => DEFAULT_SCHEME.to_string(),
             };
             let scheme = Scheme::parse(&text).map_err(message)?;
-            let store = Store::create(&db, &text)?;
-            let mut w = store.write(&user)?;
-            w.put_user(&user, Role::District)?;
-            w.audit("新增用户", "", &format!("{user}:区管理员(建库人)"))?;
-            w.commit()?;
+            Store::create_for(&db, &text, &user)?;
             say!(
                 "已新建数据库 {}(考核方案:{});{user} 为区管理员",
                 db.display(),
@@ -479,6 +477,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 YearStep::Object | YearStep::Resolve => {
                     let id = find_secretary(
                         &book,
+                        &actor,
                         secretary.as_deref(),
                         township.as_deref(),
                         village.as_deref(),
@@ -618,6 +617,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                     let book = YearBook::load(&store, year)?;
                     let id = find_secretary(
                         &book,
+                        &actor,
                         secretary.as_deref(),
                         township.as_deref(),
                         village.as_deref(),
@@ -645,6 +645,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let (store, actor) = open()?;
             match step {
                 UserStep::List => {
+                    if !actor.is_district() {
+                        return Err(message(format!(
+                            "用户 {} 不能查看用户名单;只有区管理员可以",
+                            actor.name
+                        )));
+                    }
                     let district = store.district()?;
                     for (n, r) in store.users()? {
                         say!("{}  {}", pad(&n, 16), role_label(r, &district));

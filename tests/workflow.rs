@@ -984,7 +984,8 @@ fn a_township_clerk_reads_and_changes_only_their_own_township() {
                 "--measures",
                 "x",
             ][..],
-            "不能修改张蔡庄乡的记录",
+            // Another township's secretaries are not even found for a clerk.
+            "没有名为「马国庆」的书记",
         ),
         (
             &[
@@ -997,7 +998,7 @@ fn a_township_clerk_reads_and_changes_only_their_own_township() {
                 "--reason",
                 "x",
             ],
-            "不能修改张蔡庄乡的记录",
+            "没有名为「郭秀兰」的书记",
         ),
         (
             &["year", "submit", "--year", "2025", "--township", B],

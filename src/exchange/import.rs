@@ -233,6 +233,9 @@ pub fn import_roster_table(
         if let Some(index) = existing {
             let (id, old) = &mut district.secretaries[index];
             secretary.left_office = old.left_office;
+            // An empty cell or an absent column says nothing: it never erases a saved field.
+            secretary.gender = secretary.gender.or(old.gender);
+            secretary.born = secretary.born.or(old.born);
             if *old != secretary {
                 w.put_secretary(*id, &secretary)?;
                 *old = secretary;
@@ -309,6 +312,12 @@ pub fn import_scores_table(
     actor: &Actor,
 ) -> Result<ScoresSummary, ImportError> {
     let file = file.to_string();
+    if actor.role == crate::store::Role::Viewer {
+        return Err(ImportError::Refused(format!(
+            "用户 {} 只有查看权限,不能导入",
+            actor.name
+        )));
+    }
     let (scheme, record) = year_scheme(store, year)?;
     let district = store.district()?;
     let item_names: Vec<&str> = scheme.items().map(|i| i.name.as_str()).collect();

@@ -162,7 +162,10 @@ pub fn letters(book: &YearBook, township: u32, today: Date) -> String {
         let name = book.name_of(e.secretary);
         let stars = match e.rating.stars {
             Some(n) => format!("{n}星级"),
-            None => "未定星(任职未满一年)".to_string(),
+            None => format!(
+                "未定星(任职未满{})",
+                crate::scoring::years(s.eligibility.years_in_post)
+            ),
         };
         let mut out = String::new();
         let _ = writeln!(

@@ -76,7 +76,8 @@ pub fn row(book: &YearBook, entry: &Entry) -> [String; 17] {
         rating_stars_label(r),
         r.change.map(|c| c.label()).unwrap_or_default(),
         r.coefficient.map(two).unwrap_or_default(),
-        r.pay.map(|p| p.round().to_string()).unwrap_or_default(),
+        // Pay is whole yuan already (rounded half-up by the scoring module).
+        r.pay.map(|p| p.normalize().to_string()).unwrap_or_default(),
         r.consequence
             .map(|c| c.label().to_string())
             .unwrap_or_default(),

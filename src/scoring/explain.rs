@@ -124,7 +124,9 @@ pub fn explain(
     };
     lines.push(line("考核结果", outcome_detail));
     let star_detail = match f.basis {
-        StarBasis::NotEligible => format!("任职未满{}年,未定星", scheme.eligibility.years_in_post),
+        StarBasis::NotEligible => {
+            format!("任职未满{},未定星", years(scheme.eligibility.years_in_post))
+        }
         StarBasis::Veto => "一票否决,0星".to_string(),
         StarBasis::Fail => "考核结果不合格,0星".to_string(),
         StarBasis::Threshold(level) => format!(
@@ -170,6 +172,17 @@ pub fn explain(
     lines
 }
 
+/// A number of years as written in Chinese text: `一年`, `两年`, … (§5: `任职未满一年`).
+pub fn years(n: u32) -> String {
+    const DIGITS: [&str; 11] = [
+        "零", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十",
+    ];
+    match DIGITS.get(n as usize) {
+        Some(d) => format!("{d}年"),
+        None => format!("{n}年"),
+    }
+}
+
 /// The report's 说明: what a reader would otherwise ask (§5).
 pub fn remarks(scheme: &Scheme, assessment: &Assessment, rating: &Rating) -> String {
     let mut out = Vec::new();
@@ -182,7 +195,10 @@ pub fn remarks(scheme: &Scheme, assessment: &Assessment, rating: &Rating) -> Str
                 out.push(format!("一票否决:{}", assessment.veto_reason.trim()));
             }
             if !f.eligible {
-                out.push(format!("任职未满{}年", scheme.eligibility.years_in_post));
+                out.push(format!(
+                    "任职未满{}",
+                    years(scheme.eligibility.years_in_post)
+                ));
             }
             if let Some(drop) = rating.quota_drop {
                 out.push(format!("名额限制,由{}星调为{}星", drop.from, drop.to));

@@ -7,7 +7,7 @@
 mod explain;
 mod scheme;
 
-pub use explain::{ExplainLine, explain, rating_stars_label, remarks, show};
+pub use explain::{ExplainLine, explain, rating_stars_label, remarks, show, years};
 pub use scheme::{DEFAULT_SCHEME, Indicator, Item, Scheme, SchemeError};
 
 use std::cmp::Ordering;

@@ -254,7 +254,9 @@ impl YearBook {
             .secretaries
             .iter()
             .filter(|(id, s)| {
-                self.entry(*id).is_some() || (s.left_office.is_none() && s.took_office <= year_end)
+                self.entry(*id).is_some()
+                    || (s.took_office <= year_end
+                        && s.left_office.is_none_or(|left| left > year_end))
             })
             .map(|(id, _)| *id)
             .collect();

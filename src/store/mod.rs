@@ -396,6 +396,16 @@ pub struct Writer {
 impl Store {
     /// A new database file (0600) holding `scheme` as the district's scheme.
     pub fn create(path: &Path, scheme: &str) -> Result<Store> {
+        Store::create_with(path, scheme, None)
+    }
+
+    /// A new database whose creator is its first district administrator (§7), in the
+    /// same transaction: there is never a moment without one.
+    pub fn create_for(path: &Path, scheme: &str, owner: &str) -> Result<Store> {
+        Store::create_with(path, scheme, Some(owner))
+    }
+
+    fn create_with(path: &Path, scheme: &str, owner: Option<&str>) -> Result<Store> {
         let shown = path.display().to_string();
         if path.exists() && std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
             return Err(StoreError::Exists(shown));
@@ -416,7 +426,7 @@ impl Store {
         })?;
         let db = builder().create(path).map_err(|e| open_error(&shown, e))?;
         let store = Store { db };
-        store.initialize(scheme)?;
+        store.initialize(scheme, owner)?;
         Ok(store)
     }
 
@@ -438,12 +448,12 @@ impl Store {
             .create_with_backend(redb::backends::InMemoryBackend::new())
             .map_err(|e| open_error("内存", e))?;
         let store = Store { db };
-        store.initialize(scheme)?;
+        store.initialize(scheme, None)?;
         Ok(store)
     }
 
-    fn initialize(&self, scheme: &str) -> Result<()> {
-        let mut w = self.write("init")?;
+    fn initialize(&self, scheme: &str, owner: Option<&str>) -> Result<()> {
+        let mut w = self.write(owner.unwrap_or("init"))?;
         {
             let mut meta = w.txn.open_table(META)?;
             meta.insert(KEY_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
@@ -458,6 +468,10 @@ impl Store {
         w.txn.open_table(RECTIFICATIONS)?;
         w.txn.open_table(USERS)?;
         w.audit("新建数据库", "", "")?;
+        if let Some(owner) = owner {
+            w.put_user(owner, Role::District)?;
+            w.audit("新增用户", "", &format!("{owner}:区管理员(建库人)"))?;
+        }
         w.commit()
     }
 
@@ -571,9 +585,31 @@ impl Store {
     }
 
     /// Copy everything into a new database file (a read transaction: others may go on writing).
+    /// The copy is made under a temporary name and renamed when complete, so a failed
+    /// backup never leaves a file that looks like one.
     pub fn backup(&self, to: &Path) -> Result<()> {
+        let shown = to.display().to_string();
+        if to.exists() {
+            return Err(StoreError::Exists(shown));
+        }
+        let partial = std::path::PathBuf::from(format!("{shown}.part"));
+        let _ = std::fs::remove_file(&partial);
+        let copied = self.copy_into(&partial);
+        let renamed = copied.and_then(|()| {
+            std::fs::rename(&partial, to).map_err(|source| StoreError::Io {
+                path: shown.clone(),
+                source,
+            })
+        });
+        if renamed.is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+        renamed
+    }
+
+    fn copy_into(&self, path: &Path) -> Result<()> {
         let scheme = self.scheme_text()?;
-        let target = Store::create(to, &scheme)?;
+        let target = Store::create(path, &scheme)?;
         let txn = self.read()?;
         let w = target.db.begin_write()?;
         {
@@ -600,7 +636,10 @@ where
     K: redb::Key + Copy + 'static,
     for<'a> K: redb::Value<SelfType<'a> = K>,
 {
-    let source = from.open_table(table)?;
+    // A table an older file does not have yet has nothing to copy.
+    let Ok(source) = from.open_table(table) else {
+        return Ok(());
+    };
     let mut target = to.open_table(table)?;
     target.retain(|_, _| false)?;
     for entry in source.iter()? {

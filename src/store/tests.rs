@@ -181,3 +181,26 @@ fn a_format_1_year_record_upgrades() {
         Err(StoreError::BadRecord(3))
     ));
 }
+
+#[test]
+fn an_older_file_backs_up_and_a_refused_backup_leaves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.redb");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema1.redb"),
+        &path,
+    )
+    .unwrap();
+    let store = Store::open(&path).unwrap();
+    let to = dir.path().join("copy.redb");
+    store.backup(&to).unwrap();
+    assert!(matches!(store.backup(&to), Err(StoreError::Exists(_))));
+    assert!(!dir.path().join("copy.redb.part").exists());
+    drop(store);
+    let copy = Store::open(&to).unwrap();
+    assert_eq!(copy.assessments(2025).unwrap().len(), 2);
+    assert_eq!(
+        copy.audit_log().unwrap().len(),
+        Store::open(&path).unwrap().audit_log().unwrap().len()
+    );
+}

@@ -658,13 +658,7 @@ impl App {
                 }
             }
             Action::CycleTownship => {
-                let ids: Vec<u32> = self
-                    .book
-                    .district
-                    .townships
-                    .iter()
-                    .map(|(id, _)| *id)
-                    .collect();
+                let ids = self.visible_townships();
                 self.list.township = match self.list.township {
                     None => ids.first().copied(),
                     Some(t) => ids.iter().skip_while(|&&i| i != t).nth(1).copied(),

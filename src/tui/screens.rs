@@ -564,13 +564,17 @@ pub fn popup(app: &App, frame: &mut Frame, area: Rect) {
             let shown = t.user(input);
             let room = usize::from(inner.width).saturating_sub(3);
             // Show the end of a long text: that is where typing happens.
-            let tail: String = {
-                let mut s: Vec<char> = shown.chars().collect();
-                while width(&s.iter().collect::<String>()) > room {
-                    s.remove(0);
-                }
-                s.into_iter().collect()
-            };
+            let mut used = 0;
+            let mut tail: Vec<char> = shown
+                .chars()
+                .rev()
+                .take_while(|c| {
+                    used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+                    used <= room
+                })
+                .collect();
+            tail.reverse();
+            let tail: String = tail.into_iter().collect();
             let line = format!("> {tail}");
             frame.render_widget(
                 Paragraph::new(vec![

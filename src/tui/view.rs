@@ -279,8 +279,13 @@ fn progress(app: &App, frame: &mut Frame, right: Rect) {
         app.theme.title(),
     )];
     let room = usize::from(right.height.saturating_sub(3));
-    let townships = &book.district.townships;
-    for (id, t) in townships.iter().take(room) {
+    let townships: Vec<(u32, &crate::domain::Township)> = app
+        .visible_townships()
+        .into_iter()
+        .filter_map(|id| Some((id, book.district.township(id)?)))
+        .collect();
+    for &(id, t) in townships.iter().take(room) {
+        let id = &id;
         let people: Vec<u32> = app
             .people
             .iter()
@@ -650,7 +655,7 @@ fn result(app: &App, frame: &mut Frame, area: Rect) {
             ]));
             let pay = r
                 .pay
-                .map_or(String::new(), |p| format!("报酬 {} 元", p.round()));
+                .map_or(String::new(), |p| format!("报酬 {} 元", p.normalize()));
             let consequence = r.consequence.map_or("无", |c| c.label());
             lines.push(Line::raw(format!("{pay}  处理意见 {consequence}")));
         }

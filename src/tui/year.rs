@@ -665,7 +665,23 @@ impl App {
                     }
                 }
             }
-            Action::Quit => self.quit = true,
+            Action::Quit => {
+                // Ctrl-C keeps the measures typed so far, as the form keeps its fields.
+                if let Some((year, s, editor)) = self.measures.take() {
+                    let text = editor.lines().join("\n");
+                    if let Ok(b) = crate::service::YearBook::load(&self.store, year) {
+                        let _ = workflow::update_rectification(
+                            &self.store,
+                            &self.actor,
+                            &b,
+                            s,
+                            Some(&text),
+                            false,
+                        );
+                    }
+                }
+                self.quit = true;
+            }
             _ => {}
         }
         true
