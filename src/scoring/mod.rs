@@ -275,6 +275,21 @@ pub struct Rating {
 }
 
 impl Rating {
+    /// The rating of an assessment with no figures: 未完成, no stars, no pay.
+    pub fn unrated(secretary: u32) -> Rating {
+        Rating {
+            secretary,
+            evaluation: Evaluation::Incomplete(Vec::new()),
+            stars: None,
+            quota_drop: None,
+            coefficient: None,
+            pay: None,
+            low: false,
+            consequence: None,
+            change: None,
+        }
+    }
+
     /// Rated: eligible with a complete assessment (counted in N).
     pub fn rated(&self) -> bool {
         self.evaluation.figures().is_some_and(|f| f.eligible)
@@ -387,15 +402,8 @@ fn finish(
 ) -> Rating {
     let Some(figures) = evaluation.figures() else {
         return Rating {
-            secretary,
             evaluation,
-            stars: None,
-            quota_drop: None,
-            coefficient: None,
-            pay: None,
-            low: false,
-            consequence: None,
-            change: None,
+            ..Rating::unrated(secretary)
         };
     };
     let quota_drop = match (figures.stars, stars) {

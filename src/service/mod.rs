@@ -176,6 +176,8 @@ pub struct YearBook {
     pub entries: Vec<Entry>,
     /// The previous year's ratings by secretary (for star change and 建议调整).
     pub previous: HashMap<u32, Rating>,
+    /// Position of each secretary's entry in `entries`.
+    index: HashMap<u32, usize>,
 }
 
 impl YearBook {
@@ -205,14 +207,17 @@ impl YearBook {
                 rating,
             })
             .collect();
-        Ok(YearBook {
+        let mut book = YearBook {
             year,
             record,
             scheme,
             district,
             entries,
             previous,
-        })
+            index: HashMap::new(),
+        };
+        book.reindex();
+        Ok(book)
     }
 
     /// The year's book, or an empty one (with the district's current scheme, not yet
@@ -229,6 +234,7 @@ impl YearBook {
                     district: store.district()?,
                     entries: Vec::new(),
                     previous: HashMap::new(),
+                    index: HashMap::new(),
                 };
                 if let Ok(previous) = YearBook::load(store, year - 1) {
                     book.previous = previous
@@ -276,7 +282,16 @@ impl YearBook {
     }
 
     pub fn entry(&self, secretary: u32) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.secretary == secretary)
+        self.index.get(&secretary).map(|&i| &self.entries[i])
+    }
+
+    fn reindex(&mut self) {
+        self.index = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.secretary, i))
+            .collect();
     }
 
     /// The book as `actor` may see it: a township clerk sees only their own township.
@@ -289,6 +304,7 @@ impl YearBook {
                     .place(e.secretary)
                     .is_some_and(|(_, v)| v.township == t)
             });
+            self.reindex();
         }
         self
     }
@@ -305,20 +321,11 @@ impl YearBook {
 
     /// Re-rate after one assessment changed (quotas depend on everyone).
     pub fn replace(&mut self, secretary: u32, assessment: Assessment) {
-        match self.entries.iter_mut().find(|e| e.secretary == secretary) {
-            Some(e) => e.assessment = assessment,
+        match self.index.get(&secretary) {
+            Some(&i) => self.entries[i].assessment = assessment,
             None => {
-                let rating = Rating {
-                    secretary,
-                    evaluation: crate::scoring::Evaluation::Incomplete(Vec::new()),
-                    stars: None,
-                    quota_drop: None,
-                    coefficient: None,
-                    pay: None,
-                    low: false,
-                    consequence: None,
-                    change: None,
-                };
+                // Rated just below with everyone else.
+                let rating = Rating::unrated(secretary);
                 self.entries.push(Entry {
                     secretary,
                     assessment,
@@ -326,6 +333,8 @@ impl YearBook {
                 });
                 let key = order_key(&self.district);
                 self.entries.sort_by_key(|e| key(e.secretary));
+                drop(key);
+                self.reindex();
             }
         }
         self.rerate();

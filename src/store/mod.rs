@@ -313,22 +313,18 @@ pub struct District {
 }
 
 impl District {
+    // The lists are in id order (ids are handed out increasing), so a lookup by id is a
+    // binary search.
     pub fn township(&self, id: u32) -> Option<&Township> {
-        self.townships
-            .iter()
-            .find(|(i, _)| *i == id)
-            .map(|(_, t)| t)
+        by_id(&self.townships, id)
     }
 
     pub fn village(&self, id: u32) -> Option<&Village> {
-        self.villages.iter().find(|(i, _)| *i == id).map(|(_, v)| v)
+        by_id(&self.villages, id)
     }
 
     pub fn secretary(&self, id: u32) -> Option<&Secretary> {
-        self.secretaries
-            .iter()
-            .find(|(i, _)| *i == id)
-            .map(|(_, s)| s)
+        by_id(&self.secretaries, id)
     }
 
     pub fn township_id(&self, name: &str) -> Option<u32> {
@@ -377,6 +373,12 @@ impl District {
         let village = self.village(self.secretary(secretary)?.village)?;
         Some((self.township(village.township)?, village))
     }
+}
+
+fn by_id<T>(list: &[(u32, T)], id: u32) -> Option<&T> {
+    list.binary_search_by_key(&id, |(i, _)| *i)
+        .ok()
+        .map(|i| &list[i].1)
 }
 
 fn assessment_key(year: i16, secretary: u32) -> u64 {
