@@ -119,6 +119,10 @@ pub struct App {
     pub rectifications: Vec<(i16, u32, Rectification)>,
     /// Overview: show stars by township (this year and last) instead of progress.
     pub overview_stars: bool,
+    /// Each visible township's progress through the year (kept current by `update`).
+    pub statuses: Vec<crate::service::workflow::TownshipStatus>,
+    /// Today, read in `update` (views do no I/O).
+    pub today: jiff::civil::Date,
     pub quit: bool,
 }
 
@@ -181,10 +185,13 @@ impl App {
             measures: None,
             rectifications: Vec::new(),
             overview_stars: false,
+            statuses: Vec::new(),
+            today: crate::service::workflow::today(),
             quit: false,
         };
         app.people = app.visible_people();
         app.rectifications = load_rectifications(&app.store);
+        app.refresh_statuses();
         app.index = app
             .people
             .iter()
@@ -282,6 +289,15 @@ impl App {
             .collect()
     }
 
+    /// The progress of the townships this user may see.
+    fn refresh_statuses(&mut self) {
+        let visible = self.visible_townships();
+        self.statuses = crate::service::workflow::status(&self.book)
+            .into_iter()
+            .filter(|s| visible.contains(&s.township))
+            .collect();
+    }
+
     /// Read the year again after a workflow step (stages, rectifications).
     pub(super) fn reload(&mut self) {
         match crate::service::YearBook::load_or_new(&self.store, self.year()) {
@@ -289,6 +305,7 @@ impl App {
                 self.book = book;
                 self.people = self.visible_people();
                 self.rectifications = load_rectifications(&self.store);
+                self.refresh_statuses();
                 self.refresh_list();
             }
             Err(e) => self.error(format!("读取数据失败:{e}")),
@@ -472,6 +489,7 @@ impl App {
             return Err(reason);
         }
         self.book.replace(secretary, new);
+        self.refresh_statuses();
         self.info(format!("已保存 {}", field.label(&self.book.scheme)));
         Ok(())
     }
@@ -568,6 +586,7 @@ impl App {
         {
             self.status = None;
         }
+        self.today = crate::service::workflow::today();
         if self.update_district(&action) {
             return None;
         }

@@ -12,7 +12,7 @@ use super::app::App;
 use super::view::{boxed, centered};
 use super::year::{GRID_FROZEN, Popup, grid_columns};
 use crate::domain::stars_ascii;
-use crate::service::workflow::{publicity_end, today};
+use crate::service::workflow::publicity_end;
 use crate::store::Stage;
 use crate::text::{pad, pad_left, truncate, width, wrap};
 
@@ -170,7 +170,7 @@ pub fn workflow(app: &App, frame: &mut Frame, area: Rect) {
     ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let status = crate::service::workflow::status(book);
+    let status = &app.statuses;
     let visible = app.visible_townships();
     let mut lines = vec![Line::styled(
         format!(
@@ -250,7 +250,7 @@ pub fn workflow(app: &App, frame: &mut Frame, area: Rect) {
             (s.stage, book.record.township(s.township).publicity)
         {
             let end = publicity_end(from, days);
-            let left = if today() > end {
+            let left = if app.today > end {
                 "公示期已满,可审定".to_string()
             } else {
                 format!("公示至 {end},期满后可审定")
@@ -329,7 +329,7 @@ pub fn audit(app: &App, frame: &mut Frame, area: Rect) {
 pub fn rectify(app: &App, frame: &mut Frame, area: Rect) {
     let t = &app.theme;
     let rows = app.rectification_rows();
-    let today = today();
+    let today = app.today;
     let overdue = rows
         .iter()
         .filter(|(_, _, r)| r.status(today) == crate::store::RectifyStatus::Overdue)

@@ -246,7 +246,7 @@ fn overview(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         crate::service::summary_of(entries.iter().copied())
     };
-    let today = crate::service::workflow::today();
+    let today = app.today;
     let overdue = app
         .rectification_rows()
         .iter()
@@ -267,66 +267,24 @@ fn overview(app: &App, frame: &mut Frame, area: Rect) {
 
 /// Entry progress per township.
 fn progress(app: &App, frame: &mut Frame, right: Rect) {
-    let book = &app.book;
     let inner = usize::from(right.width.saturating_sub(2));
     let mut lines = vec![Line::styled(
-        format!(
-            "{}{}{}",
-            pad("乡镇(街道)", 14),
-            pad_left("已完成/人数", 12),
-            pad_left("流程", 8)
-        ),
+        format!("{}{}{}", pad("乡镇(街道)", 14), pad_left("已完成/人数", 12), pad_left("流程", 8)),
         app.theme.title(),
     )];
     let room = usize::from(right.height.saturating_sub(3));
-    let townships: Vec<(u32, &crate::domain::Township)> = app
-        .visible_townships()
-        .into_iter()
-        .filter_map(|id| Some((id, book.district.township(id)?)))
-        .collect();
-    for &(id, t) in townships.iter().take(room) {
-        let id = &id;
-        let people: Vec<u32> = app
-            .people
-            .iter()
-            .copied()
-            .filter(|p| {
-                book.district
-                    .place(*p)
-                    .is_some_and(|(_, v)| v.township == *id)
-            })
-            .collect();
-        let done = people
-            .iter()
-            .filter(|p| {
-                book.entry(**p)
-                    .is_some_and(|e| e.rating.evaluation.figures().is_some())
-            })
-            .count();
-        let stage = book.record.stage(*id);
-        let style = if done == people.len() && !people.is_empty() {
-            app.theme.good()
-        } else {
-            Style::new()
-        };
-        lines.push(Line::styled(
-            truncate(
-                &format!(
-                    "{}{}{}",
-                    pad(&app.theme.user(&t.name), 14),
-                    pad_left(&format!("{done}/{}", people.len()), 12),
-                    pad_left(stage.label(), 8)
-                ),
-                inner,
-            ),
-            style,
-        ));
+    for s in app.statuses.iter().take(room) {
+        let style = if s.complete == s.people && s.people > 0 { app.theme.good() } else { Style::new() };
+        let text = format!(
+            "{}{}{}",
+            pad(&app.theme.user(&s.name), 14),
+            pad_left(&format!("{}/{}", s.complete, s.people), 12),
+            pad_left(s.stage.label(), 8)
+        );
+        lines.push(Line::styled(truncate(&text, inner), style));
     }
-    if townships.len() > room {
-        lines.push(Line::styled(
-            format!("..另有 {} 个乡镇", townships.len() - room),
-            app.theme.dim(),
-        ));
+    if app.statuses.len() > room {
+        lines.push(Line::styled(format!("..另有 {} 个乡镇", app.statuses.len() - room), app.theme.dim()));
     }
     frame.render_widget(Paragraph::new(lines).block(boxed("录入进度")), right);
 }
