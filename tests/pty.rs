@@ -402,7 +402,7 @@ fn a_value_over_the_maximum_is_refused_and_not_saved() {
     tui.send("9\r");
     let screen = tui.wait_text("超出满分");
     assert!(
-        screen.contains("政治素质(6):9 超出满分 6(未保存)"),
+        screen.contains("政治素质(6):9 超出满分 6(未保存;改正后 Enter,或按 Esc 放弃)"),
         "screen:\n{screen}"
     );
     // The cursor stays on the field, with what was typed.

@@ -104,7 +104,11 @@ pub fn explain(
     });
     lines.push(ExplainLine {
         label: "惩罚减分",
-        detail: format!("-{}", show(f.penalty)),
+        detail: if f.penalty.is_zero() {
+            show(f.penalty)
+        } else {
+            format!("-{}", show(f.penalty))
+        },
         part: Some(-f.penalty),
     });
     let raw = f.base + f.bonus - f.penalty;

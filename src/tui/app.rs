@@ -440,11 +440,35 @@ impl App {
             Err(reason) => {
                 self.form.error = Some(reason.clone());
                 self.error(format!(
-                    "{}:{reason}(未保存)",
+                    "{}:{reason}(未保存;改正后 Enter,或按 Esc 放弃)",
                     self.field().label(&self.book.scheme)
                 ));
                 false
             }
+        }
+    }
+
+    /// Esc on a field being typed: save a valid change; an emptied field or a refused
+    /// value is given up and the stored value stays (Esc never erases a saved value, and
+    /// never traps the clerk in a field).
+    fn leave_edit(&mut self) {
+        let Some(input) = self.form.edit.clone() else {
+            return;
+        };
+        let stored = self
+            .field()
+            .value(&self.book.scheme, &self.assessment(self.form.secretary));
+        if input.trim().is_empty() || self.form.error.is_some() {
+            self.form.edit = None;
+            self.form.error = None;
+            let shown = if stored.is_empty() {
+                "(空)".to_string()
+            } else {
+                stored
+            };
+            self.info(format!("已放弃输入,保留原值 {shown}"));
+        } else if self.commit_pending() {
+            self.form.edit = None;
         }
     }
 
@@ -528,13 +552,18 @@ impl App {
     fn type_char(&mut self, c: char) {
         let field = self.field();
         if field.kind() == Kind::Notes {
-            let mut editor = self.notes_editor();
-            editor.insert_char(c);
-            self.form.notes = Some(editor);
+            // The notes open with Enter only: a stray key never lands in them.
+            self.info("按 Enter 编辑备注");
             return;
         }
         let clean = clean_line(&c.to_string());
         if clean.is_empty() {
+            return;
+        }
+        // A grade is one key: a new one replaces the last.
+        if field.kind() == Kind::Grade && field.preview(&clean).is_some() {
+            self.form.edit = Some(clean);
+            self.form.error = None;
             return;
         }
         match &mut self.form.edit {
@@ -587,13 +616,23 @@ impl App {
             self.status = None;
         }
         self.today = crate::service::workflow::today();
+        // Nothing shows while the terminal is too small: keys must not act unseen.
+        let (w, h) = super::view::MIN_SIZE;
+        if (self.size.0 < w || self.size.1 < h)
+            && !matches!(action, Action::Quit | Action::Resize(..))
+        {
+            return None;
+        }
         if self.update_district(&action) {
             return None;
         }
         match action {
             Action::Quit => {
-                // Keep what was typed when it is valid; Ctrl-C never hangs on a refusal.
-                self.commit_pending();
+                // What was saved is kept (§8); a half-typed value is not saved, since it
+                // may be a slip (a veto reason, a score). Free notes being written are.
+                if self.form.notes.is_some() {
+                    self.commit_pending();
+                }
                 self.quit = true;
             }
             Action::Resize(w, h) => {
@@ -613,12 +652,11 @@ impl App {
                     return None;
                 }
                 match self.screen {
-                    Screen::Secretary | Screen::Grid
-                        if self.form.edit.is_some() || self.form.notes.is_some() =>
-                    {
-                        if self.commit_pending() {
-                            self.form.edit = None;
-                        }
+                    Screen::Secretary | Screen::Grid if self.form.notes.is_some() => {
+                        self.commit_pending();
+                    }
+                    Screen::Secretary | Screen::Grid if self.form.edit.is_some() => {
+                        self.leave_edit()
                     }
                     Screen::Overview => {}
                     _ => {

@@ -104,6 +104,10 @@ impl Field {
                 .map(|d| d.normalize().to_string())
                 .unwrap_or_default(),
             Field::Grade => a.grade.map(|g| g.label().to_string()).unwrap_or_default(),
+            // No ballots at all: not entered yet, shown empty rather than as three zeros.
+            Field::Satisfied | Field::Basically | Field::Dissatisfied if a.ballots.valid() == 0 => {
+                String::new()
+            }
             Field::Satisfied => a.ballots.satisfied.to_string(),
             Field::Basically => a.ballots.basically.to_string(),
             Field::Dissatisfied => a.ballots.dissatisfied.to_string(),

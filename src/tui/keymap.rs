@@ -242,6 +242,8 @@ pub fn table(mode: Mode) -> Vec<Binding> {
                 "保存并上一项",
                 false,
             ));
+            t.push(bind(Down, NONE, || Action::NextField, "", false));
+            t.push(bind(Up, NONE, || Action::PrevField, "", false));
             t.push(bind(
                 PageDown,
                 NONE,
@@ -367,7 +369,7 @@ pub fn table(mode: Mode) -> Vec<Binding> {
         }
         Mode::Confirm => {
             t.push(bind(Char('y'), NONE, || Action::Confirm, "是", true));
-            t.push(bind(Enter, NONE, || Action::Confirm, "", false));
+            // Only `y` says yes: a second Enter from fast fingers must not approve.
             t.push(bind(Char('n'), NONE, || Action::Cancel, "否", true));
             t.push(bind(Esc, NONE, || Action::Cancel, "", false));
         }
@@ -499,8 +501,8 @@ pub fn key_label(b: &Binding) -> String {
         Enter => "Enter".into(),
         Esc => "Esc".into(),
         Tab => "Tab".into(),
-        BackTab => "S-Tab".into(),
-        Backspace => "BkSp".into(),
+        BackTab => "Shift-Tab".into(),
+        Backspace => "Backspace".into(),
         Up => "Up".into(),
         Down => "Down".into(),
         PageUp => "PgUp".into(),
@@ -512,7 +514,7 @@ pub fn key_label(b: &Binding) -> String {
         other => format!("{other:?}"),
     };
     if b.modifiers.contains(CTRL) {
-        format!("C-{key}")
+        format!("Ctrl-{}", key.to_uppercase())
     } else {
         key
     }

@@ -6,11 +6,11 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use super::app::App;
-use super::view::{boxed, centered};
-use super::year::{GRID_FROZEN, Popup, grid_columns};
+use super::view::{boxed, centered, clear};
+use super::year::{GRID_FROZEN, Popup, grid_columns, grid_room};
 use crate::domain::stars_ascii;
 use crate::service::workflow::publicity_end;
 use crate::store::Stage;
@@ -37,7 +37,7 @@ pub fn grid(app: &App, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let columns = grid_columns(scheme);
-    let room = usize::from(inner.width).saturating_sub(GRID_FROZEN + 1);
+    let room = grid_room(area.width);
     let mut shown = Vec::new();
     let mut used = 0;
     for (i, (field, header, w)) in columns.iter().enumerate().skip(g.col_offset) {
@@ -114,7 +114,11 @@ pub fn grid(app: &App, frame: &mut Frame, area: Rect) {
         for (i, field, _, w) in &shown {
             let editing = selected && *i == focus && app.form.edit.is_some();
             let value = if editing {
-                app.form.edit.clone().unwrap_or_default()
+                let typed = app.form.edit.clone().unwrap_or_default();
+                match field.preview(&typed) {
+                    Some(word) => format!("{typed} {word}"),
+                    None => typed,
+                }
             } else {
                 field.value(scheme, &assessment)
             };
@@ -130,13 +134,15 @@ pub fn grid(app: &App, frame: &mut Frame, area: Rect) {
                 Style::new()
             };
             spans.push(Span::raw(" "));
+            let right = field.kind() != super::form::Kind::Text;
             if selected && *i == focus {
+                // At the end of the text: right-aligned cells end at the cell's edge.
+                let end = if right { *w } else { width(&cell).min(*w) };
                 cursor = Some(Position::new(
-                    x + 1 + width(&cell).min(*w) as u16,
+                    x + 1 + end as u16,
                     inner.y + 1 + (r - g.row_offset) as u16,
                 ));
             }
-            let right = field.kind() != super::form::Kind::Text;
             spans.push(Span::styled(
                 if right {
                     pad_left(&cell, *w)
@@ -175,7 +181,7 @@ pub fn workflow(app: &App, frame: &mut Frame, area: Rect) {
     let mut lines = vec![Line::styled(
         format!(
             "{}{}{}  {}",
-            pad("乡镇(街道)", 12),
+            pad(" 乡镇(街道)", 12),
             pad_left("完成", 8),
             pad_left("阶段", 8),
             "公示 / 审定 / 异议"
@@ -402,7 +408,7 @@ pub fn rectify(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
     if let Some((year, s, editor)) = &app.measures {
         let popup = centered(area, 64, 12);
-        frame.render_widget(Clear, popup);
+        clear(frame, popup);
         let block = boxed(format!(
             "{year} 年度 {} 整改措施(Ctrl-S 保存,Esc 保存并离开)",
             app.book.name_of(*s)
@@ -544,7 +550,7 @@ pub fn popup(app: &App, frame: &mut Frame, area: Rect) {
     let Some(p) = &app.popup else { return };
     let t = &app.theme;
     let rect = centered(area, 60, 5);
-    frame.render_widget(Clear, rect);
+    clear(frame, rect);
     match p {
         Popup::Confirm { question, .. } => {
             let block = boxed("确认");

@@ -204,10 +204,11 @@ fn an_invalid_value_stays_red_and_is_not_saved() {
     assert!(app.status.as_ref().unwrap().error);
     let stored = app.store.assessments(2025).unwrap()[0].1.clone();
     assert_eq!(stored.items["廉洁自律"].to_string(), "6");
-    // Esc never destroys typed data: the refused value is still there to fix.
-    press(&mut app, &[KeyCode::Esc]);
-    assert_eq!(app.form.edit.as_deref(), Some("8.5"));
-    assert_eq!(app.screen, Screen::Secretary);
+    // Moving on is refused while the value is wrong, and says how to get out.
+    press(&mut app, &[KeyCode::Tab]);
+    assert_eq!(app.form.field, 2);
+    assert!(app.status.as_ref().unwrap().text.contains("Esc"));
+    // The refused value can be corrected in place…
     press(
         &mut app,
         &[KeyCode::Backspace, KeyCode::Backspace, KeyCode::Backspace],
@@ -216,6 +217,83 @@ fn an_invalid_value_stays_red_and_is_not_saved() {
     press(&mut app, &[KeyCode::Enter]);
     assert_eq!(app.form.field, 3);
     assert!(app.form.error.is_none());
+    // …or given up with Esc: the stored value stays and the clerk is free.
+    type_text(&mut app, "1.25");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Esc]);
+    assert_eq!(
+        (app.form.edit.as_deref(), app.form.error.as_deref()),
+        (None, None)
+    );
+    assert_eq!(app.screen, Screen::Secretary);
+    press(&mut app, &[KeyCode::Tab]);
+    assert_eq!(app.form.field, 4);
+}
+
+#[test]
+fn esc_and_ctrl_c_never_erase_or_invent_a_saved_value() {
+    let mut app = names_app(PLAIN);
+    open(&mut app, "张三");
+    // Backspace to empty, then Esc: abandoned, the stored 5 stays.
+    type_text(&mut app, "9");
+    press(&mut app, &[KeyCode::Backspace, KeyCode::Esc]);
+    let id = app.form.secretary;
+    assert_eq!(
+        app.book.entry(id).unwrap().assessment.items["政治素质"].to_string(),
+        "5"
+    );
+    assert!(app.status.as_ref().unwrap().text.contains("保留原值 5"));
+    // A valid change and Esc: saved (Esc never destroys typed data).
+    type_text(&mut app, "4");
+    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(
+        app.book.entry(id).unwrap().assessment.items["政治素质"].to_string(),
+        "4"
+    );
+    // Half-typed at Ctrl-C: not saved, whatever field it is in.
+    for _ in 0..20 {
+        press(&mut app, &[KeyCode::Tab]);
+    }
+    assert_eq!(app.field(), super::form::Field::VetoReason);
+    type_text(&mut app, "4.5");
+    app.update(Action::Quit);
+    assert!(app.quit);
+    let stored = app
+        .store
+        .assessments(2025)
+        .unwrap()
+        .into_iter()
+        .find(|(s, _)| *s == id)
+        .unwrap()
+        .1;
+    assert_eq!(stored.veto_reason, "");
+    assert_eq!(stored.items["政治素质"].to_string(), "4");
+}
+
+#[test]
+fn the_grade_takes_one_key_and_a_confirmation_needs_y() {
+    let mut app = names_app(PLAIN);
+    open(&mut app, "张三");
+    for _ in 0..12 {
+        press(&mut app, &[KeyCode::Tab]);
+    }
+    type_text(&mut app, "14");
+    assert_eq!(
+        app.form.edit.as_deref(),
+        Some("4"),
+        "a new grade replaces the last"
+    );
+    press(
+        &mut app,
+        &[
+            KeyCode::Esc,
+            KeyCode::Char('w'),
+            KeyCode::Enter,
+            KeyCode::Enter,
+        ],
+    );
+    let shen = app.book.district.township_id("神头镇").unwrap();
+    assert!(app.popup.is_some(), "Enter does not answer yes");
+    assert_eq!(app.book.record.stage(shen), crate::store::Stage::Entering);
 }
 
 #[test]

@@ -269,12 +269,21 @@ fn overview(app: &App, frame: &mut Frame, area: Rect) {
 fn progress(app: &App, frame: &mut Frame, right: Rect) {
     let inner = usize::from(right.width.saturating_sub(2));
     let mut lines = vec![Line::styled(
-        format!("{}{}{}", pad("乡镇(街道)", 14), pad_left("已完成/人数", 12), pad_left("流程", 8)),
+        format!(
+            "{}{}{}",
+            pad("乡镇(街道)", 14),
+            pad_left("已完成/人数", 12),
+            pad_left("流程", 8)
+        ),
         app.theme.title(),
     )];
     let room = usize::from(right.height.saturating_sub(3));
     for s in app.statuses.iter().take(room) {
-        let style = if s.complete == s.people && s.people > 0 { app.theme.good() } else { Style::new() };
+        let style = if s.complete == s.people && s.people > 0 {
+            app.theme.good()
+        } else {
+            Style::new()
+        };
         let text = format!(
             "{}{}{}",
             pad(&app.theme.user(&s.name), 14),
@@ -284,7 +293,10 @@ fn progress(app: &App, frame: &mut Frame, right: Rect) {
         lines.push(Line::styled(truncate(&text, inner), style));
     }
     if app.statuses.len() > room {
-        lines.push(Line::styled(format!("..另有 {} 个乡镇", app.statuses.len() - room), app.theme.dim()));
+        lines.push(Line::styled(
+            format!("..另有 {} 个乡镇", app.statuses.len() - room),
+            app.theme.dim(),
+        ));
     }
     frame.render_widget(Paragraph::new(lines).block(boxed("录入进度")), right);
 }
@@ -381,8 +393,9 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let headings: Vec<String> = LIST_COLUMNS.iter().map(|(h, _, _)| h.to_string()).collect();
+    // A leading space stands over the rows' selection marker.
     let mut lines = vec![Line::styled(
-        cells_line(&headings, &LIST_COLUMNS),
+        format!(" {}", cells_line(&headings, &LIST_COLUMNS)),
         app.theme.title(),
     )];
     let rows = usize::from(inner.height.saturating_sub(1));
@@ -474,7 +487,7 @@ fn secretary(app: &App, frame: &mut Frame, area: Rect) {
     result(app, frame, result_area);
     if let Some(editor) = &app.form.notes {
         let popup = centered(result_area.union(form_area), 60, 10);
-        frame.render_widget(Clear, popup);
+        clear(frame, popup);
         let block = boxed("备注(Ctrl-S 保存,Esc 保存并离开)");
         let inner = block.inner(popup);
         frame.render_widget(block, popup);
@@ -654,6 +667,17 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
             Some(Mode::Search),
             "搜索(姓名、村、乡镇、全拼或首字母,如 zs 找张三)",
         ),
+        (Some(Mode::Grid), "乡镇表格录入(g):数字列"),
+        (
+            Some(Mode::GridText),
+            "乡镇表格录入:事由列(其中字母都是文字)",
+        ),
+        (Some(Mode::Workflow), "年度流程(w)"),
+        (Some(Mode::Rectify), "整改(r)"),
+        (Some(Mode::Pool), "优先选拔(p)"),
+        (Some(Mode::Audit), "审计日志(h)"),
+        (Some(Mode::Prompt), "输入框"),
+        (Some(Mode::Confirm), "确认框"),
         (Some(Mode::Help), "帮助"),
     ];
     let mut lines = Vec::new();
@@ -665,7 +689,7 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
         };
         let row: Vec<String> = entries
             .iter()
-            .map(|(k, l)| format!("{} {}", pad(k, 10), pad(l, 14)))
+            .map(|(k, l)| format!("{} {}", pad(k, 11), pad(l, 13)))
             .collect();
         for chunk in row.chunks(3) {
             lines.push(Line::raw(format!("  {}", chunk.join(" "))));
@@ -676,6 +700,23 @@ fn help(app: &App, frame: &mut Frame, area: Rect) {
     let max = lines.len().saturating_sub(usize::from(inner.height));
     let offset = app.help_offset.min(max) as u16;
     frame.render_widget(Paragraph::new(lines).scroll((offset, 0)).block(block), area);
+}
+
+/// Clear the area of a popup. A wide character just left of it, whose right half the
+/// popup covers, becomes a space: otherwise ratatui, which skips the cell after a wide
+/// character, would never draw the popup's left border.
+pub(super) fn clear(frame: &mut Frame, rect: Rect) {
+    frame.render_widget(Clear, rect);
+    if rect.x == 0 {
+        return;
+    }
+    let buffer = frame.buffer_mut();
+    for y in rect.top()..rect.bottom() {
+        let cell = &mut buffer[(rect.x - 1, y)];
+        if width(cell.symbol()) > 1 {
+            cell.set_symbol(" ");
+        }
+    }
 }
 
 pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
@@ -692,7 +733,7 @@ pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
 fn search_popup(app: &App, frame: &mut Frame, area: Rect) {
     let Some(s) = &app.search else { return };
     let popup = centered(area, 64, 14);
-    frame.render_widget(Clear, popup);
+    clear(frame, popup);
     let block = boxed("搜索:姓名 / 村 / 乡镇 / 拼音 / 首字母");
     let inner = block.inner(popup);
     frame.render_widget(block, popup);

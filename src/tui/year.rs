@@ -68,6 +68,12 @@ pub struct AuditState {
 /// The grid's frozen part: marker + name, total, stars.
 pub const GRID_FROZEN: usize = 1 + 15 + 1 + 6 + 1 + 6;
 
+/// Cells left for the scrolling columns of the grid on a terminal this wide (borders,
+/// frozen part and the `>` that says more columns follow).
+pub fn grid_room(terminal_width: u16) -> usize {
+    usize::from(terminal_width).saturating_sub(GRID_FROZEN + 3)
+}
+
 /// The grid's columns: every form field but the notes, with a width for its header
 /// and values.
 pub fn grid_columns(scheme: &crate::scoring::Scheme) -> Vec<(Field, String, usize)> {
@@ -120,6 +126,10 @@ impl App {
         if self.measures.is_some() {
             return self.update_measures(action);
         }
+        // The search popup is on top: its keys are the search's.
+        if self.search.is_some() {
+            return false;
+        }
         match (self.screen, action) {
             (_, Action::OpenGrid) => self.open_grid(),
             (_, Action::OpenWorkflow) => self.open_screen(Screen::Workflow),
@@ -166,8 +176,16 @@ impl App {
         if !self.commit_pending() {
             return;
         }
+        let from_form = self.screen == Screen::Secretary;
         let current = match self.screen {
             Screen::Secretary => Some(self.form.secretary),
+            // From the workflow: the selected township, from its first row.
+            Screen::Workflow => self.selected_township().and_then(|t| {
+                self.people
+                    .iter()
+                    .copied()
+                    .find(|p| self.book.township_of(*p) == Some(t))
+            }),
             _ => self.list.rows.get(self.list.selected).copied(),
         };
         let visible = self.visible_townships();
@@ -184,8 +202,13 @@ impl App {
             self.grid.row = i;
             self.form.secretary = self.grid.rows[i];
         }
+        // From a secretary's form the grid keeps the field; otherwise it starts at the first.
         let last = grid_columns(&self.book.scheme).len() - 1;
-        self.form.field = self.form.field.min(last);
+        self.form.field = if from_form {
+            self.form.field.min(last)
+        } else {
+            0
+        };
         self.form.edit = None;
         self.form.error = None;
         self.scroll_grid();
@@ -215,7 +238,7 @@ impl App {
         keep_visible(self.grid.row, &mut self.grid.row_offset, rows.max(1));
         // Horizontal: the focused column and as many before it as fit.
         let columns = grid_columns(&self.book.scheme);
-        let room = usize::from(self.size.0).saturating_sub(GRID_FROZEN + 2);
+        let room = grid_room(self.size.0);
         let col = self.form.field.min(columns.len() - 1);
         if col < self.grid.col_offset {
             self.grid.col_offset = col;
@@ -318,6 +341,11 @@ impl App {
             .map_or(String::new(), |t| t.name.clone());
         match action {
             Action::Advance => {
+                // Say at once what would refuse the step, before asking anything.
+                if let Some(reason) = self.advance_blocked(t) {
+                    self.error(format!("{name}:{reason}"));
+                    return true;
+                }
                 let (question, then) = match self.book.record.stage(t) {
                     Stage::Entering => (
                         format!("提交{name} {} 年度的考核结果?", self.year()),
@@ -337,6 +365,12 @@ impl App {
                     }
                 };
                 self.popup = Some(Popup::Confirm { question, then });
+            }
+            Action::Reopen if self.book.record.stage(t) == Stage::Entering => {
+                self.info(format!("{name}已是「录入」阶段,无需重新打开"));
+            }
+            Action::Reopen if !self.actor.is_district() => {
+                self.error("只有区委组织部可以重新打开");
             }
             Action::Reopen => {
                 self.popup = Some(Popup::Prompt {
@@ -364,12 +398,77 @@ impl App {
         true
     }
 
+    /// Why the township's next step would be refused now, if it would.
+    fn advance_blocked(&self, t: u32) -> Option<String> {
+        let status = self.statuses.iter().find(|s| s.township == t)?;
+        match status.stage {
+            Stage::Entering if status.complete < status.people => {
+                let missing: Vec<String> = self
+                    .people
+                    .iter()
+                    .filter(|p| self.book.township_of(**p) == Some(t))
+                    .filter(|p| {
+                        self.book
+                            .entry(**p)
+                            .is_none_or(|e| e.rating.evaluation.figures().is_none())
+                    })
+                    .map(|p| self.book.name_of(*p))
+                    .collect();
+                Some(format!(
+                    "还有 {} 名书记的考核未完成:{}",
+                    missing.len(),
+                    missing.join("、")
+                ))
+            }
+            Stage::Publicity if !self.actor.is_district() => Some("审定由区委组织部进行".into()),
+            Stage::Publicity => match status.publicity {
+                Some((_, end)) if self.today <= end => {
+                    Some(format!("公示期至 {end},期满后才能审定"))
+                }
+                _ if self
+                    .book
+                    .district
+                    .townships
+                    .iter()
+                    .any(|(id, _)| self.book.record.stage(*id) == Stage::Entering) =>
+                {
+                    Some("名额按全区计算,须全区各乡镇提交后才能审定".into())
+                }
+                _ if status.open_objections > 0 => {
+                    Some(format!("还有 {} 条异议未处理", status.open_objections))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The search picked a secretary for an objection or its resolution.
     pub(super) fn picked_for(&mut self, secretary: u32) -> bool {
         let Some(pending) = self.pending.take() else {
             return false;
         };
         let name = self.book.name_of(secretary);
+        let township = self.book.township_of(secretary).unwrap_or_default();
+        let year = self.book.record.township(township);
+        let refusal = match pending {
+            _ if year.stage != Stage::Publicity => {
+                Some(format!("{name} 所在乡镇不在公示期,不能登记或处理异议"))
+            }
+            Pending::Resolve(_)
+                if !year
+                    .objections
+                    .iter()
+                    .any(|o| o.secretary == secretary && o.resolution.is_none()) =>
+            {
+                Some(format!("{name} 没有未处理的异议"))
+            }
+            _ => None,
+        };
+        if let Some(reason) = refusal {
+            self.error(reason);
+            return true;
+        }
         let (title, then) = match pending {
             Pending::Object(_) => (
                 format!("对 {name} 的异议内容"),
@@ -497,7 +596,7 @@ impl App {
                 self.reload();
                 self.info(lines.join(";"));
             }
-            Err(e) => self.error(e.to_string().replace('\n', " ")),
+            Err(e) => self.error(e.to_string().replace(":\n  ", ":").replace("\n  ", ";")),
         }
     }
 
