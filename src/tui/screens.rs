@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::App;
-use super::view::{boxed, centered, clear};
+use super::view::{boxed, centered, clear, tail};
 use super::year::{GRID_FROZEN, Popup, grid_columns, grid_room};
 use crate::domain::stars_ascii;
 use crate::service::workflow::publicity_end;
@@ -493,7 +493,7 @@ pub fn stars_by_township(app: &App, frame: &mut Frame, area: Rect) {
         .find(|(y, _)| *y == book.year - 1)
         .map(|(_, r)| r);
     let block = boxed(format!(
-        "各乡镇星级:{} 年 | {} 年(Tab 切换)",
+        "星级(每人一位,- 未定星):{} | {}",
         book.year,
         book.year - 1
     ));
@@ -570,17 +570,7 @@ pub fn popup(app: &App, frame: &mut Frame, area: Rect) {
             let shown = t.user(input);
             let room = usize::from(inner.width).saturating_sub(3);
             // Show the end of a long text: that is where typing happens.
-            let mut used = 0;
-            let mut tail: Vec<char> = shown
-                .chars()
-                .rev()
-                .take_while(|c| {
-                    used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
-                    used <= room
-                })
-                .collect();
-            tail.reverse();
-            let tail: String = tail.into_iter().collect();
+            let tail = tail(&shown, room);
             let line = format!("> {tail}");
             frame.render_widget(
                 Paragraph::new(vec![

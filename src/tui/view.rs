@@ -476,10 +476,12 @@ fn secretary(app: &App, frame: &mut Frame, area: Rect) {
         };
         history.push(Span::raw(format!("{y}: {shown}   ")));
     }
-    frame.render_widget(
-        Paragraph::new(vec![Line::from(profile), Line::from(history)]),
-        head,
-    );
+    // The profile is cut with `..` at the screen's edge, the name kept whole.
+    let name = profile.remove(0);
+    let rest: String = profile.iter().map(|s| s.content.as_ref()).collect();
+    let room = usize::from(head.width).saturating_sub(width(&name.content));
+    let profile = Line::from(vec![name, Span::raw(truncate(&rest, room))]);
+    frame.render_widget(Paragraph::new(vec![profile, Line::from(history)]), head);
 
     let [form_area, result_area] =
         Layout::horizontal([Constraint::Length(40), Constraint::Min(1)]).areas(main);
@@ -531,7 +533,14 @@ fn form(app: &App, frame: &mut Frame, area: Rect) {
         let raw = if editing {
             app.form.edit.clone().unwrap_or_default()
         } else if *field == Field::Notes {
-            assessment.notes.lines().next().unwrap_or("").to_string()
+            let mut lines = assessment.notes.lines();
+            let first = lines.next().unwrap_or("").to_string();
+            // More lines than the first: say so.
+            if lines.next().is_some() {
+                format!("{first} ..")
+            } else {
+                first
+            }
         } else {
             field.value(scheme, &assessment)
         };
@@ -539,7 +548,13 @@ fn form(app: &App, frame: &mut Frame, area: Rect) {
         if editing && let Some(word) = field.preview(&raw) {
             value = format!("{raw} {word}");
         }
-        let shown = truncate(&value, value_width.saturating_sub(1));
+        // While typing, the end of a long text is what matters: show it, with `..` before.
+        let room = value_width.saturating_sub(1);
+        let shown = if editing && width(&value) > room {
+            format!("..{}", tail(&value, room.saturating_sub(2)))
+        } else {
+            truncate(&value, room)
+        };
         let marker = if focused { ">" } else { " " };
         let label = format!("{marker}{}", pad(&field.label(scheme), LABEL - 1));
         let value_style = if focused && app.form.error.is_some() {
@@ -717,6 +732,21 @@ pub(super) fn clear(frame: &mut Frame, rect: Rect) {
             cell.set_symbol(" ");
         }
     }
+}
+
+/// The last characters of `text` that fit in `cells` cells.
+pub(super) fn tail(text: &str, cells: usize) -> String {
+    let mut used = 0;
+    let mut kept: Vec<char> = text
+        .chars()
+        .rev()
+        .take_while(|c| {
+            used += unicode_width::UnicodeWidthChar::width(*c).unwrap_or(0);
+            used <= cells
+        })
+        .collect();
+    kept.reverse();
+    kept.into_iter().collect()
 }
 
 pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
