@@ -520,35 +520,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             for e in store.audit_log()? {
                 let s = e.scope;
                 let in_year = cli.year.is_none_or(|y| s.year == Some(y));
-                let in_township = township_id.is_none_or(|t| {
-                    s.township == Some(t)
-                        || s.secretary
-                            .and_then(|id| district.place(id))
-                            .is_some_and(|(_, v)| v.township == t)
-                });
+                let in_township = township_id.is_none_or(|t| e.township(&district) == Some(t));
                 let about = wanted
                     .as_ref()
                     .is_none_or(|ids| s.secretary.is_some_and(|id| ids.contains(&id)));
                 if in_year && in_township && about && actor.may_see_entry(&e, &district) {
-                    let change = if e.before.is_empty() && e.after.is_empty() {
-                        String::new()
-                    } else {
-                        format!(
-                            ":{} -> {}",
-                            if e.before.is_empty() {
-                                "(空)"
-                            } else {
-                                &e.before
-                            },
-                            if e.after.is_empty() {
-                                "(空)"
-                            } else {
-                                &e.after
-                            }
-                        )
-                    };
-                    // One line per entry: multi-line values (整改措施) are joined with " / ".
-                    let line = format!("{}{change}", e.what).replace('\n', " / ");
+                    let line = e.line();
                     say!("{}  {}  {line}", local_time(e.at), pad(&e.user, 10));
                 }
             }

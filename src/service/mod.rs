@@ -65,13 +65,7 @@ impl Actor {
     /// written without a scope) is shown to a township clerk only when it is their own:
     /// it may tell of any township.
     pub fn may_see_entry(&self, entry: &AuditEntry, district: &District) -> bool {
-        let township = entry.scope.township.or_else(|| {
-            entry
-                .scope
-                .secretary
-                .and_then(|id| district.place(id))
-                .map(|(_, v)| v.township)
-        });
+        let township = entry.township(district);
         match (township, self.role) {
             (Some(t), _) => self.may_see(t),
             (None, Role::Township(_)) => entry.user == self.name,

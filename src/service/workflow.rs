@@ -497,21 +497,39 @@ pub fn object(
         text: text.clone(),
         resolution: None,
     });
+    let what = format!("{} 年度 {} 异议", book.year, book.name_of(secretary));
+    store_record(
+        store,
+        actor,
+        book,
+        &record,
+        (t, secretary),
+        &what,
+        ("", &text),
+    )?;
+    Ok(format!("已登记对 {} 的异议", book.name_of(secretary)))
+}
+
+/// Store a year record changed about one secretary, with its audit line.
+fn store_record(
+    store: &Store,
+    actor: &Actor,
+    book: &YearBook,
+    record: &YearRecord,
+    (township, secretary): (u32, u32),
+    what: &str,
+    (before, after): (&str, &str),
+) -> Result<()> {
     let mut w = store.write(&actor.name)?;
-    w.put_year(book.year, &record)?;
+    w.put_year(book.year, record)?;
     let scope = Scope {
         year: Some(book.year),
-        township: Some(t),
+        township: Some(township),
         secretary: Some(secretary),
     };
-    w.audit_in(
-        scope,
-        &format!("{} 年度 {} 异议", book.year, book.name_of(secretary)),
-        "",
-        &text,
-    )?;
+    w.audit_in(scope, what, before, after)?;
     w.commit()?;
-    Ok(format!("已登记对 {} 的异议", book.name_of(secretary)))
+    Ok(())
 }
 
 /// Settle the open objections about a secretary.
@@ -546,20 +564,16 @@ pub fn resolve(
     for o in open {
         o.resolution = Some(resolution.clone());
     }
-    let mut w = store.write(&actor.name)?;
-    w.put_year(book.year, &record)?;
-    let scope = Scope {
-        year: Some(book.year),
-        township: Some(t),
-        secretary: Some(secretary),
-    };
-    w.audit_in(
-        scope,
-        &format!("{} 年度 {} 异议处理", book.year, book.name_of(secretary)),
-        "未处理",
-        &resolution,
+    let what = format!("{} 年度 {} 异议处理", book.year, book.name_of(secretary));
+    store_record(
+        store,
+        actor,
+        book,
+        &record,
+        (t, secretary),
+        &what,
+        ("未处理", &resolution),
     )?;
-    w.commit()?;
     Ok(format!("已处理 {} 的 {n} 条异议", book.name_of(secretary)))
 }
 

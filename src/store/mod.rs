@@ -223,6 +223,41 @@ pub struct Scope {
     pub secretary: Option<u32>,
 }
 
+impl AuditEntry {
+    /// The township the entry concerns: its own, or its secretary's.
+    pub fn township(&self, district: &District) -> Option<u32> {
+        self.scope.township.or_else(|| {
+            self.scope
+                .secretary
+                .and_then(|id| district.place(id))
+                .map(|(_, v)| v.township)
+        })
+    }
+
+    /// What changed, on one line: `政治素质:5 -> 6`, `(空)` for an empty side.
+    pub fn line(&self) -> String {
+        let side = |s: &str| {
+            if s.is_empty() {
+                "(空)".to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        let text = if self.before.is_empty() && self.after.is_empty() {
+            self.what.clone()
+        } else {
+            format!(
+                "{}:{} -> {}",
+                self.what,
+                side(&self.before),
+                side(&self.after)
+            )
+        };
+        // Multi-line values (整改措施) are joined with " / ".
+        text.replace('\n', " / ")
+    }
+}
+
 impl Record for AuditEntry {
     const VERSION: u8 = 2;
 

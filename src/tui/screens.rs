@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::App;
-use super::view::{boxed, centered, clear, tail};
+use super::view::{boxed, centered, clear, editor_popup, tail};
 use super::year::{GRID_FROZEN, Popup, grid_columns, grid_room};
 use crate::domain::stars_ascii;
 use crate::service::workflow::publicity_end;
@@ -287,35 +287,15 @@ pub fn audit(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(block, area);
     let mut lines = Vec::new();
     let rows = usize::from(inner.height);
+    let zone = jiff::tz::TimeZone::system();
     for (i, &index) in a.rows.iter().enumerate().skip(a.pick.offset).take(rows) {
         let e = &a.entries[index];
         let at =
-            e.at.to_zoned_datetime(jiff::tz::TimeZone::system())
+            e.at.to_zoned_datetime(zone.clone())
                 .strftime("%m-%d %H:%M")
                 .to_string();
-        let change = if e.before.is_empty() && e.after.is_empty() {
-            String::new()
-        } else {
-            format!(
-                ":{} -> {}",
-                if e.before.is_empty() {
-                    "(空)"
-                } else {
-                    &e.before
-                },
-                if e.after.is_empty() {
-                    "(空)"
-                } else {
-                    &e.after
-                }
-            )
-        };
-        let text = format!(
-            "{}{at} {} {}{change}",
-            if i == a.pick.selected { ">" } else { " " },
-            pad(&e.user, 8),
-            e.what
-        );
+        let marker = if i == a.pick.selected { ">" } else { " " };
+        let text = format!("{marker}{at} {} {}", pad(&e.user, 8), e.line());
         let style = if i == a.pick.selected {
             t.selected()
         } else {
@@ -407,23 +387,11 @@ pub fn rectify(app: &App, frame: &mut Frame, area: Rect) {
     }
     frame.render_widget(Paragraph::new(lines), inner);
     if let Some((year, s, editor)) = &app.measures {
-        let popup = centered(area, 64, 12);
-        clear(frame, popup);
-        let block = boxed(format!(
+        let title = format!(
             "{year} 年度 {} 整改措施(Ctrl-S 保存,Esc 保存并离开)",
             app.book.name_of(*s)
-        ));
-        let inner = block.inner(popup);
-        frame.render_widget(block, popup);
-        frame.render_widget(editor, inner);
-        let c = editor.screen_cursor();
-        let (top, left) = editor.scroll_offset();
-        let x = inner.x + (c.col as u16).saturating_sub(left);
-        let y = inner.y + (c.row as u16).saturating_sub(top);
-        frame.set_cursor_position(Position::new(
-            x.min(inner.right().saturating_sub(1)),
-            y.min(inner.bottom().saturating_sub(1)),
-        ));
+        );
+        editor_popup(frame, centered(area, 64, 12), title, editor);
     }
 }
 

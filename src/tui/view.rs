@@ -489,20 +489,30 @@ fn secretary(app: &App, frame: &mut Frame, area: Rect) {
     result(app, frame, result_area);
     if let Some(editor) = &app.form.notes {
         let popup = centered(result_area.union(form_area), 60, 10);
-        clear(frame, popup);
-        let block = boxed("备注(Ctrl-S 保存,Esc 保存并离开)");
-        let inner = block.inner(popup);
-        frame.render_widget(block, popup);
-        frame.render_widget(editor, inner);
-        let c = editor.screen_cursor();
-        let (top, left) = editor.scroll_offset();
-        let x = inner.x + (c.col as u16).saturating_sub(left);
-        let y = inner.y + (c.row as u16).saturating_sub(top);
-        frame.set_cursor_position(Position::new(
-            x.min(inner.right().saturating_sub(1)),
-            y.min(inner.bottom().saturating_sub(1)),
-        ));
+        editor_popup(frame, popup, "备注(Ctrl-S 保存,Esc 保存并离开)", editor);
     }
+}
+
+/// A multi-line editor in a popup, the terminal cursor at its text cursor (for the IME).
+pub(super) fn editor_popup(
+    frame: &mut Frame,
+    popup: Rect,
+    title: impl std::fmt::Display,
+    editor: &ratatui_textarea::TextArea<'_>,
+) {
+    clear(frame, popup);
+    let block = boxed(title);
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    frame.render_widget(editor, inner);
+    let c = editor.screen_cursor();
+    let (top, left) = editor.scroll_offset();
+    let x = inner.x + (c.col as u16).saturating_sub(left);
+    let y = inner.y + (c.row as u16).saturating_sub(top);
+    frame.set_cursor_position(Position::new(
+        x.min(inner.right().saturating_sub(1)),
+        y.min(inner.bottom().saturating_sub(1)),
+    ));
 }
 
 fn form(app: &App, frame: &mut Frame, area: Rect) {

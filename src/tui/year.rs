@@ -620,7 +620,7 @@ impl App {
             .filter(|&i| {
                 let e = &a.entries[i];
                 (a.all_years || e.scope.year == Some(year))
-                    && a.township.is_none_or(|t| e.scope.township == Some(t))
+                    && a.township.is_none_or(|t| e.township(district) == Some(t))
                     && actor.may_see_entry(e, district)
             })
             .collect();
