@@ -85,11 +85,7 @@ pub fn grid(app: &App, frame: &mut Frame, area: Rect) {
         {
             Some((f, e)) => (
                 format!("{:.2}", f.total),
-                if e.rating.stars.is_some() {
-                    stars_ascii(e.rating.stars).replace(' ', "")
-                } else {
-                    "未定星".into()
-                },
+                stars_ascii(e.rating.stars).replace(' ', ""),
             ),
             None if entry.is_some() => (String::new(), "未完成".into()),
             None => (String::new(), "未录入".into()),

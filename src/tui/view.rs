@@ -14,7 +14,7 @@ use super::keymap::{Mode, global, help_entries, key_label, merged, table};
 use super::screens;
 use super::theme::WIDE_FILLER;
 use crate::domain::{Outcome, stars_ascii};
-use crate::scoring::{Evaluation, explain, rating_stars_label};
+use crate::scoring::{Evaluation, explain};
 use crate::store::Stage;
 use crate::text::{pad, pad_left, truncate, width, wrap};
 
@@ -358,11 +358,7 @@ pub fn list_cells(app: &App, id: u32) -> Vec<String> {
             Some(f) => cells.extend([
                 format!("{:.2}", f.total),
                 f.outcome.label().to_string(),
-                if e.rating.stars.is_some() {
-                    stars_ascii(e.rating.stars).replace(' ', "")
-                } else {
-                    "未定星".into()
-                },
+                stars_ascii(e.rating.stars).replace(' ', ""),
                 e.rating.change.map(|c| c.label()).unwrap_or_default(),
                 match app.stage_of(id) {
                     Stage::Entering => "已完成".to_string(),
@@ -456,23 +452,22 @@ fn secretary(app: &App, frame: &mut Frame, area: Rect) {
         profile.push(Span::raw(format!(" 至 {left}")));
     }
     let mut history = vec![Span::styled("星级历史 ", t.dim())];
-    let mut years: Vec<(i16, String)> = app
+    let mut years: Vec<(i16, &crate::scoring::Rating)> = app
         .history
         .iter()
-        .filter_map(|(y, ratings)| ratings.get(&id).map(|r| (*y, rating_stars_label(r))))
+        .filter_map(|(y, ratings)| ratings.get(&id).map(|r| (*y, r)))
         .collect();
     if let Some(e) = book.entry(id) {
-        years.push((book.year, rating_stars_label(&e.rating)));
+        years.push((book.year, &e.rating));
     }
-    years.sort();
+    years.sort_by_key(|(y, _)| *y);
     if years.is_empty() {
         history.push(Span::raw("无"));
     }
-    for (y, stars) in years {
-        let shown = match stars.parse::<u8>() {
-            Ok(n) => stars_ascii(Some(n)),
-            Err(_) if stars.is_empty() => "未完成".into(),
-            Err(_) => stars,
+    for (y, r) in years {
+        let shown = match r.evaluation.figures() {
+            Some(_) => stars_ascii(r.stars),
+            None => "未完成".to_string(),
         };
         history.push(Span::raw(format!("{y}: {shown}   ")));
     }
@@ -629,11 +624,7 @@ fn result(app: &App, frame: &mut Frame, area: Rect) {
             t.warn().add_modifier(Modifier::BOLD),
         )),
         Some(f) => {
-            let stars = if r.stars.is_some() {
-                stars_ascii(r.stars)
-            } else {
-                "未定星".into()
-            };
+            let stars = stars_ascii(r.stars);
             let outcome_style = if f.outcome == Outcome::Fail {
                 t.error()
             } else {
