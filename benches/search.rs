@@ -1,0 +1,78 @@
+//! DESIGN.md §13: incremental pinyin search, per key, over every secretary's name,
+//! village and township (`tui::search::search` over the index that App::new builds).
+//!
+//! `cargo bench --bench search` (scales: `XINGJI_BENCH_SCALES=20000,100000,500000`).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{Stats, report, roster, sample, scales, show, timed};
+use xingji::tui::search::{Searchable, search};
+
+/// What a clerk types, key by key: full pinyin, initials, Chinese characters.
+const QUERIES: [&str; 4] = ["zhangwei", "zjg", "王建", "shentou"];
+
+fn bench(label: &str, index: &[Searchable], budget: Duration) {
+    let mut all = Vec::new();
+    let mut worst = (Duration::ZERO, String::new());
+    for query in QUERIES {
+        let chars: Vec<char> = query.chars().collect();
+        for end in 1..=chars.len() {
+            let prefix: String = chars[..end].iter().collect();
+            let mut hits = 0;
+            let stats = sample(2, 200, budget, || {
+                let t = Instant::now();
+                hits = search(index, &prefix).len();
+                t.elapsed()
+            });
+            if stats.median() > worst.0 {
+                worst = (stats.median(), format!("{prefix:?} ({hits} hits)"));
+            }
+            all.extend(stats.samples);
+        }
+    }
+    report(
+        &format!("[{label}] search per key, all keys of {QUERIES:?}"),
+        &Stats { samples: all },
+    );
+    println!(
+        "[{label}]   slowest key (median): {} for {}",
+        show(worst.0),
+        worst.1
+    );
+}
+
+fn main() {
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = xingji::cli::open_demo(&dir.path().join("demo.redb"), "bench").expect("demo");
+    let demo = store.district().expect("district");
+    let index: Vec<Searchable> = demo
+        .secretaries
+        .iter()
+        .map(|(id, s)| {
+            let (t, v) = demo.place(*id).expect("place");
+            Searchable::new(*id, &s.name, &v.name, &t.name)
+        })
+        .collect();
+    if quick {
+        bench("demo", &index, Duration::from_millis(20));
+        return;
+    }
+    bench("demo", &index, Duration::from_secs(1));
+    for n in scales() {
+        let label = format!("{n}");
+        let people = roster(n);
+        // As App::new builds it (without its per-secretary look-ups).
+        let (index, took) = timed(|| {
+            people
+                .iter()
+                .enumerate()
+                .map(|(i, p)| Searchable::new(i as u32 + 1, &p.name, &p.village, &p.township))
+                .collect::<Vec<_>>()
+        });
+        println!("[{label}] building the search index: {}", show(took));
+        bench(&label, &index, Duration::from_secs(3));
+    }
+}

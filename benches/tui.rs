@@ -1,0 +1,326 @@
+//! DESIGN.md §13, in process: start to first screen, key press to finished frame at
+//! 200×50 (p50/p99), and bytes sent to the terminal for one typed digit.
+//!
+//! `cargo bench --bench tui` (scales: `XINGJI_BENCH_SCALES=20000,100000`).
+
+mod common;
+
+use std::cell::Cell;
+use std::io::{self, Write};
+use std::path::Path;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use common::{Stats, report, roster, sample, scales, show};
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::layout::Rect;
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use xingji::store::Store;
+use xingji::tui::app::Screen;
+use xingji::tui::keymap::Action;
+use xingji::tui::{App, Theme, choose_year, view};
+
+/// Colours on, ambiguous characters narrow: the common terminal.
+const THEME: Theme = Theme {
+    color: true,
+    wide_ambiguous: false,
+};
+
+/// A writer that only counts what the terminal would be sent.
+#[derive(Clone, Default)]
+struct Counter(Rc<Cell<u64>>);
+
+impl Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.set(self.0.get() + buf.len() as u64);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+type Real = Terminal<CrosstermBackend<Counter>>;
+
+/// The real backend (crossterm escape sequences, ratatui's cell diff) over a counting
+/// writer of a fixed `w`×`h` screen.
+fn terminal(w: u16, h: u16) -> (Real, Counter) {
+    let counter = Counter::default();
+    let terminal = Terminal::with_options(
+        CrosstermBackend::new(counter.clone()),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, w, h)),
+        },
+    )
+    .expect("terminal");
+    (terminal, counter)
+}
+
+fn open(path: &Path) -> App {
+    let store = Store::open(path).expect("open");
+    let year = choose_year(&store, None).expect("year");
+    let actor = common::actor(&store);
+    App::new(store, year, actor, THEME).expect("app")
+}
+
+/// Store::open + App::new + one view into an 80×24 TestBackend, as `xingji` starts.
+fn start(label: &str, path: &Path, budget: Duration) {
+    let (mut open_t, mut app_t, mut draw_t) = (Vec::new(), Vec::new(), Vec::new());
+    let stats = sample(1, 200, budget, || {
+        let t0 = Instant::now();
+        let store = Store::open(path).expect("open");
+        let year = choose_year(&store, None).expect("year");
+        let actor = common::actor(&store);
+        let t1 = Instant::now();
+        let mut app = App::new(store, year, actor, THEME).expect("app");
+        app.update(Action::Resize(80, 24));
+        let t2 = Instant::now();
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        terminal.draw(|f| view::view(&app, f)).expect("draw");
+        let t3 = Instant::now();
+        open_t.push(t1 - t0);
+        app_t.push(t2 - t1);
+        draw_t.push(t3 - t2);
+        drop(app); // closes the database (outside the timing)
+        t3 - t0
+    });
+    report(&format!("[{label}] start to first screen (80x24)"), &stats);
+    for (what, v) in [
+        ("Store::open + choose_year + Actor::resolve", open_t),
+        ("App::new", app_t),
+        ("first view (overview)", draw_t),
+    ] {
+        report(
+            &format!("[{label}]   of which {what}"),
+            &Stats { samples: v },
+        );
+    }
+}
+
+/// One step: `update(action)` (and its follow-ups, as run_loop does) + draw.
+fn step(app: &mut App, terminal: &mut Real, counter: &Counter, action: Action) -> (Duration, u64) {
+    let before = counter.0.get();
+    let t = Instant::now();
+    let mut next = Some(action);
+    while let Some(a) = next {
+        next = app.update(a);
+    }
+    terminal.draw(|f| view::view(app, f)).expect("draw");
+    (t.elapsed(), counter.0.get() - before)
+}
+
+struct Keys {
+    label: String,
+    budget: Duration,
+    bytes: Vec<(String, Vec<u64>)>,
+}
+
+impl Keys {
+    /// Time `f` (which returns one step's time and bytes) and print it; how many
+    /// timed runs (after the warm-up) there were.
+    fn run(&mut self, what: &str, mut f: impl FnMut() -> (Duration, u64)) -> usize {
+        let mut bytes = Vec::new();
+        let stats = sample(3, 2000, self.budget, || {
+            let (d, b) = f();
+            bytes.push(b);
+            d
+        });
+        report(&format!("[{}] {what}, 200x50", self.label), &stats);
+        let n = stats.samples.len();
+        self.bytes
+            .push((what.to_string(), bytes.split_off(bytes.len() - n)));
+        n
+    }
+
+    /// Print steps timed inside another's loop.
+    fn add(&mut self, what: &str, steps: Vec<(Duration, u64)>) {
+        let stats = Stats {
+            samples: steps.iter().map(|(d, _)| *d).collect(),
+        };
+        report(&format!("[{}] {what}, 200x50", self.label), &stats);
+        self.bytes
+            .push((what.to_string(), steps.iter().map(|(_, b)| *b).collect()));
+    }
+}
+
+/// Type a digit, Enter (which saves it and moves on), `back` to where it was; each
+/// timed.
+fn digit_enter_back(
+    k: &mut Keys,
+    app: &mut App,
+    s: &mut impl FnMut(&mut App, Action) -> (Duration, u64),
+    screen: &str,
+    back: Action,
+) {
+    let mut digit = b'4';
+    let (mut enters, mut ups, mut refused) = (Vec::new(), Vec::new(), 0);
+    let n = k.run(&format!("{screen}: type one digit"), || {
+        // Alternate 4 and 5 so that every Enter really writes.
+        digit = if digit == b'4' { b'5' } else { b'4' };
+        let r = s(app, Action::Input(digit as char));
+        // Enter: validate, save to redb (one durable transaction), re-rate, move on.
+        enters.push(s(app, Action::Submit));
+        refused += usize::from(app.form.error.is_some() || app.form.edit.is_some());
+        ups.push(s(app, back.clone()));
+        r
+    });
+    // The last n of each are the timed runs (the first were the warm-up).
+    k.add(
+        &format!("{screen}: Enter (save to redb + re-rate the year)"),
+        enters.split_off(enters.len() - n),
+    );
+    k.add(
+        &format!("{screen}: {back:?} (back)"),
+        ups.split_off(ups.len() - n),
+    );
+    if refused > 0 {
+        println!(
+            "[{}]   {screen}: {refused} of the Enters did not save",
+            k.label
+        );
+    }
+    // Leave nothing pending (a refused value would keep the screen from closing).
+    app.form.edit = None;
+    app.form.error = None;
+}
+
+/// Key press to finished frame at 200×50 on every screen.
+fn keys(label: &str, path: &Path, budget: Duration) {
+    let mut app = open(path);
+    let (mut term, counter) = terminal(200, 50);
+    app.update(Action::Resize(200, 50));
+    term.draw(|f| view::view(&app, f)).expect("draw");
+    let mut k = Keys {
+        label: label.to_string(),
+        budget,
+        bytes: Vec::new(),
+    };
+    let mut s = |app: &mut App, a: Action| step(app, &mut term, &counter, a);
+
+    assert_eq!(app.screen, Screen::Overview);
+    k.run("overview: Tab (switch the right pane)", || {
+        s(&mut app, Action::TogglePane)
+    });
+
+    s(&mut app, Action::OpenList);
+    k.run("list: Down", || {
+        if app.list.selected + 1 >= app.list.rows.len() {
+            s(&mut app, Action::First);
+        }
+        s(&mut app, Action::Down)
+    });
+
+    s(&mut app, Action::OpenSearch);
+    let keys: Vec<Action> = "zhang"
+        .chars()
+        .map(Action::Input)
+        .chain(std::iter::repeat_n(Action::Backspace, 5))
+        .collect();
+    let mut i = 0;
+    k.run("search popup: type/erase 'zhang', per key", || {
+        let a = keys[i % keys.len()].clone();
+        i += 1;
+        s(&mut app, a)
+    });
+    s(&mut app, Action::Cancel);
+
+    s(&mut app, Action::First);
+    s(&mut app, Action::Open);
+    assert_eq!(app.screen, Screen::Secretary);
+    digit_enter_back(&mut k, &mut app, &mut s, "form", Action::Up);
+    k.run("form: ] (next secretary)", || {
+        s(&mut app, Action::NextSecretary)
+    });
+    s(&mut app, Action::Help);
+    k.run("help: Down", || s(&mut app, Action::Down));
+    s(&mut app, Action::Cancel);
+
+    // The district screens, each from the overview.
+    for (name, open, screen) in [
+        ("grid (g)", Action::OpenGrid, Screen::Grid),
+        ("workflow (w)", Action::OpenWorkflow, Screen::Workflow),
+        ("audit log", Action::OpenAudit, Screen::Audit),
+        (
+            "rectifications",
+            Action::OpenRectifications,
+            Screen::Rectify,
+        ),
+        ("pool", Action::OpenPool, Screen::Pool),
+    ] {
+        s(&mut app, Action::Home);
+        s(&mut app, open);
+        if app.screen != screen {
+            println!("[{label}] {name}: did not open ({:?})", app.status);
+            continue;
+        }
+        k.run(&format!("{name}: Down"), || s(&mut app, Action::Down));
+        if screen == Screen::Grid {
+            // Enter runs along the row: type into the first column, come back Left.
+            while app.form.field > 0 {
+                s(&mut app, Action::Left);
+            }
+            digit_enter_back(&mut k, &mut app, &mut s, name, Action::Left);
+        }
+    }
+
+    for (what, mut bytes) in k.bytes {
+        bytes.sort();
+        println!(
+            "[{label}]   bytes sent per frame, {what}: median {} max {}",
+            bytes[bytes.len() / 2],
+            bytes.last().copied().unwrap_or(0)
+        );
+    }
+}
+
+/// The §13 bytes figure: draw the form once, type one digit, draw again; the bytes
+/// of the second draw through the real crossterm backend.
+fn digit_bytes(label: &str, path: &Path, w: u16, h: u16) {
+    let mut app = open(path);
+    app.update(Action::Resize(w, h));
+    app.update(Action::OpenList);
+    app.update(Action::Open);
+    let (mut term, counter) = terminal(w, h);
+    term.draw(|f| view::view(&app, f)).expect("draw");
+    let first = counter.0.get();
+    let (_, bytes) = step(&mut app, &mut term, &counter, Action::Input('5'));
+    println!(
+        "[{label}] bytes for one typed digit in a form at {w}x{h}: {bytes} (first full frame: {first})"
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` runs it as a quick check.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let demo = dir.path().join("demo.redb");
+    drop(xingji::cli::open_demo(&demo, "bench").expect("demo"));
+    if quick {
+        let budget = Duration::from_millis(50);
+        digit_bytes("demo", &demo, 80, 24);
+        start("demo", &demo, budget);
+        keys("demo", &demo, budget);
+        return;
+    }
+    let n = xingji::store::Store::open(&demo)
+        .and_then(|s| s.district())
+        .map(|d| d.secretaries.len())
+        .unwrap_or(0);
+    println!("demo district: {n} secretaries");
+    // The digit first, on the demo as it ships (keys() below saves many values).
+    digit_bytes("demo", &demo, 80, 24);
+    digit_bytes("demo", &demo, 200, 50);
+    start("demo", &demo, Duration::from_secs(5));
+    keys("demo", &demo, Duration::from_secs(3));
+
+    for n in scales() {
+        let label = format!("{n}");
+        let path = dir.path().join(format!("{n}.redb"));
+        let t = Instant::now();
+        drop(common::build_store(&path, &roster(n)));
+        println!("[{label}] generated database in {}", show(t.elapsed()));
+        digit_bytes(&label, &path, 80, 24);
+        start(&label, &path, Duration::from_secs(20));
+        keys(&label, &path, Duration::from_secs(20));
+    }
+}
