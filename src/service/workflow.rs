@@ -469,6 +469,17 @@ pub fn reopen(
     )
 }
 
+/// The township of a secretary whose records `actor` is about to change.
+fn township_to_change(actor: &Actor, book: &YearBook, secretary: u32) -> Result<u32> {
+    let t = book
+        .township_of(secretary)
+        .ok_or_else(|| WorkflowError::Refused("找不到这位书记".into()))?;
+    actor
+        .may_change(t, &book.district)
+        .map_err(WorkflowError::Refused)?;
+    Ok(t)
+}
+
 /// Record an objection to a secretary's result during publicity.
 pub fn object(
     store: &Store,
@@ -477,12 +488,7 @@ pub fn object(
     secretary: u32,
     text: &str,
 ) -> Result<String> {
-    let t = book
-        .township_of(secretary)
-        .ok_or_else(|| WorkflowError::Refused("找不到这位书记".into()))?;
-    actor
-        .may_change(t, &book.district)
-        .map_err(WorkflowError::Refused)?;
+    let t = township_to_change(actor, book, secretary)?;
     let text = crate::text::clean_line(text).trim().to_string();
     if text.is_empty() {
         return refuse("异议内容不能为空");
@@ -540,12 +546,7 @@ pub fn resolve(
     secretary: u32,
     resolution: &str,
 ) -> Result<String> {
-    let t = book
-        .township_of(secretary)
-        .ok_or_else(|| WorkflowError::Refused("找不到这位书记".into()))?;
-    actor
-        .may_change(t, &book.district)
-        .map_err(WorkflowError::Refused)?;
+    let t = township_to_change(actor, book, secretary)?;
     let resolution = crate::text::clean_line(resolution).trim().to_string();
     if resolution.is_empty() {
         return refuse("处理结果不能为空");
@@ -586,12 +587,7 @@ pub fn update_rectification(
     measures: Option<&str>,
     done: bool,
 ) -> Result<String> {
-    let t = book
-        .township_of(secretary)
-        .ok_or_else(|| WorkflowError::Refused("找不到这位书记".into()))?;
-    actor
-        .may_change(t, &book.district)
-        .map_err(WorkflowError::Refused)?;
+    let t = township_to_change(actor, book, secretary)?;
     let mut w = store.write(&actor.name)?;
     let Some(mut r) = w.rectification(book.year, secretary)? else {
         return refuse(format!(
