@@ -341,6 +341,25 @@ impl Scheme {
         {
             return Err(invalid("pay", "基数和系数不能为负数"));
         }
+        // Few decimals keep every computation of §3 exact in integers of small scale.
+        let places = |key: &str, values: &[Decimal], max: u32| -> Result<(), SchemeError> {
+            match values.iter().find(|v| v.scale() > max) {
+                Some(v) => Err(invalid(key, format!("{v} 最多 {max} 位小数"))),
+                None => Ok(()),
+            }
+        };
+        places(
+            "grade_points",
+            &[g.good, g.fairly_good, g.average, g.poor],
+            2,
+        )?;
+        places("ballots", &[b.satisfied, b.basically, b.dissatisfied], 2)?;
+        places("bonus.cap", &[self.bonus.cap], 2)?;
+        places("result", &[r.excellent, r.pass, r.basic_pass], 2)?;
+        places("stars.thresholds", t, 2)?;
+        places("quota", &[q.five_pct, q.four_and_five_pct], 2)?;
+        places("pay", &[p.base, p.unrated, p.fail_cap], 2)?;
+        places("pay.coefficients", &p.coefficients, 4)?;
         if !(1..=3660).contains(&self.publicity.days) {
             return Err(invalid("publicity.days", "应在 1 到 3660 天之间"));
         }
@@ -439,6 +458,16 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .contains("「result」")
+        );
+    }
+
+    #[test]
+    fn too_many_decimals_are_refused_by_key() {
+        let text = DEFAULT_SCHEME.replace("\"基本满意\" = 60", "\"基本满意\" = \"60.123\"");
+        let err = Scheme::parse(&text).unwrap_err().to_string();
+        assert!(
+            err.contains("「ballots」") && err.contains("60.123"),
+            "{err}"
         );
     }
 
