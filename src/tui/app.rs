@@ -377,11 +377,7 @@ impl App {
     fn scroll_list(&mut self) {
         let page = page_rows(self.size);
         let l = &mut self.list;
-        if l.selected < l.offset {
-            l.offset = l.selected;
-        } else if l.selected >= l.offset + page {
-            l.offset = l.selected + 1 - page;
-        }
+        super::year::keep_visible(l.selected, &mut l.offset, page);
         l.offset = l.offset.min(l.rows.len().saturating_sub(page));
     }
 
@@ -582,11 +578,7 @@ impl App {
     }
 
     fn notes_editor(&self) -> TextArea<'static> {
-        let text = self.assessment(self.form.secretary).notes;
-        let mut editor = TextArea::new(text.lines().map(str::to_string).collect());
-        editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
-        editor.move_cursor(ratatui_textarea::CursorMove::End);
-        editor
+        text_editor(&self.assessment(self.form.secretary).notes)
     }
 
     fn move_selection(&mut self, delta: isize) {
@@ -819,4 +811,12 @@ fn load_rectifications(store: &Store) -> Vec<(i16, u32, Rectification)> {
                 .map(move |(s, r)| (y, s, r))
         })
         .collect()
+}
+
+/// A multi-line editor holding `text`, the cursor at its end.
+pub(super) fn text_editor(text: &str) -> TextArea<'static> {
+    let mut editor = TextArea::new(text.lines().map(str::to_string).collect());
+    editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
+    editor.move_cursor(ratatui_textarea::CursorMove::End);
+    editor
 }

@@ -3,8 +3,6 @@
 //! confirmation and prompt popups. This is part of `update`: state changes only here
 //! and in app.rs.
 
-use ratatui_textarea::TextArea;
-
 use super::app::{App, Screen};
 use super::form::{Field, Kind};
 use super::keymap::Action;
@@ -108,7 +106,7 @@ fn page(size: (u16, u16)) -> usize {
     usize::from(size.1.saturating_sub(7)).max(1)
 }
 
-fn keep_visible(selected: usize, offset: &mut usize, page: usize) {
+pub(super) fn keep_visible(selected: usize, offset: &mut usize, page: usize) {
     if selected < *offset {
         *offset = selected;
     } else if selected >= *offset + page {
@@ -688,10 +686,7 @@ impl App {
         match action {
             Action::Open if rectify => {
                 if let Some(&(year, s, r)) = self.rectification_rows().get(self.pick.selected) {
-                    let mut editor =
-                        TextArea::new(r.measures.lines().map(str::to_string).collect());
-                    editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
-                    editor.move_cursor(ratatui_textarea::CursorMove::End);
+                    let editor = super::app::text_editor(&r.measures);
                     self.measures = Some((year, s, editor));
                 }
             }
