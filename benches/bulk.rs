@@ -1,4 +1,4 @@
-//! DESIGN.md §13: import a roster and a year of scores from CSV files, recompute a
+//! docs/architecture.md, "Performance": import a roster and a year of scores from CSV files, recompute a
 //! whole year (YearBook::load), write the report (CSV).
 //!
 //! `cargo bench --bench bulk` (scales: `XINGJI_BENCH_SCALES=20000,100000`).

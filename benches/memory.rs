@@ -1,4 +1,4 @@
-//! DESIGN.md §13, whole processes: resident memory, idle CPU, the real binary's start
+//! docs/architecture.md, "Performance", whole processes: resident memory, idle CPU, the real binary's start
 //! to first screen and the bytes it sends for one typed digit, and its size.
 //!
 //! 1. In process: a fresh child process (this bench, re-run with

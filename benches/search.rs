@@ -1,4 +1,4 @@
-//! DESIGN.md §13: incremental pinyin search, per key, over every secretary's name,
+//! docs/architecture.md, "Performance": incremental pinyin search, per key, over every secretary's name,
 //! village and township (`tui::search::search` over the index that App::new builds).
 //!
 //! `cargo bench --bench search` (scales: `XINGJI_BENCH_SCALES=20000,100000,500000`).

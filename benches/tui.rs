@@ -1,4 +1,4 @@
-//! DESIGN.md §13, in process: start to first screen, key press to finished frame at
+//! docs/architecture.md, "Performance", in process: start to first screen, key press to finished frame at
 //! 200×50 (p50/p99), and bytes sent to the terminal for one typed digit.
 //!
 //! `cargo bench --bench tui` (scales: `XINGJI_BENCH_SCALES=20000,100000`).

@@ -1,4 +1,4 @@
-//! The command line of DESIGN.md §6. Every user error becomes a Chinese message and
+//! The command line of docs/files.md. Every user error becomes a Chinese message and
 //! exit code 1; clap's usage errors exit 2.
 
 use std::io::{IsTerminal, Write};

@@ -1,5 +1,5 @@
 //! xingji (星级): star-rating management of village (community) Party organization
-//! secretaries. See DESIGN.md for the rules this crate implements.
+//! secretaries. See docs/rules.md for the rules this crate implements.
 
 pub mod cli;
 pub mod domain;

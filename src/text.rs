@@ -1,4 +1,4 @@
-//! Text rules of DESIGN.md §9 that are not about drawing: what may enter the database
+//! Text rules of docs/architecture.md, "Chinese text" that are not about drawing: what may enter the database
 //! from a keyboard, a paste or a file, and display-width layout for plain-text output.
 
 use unicode_width::UnicodeWidthStr;

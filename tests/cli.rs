@@ -1,7 +1,7 @@
-//! End-to-end tests of the command line (DESIGN.md §5, §6): the real binary, a fresh
+//! End-to-end tests of the command line (docs/files.md): the real binary, a fresh
 //! database in a temporary directory, files written the way clerks write them.
 //!
-//! Every expected figure below is worked out by hand from DESIGN.md §3 with the default
+//! Every expected figure below is worked out by hand from docs/rules.md with the default
 //! scheme (weights 60/20/20; 好 100, 较好 85, 一般 70, 差 50; ballots 100/60/0, at
 //! least 10; bonus cap 5; results 90/70/60; stars 95/90/80/70/65; quotas 5 % and 15 %;
 //! pay 12000 × 0.60/0.80/0.90/1.00/1.30/1.50, 未定星 1.00, 不合格 capped at 0.50).

@@ -1,4 +1,4 @@
-//! The real binary against the independent Python oracle of DESIGN.md §3 and §5
+//! The real binary against the independent Python oracle of docs/rules.md and docs/files.md
 //! (`tests/oracle/oracle.py`), on random districts aimed at every edge case of the rules
 //! (`tests/oracle/gen_district.py`).
 //!

@@ -1,11 +1,11 @@
-//! End-to-end tests of the TUI (DESIGN.md §8, §9): the real binary in a pseudo-terminal,
+//! End-to-end tests of the TUI (docs/architecture.md, "Screens and keys" and "Chinese text"): the real binary in a pseudo-terminal,
 //! the screen read back through a VT100 emulator, the keys a clerk types sent as bytes.
 //!
 //! The child runs with LANG=C.UTF-8, TERM=xterm-256color, XINGJI_AMBIGUOUS=narrow (so
 //! the start-up probe, which asks the terminal for the cursor position, is skipped) and
 //! a temporary HOME, on a fresh demo database made from data/demo.
 //!
-//! The figures are worked out by hand from DESIGN.md §3 with the default scheme and
+//! The figures are worked out by hand from docs/rules.md with the default scheme and
 //! 欧阳娜娜's 2025 row of data/demo/scores-2025.csv:
 //!   Q = 4.8+3.9+5.2+11.7+8.2+6.1+3.4+6.8+2.6+4.7+6.3+6.2 = 69.90; 较好 → O = 85;
 //!   ballots 20/15/4 → M = (2000+900)/39 = 74.358… → 74.36;

@@ -1,10 +1,10 @@
-//! End-to-end tests of the year, step by step (DESIGN.md §4), and of who may do what
+//! End-to-end tests of the year, step by step (docs/rules.md), and of who may do what
 //! (§7, §14): the real binary on a fresh database, the acting user set with
 //! XINGJI_USER and "today" with XINGJI_TODAY, as a district officer, a township clerk,
 //! a viewer and a stranger would run it; and the TUI's own save path through
 //! `xingji::tui::App`.
 //!
-//! Every expected figure is worked out by hand from DESIGN.md §3 with the default
+//! Every expected figure is worked out by hand from docs/rules.md with the default
 //! scheme (weights 60/20/20; 好 100, 较好 85, 一般 70; ballots 100/60/0; results
 //! 90/70/60; stars 95/90/80/70/65; quotas floor(6 × 5 %) = floor(6 × 15 %) = 0, which
 //! nobody here reaches; pay 12000 × 0.60/0.80/0.90/1.00, 不合格 capped at 0.50).

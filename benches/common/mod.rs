@@ -1,4 +1,4 @@
-//! Shared by the bench targets (DESIGN.md §13): timing loops with warm-up and
+//! Shared by the bench targets (docs/architecture.md, "Performance"): timing loops with warm-up and
 //! median/p99, and a generated district of any size with realistic Chinese names.
 //!
 //! Plain `std::time::Instant` loops, no harness: `cargo bench` runs each target's

@@ -1,4 +1,4 @@
-//! Plain types of the domain (DESIGN.md §2) and the parsing of user-typed values.
+//! Plain types of the domain (docs/rules.md, 名词) and the parsing of user-typed values.
 //! Nothing here knows of ratatui or redb.
 
 mod value;

@@ -1,4 +1,4 @@
-//! Files in and out (DESIGN.md §5): roster and scores imports, the year report.
+//! Files in and out (docs/files.md): roster and scores imports, the year report.
 
 mod import;
 pub mod notice;

@@ -1,4 +1,4 @@
-//! The rules of DESIGN.md §3 ("3 + X + Y"), pure and exact.
+//! The rules of docs/rules.md ("3 + X + Y"), pure and exact.
 //!
 //! Every figure is a `Decimal` (no binary floating point); rounding is half-up.
 //! [`evaluate`] scores one assessment; [`rate_year`] adds what needs the whole

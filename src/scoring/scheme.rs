@@ -1,4 +1,4 @@
-//! The scheme (考核方案): every number of DESIGN.md §3, read from `data/scheme.toml`.
+//! The scheme (考核方案): every number of docs/rules.md, read from `data/scheme.toml`.
 
 use std::collections::HashSet;
 use std::str::FromStr;

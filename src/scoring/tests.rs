@@ -1,4 +1,4 @@
-//! One table of cases per numbered rule of DESIGN.md §3, and the properties.
+//! One table of cases per numbered rule of docs/rules.md, and the properties.
 
 use std::collections::HashMap;
 

@@ -1,4 +1,4 @@
-//! The year, step by step (DESIGN.md §4): 录入 → 已提交 → 公示 → 已审定, reopening by
+//! The year, step by step (docs/rules.md): 录入 → 已提交 → 公示 → 已审定, reopening by
 //! the district, objections during publicity, and the rectifications that approval
 //! opens for low stars. Each step is one transaction with its audit line.
 

@@ -1,6 +1,6 @@
 //! The program's own value encoding: one format byte, then postcard (serde).
 //! Each stored type says which format it writes and how to read the older ones it
-//! has ever written (DESIGN.md §10): a later program reads an older file.
+//! has ever written (docs/architecture.md, "Storage"): a later program reads an older file.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;

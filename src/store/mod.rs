@@ -1,4 +1,4 @@
-//! The redb store (DESIGN.md §10): one file, the program's own versioned value
+//! The redb store (docs/architecture.md, "Storage"): one file, the program's own versioned value
 //! encoding, a schema version in the file, immediate durability, quick repair.
 
 mod encoding;

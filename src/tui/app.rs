@@ -1,4 +1,4 @@
-//! The TUI's state and `update`, the only place that state changes (STYLE.md).
+//! The TUI's state and `update`, the only place that state changes (docs/architecture.md).
 //! Saving a field happens here, at once, in its own transaction.
 
 use std::collections::HashMap;

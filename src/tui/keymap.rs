@@ -1,5 +1,5 @@
 //! Keys map to actions in one table per input mode. The same tables draw the bottom
-//! hint bar and the `?` help screen, so the two can never drift apart (DESIGN.md §8).
+//! hint bar and the `?` help screen, so the two can never drift apart (docs/architecture.md, "Screens and keys").
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 

@@ -1,4 +1,4 @@
-//! The terminal user interface (DESIGN.md §8, §9): one screen per secretary, fast
+//! The terminal user interface (docs/architecture.md, "Screens and keys" and "Chinese text"): one screen per secretary, fast
 //! keyboard entry, Chinese text aligned by display width.
 
 pub mod app;

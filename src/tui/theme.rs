@@ -1,5 +1,5 @@
 //! Colours (16 basic ones by default, none with NO_COLOR) and the ambiguous-width rule
-//! of DESIGN.md §9. Selection is always visible without colour (reverse video).
+//! of docs/architecture.md, "Chinese text". Selection is always visible without colour (reverse video).
 
 use ratatui::style::{Color, Modifier, Style};
 use unicode_width::UnicodeWidthChar;

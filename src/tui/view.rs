@@ -1,5 +1,5 @@
-//! Drawing. Views only read the state (STYLE.md): no I/O, no validation, no scoring.
-//! Everything is laid out by display width with ASCII-only glyphs (DESIGN.md §9).
+//! Drawing. Views only read the state (docs/architecture.md): no I/O, no validation, no scoring.
+//! Everything is laid out by display width with ASCII-only glyphs (docs/architecture.md, "Chinese text").
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};

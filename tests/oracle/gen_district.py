@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Random district generator aimed at every edge case of DESIGN.md §3 and §5.
+"""Random district generator aimed at every edge case of docs/rules.md and docs/files.md.
 
 usage: python3 gen_district.py --seed S --dir DIR [--scheme SCHEME.toml]
 

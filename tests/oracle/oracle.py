@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent reference implementation ("oracle") of DESIGN.md §3 (scoring) and
+"""Independent reference implementation ("oracle") of docs/rules.md (scoring) and
 §5 (roster and scores CSV in, report CSV out). Standard library only; all
 arithmetic is exact (Fraction), rounding is half-up.
 

@@ -1,4 +1,4 @@
-"""Hand-worked cases for the oracle, one group per numbered rule of DESIGN.md §3,
+"""Hand-worked cases for the oracle, one group per numbered rule of docs/rules.md,
 plus one end-to-end run over files (§5). Run: python3 -m unittest (in this folder).
 Every expected figure below was worked out on paper from the default scheme."""
 import csv
