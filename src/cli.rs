@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::domain::parse_date;
+use crate::domain::{RectifyStatus, Role};
 use crate::exchange::{self, ImportError, report};
 use crate::scoring::{DEFAULT_SCHEME, Scheme};
 use crate::service::{Actor, ServiceError, YearBook, workflow};
-use crate::store::{RectifyStatus, Role, Store, StoreError};
+use crate::store::{Store, StoreError};
 use crate::text::pad;
 use crate::tui;
 
@@ -724,7 +725,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-fn role_label(role: Role, district: &crate::store::District) -> String {
+fn role_label(role: Role, district: &crate::domain::District) -> String {
     match role {
         Role::District => "区管理员".to_string(),
         Role::Township(t) => format!(

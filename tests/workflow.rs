@@ -19,8 +19,9 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use common::{BOM, Fixture, Sheet, assert_user_error, text};
+use xingji::domain::Role;
 use xingji::service::Actor;
-use xingji::store::{Role, Store};
+use xingji::store::Store;
 use xingji::tui::app::Screen;
 use xingji::tui::keymap::action;
 use xingji::tui::{App, Theme};

@@ -14,12 +14,13 @@ use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
+use xingji::domain::YearRecord;
 use xingji::domain::{
     Assessment, Ballots, Gender, Grade, Secretary, Township, TownshipKind, Village, VillageKind,
 };
 use xingji::scoring::{DEFAULT_SCHEME, Scheme};
 use xingji::service::Actor;
-use xingji::store::{Store, YearRecord};
+use xingji::store::Store;
 
 /// The demo district's working year (and the generated one's).
 pub const YEAR: i16 = 2025;

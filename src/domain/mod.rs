@@ -1,7 +1,14 @@
 //! Plain types of the domain (docs/rules.md, 名词) and the parsing of user-typed values.
 //! Nothing here knows of ratatui or redb.
 
+mod audit;
+mod district;
 mod value;
+mod year;
+
+pub use audit::{AuditEntry, Scope};
+pub use district::{District, Role};
+pub use year::{Objection, Rectification, RectifyStatus, Stage, TownshipYear, YearRecord};
 
 pub use value::{ValueError, parse_ballots, parse_date, parse_points, parse_score};
 

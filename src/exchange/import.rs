@@ -12,9 +12,10 @@ use crate::domain::{
     Assessment, Ballots, Gender, Grade, Secretary, Township, TownshipKind, Village, VillageKind,
     parse_ballots, parse_date, parse_points, parse_score,
 };
+use crate::domain::{Scope, YearRecord};
 use crate::scoring::Scheme;
 use crate::service::Actor;
-use crate::store::{Scope, Store, YearRecord};
+use crate::store::Store;
 use crate::text::clean_line;
 
 const TOWNSHIP: &str = "乡镇";
@@ -312,7 +313,7 @@ pub fn import_scores_table(
     actor: &Actor,
 ) -> Result<ScoresSummary, ImportError> {
     let file = file.to_string();
-    if actor.role == crate::store::Role::Viewer {
+    if actor.role == crate::domain::Role::Viewer {
         return Err(ImportError::Refused(format!(
             "用户 {} 只有查看权限,不能导入",
             actor.name

@@ -7,7 +7,8 @@ use crate::domain::Assessment;
 use crate::scoring::{Candidate, Rating, Scheme, rate_year};
 pub mod workflow;
 
-use crate::store::{AuditEntry, District, Role, Scope, Stage, Store, StoreError, YearRecord};
+use crate::domain::{AuditEntry, District, Role, Scope, Stage, YearRecord};
+use crate::store::{Store, StoreError};
 
 /// Who is acting, and with which role (§7). Roles are checked here, in the service
 /// layer, whatever screen or command asks.

@@ -6,7 +6,8 @@ use jiff::civil::Date;
 
 use super::{Actor, ServiceError, YearBook};
 use crate::domain::Consequence;
-use crate::store::{Objection, Rectification, Scope, Stage, Store, StoreError, Writer, YearRecord};
+use crate::domain::{Objection, Rectification, Scope, Stage, YearRecord};
+use crate::store::{Store, StoreError, Writer};
 
 #[derive(Debug, thiserror::Error)]
 pub enum WorkflowError {
@@ -633,8 +634,8 @@ pub fn update_rectification(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Role;
     use crate::exchange::{import_roster_table, import_scores_table, parse_csv};
-    use crate::store::Role;
 
     fn district() -> (Store, Actor) {
         let store = Store::in_memory(crate::scoring::DEFAULT_SCHEME).unwrap();

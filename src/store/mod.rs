@@ -10,12 +10,13 @@ use redb::{
     Database, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata,
     TableDefinition, WriteTransaction,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use thiserror::Error;
 
-use jiff::civil::Date;
-
-use crate::domain::{Assessment, Secretary, Township, Village};
+use crate::domain::{
+    Assessment, AuditEntry, District, Rectification, Role, Scope, Secretary, Stage, Township,
+    TownshipYear, Village, YearRecord,
+};
 pub use encoding::FORMAT_VERSION;
 use encoding::{Record, body, decode, encode};
 
@@ -86,92 +87,9 @@ redb_error!(
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-/// 录入 → 已提交 → 公示 → 已审定 (§4).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Stage {
-    #[default]
-    Entering,
-    Submitted,
-    Publicity,
-    Approved,
-}
+impl Record for Rectification {}
 
-impl Stage {
-    pub fn label(self) -> &'static str {
-        match self {
-            Stage::Entering => "录入",
-            Stage::Submitted => "已提交",
-            Stage::Publicity => "公示",
-            Stage::Approved => "已审定",
-        }
-    }
-}
-
-/// An assessment year: a frozen copy of the scheme (its TOML text) and each
-/// township's progress through the year (§4).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct YearRecord {
-    pub scheme: String,
-    pub townships: Vec<(u32, TownshipYear)>,
-}
-
-/// A township's year: its stage, the publicity, objections, approval and reopenings.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TownshipYear {
-    pub stage: Stage,
-    pub submitted_on: Option<Date>,
-    /// 公示: first day and number of days.
-    pub publicity: Option<(Date, u32)>,
-    pub approved_on: Option<Date>,
-    pub objections: Vec<Objection>,
-    /// (date, who, reason) of each reopening by the district.
-    pub reopenings: Vec<(Date, String, String)>,
-}
-
-/// An objection raised during publicity about one secretary's result.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Objection {
-    pub secretary: u32,
-    pub raised_on: Date,
-    pub text: String,
-    /// How it was settled; None while open.
-    pub resolution: Option<String>,
-}
-
-impl YearRecord {
-    pub fn new(scheme: String) -> YearRecord {
-        YearRecord {
-            scheme,
-            townships: Vec::new(),
-        }
-    }
-
-    pub fn township(&self, township: u32) -> TownshipYear {
-        self.townships
-            .iter()
-            .find(|(t, _)| *t == township)
-            .map(|(_, y)| y.clone())
-            .unwrap_or_default()
-    }
-
-    pub fn township_mut(&mut self, township: u32) -> &mut TownshipYear {
-        let i = match self.townships.iter().position(|(t, _)| *t == township) {
-            Some(i) => i,
-            None => {
-                self.townships.push((township, TownshipYear::default()));
-                self.townships.len() - 1
-            }
-        };
-        &mut self.townships[i].1
-    }
-
-    pub fn stage(&self, township: u32) -> Stage {
-        self.townships
-            .iter()
-            .find(|(t, _)| *t == township)
-            .map_or(Stage::Entering, |(_, y)| y.stage)
-    }
-}
+impl Record for Role {}
 
 impl Record for YearRecord {
     const VERSION: u8 = 2;
@@ -203,61 +121,6 @@ impl Record for YearRecord {
     }
 }
 
-/// One line of the append-only audit log: who, when, what, before and after, and
-/// what it concerns (for filtering).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub at: jiff::Timestamp,
-    pub user: String,
-    pub what: String,
-    pub before: String,
-    pub after: String,
-    pub scope: Scope,
-}
-
-/// What an audit entry concerns.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Scope {
-    pub year: Option<i16>,
-    pub township: Option<u32>,
-    pub secretary: Option<u32>,
-}
-
-impl AuditEntry {
-    /// The township the entry concerns: its own, or its secretary's.
-    pub fn township(&self, district: &District) -> Option<u32> {
-        self.scope.township.or_else(|| {
-            self.scope
-                .secretary
-                .and_then(|id| district.place(id))
-                .map(|(_, v)| v.township)
-        })
-    }
-
-    /// What changed, on one line: `政治素质:5 -> 6`, `(空)` for an empty side.
-    pub fn line(&self) -> String {
-        let side = |s: &str| {
-            if s.is_empty() {
-                "(空)".to_string()
-            } else {
-                s.to_string()
-            }
-        };
-        let text = if self.before.is_empty() && self.after.is_empty() {
-            self.what.clone()
-        } else {
-            format!(
-                "{}:{} -> {}",
-                self.what,
-                side(&self.before),
-                side(&self.after)
-            )
-        };
-        // Multi-line values (整改措施) are joined with " / ".
-        text.replace('\n', " / ")
-    }
-}
-
 impl Record for AuditEntry {
     const VERSION: u8 = 2;
 
@@ -281,139 +144,6 @@ impl Record for AuditEntry {
             scope: Scope::default(),
         })
     }
-}
-
-/// 整改: the follow-up of a low-star secretary after approval (§3.12, §4).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rectification {
-    pub consequence: crate::domain::Consequence,
-    pub approved_on: Date,
-    pub deadline: Date,
-    /// 整改措施 (multi-line).
-    pub measures: String,
-    pub done_on: Option<Date>,
-}
-
-impl Record for Rectification {}
-
-/// 进行中 / 已完成 / 逾期.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RectifyStatus {
-    Open,
-    Done,
-    Overdue,
-}
-
-impl RectifyStatus {
-    pub fn label(self) -> &'static str {
-        match self {
-            RectifyStatus::Open => "进行中",
-            RectifyStatus::Done => "已完成",
-            RectifyStatus::Overdue => "逾期",
-        }
-    }
-}
-
-impl Rectification {
-    pub fn status(&self, today: Date) -> RectifyStatus {
-        if self.done_on.is_some() {
-            RectifyStatus::Done
-        } else if today > self.deadline {
-            RectifyStatus::Overdue
-        } else {
-            RectifyStatus::Open
-        }
-    }
-}
-
-/// Who may do what (§7).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Role {
-    /// 区管理员: everything.
-    District,
-    /// 乡镇录入员: only their own township, only while its year is open.
-    Township(u32),
-    /// 只读.
-    Viewer,
-}
-
-impl Record for Role {}
-
-/// Everyone of the district, in creation order (the roster's order).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct District {
-    pub townships: Vec<(u32, Township)>,
-    pub villages: Vec<(u32, Village)>,
-    pub secretaries: Vec<(u32, Secretary)>,
-}
-
-impl District {
-    // The lists are in id order (ids are handed out increasing), so a lookup by id is a
-    // binary search.
-    pub fn township(&self, id: u32) -> Option<&Township> {
-        by_id(&self.townships, id)
-    }
-
-    pub fn village(&self, id: u32) -> Option<&Village> {
-        by_id(&self.villages, id)
-    }
-
-    pub fn secretary(&self, id: u32) -> Option<&Secretary> {
-        by_id(&self.secretaries, id)
-    }
-
-    pub fn township_id(&self, name: &str) -> Option<u32> {
-        self.townships
-            .iter()
-            .find(|(_, t)| t.name == name)
-            .map(|(i, _)| *i)
-    }
-
-    pub fn village_id(&self, township: u32, name: &str) -> Option<u32> {
-        self.villages
-            .iter()
-            .find(|(_, v)| v.township == township && v.name == name)
-            .map(|(i, _)| *i)
-    }
-
-    /// A secretary by (乡镇, 村(社区), 姓名), current or past (§5).
-    pub fn find_secretary(&self, township: &str, village: &str, name: &str) -> Option<u32> {
-        let village = self.village_id(self.township_id(township)?, village)?;
-        self.secretaries
-            .iter()
-            .rev()
-            .find(|(_, s)| s.village == village && s.name == name)
-            .map(|(i, _)| *i)
-    }
-
-    /// The first secretary of this name (tests and examples; names are not unique).
-    pub fn secretary_by_name(&self, name: &str) -> u32 {
-        self.secretaries
-            .iter()
-            .find(|(_, s)| s.name == name)
-            .map_or(0, |(id, _)| *id)
-    }
-
-    /// The village's current secretary (no end of term).
-    pub fn current_secretary(&self, village: u32) -> Option<u32> {
-        self.secretaries
-            .iter()
-            .rev()
-            .find(|(_, s)| s.village == village && s.left_office.is_none())
-            .map(|(i, _)| *i)
-    }
-
-    /// (township, village) of a secretary.
-    pub fn place(&self, secretary: u32) -> Option<(&Township, &Village)> {
-        let village = self.village(self.secretary(secretary)?.village)?;
-        Some((self.township(village.township)?, village))
-    }
-}
-
-fn by_id<T>(list: &[(u32, T)], id: u32) -> Option<&T> {
-    list.binary_search_by_key(&id, |(i, _)| *i)
-        .ok()
-        .map(|i| &list[i].1)
 }
 
 fn assessment_key(year: i16, secretary: u32) -> u64 {

@@ -11,9 +11,10 @@ use super::search::{Searchable, search};
 use super::theme::Theme;
 use super::year::{AuditState, GridState, Pending, PickState, Popup};
 use crate::domain::Assessment;
+use crate::domain::{Rectification, Stage};
 use crate::scoring::Rating;
 use crate::service::{Actor, ServiceError, YearBook};
-use crate::store::{Rectification, Stage, Store};
+use crate::store::Store;
 use crate::text::{clean_line, clean_multiline};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

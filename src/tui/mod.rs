@@ -24,7 +24,8 @@ pub use app::App;
 use keymap::Action;
 pub use theme::Theme;
 
-use crate::store::{Stage, Store, StoreError};
+use crate::domain::Stage;
+use crate::store::{Store, StoreError};
 
 /// The working year (§8): `--year`, else the newest year not yet approved in every
 /// township, else the current calendar year.

@@ -11,9 +11,9 @@ use ratatui::widgets::Paragraph;
 use super::app::App;
 use super::view::{boxed, centered, clear, editor_popup, tail};
 use super::year::{GRID_FROZEN, Popup, grid_columns, grid_room};
+use crate::domain::Stage;
 use crate::domain::stars_ascii;
 use crate::service::workflow::publicity_end;
-use crate::store::Stage;
 use crate::text::{pad, pad_left, truncate, width, wrap};
 
 /// The township grid: name, total and stars frozen on the left, the form's fields
@@ -314,7 +314,7 @@ pub fn rectify(app: &App, frame: &mut Frame, area: Rect) {
     let today = app.today;
     let overdue = rows
         .iter()
-        .filter(|(_, _, r)| r.status(today) == crate::store::RectifyStatus::Overdue)
+        .filter(|(_, _, r)| r.status(today) == crate::domain::RectifyStatus::Overdue)
         .count();
     let block = boxed(format!("整改跟踪 | {} 项,逾期 {overdue} 项", rows.len()));
     let inner = block.inner(area);
@@ -354,7 +354,7 @@ pub fn rectify(app: &App, frame: &mut Frame, area: Rect) {
         );
         let style = if i == app.pick.selected {
             t.selected()
-        } else if status == crate::store::RectifyStatus::Overdue {
+        } else if status == crate::domain::RectifyStatus::Overdue {
             t.error()
         } else {
             Style::new()

@@ -11,9 +11,10 @@ use super::keymap::{Action, action};
 use super::{Theme, run_loop};
 use crate::cli::open_demo;
 use crate::domain::Grade;
+use crate::domain::Role;
 use crate::exchange::{import_roster_table, import_scores_table, parse_csv};
 use crate::service::Actor;
-use crate::store::{Role, Store};
+use crate::store::Store;
 use crate::text::width;
 
 const PLAIN: Theme = Theme {
@@ -293,7 +294,7 @@ fn the_grade_takes_one_key_and_a_confirmation_needs_y() {
     );
     let shen = app.book.district.township_id("神头镇").unwrap();
     assert!(app.popup.is_some(), "Enter does not answer yes");
-    assert_eq!(app.book.record.stage(shen), crate::store::Stage::Entering);
+    assert_eq!(app.book.record.stage(shen), crate::domain::Stage::Entering);
 }
 
 #[test]
@@ -388,7 +389,7 @@ fn a_locked_year_refuses_changes() {
     let t = app.book.district.township_id("神头镇").unwrap();
     // Another session approves the year (stored, not on this screen's copy).
     let mut record = app.store.year(2025).unwrap().unwrap();
-    record.township_mut(t).stage = crate::store::Stage::Approved;
+    record.township_mut(t).stage = crate::domain::Stage::Approved;
     let mut w = app.store.write("admin").unwrap();
     w.put_year(2025, &record).unwrap();
     w.commit().unwrap();
@@ -717,17 +718,17 @@ fn the_workflow_screen_takes_a_township_through_its_steps() {
     let shen = app.book.district.township_id("神头镇").unwrap();
     assert_eq!(
         app.book.record.stage(shen),
-        crate::store::Stage::Entering,
+        crate::domain::Stage::Entering,
         "n cancels"
     );
     press(&mut app, &[KeyCode::Enter, KeyCode::Char('y')]);
-    assert_eq!(app.book.record.stage(shen), crate::store::Stage::Submitted);
+    assert_eq!(app.book.record.stage(shen), crate::domain::Stage::Submitted);
     assert_eq!(
         app.store.year(2025).unwrap().unwrap().stage(shen),
-        crate::store::Stage::Submitted
+        crate::domain::Stage::Submitted
     );
     press(&mut app, &[KeyCode::Enter, KeyCode::Char('y')]);
-    assert_eq!(app.book.record.stage(shen), crate::store::Stage::Publicity);
+    assert_eq!(app.book.record.stage(shen), crate::domain::Stage::Publicity);
     // An objection: search the secretary, then type it.
     press(&mut app, &[KeyCode::Char('o')]);
     type_text(&mut app, "张三");
@@ -753,7 +754,7 @@ fn the_workflow_screen_takes_a_township_through_its_steps() {
     press(&mut app, &[KeyCode::Enter]);
     assert_eq!(
         app.book.record.stage(shen),
-        crate::store::Stage::Entering,
+        crate::domain::Stage::Entering,
         "reopened"
     );
     let audit: Vec<String> = app

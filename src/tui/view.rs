@@ -13,9 +13,9 @@ use super::form::Field;
 use super::keymap::{Mode, global, help_entries, key_label, merged, table};
 use super::screens;
 use super::theme::WIDE_FILLER;
+use crate::domain::Stage;
 use crate::domain::{Outcome, stars_ascii};
 use crate::scoring::{Evaluation, explain};
-use crate::store::Stage;
 use crate::text::{pad, pad_left, truncate, width, wrap};
 
 pub const MIN_SIZE: (u16, u16) = (80, 24);
@@ -250,7 +250,7 @@ fn overview(app: &App, frame: &mut Frame, area: Rect) {
     let overdue = app
         .rectification_rows()
         .iter()
-        .filter(|(_, _, r)| r.status(today) == crate::store::RectifyStatus::Overdue)
+        .filter(|(_, _, r)| r.status(today) == crate::domain::RectifyStatus::Overdue)
         .count();
     let summary = if overdue > 0 {
         format!("{summary}。整改逾期 {overdue} 项(按 r 查看)")

@@ -7,8 +7,8 @@ use super::app::{App, Screen};
 use super::form::{Field, Kind};
 use super::keymap::Action;
 use crate::domain::Consequence;
+use crate::domain::{AuditEntry, Rectification, Stage};
 use crate::service::workflow;
-use crate::store::{AuditEntry, Rectification, Stage};
 use crate::text::{clean_line, clean_multiline, width};
 
 /// What a popup leads to.

@@ -1,0 +1,133 @@
+//! The assessment year's own records: its stage per township, publicity, objections,
+//! and the rectifications that approval opens (docs/rules.md §4).
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// 录入 → 已提交 → 公示 → 已审定 (§4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Stage {
+    #[default]
+    Entering,
+    Submitted,
+    Publicity,
+    Approved,
+}
+
+impl Stage {
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Entering => "录入",
+            Stage::Submitted => "已提交",
+            Stage::Publicity => "公示",
+            Stage::Approved => "已审定",
+        }
+    }
+}
+
+/// An assessment year: a frozen copy of the scheme (its TOML text) and each
+/// township's progress through the year (§4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearRecord {
+    pub scheme: String,
+    pub townships: Vec<(u32, TownshipYear)>,
+}
+
+/// A township's year: its stage, the publicity, objections, approval and reopenings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TownshipYear {
+    pub stage: Stage,
+    pub submitted_on: Option<Date>,
+    /// 公示: first day and number of days.
+    pub publicity: Option<(Date, u32)>,
+    pub approved_on: Option<Date>,
+    pub objections: Vec<Objection>,
+    /// (date, who, reason) of each reopening by the district.
+    pub reopenings: Vec<(Date, String, String)>,
+}
+
+/// An objection raised during publicity about one secretary's result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Objection {
+    pub secretary: u32,
+    pub raised_on: Date,
+    pub text: String,
+    /// How it was settled; None while open.
+    pub resolution: Option<String>,
+}
+
+impl YearRecord {
+    pub fn new(scheme: String) -> YearRecord {
+        YearRecord {
+            scheme,
+            townships: Vec::new(),
+        }
+    }
+
+    pub fn township(&self, township: u32) -> TownshipYear {
+        self.townships
+            .iter()
+            .find(|(t, _)| *t == township)
+            .map(|(_, y)| y.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn township_mut(&mut self, township: u32) -> &mut TownshipYear {
+        let i = match self.townships.iter().position(|(t, _)| *t == township) {
+            Some(i) => i,
+            None => {
+                self.townships.push((township, TownshipYear::default()));
+                self.townships.len() - 1
+            }
+        };
+        &mut self.townships[i].1
+    }
+
+    pub fn stage(&self, township: u32) -> Stage {
+        self.townships
+            .iter()
+            .find(|(t, _)| *t == township)
+            .map_or(Stage::Entering, |(_, y)| y.stage)
+    }
+}
+
+/// 整改: the follow-up of a low-star secretary after approval (§3.12, §4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rectification {
+    pub consequence: super::Consequence,
+    pub approved_on: Date,
+    pub deadline: Date,
+    /// 整改措施 (multi-line).
+    pub measures: String,
+    pub done_on: Option<Date>,
+}
+
+/// 进行中 / 已完成 / 逾期.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RectifyStatus {
+    Open,
+    Done,
+    Overdue,
+}
+
+impl RectifyStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            RectifyStatus::Open => "进行中",
+            RectifyStatus::Done => "已完成",
+            RectifyStatus::Overdue => "逾期",
+        }
+    }
+}
+
+impl Rectification {
+    pub fn status(&self, today: Date) -> RectifyStatus {
+        if self.done_on.is_some() {
+            RectifyStatus::Done
+        } else if today > self.deadline {
+            RectifyStatus::Overdue
+        } else {
+            RectifyStatus::Open
+        }
+    }
+}
