@@ -13,11 +13,10 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{YEAR, actor, report, roster, roster_csv, sample, scales, scores_csv, show, timed};
-use xingji::exchange::{import_roster, import_scores, report as year_report};
+use common::{YEAR, report, roster, roster_csv, sample, scales, scores_csv, show, timed};
+use xingji::exchange::{read_table, report as year_report};
 use xingji::scoring::DEFAULT_SCHEME;
-use xingji::service::YearBook;
-use xingji::store::Store;
+use xingji::service::Service;
 
 fn limit() -> Duration {
     Duration::from_secs(
@@ -53,9 +52,16 @@ fn bench(label: &str, dir: &Path, roster_text: &str, scores: [&str; 2], budget: 
     );
 
     let db = dir.join(format!("{label}.redb"));
-    let store = Store::create(&db, DEFAULT_SCHEME).expect("create");
-    let who = actor(&store);
-    let (summary, took) = timed(|| import_roster(&store, &roster_file, &who).expect("roster"));
+    let service = Service::create_unguarded(&db, DEFAULT_SCHEME, "bench").expect("create");
+    let import_roster = |file: &Path| {
+        let table = read_table(file).expect("read");
+        service.import_roster(&file.display().to_string(), table)
+    };
+    let import_scores = |file: &Path, year| {
+        let table = read_table(file).expect("read");
+        service.import_scores(&file.display().to_string(), table, year)
+    };
+    let (summary, took) = timed(|| import_roster(&roster_file).expect("roster"));
     println!(
         "[{label}] import roster into an empty database ({} added): {}",
         summary.added,
@@ -65,7 +71,7 @@ fn bench(label: &str, dir: &Path, roster_text: &str, scores: [&str; 2], budget: 
         println!("[{label}]   over the step limit: the other steps are skipped at this scale");
         return;
     }
-    let (_, took) = timed(|| import_scores(&store, &score_files[0], YEAR - 1, &who));
+    let (_, took) = timed(|| import_scores(&score_files[0], YEAR - 1));
     println!(
         "[{label}] import scores {} (new year): {}",
         YEAR - 1,
@@ -77,7 +83,7 @@ fn bench(label: &str, dir: &Path, roster_text: &str, scores: [&str; 2], budget: 
     }
     let stats = sample(0, 20, budget, || {
         let t = Instant::now();
-        let s = import_scores(&store, &score_files[1], YEAR, &who).expect("scores");
+        let s = import_scores(&score_files[1], YEAR).expect("scores");
         assert_eq!(s.rows, rows);
         t.elapsed()
     });
@@ -86,14 +92,20 @@ fn bench(label: &str, dir: &Path, roster_text: &str, scores: [&str; 2], budget: 
         &stats,
     );
 
-    recompute_and_report(label, &store, rows, budget, 1);
+    recompute_and_report(label, &service, rows, budget, 1);
 }
 
 /// YearBook::load of the working year, then the CSV report of it.
-fn recompute_and_report(label: &str, store: &Store, rows: usize, budget: Duration, warmup: usize) {
+fn recompute_and_report(
+    label: &str,
+    service: &Service,
+    rows: usize,
+    budget: Duration,
+    warmup: usize,
+) {
     let stats = sample(warmup, 50, budget, || {
         let t = Instant::now();
-        let book = YearBook::load(store, YEAR).expect("load");
+        let book = service.book(YEAR).expect("load");
         assert_eq!(book.entries.len(), rows);
         t.elapsed()
     });
@@ -105,7 +117,7 @@ fn recompute_and_report(label: &str, store: &Store, rows: usize, budget: Duratio
         &stats,
     );
 
-    let book = YearBook::load(store, YEAR).expect("load");
+    let book = service.book(YEAR).expect("load");
     for (what, gbk) in [("UTF-8", false), ("GBK", true)] {
         let mut size = 0;
         let stats = sample(warmup, 50, budget, || {
@@ -125,13 +137,16 @@ fn recompute_and_report(label: &str, store: &Store, rows: usize, budget: Duratio
 fn main() {
     let quick = !std::env::args().any(|a| a == "--bench");
     let dir = tempfile::tempdir().expect("tempdir");
-    let demo_scores = [xingji::cli::DEMO_SCORES[0].1, xingji::cli::DEMO_SCORES[1].1];
+    let demo_scores = [
+        xingji::demo::DEMO_SCORES[0].1,
+        xingji::demo::DEMO_SCORES[1].1,
+    ];
     if quick {
         let budget = Duration::from_millis(20);
         bench(
             "demo",
             dir.path(),
-            xingji::cli::DEMO_ROSTER,
+            xingji::demo::DEMO_ROSTER,
             demo_scores,
             budget,
         );
@@ -140,7 +155,7 @@ fn main() {
     bench(
         "demo",
         dir.path(),
-        xingji::cli::DEMO_ROSTER,
+        xingji::demo::DEMO_ROSTER,
         demo_scores,
         Duration::from_secs(3),
     );

@@ -24,19 +24,18 @@ use common::{roster, rss_kib, scales, show};
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use xingji::store::Store;
+use xingji::service::Service;
 use xingji::tui::keymap::Action;
-use xingji::tui::{App, Theme, choose_year, view};
+use xingji::tui::{App, Theme, view};
 
 const BIN: &str = env!("CARGO_BIN_EXE_xingji");
 
 /// Child mode: open, App::new, one frame, then report VmRSS.
 fn child(db: &Path) {
     let (base, _) = rss_kib();
-    let store = Store::open(db).expect("open");
-    let year = choose_year(&store, None).expect("year");
-    let actor = common::actor(&store);
-    let mut app = App::new(store, year, actor, Theme::plain()).expect("app");
+    let service = Service::open(db, "bench").expect("open");
+    let year = service.working_year(None).expect("year");
+    let mut app = App::new(service, year, Theme::plain()).expect("app");
     app.update(Action::Resize(80, 24));
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     terminal.draw(|f| view::view(&app, f)).expect("draw");
@@ -257,7 +256,7 @@ fn main() {
     let quick = !std::env::args().any(|a| a == "--bench");
     let dir = tempfile::tempdir().expect("tempdir");
     let demo = dir.path().join("demo.redb");
-    drop(xingji::cli::open_demo(&demo, "bench").expect("demo"));
+    drop(xingji::demo::open(&demo, "bench").expect("demo"));
     in_process("demo", &demo);
     if quick {
         return;

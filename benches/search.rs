@@ -46,7 +46,7 @@ fn bench(label: &str, index: &[Searchable], budget: Duration) {
 fn main() {
     let quick = !std::env::args().any(|a| a == "--bench");
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = xingji::cli::open_demo(&dir.path().join("demo.redb"), "bench").expect("demo");
+    let store = xingji::demo::open(&dir.path().join("demo.redb"), "bench").expect("demo");
     let demo = store.district().expect("district");
     let index: Vec<Searchable> = demo
         .secretaries

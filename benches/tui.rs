@@ -15,10 +15,10 @@ use common::{Stats, report, roster, sample, scales, show};
 use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
-use xingji::store::Store;
+use xingji::service::Service;
 use xingji::tui::app::Screen;
 use xingji::tui::keymap::Action;
-use xingji::tui::{App, Theme, choose_year, view};
+use xingji::tui::{App, Theme, view};
 
 /// Colours on, ambiguous characters narrow: the common terminal.
 const THEME: Theme = Theme {
@@ -57,10 +57,9 @@ fn terminal(w: u16, h: u16) -> (Real, Counter) {
 }
 
 fn open(path: &Path) -> App {
-    let store = Store::open(path).expect("open");
-    let year = choose_year(&store, None).expect("year");
-    let actor = common::actor(&store);
-    App::new(store, year, actor, THEME).expect("app")
+    let service = Service::open(path, "bench").expect("open");
+    let year = service.working_year(None).expect("year");
+    App::new(service, year, THEME).expect("app")
 }
 
 /// Store::open + App::new + one view into an 80×24 TestBackend, as `xingji` starts.
@@ -68,11 +67,10 @@ fn start(label: &str, path: &Path, budget: Duration) {
     let (mut open_t, mut app_t, mut draw_t) = (Vec::new(), Vec::new(), Vec::new());
     let stats = sample(1, 200, budget, || {
         let t0 = Instant::now();
-        let store = Store::open(path).expect("open");
-        let year = choose_year(&store, None).expect("year");
-        let actor = common::actor(&store);
+        let service = Service::open(path, "bench").expect("open");
+        let year = service.working_year(None).expect("year");
         let t1 = Instant::now();
-        let mut app = App::new(store, year, actor, THEME).expect("app");
+        let mut app = App::new(service, year, THEME).expect("app");
         app.update(Action::Resize(80, 24));
         let t2 = Instant::now();
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
@@ -86,7 +84,7 @@ fn start(label: &str, path: &Path, budget: Duration) {
     });
     report(&format!("[{label}] start to first screen (80x24)"), &stats);
     for (what, v) in [
-        ("Store::open + choose_year + Actor::resolve", open_t),
+        ("Service::open + working_year", open_t),
         ("App::new", app_t),
         ("first view (overview)", draw_t),
     ] {
@@ -294,7 +292,7 @@ fn main() {
     let quick = !std::env::args().any(|a| a == "--bench");
     let dir = tempfile::tempdir().expect("tempdir");
     let demo = dir.path().join("demo.redb");
-    drop(xingji::cli::open_demo(&demo, "bench").expect("demo"));
+    drop(xingji::demo::open(&demo, "bench").expect("demo"));
     if quick {
         let budget = Duration::from_millis(50);
         digit_bytes("demo", &demo, 80, 24);
@@ -302,7 +300,7 @@ fn main() {
         keys("demo", &demo, budget);
         return;
     }
-    let n = xingji::store::Store::open(&demo)
+    let n = Service::open(&demo, "bench")
         .and_then(|s| s.district())
         .map(|d| d.secretaries.len())
         .unwrap_or(0);

@@ -2,6 +2,7 @@
 //! secretaries. See docs/rules.md for the rules this crate implements.
 
 pub mod cli;
+pub mod demo;
 pub mod domain;
 pub mod exchange;
 pub mod scoring;

@@ -19,9 +19,6 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use common::{BOM, Fixture, Sheet, assert_user_error, text};
-use xingji::domain::Role;
-use xingji::service::Actor;
-use xingji::store::Store;
 use xingji::tui::app::Screen;
 use xingji::tui::keymap::action;
 use xingji::tui::{App, Theme};
@@ -1184,15 +1181,11 @@ fn on_the_screen_a_clerk_cannot_save_another_townships_field() {
     ]);
     let store = f.store();
     let district = store.district().unwrap();
-    let a = district.township_id(A).unwrap();
     let ma = district.find_secretary(B, "寇庄村", "马国庆").unwrap();
     let liu = district.find_secretary(A, "下团堡村", "刘建军").unwrap();
-    drop(district);
-    let clerk = Actor {
-        name: "clerk".to_string(),
-        role: Role::Township(a),
-    };
-    let mut app = App::new(store, 2025, clerk, PLAIN).unwrap();
+    let before = (store.assessments(2025).unwrap(), store.audit_log().unwrap());
+    drop(store);
+    let mut app = App::new(f.service("clerk"), 2025, PLAIN).unwrap();
 
     // Their own township's field saves at once.
     open(&mut app, "刘建军");
@@ -1201,19 +1194,10 @@ fn on_the_screen_a_clerk_cannot_save_another_townships_field() {
     press(&mut app, &[KeyCode::Enter]);
     assert_eq!(app.form.error, None);
     assert_eq!(app.form.field, 1, "saved, on to the next field");
-    let item = |app: &App, id: u32, name: &str| {
-        let stored = app.store.assessments(2025).unwrap();
-        stored.iter().find(|(s, _)| *s == id).unwrap().1.items[name].to_string()
-    };
-    assert_eq!(item(&app, liu, "政治素质"), "4");
 
     // Whatever the screens let the clerk reach, a form of 张蔡庄乡's 马国庆 does not
     // save: the form is pointed at 马国庆 as any path to it would.
     app.form.secretary = ma;
-    let before = (
-        app.store.assessments(2025).unwrap(),
-        app.store.audit_log().unwrap(),
-    );
     type_text(&mut app, "1");
     press(&mut app, &[KeyCode::Enter]);
     let error = app.form.error.clone().unwrap_or_default();
@@ -1225,23 +1209,36 @@ fn on_the_screen_a_clerk_cannot_save_another_townships_field() {
     );
     assert!(app.status.as_ref().is_some_and(|s| s.error));
     assert_eq!(app.form.field, 1, "the cursor stays on the refused field");
-    assert_eq!(
-        (
-            app.store.assessments(2025).unwrap(),
-            app.store.audit_log().unwrap()
-        ),
-        before,
-        "nothing written"
-    );
-    assert_eq!(item(&app, ma, "履职尽责"), "4", "马国庆 as imported");
     drop(app);
+    // Written: 刘建军's one field and its audit line. Of 马国庆, nothing.
+    let store = f.store();
+    let (assessments, audit) = (store.assessments(2025).unwrap(), store.audit_log().unwrap());
+    drop(store);
+    let item = |list: &[(u32, xingji::domain::Assessment)], id: u32, name: &str| {
+        list.iter().find(|(s, _)| *s == id).unwrap().1.items[name].to_string()
+    };
+    assert_eq!(item(&assessments, liu, "政治素质"), "4");
+    assert_eq!(
+        item(&assessments, ma, "履职尽责"),
+        "4",
+        "马国庆 as imported"
+    );
+    let others = |list: &[(u32, xingji::domain::Assessment)]| {
+        list.iter()
+            .filter(|(s, _)| *s != liu)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        others(&assessments),
+        others(&before.0),
+        "nothing else written"
+    );
+    assert_eq!(audit.len(), before.1.len() + 1, "one audit line: {audit:?}");
+    assert!(audit.last().unwrap().what.contains("刘建军"));
 
     // The district changes 马国庆 on its screen: the clerk's audit log does not show it.
-    let district = Actor {
-        name: "admin".to_string(),
-        role: Role::District,
-    };
-    let mut app = App::new(Store::open(&f.db).unwrap(), 2025, district, PLAIN).unwrap();
+    let mut app = App::new(f.service("admin"), 2025, PLAIN).unwrap();
     open(&mut app, "马国庆");
     type_text(&mut app, "3");
     press(&mut app, &[KeyCode::Enter]);
@@ -1267,19 +1264,12 @@ fn a_clerks_screens_do_not_show_another_township() {
         "--township",
         A,
     ]);
-    let store = f.store();
-    let district = store.district().unwrap();
-    let a = district.township_id(A).unwrap();
+    let district = f.store().district().unwrap();
     let theirs: Vec<u32> = B_PEOPLE
         .iter()
         .map(|(v, n)| district.find_secretary(B, v, n).unwrap())
         .collect();
-    drop(district);
-    let clerk = Actor {
-        name: "clerk".to_string(),
-        role: Role::Township(a),
-    };
-    let mut app = App::new(store, 2025, clerk, PLAIN).unwrap();
+    let mut app = App::new(f.service("clerk"), 2025, PLAIN).unwrap();
     press(&mut app, &[KeyCode::Char('l')]);
     assert!(
         app.list.rows.iter().all(|id| !theirs.contains(id)),

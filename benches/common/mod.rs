@@ -19,7 +19,7 @@ use xingji::domain::{
     Assessment, Ballots, Gender, Grade, Secretary, Township, TownshipKind, Village, VillageKind,
 };
 use xingji::scoring::{DEFAULT_SCHEME, Scheme};
-use xingji::service::Actor;
+use xingji::service::Service;
 use xingji::store::Store;
 
 /// The demo district's working year (and the generated one's).
@@ -35,11 +35,6 @@ pub fn scales() -> Vec<usize> {
                 .collect()
         })
         .unwrap_or_else(|| vec![20_000])
-}
-
-/// The user the benches act as (the district's own, as on a database without users).
-pub fn actor(store: &Store) -> Actor {
-    Actor::resolve(store, "bench").expect("actor")
 }
 
 // ---------------------------------------------------------------------------------
@@ -339,8 +334,9 @@ pub fn assessment(scheme: &Scheme, rng: &mut Rng) -> Assessment {
 
 /// A database of `people` with both years (2024, 2025) scored, written directly
 /// through the store's writer in one transaction (fast at any size; the imports,
-/// which are measured on their own, are not needed to make it).
-pub fn build_store(path: &Path, people: &[Person]) -> Store {
+/// which are measured on their own, are not needed to make it). The program itself
+/// then opens it through its service, as any user would.
+pub fn build_store(path: &Path, people: &[Person]) -> Service {
     let store = Store::create(path, DEFAULT_SCHEME).expect("create store");
     let scheme = Scheme::parse(DEFAULT_SCHEME).expect("default scheme");
     let mut rng = Rng::new(42);
@@ -389,7 +385,8 @@ pub fn build_store(path: &Path, people: &[Person]) -> Store {
         }
     }
     w.commit().expect("commit");
-    store
+    drop(store);
+    Service::open(path, "bench").expect("open")
 }
 
 /// The roster as the CSV file `xingji import roster` reads.

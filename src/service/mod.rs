@@ -1,17 +1,36 @@
-//! The one place where stored data meets the scoring rules: a year of the district,
-//! rated, in the official order. Reports and screens read it; none scores on its own.
+//! The one seam between the store and everything above it (docs/architecture.md §12).
+//!
+//! Every screen and every command reads and writes through a [`Service`]: the store,
+//! the acting user and the clock. Roles and the year's stages are checked here and
+//! nowhere else, and a refusal is a typed [`Refusal`] whose Chinese text lives in
+//! `refusal.rs`. Requests and answers are plain owned values (no borrow into the
+//! service's memory), so that a remote implementation over a socket can stand behind
+//! the same calls.
 
-use std::collections::HashMap;
-
-use crate::domain::Assessment;
-use crate::scoring::{Candidate, Rating, Scheme, rate_year};
+mod book;
+mod import;
+mod refusal;
 pub mod workflow;
 
-use crate::domain::{AuditEntry, District, Role, Scope, Stage, YearRecord};
+use std::collections::HashMap;
+use std::path::Path;
+
+use jiff::civil::Date;
+
+pub use book::{Entry, YearBook, summary_of};
+pub use import::{RosterSummary, ScoresSummary};
+pub use refusal::Refusal;
+pub use workflow::{TownshipStatus, add_days, publicity_end};
+
+use crate::domain::{
+    Assessment, AuditEntry, District, Rectification, Role, Scope, Stage, YearRecord,
+};
+use crate::scoring::Rating;
 use crate::store::{Store, StoreError};
 
-/// Who is acting, and with which role (§7). Roles are checked here, in the service
-/// layer, whatever screen or command asks.
+pub type Result<T> = std::result::Result<T, Refusal>;
+
+/// Who is acting, and with which role (§7).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
     pub name: String,
@@ -21,7 +40,7 @@ pub struct Actor {
 impl Actor {
     /// The actor for a Unix user. A database without users (made before roles, or a
     /// laptop's own) lets its owner do everything; otherwise unknown users are refused.
-    pub fn resolve(store: &Store, name: &str) -> Result<Actor, ServiceError> {
+    fn resolve(store: &Store, name: &str) -> Result<Actor> {
         let users = store.users()?;
         if users.is_empty() {
             return Ok(Actor {
@@ -33,7 +52,7 @@ impl Actor {
             .into_iter()
             .find(|(n, _)| n == name)
             .map(|(n, role)| Actor { name: n, role })
-            .ok_or_else(|| ServiceError::UnknownUser(name.to_string()))
+            .ok_or_else(|| Refusal::UnknownUser(name.to_string()))
     }
 
     pub fn is_district(&self) -> bool {
@@ -41,18 +60,20 @@ impl Actor {
     }
 
     /// May this actor change the records of a township? (Not: is the year open.)
-    pub fn may_change(&self, township: u32, district: &District) -> Result<(), String> {
+    pub(crate) fn may_change(&self, township: u32, district: &District) -> Result<()> {
+        let name = || {
+            district
+                .township(township)
+                .map_or_else(String::new, |t| t.name.clone())
+        };
         match self.role {
             Role::District => Ok(()),
             Role::Township(t) if t == township => Ok(()),
-            Role::Township(_) => {
-                let name = district.township(township).map_or("", |t| t.name.as_str());
-                Err(format!(
-                    "用户 {} 只能修改本乡镇的记录,不能修改{name}的记录",
-                    self.name
-                ))
-            }
-            Role::Viewer => Err(format!("用户 {} 只有查看权限", self.name)),
+            Role::Township(_) => Err(Refusal::OtherTownship {
+                user: self.name.clone(),
+                township: name(),
+            }),
+            Role::Viewer => Err(Refusal::ReadOnly(self.name.clone())),
         }
     }
 
@@ -65,9 +86,8 @@ impl Actor {
     /// follows [`Actor::may_see`]. One about no township (users, the roster, an entry
     /// written without a scope) is shown to a township clerk only when it is their own:
     /// it may tell of any township.
-    pub fn may_see_entry(&self, entry: &AuditEntry, district: &District) -> bool {
-        let township = entry.township(district);
-        match (township, self.role) {
+    fn may_see_entry(&self, entry: &AuditEntry, district: &District) -> bool {
+        match (entry.township(district), self.role) {
             (Some(t), _) => self.may_see(t),
             (None, Role::Township(_)) => entry.user == self.name,
             (None, _) => true,
@@ -75,353 +95,381 @@ impl Actor {
     }
 
     /// Change a township's assessments in a year: the role allows it and the year is open.
-    pub fn may_edit(
+    fn may_edit(
         &self,
         township: u32,
         district: &District,
         record: Option<&YearRecord>,
         year: i16,
-    ) -> Result<(), String> {
+    ) -> Result<()> {
         self.may_change(township, district)?;
-        let name = district.township(township).map_or("", |t| t.name.as_str());
+        let name = district
+            .township(township)
+            .map_or_else(String::new, |t| t.name.clone());
         match record.map_or(Stage::Entering, |r| r.stage(township)) {
-            Stage::Approved => Err(format!(
-                "{name} {year} 年度已审定,已锁定;只有区委组织部可以重新打开"
-            )),
+            Stage::Approved => Err(Refusal::Approved {
+                township: name,
+                year,
+            }),
             // Once submitted, the township's results are the district's to change.
-            stage @ (Stage::Submitted | Stage::Publicity) if !self.is_district() => Err(format!(
-                "{name} {year} 年度已{},乡镇不能再修改;如需修改,请区委组织部重新打开",
-                if stage == Stage::Submitted {
-                    "提交"
-                } else {
-                    "进入公示"
-                }
-            )),
+            stage @ (Stage::Submitted | Stage::Publicity) if !self.is_district() => {
+                Err(Refusal::HandedIn {
+                    township: name,
+                    year,
+                    stage,
+                })
+            }
             _ => Ok(()),
         }
     }
 }
 
-/// Save one secretary's assessment of a year, as typed on a screen. The role and the
-/// year's stage are checked inside the write, against the stored record, and so is the
-/// version: if the stored assessment is no longer the `before` the screen showed,
-/// somebody else saved meanwhile and nothing is written (never silently overwritten).
-#[allow(clippy::too_many_arguments)]
-pub fn save_assessment(
-    store: &Store,
-    actor: &Actor,
-    book: &YearBook,
-    secretary: u32,
-    before: Option<&Assessment>,
-    after: &Assessment,
-    what: &str,
-    change: (&str, &str),
-) -> Result<(), String> {
-    let year = book.year;
-    let failed = |e: StoreError| format!("保存失败:{e}");
-    let township = book.township_of(secretary).ok_or("没有选定书记")?;
-    let mut w = store.write(&actor.name).map_err(failed)?;
-    let record = w.year(year).map_err(failed)?;
-    actor.may_edit(township, &book.district, record.as_ref(), year)?;
-    if w.assessment(year, secretary).map_err(failed)?.as_ref() != before {
-        return Err("这份考核表刚被其他用户修改,已重新读取;请核对后再输入".to_string());
+/// Where "today" comes from: the calendar, `XINGJI_TODAY` (back-dated entry), or a
+/// date a test sets.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Clock {
+    #[default]
+    System,
+    Fixed(Date),
+}
+
+impl Clock {
+    pub fn today(self) -> Date {
+        match self {
+            Clock::Fixed(d) => d,
+            Clock::System => std::env::var("XINGJI_TODAY")
+                .ok()
+                .and_then(|t| crate::domain::parse_date(&t).ok())
+                .unwrap_or_else(|| jiff::ZonedDateTime::now().date()),
+        }
     }
-    if record.is_none() {
-        w.put_year(year, &book.record).map_err(failed)?;
-    }
-    w.put_assessment(year, secretary, after).map_err(failed)?;
-    let scope = Scope {
-        year: Some(year),
-        township: Some(township),
-        secretary: Some(secretary),
-    };
-    w.audit_in(scope, what, change.0, change.1)
-        .map_err(failed)?;
-    w.commit().map_err(failed)
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    #[error("用户 {0} 没有使用 xingji 的权限;请区管理员运行 xingji user add {0}")]
-    UnknownUser(String),
-    #[error("{0} 年度还没有考核数据")]
-    NoYear(i16),
-    #[error("{year} 年度的考核方案有误:{message}")]
-    BadScheme { year: i16, message: String },
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-/// One secretary's line of a year: the assessment and its rating.
-#[derive(Clone, Debug)]
-pub struct Entry {
-    pub secretary: u32,
-    pub assessment: Assessment,
-    pub rating: Rating,
-}
-
-/// A rated year of the district.
-#[derive(Clone, Debug)]
-pub struct YearBook {
+/// One field of one assessment saved from a screen. `before` is the assessment the
+/// screen showed: if the stored one differs, somebody else saved meanwhile.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SaveAssessment {
     pub year: i16,
-    pub record: YearRecord,
-    pub scheme: Scheme,
-    pub district: District,
-    /// In the official order: townships, villages, secretaries as the roster first listed them.
-    pub entries: Vec<Entry>,
-    /// The previous year's ratings by secretary (for star change and 建议调整).
-    pub previous: HashMap<u32, Rating>,
-    /// Position of each secretary's entry in `entries`.
-    index: HashMap<u32, usize>,
+    pub secretary: u32,
+    pub before: Option<Assessment>,
+    pub after: Assessment,
+    /// The audit line: what, and the field's text before and after.
+    pub what: String,
+    pub change: (String, String),
 }
 
-impl YearBook {
-    pub fn load(store: &Store, year: i16) -> Result<YearBook, ServiceError> {
-        let record = store.year(year)?.ok_or(ServiceError::NoYear(year))?;
-        let district = store.district()?;
-        let previous = match store.year(year - 1)? {
-            Some(prev) => {
-                let scheme = parse_scheme(year - 1, &prev.scheme)?;
-                let list = ordered(&district, store.assessments(year - 1)?);
-                rate(&scheme, year - 1, &district, &list, &HashMap::new())
-                    .into_iter()
-                    .map(|r| (r.secretary, r))
-                    .collect()
-            }
-            None => HashMap::new(),
-        };
-        let scheme = parse_scheme(year, &record.scheme)?;
-        let list = ordered(&district, store.assessments(year)?);
-        let ratings = rate(&scheme, year, &district, &list, &previous);
-        let entries = list
-            .into_iter()
-            .zip(ratings)
-            .map(|((secretary, assessment), rating)| Entry {
-                secretary,
-                assessment,
-                rating,
-            })
-            .collect();
-        let mut book = YearBook {
-            year,
-            record,
-            scheme,
-            district,
-            entries,
-            previous,
-            index: HashMap::new(),
-        };
-        book.reindex();
-        Ok(book)
+/// Which audit entries to read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub year: Option<i16>,
+    pub township: Option<u32>,
+    pub secretary: Option<u32>,
+}
+
+/// The store, the acting user and the clock: the one way in for screens and commands.
+pub struct Service {
+    store: Store,
+    actor: Actor,
+    clock: Clock,
+}
+
+impl Service {
+    fn on(store: Store, user: &str) -> Result<Service> {
+        let actor = Actor::resolve(&store, user)?;
+        Ok(Service {
+            store,
+            actor,
+            clock: Clock::System,
+        })
     }
 
-    /// The year's book, or an empty one (with the district's current scheme, not yet
-    /// stored) when the year has no data yet: the first saved field stores it.
-    pub fn load_or_new(store: &Store, year: i16) -> Result<YearBook, ServiceError> {
-        match YearBook::load(store, year) {
-            Err(ServiceError::NoYear(_)) => {
-                let record = YearRecord::new(store.scheme_text()?);
-                let scheme = parse_scheme(year, &record.scheme)?;
-                let mut book = YearBook {
-                    year,
-                    record,
-                    scheme,
-                    district: store.district()?,
-                    entries: Vec::new(),
-                    previous: HashMap::new(),
-                    index: HashMap::new(),
-                };
-                if let Ok(previous) = YearBook::load(store, year - 1) {
-                    book.previous = previous
-                        .entries
-                        .into_iter()
-                        .map(|e| (e.secretary, e.rating))
-                        .collect();
-                }
-                Ok(book)
-            }
-            other => other,
-        }
+    /// The database file at `path`, for a Unix user; an unknown user is refused.
+    pub fn open(path: &Path, user: &str) -> Result<Service> {
+        Service::on(Store::open(path)?, user)
     }
 
-    /// The secretaries of the year: assessed in it, or in post now and by its end; in
-    /// the official order.
-    pub fn people(&self) -> Vec<u32> {
-        let d = &self.district;
-        let Ok(year_end) = jiff::civil::Date::new(self.year, 12, 31) else {
-            return Vec::new();
-        };
-        let mut ids: Vec<u32> = d
-            .secretaries
-            .iter()
-            .filter(|(id, s)| {
-                self.entry(*id).is_some()
-                    || (s.took_office <= year_end
-                        && s.left_office.is_none_or(|left| left > year_end))
-            })
-            .map(|(id, _)| *id)
-            .collect();
-        let key = order_key(d);
-        ids.sort_by_key(|id| key(*id));
-        ids
+    /// A new database at `path`, made by `user` (its first district admin).
+    pub fn create(path: &Path, scheme: &str, user: &str) -> Result<Service> {
+        Service::on(Store::create_for(path, scheme, user)?, user)
     }
 
-    pub fn township_of(&self, secretary: u32) -> Option<u32> {
-        self.district.place(secretary).map(|(_, v)| v.township)
+    /// A new database at `path` without users: whoever can open the file may do
+    /// everything (the demo, a laptop of one's own).
+    pub fn create_unguarded(path: &Path, scheme: &str, user: &str) -> Result<Service> {
+        Service::on(Store::create(path, scheme)?, user)
     }
 
-    pub fn name_of(&self, secretary: u32) -> String {
-        self.district
-            .secretary(secretary)
-            .map_or_else(String::new, |s| s.name.clone())
+    /// A database in memory (tests), made by `user`.
+    pub fn in_memory(scheme: &str, user: &str) -> Result<Service> {
+        let store = Store::in_memory(scheme)?;
+        Service::on(store, user)
     }
 
-    pub fn entry(&self, secretary: u32) -> Option<&Entry> {
-        self.index.get(&secretary).map(|&i| &self.entries[i])
+    /// The same database as another user (tests of who may do what).
+    pub fn as_user(self, user: &str) -> Result<Service> {
+        let clock = self.clock;
+        Ok(Service::on(self.store, user)?.with_clock(clock))
     }
 
-    fn reindex(&mut self) {
-        self.index = self
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.secretary, i))
-            .collect();
-    }
-
-    /// The book as `actor` may see it: a township clerk sees only their own township.
-    /// (Ratings stay those of the whole district: quotas are district-wide.)
-    pub fn visible_to(mut self, actor: &Actor) -> YearBook {
-        if let Role::Township(t) = actor.role {
-            let district = &self.district;
-            self.entries.retain(|e| {
-                district
-                    .place(e.secretary)
-                    .is_some_and(|(_, v)| v.township == t)
-            });
-            self.reindex();
-        }
+    /// The same service with another clock (tests; back-dated runs).
+    pub fn with_clock(mut self, clock: Clock) -> Service {
+        self.clock = clock;
         self
     }
 
-    /// N: rated secretaries (eligible, complete).
-    pub fn rated_count(&self) -> usize {
-        self.entries.iter().filter(|e| e.rating.rated()).count()
+    pub fn actor(&self) -> &Actor {
+        &self.actor
     }
 
-    /// 共评定N名,产生5星级党组织书记a名、4星级党组织书记b名,3星及以下党组织书记c名
-    pub fn summary(&self) -> String {
-        summary_of(&self.entries)
+    pub fn today(&self) -> Date {
+        self.clock.today()
     }
 
-    /// Re-rate after one assessment changed (quotas depend on everyone).
-    pub fn replace(&mut self, secretary: u32, assessment: Assessment) {
-        match self.index.get(&secretary) {
-            Some(&i) => self.entries[i].assessment = assessment,
-            None => {
-                // Rated just below with everyone else.
-                let rating = Rating::unrated(secretary);
-                self.entries.push(Entry {
-                    secretary,
-                    assessment,
-                    rating,
-                });
-                let key = order_key(&self.district);
-                self.entries.sort_by_key(|e| key(e.secretary));
-                drop(key);
-                self.reindex();
+    /// The years that have data, oldest first.
+    pub fn years(&self) -> Result<Vec<i16>> {
+        Ok(self.store.years()?.into_iter().map(|(y, _)| y).collect())
+    }
+
+    /// The working year: the one asked for, else the newest year not yet approved in
+    /// every township, else the current calendar year.
+    pub fn working_year(&self, asked: Option<i16>) -> Result<i16> {
+        if let Some(y) = asked {
+            return Ok(y);
+        }
+        let townships = self.store.district()?.townships;
+        let open = self.store.years()?.into_iter().rev().find(|(_, r)| {
+            townships.is_empty()
+                || townships
+                    .iter()
+                    .any(|(id, _)| r.stage(*id) != Stage::Approved)
+        });
+        Ok(match open {
+            Some((y, _)) => y,
+            None => jiff::ZonedDateTime::now().year(),
+        })
+    }
+
+    /// The district: townships, villages and secretaries (names and places are not
+    /// secret between townships; records are).
+    pub fn district(&self) -> Result<District> {
+        Ok(self.store.district()?)
+    }
+
+    /// The township of this name, if this user may read its records.
+    pub fn township_named(&self, name: &str) -> Result<u32> {
+        let district = self.store.district()?;
+        let id = workflow::township_id(&district, name)?;
+        if !self.actor.may_see(id) {
+            return Err(Refusal::CannotSee {
+                user: self.actor.name.clone(),
+                township: name.trim().to_string(),
+            });
+        }
+        Ok(id)
+    }
+
+    /// The townships a step applies to: the one named, or all of the district.
+    pub fn townships(&self, name: Option<&str>) -> Result<Vec<u32>> {
+        let district = self.store.district()?;
+        match name {
+            Some(n) => Ok(vec![workflow::township_id(&district, n)?]),
+            None => Ok(district.townships.iter().map(|(id, _)| *id).collect()),
+        }
+    }
+
+    /// A rated year as this user may see it (a township clerk: their township only).
+    pub fn book(&self, year: i16) -> Result<YearBook> {
+        Ok(YearBook::load(&self.store, year)?.visible_to(&self.actor))
+    }
+
+    /// Like [`Service::book`], or an empty year with the district's current scheme
+    /// when the year has no data yet: its first saved field stores it.
+    pub fn book_or_new(&self, year: i16) -> Result<YearBook> {
+        Ok(YearBook::load_or_new(&self.store, year)?.visible_to(&self.actor))
+    }
+
+    /// The whole district's rated year, for the checks of a step (quotas and stages
+    /// are district-wide, whoever asks).
+    pub(crate) fn full_book(&self, year: i16) -> Result<YearBook> {
+        YearBook::load(&self.store, year)
+    }
+
+    /// Ratings of every year but `except`, for the star history.
+    pub fn history(&self, except: i16) -> Result<Vec<(i16, HashMap<u32, Rating>)>> {
+        let mut out = Vec::new();
+        for y in self.years()? {
+            if y != except {
+                let other = self.book(y)?;
+                let ratings = other
+                    .entries
+                    .into_iter()
+                    .map(|e| (e.secretary, e.rating))
+                    .collect();
+                out.push((y, ratings));
             }
         }
-        self.rerate();
+        Ok(out)
     }
 
-    fn rerate(&mut self) {
-        let list: Vec<(u32, Assessment)> = self
-            .entries
-            .iter()
-            .map(|e| (e.secretary, e.assessment.clone()))
-            .collect();
-        let ratings = rate(
-            &self.scheme,
-            self.year,
-            &self.district,
-            &list,
-            &self.previous,
-        );
-        for (e, r) in self.entries.iter_mut().zip(ratings) {
-            e.rating = r;
+    /// Each visible township's progress through a year.
+    pub fn statuses(&self, year: i16) -> Result<Vec<TownshipStatus>> {
+        Ok(self.statuses_of(&self.book_or_new(year)?))
+    }
+
+    /// Each visible township's progress in a book already read.
+    pub fn statuses_of(&self, book: &YearBook) -> Vec<TownshipStatus> {
+        workflow::status(book)
+            .into_iter()
+            .filter(|s| self.actor.may_see(s.township))
+            .collect()
+    }
+
+    /// Rectifications of one year, or of every year: (year, secretary, record), in
+    /// year order; a township clerk gets their own township's.
+    pub fn rectifications(&self, year: Option<i16>) -> Result<Vec<(i16, u32, Rectification)>> {
+        let years = match year {
+            Some(y) => vec![y],
+            None => self.years()?,
+        };
+        let district = self.store.district()?;
+        let mut out = Vec::new();
+        for y in years {
+            for (id, r) in self.store.rectifications(y)? {
+                let township = district.place(id).map(|(_, v)| v.township);
+                if township.is_some_and(|t| self.actor.may_see(t)) {
+                    out.push((y, id, r));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The audit log as this user may read it, oldest first.
+    pub fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        let district = self.store.district()?;
+        Ok(self
+            .store
+            .audit_log()?
+            .into_iter()
+            .filter(|e| self.actor.may_see_entry(e, &district))
+            .filter(|e| filter.year.is_none_or(|y| e.scope.year == Some(y)))
+            .filter(|e| {
+                filter
+                    .township
+                    .is_none_or(|t| e.township(&district) == Some(t))
+            })
+            .filter(|e| {
+                filter
+                    .secretary
+                    .is_none_or(|s| e.scope.secretary == Some(s))
+            })
+            .collect())
+    }
+
+    /// Save one field of an assessment, as typed on a screen. The role, the year's
+    /// stage and the version are checked inside the write, against what is stored.
+    pub fn save_assessment(&self, save: SaveAssessment) -> Result<()> {
+        let year = save.year;
+        let district = self.store.district()?;
+        let township = district
+            .place(save.secretary)
+            .map(|(_, v)| v.township)
+            .ok_or(Refusal::NoSecretary)?;
+        let mut w = self.store.write(&self.actor.name)?;
+        let record = w.year(year)?;
+        self.actor
+            .may_edit(township, &district, record.as_ref(), year)?;
+        if w.assessment(year, save.secretary)? != save.before {
+            return Err(Refusal::Conflict);
+        }
+        if record.is_none() {
+            w.put_year(year, &YearRecord::new(self.store.scheme_text()?))?;
+        }
+        w.put_assessment(year, save.secretary, &save.after)?;
+        let scope = Scope {
+            year: Some(year),
+            township: Some(township),
+            secretary: Some(save.secretary),
+        };
+        w.audit_in(scope, &save.what, &save.change.0, &save.change.1)?;
+        Ok(w.commit()?)
+    }
+
+    /// The users and their roles (district admins only).
+    pub fn users(&self) -> Result<Vec<(String, Role)>> {
+        self.need_district("查看用户名单;只有区管理员可以")?;
+        Ok(self.store.users()?)
+    }
+
+    /// Add a user, or change a user's role (district admins only). Returns the role
+    /// in words.
+    pub fn put_user(&self, name: &str, role: Role) -> Result<String> {
+        self.need_district("管理用户;只有区管理员可以")?;
+        let name = user_name(name)?;
+        let district = self.store.district()?;
+        let label = role_label(role, &district);
+        let mut w = self.store.write(&self.actor.name)?;
+        w.put_user(name, role)?;
+        w.audit("新增用户", "", &format!("{name}:{label}"))?;
+        w.commit()?;
+        Ok(label)
+    }
+
+    /// Remove a user (district admins only; nobody removes themselves).
+    pub fn remove_user(&self, name: &str) -> Result<()> {
+        self.need_district("管理用户;只有区管理员可以")?;
+        let name = user_name(name)?;
+        if name == self.actor.name {
+            return Err(Refusal::Invalid("不能删除自己".into()));
+        }
+        let mut w = self.store.write(&self.actor.name)?;
+        if !w.remove_user(name)? {
+            return Err(Refusal::NotFound(format!("没有用户 {name}")));
+        }
+        w.audit("删除用户", name, "")?;
+        Ok(w.commit()?)
+    }
+
+    /// A consistent copy of the database while others work (district admins only).
+    pub fn backup(&self, to: &Path) -> Result<()> {
+        self.need_district("备份整个数据库;只有区管理员可以")?;
+        Ok(self.store.backup(to)?)
+    }
+
+    pub(crate) fn need_district(&self, what: &str) -> Result<()> {
+        if self.actor.is_district() {
+            Ok(())
+        } else {
+            Err(Refusal::DistrictOnly {
+                user: self.actor.name.clone(),
+                what: what.to_string(),
+            })
         }
     }
 }
 
-/// 共评定N名,产生5星级党组织书记a名、4星级党组织书记b名,3星及以下党组织书记c名
-pub fn summary_of<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> String {
-    let rated: Vec<&Entry> = entries.into_iter().filter(|e| e.rating.rated()).collect();
-
-    let at = |s: u8| rated.iter().filter(|e| e.rating.stars == Some(s)).count();
-    let (five, four) = (at(5), at(4));
-    format!(
-        "共评定{}名,产生5星级党组织书记{}名、4星级党组织书记{}名,3星及以下党组织书记{}名",
-        rated.len(),
-        five,
-        four,
-        rated.len() - five - four
-    )
+fn user_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() || name.contains(char::is_whitespace) {
+        return Err(Refusal::Invalid("用户名不能为空,也不能含空格".into()));
+    }
+    Ok(name)
 }
 
-fn parse_scheme(year: i16, text: &str) -> Result<Scheme, ServiceError> {
-    Scheme::parse(text).map_err(|e| ServiceError::BadScheme {
-        year,
-        message: e.to_string(),
-    })
-}
-
-/// Sort key of the official order: (township, village, secretary) ids, which the
-/// roster import assigns in the order it first lists them.
-fn order_key(district: &District) -> impl Fn(u32) -> (u32, u32, u32) + '_ {
-    let villages: HashMap<u32, u32> = district
-        .villages
-        .iter()
-        .map(|(id, v)| (*id, v.township))
-        .collect();
-    let of: HashMap<u32, u32> = district
-        .secretaries
-        .iter()
-        .map(|(id, s)| (*id, s.village))
-        .collect();
-    move |secretary| {
-        let village = of.get(&secretary).copied().unwrap_or(u32::MAX);
-        let township = villages.get(&village).copied().unwrap_or(u32::MAX);
-        (township, village, secretary)
+/// A role in words: 区管理员, 乡镇录入员(神头镇), 只读.
+pub fn role_label(role: Role, district: &District) -> String {
+    match role {
+        Role::District => "区管理员".to_string(),
+        Role::Township(t) => format!(
+            "乡镇录入员({})",
+            district.township(t).map_or("?", |t| t.name.as_str())
+        ),
+        Role::Viewer => "只读".to_string(),
     }
 }
 
-fn ordered(district: &District, mut list: Vec<(u32, Assessment)>) -> Vec<(u32, Assessment)> {
-    let key = order_key(district);
-    list.sort_by_key(|(id, _)| key(*id));
-    list
-}
-
-fn rate(
-    scheme: &Scheme,
-    year: i16,
-    district: &District,
-    list: &[(u32, Assessment)],
-    previous: &HashMap<u32, Rating>,
-) -> Vec<Rating> {
-    let took: HashMap<u32, jiff::civil::Date> = district
-        .secretaries
-        .iter()
-        .map(|(id, s)| (*id, s.took_office))
-        .collect();
-    let candidates: Vec<Candidate> = list
-        .iter()
-        .map(|(id, a)| Candidate {
-            secretary: *id,
-            // Every assessment names a stored secretary; a missing one is never eligible.
-            took_office: took.get(id).copied().unwrap_or(jiff::civil::Date::MAX),
-            assessment: a,
-        })
-        .collect();
-    rate_year(scheme, year, &candidates, previous)
+impl From<StoreError> for Refusal {
+    fn from(e: StoreError) -> Self {
+        Refusal::Store(e)
+    }
 }

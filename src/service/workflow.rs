@@ -4,40 +4,18 @@
 
 use jiff::civil::Date;
 
-use super::{Actor, ServiceError, YearBook};
+use super::{Refusal, Service, YearBook};
 use crate::domain::Consequence;
 use crate::domain::{Objection, Rectification, Scope, Stage, YearRecord};
-use crate::store::{Store, StoreError, Writer};
+use crate::store::Writer;
 
-#[derive(Debug, thiserror::Error)]
-pub enum WorkflowError {
-    #[error("{0}")]
-    Refused(String),
-    #[error(transparent)]
-    Service(#[from] ServiceError),
-}
-
-impl From<StoreError> for WorkflowError {
-    fn from(e: StoreError) -> Self {
-        WorkflowError::Service(e.into())
-    }
-}
-
-type Result<T> = std::result::Result<T, WorkflowError>;
+type Result<T> = std::result::Result<T, Refusal>;
 
 /// The longest publicity or rectification period a scheme or a command may set.
 pub const MAX_DAYS: u32 = 3660;
 
 fn refuse<T>(message: impl Into<String>) -> Result<T> {
-    Err(WorkflowError::Refused(message.into()))
-}
-
-/// Today, or `XINGJI_TODAY` (YYYY-MM-DD) when set: for back-dated entry and for tests.
-pub fn today() -> Date {
-    std::env::var("XINGJI_TODAY")
-        .ok()
-        .and_then(|t| crate::domain::parse_date(&t).ok())
-        .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+    Err(Refusal::Invalid(message.into()))
 }
 
 /// One township's state in a year, as the status command and screen show it.
@@ -105,15 +83,11 @@ pub fn status(book: &YearBook) -> Vec<TownshipStatus> {
         .collect()
 }
 
-/// The townships a step applies to: the one named, or all of the district.
-pub fn townships(book: &YearBook, name: Option<&str>) -> Result<Vec<u32>> {
-    match name {
-        Some(n) => match book.district.township_id(n.trim()) {
-            Some(id) => Ok(vec![id]),
-            None => refuse(format!("没有名为「{}」的乡镇(街道)", n.trim())),
-        },
-        None => Ok(book.district.townships.iter().map(|(id, _)| *id).collect()),
-    }
+/// A township by name.
+pub fn township_id(district: &crate::domain::District, name: &str) -> Result<u32> {
+    district
+        .township_id(name.trim())
+        .ok_or_else(|| Refusal::NotFound(format!("没有名为「{}」的乡镇(街道)", name.trim())))
 }
 
 fn name(book: &YearBook, township: u32) -> String {
@@ -129,578 +103,521 @@ enum Outcome {
     Already(String),
 }
 
-/// Apply `step` to each township in one transaction: any refusal and nothing changes.
-fn each(
-    store: &Store,
-    actor: &Actor,
-    book: &YearBook,
-    townships: &[u32],
-    what: &str,
-    mut step: impl FnMut(&mut YearRecord, u32) -> std::result::Result<Outcome, String>,
-    also: impl FnOnce(&mut Writer, &[u32]) -> Result<()>,
-) -> Result<Vec<String>> {
-    let mut record = book.record.clone();
-    let mut done = Vec::new();
-    let mut already = Vec::new();
-    let mut problems = Vec::new();
-    for &t in townships {
-        let before = record.stage(t);
-        match step(&mut record, t) {
-            Ok(Outcome::Done(after)) => done.push((t, before, after)),
-            Ok(Outcome::Already(note)) => already.push(format!("{}:{note}", name(book, t))),
-            Err(reason) => problems.push(format!("{}:{reason}", name(book, t))),
+impl Service {
+    /// Apply `step` to each township in one transaction: any refusal and nothing changes.
+    fn each(
+        &self,
+        book: &YearBook,
+        townships: &[u32],
+        what: &str,
+        mut step: impl FnMut(&mut YearRecord, u32) -> std::result::Result<Outcome, String>,
+        also: impl FnOnce(&mut Writer, &[u32]) -> Result<()>,
+    ) -> Result<Vec<String>> {
+        let mut record = book.record.clone();
+        let mut done = Vec::new();
+        let mut already = Vec::new();
+        let mut problems = Vec::new();
+        for &t in townships {
+            let before = record.stage(t);
+            match step(&mut record, t) {
+                Ok(Outcome::Done(after)) => done.push((t, before, after)),
+                Ok(Outcome::Already(note)) => already.push(format!("{}:{note}", name(book, t))),
+                Err(reason) => problems.push(format!("{}:{reason}", name(book, t))),
+            }
         }
+        if !problems.is_empty() {
+            return refuse(format!(
+                "{what}未执行,没有任何改动:\n  {}",
+                problems.join("\n  ")
+            ));
+        }
+        let mut w = self.store.write(&self.actor.name)?;
+        w.put_year(book.year, &record)?;
+        let mut lines = Vec::new();
+        let changed: Vec<u32> = done.iter().map(|(t, _, _)| *t).collect();
+        for (t, before, after) in done {
+            let scope = Scope {
+                year: Some(book.year),
+                township: Some(t),
+                secretary: None,
+            };
+            w.audit_in(
+                scope,
+                &format!("{} 年度 {} {what}", book.year, name(book, t)),
+                before.label(),
+                &after,
+            )?;
+            lines.push(format!("{}:{after}", name(book, t)));
+        }
+        also(&mut w, &changed)?;
+        w.commit()?;
+        lines.extend(already);
+        Ok(lines)
     }
-    if !problems.is_empty() {
-        return refuse(format!(
-            "{what}未执行,没有任何改动:\n  {}",
-            problems.join("\n  ")
-        ));
-    }
-    let mut w = store.write(&actor.name)?;
-    w.put_year(book.year, &record)?;
-    let mut lines = Vec::new();
-    let changed: Vec<u32> = done.iter().map(|(t, _, _)| *t).collect();
-    for (t, before, after) in done {
-        let scope = Scope {
-            year: Some(book.year),
-            township: Some(t),
-            secretary: None,
-        };
-        w.audit_in(
-            scope,
-            &format!("{} 年度 {} {what}", book.year, name(book, t)),
-            before.label(),
-            &after,
-        )?;
-        lines.push(format!("{}:{after}", name(book, t)));
-    }
-    also(&mut w, &changed)?;
-    w.commit()?;
-    lines.extend(already);
-    Ok(lines)
-}
 
-/// For the steps that only change stages.
-fn nothing_else(_: &mut Writer, _: &[u32]) -> Result<()> {
-    Ok(())
-}
+    /// For the steps that only change stages.
+    fn nothing_else(_: &mut Writer, _: &[u32]) -> Result<()> {
+        Ok(())
+    }
 
-/// 录入 → 已提交: every secretary of the township has a complete assessment.
-pub fn submit(
-    store: &Store,
-    actor: &Actor,
-    book: &YearBook,
-    townships: &[u32],
-) -> Result<Vec<String>> {
-    let status = status(book);
-    each(
-        store,
-        actor,
-        book,
-        townships,
-        "提交",
-        |record, t| {
-            actor.may_change(t, &book.district)?;
-            let s = status
-                .iter()
-                .find(|s| s.township == t)
-                .expect("every township has a status");
-            match record.stage(t) {
-                Stage::Entering => {}
-                stage => {
+    /// 录入 → 已提交: every secretary of the township has a complete assessment.
+    pub fn submit(&self, year: i16, townships: &[u32]) -> Result<Vec<String>> {
+        let book = &self.full_book(year)?;
+        let status = status(book);
+        self.each(
+            book,
+            townships,
+            "提交",
+            |record, t| {
+                self.actor
+                    .may_change(t, &book.district)
+                    .map_err(|e| e.to_string())?;
+                let s = status
+                    .iter()
+                    .find(|s| s.township == t)
+                    .expect("every township has a status");
+                match record.stage(t) {
+                    Stage::Entering => {}
+                    stage => {
+                        return Ok(Outcome::Already(format!(
+                            "已是「{}」,无需提交",
+                            stage.label()
+                        )));
+                    }
+                }
+                if s.people == 0 {
+                    return Err("没有需要考核的书记".into());
+                }
+                if s.complete < s.people {
+                    return Err(format!("还有 {} 名书记的考核未完成", s.people - s.complete));
+                }
+                let y = record.township_mut(t);
+                y.stage = Stage::Submitted;
+                y.submitted_on = Some(self.today());
+                Ok(Outcome::Done(Stage::Submitted.label().to_string()))
+            },
+            Self::nothing_else,
+        )
+    }
+
+    /// 已提交 → 公示, from a day, for the scheme's number of days unless given.
+    pub fn publish(
+        &self,
+        year: i16,
+        townships: &[u32],
+        from: Date,
+        days: Option<u32>,
+    ) -> Result<Vec<String>> {
+        let book = &self.full_book(year)?;
+        let days = days.unwrap_or(book.scheme.publicity.days);
+        if !(1..=MAX_DAYS).contains(&days) {
+            return refuse(format!("公示天数应在 1 到 {MAX_DAYS} 天之间"));
+        }
+        self.each(
+            book,
+            townships,
+            "公示",
+            |record, t| {
+                self.actor
+                    .may_change(t, &book.district)
+                    .map_err(|e| e.to_string())?;
+                match record.stage(t) {
+                    Stage::Submitted => {}
+                    Stage::Entering => return Err("还在「录入」阶段,须先提交".into()),
+                    stage => return Ok(Outcome::Already(format!("已是「{}」", stage.label()))),
+                }
+                let y = record.township_mut(t);
+                y.stage = Stage::Publicity;
+                y.publicity = Some((from, days));
+                Ok(Outcome::Done(format!(
+                    "公示 {from} 至 {}({days} 天)",
+                    publicity_end(from, days)
+                )))
+            },
+            Self::nothing_else,
+        )
+    }
+
+    /// 公示 → 已审定 (district only): the publicity has ended and no objection is open.
+    /// Opens a rectification for each 诫勉整改 / 建议调整 secretary of the township.
+    pub fn approve(&self, year: i16, townships: &[u32]) -> Result<Vec<String>> {
+        let book = &self.full_book(year)?;
+        self.need_district("审定;审定由区委组织部进行")?;
+        let today = self.today();
+        let status = status(book);
+        let submitted_all = book
+            .district
+            .townships
+            .iter()
+            .all(|(id, _)| book.record.stage(*id) != Stage::Entering);
+        let step = |record: &mut YearRecord, t: u32| {
+            let y = record.township_mut(t);
+            match (y.stage, y.publicity) {
+                (Stage::Publicity, Some((from, days))) => {
+                    let end = publicity_end(from, days);
+                    if today <= end {
+                        return Err(format!(
+                            "公示期到 {end} 为止,尚未结束,{} 起才能审定",
+                            end.tomorrow().unwrap_or(end)
+                        ));
+                    }
+                }
+                (Stage::Approved, _) => {
                     return Ok(Outcome::Already(format!(
-                        "已是「{}」,无需提交",
-                        stage.label()
+                        "已于 {} 审定",
+                        y.approved_on.map_or(String::new(), |d| d.to_string())
                     )));
                 }
-            }
-            if s.people == 0 {
-                return Err("没有需要考核的书记".into());
-            }
-            if s.complete < s.people {
-                return Err(format!("还有 {} 名书记的考核未完成", s.people - s.complete));
-            }
-            let y = record.township_mut(t);
-            y.stage = Stage::Submitted;
-            y.submitted_on = Some(today());
-            Ok(Outcome::Done(Stage::Submitted.label().to_string()))
-        },
-        nothing_else,
-    )
-}
-
-/// 已提交 → 公示, from a day, for the scheme's number of days unless given.
-pub fn publish(
-    store: &Store,
-    actor: &Actor,
-    book: &YearBook,
-    townships: &[u32],
-    from: Date,
-    days: Option<u32>,
-) -> Result<Vec<String>> {
-    let days = days.unwrap_or(book.scheme.publicity.days);
-    if !(1..=MAX_DAYS).contains(&days) {
-        return refuse(format!("公示天数应在 1 到 {MAX_DAYS} 天之间"));
-    }
-    each(
-        store,
-        actor,
-        book,
-        townships,
-        "公示",
-        |record, t| {
-            actor.may_change(t, &book.district)?;
-            match record.stage(t) {
-                Stage::Submitted => {}
-                Stage::Entering => return Err("还在「录入」阶段,须先提交".into()),
-                stage => return Ok(Outcome::Already(format!("已是「{}」", stage.label()))),
-            }
-            let y = record.township_mut(t);
-            y.stage = Stage::Publicity;
-            y.publicity = Some((from, days));
-            Ok(Outcome::Done(format!(
-                "公示 {from} 至 {}({days} 天)",
-                publicity_end(from, days)
-            )))
-        },
-        nothing_else,
-    )
-}
-
-/// 公示 → 已审定 (district only): the publicity has ended and no objection is open.
-/// Opens a rectification for each 诫勉整改 / 建议调整 secretary of the township.
-pub fn approve(
-    store: &Store,
-    actor: &Actor,
-    book: &YearBook,
-    townships: &[u32],
-) -> Result<Vec<String>> {
-    if !actor.is_district() {
-        return refuse(format!("用户 {} 不能审定;审定由区委组织部进行", actor.name));
-    }
-    let today = today();
-    let status = status(book);
-    let submitted_all = book
-        .district
-        .townships
-        .iter()
-        .all(|(id, _)| book.record.stage(*id) != Stage::Entering);
-    let step = |record: &mut YearRecord, t: u32| {
-        let y = record.township_mut(t);
-        match (y.stage, y.publicity) {
-            (Stage::Publicity, Some((from, days))) => {
-                let end = publicity_end(from, days);
-                if today <= end {
+                (stage, _) => {
                     return Err(format!(
-                        "公示期到 {end} 为止,尚未结束,{} 起才能审定",
-                        end.tomorrow().unwrap_or(end)
+                        "当前为「{}」,须先公示,公示期满后才能审定",
+                        stage.label()
                     ));
                 }
             }
-            (Stage::Approved, _) => {
-                return Ok(Outcome::Already(format!(
-                    "已于 {} 审定",
-                    y.approved_on.map_or(String::new(), |d| d.to_string())
-                )));
-            }
-            (stage, _) => {
+            // Quotas are counted over the whole district: its figures are final only when
+            // every township has handed in.
+            if !submitted_all {
+                let waiting: Vec<String> = book
+                    .district
+                    .townships
+                    .iter()
+                    .filter(|(id, _)| book.record.stage(*id) == Stage::Entering)
+                    .map(|(_, t)| t.name.clone())
+                    .collect();
                 return Err(format!(
-                    "当前为「{}」,须先公示,公示期满后才能审定",
-                    stage.label()
+                    "名额按全区计算,须全区各乡镇提交后才能审定;尚未提交:{}",
+                    waiting.join("、")
                 ));
             }
-        }
-        // Quotas are counted over the whole district: its figures are final only when
-        // every township has handed in.
-        if !submitted_all {
-            let waiting: Vec<String> = book
-                .district
-                .townships
+            if let Some(s) = status.iter().find(|s| s.township == t)
+                && s.complete < s.people
+            {
+                return Err(format!("还有 {} 名书记的考核未完成", s.people - s.complete));
+            }
+            let open = y
+                .objections
                 .iter()
-                .filter(|(id, _)| book.record.stage(*id) == Stage::Entering)
-                .map(|(_, t)| t.name.clone())
-                .collect();
-            return Err(format!(
-                "名额按全区计算,须全区各乡镇提交后才能审定;尚未提交:{}",
-                waiting.join("、")
-            ));
-        }
-        if let Some(s) = status.iter().find(|s| s.township == t)
-            && s.complete < s.people
-        {
-            return Err(format!("还有 {} 名书记的考核未完成", s.people - s.complete));
-        }
-        let open = y
-            .objections
-            .iter()
-            .filter(|o| o.resolution.is_none())
-            .count();
-        if open > 0 {
-            return Err(format!("还有 {open} 条异议未处理"));
-        }
-        y.stage = Stage::Approved;
-        y.approved_on = Some(today);
-        Ok(Outcome::Done(Stage::Approved.label().to_string()))
-    };
-    // The approval and the rectifications it opens land together or not at all.
-    each(
-        store,
-        actor,
-        book,
-        townships,
-        "审定",
-        step,
-        |w, approved| open_rectifications(w, book, approved, today),
-    )
-}
-
-/// Rectifications for the low secretaries of approved townships (kept when they exist,
-/// so measures already written are not lost on a second approval).
-fn open_rectifications(
-    w: &mut Writer,
-    book: &YearBook,
-    townships: &[u32],
-    today: Date,
-) -> Result<()> {
-    let days = i64::from(book.scheme.consequences.rectify_days);
-    let deadline = add_days(today, days);
-    for e in &book.entries {
-        let Some(t) = book.township_of(e.secretary) else {
-            continue;
+                .filter(|o| o.resolution.is_none())
+                .count();
+            if open > 0 {
+                return Err(format!("还有 {open} 条异议未处理"));
+            }
+            y.stage = Stage::Approved;
+            y.approved_on = Some(today);
+            Ok(Outcome::Done(Stage::Approved.label().to_string()))
         };
-        if !townships.contains(&t) {
-            continue;
+        // The approval and the rectifications it opens land together or not at all.
+        self.each(book, townships, "审定", step, |w, approved| {
+            Self::open_rectifications(w, book, approved, today)
+        })
+    }
+
+    /// Rectifications for the low secretaries of approved townships (kept when they exist,
+    /// so measures already written are not lost on a second approval).
+    fn open_rectifications(
+        w: &mut Writer,
+        book: &YearBook,
+        townships: &[u32],
+        today: Date,
+    ) -> Result<()> {
+        let days = i64::from(book.scheme.consequences.rectify_days);
+        let deadline = add_days(today, days);
+        for e in &book.entries {
+            let Some(t) = book.township_of(e.secretary) else {
+                continue;
+            };
+            if !townships.contains(&t) {
+                continue;
+            }
+            let existing = w.rectification(book.year, e.secretary)?;
+            match (e.rating.consequence, existing) {
+                (Some(c @ (Consequence::Admonish | Consequence::Replace)), None) => {
+                    let r = Rectification {
+                        consequence: c,
+                        approved_on: today,
+                        deadline,
+                        measures: String::new(),
+                        done_on: None,
+                    };
+                    w.put_rectification(book.year, e.secretary, &r)?;
+                    let scope = Scope {
+                        year: Some(book.year),
+                        township: Some(t),
+                        secretary: Some(e.secretary),
+                    };
+                    w.audit_in(
+                        scope,
+                        &format!("{} 年度 {} 整改", book.year, book.name_of(e.secretary)),
+                        "",
+                        &format!("{},期限 {deadline}", c.label()),
+                    )?;
+                }
+                (Some(Consequence::Admonish | Consequence::Replace), Some(_)) => {}
+                (_, Some(r)) if r.done_on.is_none() => {
+                    // No longer low after a reopening: the open follow-up ends, on record.
+                    w.remove_rectification(book.year, e.secretary)?;
+                    let scope = Scope {
+                        year: Some(book.year),
+                        township: Some(t),
+                        secretary: Some(e.secretary),
+                    };
+                    let before = format!(
+                        "{},期限 {}:{}",
+                        r.consequence.label(),
+                        r.deadline,
+                        r.measures.replace('\n', " / ")
+                    );
+                    w.audit_in(
+                        scope,
+                        &format!("{} 年度 {} 整改撤销", book.year, book.name_of(e.secretary)),
+                        &before,
+                        "",
+                    )?;
+                }
+                _ => {}
+            }
         }
-        let existing = w.rectification(book.year, e.secretary)?;
-        match (e.rating.consequence, existing) {
-            (Some(c @ (Consequence::Admonish | Consequence::Replace)), None) => {
-                let r = Rectification {
-                    consequence: c,
-                    approved_on: today,
-                    deadline,
-                    measures: String::new(),
-                    done_on: None,
-                };
-                w.put_rectification(book.year, e.secretary, &r)?;
-                let scope = Scope {
-                    year: Some(book.year),
-                    township: Some(t),
-                    secretary: Some(e.secretary),
-                };
-                w.audit_in(
-                    scope,
-                    &format!("{} 年度 {} 整改", book.year, book.name_of(e.secretary)),
-                    "",
-                    &format!("{},期限 {deadline}", c.label()),
-                )?;
-            }
-            (Some(Consequence::Admonish | Consequence::Replace), Some(_)) => {}
-            (_, Some(r)) if r.done_on.is_none() => {
-                // No longer low after a reopening: the open follow-up ends, on record.
-                w.remove_rectification(book.year, e.secretary)?;
-                let scope = Scope {
-                    year: Some(book.year),
-                    township: Some(t),
-                    secretary: Some(e.secretary),
-                };
-                let before = format!(
-                    "{},期限 {}:{}",
-                    r.consequence.label(),
-                    r.deadline,
-                    r.measures.replace('\n', " / ")
-                );
-                w.audit_in(
-                    scope,
-                    &format!("{} 年度 {} 整改撤销", book.year, book.name_of(e.secretary)),
-                    &before,
-                    "",
-                )?;
-            }
-            _ => {}
+        Ok(())
+    }
+
+    /// 已审定 (or any later stage) → 录入, by the district only, with a reason.
+    pub fn reopen(&self, year: i16, townships: &[u32], reason: &str) -> Result<Vec<String>> {
+        let book = &self.full_book(year)?;
+        self.need_district("重新打开;只有区委组织部可以重新打开")?;
+        let reason = crate::text::clean_line(reason).trim().to_string();
+        if reason.is_empty() {
+            return refuse("重新打开需要说明理由(--reason)");
         }
+        let today = self.today();
+        self.each(
+            book,
+            townships,
+            "重新打开",
+            |record, t| {
+                let y = record.township_mut(t);
+                if y.stage == Stage::Entering {
+                    return Ok(Outcome::Already("已是「录入」阶段".into()));
+                }
+                y.stage = Stage::Entering;
+                // The submission, publicity and approval no longer hold: the year must go
+                // through them again (the reopening and the audit log keep the history).
+                y.submitted_on = None;
+                y.publicity = None;
+                y.approved_on = None;
+                y.reopenings
+                    .push((today, self.actor.name.clone(), reason.clone()));
+                Ok(Outcome::Done(format!(
+                    "{}(理由:{reason})",
+                    Stage::Entering.label()
+                )))
+            },
+            Self::nothing_else,
+        )
     }
-    Ok(())
-}
 
-/// 已审定 (or any later stage) → 录入, by the district only, with a reason.
-pub fn reopen(
-    store: &Store,
-    actor: &Actor,
-    book: &YearBook,
-    townships: &[u32],
-    reason: &str,
-) -> Result<Vec<String>> {
-    if !actor.is_district() {
-        return refuse(format!(
-            "用户 {} 不能重新打开;只有区委组织部可以重新打开",
-            actor.name
-        ));
+    /// The township of a secretary whose records `actor` is about to change.
+    fn township_to_change(&self, book: &YearBook, secretary: u32) -> Result<u32> {
+        let t = book.township_of(secretary).ok_or(Refusal::NoSecretary)?;
+        self.actor.may_change(t, &book.district)?;
+        Ok(t)
     }
-    let reason = crate::text::clean_line(reason).trim().to_string();
-    if reason.is_empty() {
-        return refuse("重新打开需要说明理由(--reason)");
-    }
-    let today = today();
-    each(
-        store,
-        actor,
-        book,
-        townships,
-        "重新打开",
-        |record, t| {
-            let y = record.township_mut(t);
-            if y.stage == Stage::Entering {
-                return Ok(Outcome::Already("已是「录入」阶段".into()));
-            }
-            y.stage = Stage::Entering;
-            // The submission, publicity and approval no longer hold: the year must go
-            // through them again (the reopening and the audit log keep the history).
-            y.submitted_on = None;
-            y.publicity = None;
-            y.approved_on = None;
-            y.reopenings
-                .push((today, actor.name.clone(), reason.clone()));
-            Ok(Outcome::Done(format!(
-                "{}(理由:{reason})",
-                Stage::Entering.label()
-            )))
-        },
-        nothing_else,
-    )
-}
 
-/// The township of a secretary whose records `actor` is about to change.
-fn township_to_change(actor: &Actor, book: &YearBook, secretary: u32) -> Result<u32> {
-    let t = book
-        .township_of(secretary)
-        .ok_or_else(|| WorkflowError::Refused("找不到这位书记".into()))?;
-    actor
-        .may_change(t, &book.district)
-        .map_err(WorkflowError::Refused)?;
-    Ok(t)
-}
+    /// Record an objection to a secretary's result during publicity.
+    pub fn object(&self, year: i16, secretary: u32, text: &str) -> Result<String> {
+        let book = &self.full_book(year)?;
+        let t = self.township_to_change(book, secretary)?;
+        let text = crate::text::clean_line(text).trim().to_string();
+        if text.is_empty() {
+            return refuse("异议内容不能为空");
+        }
+        if book.record.stage(t) != Stage::Publicity {
+            return refuse(format!("{} 不在公示期,不能登记异议", name(book, t)));
+        }
+        let mut record = book.record.clone();
+        record.township_mut(t).objections.push(Objection {
+            secretary,
+            raised_on: self.today(),
+            text: text.clone(),
+            resolution: None,
+        });
+        let what = format!("{} 年度 {} 异议", book.year, book.name_of(secretary));
+        self.store_record(book, &record, (t, secretary), &what, ("", &text))?;
+        Ok(format!("已登记对 {} 的异议", book.name_of(secretary)))
+    }
 
-/// Record an objection to a secretary's result during publicity.
-pub fn object(
-    store: &Store,
-    actor: &Actor,
-    book: &YearBook,
-    secretary: u32,
-    text: &str,
-) -> Result<String> {
-    let t = township_to_change(actor, book, secretary)?;
-    let text = crate::text::clean_line(text).trim().to_string();
-    if text.is_empty() {
-        return refuse("异议内容不能为空");
+    /// Store a year record changed about one secretary, with its audit line.
+    fn store_record(
+        &self,
+        book: &YearBook,
+        record: &YearRecord,
+        (township, secretary): (u32, u32),
+        what: &str,
+        (before, after): (&str, &str),
+    ) -> Result<()> {
+        let mut w = self.store.write(&self.actor.name)?;
+        w.put_year(book.year, record)?;
+        let scope = Scope {
+            year: Some(book.year),
+            township: Some(township),
+            secretary: Some(secretary),
+        };
+        w.audit_in(scope, what, before, after)?;
+        w.commit()?;
+        Ok(())
     }
-    if book.record.stage(t) != Stage::Publicity {
-        return refuse(format!("{} 不在公示期,不能登记异议", name(book, t)));
-    }
-    let mut record = book.record.clone();
-    record.township_mut(t).objections.push(Objection {
-        secretary,
-        raised_on: today(),
-        text: text.clone(),
-        resolution: None,
-    });
-    let what = format!("{} 年度 {} 异议", book.year, book.name_of(secretary));
-    store_record(
-        store,
-        actor,
-        book,
-        &record,
-        (t, secretary),
-        &what,
-        ("", &text),
-    )?;
-    Ok(format!("已登记对 {} 的异议", book.name_of(secretary)))
-}
 
-/// Store a year record changed about one secretary, with its audit line.
-fn store_record(
-    store: &Store,
-    actor: &Actor,
-    book: &YearBook,
-    record: &YearRecord,
-    (township, secretary): (u32, u32),
-    what: &str,
-    (before, after): (&str, &str),
-) -> Result<()> {
-    let mut w = store.write(&actor.name)?;
-    w.put_year(book.year, record)?;
-    let scope = Scope {
-        year: Some(book.year),
-        township: Some(township),
-        secretary: Some(secretary),
-    };
-    w.audit_in(scope, what, before, after)?;
-    w.commit()?;
-    Ok(())
-}
+    /// Settle the open objections about a secretary.
+    pub fn resolve(&self, year: i16, secretary: u32, resolution: &str) -> Result<String> {
+        let book = &self.full_book(year)?;
+        let t = self.township_to_change(book, secretary)?;
+        let resolution = crate::text::clean_line(resolution).trim().to_string();
+        if resolution.is_empty() {
+            return refuse("处理结果不能为空");
+        }
+        let mut record = book.record.clone();
+        let open: Vec<&mut Objection> = record
+            .township_mut(t)
+            .objections
+            .iter_mut()
+            .filter(|o| o.secretary == secretary && o.resolution.is_none())
+            .collect();
+        if open.is_empty() {
+            return refuse(format!("{} 没有未处理的异议", book.name_of(secretary)));
+        }
+        let n = open.len();
+        for o in open {
+            o.resolution = Some(resolution.clone());
+        }
+        let what = format!("{} 年度 {} 异议处理", book.year, book.name_of(secretary));
+        self.store_record(
+            book,
+            &record,
+            (t, secretary),
+            &what,
+            ("未处理", &resolution),
+        )?;
+        Ok(format!("已处理 {} 的 {n} 条异议", book.name_of(secretary)))
+    }
 
-/// Settle the open objections about a secretary.
-pub fn resolve(
-    store: &Store,
-    actor: &Actor,
-    book: &YearBook,
-    secretary: u32,
-    resolution: &str,
-) -> Result<String> {
-    let t = township_to_change(actor, book, secretary)?;
-    let resolution = crate::text::clean_line(resolution).trim().to_string();
-    if resolution.is_empty() {
-        return refuse("处理结果不能为空");
+    /// Update a rectification: measures and/or done.
+    pub fn update_rectification(
+        &self,
+        year: i16,
+        secretary: u32,
+        measures: Option<&str>,
+        done: bool,
+    ) -> Result<String> {
+        let book = &self.full_book(year)?;
+        let t = self.township_to_change(book, secretary)?;
+        let mut w = self.store.write(&self.actor.name)?;
+        let Some(mut r) = w.rectification(book.year, secretary)? else {
+            return refuse(format!(
+                "{} 年度 {} 没有整改记录",
+                book.year,
+                book.name_of(secretary)
+            ));
+        };
+        let before = format!(
+            "{}|{}",
+            r.measures,
+            r.done_on
+                .map_or("进行中".to_string(), |d| format!("{d} 完成"))
+        );
+        if let Some(m) = measures {
+            r.measures = crate::text::clean_multiline(m).trim().to_string();
+        }
+        if done && r.done_on.is_none() {
+            r.done_on = Some(self.today());
+        }
+        let after = format!(
+            "{}|{}",
+            r.measures,
+            r.done_on
+                .map_or("进行中".to_string(), |d| format!("{d} 完成"))
+        );
+        w.put_rectification(book.year, secretary, &r)?;
+        let scope = Scope {
+            year: Some(book.year),
+            township: Some(t),
+            secretary: Some(secretary),
+        };
+        w.audit_in(
+            scope,
+            &format!("{} 年度 {} 整改", book.year, book.name_of(secretary)),
+            &before,
+            &after,
+        )?;
+        w.commit()?;
+        Ok(format!("已更新 {} 的整改记录", book.name_of(secretary)))
     }
-    let mut record = book.record.clone();
-    let open: Vec<&mut Objection> = record
-        .township_mut(t)
-        .objections
-        .iter_mut()
-        .filter(|o| o.secretary == secretary && o.resolution.is_none())
-        .collect();
-    if open.is_empty() {
-        return refuse(format!("{} 没有未处理的异议", book.name_of(secretary)));
-    }
-    let n = open.len();
-    for o in open {
-        o.resolution = Some(resolution.clone());
-    }
-    let what = format!("{} 年度 {} 异议处理", book.year, book.name_of(secretary));
-    store_record(
-        store,
-        actor,
-        book,
-        &record,
-        (t, secretary),
-        &what,
-        ("未处理", &resolution),
-    )?;
-    Ok(format!("已处理 {} 的 {n} 条异议", book.name_of(secretary)))
-}
-
-/// Update a rectification: measures and/or done.
-pub fn update_rectification(
-    store: &Store,
-    actor: &Actor,
-    book: &YearBook,
-    secretary: u32,
-    measures: Option<&str>,
-    done: bool,
-) -> Result<String> {
-    let t = township_to_change(actor, book, secretary)?;
-    let mut w = store.write(&actor.name)?;
-    let Some(mut r) = w.rectification(book.year, secretary)? else {
-        return refuse(format!(
-            "{} 年度 {} 没有整改记录",
-            book.year,
-            book.name_of(secretary)
-        ));
-    };
-    let before = format!(
-        "{}|{}",
-        r.measures,
-        r.done_on
-            .map_or("进行中".to_string(), |d| format!("{d} 完成"))
-    );
-    if let Some(m) = measures {
-        r.measures = crate::text::clean_multiline(m).trim().to_string();
-    }
-    if done && r.done_on.is_none() {
-        r.done_on = Some(today());
-    }
-    let after = format!(
-        "{}|{}",
-        r.measures,
-        r.done_on
-            .map_or("进行中".to_string(), |d| format!("{d} 完成"))
-    );
-    w.put_rectification(book.year, secretary, &r)?;
-    let scope = Scope {
-        year: Some(book.year),
-        township: Some(t),
-        secretary: Some(secretary),
-    };
-    w.audit_in(
-        scope,
-        &format!("{} 年度 {} 整改", book.year, book.name_of(secretary)),
-        &before,
-        &after,
-    )?;
-    w.commit()?;
-    Ok(format!("已更新 {} 的整改记录", book.name_of(secretary)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::Role;
-    use crate::exchange::{import_roster_table, import_scores_table, parse_csv};
+    use crate::exchange::parse_csv;
 
-    fn district() -> (Store, Actor) {
-        let store = Store::in_memory(crate::scoring::DEFAULT_SCHEME).unwrap();
-        let admin = Actor {
-            name: "admin".into(),
-            role: Role::District,
-        };
+    fn district() -> Service {
+        let admin = Service::in_memory(crate::scoring::DEFAULT_SCHEME, "admin").unwrap();
         let roster = "乡镇,村(社区),姓名,任职日期\n神头镇,马邑村,张三,2015-01-01\n利民镇,东村,李四,2015-01-01\n";
-        import_roster_table(&store, "r", parse_csv(roster).unwrap(), &admin).unwrap();
+        admin
+            .import_roster("r", parse_csv(roster).unwrap())
+            .unwrap();
         let mut scores = String::from(
             "乡镇,村(社区),姓名,政治素质,履职尽责,廉洁自律,集体经济发展,增收项目,阵地建设,人居环境改善,基层组织建设,三务公开,风险隐患管控,精神文明创建,为民服务,组织评价,满意,基本满意,不满意\n",
         );
         scores.push_str("神头镇,马邑村,张三,5,6,6,12,8,6,6,7,4,6,8,8,好,30,5,1\n");
         scores.push_str("利民镇,东村,李四,3,3,3,6,4,3,3,3,2,3,4,4,差,5,5,20\n");
-        import_scores_table(&store, "s", parse_csv(&scores).unwrap(), 2025, &admin).unwrap();
-        (store, admin)
+        admin
+            .import_scores("s", parse_csv(&scores).unwrap(), 2025)
+            .unwrap();
+        admin
     }
 
-    fn book(store: &Store) -> YearBook {
-        YearBook::load(store, 2025).unwrap()
+    fn stage(service: &Service, township: u32) -> Stage {
+        service.book(2025).unwrap().record.stage(township)
     }
 
     #[test]
     fn approval_waits_for_every_township_and_lands_with_its_rectifications() {
-        let (store, admin) = district();
-        let shen = book(&store).district.township_id("神头镇").unwrap();
-        let li = book(&store).district.township_id("利民镇").unwrap();
+        let admin = district();
+        let shen = admin.townships(Some("神头镇")).unwrap()[0];
+        let li = admin.townships(Some("利民镇")).unwrap()[0];
         let past = Date::new(2025, 1, 1).unwrap();
-        submit(&store, &admin, &book(&store), &[shen]).unwrap();
-        publish(&store, &admin, &book(&store), &[shen], past, None).unwrap();
-        let err = approve(&store, &admin, &book(&store), &[shen])
-            .unwrap_err()
-            .to_string();
+        admin.submit(2025, &[shen]).unwrap();
+        admin.publish(2025, &[shen], past, None).unwrap();
+        let err = admin.approve(2025, &[shen]).unwrap_err().to_string();
         assert!(
             err.contains("须全区各乡镇提交") && err.contains("利民镇"),
             "{err}"
         );
-        assert_eq!(
-            store.year(2025).unwrap().unwrap().stage(shen),
-            Stage::Publicity,
-            "nothing changed"
-        );
-        submit(&store, &admin, &book(&store), &[li]).unwrap();
-        publish(&store, &admin, &book(&store), &[li], past, None).unwrap();
-        approve(&store, &admin, &book(&store), &[shen, li]).unwrap();
+        assert_eq!(stage(&admin, shen), Stage::Publicity, "nothing changed");
+        admin.submit(2025, &[li]).unwrap();
+        admin.publish(2025, &[li], past, None).unwrap();
+        admin.approve(2025, &[shen, li]).unwrap();
         // 李四 is 不合格: his rectification was opened in the approval's own transaction.
-        let rect = store.rectifications(2025).unwrap();
+        let rect = admin.rectifications(Some(2025)).unwrap();
         assert_eq!(rect.len(), 1);
-        assert_eq!(rect[0].1.consequence, Consequence::Admonish);
-        // A township clerk may not change a submitted township.
-        let clerk = Actor {
+        assert_eq!(rect[0].2.consequence, Consequence::Admonish);
+        let reopened = admin.reopen(2025, &[shen], "核对").unwrap();
+        assert!(reopened[0].contains("录入"));
+        admin.submit(2025, &[shen]).unwrap();
+        // A township clerk may not change a submitted township; the district may.
+        let b = admin.full_book(2025).unwrap();
+        let clerk = super::super::Actor {
             name: "c".into(),
             role: Role::Township(shen),
         };
-        let b = book(&store);
-        let reopened = reopen(&store, &admin, &b, &[shen], "核对").unwrap();
-        assert!(reopened[0].contains("录入"));
-        submit(&store, &admin, &book(&store), &[shen]).unwrap();
-        let b = book(&store);
         let err = clerk
             .may_edit(shen, &b.district, Some(&b.record), 2025)
             .unwrap_err();
-        assert!(err.contains("已提交"), "{err}");
+        assert!(matches!(err, Refusal::HandedIn { .. }), "{err}");
+        assert!(err.to_string().contains("已提交"), "{err}");
         assert!(
             admin
+                .actor()
                 .may_edit(shen, &b.district, Some(&b.record), 2025)
                 .is_ok()
         );
@@ -708,18 +625,12 @@ mod tests {
 
     #[test]
     fn huge_day_counts_are_refused_not_a_panic() {
-        let (store, admin) = district();
-        let shen = book(&store).district.township_id("神头镇").unwrap();
-        submit(&store, &admin, &book(&store), &[shen]).unwrap();
-        let err = publish(
-            &store,
-            &admin,
-            &book(&store),
-            &[shen],
-            today(),
-            Some(8_000_000),
-        )
-        .unwrap_err();
+        let admin = district();
+        let shen = admin.townships(Some("神头镇")).unwrap()[0];
+        admin.submit(2025, &[shen]).unwrap();
+        let err = admin
+            .publish(2025, &[shen], admin.today(), Some(8_000_000))
+            .unwrap_err();
         assert!(err.to_string().contains("公示天数"));
         assert_eq!(
             add_days(Date::new(2025, 1, 1).unwrap(), i64::MAX),

@@ -13,8 +13,7 @@ use super::year::{AuditState, GridState, Pending, PickState, Popup};
 use crate::domain::Assessment;
 use crate::domain::{Rectification, Stage};
 use crate::scoring::Rating;
-use crate::service::{Actor, ServiceError, YearBook};
-use crate::store::Store;
+use crate::service::{Refusal, SaveAssessment, Service, YearBook};
 use crate::text::{clean_line, clean_multiline};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,8 +85,7 @@ pub struct Status {
 }
 
 pub struct App {
-    pub store: Store,
-    pub actor: Actor,
+    pub service: Service,
     pub theme: Theme,
     pub book: YearBook,
     /// Ratings of the other years, for the star history.
@@ -133,25 +131,12 @@ fn page_rows(size: (u16, u16)) -> usize {
 }
 
 impl App {
-    pub fn new(store: Store, year: i16, actor: Actor, theme: Theme) -> Result<App, ServiceError> {
-        let book = YearBook::load_or_new(&store, year)?;
-        let mut history = Vec::new();
-        for (y, _) in store.years()? {
-            if y != year {
-                let other = YearBook::load(&store, y)?;
-                history.push((
-                    y,
-                    other
-                        .entries
-                        .into_iter()
-                        .map(|e| (e.secretary, e.rating))
-                        .collect(),
-                ));
-            }
-        }
+    pub fn new(service: Service, year: i16, theme: Theme) -> Result<App, Refusal> {
+        let book = service.book_or_new(year)?;
+        let history = service.history(year)?;
+        let today = service.today();
         let mut app = App {
-            store,
-            actor,
+            service,
             theme,
             book,
             history,
@@ -187,11 +172,11 @@ impl App {
             rectifications: Vec::new(),
             overview_stars: false,
             statuses: Vec::new(),
-            today: crate::service::workflow::today(),
+            today,
             quit: false,
         };
         app.people = app.visible_people();
-        app.rectifications = load_rectifications(&app.store);
+        app.rectifications = app.service.rectifications(None).unwrap_or_default();
         app.refresh_statuses();
         app.index = app
             .people
@@ -273,7 +258,10 @@ impl App {
         let book = &self.book;
         book.people()
             .into_iter()
-            .filter(|p| book.township_of(*p).is_some_and(|t| self.actor.may_see(t)))
+            .filter(|p| {
+                book.township_of(*p)
+                    .is_some_and(|t| self.service.actor().may_see(t))
+            })
             .collect()
     }
 
@@ -285,27 +273,23 @@ impl App {
             .filter(|e| {
                 self.book
                     .township_of(e.secretary)
-                    .is_some_and(|t| self.actor.may_see(t))
+                    .is_some_and(|t| self.service.actor().may_see(t))
             })
             .collect()
     }
 
     /// The progress of the townships this user may see.
     fn refresh_statuses(&mut self) {
-        let visible = self.visible_townships();
-        self.statuses = crate::service::workflow::status(&self.book)
-            .into_iter()
-            .filter(|s| visible.contains(&s.township))
-            .collect();
+        self.statuses = self.service.statuses_of(&self.book);
     }
 
     /// Read the year again after a workflow step (stages, rectifications).
     pub(super) fn reload(&mut self) {
-        match crate::service::YearBook::load_or_new(&self.store, self.year()) {
+        match self.service.book_or_new(self.year()) {
             Ok(book) => {
                 self.book = book;
                 self.people = self.visible_people();
-                self.rectifications = load_rectifications(&self.store);
+                self.rectifications = self.service.rectifications(None).unwrap_or_default();
                 self.refresh_statuses();
                 self.refresh_list();
             }
@@ -472,11 +456,6 @@ impl App {
     /// Validate a field's value and commit it at once, with its audit line.
     fn save(&mut self, field: Field, input: &str) -> Result<(), String> {
         let secretary = self.form.secretary;
-        if !self.people.contains(&secretary) {
-            let township = self.book.township_of(secretary).ok_or("没有选定书记")?;
-            self.actor.may_change(township, &self.book.district)?;
-            return Err("没有选定书记".to_string());
-        }
         let stored = self.book.entry(secretary).map(|e| e.assessment.clone());
         let old = stored.clone().unwrap_or_default();
         let mut new = old.clone();
@@ -492,22 +471,20 @@ impl App {
             field.label(scheme)
         );
         let change = (field.value(scheme, &old), field.value(scheme, &new));
-        let saved = crate::service::save_assessment(
-            &self.store,
-            &self.actor,
-            &self.book,
+        let saved = self.service.save_assessment(SaveAssessment {
+            year: self.year(),
             secretary,
-            stored.as_ref(),
-            &new,
-            &what,
-            (&change.0, &change.1),
-        );
-        if let Err(reason) = saved {
-            if reason.contains("其他用户") {
+            before: stored,
+            after: new.clone(),
+            what,
+            change,
+        });
+        if let Err(refusal) = saved {
+            if matches!(refusal, Refusal::Conflict) {
                 // Show what is stored now; the typed value stays in the field to retry.
                 self.reload();
             }
-            return Err(reason);
+            return Err(refusal.to_string());
         }
         self.book.replace(secretary, new);
         self.refresh_statuses();
@@ -608,7 +585,7 @@ impl App {
         {
             self.status = None;
         }
-        self.today = crate::service::workflow::today();
+        self.today = self.service.today();
         // Nothing shows while the terminal is too small: keys must not act unseen.
         let (w, h) = super::view::MIN_SIZE;
         if (self.size.0 < w || self.size.1 < h)
@@ -797,21 +774,6 @@ impl App {
         }
         None
     }
-}
-
-/// Every rectification of every year.
-fn load_rectifications(store: &Store) -> Vec<(i16, u32, Rectification)> {
-    let years = store.years().unwrap_or_default();
-    years
-        .into_iter()
-        .flat_map(|(y, _)| {
-            store
-                .rectifications(y)
-                .unwrap_or_default()
-                .into_iter()
-                .map(move |(s, r)| (y, s, r))
-        })
-        .collect()
 }
 
 /// A multi-line editor holding `text`, the cursor at its end.

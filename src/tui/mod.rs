@@ -24,28 +24,6 @@ pub use app::App;
 use keymap::Action;
 pub use theme::Theme;
 
-use crate::domain::Stage;
-use crate::store::{Store, StoreError};
-
-/// The working year (§8): `--year`, else the newest year not yet approved in every
-/// township, else the current calendar year.
-pub fn choose_year(store: &Store, year: Option<i16>) -> Result<i16, StoreError> {
-    if let Some(y) = year {
-        return Ok(y);
-    }
-    let townships = store.district()?.townships;
-    let open = store.years()?.into_iter().rev().find(|(_, r)| {
-        townships.is_empty()
-            || townships
-                .iter()
-                .any(|(id, _)| r.stage(*id) != Stage::Approved)
-    });
-    Ok(match open {
-        Some((y, _)) => y,
-        None => jiff::ZonedDateTime::now().year(),
-    })
-}
-
 /// Is the locale UTF-8? The first set of LC_ALL, LC_CTYPE, LANG decides.
 pub fn utf8_locale() -> bool {
     let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
@@ -82,9 +60,9 @@ fn probe_wide_ambiguous() -> bool {
 }
 
 /// Run the TUI on a terminal until the user quits.
-pub fn run(store: Store, year: i16, actor: crate::service::Actor) -> io::Result<()> {
+pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
     let mut theme = Theme::from_env();
-    let app = App::new(store, year, actor, theme).map_err(|e| io::Error::other(e.to_string()))?;
+    let app = App::new(service, year, theme).map_err(|e| io::Error::other(e.to_string()))?;
     let mut app = app;
 
     // The terminal is restored whatever happens: panic, SIGTERM, SIGHUP.

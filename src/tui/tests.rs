@@ -9,12 +9,10 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use super::app::{App, Screen};
 use super::keymap::{Action, action};
 use super::{Theme, run_loop};
-use crate::cli::open_demo;
+use crate::domain::Assessment;
 use crate::domain::Grade;
-use crate::domain::Role;
-use crate::exchange::{import_roster_table, import_scores_table, parse_csv};
-use crate::service::Actor;
-use crate::store::Store;
+use crate::exchange::parse_csv;
+use crate::service::{AuditFilter, Service};
 use crate::text::width;
 
 const PLAIN: Theme = Theme {
@@ -22,26 +20,31 @@ const PLAIN: Theme = Theme {
     wide_ambiguous: false,
 };
 
-fn actor(name: &str) -> Actor {
-    Actor {
-        name: name.to_string(),
-        role: Role::District,
-    }
+/// What is stored for a secretary of 2025, read back through the service.
+fn stored(app: &App, name: &str) -> Assessment {
+    stored_by_id(app, app.book.district.secretary_by_name(name))
+}
+
+fn stored_by_id(app: &App, id: u32) -> Assessment {
+    let book = app.service.book(2025).unwrap();
+    book.entry(id).unwrap().assessment.clone()
 }
 
 fn demo_app() -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
-    let store = open_demo(&dir.path().join("demo.redb"), "tester").unwrap();
-    let app = App::new(store, 2025, actor("tester"), PLAIN).unwrap();
+    let service = crate::demo::open(&dir.path().join("demo.redb"), "tester").unwrap();
+    let app = App::new(service, 2025, PLAIN).unwrap();
     (dir, app)
 }
 
 /// A small district whose names have 2, 3, 4 and 8 characters, a 4-byte character
 /// and a middle dot; every secretary scored.
 fn names_app(theme: Theme) -> App {
-    let store = Store::in_memory(crate::scoring::DEFAULT_SCHEME).unwrap();
+    let service = Service::in_memory(crate::scoring::DEFAULT_SCHEME, "t").unwrap();
     let roster = "乡镇,村(社区),姓名,任职日期\n神头镇,马邑村,张三,2015-01-01\n神头镇,小泊村,李建国,2015-01-01\n利民镇,东村,欧阳娜娜,2015-01-01\n利民镇,西河湾社区,阿依古丽·买买提,2015-01-01\n利民镇,北村,吉𠮷,2025-03-01\n";
-    import_roster_table(&store, "r", parse_csv(roster).unwrap(), &actor("t")).unwrap();
+    service
+        .import_roster("r", parse_csv(roster).unwrap())
+        .unwrap();
     let mut scores = String::from(
         "乡镇,村(社区),姓名,政治素质,履职尽责,廉洁自律,集体经济发展,增收项目,阵地建设,人居环境改善,基层组织建设,三务公开,风险隐患管控,精神文明创建,为民服务,组织评价,满意,基本满意,不满意\n",
     );
@@ -54,8 +57,10 @@ fn names_app(theme: Theme) -> App {
     ] {
         scores.push_str(&format!("{t},{v},{n},5,6,6,12,8,6,6,7,4,6,8,8,好,30,5,1\n"));
     }
-    import_scores_table(&store, "s", parse_csv(&scores).unwrap(), 2025, &actor("t")).unwrap();
-    App::new(store, 2025, actor("clerk"), theme).unwrap()
+    service
+        .import_scores("s", parse_csv(&scores).unwrap(), 2025)
+        .unwrap();
+    App::new(service.as_user("clerk").unwrap(), 2025, theme).unwrap()
 }
 
 fn draw(app: &App, w: u16, h: u16) -> Buffer {
@@ -152,14 +157,7 @@ fn enter_saves_the_field_at_once_and_moves_on() {
     press(&mut app, &[KeyCode::Enter]);
     assert_eq!(app.form.field, 1);
     let id = app.form.secretary;
-    let stored = app
-        .store
-        .assessments(2025)
-        .unwrap()
-        .into_iter()
-        .find(|(s, _)| *s == id)
-        .unwrap()
-        .1;
+    let stored = stored_by_id(&app, id);
     assert_eq!(
         stored.items["政治素质"].to_string(),
         "6",
@@ -176,7 +174,7 @@ fn enter_saves_the_field_at_once_and_moves_on() {
         .total;
     // Q 83 → 49.8; 好 → 20; M (30*100 + 5*60)/36 = 91.67 → 18.334; 88.134 → 88.13
     assert_eq!(total.to_string(), "88.13", "the live total follows");
-    let audit = app.store.audit_log().unwrap();
+    let audit = app.service.audit_log(&AuditFilter::default()).unwrap();
     let last = audit.last().unwrap();
     assert!(
         last.what.contains("张三") && last.what.contains("政治素质"),
@@ -203,8 +201,7 @@ fn an_invalid_value_stays_red_and_is_not_saved() {
     assert_eq!(app.form.field, 2, "the cursor stays on the field");
     assert_eq!(app.form.error.as_deref(), Some("8.5 超出满分 7"));
     assert!(app.status.as_ref().unwrap().error);
-    let stored = app.store.assessments(2025).unwrap()[0].1.clone();
-    assert_eq!(stored.items["廉洁自律"].to_string(), "6");
+    assert_eq!(stored(&app, "张三").items["廉洁自律"].to_string(), "6");
     // Moving on is refused while the value is wrong, and says how to get out.
     press(&mut app, &[KeyCode::Tab]);
     assert_eq!(app.form.field, 2);
@@ -258,14 +255,7 @@ fn esc_and_ctrl_c_never_erase_or_invent_a_saved_value() {
     type_text(&mut app, "4.5");
     app.update(Action::Quit);
     assert!(app.quit);
-    let stored = app
-        .store
-        .assessments(2025)
-        .unwrap()
-        .into_iter()
-        .find(|(s, _)| *s == id)
-        .unwrap()
-        .1;
+    let stored = stored_by_id(&app, id);
     assert_eq!(stored.veto_reason, "");
     assert_eq!(stored.items["政治素质"].to_string(), "4");
 }
@@ -387,20 +377,23 @@ fn q_goes_home_and_quits_from_the_overview() {
 fn a_locked_year_refuses_changes() {
     let mut app = names_app(PLAIN);
     let t = app.book.district.township_id("神头镇").unwrap();
-    // Another session approves the year (stored, not on this screen's copy).
-    let mut record = app.store.year(2025).unwrap().unwrap();
-    record.township_mut(t).stage = crate::domain::Stage::Approved;
-    let mut w = app.store.write("admin").unwrap();
-    w.put_year(2025, &record).unwrap();
-    w.commit().unwrap();
+    // The year is approved behind this screen's back (its copy is not reloaded).
+    let all: Vec<u32> = app
+        .book
+        .district
+        .townships
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
+    app.service.submit(2025, &all).unwrap();
+    app.service.publish(2025, &[t], from, None).unwrap();
+    app.service.approve(2025, &[t]).unwrap();
     open(&mut app, "张三");
     type_text(&mut app, "1");
     press(&mut app, &[KeyCode::Enter]);
     assert!(app.form.error.as_deref().unwrap().contains("已审定"));
-    assert_eq!(
-        app.store.assessments(2025).unwrap()[0].1.items["政治素质"].to_string(),
-        "5"
-    );
+    assert_eq!(stored(&app, "张三").items["政治素质"].to_string(), "5");
 }
 
 /// Columns of the list line up whatever the names' widths.
@@ -584,14 +577,7 @@ fn a_whole_session_through_the_main_loop() {
         .district
         .find_secretary("利民镇", "东村", "欧阳娜娜")
         .unwrap();
-    let stored = app
-        .store
-        .assessments(2025)
-        .unwrap()
-        .into_iter()
-        .find(|(s, _)| *s == id)
-        .unwrap()
-        .1;
+    let stored = stored_by_id(&app, id);
     assert_eq!(
         stored
             .items
@@ -697,11 +683,7 @@ fn the_grid_saves_each_cell_and_moves_along_the_row() {
         app.book.entry(zhang).unwrap().assessment.items["政治素质"].to_string(),
         "4"
     );
-    let stored = app.store.assessments(2025).unwrap();
-    assert_eq!(
-        stored.iter().find(|(s, _)| *s == zhang).unwrap().1.items["政治素质"].to_string(),
-        "4"
-    );
+    assert_eq!(stored(&app, "张三").items["政治素质"].to_string(), "4");
 }
 
 #[test]
@@ -724,7 +706,7 @@ fn the_workflow_screen_takes_a_township_through_its_steps() {
     press(&mut app, &[KeyCode::Enter, KeyCode::Char('y')]);
     assert_eq!(app.book.record.stage(shen), crate::domain::Stage::Submitted);
     assert_eq!(
-        app.store.year(2025).unwrap().unwrap().stage(shen),
+        app.service.book(2025).unwrap().record.stage(shen),
         crate::domain::Stage::Submitted
     );
     press(&mut app, &[KeyCode::Enter, KeyCode::Char('y')]);
@@ -758,8 +740,8 @@ fn the_workflow_screen_takes_a_township_through_its_steps() {
         "reopened"
     );
     let audit: Vec<String> = app
-        .store
-        .audit_log()
+        .service
+        .audit_log(&AuditFilter::default())
         .unwrap()
         .into_iter()
         .map(|e| e.what)
@@ -780,15 +762,17 @@ fn audit_rectifications_and_the_promotion_pool() {
     let (_dir, mut app) = demo_app();
     // Approve a township through the service with a publicity in the past.
     let t = app.book.district.township_id("神头镇").unwrap();
-    let admin = actor("admin");
-    let book = app.book.clone();
-    let all: Vec<u32> = book.district.townships.iter().map(|(id, _)| *id).collect();
-    crate::service::workflow::submit(&app.store, &admin, &book, &all).unwrap();
-    let book = crate::service::YearBook::load(&app.store, 2025).unwrap();
+    let all: Vec<u32> = app
+        .book
+        .district
+        .townships
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
     let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
-    crate::service::workflow::publish(&app.store, &admin, &book, &[t], from, None).unwrap();
-    let book = crate::service::YearBook::load(&app.store, 2025).unwrap();
-    crate::service::workflow::approve(&app.store, &admin, &book, &[t]).unwrap();
+    app.service.submit(2025, &all).unwrap();
+    app.service.publish(2025, &[t], from, None).unwrap();
+    app.service.approve(2025, &[t]).unwrap();
     press(&mut app, &[KeyCode::Char('r')]);
     assert_eq!(app.screen, Screen::Rectify);
     let rows = app.rectification_rows();
@@ -799,12 +783,12 @@ fn audit_rectifications_and_the_promotion_pool() {
     app.update(Action::Paste("一、整改集体经济\n二、每月汇报".into()));
     press(&mut app, &[KeyCode::Esc]);
     assert!(app.measures.is_none());
-    let stored = app.store.rectifications(2025).unwrap();
-    assert_eq!(stored[0].1.measures, "一、整改集体经济\n二、每月汇报");
+    let stored = app.service.rectifications(Some(2025)).unwrap();
+    assert_eq!(stored[0].2.measures, "一、整改集体经济\n二、每月汇报");
     press(&mut app, &[KeyCode::Char('d'), KeyCode::Char('y')]);
     assert!(
-        app.store.rectifications(2025).unwrap()[0]
-            .1
+        app.service.rectifications(Some(2025)).unwrap()[0]
+            .2
             .done_on
             .is_some()
     );

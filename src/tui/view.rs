@@ -115,7 +115,7 @@ fn title_bar(app: &App, frame: &mut Frame, area: Rect) {
         Screen::Pool => "优先选拔",
     };
     let left = format!(" xingji 星级 | {} 年度 | {screen}", app.year());
-    let right = format!("{} ", app.actor.name);
+    let right = format!("{} ", app.service.actor().name);
     let fill = usize::from(area.width).saturating_sub(width(&left) + width(&right));
     let line = format!("{left}{}{right}", " ".repeat(fill));
     frame.render_widget(
@@ -241,7 +241,7 @@ fn overview(app: &App, frame: &mut Frame, area: Rect) {
             "{} 年度还没有考核数据。按 l 打开名单,Enter 录入。",
             book.year
         )
-    } else if app.actor.is_district() {
+    } else if app.service.actor().is_district() {
         book.summary()
     } else {
         crate::service::summary_of(entries.iter().copied())

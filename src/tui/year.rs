@@ -8,7 +8,6 @@ use super::form::{Field, Kind};
 use super::keymap::Action;
 use crate::domain::Consequence;
 use crate::domain::{AuditEntry, Rectification, Stage};
-use crate::service::workflow;
 use crate::text::{clean_line, clean_multiline, width};
 
 /// What a popup leads to.
@@ -164,7 +163,7 @@ impl App {
             .townships
             .iter()
             .map(|(id, _)| *id)
-            .filter(|t| self.actor.may_see(*t))
+            .filter(|t| self.service.actor().may_see(*t))
             .collect()
     }
 
@@ -367,7 +366,7 @@ impl App {
             Action::Reopen if self.book.record.stage(t) == Stage::Entering => {
                 self.info(format!("{name}已是「录入」阶段,无需重新打开"));
             }
-            Action::Reopen if !self.actor.is_district() => {
+            Action::Reopen if !self.service.actor().is_district() => {
                 self.error("只有区委组织部可以重新打开");
             }
             Action::Reopen => {
@@ -418,7 +417,9 @@ impl App {
                     missing.join("、")
                 ))
             }
-            Stage::Publicity if !self.actor.is_district() => Some("审定由区委组织部进行".into()),
+            Stage::Publicity if !self.service.actor().is_district() => {
+                Some("审定由区委组织部进行".into())
+            }
             Stage::Publicity => match status.publicity {
                 Some((_, end)) if self.today <= end => {
                     Some(format!("公示期至 {end},期满后才能审定"))
@@ -566,27 +567,17 @@ impl App {
 
     /// Carry out a confirmed step through the service layer, then reload the year.
     fn run(&mut self, step: Pending, text: &str) {
-        let book = &self.book;
-        let (store, actor) = (&self.store, &self.actor);
+        let (service, year) = (&self.service, self.year());
         let result = match step {
-            Pending::Submit(t) => workflow::submit(store, actor, book, &[t]),
-            Pending::Publish(t) => {
-                workflow::publish(store, actor, book, &[t], workflow::today(), None)
-            }
-            Pending::Approve(t) => workflow::approve(store, actor, book, &[t]),
-            Pending::Reopen(t) => workflow::reopen(store, actor, book, &[t], text),
-            Pending::Object(Some(s)) => {
-                workflow::object(store, actor, book, s, text).map(|l| vec![l])
-            }
-            Pending::Resolve(Some(s)) => {
-                workflow::resolve(store, actor, book, s, text).map(|l| vec![l])
-            }
-            Pending::MarkDone(year, s) => match crate::service::YearBook::load(store, year) {
-                Ok(b) => {
-                    workflow::update_rectification(store, actor, &b, s, None, true).map(|l| vec![l])
-                }
-                Err(e) => Err(e.into()),
-            },
+            Pending::Submit(t) => service.submit(year, &[t]),
+            Pending::Publish(t) => service.publish(year, &[t], service.today(), None),
+            Pending::Approve(t) => service.approve(year, &[t]),
+            Pending::Reopen(t) => service.reopen(year, &[t], text),
+            Pending::Object(Some(s)) => service.object(year, s, text).map(|l| vec![l]),
+            Pending::Resolve(Some(s)) => service.resolve(year, s, text).map(|l| vec![l]),
+            Pending::MarkDone(year, s) => service
+                .update_rectification(year, s, None, true)
+                .map(|l| vec![l]),
             Pending::Object(None) | Pending::Resolve(None) => return,
         };
         match result {
@@ -601,7 +592,10 @@ impl App {
     // --- audit, rectifications, pool ---------------------------------------------
 
     fn load_audit(&mut self) {
-        let entries = self.store.audit_log().unwrap_or_default();
+        let entries = self
+            .service
+            .audit_log(&crate::service::AuditFilter::default())
+            .unwrap_or_default();
         self.audit = AuditState {
             entries,
             ..AuditState::default()
@@ -611,7 +605,7 @@ impl App {
 
     fn filter_audit(&mut self) {
         let year = self.year();
-        let (actor, district) = (&self.actor, &self.book.district);
+        let district = &self.book.district;
         let a = &mut self.audit;
         a.rows = (0..a.entries.len())
             .rev()
@@ -619,7 +613,6 @@ impl App {
                 let e = &a.entries[i];
                 (a.all_years || e.scope.year == Some(year))
                     && a.township.is_none_or(|t| e.township(district) == Some(t))
-                    && actor.may_see_entry(e, district)
             })
             .collect();
         a.pick = PickState::default();
@@ -653,7 +646,7 @@ impl App {
             .filter(|(_, s, _)| {
                 self.book
                     .township_of(*s)
-                    .is_some_and(|t| self.actor.may_see(t))
+                    .is_some_and(|t| self.service.actor().may_see(t))
             })
             .map(|(y, s, r)| (*y, *s, r))
             .collect();
@@ -670,7 +663,7 @@ impl App {
             .filter(|e| {
                 self.book
                     .township_of(e.secretary)
-                    .is_some_and(|t| self.actor.may_see(t))
+                    .is_some_and(|t| self.service.actor().may_see(t))
             })
             .map(|e| e.secretary)
             .collect()
@@ -730,18 +723,9 @@ impl App {
                     return true;
                 };
                 let text = editor.lines().join("\n");
-                let result = crate::service::YearBook::load(&self.store, year)
-                    .map_err(workflow::WorkflowError::from)
-                    .and_then(|b| {
-                        workflow::update_rectification(
-                            &self.store,
-                            &self.actor,
-                            &b,
-                            s,
-                            Some(&text),
-                            false,
-                        )
-                    });
+                let result = self
+                    .service
+                    .update_rectification(year, s, Some(&text), false);
                 match result {
                     Ok(line) => {
                         self.reload();
@@ -763,16 +747,9 @@ impl App {
                 // Ctrl-C keeps the measures typed so far, as the form keeps its fields.
                 if let Some((year, s, editor)) = self.measures.take() {
                     let text = editor.lines().join("\n");
-                    if let Ok(b) = crate::service::YearBook::load(&self.store, year) {
-                        let _ = workflow::update_rectification(
-                            &self.store,
-                            &self.actor,
-                            &b,
-                            s,
-                            Some(&text),
-                            false,
-                        );
-                    }
+                    let _ = self
+                        .service
+                        .update_rectification(year, s, Some(&text), false);
                 }
                 self.quit = true;
             }
@@ -818,7 +795,7 @@ impl App {
             .district
             .township(township)
             .map_or(String::new(), |t| t.name.clone());
-        let today = workflow::today();
+        let today = self.service.today();
         let (kind, text) = if letters {
             (
                 "明白信",
@@ -847,8 +824,8 @@ impl App {
             return;
         }
         let path = free_path(&format!("xingji-{}", self.year()), "xlsx");
-        let book = self.book.clone().visible_to(&self.actor);
-        match crate::exchange::xlsx::write_xlsx(&book, &path) {
+        let book = &self.book;
+        match crate::exchange::xlsx::write_xlsx(book, &path) {
             Ok(()) => {
                 let shown = std::fs::canonicalize(&path).unwrap_or(path);
                 self.info(format!("已导出 {}", shown.display()));

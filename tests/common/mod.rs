@@ -141,8 +141,14 @@ impl Fixture {
         body.lines().map(str::to_string).collect()
     }
 
+    /// The file itself, to check what is stored (no program may have it open).
     pub fn store(&self) -> xingji::store::Store {
         xingji::store::Store::open(&self.db).unwrap()
+    }
+
+    /// The database as a Unix user sees it through the service.
+    pub fn service(&self, user: &str) -> xingji::service::Service {
+        xingji::service::Service::open(&self.db, user).unwrap()
     }
 }
 

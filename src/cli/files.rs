@@ -1,0 +1,109 @@
+//! Files in and out: `init`, `import`, `report`, `notice`.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::{CliError, Encoding, Format, ImportKind, emit, message, need_year, say};
+use crate::exchange::{self, report};
+use crate::scoring::{DEFAULT_SCHEME, Scheme};
+use crate::service::Service;
+
+/// `xingji init [--scheme FILE]`: a new database; its maker is the first district admin.
+pub fn init(db: &Path, user: &str, scheme: Option<&Path>) -> Result<(), CliError> {
+    let text = match scheme {
+        Some(path) => std::fs::read(path)
+            .ok()
+            .and_then(|b| exchange::decode_text(&b))
+            .ok_or_else(|| message(format!("无法读取考核方案 {}", path.display())))?,
+        None => DEFAULT_SCHEME.to_string(),
+    };
+    let scheme = Scheme::parse(&text).map_err(message)?;
+    Service::create(db, &text, user)?;
+    say!(
+        "已新建数据库 {}(考核方案:{});{user} 为区管理员",
+        db.display(),
+        scheme.name
+    );
+    Ok(())
+}
+
+/// `xingji import roster|scores FILE [--year Y]`.
+pub fn import(
+    service: &Service,
+    kind: ImportKind,
+    file: &Path,
+    year: Option<i16>,
+) -> Result<(), CliError> {
+    let name = file.display().to_string();
+    match kind {
+        ImportKind::Roster => {
+            let table = exchange::read_table(file)?;
+            let s = service.import_roster(&name, table)?;
+            say!(
+                "已导入名册:新增乡镇 {} 个、村(社区) {} 个、书记 {} 名,更新 {} 名",
+                s.townships,
+                s.villages,
+                s.added,
+                s.updated
+            );
+        }
+        ImportKind::Scores => {
+            let year = need_year(year, "导入考核分数")?;
+            let table = exchange::read_table(file)?;
+            let s = service.import_scores(&name, table, year)?;
+            say!(
+                "已导入 {year} 年度考核:{} 名书记,其中未完成 {} 名",
+                s.rows,
+                s.incomplete
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `xingji report --year Y [--format text|csv|xlsx] [--out FILE]`.
+pub fn report(
+    service: &Service,
+    year: Option<i16>,
+    format: Format,
+    out: Option<&Path>,
+    encoding: Encoding,
+) -> Result<(), CliError> {
+    let year = need_year(year, "报表")?;
+    let book = service.book(year)?;
+    let mut buffer = Vec::new();
+    match format {
+        Format::Csv => {
+            report::write_csv(&book, &mut buffer, encoding == Encoding::Gbk).map_err(message)?;
+        }
+        Format::Text => report::write_text(&book, &mut buffer).map_err(message)?,
+        Format::Xlsx => {
+            let path = out.ok_or_else(|| message("xlsx 报表需要 --out 文件名"))?;
+            exchange::xlsx::write_xlsx(&book, path)
+                .map_err(|e| message(format!("无法写入 {}:{e}", path.display())))?;
+            say!("已生成 {}", path.display());
+            return Ok(());
+        }
+    }
+    emit(&buffer, out)
+}
+
+/// `xingji notice --year Y --township T [--letters] [--out FILE]`.
+pub fn notice(
+    service: &Service,
+    year: Option<i16>,
+    township: &str,
+    letters: bool,
+    out: Option<&Path>,
+) -> Result<(), CliError> {
+    let year = need_year(year, "公示通知")?;
+    let book = service.book(year)?;
+    let t = service.township_named(township)?;
+    let today = service.today();
+    let text = if letters {
+        exchange::notice::letters(&book, t, today)
+    } else {
+        exchange::notice::notice(&book, t, today)
+    };
+    emit(text.as_bytes(), out)
+}

@@ -1,0 +1,406 @@
+//! The command line of docs/files.md. Every user error becomes a Chinese message and
+//! exit code 1; clap's usage errors exit 2.
+
+mod admin;
+mod files;
+mod screen;
+mod year;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::exchange::ImportError;
+use crate::service::{Actor, Refusal, Service, YearBook};
+
+/// Print a line to standard output; a closed pipe (`| head`) is not an error.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "xingji",
+    version,
+    about = "村(社区)党组织书记星级化管理 (xingji)"
+)]
+pub struct Cli {
+    /// 数据库文件(默认:$XINGJI_DB,或用户数据目录下的 xingji.redb)
+    #[arg(long, global = true, env = "XINGJI_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// 考核年度(界面默认:最新的未审定年度)
+    #[arg(long, global = true, value_name = "Y", value_parser = clap::value_parser!(i16).range(2000..=2100))]
+    pub year: Option<i16>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 新建数据库(运行者成为区管理员)
+    Init {
+        /// 考核方案文件(默认:内置的 data/scheme.toml)
+        #[arg(long, value_name = "FILE")]
+        scheme: Option<PathBuf>,
+    },
+    /// 导入名册或考核分数(CSV 或 .xlsx)
+    Import {
+        #[arg(value_enum)]
+        kind: ImportKind,
+        file: PathBuf,
+    },
+    /// 年度评定结果报表
+    Report {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// 输出文件(默认:标准输出;xlsx 必须指定)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// CSV 的编码:utf8(带 BOM)或 gbk
+        #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
+        encoding: Encoding,
+    },
+    /// 公示通知(三务公开栏)或各村明白信
+    Notice {
+        #[arg(long, value_name = "乡镇")]
+        township: String,
+        /// 每村一封明白信
+        #[arg(long)]
+        letters: bool,
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// 年度流程:录入 → 已提交 → 公示 → 已审定
+    Year {
+        #[arg(value_enum)]
+        step: YearStep,
+        /// 乡镇(街道);不写则为全区各乡镇
+        #[arg(long, value_name = "乡镇")]
+        township: Option<String>,
+        /// 公示开始日期(默认今天)
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// 公示天数(默认按考核方案)
+        #[arg(long, value_name = "N")]
+        days: Option<u32>,
+        /// 重新打开的理由,或异议内容、处理结果
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+        /// 异议所涉书记的姓名(object / resolve)
+        #[arg(long, value_name = "姓名")]
+        secretary: Option<String>,
+        #[arg(long, value_name = "村")]
+        village: Option<String>,
+    },
+    /// 审计日志:谁、何时、改了什么
+    Audit {
+        #[arg(long, value_name = "姓名")]
+        secretary: Option<String>,
+        #[arg(long, value_name = "乡镇")]
+        township: Option<String>,
+    },
+    /// 整改(诫勉整改、建议调整)跟踪
+    Rectify {
+        #[arg(value_enum)]
+        step: RectifyStep,
+        /// 只列逾期未完成的
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long, value_name = "姓名")]
+        secretary: Option<String>,
+        #[arg(long, value_name = "乡镇")]
+        township: Option<String>,
+        #[arg(long, value_name = "村")]
+        village: Option<String>,
+        /// 整改措施
+        #[arg(long, value_name = "TEXT")]
+        measures: Option<String>,
+        /// 标记为已完成
+        #[arg(long)]
+        done: bool,
+    },
+    /// 用户与权限:district 区管理员、township 乡镇录入员、viewer 只读
+    User {
+        #[arg(value_enum)]
+        step: UserStep,
+        /// Unix 用户名
+        name: Option<String>,
+        #[arg(long, value_enum)]
+        role: Option<RoleArg>,
+        /// 乡镇录入员所属乡镇
+        #[arg(long, value_name = "乡镇")]
+        township: Option<String>,
+    },
+    /// 示范数据库(朔城区,首次运行时生成)
+    Demo,
+    /// 备份数据库(他人可同时使用)
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportKind {
+    Roster,
+    Scores,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Csv,
+    Xlsx,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Encoding {
+    Utf8,
+    Gbk,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum YearStep {
+    Status,
+    Submit,
+    Publish,
+    Approve,
+    Reopen,
+    Object,
+    Resolve,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RectifyStep {
+    List,
+    Update,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum UserStep {
+    Add,
+    List,
+    Remove,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    District,
+    Township,
+    Viewer,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("{0}")]
+    Import(#[from] ImportError),
+    #[error("{0}")]
+    Service(#[from] Refusal),
+    #[error("{0}")]
+    Message(String),
+}
+
+/// The Unix user who runs this process (for the audit log): the name of the real user
+/// id from the password database, not an environment variable anyone can set.
+pub fn current_user() -> String {
+    // Opening the file directly (no server) needs read and write access to it, which
+    // already grants everything: naming another user here gains nothing. The shared
+    // server (§7) takes the user from the socket's peer credentials instead.
+    if let Ok(name) = std::env::var("XINGJI_USER")
+        && !name.trim().is_empty()
+    {
+        return name.trim().to_string();
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(uid) = std::fs::metadata("/proc/self").map(|m| m.uid()) {
+            let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+            let name = passwd.lines().find_map(|line| {
+                let mut f = line.split(':');
+                let name = f.next()?;
+                (f.nth(1)?.parse::<u32>().ok()? == uid).then(|| name.to_string())
+            });
+            return name.unwrap_or_else(|| format!("uid{uid}"));
+        }
+    }
+    ["USER", "LOGNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+fn data_dir() -> Result<PathBuf, CliError> {
+    directories::ProjectDirs::from("", "", "xingji")
+        .map(|d| d.data_dir().to_path_buf())
+        .ok_or_else(|| CliError::Message("找不到用户数据目录;请用 --db 指定数据库文件".to_string()))
+}
+
+pub fn default_db() -> Result<PathBuf, CliError> {
+    Ok(data_dir()?.join("xingji.redb"))
+}
+
+pub fn demo_db() -> Result<PathBuf, CliError> {
+    Ok(data_dir()?.join("demo.redb"))
+}
+
+pub(crate) use say;
+
+pub(crate) fn need_year(year: Option<i16>, what: &str) -> Result<i16, CliError> {
+    year.ok_or_else(|| CliError::Message(format!("{what}需要 --year 年度")))
+}
+
+pub(crate) fn message(e: impl std::fmt::Display) -> CliError {
+    CliError::Message(e.to_string())
+}
+
+/// Print lines to standard output, or write them to `out`.
+pub(crate) fn emit(text: &[u8], out: Option<&Path>) -> Result<(), CliError> {
+    match out {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| CliError::Message(format!("无法写入 {}:{e}", path.display()))),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            let _ = stdout.write_all(text).and_then(|_| stdout.flush());
+            Ok(())
+        }
+    }
+}
+
+/// A secretary of the year by name, with township and village to tell namesakes apart.
+pub(crate) fn find_secretary(
+    book: &YearBook,
+    actor: &Actor,
+    name: Option<&str>,
+    township: Option<&str>,
+    village: Option<&str>,
+) -> Result<u32, CliError> {
+    let name = name.ok_or_else(|| message("需要 --secretary 姓名"))?.trim();
+    let matches: Vec<u32> = book
+        .people()
+        .into_iter()
+        .filter(|id| book.township_of(*id).is_some_and(|t| actor.may_see(t)))
+        .filter(|id| {
+            let place = book.district.place(*id);
+            book.name_of(*id) == name
+                && township.is_none_or(|t| place.is_some_and(|(pt, _)| pt.name == t.trim()))
+                && village.is_none_or(|v| place.is_some_and(|(_, pv)| pv.name == v.trim()))
+        })
+        .collect();
+    match matches[..] {
+        [id] => Ok(id),
+        [] => Err(CliError::Message(format!(
+            "{} 年度没有名为「{name}」的书记",
+            book.year
+        ))),
+        _ => {
+            let places: Vec<String> = matches
+                .iter()
+                .filter_map(|id| {
+                    book.district
+                        .place(*id)
+                        .map(|(t, v)| format!("{} {}", t.name, v.name))
+                })
+                .collect();
+            Err(CliError::Message(format!(
+                "有 {} 位名为「{name}」的书记({});请用 --township 和 --village 指明",
+                matches.len(),
+                places.join("、")
+            )))
+        }
+    }
+}
+
+pub(crate) fn local_time(at: jiff::Timestamp) -> String {
+    at.to_zoned_datetime(jiff::tz::TimeZone::system())
+        .strftime("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// Run one command line: open the database through the service, then hand the
+/// command to its own function.
+pub fn run(cli: Cli) -> Result<(), CliError> {
+    let db = match &cli.db {
+        Some(p) => p.clone(),
+        None => default_db()?,
+    };
+    let user = current_user();
+    let open = || Service::open(&db, &user);
+    let year = cli.year;
+    match cli.command {
+        Some(Command::Init { scheme }) => files::init(&db, &user, scheme.as_deref()),
+        Some(Command::Import { kind, file }) => files::import(&open()?, kind, &file, year),
+        Some(Command::Report {
+            format,
+            out,
+            encoding,
+        }) => files::report(&open()?, year, format, out.as_deref(), encoding),
+        Some(Command::Notice {
+            township,
+            letters,
+            out,
+        }) => files::notice(&open()?, year, &township, letters, out.as_deref()),
+        Some(Command::Year {
+            step,
+            township,
+            from,
+            days,
+            reason,
+            secretary,
+            village,
+        }) => year::step(
+            &open()?,
+            year,
+            step,
+            year::Args {
+                township,
+                from,
+                days,
+                reason,
+                secretary,
+                village,
+            },
+        ),
+        Some(Command::Audit {
+            secretary,
+            township,
+        }) => admin::audit(&open()?, year, secretary.as_deref(), township.as_deref()),
+        Some(Command::Rectify {
+            step,
+            overdue,
+            secretary,
+            township,
+            village,
+            measures,
+            done,
+        }) => match step {
+            RectifyStep::List => year::rectify_list(&open()?, year, overdue, township.as_deref()),
+            RectifyStep::Update => year::rectify_update(
+                &open()?,
+                year,
+                [secretary, township, village],
+                measures.as_deref(),
+                done,
+            ),
+        },
+        Some(Command::User {
+            step,
+            name,
+            role,
+            township,
+        }) => admin::user(&open()?, step, name.as_deref(), role, township.as_deref()),
+        Some(Command::Backup { to }) => admin::backup(&open()?, &to),
+        Some(Command::Demo) => {
+            let path = match &cli.db {
+                Some(p) => p.clone(),
+                None => demo_db()?,
+            };
+            screen::demo(&path, &user, year)
+        }
+        None => screen::tui(open()?, year),
+    }
+}

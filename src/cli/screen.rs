@@ -1,0 +1,37 @@
+//! The terminal interface: `xingji` and `xingji demo`.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use super::{CliError, emit, message};
+use crate::exchange::report;
+use crate::service::Service;
+use crate::tui;
+
+/// `xingji demo`: the demo district (made on first use); its report when not on a
+/// terminal.
+pub fn demo(path: &Path, user: &str, year: Option<i16>) -> Result<(), CliError> {
+    let service = crate::demo::open(path, user)?;
+    if !std::io::stdout().is_terminal() {
+        // Not a terminal (a pipe, a file): the demo district's report instead.
+        let year = service.working_year(year)?;
+        let mut buffer = Vec::new();
+        report::write_text(&service.book(year)?, &mut buffer).map_err(message)?;
+        return emit(&buffer, None);
+    }
+    tui(service, year)
+}
+
+/// `xingji`: the TUI on the working year.
+pub fn tui(service: Service, year: Option<i16>) -> Result<(), CliError> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(message(
+            "xingji 界面需要在终端中运行;报表请用 xingji report",
+        ));
+    }
+    if !tui::utf8_locale() {
+        return Err(message(tui::LOCALE_MESSAGE));
+    }
+    let year = service.working_year(year)?;
+    tui::run(service, year).map_err(|e| message(format!("界面出错:{e}")))
+}

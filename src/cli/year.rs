@@ -1,0 +1,159 @@
+//! The year's steps (`year …`) and the rectifications (`rectify …`).
+
+use std::io::Write;
+
+use super::{CliError, YearStep, find_secretary, message, need_year, say};
+use crate::domain::{RectifyStatus, parse_date};
+use crate::service::Service;
+use crate::text::pad;
+
+/// The options of `xingji year STEP`.
+pub struct Args {
+    pub township: Option<String>,
+    pub from: Option<String>,
+    pub days: Option<u32>,
+    pub reason: Option<String>,
+    pub secretary: Option<String>,
+    pub village: Option<String>,
+}
+
+/// `xingji year status|submit|publish|approve|reopen|object|resolve`.
+pub fn step(
+    service: &Service,
+    year: Option<i16>,
+    step: YearStep,
+    args: Args,
+) -> Result<(), CliError> {
+    let year = need_year(year, "年度流程")?;
+    let targets = service.townships(args.township.as_deref())?;
+    let reason = args.reason.unwrap_or_default();
+    let lines = match step {
+        YearStep::Status => return status(service, year, &targets),
+        YearStep::Submit => service.submit(year, &targets)?,
+        YearStep::Publish => {
+            let from = match args.from {
+                Some(f) => parse_date(&f).map_err(|e| message(format!("--from:{e}")))?,
+                None => service.today(),
+            };
+            service.publish(year, &targets, from, args.days)?
+        }
+        YearStep::Approve => service.approve(year, &targets)?,
+        YearStep::Reopen => service.reopen(year, &targets, &reason)?,
+        YearStep::Object | YearStep::Resolve => {
+            let book = service.book(year)?;
+            let id = find_secretary(
+                &book,
+                service.actor(),
+                args.secretary.as_deref(),
+                args.township.as_deref(),
+                args.village.as_deref(),
+            )?;
+            if step == YearStep::Object {
+                vec![service.object(year, id, &reason)?]
+            } else {
+                vec![service.resolve(year, id, &reason)?]
+            }
+        }
+    };
+    for l in lines {
+        say!("{l}");
+    }
+    Ok(())
+}
+
+/// `xingji year status`: each township's stage and progress.
+fn status(service: &Service, year: i16, targets: &[u32]) -> Result<(), CliError> {
+    for s in service
+        .statuses(year)?
+        .into_iter()
+        .filter(|s| targets.contains(&s.township))
+    {
+        let publicity = s
+            .publicity
+            .map_or(String::new(), |(a, b)| format!(" 公示 {a} 至 {b}"));
+        let approved = s
+            .approved_on
+            .map_or(String::new(), |d| format!(" 审定 {d}"));
+        let objections = if s.open_objections > 0 {
+            format!(" 未处理异议 {}", s.open_objections)
+        } else {
+            String::new()
+        };
+        say!(
+            "{} {} 完成 {}/{}{publicity}{approved}{objections}",
+            pad(&s.name, 12),
+            pad(s.stage.label(), 6),
+            s.complete,
+            s.people
+        );
+    }
+    Ok(())
+}
+
+/// `xingji rectify list [--overdue] [--township T]`.
+pub fn rectify_list(
+    service: &Service,
+    year: Option<i16>,
+    overdue: bool,
+    township: Option<&str>,
+) -> Result<(), CliError> {
+    let today = service.today();
+    let district = service.district()?;
+    let mut count = 0;
+    for (y, id, r) in service.rectifications(year)? {
+        let status = r.status(today);
+        if overdue && status != RectifyStatus::Overdue {
+            continue;
+        }
+        let (Some((t, v)), Some(s)) = (district.place(id), district.secretary(id)) else {
+            continue;
+        };
+        if township.is_some_and(|n| n.trim() != t.name) {
+            continue;
+        }
+        count += 1;
+        say!(
+            "{y}  {}  {}  {}  {}  期限 {}  {}{}",
+            pad(&t.name, 12),
+            pad(&v.name, 12),
+            pad(&s.name, 16),
+            pad(r.consequence.label(), 8),
+            r.deadline,
+            status.label(),
+            r.done_on.map_or(String::new(), |d| format!("({d})"))
+        );
+    }
+    if count == 0 {
+        say!(
+            "{}",
+            if overdue {
+                "没有逾期的整改"
+            } else {
+                "没有整改记录"
+            }
+        );
+    }
+    Ok(())
+}
+
+/// `xingji rectify update --year Y --secretary NAME [--measures TEXT] [--done]`.
+pub fn rectify_update(
+    service: &Service,
+    year: Option<i16>,
+    [secretary, township, village]: [Option<String>; 3],
+    measures: Option<&str>,
+    done: bool,
+) -> Result<(), CliError> {
+    let year = need_year(year, "更新整改")?;
+    let book = service.book(year)?;
+    let id = find_secretary(
+        &book,
+        service.actor(),
+        secretary.as_deref(),
+        township.as_deref(),
+        village.as_deref(),
+    )?;
+    let line = service.update_rectification(year, id, measures, done)?;
+    say!("{line}");
+    Ok(())
+}

@@ -1,0 +1,283 @@
+//! A year of the district, rated, in the official order. Reports and screens read it;
+//! none scores on its own.
+
+use std::collections::HashMap;
+
+use super::{Actor, Refusal};
+use crate::domain::{Assessment, District, Role, YearRecord};
+use crate::scoring::{Candidate, Rating, Scheme, rate_year};
+use crate::store::Store;
+
+/// One secretary's line of a year: the assessment and its rating.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub secretary: u32,
+    pub assessment: Assessment,
+    pub rating: Rating,
+}
+
+/// A rated year of the district.
+#[derive(Clone, Debug)]
+pub struct YearBook {
+    pub year: i16,
+    pub record: YearRecord,
+    pub scheme: Scheme,
+    pub district: District,
+    /// In the official order: townships, villages, secretaries as the roster first listed them.
+    pub entries: Vec<Entry>,
+    /// The previous year's ratings by secretary (for star change and 建议调整).
+    pub previous: HashMap<u32, Rating>,
+    /// Position of each secretary's entry in `entries`.
+    index: HashMap<u32, usize>,
+}
+
+impl YearBook {
+    pub(super) fn load(store: &Store, year: i16) -> Result<YearBook, Refusal> {
+        let record = store.year(year)?.ok_or(Refusal::NoYear(year))?;
+        let district = store.district()?;
+        let previous = match store.year(year - 1)? {
+            Some(prev) => {
+                let scheme = parse_scheme(year - 1, &prev.scheme)?;
+                let list = ordered(&district, store.assessments(year - 1)?);
+                rate(&scheme, year - 1, &district, &list, &HashMap::new())
+                    .into_iter()
+                    .map(|r| (r.secretary, r))
+                    .collect()
+            }
+            None => HashMap::new(),
+        };
+        let scheme = parse_scheme(year, &record.scheme)?;
+        let list = ordered(&district, store.assessments(year)?);
+        let ratings = rate(&scheme, year, &district, &list, &previous);
+        let entries = list
+            .into_iter()
+            .zip(ratings)
+            .map(|((secretary, assessment), rating)| Entry {
+                secretary,
+                assessment,
+                rating,
+            })
+            .collect();
+        let mut book = YearBook {
+            year,
+            record,
+            scheme,
+            district,
+            entries,
+            previous,
+            index: HashMap::new(),
+        };
+        book.reindex();
+        Ok(book)
+    }
+
+    /// The year's book, or an empty one (with the district's current scheme, not yet
+    /// stored) when the year has no data yet: the first saved field stores it.
+    pub(super) fn load_or_new(store: &Store, year: i16) -> Result<YearBook, Refusal> {
+        match YearBook::load(store, year) {
+            Err(Refusal::NoYear(_)) => {
+                let record = YearRecord::new(store.scheme_text()?);
+                let scheme = parse_scheme(year, &record.scheme)?;
+                let mut book = YearBook {
+                    year,
+                    record,
+                    scheme,
+                    district: store.district()?,
+                    entries: Vec::new(),
+                    previous: HashMap::new(),
+                    index: HashMap::new(),
+                };
+                if let Ok(previous) = YearBook::load(store, year - 1) {
+                    book.previous = previous
+                        .entries
+                        .into_iter()
+                        .map(|e| (e.secretary, e.rating))
+                        .collect();
+                }
+                Ok(book)
+            }
+            other => other,
+        }
+    }
+
+    /// The secretaries of the year: assessed in it, or in post now and by its end; in
+    /// the official order.
+    pub fn people(&self) -> Vec<u32> {
+        let d = &self.district;
+        let Ok(year_end) = jiff::civil::Date::new(self.year, 12, 31) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<u32> = d
+            .secretaries
+            .iter()
+            .filter(|(id, s)| {
+                self.entry(*id).is_some()
+                    || (s.took_office <= year_end
+                        && s.left_office.is_none_or(|left| left > year_end))
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        let key = order_key(d);
+        ids.sort_by_key(|id| key(*id));
+        ids
+    }
+
+    pub fn township_of(&self, secretary: u32) -> Option<u32> {
+        self.district.place(secretary).map(|(_, v)| v.township)
+    }
+
+    pub fn name_of(&self, secretary: u32) -> String {
+        self.district
+            .secretary(secretary)
+            .map_or_else(String::new, |s| s.name.clone())
+    }
+
+    pub fn entry(&self, secretary: u32) -> Option<&Entry> {
+        self.index.get(&secretary).map(|&i| &self.entries[i])
+    }
+
+    fn reindex(&mut self) {
+        self.index = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.secretary, i))
+            .collect();
+    }
+
+    /// The book as `actor` may see it: a township clerk sees only their own township.
+    /// (Ratings stay those of the whole district: quotas are district-wide.)
+    pub(super) fn visible_to(mut self, actor: &Actor) -> YearBook {
+        if let Role::Township(t) = actor.role {
+            let district = &self.district;
+            self.entries.retain(|e| {
+                district
+                    .place(e.secretary)
+                    .is_some_and(|(_, v)| v.township == t)
+            });
+            self.reindex();
+        }
+        self
+    }
+
+    /// N: rated secretaries (eligible, complete).
+    pub fn rated_count(&self) -> usize {
+        self.entries.iter().filter(|e| e.rating.rated()).count()
+    }
+
+    /// 共评定N名,产生5星级党组织书记a名、4星级党组织书记b名,3星及以下党组织书记c名
+    pub fn summary(&self) -> String {
+        summary_of(&self.entries)
+    }
+
+    /// Re-rate after one assessment changed (quotas depend on everyone).
+    pub fn replace(&mut self, secretary: u32, assessment: Assessment) {
+        match self.index.get(&secretary) {
+            Some(&i) => self.entries[i].assessment = assessment,
+            None => {
+                // Rated just below with everyone else.
+                let rating = Rating::unrated(secretary);
+                self.entries.push(Entry {
+                    secretary,
+                    assessment,
+                    rating,
+                });
+                let key = order_key(&self.district);
+                self.entries.sort_by_key(|e| key(e.secretary));
+                drop(key);
+                self.reindex();
+            }
+        }
+        self.rerate();
+    }
+
+    fn rerate(&mut self) {
+        let list: Vec<(u32, Assessment)> = self
+            .entries
+            .iter()
+            .map(|e| (e.secretary, e.assessment.clone()))
+            .collect();
+        let ratings = rate(
+            &self.scheme,
+            self.year,
+            &self.district,
+            &list,
+            &self.previous,
+        );
+        for (e, r) in self.entries.iter_mut().zip(ratings) {
+            e.rating = r;
+        }
+    }
+}
+
+/// 共评定N名,产生5星级党组织书记a名、4星级党组织书记b名,3星及以下党组织书记c名
+pub fn summary_of<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> String {
+    let rated: Vec<&Entry> = entries.into_iter().filter(|e| e.rating.rated()).collect();
+
+    let at = |s: u8| rated.iter().filter(|e| e.rating.stars == Some(s)).count();
+    let (five, four) = (at(5), at(4));
+    format!(
+        "共评定{}名,产生5星级党组织书记{}名、4星级党组织书记{}名,3星及以下党组织书记{}名",
+        rated.len(),
+        five,
+        four,
+        rated.len() - five - four
+    )
+}
+
+fn parse_scheme(year: i16, text: &str) -> Result<Scheme, Refusal> {
+    Scheme::parse(text).map_err(|e| Refusal::BadScheme {
+        year,
+        message: e.to_string(),
+    })
+}
+
+/// Sort key of the official order: (township, village, secretary) ids, which the
+/// roster import assigns in the order it first lists them.
+fn order_key(district: &District) -> impl Fn(u32) -> (u32, u32, u32) + '_ {
+    let villages: HashMap<u32, u32> = district
+        .villages
+        .iter()
+        .map(|(id, v)| (*id, v.township))
+        .collect();
+    let of: HashMap<u32, u32> = district
+        .secretaries
+        .iter()
+        .map(|(id, s)| (*id, s.village))
+        .collect();
+    move |secretary| {
+        let village = of.get(&secretary).copied().unwrap_or(u32::MAX);
+        let township = villages.get(&village).copied().unwrap_or(u32::MAX);
+        (township, village, secretary)
+    }
+}
+
+fn ordered(district: &District, mut list: Vec<(u32, Assessment)>) -> Vec<(u32, Assessment)> {
+    let key = order_key(district);
+    list.sort_by_key(|(id, _)| key(*id));
+    list
+}
+
+fn rate(
+    scheme: &Scheme,
+    year: i16,
+    district: &District,
+    list: &[(u32, Assessment)],
+    previous: &HashMap<u32, Rating>,
+) -> Vec<Rating> {
+    let took: HashMap<u32, jiff::civil::Date> = district
+        .secretaries
+        .iter()
+        .map(|(id, s)| (*id, s.took_office))
+        .collect();
+    let candidates: Vec<Candidate> = list
+        .iter()
+        .map(|(id, a)| Candidate {
+            secretary: *id,
+            // Every assessment names a stored secretary; a missing one is never eligible.
+            took_office: took.get(id).copied().unwrap_or(jiff::civil::Date::MAX),
+            assessment: a,
+        })
+        .collect();
+    rate_year(scheme, year, &candidates, previous)
+}

@@ -1,0 +1,468 @@
+//! Roster and scores imports. Each is one transaction: every problem of the file is
+//! reported at once, and with any problem nothing is written.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::refusal::RowError;
+use super::{Refusal, Result, Service};
+use crate::domain::{
+    Assessment, Ballots, Gender, Grade, Secretary, Township, TownshipKind, Village, VillageKind,
+    parse_ballots, parse_date, parse_points, parse_score,
+};
+use crate::domain::{Scope, YearRecord};
+use crate::exchange::{Row, Table};
+use crate::scoring::Scheme;
+use crate::text::clean_line;
+
+const TOWNSHIP: &str = "乡镇";
+const VILLAGE: &str = "村(社区)";
+const NAME: &str = "姓名";
+
+/// Map each header to its index; unknown, duplicate and missing columns are errors.
+fn columns(
+    table: &Table,
+    required: &[&str],
+    optional: &[&str],
+    errors: &mut Vec<RowError>,
+) -> HashMap<String, usize> {
+    let mut found = HashMap::new();
+    for (i, h) in table.headers.iter().enumerate() {
+        let header_error = |message: String| RowError {
+            line: 1,
+            column: Some(h.clone()),
+            message,
+        };
+        if h.is_empty() {
+            if table
+                .rows
+                .iter()
+                .any(|r| r.cells.get(i).is_some_and(|c| !c.is_empty()))
+            {
+                errors.push(RowError {
+                    line: 1,
+                    column: None,
+                    message: format!("第{}列没有表头", i + 1),
+                });
+            }
+            continue;
+        }
+        if !required.contains(&h.as_str()) && !optional.contains(&h.as_str()) {
+            errors.push(header_error(format!(
+                "未知的列;应为:{}",
+                required
+                    .iter()
+                    .chain(optional)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )));
+        } else if found.insert(h.clone(), i).is_some() {
+            errors.push(header_error("列名重复".to_string()));
+        }
+    }
+    for r in required {
+        if !found.contains_key(*r) {
+            errors.push(RowError {
+                line: 1,
+                column: Some(r.to_string()),
+                message: "缺少此列".to_string(),
+            });
+        }
+    }
+    found
+}
+
+/// Every required column is there (the rows can be checked).
+fn has_all(found: &HashMap<String, usize>, required: &[&str]) -> bool {
+    required.iter().all(|r| found.contains_key(*r))
+}
+
+fn user_text(text: &str) -> String {
+    clean_line(text).trim().to_string()
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RosterSummary {
+    pub townships: usize,
+    pub villages: usize,
+    pub added: usize,
+    pub updated: usize,
+}
+
+struct RosterRow {
+    township: String,
+    village: String,
+    secretary: Secretary,
+}
+
+impl Service {
+    /// The roster import of a table already read (`file` names it in messages).
+    pub fn import_roster(&self, file: &str, table: Table) -> Result<RosterSummary> {
+        let (store, actor) = (&self.store, &self.actor);
+        if !actor.is_district() {
+            return Err(Refusal::Invalid(format!(
+                "用户 {} 不能导入名册;名册由区委组织部维护",
+                actor.name
+            )));
+        }
+        let file = file.to_string();
+        let mut errors = Vec::new();
+        let required = [TOWNSHIP, VILLAGE, NAME, "任职日期"];
+        let cols = columns(&table, &required, &["性别", "出生日期"], &mut errors);
+        let cell = |row: &Row, name: &str| user_text(Table::cell(row, cols.get(name).copied()));
+        let mut rows = Vec::new();
+        // An unknown or repeated column does not stop the rows being checked (all errors of a
+        // file at once, §5); a missing one does, or every row would repeat it.
+        if has_all(&cols, &required) {
+            for row in &table.rows {
+                let mut bad = |column: &str, message: String| {
+                    errors.push(RowError {
+                        line: row.line,
+                        column: Some(column.to_string()),
+                        message,
+                    })
+                };
+                for column in [TOWNSHIP, VILLAGE, NAME] {
+                    if cell(row, column).is_empty() {
+                        bad(column, "不能为空".to_string());
+                    }
+                }
+                let gender = match cell(row, "性别").as_str() {
+                    "" => None,
+                    g => Gender::parse(g).or_else(|| {
+                        bad("性别", format!("{g} 应为 男 或 女(可空)"));
+                        None
+                    }),
+                };
+                let born = match cell(row, "出生日期").as_str() {
+                    "" => None,
+                    d => parse_date(d)
+                        .map_err(|e| bad("出生日期", e.to_string()))
+                        .ok(),
+                };
+                let took = cell(row, "任职日期");
+                let took_office = if took.is_empty() {
+                    bad("任职日期", "不能为空".to_string());
+                    None
+                } else {
+                    parse_date(&took)
+                        .map_err(|e| bad("任职日期", e.to_string()))
+                        .ok()
+                };
+                if let (Some(b), Some(t)) = (born, took_office)
+                    && b >= t
+                {
+                    bad("出生日期", format!("{b} 不早于任职日期 {t}"));
+                }
+                if let Some(took_office) = took_office {
+                    rows.push(RosterRow {
+                        township: cell(row, TOWNSHIP),
+                        village: cell(row, VILLAGE),
+                        secretary: Secretary {
+                            village: 0,
+                            name: cell(row, NAME),
+                            gender,
+                            born,
+                            took_office,
+                            left_office: None,
+                        },
+                    });
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Refusal::Rows { file, errors });
+        }
+
+        let mut district = store.district()?;
+        let mut summary = RosterSummary::default();
+        let mut w = store.write(&actor.name)?;
+        for RosterRow {
+            township,
+            village,
+            mut secretary,
+        } in rows
+        {
+            let township_id = match district.township_id(&township) {
+                Some(id) => id,
+                None => {
+                    let t = Township {
+                        kind: TownshipKind::from_name(&township),
+                        name: township,
+                    };
+                    let id = w.add_township(&t)?;
+                    district.townships.push((id, t));
+                    summary.townships += 1;
+                    id
+                }
+            };
+            let village_id = match district.village_id(township_id, &village) {
+                Some(id) => id,
+                None => {
+                    let v = Village {
+                        township: township_id,
+                        kind: VillageKind::from_name(&village),
+                        name: village,
+                    };
+                    let id = w.add_village(&v)?;
+                    district.villages.push((id, v));
+                    summary.villages += 1;
+                    id
+                }
+            };
+            secretary.village = village_id;
+            let existing = district
+                .secretaries
+                .iter()
+                .position(|(_, s)| s.village == village_id && s.name == secretary.name);
+            if let Some(index) = existing {
+                let (id, old) = &mut district.secretaries[index];
+                secretary.left_office = old.left_office;
+                // An empty cell or an absent column says nothing: it never erases a saved field.
+                secretary.gender = secretary.gender.or(old.gender);
+                secretary.born = secretary.born.or(old.born);
+                if *old != secretary {
+                    w.put_secretary(*id, &secretary)?;
+                    *old = secretary;
+                    summary.updated += 1;
+                }
+                continue;
+            }
+            // A new secretary: whoever took office later is the current one.
+            if let Some(current) = district.current_secretary(village_id) {
+                let (current_id, old) = district
+                    .secretaries
+                    .iter_mut()
+                    .find(|(i, _)| *i == current)
+                    .expect("current exists");
+                if old.took_office <= secretary.took_office {
+                    old.left_office = Some(secretary.took_office);
+                    w.put_secretary(*current_id, old)?;
+                } else {
+                    secretary.left_office = Some(old.took_office);
+                }
+            }
+            let id = w.add_secretary(&secretary)?;
+            district.secretaries.push((id, secretary));
+            summary.added += 1;
+        }
+        w.audit(
+            &format!("导入名册 {file}"),
+            "",
+            &format!(
+                "新增乡镇 {} 个、村(社区) {} 个、书记 {} 名,更新 {} 名",
+                summary.townships, summary.villages, summary.added, summary.updated
+            ),
+        )?;
+        w.commit()?;
+        Ok(summary)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScoresSummary {
+    pub rows: usize,
+    pub incomplete: usize,
+    pub new_year: bool,
+}
+
+impl Service {
+    /// The scheme of a year: its frozen copy, or the district's current scheme for a new year.
+    fn year_scheme(&self, year: i16) -> Result<(Scheme, Option<YearRecord>)> {
+        let store = &self.store;
+        let record = store.year(year)?;
+        let text = match &record {
+            Some(r) => r.scheme.clone(),
+            None => store.scheme_text()?,
+        };
+        let scheme = Scheme::parse(&text).map_err(|e| Refusal::BadScheme {
+            year,
+            message: e.to_string(),
+        })?;
+        Ok((scheme, record))
+    }
+
+    /// The scores import of a table already read (`file` names it in messages).
+    pub fn import_scores(&self, file: &str, table: Table, year: i16) -> Result<ScoresSummary> {
+        let (store, actor) = (&self.store, &self.actor);
+        let file = file.to_string();
+        if actor.role == crate::domain::Role::Viewer {
+            return Err(Refusal::Invalid(format!(
+                "用户 {} 只有查看权限,不能导入",
+                actor.name
+            )));
+        }
+        let (scheme, record) = self.year_scheme(year)?;
+        let district = store.district()?;
+        let item_names: Vec<&str> = scheme.items().map(|i| i.name.as_str()).collect();
+        let mut required = vec![TOWNSHIP, VILLAGE, NAME];
+        required.extend(&item_names);
+        required.extend(["组织评价", "满意", "基本满意", "不满意"]);
+        let optional = ["不了解", "加分", "加分事由", "减分", "减分事由", "否决事由"];
+        let mut errors = Vec::new();
+        let cols = columns(&table, &required, &optional, &mut errors);
+        let raw = |row: &Row, name: &str| Table::cell(row, cols.get(name).copied()).to_string();
+        let mut parsed: Vec<(u32, Assessment)> = Vec::new();
+        let mut seen: HashMap<u32, usize> = HashMap::new();
+        if has_all(&cols, &required) {
+            for row in &table.rows {
+                let mut problems: Vec<(Option<String>, String)> = Vec::new();
+                let (t, v, n) = (
+                    user_text(&raw(row, TOWNSHIP)),
+                    user_text(&raw(row, VILLAGE)),
+                    user_text(&raw(row, NAME)),
+                );
+                let secretary = district.find_secretary(&t, &v, &n);
+                if secretary.is_none() {
+                    problems.push((
+                        None,
+                        format!("名册中没有 {t} {v} 的书记「{n}」;请先导入名册"),
+                    ));
+                }
+                if let Some(id) = secretary {
+                    if let Some(first) = seen.insert(id, row.line) {
+                        problems.push((None, format!("{t} {v} {n} 与第{first}行重复")));
+                    }
+                    let township = district
+                        .place(id)
+                        .map(|(_, v)| v.township)
+                        .unwrap_or_default();
+                    if let Err(reason) = actor.may_edit(township, &district, record.as_ref(), year)
+                    {
+                        problems.push((None, reason.to_string()));
+                    }
+                }
+                let mut bad = |column: &str, message: String| {
+                    problems.push((Some(column.to_string()), message))
+                };
+                let mut a = Assessment::default();
+                for item in scheme.items() {
+                    let text = raw(row, &item.name);
+                    if text.is_empty() {
+                        continue; // not entered yet: the assessment is 未完成
+                    }
+                    match parse_score(&text, item.max) {
+                        Ok(score) => {
+                            a.items.insert(item.name.clone(), score);
+                        }
+                        Err(e) => bad(&item.name, e.to_string()),
+                    }
+                }
+                let grade = raw(row, "组织评价");
+                if !grade.is_empty() {
+                    a.grade = Grade::parse(&grade);
+                    if a.grade.is_none() {
+                        bad("组织评价", format!("{grade} 应为 好、较好、一般 或 差"));
+                    }
+                }
+                let mut count = |column: &str| {
+                    parse_ballots(&raw(row, column)).unwrap_or_else(|e| {
+                        bad(column, e.to_string());
+                        0
+                    })
+                };
+                a.ballots = Ballots {
+                    satisfied: count("满意"),
+                    basically: count("基本满意"),
+                    dissatisfied: count("不满意"),
+                    unknown: count("不了解"),
+                };
+                let valid = a.ballots.valid();
+                if valid < u64::from(scheme.ballots.min_ballots) {
+                    bad(
+                        "满意",
+                        format!(
+                            "有效票(满意+基本满意+不满意)共 {valid} 张,少于 {} 张",
+                            scheme.ballots.min_ballots
+                        ),
+                    );
+                }
+                let mut points = |column: &str| match raw(row, column).as_str() {
+                    "" => Decimal::ZERO,
+                    text => parse_points(text).unwrap_or_else(|e| {
+                        bad(column, e.to_string());
+                        Decimal::ZERO
+                    }),
+                };
+                a.bonus = points("加分");
+                a.penalty = points("减分");
+                a.bonus_reason = user_text(&raw(row, "加分事由"));
+                a.penalty_reason = user_text(&raw(row, "减分事由"));
+                a.veto_reason = user_text(&raw(row, "否决事由"));
+                errors.extend(problems.into_iter().map(|(column, message)| RowError {
+                    line: row.line,
+                    column,
+                    message,
+                }));
+                if let Some(id) = secretary {
+                    parsed.push((id, a));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Refusal::Rows { file, errors });
+        }
+
+        let mut w = store.write(&actor.name)?;
+        let new_year = record.is_none();
+        if new_year {
+            w.put_year(year, &YearRecord::new(store.scheme_text()?))?;
+        }
+        let mut summary = ScoresSummary {
+            rows: parsed.len(),
+            incomplete: 0,
+            new_year,
+        };
+        // (township, rows, incomplete) in the file's order: one audit line per township, so
+        // that the import is in the year's log and each clerk reads only their own (§14).
+        let mut townships: Vec<(u32, usize, usize)> = Vec::new();
+        for (id, mut a) in parsed {
+            // The file has no notes column: keep the notes a clerk wrote.
+            if let Some(old) = w.assessment(year, id)? {
+                a.notes = old.notes;
+            }
+            let incomplete =
+                scheme.items().any(|i| !a.items.contains_key(&i.name)) || a.grade.is_none();
+            summary.incomplete += usize::from(incomplete);
+            let t = district.place(id).map_or(0, |(_, v)| v.township);
+            match townships.iter_mut().find(|(x, ..)| *x == t) {
+                Some((_, rows, n)) => {
+                    *rows += 1;
+                    *n += usize::from(incomplete);
+                }
+                None => townships.push((t, 1, usize::from(incomplete))),
+            }
+            w.put_assessment(year, id, &a)?;
+        }
+        if townships.is_empty() {
+            let scope = Scope {
+                year: Some(year),
+                ..Scope::default()
+            };
+            w.audit_in(
+                scope,
+                &format!("导入 {year} 年度考核 {file}"),
+                "",
+                "0 名书记",
+            )?;
+        }
+        for (t, rows, incomplete) in townships {
+            let scope = Scope {
+                year: Some(year),
+                township: Some(t),
+                secretary: None,
+            };
+            let name = district.township(t).map_or("", |t| t.name.as_str());
+            w.audit_in(
+                scope,
+                &format!("导入 {year} 年度考核({name}) {file}"),
+                "",
+                &format!("{rows} 名书记,其中未完成 {incomplete} 名"),
+            )?;
+        }
+        w.commit()?;
+        Ok(summary)
+    }
+}

@@ -1,0 +1,85 @@
+//! Why the service said no: one typed value per kind of refusal, with its Chinese
+//! text here and nowhere else. Screens and commands branch on the variant (a conflict
+//! reloads, a lock is shown), never on the words.
+
+use std::fmt;
+
+use crate::domain::Stage;
+use crate::store::StoreError;
+
+/// One problem of an import file: where, and what was expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowError {
+    pub line: usize,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.column {
+            Some(c) => write!(f, "第{}行「{}」:{}", self.line, c, self.message),
+            None => write!(f, "第{}行:{}", self.line, self.message),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// Not a registered user of this database.
+    #[error("用户 {0} 没有使用 xingji 的权限;请区管理员运行 xingji user add {0}")]
+    UnknownUser(String),
+    /// A viewer tried to change something.
+    #[error("用户 {0} 只有查看权限")]
+    ReadOnly(String),
+    /// A township clerk reached for another township.
+    #[error("用户 {user} 只能修改本乡镇的记录,不能修改{township}的记录")]
+    OtherTownship { user: String, township: String },
+    /// A township clerk asked to read another township's records.
+    #[error("用户 {user} 不能查看{township}的记录")]
+    CannotSee { user: String, township: String },
+    /// Only the district may do this: `what` says what, and who does it instead.
+    #[error("用户 {user} 不能{what}")]
+    DistrictOnly { user: String, what: String },
+    /// The township's year is approved: locked until the district reopens it.
+    #[error("{township} {year} 年度已审定,已锁定;只有区委组织部可以重新打开")]
+    Approved { township: String, year: i16 },
+    /// The township has handed its year in: only the district changes it now.
+    #[error(
+        "{township} {year} 年度已{},乡镇不能再修改;如需修改,请区委组织部重新打开",
+        if *.stage == Stage::Submitted { "提交" } else { "进入公示" }
+    )]
+    HandedIn {
+        township: String,
+        year: i16,
+        stage: Stage,
+    },
+    /// Somebody else saved the same record since it was read: nothing was written.
+    #[error("这份考核表刚被其他用户修改,已重新读取;请核对后再输入")]
+    Conflict,
+    #[error("没有选定书记")]
+    NoSecretary,
+    #[error("{0} 年度还没有考核数据")]
+    NoYear(i16),
+    /// Something named does not exist (a township, a user, a rectification).
+    #[error("{0}")]
+    NotFound(String),
+    /// A step that the year's state or the request does not allow, said in full.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{year} 年度的考核方案有误:{message}")]
+    BadScheme { year: i16, message: String },
+    /// An import file with bad rows: every problem, and nothing written.
+    #[error("导入失败:{file} 有 {} 处错误,没有写入任何数据。\n{}", .errors.len(), join(.errors))]
+    Rows { file: String, errors: Vec<RowError> },
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+fn join(errors: &[RowError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("  {e}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
