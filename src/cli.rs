@@ -56,9 +56,12 @@ pub enum Command {
     Report {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// 输出文件(默认:标准输出;xlsx 必须指定)
+        /// 输出文件(默认:标准输出;xlsx 必须指定;不覆盖已有文件)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// 覆盖已存在的输出文件(数据库及其备份仍不覆盖)
+        #[arg(long)]
+        force: bool,
         /// CSV 的编码:utf8(带 BOM)或 gbk
         #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
         encoding: Encoding,
@@ -70,8 +73,12 @@ pub enum Command {
         /// 每村一封明白信
         #[arg(long)]
         letters: bool,
+        /// 输出文件(默认:标准输出;不覆盖已有文件)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// 覆盖已存在的输出文件(数据库及其备份仍不覆盖)
+        #[arg(long)]
+        force: bool,
     },
     /// 年度流程:录入 → 已提交 → 公示 → 已审定
     Year {
@@ -257,11 +264,11 @@ fn message(e: impl std::fmt::Display) -> CliError {
     CliError::Message(e.to_string())
 }
 
-/// Print lines to standard output, or write them to `out`.
-fn emit(text: &[u8], out: Option<&Path>) -> Result<(), CliError> {
+/// Print lines to standard output, or write them to `out` (exchange::output: never over
+/// the database `db` or a backup, over another existing file only with `force`).
+fn emit(text: &[u8], out: Option<&Path>, force: bool, db: &Path) -> Result<(), CliError> {
     match out {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| CliError::Message(format!("无法写入 {}:{e}", path.display()))),
+        Some(path) => exchange::output::write_output(path, force, db, text).map_err(message),
         None => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth a message.
@@ -380,8 +387,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Report {
             format,
             out,
+            force,
             encoding,
         }) => {
+            if let Some(path) = &out {
+                // Refused before the work of making the report.
+                exchange::output::check_output(path, force, &db).map_err(message)?;
+            }
             let (store, actor) = open()?;
             let year = need_year(cli.year, "报表")?;
             let book = YearBook::load(&store, year)?.visible_to(&actor);
@@ -392,19 +404,24 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 Format::Text => report::write_text(&book, &mut buffer).map_err(message)?,
                 Format::Xlsx => {
                     let path = out.ok_or_else(|| message("xlsx 报表需要 --out 文件名"))?;
-                    exchange::xlsx::write_xlsx(&book, &path)
-                        .map_err(|e| message(format!("无法写入 {}:{e}", path.display())))?;
+                    let bytes = exchange::xlsx::xlsx_bytes(&book)
+                        .map_err(|e| message(format!("无法生成 {}:{e}", path.display())))?;
+                    exchange::output::write_output(&path, force, &db, &bytes).map_err(message)?;
                     say!("已生成 {}", path.display());
                     return Ok(());
                 }
             }
-            emit(&buffer, out.as_deref())
+            emit(&buffer, out.as_deref(), force, &db)
         }
         Some(Command::Notice {
             township,
             letters,
             out,
+            force,
         }) => {
+            if let Some(path) = &out {
+                exchange::output::check_output(path, force, &db).map_err(message)?;
+            }
             let (store, actor) = open()?;
             let year = need_year(cli.year, "公示通知")?;
             let book = YearBook::load(&store, year)?;
@@ -421,7 +438,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             } else {
                 exchange::notice::notice(&book, t, today)
             };
-            emit(text.as_bytes(), out.as_deref())
+            emit(text.as_bytes(), out.as_deref(), force, &db)
         }
         Some(Command::Year {
             step,
@@ -711,7 +728,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 let book = YearBook::load(&store, year)?;
                 let mut buffer = Vec::new();
                 report::write_text(&book, &mut buffer).map_err(message)?;
-                return emit(&buffer, None);
+                return emit(&buffer, None, false, &path);
             }
             let actor = Actor::resolve(&store, &user)?;
             run_tui(store, year, actor)
