@@ -789,3 +789,195 @@ fn database_and_backup_are_private() {
         assert_user_error(&f.run([OsStr::new("backup"), "--to".as_ref(), f.db.as_os_str()]));
     assert!(stderr.contains("已存在"), "{stderr}");
 }
+
+// ---------------------------------------------------------------------------------
+// 10. --out never destroys the database, a backup or another file
+// ---------------------------------------------------------------------------------
+
+/// The day of the notices below (dated, like every notice).
+const TODAY: &str = "2025-01-20";
+
+/// `xingji --db DB ARGS… --out OUT [--force]`
+fn run_out(f: &Fixture, args: &[&str], out: &Path, force: bool) -> std::process::Output {
+    let mut c = f.command();
+    c.env("XINGJI_TODAY", TODAY)
+        .args(args)
+        .arg("--out")
+        .arg(out);
+    if force {
+        c.arg("--force");
+    }
+    c.output().unwrap()
+}
+
+const REPORT_CSV: [&str; 5] = ["report", "--year", "2024", "--format", "csv"];
+const REPORT_XLSX: [&str; 5] = ["report", "--year", "2024", "--format", "xlsx"];
+const NOTICE: [&str; 5] = ["notice", "--year", "2024", "--township", "神头镇"];
+
+/// The names in the fixture's folder (to see that no temporary file is left behind).
+fn names(f: &Fixture) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(f.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+#[test]
+fn out_onto_the_database_is_refused_even_with_force() {
+    let f = Fixture::district();
+    let (text_2023, csv_2024) = (f.report(2023, "text"), f.report(2024, "csv"));
+    let before = names(&f);
+    // The database's own name, the same name written another way, a link to it.
+    let dotted = f.dir.path().join(".").join("xingji.redb");
+    let link = f.path("结果.csv");
+    std::os::unix::fs::symlink(&f.db, &link).unwrap();
+    for out in [&f.db, &dotted, &link] {
+        for args in [
+            &["report", "--year", "2023"][..],
+            &REPORT_CSV,
+            &REPORT_XLSX,
+            &NOTICE,
+        ] {
+            for force in [false, true] {
+                let stderr = assert_user_error(&run_out(&f, args, out, force));
+                assert!(
+                    stderr.contains("就是正在使用的数据库文件")
+                        && stderr.contains(&out.display().to_string())
+                        && stderr.contains("另指定一个文件名"),
+                    "{args:?} --out {out:?} force {force}: {stderr}"
+                );
+            }
+        }
+    }
+    // The database still opens and reports what it did.
+    assert_eq!(f.report(2023, "text"), text_2023);
+    assert_eq!(f.report(2024, "csv"), csv_2024);
+    assert_eq!(f.store().district().unwrap().secretaries.len(), 6);
+    let mut after = before;
+    after.push("结果.csv".to_string());
+    after.sort();
+    assert_eq!(names(&f), after, "nothing written beside it");
+}
+
+#[test]
+fn out_onto_a_backup_or_a_database_companion_is_refused_even_with_force() {
+    let f = Fixture::district();
+    let copy = f.path("备份.redb");
+    f.ok([OsStr::new("backup"), "--to".as_ref(), copy.as_os_str()]);
+    let backup = fs::read(&copy).unwrap();
+    for args in [&REPORT_CSV[..], &REPORT_XLSX, &NOTICE] {
+        let stderr = assert_user_error(&run_out(&f, args, &copy, true));
+        assert!(
+            stderr.contains("备份.redb") && stderr.contains("是一个数据库文件"),
+            "{stderr}"
+        );
+    }
+    assert!(
+        fs::read(&copy).unwrap() == backup,
+        "the backup is untouched"
+    );
+    let restored = Fixture {
+        dir: tempfile::tempdir().unwrap(),
+        db: copy,
+    };
+    assert_eq!(restored.report(2024, "csv"), f.report(2024, "csv"));
+
+    // The name of the database's partial backup, temporary or lock file.
+    for suffix in [".part", ".tmp", ".lock"] {
+        let name = f.path(&format!("xingji.redb{suffix}"));
+        let stderr = assert_user_error(&run_out(&f, &REPORT_CSV, &name, true));
+        assert!(stderr.contains("临时文件或锁文件"), "{stderr}");
+        assert!(!name.exists());
+    }
+}
+
+#[test]
+fn out_onto_an_existing_file_needs_force() {
+    let f = Fixture::district();
+    for (args, expected) in [
+        (&REPORT_CSV, f.report(2024, "csv")),
+        (&NOTICE, {
+            let notice = f.command().env("XINGJI_TODAY", TODAY).args(NOTICE).output();
+            let notice = notice.unwrap().stdout;
+            assert!(text(&notice).contains("2025年1月20日"), "{}", text(&notice));
+            notice
+        }),
+    ] {
+        let old = f.write("已有.csv", "旧的内容\n");
+        let stderr = assert_user_error(&run_out(&f, args, &old, false));
+        assert!(
+            stderr.contains(&format!("文件 {} 已存在", old.display()))
+                && stderr.contains("--force"),
+            "{stderr}"
+        );
+        assert_eq!(fs::read(&old).unwrap(), "旧的内容\n".as_bytes());
+
+        let out = run_out(&f, args, &old, true);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(fs::read(&old).unwrap(), expected, "{args:?}");
+    }
+    // xlsx the same way.
+    let old = f.write("已有.xlsx", "旧的内容\n");
+    assert_user_error(&run_out(&f, &REPORT_XLSX, &old, false));
+    assert_eq!(fs::read(&old).unwrap(), "旧的内容\n".as_bytes());
+    let out = run_out(&f, &REPORT_XLSX, &old, true);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        fs::read(&old).unwrap().starts_with(b"PK"),
+        "an xlsx (zip) file"
+    );
+    assert!(
+        !names(&f).iter().any(|n| n.starts_with('.')),
+        "no temporary file left: {:?}",
+        names(&f)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn output_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let f = Fixture::district();
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for (args, name) in [
+        (&REPORT_CSV, "结果.csv"),
+        (&REPORT_XLSX, "结果.xlsx"),
+        (&NOTICE, "公示.txt"),
+    ] {
+        let out = f.path(name);
+        let run = run_out(&f, args, &out, false);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        assert_eq!(mode(&out), 0o600, "{name}");
+    }
+    // Replaced with --force: a new private file, not the old one's mode.
+    let old = f.write("旧.csv", "x");
+    fs::set_permissions(&old, fs::Permissions::from_mode(0o666)).unwrap();
+    assert!(run_out(&f, &REPORT_CSV, &old, true).status.success());
+    assert_eq!(mode(&old), 0o600);
+}
+
+#[cfg(unix)]
+#[test]
+fn init_on_an_existing_empty_file_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    // Another user's `touch` and `chmod 666`: the database would keep that mode.
+    let f = Fixture::new();
+    fs::write(&f.db, "").unwrap();
+    fs::set_permissions(&f.db, fs::Permissions::from_mode(0o666)).unwrap();
+    let stderr = assert_user_error(&f.run(["init"]));
+    assert!(
+        stderr.contains(&format!("文件 {} 已存在", f.db.display())),
+        "{stderr}"
+    );
+    assert_eq!(fs::read(&f.db).unwrap(), b"", "the file is unchanged");
+    let mode = fs::metadata(&f.db).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o666);
+    // Another name: a new private database.
+    fs::remove_file(&f.db).unwrap();
+    f.ok(["init"]);
+    let mode = fs::metadata(&f.db).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}

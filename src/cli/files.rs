@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{CliError, Encoding, Format, ImportKind, emit, message, need_year, say};
+use super::{CliError, Encoding, Format, ImportKind, Out, emit, message, need_year, say};
 use crate::exchange::{self, report};
 use crate::scoring::{DEFAULT_SCHEME, Scheme};
 use crate::service::Service;
@@ -66,7 +66,7 @@ pub fn report(
     service: &Service,
     year: Option<i16>,
     format: Format,
-    out: Option<&Path>,
+    out: Out<'_>,
     encoding: Encoding,
 ) -> Result<(), CliError> {
     let year = need_year(year, "报表")?;
@@ -78,9 +78,12 @@ pub fn report(
         }
         Format::Text => report::write_text(&book, &mut buffer).map_err(message)?,
         Format::Xlsx => {
-            let path = out.ok_or_else(|| message("xlsx 报表需要 --out 文件名"))?;
-            exchange::xlsx::write_xlsx(&book, path)
-                .map_err(|e| message(format!("无法写入 {}:{e}", path.display())))?;
+            let path = out
+                .file
+                .ok_or_else(|| message("xlsx 报表需要 --out 文件名"))?;
+            let bytes = exchange::xlsx::xlsx_bytes(&book)
+                .map_err(|e| message(format!("无法生成 {}:{e}", path.display())))?;
+            emit(&bytes, out)?;
             say!("已生成 {}", path.display());
             return Ok(());
         }
@@ -94,7 +97,7 @@ pub fn notice(
     year: Option<i16>,
     township: &str,
     letters: bool,
-    out: Option<&Path>,
+    out: Out<'_>,
 ) -> Result<(), CliError> {
     let year = need_year(year, "公示通知")?;
     let book = service.book(year)?;

@@ -56,9 +56,12 @@ pub enum Command {
     Report {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        /// 输出文件(默认:标准输出;xlsx 必须指定)
+        /// 输出文件(默认:标准输出;xlsx 必须指定;不覆盖已有文件)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// 覆盖已存在的输出文件(数据库及其备份仍不覆盖)
+        #[arg(long)]
+        force: bool,
         /// CSV 的编码:utf8(带 BOM)或 gbk
         #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
         encoding: Encoding,
@@ -70,8 +73,12 @@ pub enum Command {
         /// 每村一封明白信
         #[arg(long)]
         letters: bool,
+        /// 输出文件(默认:标准输出;不覆盖已有文件)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// 覆盖已存在的输出文件(数据库及其备份仍不覆盖)
+        #[arg(long)]
+        force: bool,
     },
     /// 年度流程:录入 → 已提交 → 公示 → 已审定
     Year {
@@ -257,11 +264,34 @@ pub(crate) fn message(e: impl std::fmt::Display) -> CliError {
     CliError::Message(e.to_string())
 }
 
-/// Print lines to standard output, or write them to `out`.
-pub(crate) fn emit(text: &[u8], out: Option<&Path>) -> Result<(), CliError> {
-    match out {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| CliError::Message(format!("无法写入 {}:{e}", path.display()))),
+/// Where a command writes: standard output, or a file that never replaces the
+/// database or a backup, and replaces another existing file only with `--force`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Out<'a> {
+    pub file: Option<&'a Path>,
+    pub force: bool,
+    /// The open database, which no output may replace.
+    pub db: &'a Path,
+}
+
+impl Out<'_> {
+    /// Refuse a bad `--out` before the work of making what goes into it.
+    pub(crate) fn check(&self) -> Result<(), CliError> {
+        match self.file {
+            Some(path) => {
+                crate::exchange::output::check_output(path, self.force, self.db).map_err(message)
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+/// Print lines to standard output, or write them to `out`'s file.
+pub(crate) fn emit(text: &[u8], out: Out<'_>) -> Result<(), CliError> {
+    match out.file {
+        Some(path) => {
+            crate::exchange::output::write_output(path, out.force, out.db, text).map_err(message)
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth a message.
@@ -337,13 +367,31 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Report {
             format,
             out,
+            force,
             encoding,
-        }) => files::report(&open()?, year, format, out.as_deref(), encoding),
+        }) => {
+            let out = Out {
+                file: out.as_deref(),
+                force,
+                db: &db,
+            };
+            out.check()?;
+            files::report(&open()?, year, format, out, encoding)
+        }
         Some(Command::Notice {
             township,
             letters,
             out,
-        }) => files::notice(&open()?, year, &township, letters, out.as_deref()),
+            force,
+        }) => {
+            let out = Out {
+                file: out.as_deref(),
+                force,
+                db: &db,
+            };
+            out.check()?;
+            files::notice(&open()?, year, &township, letters, out)
+        }
         Some(Command::Year {
             step,
             township,

@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use super::{CliError, emit, message};
+use super::{CliError, Out, emit, message};
 use crate::exchange::report;
 use crate::service::Service;
 use crate::tui;
@@ -17,7 +17,12 @@ pub fn demo(path: &Path, user: &str, year: Option<i16>) -> Result<(), CliError> 
         let year = service.working_year(year)?;
         let mut buffer = Vec::new();
         report::write_text(&service.book(year)?, &mut buffer).map_err(message)?;
-        return emit(&buffer, None);
+        let stdout = Out {
+            file: None,
+            force: false,
+            db: path,
+        };
+        return emit(&buffer, stdout);
     }
     tui(service, year)
 }

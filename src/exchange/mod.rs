@@ -1,6 +1,8 @@
-//! Files in and out (docs/files.md): roster and scores imports, the year report.
+//! Files in and out (docs/files.md): roster and scores imports, the year report, and
+//! the safe writing of output files (`output`).
 
 pub mod notice;
+pub mod output;
 pub mod report;
 mod table;
 pub mod xlsx;

@@ -23,6 +23,15 @@ fn sheet_name(name: &str) -> String {
 }
 
 pub fn write_xlsx(book: &YearBook, path: &Path) -> Result<(), XlsxError> {
+    workbook(book)?.save(path)
+}
+
+/// The workbook's bytes, to be written by `output::write_output`.
+pub fn xlsx_bytes(book: &YearBook) -> Result<Vec<u8>, XlsxError> {
+    workbook(book)?.save_to_buffer()
+}
+
+fn workbook(book: &YearBook) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let all = rows(book);
@@ -120,5 +129,5 @@ pub fn write_xlsx(book: &YearBook, path: &Path) -> Result<(), XlsxError> {
         }
         sheet.set_freeze_panes(1, 4)?;
     }
-    workbook.save(path)
+    Ok(workbook)
 }

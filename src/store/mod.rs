@@ -45,7 +45,7 @@ const KEY_SCHEME: &str = "scheme";
 pub enum StoreError {
     #[error("数据库 {0} 不存在;请先运行 xingji init")]
     Missing(String),
-    #[error("数据库 {0} 已存在,未作改动")]
+    #[error("文件 {0} 已存在,未作改动;请另指定一个尚不存在的文件名")]
     Exists(String),
     #[error("数据库 {0} 正被另一个 xingji 进程使用;请稍后再试")]
     Busy(String),
@@ -174,7 +174,10 @@ impl Store {
 
     fn create_with(path: &Path, scheme: &str, owner: Option<&str>) -> Result<Store> {
         let shown = path.display().to_string();
-        if path.exists() && std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+        // Any existing name, an empty file or a link included: the database is always a
+        // new file of the caller's, mode 0600 (an empty file made by another user would
+        // keep that user's ownership and mode). Refused before anything is written.
+        if std::fs::symlink_metadata(path).is_ok() {
             return Err(StoreError::Exists(shown));
         }
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -184,14 +187,23 @@ impl Store {
             })?;
         }
         let mut options = OpenOptions::new();
-        options.write(true).create(true).truncate(false);
+        options.read(true).write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        options.open(path).map_err(|source| StoreError::Io {
-            path: shown.clone(),
-            source,
+        let file = options.open(path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::AlreadyExists {
+                StoreError::Exists(shown.clone())
+            } else {
+                StoreError::Io {
+                    path: shown.clone(),
+                    source,
+                }
+            }
         })?;
-        let db = builder().create(path).map_err(|e| open_error(&shown, e))?;
+        // The very file just made, not whatever the name points to by now.
+        let db = redb::backends::FileBackend::new(file)
+            .and_then(|backend| builder().create_with_backend(backend))
+            .map_err(|e| open_error(&shown, e))?;
         let store = Store { db };
         store.initialize(scheme, owner)?;
         Ok(store)
