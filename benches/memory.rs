@@ -25,8 +25,8 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use xingji::service::Service;
-use xingji::tui::keymap::Action;
-use xingji::tui::{App, Theme, view};
+use xingji::tui::keys::Action;
+use xingji::tui::{App, Theme};
 
 const BIN: &str = env!("CARGO_BIN_EXE_xingji");
 
@@ -38,7 +38,7 @@ fn child(db: &Path) {
     let mut app = App::new(service, year, Theme::plain()).expect("app");
     app.update(Action::Resize(80, 24));
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-    terminal.draw(|f| view::view(&app, f)).expect("draw");
+    terminal.draw(|f| app.view(f)).expect("draw");
     let (rss, hwm) = rss_kib();
     println!("{rss} {hwm} {base}");
 }

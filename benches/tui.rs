@@ -16,9 +16,9 @@ use ratatui::backend::{CrosstermBackend, TestBackend};
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use xingji::service::Service;
-use xingji::tui::app::Screen;
-use xingji::tui::keymap::Action;
-use xingji::tui::{App, Theme, view};
+use xingji::tui::keys::Action;
+use xingji::tui::screens::ScreenId as Screen;
+use xingji::tui::{App, Theme};
 
 /// Colours on, ambiguous characters narrow: the common terminal.
 const THEME: Theme = Theme {
@@ -74,7 +74,7 @@ fn start(label: &str, path: &Path, budget: Duration) {
         app.update(Action::Resize(80, 24));
         let t2 = Instant::now();
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
-        terminal.draw(|f| view::view(&app, f)).expect("draw");
+        terminal.draw(|f| app.view(f)).expect("draw");
         let t3 = Instant::now();
         open_t.push(t1 - t0);
         app_t.push(t2 - t1);
@@ -99,11 +99,8 @@ fn start(label: &str, path: &Path, budget: Duration) {
 fn step(app: &mut App, terminal: &mut Real, counter: &Counter, action: Action) -> (Duration, u64) {
     let before = counter.0.get();
     let t = Instant::now();
-    let mut next = Some(action);
-    while let Some(a) = next {
-        next = app.update(a);
-    }
-    terminal.draw(|f| view::view(app, f)).expect("draw");
+    app.update(action);
+    terminal.draw(|f| app.view(f)).expect("draw");
     (t.elapsed(), counter.0.get() - before)
 }
 
@@ -158,7 +155,8 @@ fn digit_enter_back(
         let r = s(app, Action::Input(digit as char));
         // Enter: validate, save to redb (one durable transaction), re-rate, move on.
         enters.push(s(app, Action::Submit));
-        refused += usize::from(app.form.error.is_some() || app.form.edit.is_some());
+        let e = entry(app);
+        refused += usize::from(e.error.is_some() || e.edit.is_some());
         ups.push(s(app, back.clone()));
         r
     });
@@ -178,8 +176,16 @@ fn digit_enter_back(
         );
     }
     // Leave nothing pending (a refused value would keep the screen from closing).
-    app.form.edit = None;
-    app.form.error = None;
+    entry(app).reset();
+}
+
+/// The field being typed into: the form's or the grid's.
+fn entry(app: &mut App) -> &mut xingji::tui::entry::Entry {
+    if app.screen == Screen::Grid {
+        &mut app.grid.entry
+    } else {
+        &mut app.secretary.entry
+    }
 }
 
 /// Key press to finished frame at 200×50 on every screen.
@@ -187,7 +193,7 @@ fn keys(label: &str, path: &Path, budget: Duration) {
     let mut app = open(path);
     let (mut term, counter) = terminal(200, 50);
     app.update(Action::Resize(200, 50));
-    term.draw(|f| view::view(&app, f)).expect("draw");
+    term.draw(|f| app.view(f)).expect("draw");
     let mut k = Keys {
         label: label.to_string(),
         budget,
@@ -202,7 +208,7 @@ fn keys(label: &str, path: &Path, budget: Duration) {
 
     s(&mut app, Action::OpenList);
     k.run("list: Down", || {
-        if app.list.selected + 1 >= app.list.rows.len() {
+        if app.list.pick.selected + 1 >= app.list.rows.len() {
             s(&mut app, Action::First);
         }
         s(&mut app, Action::Down)
@@ -248,13 +254,13 @@ fn keys(label: &str, path: &Path, budget: Duration) {
         s(&mut app, Action::Home);
         s(&mut app, open);
         if app.screen != screen {
-            println!("[{label}] {name}: did not open ({:?})", app.status);
+            println!("[{label}] {name}: did not open ({:?})", app.ctx.status);
             continue;
         }
         k.run(&format!("{name}: Down"), || s(&mut app, Action::Down));
         if screen == Screen::Grid {
             // Enter runs along the row: type into the first column, come back Left.
-            while app.form.field > 0 {
+            while app.grid.entry.field > 0 {
                 s(&mut app, Action::Left);
             }
             digit_enter_back(&mut k, &mut app, &mut s, name, Action::Left);
@@ -279,7 +285,7 @@ fn digit_bytes(label: &str, path: &Path, w: u16, h: u16) {
     app.update(Action::OpenList);
     app.update(Action::Open);
     let (mut term, counter) = terminal(w, h);
-    term.draw(|f| view::view(&app, f)).expect("draw");
+    term.draw(|f| app.view(f)).expect("draw");
     let first = counter.0.get();
     let (_, bytes) = step(&mut app, &mut term, &counter, Action::Input('5'));
     println!(

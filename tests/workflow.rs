@@ -19,8 +19,7 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use common::{BOM, Fixture, Sheet, assert_user_error, text};
-use xingji::tui::app::Screen;
-use xingji::tui::keymap::action;
+use xingji::tui::screens::ScreenId;
 use xingji::tui::{App, Theme};
 
 // ---------------------------------------------------------------------------------
@@ -1137,7 +1136,7 @@ fn a_viewer_reads_everything_and_changes_nothing_and_a_stranger_is_told_whom_to_
 
 fn press(app: &mut App, keys: &[KeyCode]) {
     for &k in keys {
-        if let Some(a) = action(app.mode(), KeyEvent::new(k, KeyModifiers::NONE)) {
+        if let Some(a) = app.action(KeyEvent::new(k, KeyModifiers::NONE)) {
             app.update(a);
         }
     }
@@ -1156,7 +1155,7 @@ fn open(app: &mut App, name: &str) {
     press(app, &[KeyCode::Enter]);
     assert_eq!(
         app.screen,
-        Screen::Secretary,
+        ScreenId::Secretary,
         "search {name} opens a screen"
     );
 }
@@ -1189,26 +1188,29 @@ fn on_the_screen_a_clerk_cannot_save_another_townships_field() {
 
     // Their own township's field saves at once.
     open(&mut app, "刘建军");
-    assert_eq!(app.form.secretary, liu);
+    assert_eq!(app.secretary.entry.secretary, liu);
     type_text(&mut app, "4");
     press(&mut app, &[KeyCode::Enter]);
-    assert_eq!(app.form.error, None);
-    assert_eq!(app.form.field, 1, "saved, on to the next field");
+    assert_eq!(app.secretary.entry.error, None);
+    assert_eq!(app.secretary.entry.field, 1, "saved, on to the next field");
 
     // Whatever the screens let the clerk reach, a form of 张蔡庄乡's 马国庆 does not
     // save: the form is pointed at 马国庆 as any path to it would.
-    app.form.secretary = ma;
+    app.secretary.entry.secretary = ma;
     type_text(&mut app, "1");
     press(&mut app, &[KeyCode::Enter]);
-    let error = app.form.error.clone().unwrap_or_default();
+    let error = app.secretary.entry.error.clone().unwrap_or_default();
     assert!(
         error.contains(&format!(
             "用户 clerk 只能修改本乡镇的记录,不能修改{B}的记录"
         )),
         "refused in red: {error:?}"
     );
-    assert!(app.status.as_ref().is_some_and(|s| s.error));
-    assert_eq!(app.form.field, 1, "the cursor stays on the refused field");
+    assert!(app.ctx.status.as_ref().is_some_and(|s| s.error));
+    assert_eq!(
+        app.secretary.entry.field, 1,
+        "the cursor stays on the refused field"
+    );
     drop(app);
     // Written: 刘建军's one field and its audit line. Of 马国庆, nothing.
     let store = f.store();
@@ -1242,7 +1244,7 @@ fn on_the_screen_a_clerk_cannot_save_another_townships_field() {
     open(&mut app, "马国庆");
     type_text(&mut app, "3");
     press(&mut app, &[KeyCode::Enter]);
-    assert_eq!(app.form.error, None);
+    assert_eq!(app.secretary.entry.error, None);
     drop(app);
     let log = user(&f, "clerk").ok(&["audit"]);
     assert!(log.contains("刘建军"), "the clerk's own change: {log}");
@@ -1279,7 +1281,7 @@ fn a_clerks_screens_do_not_show_another_township() {
     type_text(&mut app, "马国庆");
     press(&mut app, &[KeyCode::Enter]);
     assert!(
-        app.screen != Screen::Secretary || !theirs.contains(&app.form.secretary),
+        app.screen != ScreenId::Secretary || !theirs.contains(&app.secretary.entry.secretary),
         "the search opens 张蔡庄乡's 马国庆 for a clerk of 下团堡乡"
     );
 }

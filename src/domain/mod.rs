@@ -226,12 +226,12 @@ pub fn stars_label(stars: Option<u8>) -> String {
     }
 }
 
-/// Stars drawn with ASCII only (§9): `***-- 3`.
+/// Stars drawn with ASCII only (§9), in six cells on every screen: `***--3`.
 pub fn stars_ascii(stars: Option<u8>) -> String {
     match stars {
         Some(s) => {
             let s = usize::from(s.min(5));
-            format!("{}{} {}", "*".repeat(s), "-".repeat(5 - s), s)
+            format!("{}{}{}", "*".repeat(s), "-".repeat(5 - s), s)
         }
         None => "未定星".to_string(),
     }

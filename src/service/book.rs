@@ -29,6 +29,11 @@ pub struct YearBook {
     pub previous: HashMap<u32, Rating>,
     /// Position of each secretary's entry in `entries`.
     index: HashMap<u32, usize>,
+    /// The assessments of the townships this user may not see: rated with the rest
+    /// (quotas are district-wide), never shown.
+    hidden: Vec<(u32, Assessment)>,
+    /// N of the whole district: rated secretaries (eligible, complete).
+    rated: usize,
 }
 
 impl YearBook {
@@ -66,8 +71,11 @@ impl YearBook {
             entries,
             previous,
             index: HashMap::new(),
+            hidden: Vec::new(),
+            rated: 0,
         };
         book.reindex();
+        book.rated = book.entries.iter().filter(|e| e.rating.rated()).count();
         Ok(book)
     }
 
@@ -86,6 +94,8 @@ impl YearBook {
                     entries: Vec::new(),
                     previous: HashMap::new(),
                     index: HashMap::new(),
+                    hidden: Vec::new(),
+                    rated: 0,
                 };
                 if let Ok(previous) = YearBook::load(store, year - 1) {
                     book.previous = previous
@@ -150,19 +160,26 @@ impl YearBook {
     pub(super) fn visible_to(mut self, actor: &Actor) -> YearBook {
         if let Role::Township(t) = actor.role {
             let district = &self.district;
-            self.entries.retain(|e| {
-                district
-                    .place(e.secretary)
-                    .is_some_and(|(_, v)| v.township == t)
-            });
+            let (mine, others): (Vec<Entry>, Vec<Entry>) = std::mem::take(&mut self.entries)
+                .into_iter()
+                .partition(|e| {
+                    district
+                        .place(e.secretary)
+                        .is_some_and(|(_, v)| v.township == t)
+                });
+            self.entries = mine;
+            self.hidden = others
+                .into_iter()
+                .map(|e| (e.secretary, e.assessment))
+                .collect();
             self.reindex();
         }
         self
     }
 
-    /// N: rated secretaries (eligible, complete).
+    /// N of the whole district: rated secretaries (eligible, complete).
     pub fn rated_count(&self) -> usize {
-        self.entries.iter().filter(|e| e.rating.rated()).count()
+        self.rated
     }
 
     /// 共评定N名,产生5星级党组织书记a名、4星级党组织书记b名,3星及以下党组织书记c名
@@ -196,6 +213,7 @@ impl YearBook {
             .entries
             .iter()
             .map(|e| (e.secretary, e.assessment.clone()))
+            .chain(self.hidden.iter().cloned())
             .collect();
         let ratings = rate(
             &self.scheme,
@@ -204,6 +222,8 @@ impl YearBook {
             &list,
             &self.previous,
         );
+        self.rated = ratings.iter().filter(|r| r.rated()).count();
+        // The visible entries come first in `list`; the hidden ones are only counted.
         for (e, r) in self.entries.iter_mut().zip(ratings) {
             e.rating = r;
         }

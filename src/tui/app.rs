@@ -1,785 +1,400 @@
-//! The TUI's state and `update`, the only place that state changes (docs/architecture.md).
-//! Saving a field happens here, at once, in its own transaction.
+//! The app: the screens it holds, the popup on top, and the routing between them.
+//! `update` is the only place state changes: it hands an action to the popup or the
+//! screen in front, then carries out the follow-ups they return (open a screen, go
+//! back, ask something). `view` only reads (docs/architecture.md §12).
 
-use std::collections::HashMap;
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
 
-use ratatui_textarea::TextArea;
+use super::context::Context;
+use super::keys::{Action, Ask, Binding, GridAt, Input, Target};
+use super::popups::{ConfirmPopup, EditorPopup, Popup, PromptPopup, SearchPopup};
+use super::screens::audit::AuditScreen;
+use super::screens::grid::GridScreen;
+use super::screens::help::HelpScreen;
+use super::screens::list::ListScreen;
+use super::screens::overview::OverviewScreen;
+use super::screens::pool::PoolScreen;
+use super::screens::rectify::RectifyScreen;
+use super::screens::secretary::SecretaryScreen;
+use super::screens::workflow::WorkflowScreen;
+use super::screens::{Screen, ScreenId};
+use super::theme::{Theme, WIDE_FILLER};
+use super::widgets::hint_bar;
+use crate::service::{Refusal, Service};
+use crate::text::{truncate, width, wrap};
 
-use super::form::{Field, Kind, fields};
-use super::keymap::{Action, Mode};
-use super::search::{Searchable, search};
-use super::theme::Theme;
-use super::year::{AuditState, GridState, Pending, PickState, Popup};
-use crate::domain::Assessment;
-use crate::domain::{Rectification, Stage};
-use crate::scoring::Rating;
-use crate::service::{Refusal, SaveAssessment, Service, YearBook};
-use crate::text::{clean_line, clean_multiline};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Screen {
-    Overview,
-    List,
-    Secretary,
-    Help,
-    Grid,
-    Workflow,
-    Audit,
-    Rectify,
-    Pool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Sort {
-    /// The district's official order (roster order).
-    Official,
-    /// By total, highest first.
-    Total,
-    /// By the pinyin of the name.
-    Pinyin,
-}
-
-impl Sort {
-    pub fn label(self) -> &'static str {
-        match self {
-            Sort::Official => "名册顺序",
-            Sort::Total => "总分",
-            Sort::Pinyin => "姓名拼音",
-        }
-    }
-}
-
-#[derive(Debug)]
-pub struct ListState {
-    /// Secretary ids in the order and filter shown.
-    pub rows: Vec<u32>,
-    pub selected: usize,
-    pub offset: usize,
-    pub township: Option<u32>,
-    pub sort: Sort,
-}
-
-#[derive(Debug)]
-pub struct FormState {
-    pub secretary: u32,
-    pub field: usize,
-    /// What the clerk has typed and not yet saved.
-    pub edit: Option<String>,
-    /// Why the typed value was refused (shown in red).
-    pub error: Option<String>,
-    /// The multi-line editor of the notes, while open.
-    pub notes: Option<TextArea<'static>>,
-}
-
-#[derive(Debug, Default)]
-pub struct SearchState {
-    pub query: String,
-    pub hits: Vec<u32>,
-    pub selected: usize,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Status {
-    pub text: String,
-    pub error: bool,
-}
+pub const MIN_SIZE: (u16, u16) = (80, 24);
 
 pub struct App {
-    pub service: Service,
-    pub theme: Theme,
-    pub book: YearBook,
-    /// Ratings of the other years, for the star history.
-    pub history: Vec<(i16, HashMap<u32, Rating>)>,
-    /// The secretaries of the working year, in official order.
-    pub people: Vec<u32>,
-    pub index: Vec<Searchable>,
-    pub screen: Screen,
+    pub ctx: Context,
+    /// The screen in front.
+    pub screen: ScreenId,
     /// Where Esc goes back to.
-    pub previous: Vec<Screen>,
-    pub list: ListState,
-    pub form: FormState,
-    pub search: Option<SearchState>,
-    pub status: Option<Status>,
-    pub size: (u16, u16),
-    /// First line shown on the help screen.
-    pub help_offset: usize,
-    pub grid: GridState,
-    /// Selection of the workflow, rectification and pool lists.
-    pub pick: PickState,
-    pub audit: AuditState,
+    stack: Vec<ScreenId>,
+    pub overview: OverviewScreen,
+    pub list: ListScreen,
+    pub secretary: SecretaryScreen,
+    pub grid: GridScreen,
+    pub workflow: WorkflowScreen,
+    pub audit: AuditScreen,
+    pub rectify: RectifyScreen,
+    pub pool: PoolScreen,
+    pub help: HelpScreen,
     pub popup: Option<Popup>,
-    /// A step waiting for the search to pick its secretary.
-    pub pending: Option<Pending>,
-    /// Text of a prompt left with Esc, offered again by the next prompt.
-    pub draft: Option<String>,
-    /// The rectification measures being edited: (year, secretary, editor).
-    pub measures: Option<(i16, u32, TextArea<'static>)>,
-    /// Every rectification: (year, secretary, record).
-    pub rectifications: Vec<(i16, u32, Rectification)>,
-    /// Overview: show stars by township (this year and last) instead of progress.
-    pub overview_stars: bool,
-    /// Each visible township's progress through the year (kept current by `update`).
-    pub statuses: Vec<crate::service::workflow::TownshipStatus>,
-    /// Today, read in `update` (views do no I/O).
-    pub today: jiff::civil::Date,
-    pub quit: bool,
-}
-
-/// Rows of the list that a page holds at the current size.
-fn page_rows(size: (u16, u16)) -> usize {
-    usize::from(size.1.saturating_sub(6)).max(1)
 }
 
 impl App {
     pub fn new(service: Service, year: i16, theme: Theme) -> Result<App, Refusal> {
-        let book = service.book_or_new(year)?;
-        let history = service.history(year)?;
-        let today = service.today();
-        let mut app = App {
-            service,
-            theme,
-            book,
-            history,
-            people: Vec::new(),
-            index: Vec::new(),
-            screen: Screen::Overview,
-            previous: Vec::new(),
-            list: ListState {
-                rows: Vec::new(),
-                selected: 0,
-                offset: 0,
-                township: None,
-                sort: Sort::Official,
-            },
-            form: FormState {
-                secretary: 0,
-                field: 0,
-                edit: None,
-                error: None,
-                notes: None,
-            },
-            search: None,
-            status: None,
-            size: (80, 24),
-            help_offset: 0,
-            grid: GridState::default(),
-            pick: PickState::default(),
-            audit: AuditState::default(),
+        let ctx = Context::new(service, year, theme)?;
+        Ok(App {
+            overview: OverviewScreen::new(&ctx),
+            list: ListScreen::new(&ctx),
+            secretary: SecretaryScreen::new(),
+            grid: GridScreen::new(),
+            workflow: WorkflowScreen::new(),
+            audit: AuditScreen::default(),
+            rectify: RectifyScreen::default(),
+            pool: PoolScreen::default(),
+            help: HelpScreen::default(),
             popup: None,
-            pending: None,
-            draft: None,
-            measures: None,
-            rectifications: Vec::new(),
-            overview_stars: false,
-            statuses: Vec::new(),
-            today,
-            quit: false,
-        };
-        app.people = app.visible_people();
-        app.rectifications = app.service.rectifications(None).unwrap_or_default();
-        app.refresh_statuses();
-        app.index = app
-            .people
-            .iter()
-            .filter_map(|&id| {
-                let s = app.book.district.secretary(id)?;
-                let (t, v) = app.book.district.place(id)?;
-                Some(Searchable::new(id, &s.name, &v.name, &t.name))
-            })
-            .collect();
-        app.refresh_list();
-        Ok(app)
+            screen: ScreenId::Overview,
+            stack: Vec::new(),
+            ctx,
+        })
     }
 
-    pub fn year(&self) -> i16 {
-        self.book.year
+    pub fn quit(&self) -> bool {
+        self.ctx.quit
     }
 
-    pub fn mode(&self) -> Mode {
-        match &self.popup {
-            Some(Popup::Confirm { .. }) => return Mode::Confirm,
-            Some(Popup::Prompt { .. }) => return Mode::Prompt,
-            None => {}
-        }
-        if self.measures.is_some() {
-            return Mode::Notes;
-        }
-        if self.search.is_some() {
-            return Mode::Search;
-        }
+    fn current(&self) -> &dyn Screen {
         match self.screen {
-            Screen::Grid => match self.field().kind() {
-                Kind::Text => Mode::GridText,
-                _ => Mode::Grid,
-            },
-            Screen::Workflow => Mode::Workflow,
-            Screen::Audit => Mode::Audit,
-            Screen::Rectify => Mode::Rectify,
-            Screen::Pool => Mode::Pool,
-            Screen::Overview => Mode::Overview,
-            Screen::List => Mode::List,
-            Screen::Help => Mode::Help,
-            Screen::Secretary => match (self.field().kind(), &self.form.notes) {
-                (Kind::Notes, Some(_)) => Mode::Notes,
-                (Kind::Text, _) => Mode::TextField,
-                _ => Mode::Field,
-            },
+            ScreenId::Overview => &self.overview,
+            ScreenId::List => &self.list,
+            ScreenId::Secretary => &self.secretary,
+            ScreenId::Grid => &self.grid,
+            ScreenId::Workflow => &self.workflow,
+            ScreenId::Audit => &self.audit,
+            ScreenId::Rectify => &self.rectify,
+            ScreenId::Pool => &self.pool,
+            ScreenId::Help => &self.help,
         }
     }
 
-    pub fn fields(&self) -> Vec<Field> {
-        fields(&self.book.scheme)
-    }
-
-    pub fn field(&self) -> Field {
-        let f = self.fields();
-        f[self.form.field.min(f.len() - 1)]
-    }
-
-    /// The assessment on the form (empty when none is stored yet).
-    pub fn assessment(&self, secretary: u32) -> Assessment {
-        self.book
-            .entry(secretary)
-            .map(|e| e.assessment.clone())
-            .unwrap_or_default()
-    }
-
-    pub fn stage_of(&self, secretary: u32) -> Stage {
-        let township = self
-            .book
-            .district
-            .place(secretary)
-            .map_or(0, |(_, v)| v.township);
-        self.book.record.stage(township)
-    }
-
-    /// The year's secretaries this user may see (a township clerk: their own township).
-    fn visible_people(&self) -> Vec<u32> {
-        let book = &self.book;
-        book.people()
-            .into_iter()
-            .filter(|p| {
-                book.township_of(*p)
-                    .is_some_and(|t| self.service.actor().may_see(t))
-            })
-            .collect()
-    }
-
-    /// The year's entries this user may see. Ratings stay the district's (quotas).
-    pub fn visible_entries(&self) -> Vec<&crate::service::Entry> {
-        self.book
-            .entries
-            .iter()
-            .filter(|e| {
-                self.book
-                    .township_of(e.secretary)
-                    .is_some_and(|t| self.service.actor().may_see(t))
-            })
-            .collect()
-    }
-
-    /// The progress of the townships this user may see.
-    fn refresh_statuses(&mut self) {
-        self.statuses = self.service.statuses_of(&self.book);
-    }
-
-    /// Read the year again after a workflow step (stages, rectifications).
-    pub(super) fn reload(&mut self) {
-        match self.service.book_or_new(self.year()) {
-            Ok(book) => {
-                self.book = book;
-                self.people = self.visible_people();
-                self.rectifications = self.service.rectifications(None).unwrap_or_default();
-                self.refresh_statuses();
-                self.refresh_list();
-            }
-            Err(e) => self.error(format!("读取数据失败:{e}")),
+    /// The key table in front: the popup's, else the screen's.
+    pub fn keys(&self) -> Vec<Binding> {
+        match &self.popup {
+            Some(p) => p.keys(),
+            None => self.current().keys(&self.ctx),
         }
     }
 
-    pub(super) fn info(&mut self, text: impl Into<String>) {
-        self.status = Some(Status {
-            text: text.into(),
-            error: false,
-        });
-    }
-
-    pub(super) fn error(&mut self, text: impl Into<String>) {
-        self.status = Some(Status {
-            text: text.into(),
-            error: true,
-        });
-    }
-
-    pub fn refresh_list(&mut self) {
-        let mut rows: Vec<u32> = self
-            .people
-            .iter()
-            .copied()
-            .filter(|id| {
-                self.list.township.is_none()
-                    || self.book.district.place(*id).map(|(_, v)| v.township) == self.list.township
-            })
-            .collect();
-        match self.list.sort {
-            Sort::Official => {}
-            Sort::Total => {
-                let total = |id: &u32| {
-                    self.book
-                        .entry(*id)
-                        .and_then(|e| e.rating.evaluation.figures().map(|f| f.total))
-                };
-                rows.sort_by_key(|id| std::cmp::Reverse(total(id)));
-            }
-            Sort::Pinyin => {
-                let key: HashMap<u32, String> = self
-                    .index
-                    .iter()
-                    .map(|s| {
-                        (
-                            s.secretary,
-                            super::search::romanize(
-                                self.book
-                                    .district
-                                    .secretary(s.secretary)
-                                    .map_or("", |x| &x.name),
-                            )
-                            .0,
-                        )
-                    })
-                    .collect();
-                rows.sort_by(|a, b| key.get(a).cmp(&key.get(b)));
-            }
-        }
-        self.list.rows = rows;
-        self.list.selected = self
-            .list
-            .selected
-            .min(self.list.rows.len().saturating_sub(1));
-        self.scroll_list();
-    }
-
-    fn scroll_list(&mut self) {
-        let page = page_rows(self.size);
-        let l = &mut self.list;
-        super::year::keep_visible(l.selected, &mut l.offset, page);
-        l.offset = l.offset.min(l.rows.len().saturating_sub(page));
-    }
-
-    pub(super) fn open_secretary(&mut self, secretary: u32) {
-        if self.screen != Screen::Secretary {
-            self.previous.push(self.screen);
-            self.form.field = 0;
-        }
-        self.screen = Screen::Secretary;
-        self.form.secretary = secretary;
-        self.form.edit = None;
-        self.form.error = None;
-        self.form.notes = None;
-        if let Some(i) = self.list.rows.iter().position(|&r| r == secretary) {
-            self.list.selected = i;
-            self.scroll_list();
+    fn input(&self) -> Input {
+        match &self.popup {
+            Some(p) => p.input(),
+            None => self.current().input(&self.ctx),
         }
     }
 
-    pub(super) fn go(&mut self, screen: Screen) {
-        if self.screen != screen {
-            if screen == Screen::Overview {
-                self.previous.clear();
-            } else {
-                self.previous.push(self.screen);
-            }
-            self.screen = screen;
-        }
+    /// What a key means here and now.
+    pub fn action(&self, key: KeyEvent) -> Option<Action> {
+        super::keys::action(&self.keys(), self.input(), key)
     }
 
-    /// Save what is typed but not saved. False when it is refused (it stays, in red).
-    pub(super) fn commit_pending(&mut self) -> bool {
-        if !matches!(self.screen, Screen::Secretary | Screen::Grid) {
-            return true;
-        }
-        if let Some(editor) = self.form.notes.take() {
-            let text = editor.lines().join("\n");
-            return match self.save(Field::Notes, &text) {
-                Ok(()) => true,
-                Err(reason) => {
-                    self.form.notes = Some(editor);
-                    self.error(reason);
-                    false
-                }
-            };
-        }
-        let Some(input) = self.form.edit.clone() else {
-            return true;
-        };
-        match self.save(self.field(), &input) {
-            Ok(()) => {
-                self.form.edit = None;
-                self.form.error = None;
-                true
-            }
-            Err(reason) => {
-                self.form.error = Some(reason.clone());
-                self.error(format!(
-                    "{}:{reason}(未保存;改正后 Enter,或按 Esc 放弃)",
-                    self.field().label(&self.book.scheme)
-                ));
-                false
-            }
-        }
+    fn too_small(&self) -> bool {
+        self.ctx.size.0 < MIN_SIZE.0 || self.ctx.size.1 < MIN_SIZE.1
     }
 
-    /// Esc on a field being typed: save a valid change; an emptied field or a refused
-    /// value is given up and the stored value stays (Esc never erases a saved value, and
-    /// never traps the clerk in a field).
-    fn leave_edit(&mut self) {
-        let Some(input) = self.form.edit.clone() else {
-            return;
-        };
-        let stored = self
-            .field()
-            .value(&self.book.scheme, &self.assessment(self.form.secretary));
-        if input.trim().is_empty() || self.form.error.is_some() {
-            self.form.edit = None;
-            self.form.error = None;
-            let shown = if stored.is_empty() {
-                "(空)".to_string()
-            } else {
-                stored
-            };
-            self.info(format!("已放弃输入,保留原值 {shown}"));
-        } else if self.commit_pending() {
-            self.form.edit = None;
+    /// Apply an action and every follow-up it leads to.
+    pub fn update(&mut self, action: Action) {
+        if !matches!(
+            action,
+            Action::Resize(..) | Action::Input(_) | Action::Backspace
+        ) {
+            self.ctx.status = None;
         }
-    }
-
-    /// Validate a field's value and commit it at once, with its audit line.
-    fn save(&mut self, field: Field, input: &str) -> Result<(), String> {
-        let secretary = self.form.secretary;
-        let stored = self.book.entry(secretary).map(|e| e.assessment.clone());
-        let old = stored.clone().unwrap_or_default();
-        let mut new = old.clone();
-        field.apply(&self.book.scheme, &mut new, input)?;
-        if new == old && stored.is_some() {
-            return Ok(());
-        }
-        let scheme = &self.book.scheme;
-        let what = format!(
-            "{} 年度 {} 「{}」",
-            self.year(),
-            self.book.name_of(secretary),
-            field.label(scheme)
-        );
-        let change = (field.value(scheme, &old), field.value(scheme, &new));
-        let saved = self.service.save_assessment(SaveAssessment {
-            year: self.year(),
-            secretary,
-            before: stored,
-            after: new.clone(),
-            what,
-            change,
-        });
-        if let Err(refusal) = saved {
-            if matches!(refusal, Refusal::Conflict) {
-                // Show what is stored now; the typed value stays in the field to retry.
-                self.reload();
-            }
-            return Err(refusal.to_string());
-        }
-        self.book.replace(secretary, new);
-        self.refresh_statuses();
-        self.info(format!("已保存 {}", field.label(&self.book.scheme)));
-        Ok(())
-    }
-
-    fn move_field(&mut self, forward: bool) {
-        if !self.commit_pending() {
+        self.ctx.today = self.ctx.service.today();
+        if let Action::Resize(w, h) = action {
+            // Seen whatever is in front, a popup or an editor included.
+            self.ctx.size = (w, h);
+            self.sync();
             return;
         }
-        let n = self.fields().len();
-        self.form.field = if forward {
-            (self.form.field + 1).min(n - 1)
-        } else {
-            self.form.field.saturating_sub(1)
-        };
-    }
-
-    fn move_secretary(&mut self, forward: bool) {
-        if !self.commit_pending() {
-            return;
-        }
-        let rows = &self.list.rows;
-        let Some(i) = rows.iter().position(|&r| r == self.form.secretary) else {
-            return;
-        };
-        let next = if forward { i + 1 } else { i.wrapping_sub(1) };
-        match rows.get(next) {
-            Some(&id) => self.open_secretary(id),
-            None => self.info(if forward {
-                "已是最后一位"
-            } else {
-                "已是第一位"
-            }),
-        }
-    }
-
-    fn type_char(&mut self, c: char) {
-        let field = self.field();
-        if field.kind() == Kind::Notes {
-            // The notes open with Enter only: a stray key never lands in them.
-            self.info("按 Enter 编辑备注");
-            return;
-        }
-        let clean = clean_line(&c.to_string());
-        if clean.is_empty() {
-            return;
-        }
-        // A grade is one key: a new one replaces the last.
-        if field.kind() == Kind::Grade && field.preview(&clean).is_some() {
-            self.form.edit = Some(clean);
-            self.form.error = None;
-            return;
-        }
-        match &mut self.form.edit {
-            Some(buffer) => buffer.push_str(&clean),
-            None => {
-                // Typing into a number replaces it; typing into a text appends.
-                let start = if field.kind() == Kind::Text {
-                    field.value(&self.book.scheme, &self.assessment(self.form.secretary))
-                } else {
-                    String::new()
-                };
-                self.form.edit = Some(start + &clean);
-            }
-        }
-        self.form.error = None;
-    }
-
-    fn notes_editor(&self) -> TextArea<'static> {
-        text_editor(&self.assessment(self.form.secretary).notes)
-    }
-
-    fn move_selection(&mut self, delta: isize) {
-        if self.screen == Screen::Help {
-            self.help_offset = self.help_offset.saturating_add_signed(delta).min(200);
-            return;
-        }
-        if let Some(s) = &mut self.search {
-            let n = s.hits.len();
-            if n > 0 {
-                s.selected = s.selected.saturating_add_signed(delta).min(n - 1);
-            }
-            return;
-        }
-        let n = self.list.rows.len();
-        if n > 0 {
-            self.list.selected = self.list.selected.saturating_add_signed(delta).min(n - 1);
-            self.scroll_list();
-        }
-    }
-
-    /// Apply an action. Returns a follow-up action, if any.
-    pub fn update(&mut self, action: Action) -> Option<Action> {
-        if !matches!(action, Action::Resize(..))
-            && !matches!(action, Action::Input(_) | Action::Backspace)
-        {
-            self.status = None;
-        }
-        self.today = self.service.today();
         // Nothing shows while the terminal is too small: keys must not act unseen.
-        let (w, h) = super::view::MIN_SIZE;
-        if (self.size.0 < w || self.size.1 < h)
-            && !matches!(action, Action::Quit | Action::Resize(..))
-        {
-            return None;
+        if self.too_small() && action != Action::Quit {
+            return;
         }
-        if self.update_district(&action) {
-            return None;
+        if action == Action::Quit {
+            if let Some(p) = &mut self.popup {
+                p.quit(&mut self.ctx);
+            }
+            self.ctx.quit = true;
+            return;
         }
-        match action {
-            Action::Quit => {
-                // What was saved is kept (§8); a half-typed value is not saved, since it
-                // may be a slip (a veto reason, a score). Free notes being written are.
-                if self.form.notes.is_some() {
-                    self.commit_pending();
+        let mut next = match &mut self.popup {
+            Some(p) => {
+                let reply = p.update(&mut self.ctx, action);
+                if reply.close {
+                    self.popup = None;
                 }
-                self.quit = true;
+                reply.then
             }
-            Action::Resize(w, h) => {
-                self.size = (w, h);
-                self.scroll_list();
-            }
-            Action::Home => {
-                if self.screen == Screen::Overview {
-                    self.quit = true;
-                } else if self.commit_pending() {
-                    self.go(Screen::Overview);
-                }
-            }
-            Action::Cancel => {
-                if self.search.take().is_some() {
-                    self.pending = None;
-                    return None;
-                }
+            None => {
+                let ctx = &mut self.ctx;
                 match self.screen {
-                    Screen::Secretary | Screen::Grid if self.form.notes.is_some() => {
-                        self.commit_pending();
-                    }
-                    Screen::Secretary | Screen::Grid if self.form.edit.is_some() => {
-                        self.leave_edit()
-                    }
-                    Screen::Overview => {}
-                    _ => {
-                        if self.commit_pending() {
-                            self.screen = self.previous.pop().unwrap_or(Screen::Overview);
-                        }
-                    }
+                    ScreenId::Overview => self.overview.update(ctx, action),
+                    ScreenId::List => self.list.update(ctx, action),
+                    ScreenId::Secretary => self.secretary.update(ctx, action),
+                    ScreenId::Grid => self.grid.update(ctx, action),
+                    ScreenId::Workflow => self.workflow.update(ctx, action),
+                    ScreenId::Audit => self.audit.update(ctx, action),
+                    ScreenId::Rectify => self.rectify.update(ctx, action),
+                    ScreenId::Pool => self.pool.update(ctx, action),
+                    ScreenId::Help => self.help.update(ctx, action),
                 }
             }
-            Action::Help if self.commit_pending() => {
-                self.help_offset = 0;
-                self.go(Screen::Help);
-            }
-            Action::OpenList if self.commit_pending() => {
-                self.go(Screen::List);
-            }
-            Action::OpenSearch if self.commit_pending() => {
-                self.search = Some(SearchState::default());
-            }
-            Action::Up => {
-                if self.screen == Screen::Secretary && self.search.is_none() {
-                    self.move_field(false);
-                } else {
-                    self.move_selection(-1);
-                }
-            }
-            Action::Down => {
-                if self.screen == Screen::Secretary && self.search.is_none() {
-                    self.move_field(true);
-                } else {
-                    self.move_selection(1);
-                }
-            }
-            Action::PageUp => self.move_selection(-(page_rows(self.size) as isize)),
-            Action::PageDown => self.move_selection(page_rows(self.size) as isize),
-            Action::First => self.move_selection(isize::MIN / 2),
-            Action::Last => self.move_selection(isize::MAX / 2),
-            Action::Open => {
-                if let Some(s) = self.search.take() {
-                    match s.hits.get(s.selected) {
-                        Some(&id) if self.picked_for(id) => {}
-                        Some(&id) => {
-                            if !self.list.rows.contains(&id) {
-                                self.list.township = None;
-                                self.refresh_list();
-                            }
-                            self.open_secretary(id)
-                        }
-                        None => {
-                            self.search = Some(s);
-                            self.error("没有找到匹配的书记");
-                        }
-                    }
-                } else if let Some(&id) = self.list.rows.get(self.list.selected) {
-                    self.open_secretary(id);
-                }
-            }
-            Action::CycleTownship => {
-                let ids = self.visible_townships();
-                self.list.township = match self.list.township {
-                    None => ids.first().copied(),
-                    Some(t) => ids.iter().skip_while(|&&i| i != t).nth(1).copied(),
-                };
-                self.list.selected = 0;
-                self.refresh_list();
-            }
-            Action::CycleSort => {
-                self.list.sort = match self.list.sort {
-                    Sort::Official => Sort::Total,
-                    Sort::Total => Sort::Pinyin,
-                    Sort::Pinyin => Sort::Official,
-                };
-                self.refresh_list();
-            }
-            Action::Submit => {
-                if self.field().kind() == Kind::Notes && self.form.notes.is_none() {
-                    self.form.notes = Some(self.notes_editor());
-                } else {
-                    self.move_field(true);
-                }
-            }
-            Action::NextField => self.move_field(true),
-            Action::PrevField => self.move_field(false),
-            Action::NextSecretary => self.move_secretary(true),
-            Action::PrevSecretary => self.move_secretary(false),
-            Action::SaveText => {
-                if let Some(editor) = &self.form.notes {
-                    let text = editor.lines().join("\n");
-                    if let Err(e) = self.save(Field::Notes, &text) {
-                        self.error(e);
-                    }
-                }
-            }
-            Action::Input(c) => {
-                if let Some(s) = &mut self.search {
-                    s.query.push_str(&clean_line(&c.to_string()));
-                    s.hits = search(&self.index, &s.query);
-                    s.selected = 0;
-                } else if matches!(self.screen, Screen::Secretary | Screen::Grid) {
-                    self.type_char(c);
-                }
-            }
-            Action::Backspace => {
-                if let Some(s) = &mut self.search {
-                    s.query.pop();
-                    s.hits = search(&self.index, &s.query);
-                    s.selected = 0;
-                } else if matches!(self.screen, Screen::Secretary | Screen::Grid) {
-                    let current = self
-                        .field()
-                        .value(&self.book.scheme, &self.assessment(self.form.secretary));
-                    let buffer = self.form.edit.get_or_insert(current);
-                    buffer.pop();
-                    self.form.error = None;
-                }
-            }
-            Action::Paste(text) => {
-                if let Some(s) = &mut self.search {
-                    s.query.push_str(&clean_line(&text));
-                    s.hits = search(&self.index, &s.query);
-                    s.selected = 0;
-                } else if matches!(self.screen, Screen::Secretary | Screen::Grid) {
-                    if self.field().kind() == Kind::Notes {
-                        let mut editor = self
-                            .form
-                            .notes
-                            .take()
-                            .unwrap_or_else(|| self.notes_editor());
-                        editor.insert_str(clean_multiline(&text));
-                        self.form.notes = Some(editor);
-                    } else {
-                        for c in clean_line(&text).chars() {
-                            self.type_char(c);
-                        }
-                    }
-                }
-            }
-            Action::TextKey(key) => {
-                if let Some(editor) = &mut self.form.notes {
-                    editor.input(key);
-                }
-            }
-            // Actions of the other screens, handled in year.rs, or meaningless here.
-            _ => {}
+        };
+        self.sync();
+        while let Some(a) = next {
+            next = self.route(a);
+            self.sync();
         }
-        None
+    }
+
+    /// Let the screen in front derive what changed.
+    fn sync(&mut self) {
+        let ctx = &self.ctx;
+        match self.screen {
+            ScreenId::Overview => self.overview.sync(ctx),
+            ScreenId::List => self.list.sync(ctx),
+            ScreenId::Secretary => self.secretary.sync(ctx),
+            ScreenId::Grid => self.grid.sync(ctx),
+            ScreenId::Workflow => self.workflow.sync(ctx),
+            ScreenId::Audit => self.audit.sync(ctx),
+            ScreenId::Rectify => self.rectify.sync(ctx),
+            ScreenId::Pool => self.pool.sync(ctx),
+            ScreenId::Help => self.help.sync(ctx),
+        }
+    }
+
+    /// Before leaving the screen in front: save what is typed (false: refused, stay).
+    fn leave(&mut self) -> bool {
+        let ctx = &mut self.ctx;
+        match self.screen {
+            ScreenId::Secretary => self.secretary.leave(ctx),
+            ScreenId::Grid => self.grid.leave(ctx),
+            _ => true,
+        }
+    }
+
+    /// Carry out a follow-up that no screen took.
+    fn route(&mut self, action: Action) -> Option<Action> {
+        match action {
+            Action::OpenList => Some(Action::Show(Target::List)),
+            Action::OpenGrid => Some(Action::Show(Target::Grid(GridAt::Anywhere))),
+            Action::OpenWorkflow => Some(Action::Show(Target::Workflow)),
+            Action::OpenAudit => Some(Action::Show(Target::Audit)),
+            Action::OpenRectifications => Some(Action::Show(Target::Rectify)),
+            Action::OpenPool => Some(Action::Show(Target::Pool)),
+            Action::Help => Some(Action::Show(Target::Help)),
+            Action::OpenSearch => Some(Action::Ask(Ask::Search(None))),
+            Action::Export => {
+                if self.leave() {
+                    self.export();
+                }
+                None
+            }
+            Action::Home if self.screen == ScreenId::Overview => {
+                self.ctx.quit = true;
+                None
+            }
+            Action::Home => Some(Action::Show(Target::Overview)),
+            Action::Back | Action::Cancel => {
+                if self.screen != ScreenId::Overview && self.leave() {
+                    if self.screen == ScreenId::Secretary {
+                        self.list.select(&self.ctx, self.secretary.entry.secretary);
+                    }
+                    self.screen = self.stack.pop().unwrap_or(ScreenId::Overview);
+                }
+                None
+            }
+            Action::Show(target) => {
+                if self.leave() {
+                    self.show(target);
+                }
+                None
+            }
+            Action::Ask(ask) => {
+                if self.popup.is_none() && self.leave() {
+                    self.ask(ask);
+                }
+                None
+            }
+            Action::Picked(..) => self.workflow.update(&mut self.ctx, action),
+            _ => None,
+        }
+    }
+
+    fn show(&mut self, target: Target) {
+        let id = match target {
+            Target::Overview => ScreenId::Overview,
+            Target::List => ScreenId::List,
+            Target::Secretary(..) => ScreenId::Secretary,
+            Target::Grid(_) => ScreenId::Grid,
+            Target::Workflow => ScreenId::Workflow,
+            Target::Audit => ScreenId::Audit,
+            Target::Rectify => ScreenId::Rectify,
+            Target::Pool => ScreenId::Pool,
+            Target::Help => ScreenId::Help,
+        };
+        let from = self.screen;
+        match target {
+            Target::Secretary(secretary, field) => {
+                // On the secretary's screen already: keep the field.
+                let field =
+                    field.or((from == ScreenId::Secretary).then_some(self.secretary.entry.field));
+                self.list.select(&self.ctx, secretary);
+                let sequence = self.list.rows.clone();
+                self.secretary.open(&self.ctx, secretary, field, sequence);
+            }
+            Target::Grid(at) => {
+                if !self.grid.open(&mut self.ctx, at) {
+                    return;
+                }
+            }
+            Target::Audit => self.audit.open(&mut self.ctx),
+            Target::Help => {
+                let mut tables = Vec::new();
+                tables.extend(self.overview.help());
+                tables.extend(self.list.help());
+                tables.extend(self.secretary.help());
+                tables.extend(self.grid.help());
+                tables.extend(self.workflow.help());
+                tables.extend(self.rectify.help());
+                tables.extend(self.pool.help());
+                tables.extend(self.audit.help());
+                tables.extend(Popup::help());
+                self.help.open(tables);
+            }
+            // Lists of the district open on fresh data: another clerk may have changed it.
+            Target::Workflow | Target::Rectify | Target::Pool => self.ctx.reload(),
+            Target::Overview | Target::List => {}
+        }
+        if id == ScreenId::Overview {
+            self.stack.clear();
+        } else if from != id {
+            self.stack.push(from);
+        }
+        self.screen = id;
+    }
+
+    fn ask(&mut self, ask: Ask) {
+        self.popup = Some(match ask {
+            Ask::Confirm { question, then } => Popup::Confirm(ConfirmPopup { question, then }),
+            Ask::Prompt { title, then } => {
+                Popup::Prompt(PromptPopup::new(&mut self.ctx, title, then))
+            }
+            Ask::Search(purpose) => Popup::Search(SearchPopup::new(purpose)),
+            Ask::Edit { title, text, then } => {
+                Popup::Editor(Box::new(EditorPopup::new(title, &text, then)))
+            }
+        });
+    }
+
+    /// Write the year's report as `xingji-<year>.xlsx` in the current folder (never
+    /// over an existing file).
+    fn export(&mut self) {
+        let ctx = &mut self.ctx;
+        let written = crate::exchange::xlsx::xlsx_bytes(&ctx.book)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                ctx.write_new_file(&format!("xingji-{}", ctx.year()), "xlsx", &bytes)
+            });
+        match written {
+            Ok(path) => ctx.info(format!("已导出 {}", path.display())),
+            Err(e) => ctx.error(format!("导出失败:{e}")),
+        }
+    }
+
+    pub fn view(&self, frame: &mut Frame) {
+        let area = frame.area();
+        if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+            too_small(frame, area);
+            return;
+        }
+        let [top, body, status, hints] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        self.title_bar(frame, top);
+        self.current().view(&self.ctx, frame, body);
+        if let Some(p) = &self.popup {
+            p.view(&self.ctx, frame, body);
+        }
+        self.status_line(frame, status);
+        hint_bar(&self.keys(), &self.ctx.theme, frame, hints);
+        if self.ctx.theme.wide_ambiguous {
+            reserve_wide_cells(frame);
+        }
+    }
+
+    fn title_bar(&self, frame: &mut Frame, area: Rect) {
+        let left = format!(
+            " xingji 星级 | {} 年度 | {}",
+            self.ctx.year(),
+            self.current().title()
+        );
+        let right = format!("{} ", self.ctx.service.actor().name);
+        let fill = usize::from(area.width).saturating_sub(width(&left) + width(&right));
+        let line = format!("{left}{}{right}", " ".repeat(fill));
+        frame.render_widget(
+            Paragraph::new(truncate(&line, area.width.into())).style(self.ctx.theme.selected()),
+            area,
+        );
+    }
+
+    fn status_line(&self, frame: &mut Frame, area: Rect) {
+        let Some(s) = &self.ctx.status else { return };
+        let t = &self.ctx.theme;
+        let style = if s.error { t.error() } else { t.good() };
+        frame.render_widget(
+            Paragraph::new(truncate(&t.user(&s.text), area.width.into())).style(style),
+            area,
+        );
     }
 }
 
-/// A multi-line editor holding `text`, the cursor at its end.
-pub(super) fn text_editor(text: &str) -> TextArea<'static> {
-    let mut editor = TextArea::new(text.lines().map(str::to_string).collect());
-    editor.move_cursor(ratatui_textarea::CursorMove::Bottom);
-    editor.move_cursor(ratatui_textarea::CursorMove::End);
-    editor
+/// In wide-ambiguous mode the cell after an ambiguous character is left to the
+/// terminal, which draws the character across both.
+fn reserve_wide_cells(frame: &mut Frame) {
+    let filler = WIDE_FILLER.to_string();
+    for cell in frame.buffer_mut().content.iter_mut() {
+        if cell.symbol() == filler {
+            cell.set_symbol(" ");
+            cell.set_diff_option(ratatui::buffer::CellDiffOption::Skip);
+        }
+    }
+}
+
+fn too_small(frame: &mut Frame, area: Rect) {
+    let (w, h) = MIN_SIZE;
+    let text = [
+        format!("终端窗口太小:{}x{}", area.width, area.height),
+        format!("至少需要 {w}x{h};请放大窗口。"),
+        format!("Terminal too small: need at least {w}x{h}."),
+        "Ctrl-C 退出 / quit".to_string(),
+    ];
+    let lines: Vec<Line> = text
+        .iter()
+        .flat_map(|l| wrap(l, area.width.into()))
+        .map(Line::raw)
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
 }

@@ -2,13 +2,15 @@
 //! keyboard entry, Chinese text aligned by display width.
 
 pub mod app;
-pub mod form;
-pub mod keymap;
+pub mod context;
+pub mod entry;
+pub mod fields;
+pub mod keys;
+pub mod popups;
 pub mod screens;
 pub mod search;
 pub mod theme;
-pub mod view;
-pub mod year;
+pub mod widgets;
 
 use std::io::{self, Write};
 
@@ -21,7 +23,7 @@ use ratatui::crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScr
 use ratatui::crossterm::{cursor, execute};
 
 pub use app::App;
-use keymap::Action;
+use keys::Action;
 pub use theme::Theme;
 
 /// Is the locale UTF-8? The first set of LC_ALL, LC_CTYPE, LANG decides.
@@ -62,8 +64,7 @@ fn probe_wide_ambiguous() -> bool {
 /// Run the TUI on a terminal until the user quits.
 pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
     let mut theme = Theme::from_env();
-    let app = App::new(service, year, theme).map_err(|e| io::Error::other(e.to_string()))?;
-    let mut app = app;
+    let mut app = App::new(service, year, theme).map_err(|e| io::Error::other(e.to_string()))?;
 
     // The terminal is restored whatever happens: panic, SIGTERM, SIGHUP.
     let hook = std::panic::take_hook();
@@ -86,7 +87,7 @@ pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
     terminal::enable_raw_mode()?;
     if std::env::var("XINGJI_AMBIGUOUS").is_err() {
         theme.wide_ambiguous = probe_wide_ambiguous();
-        app.theme = theme;
+        app.ctx.theme = theme;
     }
     execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
     let result = Terminal::new(CrosstermBackend::new(io::stdout()))
@@ -106,10 +107,8 @@ pub fn run_loop<B: Backend>(
     let size = terminal.size().map_err(fail)?;
     app.update(Action::Resize(size.width, size.height));
     loop {
-        terminal
-            .draw(|frame| view::view(app, frame))
-            .map_err(fail)?;
-        if app.quit {
+        terminal.draw(|frame| app.view(frame)).map_err(fail)?;
+        if app.quit() {
             return Ok(());
         }
         let mut changed = false;
@@ -128,28 +127,20 @@ pub fn run_loop<B: Backend>(
                         modifiers: key.modifiers - KeyModifiers::ALT,
                         ..key
                     };
-                    apply(app, Action::Cancel);
+                    app.update(Action::Cancel);
                     changed = true;
-                    keymap::action(app.mode(), plain).into_iter().collect()
+                    app.action(plain).into_iter().collect()
                 }
-                Event::Key(key) => keymap::action(app.mode(), key).into_iter().collect(),
+                Event::Key(key) => app.action(key).into_iter().collect(),
                 Event::Paste(text) => vec![Action::Paste(text)],
                 Event::Resize(w, h) => vec![Action::Resize(w, h)],
                 _ => Vec::new(),
             };
             for a in actions {
-                apply(app, a);
+                app.update(a);
                 changed = true;
             }
         }
-    }
-}
-
-/// Apply an action and the follow-ups `update` chains to it.
-fn apply(app: &mut App, action: Action) {
-    let mut next = Some(action);
-    while let Some(a) = next {
-        next = app.update(a);
     }
 }
 

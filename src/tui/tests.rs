@@ -6,8 +6,10 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::{App, Screen};
-use super::keymap::{Action, action};
+use super::app::App;
+use super::keys::Action;
+use super::popups::Popup;
+use super::screens::ScreenId;
 use super::{Theme, run_loop};
 use crate::domain::Assessment;
 use crate::domain::Grade;
@@ -22,11 +24,11 @@ const PLAIN: Theme = Theme {
 
 /// What is stored for a secretary of 2025, read back through the service.
 fn stored(app: &App, name: &str) -> Assessment {
-    stored_by_id(app, app.book.district.secretary_by_name(name))
+    stored_by_id(app, app.ctx.book.district.secretary_by_name(name))
 }
 
 fn stored_by_id(app: &App, id: u32) -> Assessment {
-    let book = app.service.book(2025).unwrap();
+    let book = app.ctx.service.book(2025).unwrap();
     book.entry(id).unwrap().assessment.clone()
 }
 
@@ -66,11 +68,7 @@ fn names_app(theme: Theme) -> App {
 fn draw(app: &App, w: u16, h: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     // The frame's own buffer: it keeps which cells are left to the terminal.
-    terminal
-        .draw(|f| super::view::view(app, f))
-        .unwrap()
-        .buffer
-        .clone()
+    terminal.draw(|f| app.view(f)).unwrap().buffer.clone()
 }
 
 /// The buffer as text, one line per row; the cell after a wide character is skipped.
@@ -99,7 +97,7 @@ fn key(code: KeyCode) -> KeyEvent {
 /// Press keys as the user would: through the key table of the current mode.
 fn press(app: &mut App, keys: &[KeyCode]) {
     for &k in keys {
-        if let Some(a) = action(app.mode(), key(k)) {
+        if let Some(a) = app.action(key(k)) {
             app.update(a);
         }
     }
@@ -117,18 +115,18 @@ fn open(app: &mut App, query: &str) {
     press(app, &[KeyCode::Enter]);
     assert_eq!(
         app.screen,
-        Screen::Secretary,
+        ScreenId::Secretary,
         "search {query} opens a secretary"
     );
 }
 
 fn name_of(app: &App) -> String {
-    app.book
-        .district
-        .secretary(app.form.secretary)
-        .unwrap()
-        .name
-        .clone()
+    let id = if app.screen == ScreenId::Grid {
+        app.grid.entry.secretary
+    } else {
+        app.secretary.entry.secretary
+    };
+    app.ctx.book.district.secretary(id).unwrap().name.clone()
 }
 
 #[test]
@@ -141,7 +139,10 @@ fn search_by_chinese_pinyin_and_initials_opens_the_secretary() {
     assert_eq!(name_of(&app), "张三");
     open(&mut app, "ouyang");
     assert_eq!(name_of(&app), "欧阳娜娜");
-    assert_eq!(app.form.field, 0, "the cursor starts on the first field");
+    assert_eq!(
+        app.secretary.entry.field, 0,
+        "the cursor starts on the first field"
+    );
 }
 
 #[test]
@@ -150,13 +151,18 @@ fn enter_saves_the_field_at_once_and_moves_on() {
     open(&mut app, "张三");
     type_text(&mut app, "6");
     assert_eq!(
-        app.form.edit.as_deref(),
+        app.secretary
+            .entry
+            .edit
+            .as_ref()
+            .map(|e| e.text())
+            .as_deref(),
         Some("6"),
         "typing replaces the value"
     );
     press(&mut app, &[KeyCode::Enter]);
-    assert_eq!(app.form.field, 1);
-    let id = app.form.secretary;
+    assert_eq!(app.secretary.entry.field, 1);
+    let id = app.secretary.entry.secretary;
     let stored = stored_by_id(&app, id);
     assert_eq!(
         stored.items["政治素质"].to_string(),
@@ -164,6 +170,7 @@ fn enter_saves_the_field_at_once_and_moves_on() {
         "committed to the database"
     );
     let total = app
+        .ctx
         .book
         .entry(id)
         .unwrap()
@@ -174,7 +181,7 @@ fn enter_saves_the_field_at_once_and_moves_on() {
         .total;
     // Q 83 → 49.8; 好 → 20; M (30*100 + 5*60)/36 = 91.67 → 18.334; 88.134 → 88.13
     assert_eq!(total.to_string(), "88.13", "the live total follows");
-    let audit = app.service.audit_log(&AuditFilter::default()).unwrap();
+    let audit = app.ctx.service.audit_log(&AuditFilter::default()).unwrap();
     let last = audit.last().unwrap();
     assert!(
         last.what.contains("张三") && last.what.contains("政治素质"),
@@ -198,14 +205,17 @@ fn an_invalid_value_stays_red_and_is_not_saved() {
     press(&mut app, &[KeyCode::Tab, KeyCode::Tab]); // 廉洁自律, max 7
     type_text(&mut app, "8.5");
     press(&mut app, &[KeyCode::Enter]);
-    assert_eq!(app.form.field, 2, "the cursor stays on the field");
-    assert_eq!(app.form.error.as_deref(), Some("8.5 超出满分 7"));
-    assert!(app.status.as_ref().unwrap().error);
+    assert_eq!(
+        app.secretary.entry.field, 2,
+        "the cursor stays on the field"
+    );
+    assert_eq!(app.secretary.entry.error.as_deref(), Some("8.5 超出满分 7"));
+    assert!(app.ctx.status.as_ref().unwrap().error);
     assert_eq!(stored(&app, "张三").items["廉洁自律"].to_string(), "6");
     // Moving on is refused while the value is wrong, and says how to get out.
     press(&mut app, &[KeyCode::Tab]);
-    assert_eq!(app.form.field, 2);
-    assert!(app.status.as_ref().unwrap().text.contains("Esc"));
+    assert_eq!(app.secretary.entry.field, 2);
+    assert!(app.ctx.status.as_ref().unwrap().text.contains("Esc"));
     // The refused value can be corrected in place…
     press(
         &mut app,
@@ -213,18 +223,26 @@ fn an_invalid_value_stays_red_and_is_not_saved() {
     );
     type_text(&mut app, "7");
     press(&mut app, &[KeyCode::Enter]);
-    assert_eq!(app.form.field, 3);
-    assert!(app.form.error.is_none());
+    assert_eq!(app.secretary.entry.field, 3);
+    assert!(app.secretary.entry.error.is_none());
     // …or given up with Esc: the stored value stays and the clerk is free.
     type_text(&mut app, "1.25");
     press(&mut app, &[KeyCode::Enter, KeyCode::Esc]);
     assert_eq!(
-        (app.form.edit.as_deref(), app.form.error.as_deref()),
+        (
+            app.secretary
+                .entry
+                .edit
+                .as_ref()
+                .map(|e| e.text())
+                .as_deref(),
+            app.secretary.entry.error.as_deref()
+        ),
         (None, None)
     );
-    assert_eq!(app.screen, Screen::Secretary);
+    assert_eq!(app.screen, ScreenId::Secretary);
     press(&mut app, &[KeyCode::Tab]);
-    assert_eq!(app.form.field, 4);
+    assert_eq!(app.secretary.entry.field, 4);
 }
 
 #[test]
@@ -234,27 +252,30 @@ fn esc_and_ctrl_c_never_erase_or_invent_a_saved_value() {
     // Backspace to empty, then Esc: abandoned, the stored 5 stays.
     type_text(&mut app, "9");
     press(&mut app, &[KeyCode::Backspace, KeyCode::Esc]);
-    let id = app.form.secretary;
+    let id = app.secretary.entry.secretary;
     assert_eq!(
-        app.book.entry(id).unwrap().assessment.items["政治素质"].to_string(),
+        app.ctx.book.entry(id).unwrap().assessment.items["政治素质"].to_string(),
         "5"
     );
-    assert!(app.status.as_ref().unwrap().text.contains("保留原值 5"));
+    assert!(app.ctx.status.as_ref().unwrap().text.contains("保留原值 5"));
     // A valid change and Esc: saved (Esc never destroys typed data).
     type_text(&mut app, "4");
     press(&mut app, &[KeyCode::Esc]);
     assert_eq!(
-        app.book.entry(id).unwrap().assessment.items["政治素质"].to_string(),
+        app.ctx.book.entry(id).unwrap().assessment.items["政治素质"].to_string(),
         "4"
     );
     // Half-typed at Ctrl-C: not saved, whatever field it is in.
     for _ in 0..20 {
         press(&mut app, &[KeyCode::Tab]);
     }
-    assert_eq!(app.field(), super::form::Field::VetoReason);
+    assert_eq!(
+        app.secretary.entry.field(&app.ctx),
+        super::fields::Field::VetoReason
+    );
     type_text(&mut app, "4.5");
     app.update(Action::Quit);
-    assert!(app.quit);
+    assert!(app.quit());
     let stored = stored_by_id(&app, id);
     assert_eq!(stored.veto_reason, "");
     assert_eq!(stored.items["政治素质"].to_string(), "4");
@@ -269,7 +290,12 @@ fn the_grade_takes_one_key_and_a_confirmation_needs_y() {
     }
     type_text(&mut app, "14");
     assert_eq!(
-        app.form.edit.as_deref(),
+        app.secretary
+            .entry
+            .edit
+            .as_ref()
+            .map(|e| e.text())
+            .as_deref(),
         Some("4"),
         "a new grade replaces the last"
     );
@@ -282,9 +308,12 @@ fn the_grade_takes_one_key_and_a_confirmation_needs_y() {
             KeyCode::Enter,
         ],
     );
-    let shen = app.book.district.township_id("神头镇").unwrap();
+    let shen = app.ctx.book.district.township_id("神头镇").unwrap();
     assert!(app.popup.is_some(), "Enter does not answer yes");
-    assert_eq!(app.book.record.stage(shen), crate::domain::Stage::Entering);
+    assert_eq!(
+        app.ctx.book.record.stage(shen),
+        crate::domain::Stage::Entering
+    );
 }
 
 #[test]
@@ -293,9 +322,15 @@ fn brackets_move_between_secretaries_on_the_same_field() {
     open(&mut app, "张三");
     press(&mut app, &[KeyCode::Tab, KeyCode::Tab, KeyCode::Tab]);
     press(&mut app, &[KeyCode::Char(']')]);
-    assert_eq!((name_of(&app).as_str(), app.form.field), ("李建国", 3));
+    assert_eq!(
+        (name_of(&app).as_str(), app.secretary.entry.field),
+        ("李建国", 3)
+    );
     press(&mut app, &[KeyCode::PageDown]);
-    assert_eq!((name_of(&app).as_str(), app.form.field), ("欧阳娜娜", 3));
+    assert_eq!(
+        (name_of(&app).as_str(), app.secretary.entry.field),
+        ("欧阳娜娜", 3)
+    );
     press(&mut app, &[KeyCode::Char('[')]);
     assert_eq!(name_of(&app), "李建国");
     // A valid typed value is saved before moving on.
@@ -303,12 +338,13 @@ fn brackets_move_between_secretaries_on_the_same_field() {
     press(&mut app, &[KeyCode::Char(']')]);
     assert_eq!(name_of(&app), "欧阳娜娜");
     let li = app
+        .ctx
         .book
         .district
         .find_secretary("神头镇", "小泊村", "李建国")
         .unwrap();
     assert_eq!(
-        app.book.entry(li).unwrap().assessment.items["集体经济发展"].to_string(),
+        app.ctx.book.entry(li).unwrap().assessment.items["集体经济发展"].to_string(),
         "9"
     );
 }
@@ -321,9 +357,9 @@ fn grade_keys_and_text_fields() {
         press(&mut app, &[KeyCode::Tab]);
     }
     press(&mut app, &[KeyCode::Char('2'), KeyCode::Enter]);
-    let id = app.form.secretary;
+    let id = app.secretary.entry.secretary;
     assert_eq!(
-        app.book.entry(id).unwrap().assessment.grade,
+        app.ctx.book.entry(id).unwrap().assessment.grade,
         Some(Grade::FairlyGood)
     );
     // Ballots, bonus, then its reason: in a text field `q`, `/` and `]` are text.
@@ -334,7 +370,7 @@ fn grade_keys_and_text_fields() {
     app.update(Action::Paste("获评\u{1b}[31m先进\u{200D}".into()));
     press(&mut app, &[KeyCode::Enter]);
     assert_eq!(
-        app.book.entry(id).unwrap().assessment.bonus_reason,
+        app.ctx.book.entry(id).unwrap().assessment.bonus_reason,
         "q/][31m获评先进".replace("[31m获评", "获评[31m")
     );
 }
@@ -343,18 +379,18 @@ fn grade_keys_and_text_fields() {
 fn notes_are_multi_line_and_escape_keeps_them() {
     let mut app = names_app(PLAIN);
     open(&mut app, "张三");
-    let last = app.fields().len() - 1;
+    let last = super::fields::fields(&app.ctx.book.scheme).len() - 1;
     for _ in 0..last {
         press(&mut app, &[KeyCode::Tab]);
     }
     press(&mut app, &[KeyCode::Enter]);
-    assert!(app.form.notes.is_some());
+    assert!(matches!(app.popup, Some(Popup::Editor(_))));
     app.update(Action::Paste("第一行\r\n第二行\u{7}".into()));
     press(&mut app, &[KeyCode::Esc]);
-    assert!(app.form.notes.is_none());
-    let id = app.form.secretary;
+    assert!(app.popup.is_none());
+    let id = app.secretary.entry.secretary;
     assert_eq!(
-        app.book.entry(id).unwrap().assessment.notes,
+        app.ctx.book.entry(id).unwrap().assessment.notes,
         "第一行\n第二行"
     );
 }
@@ -363,22 +399,23 @@ fn notes_are_multi_line_and_escape_keeps_them() {
 fn q_goes_home_and_quits_from_the_overview() {
     let mut app = names_app(PLAIN);
     press(&mut app, &[KeyCode::Char('l')]);
-    assert_eq!(app.screen, Screen::List);
+    assert_eq!(app.screen, ScreenId::List);
     press(&mut app, &[KeyCode::Char('j'), KeyCode::Enter]);
     assert_eq!(name_of(&app), "李建国");
     press(&mut app, &[KeyCode::Char('q')]);
-    assert_eq!(app.screen, Screen::Overview);
-    assert!(!app.quit);
+    assert_eq!(app.screen, ScreenId::Overview);
+    assert!(!app.quit());
     press(&mut app, &[KeyCode::Char('q')]);
-    assert!(app.quit);
+    assert!(app.quit());
 }
 
 #[test]
 fn a_locked_year_refuses_changes() {
     let mut app = names_app(PLAIN);
-    let t = app.book.district.township_id("神头镇").unwrap();
+    let t = app.ctx.book.district.township_id("神头镇").unwrap();
     // The year is approved behind this screen's back (its copy is not reloaded).
     let all: Vec<u32> = app
+        .ctx
         .book
         .district
         .townships
@@ -386,13 +423,20 @@ fn a_locked_year_refuses_changes() {
         .map(|(id, _)| *id)
         .collect();
     let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
-    app.service.submit(2025, &all).unwrap();
-    app.service.publish(2025, &[t], from, None).unwrap();
-    app.service.approve(2025, &[t]).unwrap();
+    app.ctx.service.submit(2025, &all).unwrap();
+    app.ctx.service.publish(2025, &[t], from, None).unwrap();
+    app.ctx.service.approve(2025, &[t]).unwrap();
     open(&mut app, "张三");
     type_text(&mut app, "1");
     press(&mut app, &[KeyCode::Enter]);
-    assert!(app.form.error.as_deref().unwrap().contains("已审定"));
+    assert!(
+        app.secretary
+            .entry
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("已审定")
+    );
     assert_eq!(stored(&app, "张三").items["政治素质"].to_string(), "5");
 }
 
@@ -569,10 +613,11 @@ fn a_whole_session_through_the_main_loop() {
     events.reverse();
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
     run_loop(&mut terminal, &mut app, || Ok(events.pop())).unwrap();
-    assert!(app.quit);
+    assert!(app.quit());
     let screen = text(terminal.backend().buffer());
     assert!(screen.contains("总分 100.00"), "{screen}");
     let id = app
+        .ctx
         .book
         .district
         .find_secretary("利民镇", "东村", "欧阳娜娜")
@@ -630,7 +675,7 @@ fn the_grid_enters_a_township_with_fewer_keys_than_the_form() {
     // Grid: each value + Enter; after 不满意, Enter goes to the next row.
     let mut grid = names_app(PLAIN);
     press(&mut grid, &[KeyCode::Char('g')]);
-    assert_eq!(grid.screen, Screen::Grid);
+    assert_eq!(grid.screen, ScreenId::Grid);
     let mut grid_keys = 0;
     for _ in 0..3 {
         for v in values_of_a_form() {
@@ -643,8 +688,8 @@ fn the_grid_enters_a_township_with_fewer_keys_than_the_form() {
     // third grid row is the next township's: the grid stays in its township).
     for app in [&form, &grid] {
         for name in ["张三", "李建国"] {
-            let id = app.book.district.secretary_by_name(name);
-            let e = app.book.entry(id).unwrap();
+            let id = app.ctx.book.district.secretary_by_name(name);
+            let e = app.ctx.book.entry(id).unwrap();
             assert_eq!(
                 e.rating.evaluation.figures().unwrap().total.to_string(),
                 "100.00",
@@ -665,22 +710,25 @@ fn the_grid_saves_each_cell_and_moves_along_the_row() {
     type_text(&mut app, "9");
     press(&mut app, &[KeyCode::Enter]);
     assert_eq!(
-        app.form.error.as_deref(),
+        app.grid.entry.error.as_deref(),
         Some("9 超出满分 6"),
         "refused, stays"
     );
-    assert_eq!(app.form.field, 0);
+    assert_eq!(app.grid.entry.field, 0);
     press(&mut app, &[KeyCode::Backspace]);
     type_text(&mut app, "4");
     press(&mut app, &[KeyCode::Enter]);
-    assert_eq!(app.form.field, 1);
+    assert_eq!(app.grid.entry.field, 1);
     press(&mut app, &[KeyCode::Down]);
-    assert_eq!((name_of(&app).as_str(), app.form.field), ("李建国", 1));
+    assert_eq!(
+        (name_of(&app).as_str(), app.grid.entry.field),
+        ("李建国", 1)
+    );
     press(&mut app, &[KeyCode::Char(']')]);
     assert_eq!(name_of(&app), "欧阳娜娜", "] goes to the next township");
-    let zhang = app.book.district.secretary_by_name("张三");
+    let zhang = app.ctx.book.district.secretary_by_name("张三");
     assert_eq!(
-        app.book.entry(zhang).unwrap().assessment.items["政治素质"].to_string(),
+        app.ctx.book.entry(zhang).unwrap().assessment.items["政治素质"].to_string(),
         "4"
     );
     assert_eq!(stored(&app, "张三").items["政治素质"].to_string(), "4");
@@ -690,56 +738,58 @@ fn the_grid_saves_each_cell_and_moves_along_the_row() {
 fn the_workflow_screen_takes_a_township_through_its_steps() {
     let mut app = names_app(PLAIN);
     press(&mut app, &[KeyCode::Char('w')]);
-    assert_eq!(app.screen, Screen::Workflow);
+    assert_eq!(app.screen, ScreenId::Workflow);
     press(&mut app, &[KeyCode::Enter]);
-    assert!(matches!(
-        app.popup,
-        Some(super::year::Popup::Confirm { .. })
-    ));
+    assert!(matches!(app.popup, Some(Popup::Confirm(_))));
     press(&mut app, &[KeyCode::Char('n')]);
-    let shen = app.book.district.township_id("神头镇").unwrap();
+    let shen = app.ctx.book.district.township_id("神头镇").unwrap();
     assert_eq!(
-        app.book.record.stage(shen),
+        app.ctx.book.record.stage(shen),
         crate::domain::Stage::Entering,
         "n cancels"
     );
     press(&mut app, &[KeyCode::Enter, KeyCode::Char('y')]);
-    assert_eq!(app.book.record.stage(shen), crate::domain::Stage::Submitted);
     assert_eq!(
-        app.service.book(2025).unwrap().record.stage(shen),
+        app.ctx.book.record.stage(shen),
+        crate::domain::Stage::Submitted
+    );
+    assert_eq!(
+        app.ctx.service.book(2025).unwrap().record.stage(shen),
         crate::domain::Stage::Submitted
     );
     press(&mut app, &[KeyCode::Enter, KeyCode::Char('y')]);
-    assert_eq!(app.book.record.stage(shen), crate::domain::Stage::Publicity);
+    assert_eq!(
+        app.ctx.book.record.stage(shen),
+        crate::domain::Stage::Publicity
+    );
     // An objection: search the secretary, then type it.
     press(&mut app, &[KeyCode::Char('o')]);
     type_text(&mut app, "张三");
     press(&mut app, &[KeyCode::Enter]);
     type_text(&mut app, "群众反映得分偏高");
     press(&mut app, &[KeyCode::Enter]);
-    let objections = app.book.record.township(shen).objections;
+    let objections = app.ctx.book.record.township(shen).objections;
     assert_eq!(objections.len(), 1);
     assert_eq!(objections[0].text, "群众反映得分偏高");
     // Approval waits for the end of the publicity (it started today).
     press(&mut app, &[KeyCode::Enter, KeyCode::Char('y')]);
-    assert!(app.status.as_ref().unwrap().error);
-    let text = &app.status.as_ref().unwrap().text;
+    assert!(app.ctx.status.as_ref().unwrap().error);
+    let text = &app.ctx.status.as_ref().unwrap().text;
     assert!(text.contains("公示期"), "{text}");
     // Esc keeps a prompt's text for the next prompt.
     press(&mut app, &[KeyCode::Char('R')]);
     type_text(&mut app, "数据有误");
     press(&mut app, &[KeyCode::Esc]);
     press(&mut app, &[KeyCode::Char('R')]);
-    assert!(
-        matches!(&app.popup, Some(super::year::Popup::Prompt { input, .. }) if input == "数据有误")
-    );
+    assert!(matches!(&app.popup, Some(Popup::Prompt(p)) if p.input.text() == "数据有误"));
     press(&mut app, &[KeyCode::Enter]);
     assert_eq!(
-        app.book.record.stage(shen),
+        app.ctx.book.record.stage(shen),
         crate::domain::Stage::Entering,
         "reopened"
     );
     let audit: Vec<String> = app
+        .ctx
         .service
         .audit_log(&AuditFilter::default())
         .unwrap()
@@ -761,8 +811,9 @@ fn the_workflow_screen_takes_a_township_through_its_steps() {
 fn audit_rectifications_and_the_promotion_pool() {
     let (_dir, mut app) = demo_app();
     // Approve a township through the service with a publicity in the past.
-    let t = app.book.district.township_id("神头镇").unwrap();
+    let t = app.ctx.book.district.township_id("神头镇").unwrap();
     let all: Vec<u32> = app
+        .ctx
         .book
         .district
         .townships
@@ -770,46 +821,41 @@ fn audit_rectifications_and_the_promotion_pool() {
         .map(|(id, _)| *id)
         .collect();
     let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
-    app.service.submit(2025, &all).unwrap();
-    app.service.publish(2025, &[t], from, None).unwrap();
-    app.service.approve(2025, &[t]).unwrap();
+    app.ctx.service.submit(2025, &all).unwrap();
+    app.ctx.service.publish(2025, &[t], from, None).unwrap();
+    app.ctx.service.approve(2025, &[t]).unwrap();
     press(&mut app, &[KeyCode::Char('r')]);
-    assert_eq!(app.screen, Screen::Rectify);
-    let rows = app.rectification_rows();
+    assert_eq!(app.screen, ScreenId::Rectify);
+    let rows = app.rectify.rows.clone();
     assert_eq!(rows.len(), 1, "神头镇 has one low secretary: 范有福");
-    assert_eq!(app.book.name_of(rows[0].1), "范有福");
+    assert_eq!(app.ctx.book.name_of(rows[0].1), "范有福");
     press(&mut app, &[KeyCode::Enter]);
-    assert!(app.measures.is_some());
+    assert!(matches!(app.popup, Some(Popup::Editor(_))));
     app.update(Action::Paste("一、整改集体经济\n二、每月汇报".into()));
     press(&mut app, &[KeyCode::Esc]);
-    assert!(app.measures.is_none());
-    let stored = app.service.rectifications(Some(2025)).unwrap();
+    assert!(app.popup.is_none());
+    let stored = app.ctx.service.rectifications(Some(2025)).unwrap();
     assert_eq!(stored[0].2.measures, "一、整改集体经济\n二、每月汇报");
     press(&mut app, &[KeyCode::Char('d'), KeyCode::Char('y')]);
     assert!(
-        app.service.rectifications(Some(2025)).unwrap()[0]
+        app.ctx.service.rectifications(Some(2025)).unwrap()[0]
             .2
             .done_on
             .is_some()
     );
     // The audit screen shows these steps for the year.
     press(&mut app, &[KeyCode::Char('h')]);
-    assert_eq!(app.screen, Screen::Audit);
-    let shown: Vec<&str> = app
-        .audit
-        .rows
-        .iter()
-        .map(|&i| app.audit.entries[i].what.as_str())
-        .collect();
+    assert_eq!(app.screen, ScreenId::Audit);
+    let shown: Vec<&str> = app.audit.lines().map(|e| e.what.as_str()).collect();
     assert!(shown[0].contains("整改"), "newest first: {shown:?}");
     assert!(shown.iter().any(|w| w.contains("审定")));
     // The promotion pool lists exactly the 优先选拔 secretaries.
     press(&mut app, &[KeyCode::Char('p')]);
-    let pool = app.pool_rows();
+    let pool = app.pool.rows.clone();
     assert_eq!(pool.len(), 16, "5 + 11 at 4 stars and above");
     press(&mut app, &[KeyCode::Enter]);
-    assert_eq!(app.screen, Screen::Secretary);
-    assert_eq!(app.form.secretary, pool[0]);
+    assert_eq!(app.screen, ScreenId::Secretary);
+    assert_eq!(app.secretary.entry.secretary, pool[0]);
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! The fields of a secretary's form, in the order of the scores file (§8), and how a
-//! typed value becomes part of an assessment (validation through the domain parsers).
+//! The fields of a secretary's form, in the order of the scores file (docs/files.md §5),
+//! and how a typed value becomes part of an assessment (validation through the domain parsers).
 
 use rust_decimal::Decimal;
 

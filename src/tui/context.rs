@@ -1,0 +1,250 @@
+//! What every screen shares: the service, the working year as it was last read, the
+//! terminal's size and theme, today, and the status line. Screens read it in their
+//! views and change it only in `update` (saving a field, carrying out a step).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::fields::Field;
+use super::keys::Step;
+use super::search::Searchable;
+use super::theme::Theme;
+use crate::domain::{Assessment, Rectification, Stage};
+use crate::scoring::Rating;
+use crate::service::{Refusal, SaveAssessment, Service, TownshipStatus, YearBook};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+pub struct Context {
+    pub service: Service,
+    pub theme: Theme,
+    /// The working year, rated; a township clerk's holds their own township.
+    pub book: YearBook,
+    /// Ratings of the other years, for the star history.
+    pub history: Vec<(i16, HashMap<u32, Rating>)>,
+    /// The secretaries of the working year this user may see, in official order.
+    pub people: Vec<u32>,
+    /// The search index of `people`.
+    pub index: Vec<Searchable>,
+    /// Each visible township's progress through the year.
+    pub statuses: Vec<TownshipStatus>,
+    /// Every visible rectification: (year, secretary, record).
+    pub rectifications: Vec<(i16, u32, Rectification)>,
+    pub size: (u16, u16),
+    /// Today, read in `update` (views do no I/O).
+    pub today: jiff::civil::Date,
+    pub status: Option<Status>,
+    /// Text of a prompt left with Esc, offered again by the next prompt.
+    pub draft: Option<String>,
+    /// Counts every change of the data above, so that screens know when to derive
+    /// their rows again.
+    pub generation: u64,
+    pub quit: bool,
+}
+
+impl Context {
+    pub fn new(service: Service, year: i16, theme: Theme) -> Result<Context, Refusal> {
+        let book = service.book_or_new(year)?;
+        let history = service.history(year)?;
+        let today = service.today();
+        let mut ctx = Context {
+            service,
+            theme,
+            book,
+            history,
+            people: Vec::new(),
+            index: Vec::new(),
+            statuses: Vec::new(),
+            rectifications: Vec::new(),
+            size: (80, 24),
+            today,
+            status: None,
+            draft: None,
+            generation: 0,
+            quit: false,
+        };
+        ctx.derive();
+        Ok(ctx)
+    }
+
+    pub fn year(&self) -> i16 {
+        self.book.year
+    }
+
+    /// What follows from the book: the people, the index, the progress.
+    fn derive(&mut self) {
+        let book = &self.book;
+        let actor = self.service.actor();
+        self.people = book
+            .people()
+            .into_iter()
+            .filter(|p| book.township_of(*p).is_some_and(|t| actor.may_see(t)))
+            .collect();
+        self.index = self
+            .people
+            .iter()
+            .filter_map(|&id| {
+                let s = book.district.secretary(id)?;
+                let (t, v) = book.district.place(id)?;
+                Some(Searchable::new(id, &s.name, &v.name, &t.name))
+            })
+            .collect();
+        self.statuses = self.service.statuses_of(book);
+        self.rectifications = self.service.rectifications(None).unwrap_or_default();
+        self.generation += 1;
+    }
+
+    /// Read the year again (after a step, a conflict, or on opening a list).
+    pub fn reload(&mut self) {
+        match self.service.book_or_new(self.year()) {
+            Ok(book) => {
+                self.book = book;
+                self.derive();
+            }
+            Err(e) => self.error(format!("读取数据失败:{e}")),
+        }
+    }
+
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    /// The townships this user may see, in the official order.
+    pub fn visible_townships(&self) -> Vec<u32> {
+        self.book
+            .district
+            .townships
+            .iter()
+            .map(|(id, _)| *id)
+            .filter(|t| self.service.actor().may_see(*t))
+            .collect()
+    }
+
+    pub fn township_name(&self, township: u32) -> String {
+        self.book
+            .district
+            .township(township)
+            .map_or_else(String::new, |t| t.name.clone())
+    }
+
+    pub fn stage_of(&self, secretary: u32) -> Stage {
+        let township = self
+            .book
+            .district
+            .place(secretary)
+            .map_or(0, |(_, v)| v.township);
+        self.book.record.stage(township)
+    }
+
+    /// The assessment on a form (empty when none is stored yet).
+    pub fn assessment(&self, secretary: u32) -> Assessment {
+        self.book
+            .entry(secretary)
+            .map(|e| e.assessment.clone())
+            .unwrap_or_default()
+    }
+
+    /// Validate a field's value and commit it at once, with its audit line. On a
+    /// conflict the year is read again: the screen shows what is stored now.
+    pub fn save_field(&mut self, secretary: u32, field: Field, input: &str) -> Result<(), String> {
+        let stored = self.book.entry(secretary).map(|e| e.assessment.clone());
+        let old = stored.clone().unwrap_or_default();
+        let mut new = old.clone();
+        field.apply(&self.book.scheme, &mut new, input)?;
+        if new == old && stored.is_some() {
+            return Ok(());
+        }
+        let scheme = &self.book.scheme;
+        let what = format!(
+            "{} 年度 {} 「{}」",
+            self.year(),
+            self.book.name_of(secretary),
+            field.label(scheme)
+        );
+        let change = (field.value(scheme, &old), field.value(scheme, &new));
+        let saved = self.service.save_assessment(SaveAssessment {
+            year: self.year(),
+            secretary,
+            before: stored,
+            after: new.clone(),
+            what,
+            change,
+        });
+        if let Err(refusal) = saved {
+            if matches!(refusal, Refusal::Conflict) {
+                self.reload();
+            }
+            return Err(refusal.to_string());
+        }
+        self.book.replace(secretary, new);
+        self.statuses = self.service.statuses_of(&self.book);
+        self.generation += 1;
+        self.info(format!("已保存 {}", field.label(&self.book.scheme)));
+        Ok(())
+    }
+
+    /// Carry out a step a popup confirmed, through the service; the year is read again
+    /// after it. The answer is the line to show, or why it was refused.
+    pub fn run_step(&mut self, step: Step, text: &str) -> Result<String, String> {
+        let (service, year) = (&self.service, self.book.year);
+        let result = match step {
+            Step::Submit(t) => service.submit(year, &[t]),
+            Step::Publish(t) => service.publish(year, &[t], service.today(), None),
+            Step::Approve(t) => service.approve(year, &[t]),
+            Step::Reopen(t) => service.reopen(year, &[t], text),
+            Step::Object(Some(s)) => service.object(year, s, text).map(|l| vec![l]),
+            Step::Resolve(Some(s)) => service.resolve(year, s, text).map(|l| vec![l]),
+            Step::MarkDone(year, s) => service
+                .update_rectification(year, s, None, true)
+                .map(|l| vec![l]),
+            Step::Measures(year, s) => service
+                .update_rectification(year, s, Some(text), false)
+                .map(|l| vec![l]),
+            Step::Notes(s) => {
+                return self
+                    .save_field(s, Field::Notes, text)
+                    .map(|()| "已保存 备注".to_string());
+            }
+            Step::Object(None) | Step::Resolve(None) => return Ok(String::new()),
+        };
+        match result {
+            Ok(lines) => {
+                self.reload();
+                Ok(lines.join(";"))
+            }
+            Err(e) => Err(e.to_string().replace(":\n  ", ":").replace("\n  ", ";")),
+        }
+    }
+
+    /// Write `bytes` as `stem.ext` in the current folder, or `stem-2.ext`, … : never
+    /// over an existing file, created 0600 (the files hold names and pay).
+    pub fn write_new_file(&self, stem: &str, ext: &str, bytes: &[u8]) -> Result<PathBuf, String> {
+        let path = (1..1000)
+            .map(|i| {
+                PathBuf::from(if i == 1 {
+                    format!("{stem}.{ext}")
+                } else {
+                    format!("{stem}-{i}.{ext}")
+                })
+            })
+            .find(|p| !p.exists())
+            .ok_or_else(|| format!("当前目录下已有太多 {stem}.{ext};请先清理"))?;
+        crate::exchange::output::write_output(&path, false, Path::new(""), bytes)
+            .map_err(|e| e.to_string())?;
+        Ok(std::fs::canonicalize(&path).unwrap_or(path))
+    }
+}

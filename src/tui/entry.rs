@@ -1,0 +1,156 @@
+//! Typing into one field of one secretary's assessment: the rules the form and the
+//! grid share (docs/architecture.md §8). Typing into a number replaces it, into a
+//! text appends to it; Enter saves at once; a refused value stays, in red, with the
+//! reason on the status line; Esc gives up an emptied or refused value and keeps the
+//! stored one.
+
+use super::context::Context;
+use super::fields::{Field, Kind, fields};
+use super::keys::{Action, Input};
+use super::widgets::LineEdit;
+
+#[derive(Clone, Debug, Default)]
+pub struct Entry {
+    pub secretary: u32,
+    /// Index of the focused field in the form's order.
+    pub field: usize,
+    /// What is typed and not yet saved.
+    pub edit: Option<LineEdit>,
+    /// Why the typed value was refused (shown in red).
+    pub error: Option<String>,
+}
+
+impl Entry {
+    pub fn field(&self, ctx: &Context) -> Field {
+        let f = fields(&ctx.book.scheme);
+        f[self.field.min(f.len() - 1)]
+    }
+
+    pub fn typing(&self) -> bool {
+        self.edit.is_some()
+    }
+
+    /// What printable keys are on this field.
+    pub fn input(&self, ctx: &Context) -> Input {
+        match self.field(ctx).kind() {
+            Kind::Text => Input::Text,
+            Kind::Number | Kind::Grade => Input::Number {
+                typing: self.typing(),
+            },
+            Kind::Notes => Input::None,
+        }
+    }
+
+    /// Forget what is typed (another secretary, another field).
+    pub fn reset(&mut self) {
+        self.edit = None;
+        self.error = None;
+    }
+
+    /// The stored value of the focused field.
+    fn stored(&self, ctx: &Context) -> String {
+        self.field(ctx)
+            .value(&ctx.book.scheme, &ctx.assessment(self.secretary))
+    }
+
+    /// Typing keys: characters, paste, Backspace, and in a text being typed the
+    /// cursor keys and Ctrl-U. False for any other action.
+    pub fn type_key(&mut self, ctx: &mut Context, action: &Action) -> bool {
+        let kind = self.field(ctx).kind();
+        if kind == Kind::Notes {
+            return false;
+        }
+        match action {
+            Action::Input(c) => self.type_text(ctx, &c.to_string()),
+            Action::Paste(text) => self.type_text(ctx, text),
+            Action::Backspace => {
+                let stored = self.stored(ctx);
+                self.edit
+                    .get_or_insert_with(|| LineEdit::new(&stored))
+                    .apply(action);
+                self.error = None;
+            }
+            Action::Left | Action::Right | Action::First | Action::Last | Action::ClearInput
+                if kind == Kind::Text && self.typing() =>
+            {
+                if let Some(edit) = &mut self.edit {
+                    edit.apply(action);
+                }
+            }
+            Action::ClearInput => {
+                self.edit = Some(LineEdit::default());
+                self.error = None;
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn type_text(&mut self, ctx: &Context, text: &str) {
+        let field = self.field(ctx);
+        let clean = crate::text::clean_line(text);
+        if clean.is_empty() {
+            return;
+        }
+        // A grade is one key: a new one replaces the last.
+        if field.kind() == Kind::Grade && field.preview(&clean).is_some() {
+            self.edit = Some(LineEdit::new(&clean));
+            self.error = None;
+            return;
+        }
+        let edit = self.edit.get_or_insert_with(|| {
+            // Typing into a number replaces it; typing into a text appends.
+            if field.kind() == Kind::Text {
+                LineEdit::new(&field.value(&ctx.book.scheme, &ctx.assessment(self.secretary)))
+            } else {
+                LineEdit::default()
+            }
+        });
+        edit.insert(&clean);
+        self.error = None;
+    }
+
+    /// Save what is typed but not saved. False when it is refused (it stays, in red).
+    pub fn commit(&mut self, ctx: &mut Context) -> bool {
+        let Some(input) = self.edit.as_ref().map(LineEdit::text) else {
+            return true;
+        };
+        let field = self.field(ctx);
+        match ctx.save_field(self.secretary, field, &input) {
+            Ok(()) => {
+                self.reset();
+                true
+            }
+            Err(reason) => {
+                ctx.error(format!(
+                    "{}:{reason}(未保存;改正后 Enter,或按 Esc 放弃)",
+                    field.label(&ctx.book.scheme)
+                ));
+                self.error = Some(reason);
+                false
+            }
+        }
+    }
+
+    /// Esc on a field being typed: save a valid change; an emptied field or a refused
+    /// value is given up and the stored value stays (Esc never erases a saved value,
+    /// and never traps the clerk in a field). False when nothing was being typed.
+    pub fn leave(&mut self, ctx: &mut Context) -> bool {
+        let Some(input) = self.edit.as_ref().map(LineEdit::text) else {
+            return false;
+        };
+        if input.trim().is_empty() || self.error.is_some() {
+            let stored = self.stored(ctx);
+            self.reset();
+            let shown = if stored.is_empty() {
+                "(空)".to_string()
+            } else {
+                stored
+            };
+            ctx.info(format!("已放弃输入,保留原值 {shown}"));
+        } else {
+            self.commit(ctx);
+        }
+        true
+    }
+}

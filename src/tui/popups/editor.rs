@@ -1,0 +1,81 @@
+//! The multi-line text editor (a secretary's notes, a rectification's measures).
+//! Ctrl-S saves, Esc saves and leaves; a refused save keeps the text in the editor.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode::{Char, Esc};
+use ratatui::layout::Rect;
+use ratatui_textarea::{CursorMove, TextArea};
+
+use super::Reply;
+use crate::text::clean_multiline;
+use crate::tui::context::Context;
+use crate::tui::keys::{Action, Binding, CTRL, NONE, QUIT, Step, bind};
+use crate::tui::widgets::{centered, editor_popup};
+
+pub struct EditorPopup {
+    pub title: String,
+    pub editor: TextArea<'static>,
+    pub then: Step,
+}
+
+pub fn keys() -> Vec<Binding> {
+    vec![
+        bind(Char('s'), CTRL, || Action::SaveText, "保存", true),
+        bind(Esc, NONE, || Action::Cancel, "保存并离开", true),
+        QUIT,
+    ]
+}
+
+impl EditorPopup {
+    /// An editor holding `text`, the cursor at its end.
+    pub fn new(title: String, text: &str, then: Step) -> EditorPopup {
+        let mut editor = TextArea::new(text.lines().map(str::to_string).collect());
+        editor.move_cursor(CursorMove::Bottom);
+        editor.move_cursor(CursorMove::End);
+        EditorPopup {
+            title,
+            editor,
+            then,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.editor.lines().join("\n")
+    }
+
+    /// Save the text; false when refused (the status line says why).
+    pub fn save(&mut self, ctx: &mut Context) -> bool {
+        match ctx.run_step(self.then, &self.text()) {
+            Ok(line) => {
+                ctx.info(line);
+                true
+            }
+            Err(e) => {
+                ctx.error(e);
+                false
+            }
+        }
+    }
+
+    pub fn update(&mut self, ctx: &mut Context, action: Action) -> Reply {
+        match action {
+            Action::TextKey(key) => {
+                self.editor.input(key);
+            }
+            Action::Paste(text) => {
+                self.editor.insert_str(clean_multiline(&text));
+            }
+            Action::SaveText => {
+                self.save(ctx);
+            }
+            Action::Cancel if self.save(ctx) => return Reply::close(None),
+            _ => {}
+        }
+        Reply::stay()
+    }
+
+    pub fn view(&self, _ctx: &Context, frame: &mut Frame, area: Rect) {
+        let title = format!("{}(Ctrl-S 保存,Esc 保存并离开)", self.title);
+        editor_popup(frame, centered(area, 64, 12), title, &self.editor);
+    }
+}

@@ -1,0 +1,102 @@
+//! Popups over a screen: the search, a yes/no question, a one-line prompt, and the
+//! multi-line text editor. Each file holds one: its state, keys, `update` and `view`.
+
+pub mod confirm;
+pub mod editor;
+pub mod prompt;
+pub mod search;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::context::Context;
+use super::keys::{Action, Binding, Input};
+
+pub use confirm::ConfirmPopup;
+pub use editor::EditorPopup;
+pub use prompt::PromptPopup;
+pub use search::SearchPopup;
+
+/// What a popup's `update` asks of the app.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Reply {
+    /// Close the popup.
+    pub close: bool,
+    /// And then do this.
+    pub then: Option<Action>,
+}
+
+impl Reply {
+    pub fn stay() -> Reply {
+        Reply::default()
+    }
+
+    pub fn close(then: Option<Action>) -> Reply {
+        Reply { close: true, then }
+    }
+}
+
+pub enum Popup {
+    Search(SearchPopup),
+    Confirm(ConfirmPopup),
+    Prompt(PromptPopup),
+    Editor(Box<EditorPopup>),
+}
+
+impl Popup {
+    pub fn keys(&self) -> Vec<Binding> {
+        match self {
+            Popup::Search(_) => search::keys(),
+            Popup::Confirm(_) => confirm::keys(),
+            Popup::Prompt(_) => prompt::keys(),
+            Popup::Editor(_) => editor::keys(),
+        }
+    }
+
+    pub fn input(&self) -> Input {
+        match self {
+            Popup::Search(_) | Popup::Prompt(_) => Input::Text,
+            Popup::Confirm(_) => Input::None,
+            Popup::Editor(_) => Input::Editor,
+        }
+    }
+
+    pub fn update(&mut self, ctx: &mut Context, action: Action) -> Reply {
+        match self {
+            Popup::Search(p) => p.update(ctx, action),
+            Popup::Confirm(p) => p.update(ctx, action),
+            Popup::Prompt(p) => p.update(ctx, action),
+            Popup::Editor(p) => p.update(ctx, action),
+        }
+    }
+
+    /// Ctrl-C with the popup open: the editor keeps what was written so far, as the
+    /// form keeps its saved fields; the others have nothing to keep.
+    pub fn quit(&mut self, ctx: &mut Context) {
+        if let Popup::Editor(p) = self {
+            p.save(ctx);
+        }
+    }
+
+    pub fn view(&self, ctx: &Context, frame: &mut Frame, area: Rect) {
+        match self {
+            Popup::Search(p) => p.view(ctx, frame, area),
+            Popup::Confirm(p) => p.view(ctx, frame, area),
+            Popup::Prompt(p) => p.view(ctx, frame, area),
+            Popup::Editor(p) => p.view(ctx, frame, area),
+        }
+    }
+
+    /// Every popup's keys with a heading, for the help screen.
+    pub fn help() -> Vec<(&'static str, Vec<Binding>)> {
+        vec![
+            (
+                "搜索(姓名、村、乡镇、全拼或首字母,如 zs 找张三)",
+                search::keys(),
+            ),
+            ("文字编辑(备注、整改措施)", editor::keys()),
+            ("输入框", prompt::keys()),
+            ("确认框", confirm::keys()),
+        ]
+    }
+}

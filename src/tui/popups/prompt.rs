@@ -1,0 +1,86 @@
+//! A one-line prompt (a reason, an objection, its resolution). Esc never destroys
+//! what was typed: the next prompt starts with it.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode::{Enter, Esc};
+use ratatui::layout::{Position, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use super::Reply;
+use crate::tui::context::Context;
+use crate::tui::keys::{Action, Binding, LINE_EDIT, NONE, QUIT, Step, bind};
+use crate::tui::widgets::{LineEdit, boxed, centered, clear};
+
+pub struct PromptPopup {
+    pub title: String,
+    pub input: LineEdit,
+    pub then: Step,
+}
+
+pub fn keys() -> Vec<Binding> {
+    let mut t = vec![bind(Enter, NONE, || Action::Submit, "确定", true)];
+    t.extend_from_slice(LINE_EDIT);
+    t.push(bind(Esc, NONE, || Action::Cancel, "取消", true));
+    t.push(QUIT);
+    t
+}
+
+impl PromptPopup {
+    /// A prompt that starts with the text a prompt left with Esc, if any.
+    pub fn new(ctx: &mut Context, title: String, then: Step) -> PromptPopup {
+        PromptPopup {
+            title,
+            input: LineEdit::new(&ctx.draft.take().unwrap_or_default()),
+            then,
+        }
+    }
+
+    pub fn update(&mut self, ctx: &mut Context, action: Action) -> Reply {
+        if self.input.apply(&action) {
+            return Reply::stay();
+        }
+        match action {
+            Action::Submit => {
+                let text = self.input.text();
+                if text.trim().is_empty() {
+                    ctx.error("内容不能为空");
+                    return Reply::stay();
+                }
+                match ctx.run_step(self.then, &text) {
+                    Ok(line) => ctx.info(line),
+                    Err(e) => ctx.error(e),
+                }
+                Reply::close(None)
+            }
+            Action::Cancel => {
+                ctx.draft = Some(self.input.text()).filter(|s| !s.is_empty());
+                ctx.info("已取消");
+                Reply::close(None)
+            }
+            _ => Reply::stay(),
+        }
+    }
+
+    pub fn view(&self, ctx: &Context, frame: &mut Frame, area: Rect) {
+        let rect = centered(area, 60, 5);
+        clear(frame, rect);
+        let block = boxed(&self.title);
+        let inner = block.inner(rect);
+        frame.render_widget(block, rect);
+        let room = usize::from(inner.width).saturating_sub(3);
+        let (shown, at) = self.input.window(room);
+        frame.render_widget(
+            Paragraph::new(vec![
+                Line::raw(format!("> {}", ctx.theme.user(&shown))),
+                Line::styled("Enter 确定  Esc 取消", ctx.theme.dim()),
+            ]),
+            inner,
+        );
+        let x = inner.x + 2 + u16::try_from(at).unwrap_or(0);
+        frame.set_cursor_position(Position::new(
+            x.min(inner.right().saturating_sub(1)),
+            inner.y,
+        ));
+    }
+}

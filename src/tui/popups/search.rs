@@ -1,0 +1,126 @@
+//! The search box (`/`): name, village, township, full pinyin or initials; Enter
+//! opens the selected match, or picks it for the step that asked.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode::{Down, Enter, Esc, Up};
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use super::Reply;
+use crate::text::{pad, truncate};
+use crate::tui::context::Context;
+use crate::tui::keys::{Action, Binding, LINE_EDIT, NONE, QUIT, Step, Target, bind};
+use crate::tui::search::search;
+use crate::tui::widgets::{LineEdit, boxed, centered, clear};
+
+#[derive(Default)]
+pub struct SearchPopup {
+    pub query: LineEdit,
+    pub hits: Vec<u32>,
+    pub selected: usize,
+    /// The step waiting for a secretary, if the search was opened for one.
+    pub purpose: Option<Step>,
+}
+
+pub fn keys() -> Vec<Binding> {
+    let mut t = vec![
+        bind(Enter, NONE, || Action::Open, "打开", true),
+        bind(Up, NONE, || Action::Up, "上移", true),
+        bind(Down, NONE, || Action::Down, "下移", true),
+    ];
+    t.extend_from_slice(LINE_EDIT);
+    t.push(bind(Esc, NONE, || Action::Cancel, "关闭", true));
+    t.push(QUIT);
+    t
+}
+
+impl SearchPopup {
+    pub fn new(purpose: Option<Step>) -> SearchPopup {
+        SearchPopup {
+            purpose,
+            ..SearchPopup::default()
+        }
+    }
+
+    pub fn update(&mut self, ctx: &mut Context, action: Action) -> Reply {
+        let before = self.query.text();
+        if self.query.apply(&action) {
+            let query = self.query.text();
+            if query != before {
+                self.hits = search(&ctx.index, &query);
+                self.selected = 0;
+            }
+            return Reply::stay();
+        }
+        let n = self.hits.len();
+        match action {
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::Down if n > 0 => self.selected = (self.selected + 1).min(n - 1),
+            Action::Open => {
+                let Some(&id) = self.hits.get(self.selected) else {
+                    ctx.error("没有找到匹配的书记");
+                    return Reply::stay();
+                };
+                return Reply::close(Some(match self.purpose {
+                    Some(step) => Action::Picked(step, id),
+                    None => Action::Show(Target::Secretary(id, None)),
+                }));
+            }
+            Action::Cancel => return Reply::close(None),
+            _ => {}
+        }
+        Reply::stay()
+    }
+
+    pub fn view(&self, ctx: &Context, frame: &mut Frame, area: Rect) {
+        let popup = centered(area, 64, 14);
+        clear(frame, popup);
+        let block = boxed("搜索:姓名 / 村 / 乡镇 / 拼音 / 首字母");
+        let inner = block.inner(popup);
+        frame.render_widget(block, popup);
+        let t = &ctx.theme;
+        let (query, at) = self
+            .query
+            .window(usize::from(inner.width).saturating_sub(3));
+        let mut lines = vec![Line::raw(format!("/ {}", t.user(&query)))];
+        let room = usize::from(inner.height.saturating_sub(1));
+        let first = self.selected.saturating_sub(room.saturating_sub(1));
+        for (i, &id) in self.hits.iter().enumerate().skip(first).take(room) {
+            let name = ctx
+                .book
+                .district
+                .secretary(id)
+                .map_or(String::new(), |x| t.user(&x.name).into_owned());
+            let (tw, v) = ctx
+                .book
+                .district
+                .place(id)
+                .map(|(a, b)| (t.user(&a.name).into_owned(), t.user(&b.name).into_owned()))
+                .unwrap_or_default();
+            let text = format!(
+                "{}{} {} {}",
+                if i == self.selected { ">" } else { " " },
+                pad(&name, 16),
+                pad(&v, 14),
+                pad(&tw, 12)
+            );
+            let style = if i == self.selected {
+                t.selected()
+            } else {
+                Style::new()
+            };
+            lines.push(Line::styled(truncate(&text, inner.width.into()), style));
+        }
+        if self.hits.is_empty() && !self.query.is_empty() {
+            lines.push(Line::styled("没有匹配", t.dim()));
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+        let x = inner.x + 2 + u16::try_from(at).unwrap_or(0);
+        frame.set_cursor_position(Position::new(
+            x.min(inner.right().saturating_sub(1)),
+            inner.y,
+        ));
+    }
+}

@@ -1,0 +1,339 @@
+//! The first screen: the star distribution and the results of the year, each
+//! township's progress (or its stars this year and last), the district's summary in
+//! its own words, and overdue rectifications.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode::{Char, Enter, Esc, Tab};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::Screen;
+use crate::domain::{Outcome, RectifyStatus, stars_ascii};
+use crate::scoring::Evaluation;
+use crate::text::{pad, pad_left, truncate, width, wrap};
+use crate::tui::context::Context;
+use crate::tui::keys::{Action, Binding, NAVIGATION, NONE, QUIT, bind};
+use crate::tui::widgets::{boxed, figure};
+
+/// The figures of the screen, counted in `sync`, not per frame.
+#[derive(Debug, Default)]
+struct Stats {
+    /// Secretaries at 0★ … 5★.
+    stars: [usize; 6],
+    unrated: usize,
+    /// (label, count): 优秀 … 不合格, 未完成, 未录入.
+    results: Vec<(&'static str, usize)>,
+    summary: String,
+    /// Each visible township's stars this year and last.
+    by_township: Vec<TownshipStars>,
+}
+
+/// A township's name and its stars this year and last, best first.
+type TownshipStars = (String, Vec<Option<u8>>, Vec<Option<u8>>);
+
+pub struct OverviewScreen {
+    /// Show stars by township (this year and last) instead of the entry progress.
+    pub stars_pane: bool,
+    stats: Stats,
+    generation: u64,
+}
+
+fn keys() -> Vec<Binding> {
+    let mut t = vec![
+        bind(Enter, NONE, || Action::OpenList, "名单", false),
+        bind(Tab, NONE, || Action::TogglePane, "切换图表", false),
+    ];
+    t.extend_from_slice(NAVIGATION);
+    t.push(bind(Esc, NONE, || Action::Cancel, "", false));
+    t.push(bind(Char('q'), NONE, || Action::Home, "退出", true));
+    t.push(QUIT);
+    t
+}
+
+impl OverviewScreen {
+    pub fn new(ctx: &Context) -> OverviewScreen {
+        let mut screen = OverviewScreen {
+            stars_pane: false,
+            stats: Stats::default(),
+            generation: u64::MAX,
+        };
+        screen.sync(ctx);
+        screen
+    }
+
+    fn derive(&mut self, ctx: &Context) {
+        let book = &ctx.book;
+        let mut s = Stats::default();
+        let mut incomplete = 0;
+        for e in &book.entries {
+            match (&e.rating.evaluation, e.rating.stars) {
+                (Evaluation::Incomplete(_), _) => incomplete += 1,
+                (_, Some(n)) => s.stars[usize::from(n.min(5))] += 1,
+                (_, None) => s.unrated += 1,
+            }
+        }
+        let not_entered = ctx
+            .people
+            .iter()
+            .filter(|id| book.entry(**id).is_none())
+            .count();
+        s.results = Outcome::ALL
+            .iter()
+            .map(|o| {
+                let n = book
+                    .entries
+                    .iter()
+                    .filter(|e| {
+                        e.rating
+                            .evaluation
+                            .figures()
+                            .is_some_and(|f| f.outcome == *o)
+                    })
+                    .count();
+                (o.label(), n)
+            })
+            .collect();
+        s.results.push(("未完成", incomplete));
+        s.results.push(("未录入", not_entered));
+        let summary = if book.entries.is_empty() {
+            format!(
+                "{} 年度还没有考核数据。按 l 打开名单,Enter 录入。",
+                book.year
+            )
+        } else {
+            book.summary()
+        };
+        let today = ctx.today;
+        let overdue = ctx
+            .rectifications
+            .iter()
+            .filter(|(_, _, r)| r.status(today) == RectifyStatus::Overdue)
+            .count();
+        s.summary = if overdue > 0 {
+            format!("{summary}。整改逾期 {overdue} 项(按 r 查看)")
+        } else {
+            summary
+        };
+        let last = ctx
+            .history
+            .iter()
+            .find(|(y, _)| *y == book.year - 1)
+            .map(|(_, r)| r);
+        for id in ctx.visible_townships() {
+            let mut now: Vec<Option<u8>> = book
+                .entries
+                .iter()
+                .filter(|e| {
+                    book.township_of(e.secretary) == Some(id)
+                        && e.rating.evaluation.figures().is_some()
+                })
+                .map(|e| e.rating.stars)
+                .collect();
+            let mut before: Vec<Option<u8>> = last
+                .map(|r| {
+                    r.iter()
+                        .filter(|(s, r)| {
+                            book.township_of(**s) == Some(id) && r.evaluation.figures().is_some()
+                        })
+                        .map(|(_, r)| r.stars)
+                        .collect()
+                })
+                .unwrap_or_default();
+            now.sort_by(|a, b| b.cmp(a));
+            before.sort_by(|a, b| b.cmp(a));
+            s.by_township.push((ctx.township_name(id), now, before));
+        }
+        self.stats = s;
+        self.generation = ctx.generation;
+    }
+}
+
+impl Screen for OverviewScreen {
+    fn title(&self) -> &'static str {
+        "总览"
+    }
+
+    fn keys(&self, _ctx: &Context) -> Vec<Binding> {
+        keys()
+    }
+
+    fn help(&self) -> Vec<(&'static str, Vec<Binding>)> {
+        vec![("总览", keys())]
+    }
+
+    fn update(&mut self, _ctx: &mut Context, action: Action) -> Option<Action> {
+        match action {
+            Action::TogglePane => self.stars_pane = !self.stars_pane,
+            Action::Cancel => {}
+            other => return Some(other),
+        }
+        None
+    }
+
+    fn sync(&mut self, ctx: &Context) {
+        if self.generation != ctx.generation {
+            self.derive(ctx);
+        }
+    }
+
+    fn view(&self, ctx: &Context, frame: &mut Frame, area: Rect) {
+        let [main, bottom] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(4)]).areas(area);
+        let [left, right] =
+            Layout::horizontal([Constraint::Length(38), Constraint::Min(1)]).areas(main);
+        self.distribution(ctx, frame, left);
+        if self.stars_pane {
+            self.stars_by_township(ctx, frame, right);
+        } else {
+            progress(ctx, frame, right);
+        }
+        // Our own wrapping by display width: ratatui's lets a wide character overrun the edge.
+        let lines: Vec<Line> = wrap(
+            &self.stats.summary,
+            usize::from(bottom.width.saturating_sub(2)),
+        )
+        .into_iter()
+        .map(Line::raw)
+        .collect();
+        frame.render_widget(Paragraph::new(lines).block(boxed("汇总")), bottom);
+    }
+}
+
+/// A bar of `#` for `count` out of `max` in `cells` cells.
+fn bar(count: usize, max: usize, cells: usize) -> String {
+    if max == 0 {
+        return String::new();
+    }
+    let n = (count * cells).div_ceil(max).min(cells);
+    "#".repeat(n)
+}
+
+impl OverviewScreen {
+    /// The star distribution, as a bar chart of `#`, and the results.
+    fn distribution(&self, ctx: &Context, frame: &mut Frame, area: Rect) {
+        let t = &ctx.theme;
+        let s = &self.stats;
+        let max = s
+            .stars
+            .iter()
+            .copied()
+            .chain([s.unrated])
+            .max()
+            .unwrap_or(0);
+        // A count takes the cells it needs; the bar gives way.
+        let digits = s
+            .stars
+            .iter()
+            .chain([&s.unrated])
+            .map(|n| width(&n.to_string()))
+            .max()
+            .unwrap_or(1)
+            .max(4);
+        let cells = 22usize.saturating_sub(digits);
+        let mut lines = vec![Line::styled("星级分布", t.title())];
+        let row = |label: String, n: usize, style: Style| {
+            Line::from(vec![
+                Span::raw(format!("{label} ")),
+                Span::styled(pad(&bar(n, max, cells), cells), style),
+                Span::raw(figure(&n.to_string(), digits)),
+            ])
+        };
+        for level in (0..=5u8).rev() {
+            lines.push(row(
+                stars_ascii(Some(level)),
+                s.stars[usize::from(level)],
+                t.good(),
+            ));
+        }
+        lines.push(row(pad("未定星", 6), s.unrated, t.dim()));
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("考核结果", t.title()));
+        for chunk in s.results.chunks(2) {
+            let cells: Vec<String> = chunk
+                .iter()
+                .map(|(l, n)| format!("{} {}", pad(l, 8), figure(&n.to_string(), 4)))
+                .collect();
+            lines.push(Line::raw(cells.join("    ")));
+        }
+        frame.render_widget(Paragraph::new(lines).block(boxed("星级与结果")), area);
+    }
+
+    /// Each township's stars this year and last year, one character per secretary,
+    /// best first (`-` 未定星).
+    fn stars_by_township(&self, ctx: &Context, frame: &mut Frame, area: Rect) {
+        let t = &ctx.theme;
+        let year = ctx.year();
+        let block = boxed(format!("星级(每人一位,- 未定星):{year} | {}", year - 1));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let name_cells = name_width(area.width);
+        let half = usize::from(inner.width).saturating_sub(name_cells) / 2;
+        let strip = |stars: &[Option<u8>]| -> String {
+            let s: String = stars
+                .iter()
+                .map(|s| s.map_or('-', |n| char::from(b'0' + n.min(9))))
+                .collect();
+            pad(&truncate(&s, half.saturating_sub(1)), half)
+        };
+        let lines: Vec<Line> = self
+            .stats
+            .by_township
+            .iter()
+            .take(usize::from(inner.height))
+            .map(|(name, now, before)| {
+                Line::from(vec![
+                    Span::raw(pad(&truncate(&t.user(name), name_cells), name_cells)),
+                    Span::styled(strip(now), t.good()),
+                    Span::styled(strip(before), t.dim()),
+                ])
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+/// Cells for a township's name in the right pane: 11 in the 42 columns it has on an
+/// 80-column terminal, more when it is wider.
+fn name_width(pane: u16) -> usize {
+    11 + usize::from(pane.saturating_sub(42)) / 4
+}
+
+/// Entry progress per township.
+fn progress(ctx: &Context, frame: &mut Frame, area: Rect) {
+    let t = &ctx.theme;
+    let inner = usize::from(area.width.saturating_sub(2));
+    let name_cells = name_width(area.width) + 3;
+    let mut lines = vec![Line::styled(
+        format!(
+            "{}{}{}",
+            pad("乡镇(街道)", name_cells),
+            pad_left("已完成/人数", 12),
+            pad_left("流程", 8)
+        ),
+        t.title(),
+    )];
+    let room = usize::from(area.height.saturating_sub(3));
+    for s in ctx.statuses.iter().take(room) {
+        let style = if s.complete == s.people && s.people > 0 {
+            t.good()
+        } else {
+            Style::new()
+        };
+        let text = format!(
+            "{}{}{}",
+            pad(&truncate(&t.user(&s.name), name_cells), name_cells),
+            figure(&format!("{}/{}", s.complete, s.people), 12),
+            pad_left(s.stage.label(), 8)
+        );
+        lines.push(Line::styled(truncate(&text, inner), style));
+    }
+    if ctx.statuses.len() > room {
+        lines.push(Line::styled(
+            format!("..另有 {} 个乡镇", ctx.statuses.len() - room),
+            t.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).block(boxed("录入进度")), area);
+}

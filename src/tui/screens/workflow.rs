@@ -1,0 +1,334 @@
+//! The year's workflow, township by township: 录入 → 已提交 → 公示 → 已审定, with
+//! reopening, objections during publicity, and the 公示 notice and 明白信 as files.
+//! Every step asks first and says at once what would refuse it.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode::{Char, Enter};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+use super::Screen;
+use crate::domain::Stage;
+use crate::service::publicity_end;
+use crate::text::{pad, pad_left, truncate};
+use crate::tui::context::Context;
+use crate::tui::keys::{Action, Ask, Binding, GridAt, NONE, Step, Target, bind, list_table};
+use crate::tui::widgets::{Pick, boxed, list_page};
+
+pub struct WorkflowScreen {
+    pub pick: Pick,
+}
+
+const OWN: &[Binding] = &[
+    bind(Enter, NONE, || Action::Advance, "下一步", true),
+    bind(Char('R'), NONE, || Action::Reopen, "重新打开", true),
+    bind(Char('o'), NONE, || Action::Object, "登记异议", true),
+    bind(Char('v'), NONE, || Action::Resolve, "处理异议", true),
+    bind(Char('n'), NONE, || Action::Notice(false), "公示通知", false),
+    bind(Char('m'), NONE, || Action::Notice(true), "明白信", false),
+];
+
+impl WorkflowScreen {
+    pub fn new() -> WorkflowScreen {
+        WorkflowScreen {
+            pick: Pick::default(),
+        }
+    }
+
+    pub fn selected_township(&self, ctx: &Context) -> Option<u32> {
+        ctx.visible_townships().get(self.pick.selected).copied()
+    }
+
+    /// The step Enter takes for a township, with its question; None when approved.
+    fn next_step(ctx: &Context, t: u32, name: &str) -> Option<(String, Step)> {
+        let year = ctx.year();
+        match ctx.book.record.stage(t) {
+            Stage::Entering => Some((
+                format!("提交{name} {year} 年度的考核结果?"),
+                Step::Submit(t),
+            )),
+            Stage::Submitted => Some((
+                format!("{name}自今天起公示 {} 天?", ctx.book.scheme.publicity.days),
+                Step::Publish(t),
+            )),
+            Stage::Publicity => Some((
+                format!("审定{name} {year} 年度的结果?审定后锁定。"),
+                Step::Approve(t),
+            )),
+            Stage::Approved => None,
+        }
+    }
+
+    /// Why the township's next step would be refused now, if it would.
+    fn blocked(ctx: &Context, t: u32) -> Option<String> {
+        let status = ctx.statuses.iter().find(|s| s.township == t)?;
+        let book = &ctx.book;
+        match status.stage {
+            Stage::Entering if status.complete < status.people => {
+                let missing: Vec<String> = ctx
+                    .people
+                    .iter()
+                    .filter(|p| book.township_of(**p) == Some(t))
+                    .filter(|p| {
+                        book.entry(**p)
+                            .is_none_or(|e| e.rating.evaluation.figures().is_none())
+                    })
+                    .map(|p| book.name_of(*p))
+                    .collect();
+                Some(format!(
+                    "还有 {} 名书记的考核未完成:{}",
+                    missing.len(),
+                    missing.join("、")
+                ))
+            }
+            Stage::Publicity if !ctx.service.actor().is_district() => {
+                Some("审定由区委组织部进行".into())
+            }
+            Stage::Publicity => match status.publicity {
+                Some((_, end)) if ctx.today <= end => {
+                    Some(format!("公示期至 {end},期满后才能审定"))
+                }
+                _ if book
+                    .district
+                    .townships
+                    .iter()
+                    .any(|(id, _)| book.record.stage(*id) == Stage::Entering) =>
+                {
+                    Some("名额按全区计算,须全区各乡镇提交后才能审定".into())
+                }
+                _ if status.open_objections > 0 => {
+                    Some(format!("还有 {} 条异议未处理", status.open_objections))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The search picked a secretary for an objection or its resolution: ask for
+    /// the text, or say why not.
+    fn picked(ctx: &mut Context, step: Step, secretary: u32) -> Option<Action> {
+        let name = ctx.book.name_of(secretary);
+        let township = ctx.book.township_of(secretary).unwrap_or_default();
+        let year = ctx.book.record.township(township);
+        let open = year
+            .objections
+            .iter()
+            .any(|o| o.secretary == secretary && o.resolution.is_none());
+        if year.stage != Stage::Publicity {
+            ctx.error(format!("{name} 所在乡镇不在公示期,不能登记或处理异议"));
+            return None;
+        }
+        let (title, then) = match step {
+            Step::Object(_) => (
+                format!("对 {name} 的异议内容"),
+                Step::Object(Some(secretary)),
+            ),
+            Step::Resolve(_) if !open => {
+                ctx.error(format!("{name} 没有未处理的异议"));
+                return None;
+            }
+            Step::Resolve(_) => (
+                format!("对 {name} 异议的处理结果"),
+                Step::Resolve(Some(secretary)),
+            ),
+            _ => return None,
+        };
+        Some(Action::Ask(Ask::Prompt { title, then }))
+    }
+
+    /// Write a township's 公示 notice or its 明白信 as a text file in the current folder.
+    fn write_notice(ctx: &mut Context, township: u32, letters: bool) {
+        let name = ctx.township_name(township);
+        let today = ctx.service.today();
+        let (kind, text) = if letters {
+            (
+                "明白信",
+                crate::exchange::notice::letters(&ctx.book, township, today),
+            )
+        } else {
+            (
+                "公示",
+                crate::exchange::notice::notice(&ctx.book, township, today),
+            )
+        };
+        match ctx.write_new_file(
+            &format!("{kind}-{}-{name}", ctx.year()),
+            "txt",
+            text.as_bytes(),
+        ) {
+            Ok(path) => ctx.info(format!("已写出 {}", path.display())),
+            Err(e) => ctx.error(e),
+        }
+    }
+}
+
+impl Default for WorkflowScreen {
+    fn default() -> Self {
+        WorkflowScreen::new()
+    }
+}
+
+impl Screen for WorkflowScreen {
+    fn title(&self) -> &'static str {
+        "年度流程"
+    }
+
+    fn keys(&self, _ctx: &Context) -> Vec<Binding> {
+        list_table(OWN)
+    }
+
+    fn help(&self) -> Vec<(&'static str, Vec<Binding>)> {
+        vec![("年度流程(w)", list_table(OWN))]
+    }
+
+    fn update(&mut self, ctx: &mut Context, action: Action) -> Option<Action> {
+        let n = ctx.visible_townships().len();
+        if let Some(delta) = Pick::delta(&action, list_page(ctx.size)) {
+            self.pick.step(delta, n, list_page(ctx.size));
+            return None;
+        }
+        if let Action::Picked(step, secretary) = action {
+            return Self::picked(ctx, step, secretary);
+        }
+        let Some(t) = self.selected_township(ctx) else {
+            return Some(action);
+        };
+        let name = ctx.township_name(t);
+        match action {
+            Action::Advance => {
+                // Say at once what would refuse the step, before asking anything.
+                if let Some(reason) = Self::blocked(ctx, t) {
+                    ctx.error(format!("{name}:{reason}"));
+                    return None;
+                }
+                match Self::next_step(ctx, t, &name) {
+                    Some((question, then)) => {
+                        return Some(Action::Ask(Ask::Confirm { question, then }));
+                    }
+                    None => ctx.info(format!("{name}已审定;如需修改,区管理员可按 R 重新打开")),
+                }
+            }
+            Action::Reopen if ctx.book.record.stage(t) == Stage::Entering => {
+                ctx.info(format!("{name}已是「录入」阶段,无需重新打开"));
+            }
+            Action::Reopen if !ctx.service.actor().is_district() => {
+                ctx.error("只有区委组织部可以重新打开");
+            }
+            Action::Reopen => {
+                return Some(Action::Ask(Ask::Prompt {
+                    title: format!("重新打开{name}的理由"),
+                    then: Step::Reopen(t),
+                }));
+            }
+            Action::Object | Action::Resolve => {
+                let step = if action == Action::Object {
+                    Step::Object(None)
+                } else {
+                    Step::Resolve(None)
+                };
+                ctx.info("搜索并选定书记(Enter)");
+                return Some(Action::Ask(Ask::Search(Some(step))));
+            }
+            Action::Notice(letters) => Self::write_notice(ctx, t, letters),
+            Action::OpenGrid => return Some(Action::Show(Target::Grid(GridAt::Township(t)))),
+            other => return Some(other),
+        }
+        None
+    }
+
+    fn sync(&mut self, ctx: &Context) {
+        let n = ctx.visible_townships().len();
+        self.pick.step(0, n, list_page(ctx.size));
+    }
+
+    fn view(&self, ctx: &Context, frame: &mut Frame, area: Rect) {
+        let t = &ctx.theme;
+        let book = &ctx.book;
+        let block = boxed(format!(
+            "{} 年度流程:录入 -> 已提交 -> 公示 -> 已审定",
+            ctx.year()
+        ));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let mut lines = vec![Line::styled(
+            format!(
+                "{}{}{}  {}",
+                pad(" 乡镇(街道)", 12),
+                pad_left("完成", 8),
+                pad_left("阶段", 8),
+                "公示 / 审定 / 异议"
+            ),
+            t.title(),
+        )];
+        for (i, s) in ctx.statuses.iter().enumerate() {
+            let mut note = String::new();
+            if let Some((a, b)) = s.publicity {
+                note.push_str(&format!("公示 {a}~{b} "));
+            }
+            if let Some(d) = s.approved_on {
+                note.push_str(&format!("审定 {d} "));
+            }
+            if s.open_objections > 0 {
+                note.push_str(&format!("异议 {} 条未处理", s.open_objections));
+            }
+            let selected = i == self.pick.selected;
+            let style = if selected {
+                t.selected()
+            } else if s.stage == Stage::Approved {
+                t.good()
+            } else {
+                Style::new()
+            };
+            let text = format!(
+                "{}{}{}{}  {note}",
+                if selected { ">" } else { " " },
+                pad(&t.user(&s.name), 11),
+                pad_left(&format!("{}/{}", s.complete, s.people), 8),
+                pad_left(s.stage.label(), 8)
+            );
+            lines.push(Line::styled(truncate(&text, inner.width.into()), style));
+        }
+        // The selected township's objections.
+        if let Some(s) = ctx.statuses.get(self.pick.selected) {
+            let year = book.record.township(s.township);
+            if !year.objections.is_empty() {
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(format!("{} 的异议", s.name), t.title()));
+                for o in year.objections.iter().rev() {
+                    let state = o
+                        .resolution
+                        .as_deref()
+                        .map_or("未处理".to_string(), |r| format!("已处理:{r}"));
+                    let text = format!(
+                        " {} {}:{} [{state}]",
+                        o.raised_on,
+                        book.name_of(o.secretary),
+                        o.text
+                    );
+                    let style = if o.resolution.is_none() {
+                        t.warn()
+                    } else {
+                        t.dim()
+                    };
+                    lines.push(Line::styled(
+                        truncate(&t.user(&text), inner.width.into()),
+                        style,
+                    ));
+                }
+            }
+            if let (Stage::Publicity, Some((from, days))) = (s.stage, year.publicity) {
+                let end = publicity_end(from, days);
+                let left = if ctx.today > end {
+                    "公示期已满,可审定".to_string()
+                } else {
+                    format!("公示至 {end},期满后可审定")
+                };
+                lines.push(Line::styled(left, t.dim()));
+            }
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
