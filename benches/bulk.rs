@@ -8,6 +8,9 @@
 //! run (they grow with the square of the roster); the database is then written
 //! directly and only the recompute and the report are measured.
 
+// A benchmark may unwrap: a failed unwrap stops it with its location.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::path::Path;

@@ -10,6 +10,9 @@
 //!
 //! `cargo bench --bench memory` (scales: `XINGJI_BENCH_SCALES=20000,100000`).
 
+// A benchmark may unwrap: a failed unwrap stops it with its location.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::io::{Read, Write};

@@ -3,6 +3,9 @@
 //!
 //! `cargo bench --bench search` (scales: `XINGJI_BENCH_SCALES=20000,100000,500000`).
 
+// A benchmark may unwrap: a failed unwrap stops it with its location.
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::time::{Duration, Instant};

@@ -12,6 +12,10 @@
 //! `XINGJI_ORACLE_SEEDS=A-B` runs seeds A to B instead of the default 1 to 40 (for a
 //! longer run by hand, e.g. `XINGJI_ORACLE_SEEDS=1-300 cargo test --test oracle`).
 
+// A test may unwrap: a failed unwrap stops it with its location. (clippy.toml's
+// allow-unwrap-in-tests covers #[test] functions only, not the helpers around them.)
+#![allow(clippy::unwrap_used)]
+
 use std::ffi::{OsStr, OsString};
 use std::fmt::Write as _;
 use std::io::Write as _;

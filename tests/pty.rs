@@ -11,6 +11,10 @@
 //!   ballots 20/15/4 → M = (2000+900)/39 = 74.358… → 74.36;
 //!   total = (60×69.9 + 20×85 + 20×74.36)/100 = 73.812 → 73.81.
 
+// A test may unwrap: a failed unwrap stops it with its location. (clippy.toml's
+// allow-unwrap-in-tests covers #[test] functions only, not the helpers around them.)
+#![allow(clippy::unwrap_used)]
+
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
 use std::path::Path;

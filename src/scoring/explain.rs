@@ -3,7 +3,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{Evaluation, Rating, Scheme, StarBasis, quota_limits};
+use super::{Evaluation, Figures, Rating, Scheme, StarBasis, quota_limits};
 use crate::domain::{Assessment, Outcome, stars_label};
 
 /// One line of an explanation. `part` is set on the lines whose figures add up to the
@@ -49,9 +49,47 @@ pub fn explain(
         }
         Evaluation::Complete(f) => f,
     };
+    let mut lines = part_lines(scheme, assessment, f);
+    lines.push(line("总分", total_detail(f)));
+    lines.push(line("考核结果", outcome_detail(scheme, assessment, f)));
+    lines.push(line("星级", star_detail(scheme, f)));
+    if let Some(drop) = rating.quota_drop {
+        let (five, four_five) = quota_limits(scheme, rated_count);
+        lines.push(line(
+            "名额限制",
+            format!(
+                "共 {rated_count} 名定星:5星限 {five} 名,4星及以上限 {four_five} 名;由{}星调为{}星",
+                drop.from, drop.to
+            ),
+        ));
+    }
+    if let Some(pay) = pay_line(scheme, rating, f) {
+        lines.push(pay);
+    }
+    let consequence = match rating.consequence {
+        Some(c) => c.label().to_string(),
+        None => "无".to_string(),
+    };
+    lines.push(line("处理意见", consequence));
+    lines
+}
+
+/// The lines whose figures add up to the total before rounding: the three weighted
+/// components, the bonus (+ X) and the penalty (− Y).
+fn part_lines(scheme: &Scheme, assessment: &Assessment, f: &Figures) -> Vec<ExplainLine> {
     let w = scheme.weights;
     let b = assessment.ballots;
-    let mut lines = vec![
+    let bonus_detail = if f.bonus_claimed > f.bonus {
+        format!(
+            "+{} (申报 {},封顶 {})",
+            show(f.bonus),
+            show(f.bonus_claimed),
+            show(scheme.bonus.cap)
+        )
+    } else {
+        format!("+{}", show(f.bonus))
+    };
+    vec![
         ExplainLine {
             label: "定量考核",
             detail: format!(
@@ -86,48 +124,48 @@ pub fn explain(
             ),
             part: Some(f.weighted[2]),
         },
-    ];
-    let bonus_detail = if f.bonus_claimed > f.bonus {
-        format!(
-            "+{} (申报 {},封顶 {})",
-            show(f.bonus),
-            show(f.bonus_claimed),
-            show(scheme.bonus.cap)
-        )
-    } else {
-        format!("+{}", show(f.bonus))
-    };
-    lines.push(ExplainLine {
-        label: "奖励加分",
-        detail: bonus_detail,
-        part: Some(f.bonus),
-    });
-    lines.push(ExplainLine {
-        label: "惩罚减分",
-        detail: if f.penalty.is_zero() {
-            show(f.penalty)
-        } else {
-            format!("-{}", show(f.penalty))
+        ExplainLine {
+            label: "奖励加分",
+            detail: bonus_detail,
+            part: Some(f.bonus),
         },
-        part: Some(-f.penalty),
-    });
+        ExplainLine {
+            label: "惩罚减分",
+            detail: if f.penalty.is_zero() {
+                show(f.penalty)
+            } else {
+                format!("-{}", show(f.penalty))
+            },
+            part: Some(-f.penalty),
+        },
+    ]
+}
+
+/// 总分: the sum before rounding, and the rounded total (or 0 below zero).
+fn total_detail(f: &Figures) -> String {
     let raw = f.base + f.bonus - f.penalty;
-    let total_detail = if raw < Decimal::ZERO {
+    if raw < Decimal::ZERO {
         format!("{} 低于 0,计 0", show(raw))
     } else {
         format!("{} 四舍五入 = {}", show(raw), show(f.total))
-    };
-    lines.push(line("总分", total_detail));
+    }
+}
+
+/// 考核结果: the veto, or the threshold the total reached.
+fn outcome_detail(scheme: &Scheme, assessment: &Assessment, f: &Figures) -> String {
     let r = scheme.result;
-    let outcome_detail = match f.outcome {
+    match f.outcome {
         _ if f.vetoed => format!("一票否决({}),不合格", assessment.veto_reason.trim()),
         Outcome::Excellent => format!("总分 >= {},优秀", show(r.excellent)),
         Outcome::Pass => format!("总分 >= {},合格", show(r.pass)),
         Outcome::BasicPass => format!("总分 >= {},基本合格", show(r.basic_pass)),
         Outcome::Fail => format!("总分低于 {},不合格", show(r.basic_pass)),
-    };
-    lines.push(line("考核结果", outcome_detail));
-    let star_detail = match f.basis {
+    }
+}
+
+/// 星级: why the stars before quotas are what they are.
+fn star_detail(scheme: &Scheme, f: &Figures) -> String {
+    match f.basis {
         StarBasis::NotEligible => {
             format!("任职未满{},未定星", years(scheme.eligibility.years_in_post))
         }
@@ -139,41 +177,29 @@ pub fn explain(
             level
         ),
         StarBasis::BelowAll => format!("总分低于 {},0星", show(scheme.stars.thresholds[4])),
-    };
-    lines.push(line("星级", star_detail));
-    if let Some(drop) = rating.quota_drop {
-        let (five, four_five) = quota_limits(scheme, rated_count);
-        lines.push(line(
-            "名额限制",
-            format!(
-                "共 {rated_count} 名定星:5星限 {five} 名,4星及以上限 {four_five} 名;由{}星调为{}星",
-                drop.from, drop.to
-            ),
-        ));
     }
-    if let (Some(coefficient), Some(pay)) = (rating.coefficient, rating.pay) {
-        let cap = if f.outcome == Outcome::Fail && scheme.coefficient(rating.stars) > coefficient {
-            ",不合格封顶"
-        } else {
-            ""
-        };
-        lines.push(line(
-            "绩效报酬",
-            format!(
-                "{} x {}{} = {} 元",
-                show(scheme.pay.base),
-                show(coefficient),
-                cap,
-                pay.normalize()
-            ),
-        ));
-    }
-    let consequence = match rating.consequence {
-        Some(c) => c.label().to_string(),
-        None => "无".to_string(),
+}
+
+/// 绩效报酬: base times coefficient, when the rating has a pay.
+fn pay_line(scheme: &Scheme, rating: &Rating, f: &Figures) -> Option<ExplainLine> {
+    let (Some(coefficient), Some(pay)) = (rating.coefficient, rating.pay) else {
+        return None;
     };
-    lines.push(line("处理意见", consequence));
-    lines
+    let cap = if f.outcome == Outcome::Fail && scheme.coefficient(rating.stars) > coefficient {
+        ",不合格封顶"
+    } else {
+        ""
+    };
+    Some(line(
+        "绩效报酬",
+        format!(
+            "{} x {}{} = {} 元",
+            show(scheme.pay.base),
+            show(coefficient),
+            cap,
+            pay.normalize()
+        ),
+    ))
 }
 
 /// A number of years as written in Chinese text: `一年`, `两年`, … (§5: `任职未满一年`).

@@ -231,8 +231,17 @@ impl Scheme {
         }
     }
 
+    /// Check the scheme's figures in a fixed order; the first problem found is reported.
     fn validate(&self) -> Result<(), SchemeError> {
-        let hundred = Decimal::from(100);
+        self.validate_weights_and_items()?;
+        self.validate_points()?;
+        self.validate_thresholds_and_pay()?;
+        self.validate_places()?;
+        self.validate_periods()
+    }
+
+    /// The three weights add up to 100, and so do the items' maxima; names are unique.
+    fn validate_weights_and_items(&self) -> Result<(), SchemeError> {
         let w = self.weights;
         if w.quantitative + w.organizational + w.mass != 100 {
             return Err(invalid(
@@ -267,12 +276,18 @@ impl Scheme {
             }
         }
         let sum: Decimal = self.items().map(|i| i.max).sum();
-        if sum != hundred {
+        if sum != Decimal::from(100) {
             return Err(invalid(
                 "indicators",
                 format!("各项满分之和为 {sum},应为 100"),
             ));
         }
+        Ok(())
+    }
+
+    /// Grade points and ballot values lie in 0–100; at least one ballot; no negative bonus cap.
+    fn validate_points(&self) -> Result<(), SchemeError> {
+        let hundred = Decimal::from(100);
         let g = self.grade_points;
         for (key, v) in [
             ("好", g.good),
@@ -306,6 +321,12 @@ impl Scheme {
         if self.bonus.cap < Decimal::ZERO {
             return Err(invalid("bonus.cap", "不能为负数"));
         }
+        Ok(())
+    }
+
+    /// Result and star thresholds decrease, quotas are ordered percentages, and the pay
+    /// has six coefficients and nothing negative.
+    fn validate_thresholds_and_pay(&self) -> Result<(), SchemeError> {
         let r = self.result;
         if !(r.excellent > r.pass && r.pass > r.basic_pass && r.basic_pass >= Decimal::ZERO) {
             return Err(invalid(
@@ -323,7 +344,7 @@ impl Scheme {
         let q = self.quota;
         if q.five_pct < Decimal::ZERO
             || q.five_pct > q.four_and_five_pct
-            || q.four_and_five_pct > hundred
+            || q.four_and_five_pct > Decimal::from(100)
         {
             return Err(invalid(
                 "quota",
@@ -341,13 +362,24 @@ impl Scheme {
         {
             return Err(invalid("pay", "基数和系数不能为负数"));
         }
-        // Few decimals keep every computation of §3 exact in integers of small scale.
+        Ok(())
+    }
+
+    /// Few decimals keep every computation of §3 exact in integers of small scale.
+    fn validate_places(&self) -> Result<(), SchemeError> {
         let places = |key: &str, values: &[Decimal], max: u32| -> Result<(), SchemeError> {
             match values.iter().find(|v| v.scale() > max) {
                 Some(v) => Err(invalid(key, format!("{v} 最多 {max} 位小数"))),
                 None => Ok(()),
             }
         };
+        let (g, b, r, q, p) = (
+            self.grade_points,
+            self.ballots,
+            self.result,
+            self.quota,
+            &self.pay,
+        );
         places(
             "grade_points",
             &[g.good, g.fairly_good, g.average, g.poor],
@@ -356,10 +388,15 @@ impl Scheme {
         places("ballots", &[b.satisfied, b.basically, b.dissatisfied], 2)?;
         places("bonus.cap", &[self.bonus.cap], 2)?;
         places("result", &[r.excellent, r.pass, r.basic_pass], 2)?;
-        places("stars.thresholds", t, 2)?;
+        places("stars.thresholds", &self.stars.thresholds, 2)?;
         places("quota", &[q.five_pct, q.four_and_five_pct], 2)?;
         places("pay", &[p.base, p.unrated, p.fail_cap], 2)?;
-        places("pay.coefficients", &p.coefficients, 4)?;
+        places("pay.coefficients", &p.coefficients, 4)
+    }
+
+    /// Publicity, rectification and the years in post are sensible spans; the promotion
+    /// and low star levels do not overlap.
+    fn validate_periods(&self) -> Result<(), SchemeError> {
         if !(1..=3660).contains(&self.publicity.days) {
             return Err(invalid("publicity.days", "应在 1 到 3660 天之间"));
         }

@@ -6,14 +6,15 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::refusal::RowError;
-use super::{Refusal, Result, Service};
+use super::{Actor, Refusal, Result, Service};
 use crate::domain::{
-    Assessment, Ballots, Gender, Grade, Secretary, Township, TownshipKind, Village, VillageKind,
-    parse_ballots, parse_date, parse_points, parse_score,
+    Assessment, Ballots, District, Gender, Grade, Secretary, Township, TownshipKind, Village,
+    VillageKind, parse_ballots, parse_date, parse_points, parse_score,
 };
 use crate::domain::{Scope, YearRecord};
 use crate::exchange::{Row, Table};
 use crate::scoring::Scheme;
+use crate::store::Writer;
 use crate::text::clean_line;
 
 const TOWNSHIP: &str = "乡镇";
@@ -109,145 +110,20 @@ impl Service {
         }
         let file = file.to_string();
         let mut errors = Vec::new();
-        let required = [TOWNSHIP, VILLAGE, NAME, "任职日期"];
-        let cols = columns(&table, &required, &["性别", "出生日期"], &mut errors);
-        let cell = |row: &Row, name: &str| user_text(Table::cell(row, cols.get(name).copied()));
-        let mut rows = Vec::new();
-        // An unknown or repeated column does not stop the rows being checked (all errors of a
-        // file at once, §5); a missing one does, or every row would repeat it.
-        if has_all(&cols, &required) {
-            for row in &table.rows {
-                let mut bad = |column: &str, message: String| {
-                    errors.push(RowError {
-                        line: row.line,
-                        column: Some(column.to_string()),
-                        message,
-                    })
-                };
-                for column in [TOWNSHIP, VILLAGE, NAME] {
-                    if cell(row, column).is_empty() {
-                        bad(column, "不能为空".to_string());
-                    }
-                }
-                let gender = match cell(row, "性别").as_str() {
-                    "" => None,
-                    g => Gender::parse(g).or_else(|| {
-                        bad("性别", format!("{g} 应为 男 或 女(可空)"));
-                        None
-                    }),
-                };
-                let born = match cell(row, "出生日期").as_str() {
-                    "" => None,
-                    d => parse_date(d)
-                        .map_err(|e| bad("出生日期", e.to_string()))
-                        .ok(),
-                };
-                let took = cell(row, "任职日期");
-                let took_office = if took.is_empty() {
-                    bad("任职日期", "不能为空".to_string());
-                    None
-                } else {
-                    parse_date(&took)
-                        .map_err(|e| bad("任职日期", e.to_string()))
-                        .ok()
-                };
-                if let (Some(b), Some(t)) = (born, took_office)
-                    && b >= t
-                {
-                    bad("出生日期", format!("{b} 不早于任职日期 {t}"));
-                }
-                if let Some(took_office) = took_office {
-                    rows.push(RosterRow {
-                        township: cell(row, TOWNSHIP),
-                        village: cell(row, VILLAGE),
-                        secretary: Secretary {
-                            village: 0,
-                            name: cell(row, NAME),
-                            gender,
-                            born,
-                            took_office,
-                            left_office: None,
-                        },
-                    });
-                }
-            }
-        }
+        let rows = roster_rows(&table, &mut errors);
         if !errors.is_empty() {
             return Err(Refusal::Rows { file, errors });
         }
 
-        let mut district = store.district()?;
-        let mut summary = RosterSummary::default();
-        let mut w = store.write(&actor.name)?;
-        for RosterRow {
-            township,
-            village,
-            mut secretary,
-        } in rows
-        {
-            let township_id = match district.township_id(&township) {
-                Some(id) => id,
-                None => {
-                    let t = Township {
-                        kind: TownshipKind::from_name(&township),
-                        name: township,
-                    };
-                    let id = w.add_township(&t)?;
-                    district.townships.push((id, t));
-                    summary.townships += 1;
-                    id
-                }
-            };
-            let village_id = match district.village_id(township_id, &village) {
-                Some(id) => id,
-                None => {
-                    let v = Village {
-                        township: township_id,
-                        kind: VillageKind::from_name(&village),
-                        name: village,
-                    };
-                    let id = w.add_village(&v)?;
-                    district.villages.push((id, v));
-                    summary.villages += 1;
-                    id
-                }
-            };
-            secretary.village = village_id;
-            let existing = district
-                .secretaries
-                .iter()
-                .position(|(_, s)| s.village == village_id && s.name == secretary.name);
-            if let Some(index) = existing {
-                let (id, old) = &mut district.secretaries[index];
-                secretary.left_office = old.left_office;
-                // An empty cell or an absent column says nothing: it never erases a saved field.
-                secretary.gender = secretary.gender.or(old.gender);
-                secretary.born = secretary.born.or(old.born);
-                if *old != secretary {
-                    w.put_secretary(*id, &secretary)?;
-                    *old = secretary;
-                    summary.updated += 1;
-                }
-                continue;
-            }
-            // A new secretary: whoever took office later is the current one.
-            if let Some(current) = district.current_secretary(village_id) {
-                let (current_id, old) = district
-                    .secretaries
-                    .iter_mut()
-                    .find(|(i, _)| *i == current)
-                    .expect("current exists");
-                if old.took_office <= secretary.took_office {
-                    old.left_office = Some(secretary.took_office);
-                    w.put_secretary(*current_id, old)?;
-                } else {
-                    secretary.left_office = Some(old.took_office);
-                }
-            }
-            let id = w.add_secretary(&secretary)?;
-            district.secretaries.push((id, secretary));
-            summary.added += 1;
+        let mut roster = RosterWriter {
+            district: store.district()?,
+            summary: RosterSummary::default(),
+            w: store.write(&actor.name)?,
+        };
+        for row in rows {
+            roster.put(row)?;
         }
+        let RosterWriter { mut w, summary, .. } = roster;
         w.audit(
             &format!("导入名册 {file}"),
             "",
@@ -258,6 +134,183 @@ impl Service {
         )?;
         w.commit()?;
         Ok(summary)
+    }
+}
+
+/// The checked rows of a roster file; every problem goes to `errors`.
+fn roster_rows(table: &Table, errors: &mut Vec<RowError>) -> Vec<RosterRow> {
+    let required = [TOWNSHIP, VILLAGE, NAME, "任职日期"];
+    let cols = columns(table, &required, &["性别", "出生日期"], errors);
+    // An unknown or repeated column does not stop the rows being checked (all errors of a
+    // file at once, §5); a missing one does, or every row would repeat it.
+    if !has_all(&cols, &required) {
+        return Vec::new();
+    }
+    table
+        .rows
+        .iter()
+        .filter_map(|row| roster_row(row, &cols, errors))
+        .collect()
+}
+
+/// One roster row, or None when its 任职日期 is missing or unreadable. Its problems go
+/// to `errors`.
+fn roster_row(
+    row: &Row,
+    cols: &HashMap<String, usize>,
+    errors: &mut Vec<RowError>,
+) -> Option<RosterRow> {
+    let cell = |name: &str| user_text(Table::cell(row, cols.get(name).copied()));
+    let mut bad = |column: &str, message: String| {
+        errors.push(RowError {
+            line: row.line,
+            column: Some(column.to_string()),
+            message,
+        })
+    };
+    for column in [TOWNSHIP, VILLAGE, NAME] {
+        if cell(column).is_empty() {
+            bad(column, "不能为空".to_string());
+        }
+    }
+    let gender = match cell("性别").as_str() {
+        "" => None,
+        g => Gender::parse(g).or_else(|| {
+            bad("性别", format!("{g} 应为 男 或 女(可空)"));
+            None
+        }),
+    };
+    let born = match cell("出生日期").as_str() {
+        "" => None,
+        d => parse_date(d)
+            .map_err(|e| bad("出生日期", e.to_string()))
+            .ok(),
+    };
+    let took = cell("任职日期");
+    let took_office = if took.is_empty() {
+        bad("任职日期", "不能为空".to_string());
+        None
+    } else {
+        parse_date(&took)
+            .map_err(|e| bad("任职日期", e.to_string()))
+            .ok()
+    };
+    if let (Some(b), Some(t)) = (born, took_office)
+        && b >= t
+    {
+        bad("出生日期", format!("{b} 不早于任职日期 {t}"));
+    }
+    let took_office = took_office?;
+    Some(RosterRow {
+        township: cell(TOWNSHIP),
+        village: cell(VILLAGE),
+        secretary: Secretary {
+            village: 0,
+            name: cell(NAME),
+            gender,
+            born,
+            took_office,
+            left_office: None,
+        },
+    })
+}
+
+/// The roster's write transaction, with the district as the rows so far have made it.
+struct RosterWriter {
+    w: Writer,
+    district: District,
+    summary: RosterSummary,
+}
+
+impl RosterWriter {
+    /// Write one row: its township and village if new, then the secretary.
+    fn put(&mut self, row: RosterRow) -> Result<()> {
+        let RosterRow {
+            township,
+            village,
+            mut secretary,
+        } = row;
+        let township_id = self.township(township)?;
+        secretary.village = self.village(township_id, village)?;
+        let existing = self
+            .district
+            .secretaries
+            .iter()
+            .position(|(_, s)| s.village == secretary.village && s.name == secretary.name);
+        match existing {
+            Some(index) => self.update_secretary(index, secretary),
+            None => self.add_secretary(secretary),
+        }
+    }
+
+    /// The id of a township, added when the district has none of that name.
+    fn township(&mut self, name: String) -> Result<u32> {
+        if let Some(id) = self.district.township_id(&name) {
+            return Ok(id);
+        }
+        let t = Township {
+            kind: TownshipKind::from_name(&name),
+            name,
+        };
+        let id = self.w.add_township(&t)?;
+        self.district.townships.push((id, t));
+        self.summary.townships += 1;
+        Ok(id)
+    }
+
+    /// The id of a village of a township, added when the township has none of that name.
+    fn village(&mut self, township: u32, name: String) -> Result<u32> {
+        if let Some(id) = self.district.village_id(township, &name) {
+            return Ok(id);
+        }
+        let v = Village {
+            township,
+            kind: VillageKind::from_name(&name),
+            name,
+        };
+        let id = self.w.add_village(&v)?;
+        self.district.villages.push((id, v));
+        self.summary.villages += 1;
+        Ok(id)
+    }
+
+    /// Update the stored secretary at `index` (same village, same name) when the row
+    /// changes it. The row keeps the stored left-office date, and the stored gender and
+    /// birth date where it gives none.
+    fn update_secretary(&mut self, index: usize, mut secretary: Secretary) -> Result<()> {
+        let (id, old) = &mut self.district.secretaries[index];
+        secretary.left_office = old.left_office;
+        // An empty cell or an absent column says nothing: it never erases a saved field.
+        secretary.gender = secretary.gender.or(old.gender);
+        secretary.born = secretary.born.or(old.born);
+        if *old != secretary {
+            self.w.put_secretary(*id, &secretary)?;
+            *old = secretary;
+            self.summary.updated += 1;
+        }
+        Ok(())
+    }
+
+    /// Add a new secretary: whoever took office later is the village's current one.
+    fn add_secretary(&mut self, mut secretary: Secretary) -> Result<()> {
+        if let Some(current) = self.district.current_secretary(secretary.village) {
+            let (current_id, old) = self
+                .district
+                .secretaries
+                .iter_mut()
+                .find(|(i, _)| *i == current)
+                .expect("current_secretary returns the id of one of the district's secretaries");
+            if old.took_office <= secretary.took_office {
+                old.left_office = Some(secretary.took_office);
+                self.w.put_secretary(*current_id, old)?;
+            } else {
+                secretary.left_office = Some(old.took_office);
+            }
+        }
+        let id = self.w.add_secretary(&secretary)?;
+        self.district.secretaries.push((id, secretary));
+        self.summary.added += 1;
+        Ok(())
     }
 }
 
@@ -296,117 +349,35 @@ impl Service {
         }
         let (scheme, record) = self.year_scheme(year)?;
         let district = store.district()?;
-        let item_names: Vec<&str> = scheme.items().map(|i| i.name.as_str()).collect();
-        let mut required = vec![TOWNSHIP, VILLAGE, NAME];
-        required.extend(&item_names);
-        required.extend(["组织评价", "满意", "基本满意", "不满意"]);
-        let optional = ["不了解", "加分", "加分事由", "减分", "减分事由", "否决事由"];
+        let mut check = ScoresCheck {
+            scheme: &scheme,
+            district: &district,
+            actor,
+            record: record.as_ref(),
+            year,
+            seen: HashMap::new(),
+        };
         let mut errors = Vec::new();
-        let cols = columns(&table, &required, &optional, &mut errors);
-        let raw = |row: &Row, name: &str| Table::cell(row, cols.get(name).copied()).to_string();
-        let mut parsed: Vec<(u32, Assessment)> = Vec::new();
-        let mut seen: HashMap<u32, usize> = HashMap::new();
-        if has_all(&cols, &required) {
-            for row in &table.rows {
-                let mut problems: Vec<(Option<String>, String)> = Vec::new();
-                let (t, v, n) = (
-                    user_text(&raw(row, TOWNSHIP)),
-                    user_text(&raw(row, VILLAGE)),
-                    user_text(&raw(row, NAME)),
-                );
-                let secretary = district.find_secretary(&t, &v, &n);
-                if secretary.is_none() {
-                    problems.push((
-                        None,
-                        format!("名册中没有 {t} {v} 的书记「{n}」;请先导入名册"),
-                    ));
-                }
-                if let Some(id) = secretary {
-                    if let Some(first) = seen.insert(id, row.line) {
-                        problems.push((None, format!("{t} {v} {n} 与第{first}行重复")));
-                    }
-                    let township = district
-                        .place(id)
-                        .map(|(_, v)| v.township)
-                        .unwrap_or_default();
-                    if let Err(reason) = actor.may_edit(township, &district, record.as_ref(), year)
-                    {
-                        problems.push((None, reason.to_string()));
-                    }
-                }
-                let mut bad = |column: &str, message: String| {
-                    problems.push((Some(column.to_string()), message))
-                };
-                let mut a = Assessment::default();
-                for item in scheme.items() {
-                    let text = raw(row, &item.name);
-                    if text.is_empty() {
-                        continue; // not entered yet: the assessment is 未完成
-                    }
-                    match parse_score(&text, item.max) {
-                        Ok(score) => {
-                            a.items.insert(item.name.clone(), score);
-                        }
-                        Err(e) => bad(&item.name, e.to_string()),
-                    }
-                }
-                let grade = raw(row, "组织评价");
-                if !grade.is_empty() {
-                    a.grade = Grade::parse(&grade);
-                    if a.grade.is_none() {
-                        bad("组织评价", format!("{grade} 应为 好、较好、一般 或 差"));
-                    }
-                }
-                let mut count = |column: &str| {
-                    parse_ballots(&raw(row, column)).unwrap_or_else(|e| {
-                        bad(column, e.to_string());
-                        0
-                    })
-                };
-                a.ballots = Ballots {
-                    satisfied: count("满意"),
-                    basically: count("基本满意"),
-                    dissatisfied: count("不满意"),
-                    unknown: count("不了解"),
-                };
-                let valid = a.ballots.valid();
-                if valid < u64::from(scheme.ballots.min_ballots) {
-                    bad(
-                        "满意",
-                        format!(
-                            "有效票(满意+基本满意+不满意)共 {valid} 张,少于 {} 张",
-                            scheme.ballots.min_ballots
-                        ),
-                    );
-                }
-                let mut points = |column: &str| match raw(row, column).as_str() {
-                    "" => Decimal::ZERO,
-                    text => parse_points(text).unwrap_or_else(|e| {
-                        bad(column, e.to_string());
-                        Decimal::ZERO
-                    }),
-                };
-                a.bonus = points("加分");
-                a.penalty = points("减分");
-                a.bonus_reason = user_text(&raw(row, "加分事由"));
-                a.penalty_reason = user_text(&raw(row, "减分事由"));
-                a.veto_reason = user_text(&raw(row, "否决事由"));
-                errors.extend(problems.into_iter().map(|(column, message)| RowError {
-                    line: row.line,
-                    column,
-                    message,
-                }));
-                if let Some(id) = secretary {
-                    parsed.push((id, a));
-                }
-            }
-        }
+        let parsed = check.rows(&table, &mut errors);
         if !errors.is_empty() {
             return Err(Refusal::Rows { file, errors });
         }
+        self.write_scores(&file, year, &scheme, record.is_none(), &district, parsed)
+    }
 
-        let mut w = store.write(&actor.name)?;
-        let new_year = record.is_none();
+    /// Write the checked assessments of a scores file in one transaction, with the year
+    /// itself when it is new.
+    fn write_scores(
+        &self,
+        file: &str,
+        year: i16,
+        scheme: &Scheme,
+        new_year: bool,
+        district: &District,
+        parsed: Vec<(u32, Assessment)>,
+    ) -> Result<ScoresSummary> {
+        let store = &self.store;
+        let mut w = store.write(&self.actor.name)?;
         if new_year {
             w.put_year(year, &YearRecord::new(store.scheme_text()?))?;
         }
@@ -436,33 +407,201 @@ impl Service {
             }
             w.put_assessment(year, id, &a)?;
         }
-        if townships.is_empty() {
-            let scope = Scope {
-                year: Some(year),
-                ..Scope::default()
-            };
-            w.audit_in(
-                scope,
-                &format!("导入 {year} 年度考核 {file}"),
-                "",
-                "0 名书记",
-            )?;
-        }
-        for (t, rows, incomplete) in townships {
-            let scope = Scope {
-                year: Some(year),
-                township: Some(t),
-                secretary: None,
-            };
-            let name = district.township(t).map_or("", |t| t.name.as_str());
-            w.audit_in(
-                scope,
-                &format!("导入 {year} 年度考核({name}) {file}"),
-                "",
-                &format!("{rows} 名书记,其中未完成 {incomplete} 名"),
-            )?;
-        }
+        audit_scores(&mut w, district, year, file, townships)?;
         w.commit()?;
         Ok(summary)
+    }
+}
+
+/// The audit lines of a scores import: one per township as (township, rows, incomplete),
+/// or one line for the year when the file had no rows.
+fn audit_scores(
+    w: &mut Writer,
+    district: &District,
+    year: i16,
+    file: &str,
+    townships: Vec<(u32, usize, usize)>,
+) -> Result<()> {
+    if townships.is_empty() {
+        let scope = Scope {
+            year: Some(year),
+            ..Scope::default()
+        };
+        w.audit_in(
+            scope,
+            &format!("导入 {year} 年度考核 {file}"),
+            "",
+            "0 名书记",
+        )?;
+    }
+    for (t, rows, incomplete) in townships {
+        let scope = Scope {
+            year: Some(year),
+            township: Some(t),
+            secretary: None,
+        };
+        let name = district.township(t).map_or("", |t| t.name.as_str());
+        w.audit_in(
+            scope,
+            &format!("导入 {year} 年度考核({name}) {file}"),
+            "",
+            &format!("{rows} 名书记,其中未完成 {incomplete} 名"),
+        )?;
+    }
+    Ok(())
+}
+
+/// Problems of one scores row: (column, message), column None for the whole row.
+type Problems = Vec<(Option<String>, String)>;
+
+/// The checks of a scores file's rows against the year, the roster and the user.
+struct ScoresCheck<'a> {
+    scheme: &'a Scheme,
+    district: &'a District,
+    actor: &'a Actor,
+    record: Option<&'a YearRecord>,
+    year: i16,
+    /// The line on which each secretary first appeared.
+    seen: HashMap<u32, usize>,
+}
+
+impl ScoresCheck<'_> {
+    /// The checked rows of a scores file (secretary, assessment); every problem goes to
+    /// `errors`.
+    fn rows(&mut self, table: &Table, errors: &mut Vec<RowError>) -> Vec<(u32, Assessment)> {
+        let scheme = self.scheme;
+        let mut required = vec![TOWNSHIP, VILLAGE, NAME];
+        required.extend(scheme.items().map(|i| i.name.as_str()));
+        required.extend(["组织评价", "满意", "基本满意", "不满意"]);
+        let optional = ["不了解", "加分", "加分事由", "减分", "减分事由", "否决事由"];
+        let cols = columns(table, &required, &optional, errors);
+        if !has_all(&cols, &required) {
+            return Vec::new();
+        }
+        table
+            .rows
+            .iter()
+            .filter_map(|row| self.row(row, &cols, errors))
+            .collect()
+    }
+
+    /// One scores row: its secretary and assessment, or None when the roster has no such
+    /// secretary. Its problems go to `errors`.
+    fn row(
+        &mut self,
+        row: &Row,
+        cols: &HashMap<String, usize>,
+        errors: &mut Vec<RowError>,
+    ) -> Option<(u32, Assessment)> {
+        let raw = |name: &str| Table::cell(row, cols.get(name).copied()).to_string();
+        let mut problems = Problems::new();
+        let secretary = self.secretary(&raw, row.line, &mut problems);
+        let a = self.assessment(&raw, &mut problems);
+        errors.extend(problems.into_iter().map(|(column, message)| RowError {
+            line: row.line,
+            column,
+            message,
+        }));
+        Some((secretary?, a))
+    }
+
+    /// The secretary a row names. A name not in the roster, a secretary already on an
+    /// earlier line, and one this user may not change this year are problems.
+    fn secretary(
+        &mut self,
+        raw: &impl Fn(&str) -> String,
+        line: usize,
+        problems: &mut Problems,
+    ) -> Option<u32> {
+        let (t, v, n) = (
+            user_text(&raw(TOWNSHIP)),
+            user_text(&raw(VILLAGE)),
+            user_text(&raw(NAME)),
+        );
+        let Some(id) = self.district.find_secretary(&t, &v, &n) else {
+            problems.push((
+                None,
+                format!("名册中没有 {t} {v} 的书记「{n}」;请先导入名册"),
+            ));
+            return None;
+        };
+        if let Some(first) = self.seen.insert(id, line) {
+            problems.push((None, format!("{t} {v} {n} 与第{first}行重复")));
+        }
+        let township = self
+            .district
+            .place(id)
+            .map(|(_, v)| v.township)
+            .unwrap_or_default();
+        if let Err(reason) = self
+            .actor
+            .may_edit(township, self.district, self.record, self.year)
+        {
+            problems.push((None, reason.to_string()));
+        }
+        Some(id)
+    }
+
+    /// The assessment a row gives: items, grade, ballots, bonus, penalty and reasons.
+    /// An empty item or grade is not entered yet (the assessment is 未完成).
+    fn assessment(&self, raw: &impl Fn(&str) -> String, problems: &mut Problems) -> Assessment {
+        let scheme = self.scheme;
+        let mut bad =
+            |column: &str, message: String| problems.push((Some(column.to_string()), message));
+        let mut a = Assessment::default();
+        for item in scheme.items() {
+            let text = raw(&item.name);
+            if text.is_empty() {
+                continue; // not entered yet: the assessment is 未完成
+            }
+            match parse_score(&text, item.max) {
+                Ok(score) => {
+                    a.items.insert(item.name.clone(), score);
+                }
+                Err(e) => bad(&item.name, e.to_string()),
+            }
+        }
+        let grade = raw("组织评价");
+        if !grade.is_empty() {
+            a.grade = Grade::parse(&grade);
+            if a.grade.is_none() {
+                bad("组织评价", format!("{grade} 应为 好、较好、一般 或 差"));
+            }
+        }
+        let mut count = |column: &str| {
+            parse_ballots(&raw(column)).unwrap_or_else(|e| {
+                bad(column, e.to_string());
+                0
+            })
+        };
+        a.ballots = Ballots {
+            satisfied: count("满意"),
+            basically: count("基本满意"),
+            dissatisfied: count("不满意"),
+            unknown: count("不了解"),
+        };
+        let valid = a.ballots.valid();
+        if valid < u64::from(scheme.ballots.min_ballots) {
+            bad(
+                "满意",
+                format!(
+                    "有效票(满意+基本满意+不满意)共 {valid} 张,少于 {} 张",
+                    scheme.ballots.min_ballots
+                ),
+            );
+        }
+        let mut points = |column: &str| match raw(column).as_str() {
+            "" => Decimal::ZERO,
+            text => parse_points(text).unwrap_or_else(|e| {
+                bad(column, e.to_string());
+                Decimal::ZERO
+            }),
+        };
+        a.bonus = points("加分");
+        a.penalty = points("减分");
+        a.bonus_reason = user_text(&raw("加分事由"));
+        a.penalty_reason = user_text(&raw("减分事由"));
+        a.veto_reason = user_text(&raw("否决事由"));
+        a
     }
 }
