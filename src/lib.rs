@@ -9,6 +9,4 @@ pub mod scoring;
 pub mod service;
 pub mod store;
 pub mod text;
-// Being restructured; the lints apply again when done.
-#[allow(clippy::unwrap_used, clippy::too_many_lines)]
 pub mod tui;

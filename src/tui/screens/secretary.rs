@@ -251,6 +251,24 @@ impl Screen for SecretaryScreen {
     }
 }
 
+/// The fields shown in a form `height` rows tall with `focus` in it: the first one
+/// and how many. When fields follow below, the last row says so instead.
+fn window(focus: usize, n: usize, height: usize) -> (usize, usize) {
+    let mut rows = height;
+    let mut offset = 0;
+    for _ in 0..2 {
+        offset = focus
+            .saturating_sub(rows.saturating_sub(2))
+            .min(n.saturating_sub(rows));
+        rows = if n > offset + rows {
+            height.saturating_sub(1)
+        } else {
+            height
+        };
+    }
+    (offset, rows)
+}
+
 /// The profile line and the star history.
 fn profile(ctx: &Context, id: u32, s: &crate::domain::Secretary, frame: &mut Frame, area: Rect) {
     let t = &ctx.theme;
@@ -312,21 +330,7 @@ impl SecretaryScreen {
         let assessment = ctx.assessment(self.entry.secretary);
         let fields = fields(scheme);
         let focus = self.entry.field.min(fields.len() - 1);
-        // The last row says how many fields follow below the window, if any.
-        let height = usize::from(inner.height);
-        let mut rows = height;
-        let mut offset = 0;
-        for _ in 0..2 {
-            offset = focus
-                .saturating_sub(rows.saturating_sub(2))
-                .min(fields.len().saturating_sub(rows));
-            let below = fields.len().saturating_sub(offset + rows);
-            rows = if below > 0 {
-                height.saturating_sub(1)
-            } else {
-                height
-            };
-        }
+        let (offset, rows) = window(focus, fields.len(), usize::from(inner.height));
         const LABEL: usize = 18;
         let value_width = usize::from(inner.width).saturating_sub(LABEL + 1);
         let mut lines = Vec::new();
