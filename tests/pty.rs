@@ -44,6 +44,17 @@ struct Tui {
 impl Tui {
     /// Start `xingji --db DB <args>` in a terminal of `cols`×`rows`.
     fn start(home: &Path, db: &Path, args: &[&str], cols: u16, rows: u16) -> Tui {
+        Tui::start_in(home, db, args, (cols, rows), "C.UTF-8")
+    }
+
+    /// The same with another `LANG`.
+    fn start_in(
+        home: &Path,
+        db: &Path,
+        args: &[&str],
+        (cols, rows): (u16, u16),
+        lang: &str,
+    ) -> Tui {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -57,7 +68,7 @@ impl Tui {
         cmd.arg(db);
         cmd.args(args);
         cmd.env_clear();
-        cmd.env("LANG", "C.UTF-8");
+        cmd.env("LANG", lang);
         cmd.env("TERM", "xterm-256color");
         cmd.env("XINGJI_AMBIGUOUS", "narrow");
         cmd.env("HOME", home);
@@ -450,4 +461,123 @@ fn when_the_link_drops_the_saved_fields_are_kept() {
         ["70.10", "85.00", "74.36", "0.00", "0.00", "73.93"],
         "report row: {row:?}"
     );
+}
+
+#[test]
+fn a_terminal_without_a_utf8_locale_still_opens_and_says_how_to_fix_it() {
+    let (home, db) = workspace();
+    // SSH clients often send no LANG: the locale is then C.
+    let mut tui = Tui::start_in(home.path(), &db, &["demo"], (80, 24), "C");
+    let screen = tui.wait_for("the overview", |s| {
+        s.contains("星级与结果") && s.contains("录入进度")
+    });
+    assert!(
+        screen.contains("提示:终端字符集不是 UTF-8"),
+        "screen:\n{screen}"
+    );
+    tui.send("\x03");
+    assert_eq!(tui.wait_exit(Duration::from_secs(5)), 0, "Ctrl-C exits 0");
+    tui.wait_restored();
+}
+
+/// `xingji year status` of the demo's first township (北城街道).
+fn first_township_stage(home: &Path, db: &Path) -> String {
+    let status = run(home, db, &["year", "status", "--year", YEAR]);
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("北城街道"))
+        .unwrap_or_else(|| panic!("no 北城街道 in:\n{status}"));
+    line.split_whitespace()
+        .nth(1)
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn keys_pressed_while_the_terminal_is_too_small_do_nothing() {
+    let (home, db) = workspace();
+    run(home.path(), &db, &["demo"]);
+    assert_eq!(first_township_stage(home.path(), &db), "录入");
+    let mut tui = Tui::start(home.path(), &db, &[], 80, 24);
+    tui.wait_text("星级与结果");
+    tui.send("w");
+    tui.wait_text("年度流程:录入");
+    tui.send("\r");
+    tui.wait_text("提交北城街道 2025 年度的考核结果?");
+    // The window is made small while the question is open: it cannot be seen, and `y`
+    // must not answer it.
+    tui.resize(60, 15);
+    tui.wait_text("终端窗口太小:60x15");
+    tui.send("y");
+    thread::sleep(Duration::from_millis(300));
+    tui.resize(80, 24);
+    let screen = tui.wait_text("提交北城街道 2025 年度的考核结果?");
+    assert!(
+        screen.contains("y 是"),
+        "the question is still open:\n{screen}"
+    );
+    tui.send("n");
+    tui.wait_text("已取消");
+    tui.send("\x03");
+    assert_eq!(tui.wait_exit(Duration::from_secs(5)), 0);
+    tui.wait_restored();
+    assert_eq!(
+        first_township_stage(home.path(), &db),
+        "录入",
+        "nothing was submitted"
+    );
+}
+
+#[test]
+fn in_the_grid_a_letter_after_a_number_is_typed_and_brackets_start_on_the_first_item() {
+    let (home, db) = workspace();
+    run(home.path(), &db, &["demo"]);
+    let before = run(
+        home.path(),
+        &db,
+        &["report", "--year", YEAR, "--format", "csv"],
+    );
+    let mut tui = Tui::start(home.path(), &db, &[], 80, 24);
+    tui.wait_text("星级与结果");
+    tui.send("g");
+    tui.wait_text("北城街道 | 录入 | 已完成 6/6");
+    // To the grade column, then to the next township: the cursor starts on the first item.
+    tui.send("\t\t\t");
+    tui.send("]");
+    let screen = tui.wait_text("南城街道 | 录入");
+    let header = screen.lines().nth(2).unwrap_or_default().to_string();
+    assert!(
+        header.contains("政治素质"),
+        "the first item is shown: {header}"
+    );
+    // `6` then `q`: the q is typed, so the grid stays and nothing is saved.
+    tui.send("6");
+    tui.send("q");
+    thread::sleep(Duration::from_millis(300));
+    let screen = tui.screen();
+    assert!(
+        screen.contains("南城街道 | 录入"),
+        "the grid is still open:\n{screen}"
+    );
+    assert!(
+        !screen.contains("星级与结果"),
+        "not back on the overview:\n{screen}"
+    );
+    tui.send("\r");
+    let screen = tui.wait_text("未保存");
+    assert!(
+        screen.contains("政治素质(6)"),
+        "refused on Enter:\n{screen}"
+    );
+    tui.send("\x1b");
+    tui.wait_text("已放弃输入");
+    tui.send("\x03");
+    assert_eq!(tui.wait_exit(Duration::from_secs(5)), 0);
+    tui.wait_restored();
+    let after = run(
+        home.path(),
+        &db,
+        &["report", "--year", YEAR, "--format", "csv"],
+    );
+    assert_eq!(before, after, "nothing was saved");
 }

@@ -34,9 +34,6 @@ pub fn tui(service: Service, year: Option<i16>) -> Result<(), CliError> {
             "xingji 界面需要在终端中运行;报表请用 xingji report",
         ));
     }
-    if !tui::utf8_locale() {
-        return Err(message(tui::LOCALE_MESSAGE));
-    }
     let year = service.working_year(year)?;
     tui::run(service, year).map_err(|e| message(format!("界面出错:{e}")))
 }

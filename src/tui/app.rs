@@ -268,16 +268,7 @@ impl App {
             }
             Target::Audit => self.audit.open(&mut self.ctx),
             Target::Help => {
-                let mut tables = Vec::new();
-                tables.extend(self.overview.help());
-                tables.extend(self.list.help());
-                tables.extend(self.secretary.help());
-                tables.extend(self.grid.help());
-                tables.extend(self.workflow.help());
-                tables.extend(self.rectify.help());
-                tables.extend(self.pool.help());
-                tables.extend(self.audit.help());
-                tables.extend(Popup::help());
+                let tables = self.tables();
                 self.help.open(tables);
             }
             // Lists of the district open on fresh data: another clerk may have changed it.
@@ -290,6 +281,21 @@ impl App {
             self.stack.push(from);
         }
         self.screen = id;
+    }
+
+    /// Every key table of every screen and popup, with its heading (the help screen's).
+    pub fn tables(&self) -> Vec<(&'static str, Vec<Binding>)> {
+        let mut tables = Vec::new();
+        tables.extend(self.overview.help());
+        tables.extend(self.list.help());
+        tables.extend(self.secretary.help());
+        tables.extend(self.grid.help());
+        tables.extend(self.workflow.help());
+        tables.extend(self.rectify.help());
+        tables.extend(self.pool.help());
+        tables.extend(self.audit.help());
+        tables.extend(Popup::help());
+        tables
     }
 
     fn ask(&mut self, ask: Ask) {

@@ -245,6 +245,7 @@ pub fn list_table(own: &[Binding]) -> Vec<Binding> {
     t.extend_from_slice(NAVIGATION);
     t.push(bind(Esc, NONE, || Action::Cancel, "返回", false));
     t.push(bind(Char('q'), NONE, || Action::Home, "总览", true));
+    t.push(QUIT);
     t
 }
 

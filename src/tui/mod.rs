@@ -36,7 +36,9 @@ pub fn utf8_locale() -> bool {
     locale.contains("utf-8") || locale.contains("utf8")
 }
 
-pub const LOCALE_MESSAGE: &str = "终端的字符集不是 UTF-8,中文会显示为乱码。请在 SSH 客户端中把编码设为 UTF-8,并设置 LANG=zh_CN.UTF-8(或 C.UTF-8)后重试。\nThe terminal locale is not UTF-8, so Chinese text would be garbled. Set your SSH client's encoding to UTF-8 and LANG=zh_CN.UTF-8 (or C.UTF-8), then try again.";
+/// The one-line hint of a terminal whose locale is not UTF-8 (SSH clients often send
+/// no `LANG`, and then it is `C`): the program writes UTF-8 all the same.
+pub const LOCALE_HINT: &str = "提示:终端字符集不是 UTF-8;如中文显示为乱码,请把 SSH 客户端的字符编码设为 UTF-8(Xshell:文件-属性-终端-编码;PuTTY:Window-Translation)";
 
 fn restore_terminal() {
     let _ = terminal::disable_raw_mode();
@@ -65,6 +67,9 @@ fn probe_wide_ambiguous() -> bool {
 pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
     let mut theme = Theme::from_env();
     let mut app = App::new(service, year, theme).map_err(|e| io::Error::other(e.to_string()))?;
+    if !utf8_locale() {
+        app.ctx.info(LOCALE_HINT);
+    }
 
     // The terminal is restored whatever happens: panic, SIGTERM, SIGHUP.
     let hook = std::panic::take_hook();

@@ -876,3 +876,242 @@ fn snapshots_of_the_district_screens() {
     press(&mut app, &[KeyCode::Char('n'), KeyCode::Char('p')]);
     snapshot("pool", &app, 80, 24);
 }
+
+// ---------------------------------------------------------------------------------
+// The clerk's rough edges, each as it was found.
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn every_key_table_quits_with_ctrl_c_and_has_a_labelled_way_out() {
+    let app = names_app(PLAIN);
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    for (heading, table) in app.tables() {
+        for input in [super::keys::Input::None, super::keys::Input::Text] {
+            assert_eq!(
+                super::keys::action(&table, input, ctrl_c),
+                Some(Action::Quit),
+                "{heading}"
+            );
+        }
+        assert!(
+            table.iter().any(|b| b.code == KeyCode::Esc),
+            "{heading}: Esc"
+        );
+        assert!(
+            table.iter().any(|b| b.hint && !b.label.is_empty()),
+            "{heading}: a hint"
+        );
+    }
+}
+
+#[test]
+fn a_question_under_a_too_small_terminal_cannot_be_answered() {
+    let mut app = names_app(PLAIN);
+    press(&mut app, &[KeyCode::Char('w'), KeyCode::Enter]);
+    assert!(matches!(app.popup, Some(Popup::Confirm(_))));
+    let shen = app.ctx.book.district.township_id("神头镇").unwrap();
+    // Made small while the question is open: the resize is seen, `y` does nothing.
+    app.update(Action::Resize(60, 15));
+    assert_eq!(app.ctx.size, (60, 15));
+    press(&mut app, &[KeyCode::Char('y')]);
+    app.update(Action::Resize(80, 24));
+    assert!(matches!(app.popup, Some(Popup::Confirm(_))), "still asking");
+    assert_eq!(
+        app.ctx.service.book(2025).unwrap().record.stage(shen),
+        crate::domain::Stage::Entering,
+        "nothing was submitted"
+    );
+    assert!(text(&draw(&app, 80, 24)).contains("提交神头镇"));
+}
+
+#[test]
+fn the_grid_goes_home_and_end_says_why_a_row_is_incomplete_and_opens_a_form() {
+    let service = Service::in_memory(crate::scoring::DEFAULT_SCHEME, "t").unwrap();
+    let roster = "乡镇,村(社区),姓名,任职日期\n神头镇,马邑村,张三,2015-01-01\n神头镇,小泊村,李建国,2015-01-01\n神头镇,东村,王五,2015-01-01\n利民镇,北村,赵六,2015-01-01\n";
+    service
+        .import_roster("r", parse_csv(roster).unwrap())
+        .unwrap();
+    let scores = "乡镇,村(社区),姓名,政治素质,履职尽责,廉洁自律,集体经济发展,增收项目,阵地建设,人居环境改善,基层组织建设,三务公开,风险隐患管控,精神文明创建,为民服务,组织评价,满意,基本满意,不满意,否决事由\n\
+        神头镇,马邑村,张三,5,6,6,12,8,6,6,7,4,6,8,8,好,30,5,1,\n\
+        神头镇,东村,王五,5,6,6,12,8,6,6,7,4,6,8,8,好,30,5,1,挪用集体资金\n";
+    service
+        .import_scores("s", parse_csv(scores).unwrap(), 2025)
+        .unwrap();
+    let mut app = App::new(service, 2025, PLAIN).unwrap();
+    press(&mut app, &[KeyCode::Char('g')]);
+    let screen = text(&draw(&app, 80, 24));
+    assert!(screen.contains("神头镇 | 录入 | 已完成 2/3"), "{screen}");
+    let wang = screen.lines().find(|l| l.contains("王五")).unwrap();
+    assert!(wang.contains("否决"), "a vetoed row says so: {wang}");
+    // End and Home: the last and the first column.
+    press(&mut app, &[KeyCode::End]);
+    let last = super::screens::grid::columns(&app.ctx.book.scheme).len() - 1;
+    assert_eq!(app.grid.entry.field, last);
+    press(&mut app, &[KeyCode::Home]);
+    assert_eq!(app.grid.entry.field, 0);
+    // 李建国 is not entered; one saved item makes him 未完成, and coming back onto his
+    // row says why.
+    press(&mut app, &[KeyCode::Down]);
+    type_text(&mut app, "5");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Up, KeyCode::Down]);
+    let status = app.ctx.status.clone().unwrap().text;
+    assert!(status.contains("李建国 未完成:缺「履职尽责」"), "{status}");
+    press(&mut app, &[KeyCode::Home]);
+    // Left of the first item is the name; Enter there opens the form.
+    press(&mut app, &[KeyCode::Left]);
+    assert!(app.grid.on_name);
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.screen, ScreenId::Secretary);
+    assert_eq!(name_of(&app), "李建国");
+    // Back in the grid, `]` goes to 利民镇 on its first row and first item.
+    press(&mut app, &[KeyCode::Esc, KeyCode::End, KeyCode::Char(']')]);
+    assert_eq!(app.screen, ScreenId::Grid);
+    assert_eq!((name_of(&app).as_str(), app.grid.entry.field), ("赵六", 0));
+}
+
+#[test]
+fn in_a_grid_cell_a_letter_after_a_number_is_input_and_never_a_command() {
+    let mut app = names_app(PLAIN);
+    press(&mut app, &[KeyCode::Char('g')]);
+    let before = stored(&app, "张三");
+    type_text(&mut app, "6q");
+    assert_eq!(app.screen, ScreenId::Grid, "q did not leave");
+    assert_eq!(
+        app.grid.entry.edit.as_ref().map(|e| e.text()).as_deref(),
+        Some("6q")
+    );
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(app.grid.entry.error.is_some(), "refused on Enter");
+    assert_eq!(stored(&app, "张三"), before, "nothing saved");
+}
+
+#[test]
+fn a_reason_is_edited_at_its_cursor_and_shows_the_part_around_it() {
+    let mut app = names_app(PLAIN);
+    open(&mut app, "张三");
+    // Down to 加分事由 (12 items, grade, 3 ballots, 加分).
+    for _ in 0..17 {
+        press(&mut app, &[KeyCode::Tab]);
+    }
+    assert_eq!(
+        app.secretary.entry.field(&app.ctx),
+        super::fields::Field::BonusReason
+    );
+    type_text(&mut app, "获评先进");
+    press(&mut app, &[KeyCode::Home]);
+    type_text(&mut app, "县");
+    press(&mut app, &[KeyCode::End, KeyCode::Left, KeyCode::Backspace]);
+    let typed = || app.secretary.entry.edit.as_ref().map(|e| e.text());
+    assert_eq!(typed().as_deref(), Some("县获评进"));
+    let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    let clear = app.action(ctrl_u).unwrap();
+    app.update(clear);
+    assert_eq!(
+        app.secretary
+            .entry
+            .edit
+            .as_ref()
+            .map(|e| e.text())
+            .as_deref(),
+        Some("")
+    );
+    // A long reason: the end is shown while the cursor is there, the start after Home,
+    // and the terminal cursor stands in the field either way.
+    let long = "在全县乡村振兴考核中获评先进集体并受到市委表彰";
+    type_text(&mut app, long);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| app.view(f)).unwrap();
+    let screen = text(terminal.backend().buffer());
+    let row = screen.lines().find(|l| l.contains(">加分事由")).unwrap();
+    assert!(row.contains("..") && row.contains("表彰"), "{row}");
+    let cursor = terminal.get_cursor_position().unwrap();
+    assert!(cursor.x > 20 && cursor.x < 40, "in the form: {cursor:?}");
+    press(&mut app, &[KeyCode::Home]);
+    terminal.draw(|f| app.view(f)).unwrap();
+    let screen = text(terminal.backend().buffer());
+    let row = screen.lines().find(|l| l.contains(">加分事由")).unwrap();
+    assert!(row.contains("在全县"), "{row}");
+    assert_eq!(
+        terminal.get_cursor_position().unwrap().x,
+        20,
+        "at the start"
+    );
+    // Enter saves the whole reason.
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(stored(&app, "张三").bonus_reason, long);
+}
+
+#[test]
+fn the_form_says_when_fields_continue_below_and_a_wide_terminal_widens_it() {
+    let mut app = names_app(PLAIN);
+    open(&mut app, "张三");
+    let screen = text(&draw(&app, 80, 24));
+    assert!(screen.contains("v 还有 6 项"), "{screen}");
+    // At the last field nothing follows.
+    press(&mut app, &[KeyCode::End]);
+    for _ in 0..30 {
+        press(&mut app, &[KeyCode::Tab]);
+    }
+    assert!(!text(&draw(&app, 80, 24)).contains("v 还有"));
+    // On a wide terminal the form (and its text fields) take half the extra room.
+    let wide = text(&draw(&app, 200, 50));
+    let top = wide.lines().nth(3).unwrap();
+    let form_end = top.find("++").unwrap();
+    assert!(width(&top[..form_end]) >= 90, "{top}");
+}
+
+#[test]
+fn stars_are_drawn_one_way_on_every_screen() {
+    let (_dir, mut app) = demo_app();
+    let id = app.ctx.book.district.secretary_by_name("阿依古丽·买买提");
+    let stars = crate::domain::stars_ascii(app.ctx.book.entry(id).unwrap().rating.stars);
+    assert_eq!(stars, "*****5");
+    let row = |screen: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains("阿依古丽·买买提"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    press(&mut app, &[KeyCode::Char('l')]);
+    assert!(row(&text(&draw(&app, 80, 24))).contains(&stars), "list");
+    press(&mut app, &[KeyCode::Char('p')]);
+    assert!(row(&text(&draw(&app, 80, 24))).contains(&stars), "pool");
+    press(&mut app, &[KeyCode::Char('g')]);
+    assert!(row(&text(&draw(&app, 80, 24))).contains(&stars), "grid");
+    open(&mut app, "阿依古丽");
+    let screen = text(&draw(&app, 80, 24));
+    assert!(
+        screen.contains(&format!("2025: {stars}")),
+        "history: {screen}"
+    );
+    assert!(
+        screen.contains(&format!("合格  {stars}")) || screen.contains(&format!("优秀  {stars}")),
+        "result: {screen}"
+    );
+}
+
+#[test]
+fn long_names_use_the_room_a_wide_terminal_gives() {
+    let service = Service::in_memory(crate::scoring::DEFAULT_SCHEME, "t").unwrap();
+    let roster = "乡镇,村(社区),姓名,任职日期\n阿勒泰地区哈巴河县萨尔塔木乡,萨尔塔木乡阔克舍木村,阿依古丽·买买提,2015-01-01\n";
+    service
+        .import_roster("r", parse_csv(roster).unwrap())
+        .unwrap();
+    let mut app = App::new(service, 2025, PLAIN).unwrap();
+    press(&mut app, &[KeyCode::Char('l')]);
+    let narrow = text(&draw(&app, 80, 24));
+    assert!(
+        !narrow.contains("萨尔塔木乡阔克舍木村"),
+        "cut at 80: {narrow}"
+    );
+    let wide = text(&draw(&app, 200, 50));
+    assert!(
+        wide.contains("萨尔塔木乡阔克舍木村"),
+        "whole at 200: {wide}"
+    );
+    assert!(
+        wide.contains("阿勒泰地区哈巴河县萨尔塔木乡"),
+        "whole at 200: {wide}"
+    );
+}

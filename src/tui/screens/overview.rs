@@ -337,3 +337,32 @@ fn progress(ctx: &Context, frame: &mut Frame, area: Rect) {
     }
     frame.render_widget(Paragraph::new(lines).block(boxed("录入进度")), area);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::Service;
+
+    #[test]
+    fn a_count_is_never_cut() {
+        let service = Service::in_memory(crate::scoring::DEFAULT_SCHEME, "t").unwrap();
+        let ctx = Context::new(service, 2025, crate::tui::Theme::plain()).unwrap();
+        let mut screen = OverviewScreen::new(&ctx);
+        // A province: 12,345 secretaries at 3 stars.
+        screen.stats.stars[3] = 12_345;
+        screen.stats.results = vec![("合格", 123_456)];
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 22)).unwrap();
+        terminal.draw(|f| screen.view(&ctx, f, f.area())).unwrap();
+        let shown: String = terminal
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        assert!(shown.contains("12345"), "{shown}");
+        assert!(shown.contains("123456"), "{shown}");
+        assert!(!shown.contains("12.."));
+    }
+}
