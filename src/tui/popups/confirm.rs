@@ -11,7 +11,7 @@ use super::Reply;
 use crate::text::wrap;
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Binding, NONE, QUIT, Step, bind};
-use crate::tui::widgets::{boxed, centered, clear};
+use crate::tui::widgets::{boxed, centered, clear, keys_hint};
 
 pub struct ConfirmPopup {
     pub question: String,
@@ -55,7 +55,7 @@ impl ConfirmPopup {
             .into_iter()
             .map(Line::raw)
             .collect();
-        lines.push(Line::styled("y 是    n 否", ctx.theme.key()));
+        lines.push(Line::styled(keys_hint(&keys()), ctx.theme.key()));
         frame.render_widget(Paragraph::new(lines), inner);
     }
 }

@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use super::Reply;
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Binding, LINE_EDIT, NONE, QUIT, Step, bind};
-use crate::tui::widgets::{LineEdit, boxed, centered, clear};
+use crate::tui::widgets::{LineEdit, boxed, centered, clear, keys_hint};
 
 pub struct PromptPopup {
     pub title: String,
@@ -73,7 +73,7 @@ impl PromptPopup {
         frame.render_widget(
             Paragraph::new(vec![
                 Line::raw(format!("> {}", ctx.theme.user(&shown))),
-                Line::styled("Enter 确定  Esc 取消", ctx.theme.dim()),
+                Line::styled(keys_hint(&keys()), ctx.theme.dim()),
             ]),
             inner,
         );

@@ -14,7 +14,7 @@ use crate::service::AuditFilter;
 use crate::text::{pad, truncate};
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Binding, NONE, bind, list_table};
-use crate::tui::widgets::{Pick, boxed, list_page};
+use crate::tui::widgets::{Pick, boxed, key_for, list_page};
 
 #[derive(Default)]
 pub struct AuditScreen {
@@ -137,7 +137,11 @@ impl Screen for AuditScreen {
             ));
         }
         if self.rows.is_empty() {
-            lines.push(Line::styled("没有记录(按 y 查看全部年度)", t.dim()));
+            let key = key_for(OWN, &Action::ToggleYears);
+            lines.push(Line::styled(
+                format!("没有记录(按 {key} 查看全部年度)"),
+                t.dim(),
+            ));
         }
         frame.render_widget(Paragraph::new(lines), inner);
     }

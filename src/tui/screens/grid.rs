@@ -409,7 +409,7 @@ impl Screen for GridScreen {
         let township = ctx.township_name(self.township);
         let stage = ctx.book.record.stage(self.township);
         let title = format!(
-            "{township} | {} | 已完成 {}/{} | [ ] 换乡镇",
+            "{township} | {} | 已完成 {}/{}",
             stage.label(),
             self.complete,
             self.rows.len()

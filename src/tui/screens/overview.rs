@@ -15,7 +15,7 @@ use crate::scoring::Evaluation;
 use crate::text::{pad, pad_left, truncate, width, wrap};
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Binding, NAVIGATION, NONE, QUIT, bind};
-use crate::tui::widgets::{boxed, figure};
+use crate::tui::widgets::{boxed, figure, key_for};
 
 /// The figures of the screen, counted in `sync`, not per frame.
 #[derive(Debug, Default)]
@@ -99,8 +99,9 @@ impl OverviewScreen {
         s.results.push(("未录入", not_entered));
         let summary = if book.entries.is_empty() {
             format!(
-                "{} 年度还没有考核数据。按 l 打开名单,Enter 录入。",
-                book.year
+                "{} 年度还没有考核数据。按 {} 打开名单,Enter 录入。",
+                book.year,
+                key_for(NAVIGATION, &Action::OpenList)
             )
         } else {
             book.summary()
@@ -112,7 +113,8 @@ impl OverviewScreen {
             .filter(|(_, _, r)| r.status(today) == RectifyStatus::Overdue)
             .count();
         s.summary = if overdue > 0 {
-            format!("{summary}。整改逾期 {overdue} 项(按 r 查看)")
+            let key = key_for(NAVIGATION, &Action::OpenRectifications);
+            format!("{summary}。整改逾期 {overdue} 项(按 {key} 查看)")
         } else {
             summary
         };

@@ -11,8 +11,8 @@ use super::Screen;
 use crate::domain::{Consequence, stars_ascii};
 use crate::text::{pad, pad_left, truncate};
 use crate::tui::context::Context;
-use crate::tui::keys::{Action, Binding, NONE, Target, bind, list_table};
-use crate::tui::widgets::{Pick, boxed, list_page};
+use crate::tui::keys::{Action, Binding, NAVIGATION, NONE, Target, bind, list_table};
+use crate::tui::widgets::{Pick, boxed, key_for, list_page};
 
 #[derive(Default)]
 pub struct PoolScreen {
@@ -73,9 +73,10 @@ impl Screen for PoolScreen {
     fn view(&self, ctx: &Context, frame: &mut Frame, area: Rect) {
         let t = &ctx.theme;
         let block = boxed(format!(
-            "{} 年度优先选拔(4星及以上)| {} 人 | x 导出Excel",
+            "{} 年度优先选拔(4星及以上)| {} 人 | {} 导出Excel",
             ctx.year(),
-            self.rows.len()
+            self.rows.len(),
+            key_for(NAVIGATION, &Action::Export)
         ));
         let inner = block.inner(area);
         frame.render_widget(block, area);

@@ -13,7 +13,7 @@ use crate::domain::{Rectification, RectifyStatus};
 use crate::text::{pad, truncate, wrap};
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Ask, Binding, NONE, Step, bind, list_table};
-use crate::tui::widgets::{Pick, boxed, list_page};
+use crate::tui::widgets::{Pick, boxed, key_for, list_page};
 
 #[derive(Default)]
 pub struct RectifyScreen {
@@ -151,7 +151,8 @@ impl Screen for RectifyScreen {
             ));
         } else if let Some((_, _, r)) = self.rows.get(self.pick.selected) {
             lines.push(Line::raw(""));
-            lines.push(Line::styled("整改措施(Enter 编辑):", t.title()));
+            let key = key_for(OWN, &Action::Open);
+            lines.push(Line::styled(format!("整改措施({key} 编辑):"), t.title()));
             let measures = if r.measures.is_empty() {
                 "(未填写)".to_string()
             } else {

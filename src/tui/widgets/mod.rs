@@ -12,7 +12,7 @@ use ratatui::symbols::border;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::keys::{Binding, key_label};
+use super::keys::{Action, Binding, key_label};
 use super::theme::Theme;
 use crate::text::width;
 
@@ -142,6 +142,26 @@ pub fn hint_bar(table: &[Binding], theme: &Theme, frame: &mut Frame, area: Rect)
         used += w;
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The hinted keys of a table on one line, as a popup shows them: `y 是  n 否`.
+pub fn keys_hint(table: &[Binding]) -> String {
+    table
+        .iter()
+        .filter(|b| b.hint && !b.label.is_empty())
+        .map(|b| format!("{} {}", key_label(b), b.label))
+        .collect::<Vec<_>>()
+        .join("  ")
+}
+
+/// The key of an action in a table, as the hint bar writes it (for a sentence that
+/// names it).
+pub fn key_for(table: &[Binding], action: &Action) -> String {
+    table
+        .iter()
+        .find(|b| (b.action)() == *action)
+        .map(key_label)
+        .unwrap_or_default()
 }
 
 /// A multi-line editor in a popup, the terminal cursor at its text cursor (for the IME).
