@@ -48,12 +48,18 @@ impl Tui {
     }
 
     /// The same with another `LANG`.
-    fn start_in(
+    fn start_in(home: &Path, db: &Path, args: &[&str], size: (u16, u16), lang: &str) -> Tui {
+        let env = [("LANG", lang), ("XINGJI_AMBIGUOUS", "narrow")];
+        Tui::start_with(home, db, args, size, &env)
+    }
+
+    /// The same with these environment variables.
+    fn start_with(
         home: &Path,
         db: &Path,
         args: &[&str],
         (cols, rows): (u16, u16),
-        lang: &str,
+        env: &[(&str, &str)],
     ) -> Tui {
         let pair = native_pty_system()
             .openpty(PtySize {
@@ -68,9 +74,10 @@ impl Tui {
         cmd.arg(db);
         cmd.args(args);
         cmd.env_clear();
-        cmd.env("LANG", lang);
         cmd.env("TERM", "xterm-256color");
-        cmd.env("XINGJI_AMBIGUOUS", "narrow");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         cmd.env("HOME", home);
         cmd.env("USER", "clerk");
         cmd.env("PATH", "/usr/bin:/bin");

@@ -12,10 +12,12 @@ pub mod search;
 pub mod theme;
 pub mod widgets;
 
+use std::collections::HashSet;
 use std::io::{self, Write};
 
 use ratatui::Terminal;
-use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::backend::{Backend, CrosstermBackend, TestBackend};
+use ratatui::buffer::{Cell, CellDiffOption};
 use ratatui::crossterm::event::{
     self, DisableBracketedPaste, EnableBracketedPaste, Event, KeyCode, KeyEvent, KeyModifiers,
 };
@@ -111,7 +113,11 @@ pub fn run_loop<B: Backend>(
     let fail = |e: B::Error| io::Error::other(e.to_string());
     let size = terminal.size().map_err(fail)?;
     app.update(Action::Resize(size.width, size.height));
+    let mut pads = HashSet::new();
     loop {
+        if app.ctx.theme.wide_ambiguous {
+            blank_new_pads(terminal, app, &mut pads).map_err(fail)?;
+        }
         terminal.draw(|frame| app.view(frame)).map_err(fail)?;
         if app.quit() {
             return Ok(());
@@ -147,6 +153,41 @@ pub fn run_loop<B: Backend>(
             }
         }
     }
+}
+
+/// In wide-ambiguous mode the cell after an ambiguous character (`·`) is left to the
+/// terminal, which draws the character across both. A terminal that draws it narrow
+/// after all would show whatever an earlier screen left in that cell: so each cell
+/// that becomes such a pad is blanked first, before the frame draws the character
+/// over it (wide: covering the blank; narrow: beside it).
+fn blank_new_pads<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &App,
+    pads: &mut HashSet<(u16, u16)>,
+) -> Result<(), B::Error> {
+    let size = terminal.size()?;
+    let mut scratch =
+        Terminal::new(TestBackend::new(size.width, size.height)).map_err(|e| match e {})?;
+    let frame = scratch.draw(|f| app.view(f)).map_err(|e| match e {})?;
+    let buffer = frame.buffer;
+    let now: HashSet<(u16, u16)> = buffer
+        .content()
+        .iter()
+        .enumerate()
+        .filter(|(_, cell)| cell.diff_option == CellDiffOption::Skip)
+        .map(|(i, _)| {
+            let p = buffer.pos_of(i);
+            (p.0, p.1)
+        })
+        .collect();
+    let blank = Cell::new(" ");
+    let fresh: Vec<(u16, u16, &Cell)> =
+        now.difference(pads).map(|&(x, y)| (x, y, &blank)).collect();
+    if !fresh.is_empty() {
+        terminal.backend_mut().draw(fresh.into_iter())?;
+    }
+    *pads = now;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1115,3 +1115,34 @@ fn long_names_use_the_room_a_wide_terminal_gives() {
         "whole at 200: {wide}"
     );
 }
+
+#[test]
+fn in_wide_ambiguous_mode_the_cell_after_a_middle_dot_is_blanked_first() {
+    let wide = Theme {
+        color: false,
+        wide_ambiguous: true,
+    };
+    let mut app = names_app(wide);
+    // A terminal with an earlier screen's characters everywhere.
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let x = ratatui::buffer::Cell::new("X");
+    let everywhere: Vec<(u16, u16, &ratatui::buffer::Cell)> = (0..24)
+        .flat_map(|y| (0..80).map(move |x| (x, y)))
+        .map(|(cx, cy)| (cx, cy, &x))
+        .collect();
+    ratatui::backend::Backend::draw(terminal.backend_mut(), everywhere.into_iter()).unwrap();
+    let mut events = vec![
+        Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        Event::Key(key(KeyCode::Char('l'))),
+    ];
+    run_loop(&mut terminal, &mut app, || Ok(events.pop())).unwrap();
+    let buffer = terminal.backend().buffer();
+    let row = (0..24)
+        .find(|&y| (0..80).any(|x| buffer[(x, y)].symbol() == "\u{b7}"))
+        .expect("a row with the middle dot");
+    let dot = (0..80)
+        .find(|&x| buffer[(x, row)].symbol() == "\u{b7}")
+        .unwrap();
+    // Drawn narrow after all, the dot would stand beside a blank, never beside an X.
+    assert_eq!(buffer[(dot + 1, row)].symbol(), " ");
+}
