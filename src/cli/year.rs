@@ -43,7 +43,6 @@ pub fn step(
             let book = service.book(year)?;
             let id = find_secretary(
                 &book,
-                service.actor(),
                 args.secretary.as_deref(),
                 args.township.as_deref(),
                 args.village.as_deref(),
@@ -148,7 +147,6 @@ pub fn rectify_update(
     let book = service.book(year)?;
     let id = find_secretary(
         &book,
-        service.actor(),
         secretary.as_deref(),
         township.as_deref(),
         village.as_deref(),

@@ -34,6 +34,8 @@ pub struct YearBook {
     hidden: Vec<(u32, Assessment)>,
     /// N of the whole district: rated secretaries (eligible, complete).
     rated: usize,
+    /// The one township this book shows (a township clerk's), or None: all.
+    shown: Option<u32>,
 }
 
 impl YearBook {
@@ -73,6 +75,7 @@ impl YearBook {
             index: HashMap::new(),
             hidden: Vec::new(),
             rated: 0,
+            shown: None,
         };
         book.reindex();
         book.rated = book.entries.iter().filter(|e| e.rating.rated()).count();
@@ -96,6 +99,7 @@ impl YearBook {
                     index: HashMap::new(),
                     hidden: Vec::new(),
                     rated: 0,
+                    shown: None,
                 };
                 if let Ok(previous) = YearBook::load(store, year - 1) {
                     book.previous = previous
@@ -126,10 +130,21 @@ impl YearBook {
                         && s.left_office.is_none_or(|left| left > year_end))
             })
             .map(|(id, _)| *id)
+            .filter(|id| self.shown.is_none_or(|t| self.township_of(*id) == Some(t)))
             .collect();
         let key = order_key(d);
         ids.sort_by_key(|id| key(*id));
         ids
+    }
+
+    /// The townships this book shows, in the official order.
+    pub fn townships(&self) -> Vec<u32> {
+        self.district
+            .townships
+            .iter()
+            .map(|(id, _)| *id)
+            .filter(|id| self.shown.is_none_or(|t| t == *id))
+            .collect()
     }
 
     pub fn township_of(&self, secretary: u32) -> Option<u32> {
@@ -168,6 +183,7 @@ impl YearBook {
                         .is_some_and(|(_, v)| v.township == t)
                 });
             self.entries = mine;
+            self.shown = Some(t);
             self.hidden = others
                 .into_iter()
                 .map(|e| (e.secretary, e.assessment))

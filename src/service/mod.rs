@@ -19,7 +19,7 @@ use jiff::civil::Date;
 
 pub use book::{Entry, YearBook, summary_of};
 pub use import::{RosterSummary, ScoresSummary};
-pub use refusal::Refusal;
+pub use refusal::{DistrictStep, Refusal};
 pub use workflow::{TownshipStatus, add_days, publicity_end};
 
 use crate::domain::{
@@ -397,14 +397,14 @@ impl Service {
 
     /// The users and their roles (district admins only).
     pub fn users(&self) -> Result<Vec<(String, Role)>> {
-        self.need_district("查看用户名单;只有区管理员可以")?;
+        self.need_district(DistrictStep::ListUsers)?;
         Ok(self.store.users()?)
     }
 
     /// Add a user, or change a user's role (district admins only). Returns the role
     /// in words.
     pub fn put_user(&self, name: &str, role: Role) -> Result<String> {
-        self.need_district("管理用户;只有区管理员可以")?;
+        self.need_district(DistrictStep::ManageUsers)?;
         let name = user_name(name)?;
         let district = self.store.district()?;
         let label = role_label(role, &district);
@@ -417,7 +417,7 @@ impl Service {
 
     /// Remove a user (district admins only; nobody removes themselves).
     pub fn remove_user(&self, name: &str) -> Result<()> {
-        self.need_district("管理用户;只有区管理员可以")?;
+        self.need_district(DistrictStep::ManageUsers)?;
         let name = user_name(name)?;
         if name == self.actor.name {
             return Err(Refusal::Invalid("不能删除自己".into()));
@@ -432,17 +432,18 @@ impl Service {
 
     /// A consistent copy of the database while others work (district admins only).
     pub fn backup(&self, to: &Path) -> Result<()> {
-        self.need_district("备份整个数据库;只有区管理员可以")?;
+        self.need_district(DistrictStep::Backup)?;
         Ok(self.store.backup(to)?)
     }
 
-    pub(crate) fn need_district(&self, what: &str) -> Result<()> {
+    /// Is the acting user the district? The refusal says what they may not do.
+    pub fn need_district(&self, step: DistrictStep) -> Result<()> {
         if self.actor.is_district() {
             Ok(())
         } else {
             Err(Refusal::DistrictOnly {
                 user: self.actor.name.clone(),
-                what: what.to_string(),
+                step,
             })
         }
     }

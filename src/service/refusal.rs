@@ -24,6 +24,29 @@ impl fmt::Display for RowError {
     }
 }
 
+/// What only the district may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DistrictStep {
+    Approve,
+    Reopen,
+    ListUsers,
+    ManageUsers,
+    Backup,
+}
+
+impl DistrictStep {
+    /// What, and who does it instead.
+    fn text(self) -> &'static str {
+        match self {
+            DistrictStep::Approve => "审定;审定由区委组织部进行",
+            DistrictStep::Reopen => "重新打开;只有区委组织部可以重新打开",
+            DistrictStep::ListUsers => "查看用户名单;只有区管理员可以",
+            DistrictStep::ManageUsers => "管理用户;只有区管理员可以",
+            DistrictStep::Backup => "备份整个数据库;只有区管理员可以",
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Refusal {
     /// Not a registered user of this database.
@@ -38,9 +61,9 @@ pub enum Refusal {
     /// A township clerk asked to read another township's records.
     #[error("用户 {user} 不能查看{township}的记录")]
     CannotSee { user: String, township: String },
-    /// Only the district may do this: `what` says what, and who does it instead.
-    #[error("用户 {user} 不能{what}")]
-    DistrictOnly { user: String, what: String },
+    /// Only the district may do this.
+    #[error("用户 {user} 不能{}", .step.text())]
+    DistrictOnly { user: String, step: DistrictStep },
     /// The township's year is approved: locked until the district reopens it.
     #[error("{township} {year} 年度已审定,已锁定;只有区委组织部可以重新打开")]
     Approved { township: String, year: i16 },

@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 
-use super::{Refusal, Service, YearBook};
+use super::{DistrictStep, Refusal, Service, YearBook};
 use crate::domain::Consequence;
 use crate::domain::{Objection, Rectification, Scope, Stage, YearRecord};
 use crate::store::Writer;
@@ -242,7 +242,7 @@ impl Service {
     /// Opens a rectification for each 诫勉整改 / 建议调整 secretary of the township.
     pub fn approve(&self, year: i16, townships: &[u32]) -> Result<Vec<String>> {
         let book = &self.full_book(year)?;
-        self.need_district("审定;审定由区委组织部进行")?;
+        self.need_district(DistrictStep::Approve)?;
         let today = self.today();
         let status = status(book);
         let submitted_all = book
@@ -384,7 +384,7 @@ impl Service {
     /// 已审定 (or any later stage) → 录入, by the district only, with a reason.
     pub fn reopen(&self, year: i16, townships: &[u32], reason: &str) -> Result<Vec<String>> {
         let book = &self.full_book(year)?;
-        self.need_district("重新打开;只有区委组织部可以重新打开")?;
+        self.need_district(DistrictStep::Reopen)?;
         let reason = crate::text::clean_line(reason).trim().to_string();
         if reason.is_empty() {
             return refuse("重新打开需要说明理由(--reason)");

@@ -78,12 +78,7 @@ impl Context {
     /// What follows from the book: the people, the index, the progress.
     fn derive(&mut self) {
         let book = &self.book;
-        let actor = self.service.actor();
-        self.people = book
-            .people()
-            .into_iter()
-            .filter(|p| book.township_of(*p).is_some_and(|t| actor.may_see(t)))
-            .collect();
+        self.people = book.people();
         self.index = self
             .people
             .iter()
@@ -125,13 +120,7 @@ impl Context {
 
     /// The townships this user may see, in the official order.
     pub fn visible_townships(&self) -> Vec<u32> {
-        self.book
-            .district
-            .townships
-            .iter()
-            .map(|(id, _)| *id)
-            .filter(|t| self.service.actor().may_see(*t))
-            .collect()
+        self.book.townships()
     }
 
     pub fn township_name(&self, township: u32) -> String {

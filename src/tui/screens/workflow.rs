@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 
 use super::Screen;
 use crate::domain::Stage;
-use crate::service::publicity_end;
+use crate::service::{DistrictStep, publicity_end};
 use crate::text::{pad, pad_left, truncate};
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Ask, Binding, GridAt, NONE, Step, Target, bind, list_table};
@@ -83,7 +83,7 @@ impl WorkflowScreen {
                     missing.join("、")
                 ))
             }
-            Stage::Publicity if !ctx.service.actor().is_district() => {
+            Stage::Publicity if ctx.service.need_district(DistrictStep::Approve).is_err() => {
                 Some("审定由区委组织部进行".into())
             }
             Stage::Publicity => match status.publicity {
@@ -214,8 +214,10 @@ impl Screen for WorkflowScreen {
             Action::Reopen if ctx.book.record.stage(t) == Stage::Entering => {
                 ctx.info(format!("{name}已是「录入」阶段,无需重新打开"));
             }
-            Action::Reopen if !ctx.service.actor().is_district() => {
-                ctx.error("只有区委组织部可以重新打开");
+            Action::Reopen
+                if let Err(refusal) = ctx.service.need_district(DistrictStep::Reopen) =>
+            {
+                ctx.error(refusal.to_string());
             }
             Action::Reopen => {
                 return Some(Action::Ask(Ask::Prompt {
