@@ -588,3 +588,68 @@ fn in_the_grid_a_letter_after_a_number_is_typed_and_brackets_start_on_the_first_
     );
     assert_eq!(before, after, "nothing was saved");
 }
+
+#[test]
+fn a_terminal_that_hangs_up_without_sighup_ends_the_program() {
+    let (home, db) = workspace();
+    run(home.path(), &db, &["demo"]);
+    // `setsid`: xingji is in a session of its own, so closing the terminal sends it no
+    // SIGHUP; its standard input just ends.
+    let pair = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pty");
+    let mut cmd = CommandBuilder::new("setsid");
+    cmd.args(["-w", BIN, "--db"]);
+    cmd.arg(&db);
+    cmd.env_clear();
+    cmd.env("LANG", "C.UTF-8");
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("XINGJI_AMBIGUOUS", "narrow");
+    cmd.env("HOME", home.path());
+    cmd.env("PATH", "/usr/bin:/bin");
+    let mut child = pair.slave.spawn_command(cmd).expect("spawn");
+    drop(pair.slave);
+    let mut reader = pair.master.try_clone_reader().expect("reader");
+    let (tx, rx) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        let mut parser = vt100::Parser::new(nz(24), nz(80), 0);
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            parser.process(&buf[..n]);
+            if parser.screen().contents().contains("录入进度") {
+                let _ = tx.send(());
+                // This reader holds the terminal's other end open too: it goes now.
+                break;
+            }
+        }
+    });
+    rx.recv_timeout(WAIT).expect("the overview");
+    // The link drops: the terminal's other end is closed. (`setsid` itself may go
+    // with it; what matters is xingji.)
+    drop(pair.master);
+    let running = || {
+        Command::new("pgrep")
+            .arg("-f")
+            .arg(format!("{BIN} --db {}", db.display()))
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let start = Instant::now();
+    while running() {
+        if start.elapsed() > Duration::from_secs(2) {
+            // Leave no spinning process behind.
+            let _ = Command::new("pkill").arg("-f").arg(&db).status();
+            panic!("xingji still running 2 s after its terminal hung up");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.wait();
+}

@@ -52,6 +52,33 @@ fn restore_terminal() {
     );
 }
 
+/// End the program when its terminal hangs up. A link that drops usually brings
+/// SIGHUP; when it does not (the program in a session of its own, a client that just
+/// closes), standard input only ends, and the input reader would wait on it forever.
+/// A thread sleeps in poll(2) until the terminal reports a hang-up: no CPU meanwhile.
+fn watch_for_hangup() {
+    #[cfg(unix)]
+    std::thread::spawn(|| {
+        let mut fd = libc::pollfd {
+            fd: libc::STDIN_FILENO,
+            // Hang-up and errors are always reported; nothing else is asked for.
+            events: 0,
+            revents: 0,
+        };
+        loop {
+            // SAFETY: one valid pollfd, for the length given.
+            let n = unsafe { libc::poll(&raw mut fd, 1, -1) };
+            if n > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+                // Every saved field is already committed; the terminal is gone.
+                std::process::exit(128 + libc::SIGHUP);
+            }
+            if n < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+                return;
+            }
+        }
+    });
+}
+
 /// Does this terminal draw an ambiguous-width character (`·`) in two cells?
 /// Asked by printing one and reading the cursor position back.
 fn probe_wide_ambiguous() -> bool {
@@ -91,6 +118,7 @@ pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
         }
     });
 
+    watch_for_hangup();
     terminal::enable_raw_mode()?;
     if std::env::var("XINGJI_AMBIGUOUS").is_err() {
         theme.wide_ambiguous = probe_wide_ambiguous();
