@@ -16,7 +16,7 @@ pub enum Role {
 }
 
 /// Everyone of the district, in creation order (the roster's order).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct District {
     pub townships: Vec<(u32, Township)>,
     pub villages: Vec<(u32, Village)>,

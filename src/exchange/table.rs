@@ -9,13 +9,13 @@ use jiff::civil::Date;
 use super::ImportError;
 
 /// One data row and its line in the file (the header is line 1).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Row {
     pub line: usize,
     pub cells: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<Row>,

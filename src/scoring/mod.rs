@@ -34,7 +34,7 @@ fn div_half_up(numerator: Decimal, denominator: u64, dp: u32) -> Decimal {
 }
 
 /// Why an assessment has no figures yet (未完成).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Missing {
     Item(String),
     Grade,
@@ -52,7 +52,7 @@ impl Missing {
 }
 
 /// The rule that set the stars before quotas.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum StarBasis {
     /// 任职未满一年: 未定星.
     NotEligible,
@@ -67,7 +67,7 @@ pub enum StarBasis {
 }
 
 /// The figures of one complete assessment (§3 steps 1–8, 10).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Figures {
     /// Q: the sum of the item scores.
     pub quantitative: Decimal,
@@ -94,7 +94,7 @@ pub struct Figures {
     pub basis: StarBasis,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Evaluation {
     Incomplete(Vec<Missing>),
     Complete(Figures),
@@ -232,14 +232,14 @@ pub struct Candidate<'a> {
 }
 
 /// A quota demotion (§3.9).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QuotaDrop {
     pub from: u8,
     pub to: u8,
 }
 
 /// 星级变化 (§3.13).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum StarChange {
     /// 新评: no rated previous year.
     New,
@@ -257,7 +257,7 @@ impl StarChange {
 }
 
 /// Everything §3 says of one secretary in one year.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Rating {
     pub secretary: u32,
     pub evaluation: Evaluation,

@@ -9,7 +9,7 @@ use crate::scoring::{Candidate, Rating, Scheme, rate_year};
 use crate::store::Store;
 
 /// One secretary's line of a year: the assessment and its rating.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     pub secretary: u32,
     pub assessment: Assessment,
@@ -17,7 +17,8 @@ pub struct Entry {
 }
 
 /// A rated year of the district.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(into = "BookWire", try_from = "BookWire")]
 pub struct YearBook {
     pub year: i16,
     pub record: YearRecord,
@@ -316,4 +317,54 @@ fn rate(
         })
         .collect();
     rate_year(scheme, year, &candidates, previous)
+}
+
+/// A year book as it travels between the server and a client: the scheme goes as the
+/// year's own text (parsed again on arrival), and the assessments of townships the
+/// user may not see do not go at all.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct BookWire {
+    year: i16,
+    record: YearRecord,
+    district: District,
+    entries: Vec<Entry>,
+    previous: HashMap<u32, Rating>,
+    rated: usize,
+    shown: Option<u32>,
+}
+
+impl From<YearBook> for BookWire {
+    fn from(b: YearBook) -> BookWire {
+        BookWire {
+            year: b.year,
+            record: b.record,
+            district: b.district,
+            entries: b.entries,
+            previous: b.previous,
+            rated: b.rated,
+            shown: b.shown,
+        }
+    }
+}
+
+impl TryFrom<BookWire> for YearBook {
+    type Error = Refusal;
+
+    fn try_from(w: BookWire) -> Result<YearBook, Refusal> {
+        let scheme = parse_scheme(w.year, &w.record.scheme)?;
+        let mut book = YearBook {
+            year: w.year,
+            record: w.record,
+            scheme,
+            district: w.district,
+            entries: w.entries,
+            previous: w.previous,
+            index: HashMap::new(),
+            hidden: Vec::new(),
+            rated: w.rated,
+            shown: w.shown,
+        };
+        book.reindex();
+        Ok(book)
+    }
 }

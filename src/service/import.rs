@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::refusal::RowError;
-use super::{Actor, Refusal, Result, Service};
+use super::{Actor, Local, Refusal, Result};
 use crate::domain::{
     Assessment, Ballots, District, Gender, Grade, Secretary, Township, TownshipKind, Village,
     VillageKind, parse_ballots, parse_date, parse_points, parse_score,
@@ -84,7 +84,7 @@ fn user_text(text: &str) -> String {
     clean_line(text).trim().to_string()
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RosterSummary {
     pub townships: usize,
     pub villages: usize,
@@ -98,7 +98,7 @@ struct RosterRow {
     secretary: Secretary,
 }
 
-impl Service {
+impl Local {
     /// The roster import of a table already read (`file` names it in messages).
     pub fn import_roster(&self, file: &str, table: Table) -> Result<RosterSummary> {
         let (store, actor) = (&self.store, &self.actor);
@@ -314,14 +314,14 @@ impl RosterWriter {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScoresSummary {
     pub rows: usize,
     pub incomplete: usize,
     pub new_year: bool,
 }
 
-impl Service {
+impl Local {
     /// The scheme of a year: its frozen copy, or the district's current scheme for a new year.
     fn year_scheme(&self, year: i16) -> Result<(Scheme, Option<YearRecord>)> {
         let store = &self.store;

@@ -1,37 +1,43 @@
 //! The one seam between the store and everything above it (docs/architecture.md §12).
 //!
-//! Every screen and every command reads and writes through a [`Service`]: the store,
-//! the acting user and the clock. Roles and the year's stages are checked here and
-//! nowhere else, and a refusal is a typed [`Refusal`] whose Chinese text lives in
-//! `refusal.rs`. Requests and answers are plain owned values (no borrow into the
-//! service's memory), so that a remote implementation over a socket can stand behind
-//! the same calls.
+//! Every screen and every command reads and writes through a [`Service`]: the acting
+//! user and the clock, over either the database file this process opened itself
+//! ([`Local`]) or the shared server's socket (`remote.rs`). Roles and the year's stages
+//! are checked in `Local` and nowhere else (the server runs one per connection), and a
+//! refusal is a typed [`Refusal`] whose Chinese text lives in `refusal.rs`. Requests
+//! and answers are plain owned values (`protocol.rs`).
 
 mod book;
 mod import;
+mod local;
+pub mod protocol;
 mod refusal;
+mod remote;
 pub mod workflow;
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
 pub use book::{Entry, YearBook, summary_of};
 pub use import::{RosterSummary, ScoresSummary};
+pub use local::Local;
 pub use refusal::{DistrictStep, Refusal};
 pub use workflow::{TownshipStatus, add_days, publicity_end};
 
-use crate::domain::{
-    Assessment, AuditEntry, District, Rectification, Role, Scope, Stage, YearRecord,
-};
+use crate::domain::{Assessment, AuditEntry, District, Rectification, Role, Stage, YearRecord};
+use crate::exchange::Table;
 use crate::scoring::Rating;
 use crate::store::{Store, StoreError};
+use protocol::{Request, Response};
+use remote::Remote;
 
 pub type Result<T> = std::result::Result<T, Refusal>;
 
 /// Who is acting, and with which role (§7).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Actor {
     pub name: String,
     pub role: Role,
@@ -147,7 +153,7 @@ impl Clock {
 
 /// One field of one assessment saved from a screen. `before` is the assessment the
 /// screen showed: if the stored one differs, somebody else saved meanwhile.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SaveAssessment {
     pub year: i16,
     pub secretary: u32,
@@ -159,61 +165,101 @@ pub struct SaveAssessment {
 }
 
 /// Which audit entries to read.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AuditFilter {
     pub year: Option<i16>,
     pub township: Option<u32>,
     pub secretary: Option<u32>,
 }
 
-/// The store, the acting user and the clock: the one way in for screens and commands.
+/// The one way in for screens and commands: the acting user, the clock, and behind
+/// them either the database file this process opened itself, or the shared server.
+/// Every call is the same either way; only the constructor differs.
 pub struct Service {
-    store: Store,
+    backend: Backend,
     actor: Actor,
     clock: Clock,
 }
 
+enum Backend {
+    Local(Local),
+    Remote(Remote),
+}
+
+/// Unpack the one answer a request can have.
+macro_rules! answer {
+    ($service:expr, $request:expr, $pattern:pat => $value:expr) => {
+        match $service.call($request)? {
+            $pattern => Ok($value),
+            other => Err(Refusal::Server(format!("服务器的回答不对应请求:{other:?}"))),
+        }
+    };
+}
+
 impl Service {
-    fn on(store: Store, user: &str) -> Result<Service> {
-        let actor = Actor::resolve(&store, user)?;
-        Ok(Service {
-            store,
-            actor,
-            clock: Clock::System,
-        })
+    fn local(local: Local) -> Service {
+        Service {
+            actor: local.actor.clone(),
+            clock: local.clock,
+            backend: Backend::Local(local),
+        }
     }
 
     /// The database file at `path`, for a Unix user; an unknown user is refused.
     pub fn open(path: &Path, user: &str) -> Result<Service> {
-        Service::on(Store::open(path)?, user)
+        Ok(Service::local(Local::for_user(
+            Arc::new(Store::open(path)?),
+            user,
+        )?))
     }
 
     /// A new database at `path`, made by `user` (its first district admin).
     pub fn create(path: &Path, scheme: &str, user: &str) -> Result<Service> {
-        Service::on(Store::create_for(path, scheme, user)?, user)
+        let store = Store::create_for(path, scheme, user)?;
+        Ok(Service::local(Local::for_user(Arc::new(store), user)?))
     }
 
     /// A new database at `path` without users: whoever can open the file may do
     /// everything (the demo, a laptop of one's own).
     pub fn create_unguarded(path: &Path, scheme: &str, user: &str) -> Result<Service> {
-        Service::on(Store::create(path, scheme)?, user)
+        let store = Store::create(path, scheme)?;
+        Ok(Service::local(Local::for_user(Arc::new(store), user)?))
     }
 
     /// A database in memory (tests), made by `user`.
     pub fn in_memory(scheme: &str, user: &str) -> Result<Service> {
         let store = Store::in_memory(scheme)?;
-        Service::on(store, user)
+        Ok(Service::local(Local::for_user(Arc::new(store), user)?))
     }
 
-    /// The same database as another user (tests of who may do what).
+    /// The shared server listening at `socket`. The user is who the kernel says the
+    /// process runs as; nothing the client says about itself counts.
+    pub fn connect(socket: &Path) -> Result<Service> {
+        let (remote, actor) = Remote::connect(socket)?;
+        Ok(Service {
+            backend: Backend::Remote(remote),
+            actor,
+            clock: Clock::System,
+        })
+    }
+
+    /// The same database as another user (tests of who may do what; a local file).
     pub fn as_user(self, user: &str) -> Result<Service> {
-        let clock = self.clock;
-        Ok(Service::on(self.store, user)?.with_clock(clock))
+        match self.backend {
+            Backend::Local(local) => {
+                let clock = self.clock;
+                Ok(Service::local(Local::for_user(local.store, user)?).with_clock(clock))
+            }
+            Backend::Remote(_) => Err(Refusal::Server("通过服务器时不能换用户".into())),
+        }
     }
 
     /// The same service with another clock (tests; back-dated runs).
     pub fn with_clock(mut self, clock: Clock) -> Service {
         self.clock = clock;
+        if let Backend::Local(local) = &mut self.backend {
+            local.clock = clock;
+        }
         self
     }
 
@@ -225,95 +271,72 @@ impl Service {
         self.clock.today()
     }
 
+    /// Through the shared server?
+    pub fn is_remote(&self) -> bool {
+        matches!(self.backend, Backend::Remote(_))
+    }
+
+    fn call(&self, request: Request) -> Result<Response> {
+        match &self.backend {
+            Backend::Local(local) => local.handle(request),
+            Backend::Remote(remote) => remote.call(request),
+        }
+    }
+
+    /// A channel told of every change other users make (through the server only).
+    pub fn watch(&self) -> Option<std::sync::mpsc::Receiver<()>> {
+        match &self.backend {
+            Backend::Local(_) => None,
+            Backend::Remote(remote) => remote.watch().ok(),
+        }
+    }
+
     /// The years that have data, oldest first.
     pub fn years(&self) -> Result<Vec<i16>> {
-        Ok(self.store.years()?.into_iter().map(|(y, _)| y).collect())
+        answer!(self, Request::Years, Response::Years(y) => y)
     }
 
     /// The working year: the one asked for, else the newest year not yet approved in
     /// every township, else the current calendar year.
     pub fn working_year(&self, asked: Option<i16>) -> Result<i16> {
-        if let Some(y) = asked {
-            return Ok(y);
-        }
-        let townships = self.store.district()?.townships;
-        let open = self.store.years()?.into_iter().rev().find(|(_, r)| {
-            townships.is_empty()
-                || townships
-                    .iter()
-                    .any(|(id, _)| r.stage(*id) != Stage::Approved)
-        });
-        Ok(match open {
-            Some((y, _)) => y,
-            None => jiff::ZonedDateTime::now().year(),
-        })
+        answer!(self, Request::WorkingYear(asked), Response::Year(y) => y)
     }
 
-    /// The district: townships, villages and secretaries (names and places are not
-    /// secret between townships; records are).
+    /// The district: townships, villages and secretaries.
     pub fn district(&self) -> Result<District> {
-        Ok(self.store.district()?)
+        answer!(self, Request::District, Response::District(d) => d)
     }
 
     /// The township of this name, if this user may read its records.
     pub fn township_named(&self, name: &str) -> Result<u32> {
-        let district = self.store.district()?;
-        let id = workflow::township_id(&district, name)?;
-        if !self.actor.may_see(id) {
-            return Err(Refusal::CannotSee {
-                user: self.actor.name.clone(),
-                township: name.trim().to_string(),
-            });
-        }
-        Ok(id)
+        answer!(self, Request::TownshipNamed(name.to_string()), Response::Id(id) => id)
     }
 
     /// The townships a step applies to: the one named, or all of the district.
     pub fn townships(&self, name: Option<&str>) -> Result<Vec<u32>> {
-        let district = self.store.district()?;
-        match name {
-            Some(n) => Ok(vec![workflow::township_id(&district, n)?]),
-            None => Ok(district.townships.iter().map(|(id, _)| *id).collect()),
-        }
+        let request = Request::Townships(name.map(str::to_string));
+        answer!(self, request, Response::Ids(ids) => ids)
     }
 
     /// A rated year as this user may see it (a township clerk: their township only).
     pub fn book(&self, year: i16) -> Result<YearBook> {
-        Ok(YearBook::load(&self.store, year)?.visible_to(&self.actor))
+        answer!(self, Request::Book(year), Response::Book(b) => *b)
     }
 
     /// Like [`Service::book`], or an empty year with the district's current scheme
     /// when the year has no data yet: its first saved field stores it.
     pub fn book_or_new(&self, year: i16) -> Result<YearBook> {
-        Ok(YearBook::load_or_new(&self.store, year)?.visible_to(&self.actor))
-    }
-
-    /// The whole district's rated year, for the checks of a step (quotas and stages
-    /// are district-wide, whoever asks).
-    pub(crate) fn full_book(&self, year: i16) -> Result<YearBook> {
-        YearBook::load(&self.store, year)
+        answer!(self, Request::BookOrNew(year), Response::Book(b) => *b)
     }
 
     /// Ratings of every year but `except`, for the star history.
     pub fn history(&self, except: i16) -> Result<Vec<(i16, HashMap<u32, Rating>)>> {
-        let mut out = Vec::new();
-        for y in self.years()? {
-            if y != except {
-                let other = self.book(y)?;
-                let ratings = other
-                    .entries
-                    .into_iter()
-                    .map(|e| (e.secretary, e.rating))
-                    .collect();
-                out.push((y, ratings));
-            }
-        }
-        Ok(out)
+        answer!(self, Request::History(except), Response::History(h) => h)
     }
 
     /// Each visible township's progress through a year.
     pub fn statuses(&self, year: i16) -> Result<Vec<TownshipStatus>> {
-        Ok(self.statuses_of(&self.book_or_new(year)?))
+        answer!(self, Request::Statuses(year), Response::Statuses(s) => s)
     }
 
     /// Each visible township's progress in a book already read.
@@ -324,116 +347,132 @@ impl Service {
             .collect()
     }
 
-    /// Rectifications of one year, or of every year: (year, secretary, record), in
-    /// year order; a township clerk gets their own township's.
+    /// Rectifications of one year, or of every year: (year, secretary, record).
     pub fn rectifications(&self, year: Option<i16>) -> Result<Vec<(i16, u32, Rectification)>> {
-        let years = match year {
-            Some(y) => vec![y],
-            None => self.years()?,
-        };
-        let district = self.store.district()?;
-        let mut out = Vec::new();
-        for y in years {
-            for (id, r) in self.store.rectifications(y)? {
-                let township = district.place(id).map(|(_, v)| v.township);
-                if township.is_some_and(|t| self.actor.may_see(t)) {
-                    out.push((y, id, r));
-                }
-            }
-        }
-        Ok(out)
+        answer!(self, Request::Rectifications(year), Response::Rectifications(r) => r)
     }
 
     /// The audit log as this user may read it, oldest first.
     pub fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
-        let district = self.store.district()?;
-        Ok(self
-            .store
-            .audit_log()?
-            .into_iter()
-            .filter(|e| self.actor.may_see_entry(e, &district))
-            .filter(|e| filter.year.is_none_or(|y| e.scope.year == Some(y)))
-            .filter(|e| {
-                filter
-                    .township
-                    .is_none_or(|t| e.township(&district) == Some(t))
-            })
-            .filter(|e| {
-                filter
-                    .secretary
-                    .is_none_or(|s| e.scope.secretary == Some(s))
-            })
-            .collect())
+        answer!(self, Request::AuditLog(filter.clone()), Response::Audit(a) => a)
     }
 
-    /// Save one field of an assessment, as typed on a screen. The role, the year's
-    /// stage and the version are checked inside the write, against what is stored.
+    /// Save one field of an assessment, as typed on a screen.
     pub fn save_assessment(&self, save: SaveAssessment) -> Result<()> {
-        let year = save.year;
-        let district = self.store.district()?;
-        let township = district
-            .place(save.secretary)
-            .map(|(_, v)| v.township)
-            .ok_or(Refusal::NoSecretary)?;
-        let mut w = self.store.write(&self.actor.name)?;
-        let record = w.year(year)?;
-        self.actor
-            .may_edit(township, &district, record.as_ref(), year)?;
-        if w.assessment(year, save.secretary)? != save.before {
-            return Err(Refusal::Conflict);
+        answer!(self, Request::Save(Box::new(save)), Response::Done => ())
+    }
+
+    /// After a saved field: the book rated again. Locally the one assessment is put
+    /// in and the year re-rated; through the server the year is read again (a clerk's
+    /// client never holds the other townships' assessments that the quotas need).
+    pub fn rerate(
+        &self,
+        book: &mut YearBook,
+        secretary: u32,
+        assessment: Assessment,
+    ) -> Result<()> {
+        match &self.backend {
+            Backend::Local(_) => {
+                book.replace(secretary, assessment);
+                Ok(())
+            }
+            Backend::Remote(_) => {
+                *book = self.book_or_new(book.year)?;
+                Ok(())
+            }
         }
-        if record.is_none() {
-            w.put_year(year, &YearRecord::new(self.store.scheme_text()?))?;
-        }
-        w.put_assessment(year, save.secretary, &save.after)?;
-        let scope = Scope {
-            year: Some(year),
-            township: Some(township),
-            secretary: Some(save.secretary),
-        };
-        w.audit_in(scope, &save.what, &save.change.0, &save.change.1)?;
-        Ok(w.commit()?)
     }
 
     /// The users and their roles (district admins only).
     pub fn users(&self) -> Result<Vec<(String, Role)>> {
-        self.need_district(DistrictStep::ListUsers)?;
-        Ok(self.store.users()?)
+        answer!(self, Request::Users, Response::Users(u) => u)
     }
 
-    /// Add a user, or change a user's role (district admins only). Returns the role
-    /// in words.
+    /// Add a user, or change a user's role (district admins only); the role in words.
     pub fn put_user(&self, name: &str, role: Role) -> Result<String> {
-        self.need_district(DistrictStep::ManageUsers)?;
-        let name = user_name(name)?;
-        let district = self.store.district()?;
-        let label = role_label(role, &district);
-        let mut w = self.store.write(&self.actor.name)?;
-        w.put_user(name, role)?;
-        w.audit("新增用户", "", &format!("{name}:{label}"))?;
-        w.commit()?;
-        Ok(label)
+        answer!(self, Request::PutUser(name.to_string(), role), Response::Text(t) => t)
     }
 
     /// Remove a user (district admins only; nobody removes themselves).
     pub fn remove_user(&self, name: &str) -> Result<()> {
-        self.need_district(DistrictStep::ManageUsers)?;
-        let name = user_name(name)?;
-        if name == self.actor.name {
-            return Err(Refusal::Invalid("不能删除自己".into()));
-        }
-        let mut w = self.store.write(&self.actor.name)?;
-        if !w.remove_user(name)? {
-            return Err(Refusal::NotFound(format!("没有用户 {name}")));
-        }
-        w.audit("删除用户", name, "")?;
-        Ok(w.commit()?)
+        answer!(self, Request::RemoveUser(name.to_string()), Response::Done => ())
     }
 
-    /// A consistent copy of the database while others work (district admins only).
+    /// A consistent copy of the database while others work (district admins only),
+    /// written to `to` (never over an existing file; 0600).
     pub fn backup(&self, to: &Path) -> Result<()> {
-        self.need_district(DistrictStep::Backup)?;
-        Ok(self.store.backup(to)?)
+        match &self.backend {
+            Backend::Local(local) => local.backup(to),
+            Backend::Remote(_) => {
+                let bytes = answer!(self, Request::Backup, Response::Bytes(b) => b)?;
+                crate::exchange::output::write_output(to, false, Path::new(""), &bytes)
+                    .map_err(|e| Refusal::Invalid(e.to_string()))
+            }
+        }
+    }
+
+    /// 录入 → 已提交.
+    pub fn submit(&self, year: i16, townships: &[u32]) -> Result<Vec<String>> {
+        answer!(self, Request::Submit(year, townships.to_vec()), Response::Lines(l) => l)
+    }
+
+    /// 已提交 → 公示, from a day, for the scheme's number of days unless given.
+    pub fn publish(
+        &self,
+        year: i16,
+        townships: &[u32],
+        from: Date,
+        days: Option<u32>,
+    ) -> Result<Vec<String>> {
+        let request = Request::Publish(year, townships.to_vec(), from, days);
+        answer!(self, request, Response::Lines(l) => l)
+    }
+
+    /// 公示 → 已审定 (district only).
+    pub fn approve(&self, year: i16, townships: &[u32]) -> Result<Vec<String>> {
+        answer!(self, Request::Approve(year, townships.to_vec()), Response::Lines(l) => l)
+    }
+
+    /// Back to 录入, by the district only, with a reason.
+    pub fn reopen(&self, year: i16, townships: &[u32], reason: &str) -> Result<Vec<String>> {
+        let request = Request::Reopen(year, townships.to_vec(), reason.to_string());
+        answer!(self, request, Response::Lines(l) => l)
+    }
+
+    /// Record an objection to a secretary's result during publicity.
+    pub fn object(&self, year: i16, secretary: u32, text: &str) -> Result<String> {
+        let request = Request::Object(year, secretary, text.to_string());
+        answer!(self, request, Response::Text(t) => t)
+    }
+
+    /// Settle the open objections about a secretary.
+    pub fn resolve(&self, year: i16, secretary: u32, resolution: &str) -> Result<String> {
+        let request = Request::Resolve(year, secretary, resolution.to_string());
+        answer!(self, request, Response::Text(t) => t)
+    }
+
+    /// Update a rectification: measures and/or done.
+    pub fn update_rectification(
+        &self,
+        year: i16,
+        secretary: u32,
+        measures: Option<&str>,
+        done: bool,
+    ) -> Result<String> {
+        let request =
+            Request::UpdateRectification(year, secretary, measures.map(str::to_string), done);
+        answer!(self, request, Response::Text(t) => t)
+    }
+
+    /// The roster import of a table read from `file`: one transaction.
+    pub fn import_roster(&self, file: &str, table: Table) -> Result<RosterSummary> {
+        answer!(self, Request::ImportRoster(file.to_string(), table), Response::Roster(r) => r)
+    }
+
+    /// The scores import of a table read from `file`: one transaction.
+    pub fn import_scores(&self, file: &str, table: Table, year: i16) -> Result<ScoresSummary> {
+        let request = Request::ImportScores(file.to_string(), table, year);
+        answer!(self, request, Response::Scores(s) => s)
     }
 
     /// Is the acting user the district? The refusal says what they may not do.
@@ -471,6 +510,6 @@ pub fn role_label(role: Role, district: &District) -> String {
 
 impl From<StoreError> for Refusal {
     fn from(e: StoreError) -> Self {
-        Refusal::Store(e)
+        Refusal::Storage(e.to_string())
     }
 }

@@ -5,10 +5,9 @@
 use std::fmt;
 
 use crate::domain::Stage;
-use crate::store::StoreError;
 
 /// One problem of an import file: where, and what was expected.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RowError {
     pub line: usize,
     pub column: Option<String>,
@@ -25,7 +24,7 @@ impl fmt::Display for RowError {
 }
 
 /// What only the district may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DistrictStep {
     Approve,
     Reopen,
@@ -47,7 +46,7 @@ impl DistrictStep {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 pub enum Refusal {
     /// Not a registered user of this database.
     #[error("用户 {0} 没有使用 xingji 的权限;请区管理员运行 xingji user add {0}")]
@@ -95,8 +94,12 @@ pub enum Refusal {
     /// An import file with bad rows: every problem, and nothing written.
     #[error("导入失败:{file} 有 {} 处错误,没有写入任何数据。\n{}", .errors.len(), join(.errors))]
     Rows { file: String, errors: Vec<RowError> },
-    #[error(transparent)]
-    Store(StoreError),
+    /// The database could not be read or written (the text says which file and why).
+    #[error("{0}")]
+    Storage(String),
+    /// The shared server could not be reached, or answered out of turn.
+    #[error("{0}")]
+    Server(String),
 }
 
 fn join(errors: &[RowError]) -> String {

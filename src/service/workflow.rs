@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 
-use super::{DistrictStep, Refusal, Service, YearBook};
+use super::{DistrictStep, Local, Refusal, YearBook};
 use crate::domain::Consequence;
 use crate::domain::{Objection, Rectification, Scope, Stage, YearRecord};
 use crate::store::Writer;
@@ -19,7 +19,7 @@ fn refuse<T>(message: impl Into<String>) -> Result<T> {
 }
 
 /// One township's state in a year, as the status command and screen show it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TownshipStatus {
     pub township: u32,
     pub name: String,
@@ -103,7 +103,7 @@ enum Outcome {
     Already(String),
 }
 
-impl Service {
+impl Local {
     /// Apply `step` to each township in one transaction: any refusal and nothing changes.
     fn each(
         &self,
@@ -558,6 +558,7 @@ mod tests {
     use super::*;
     use crate::domain::Role;
     use crate::exchange::parse_csv;
+    use crate::service::Service;
 
     fn district() -> Service {
         let admin = Service::in_memory(crate::scoring::DEFAULT_SCHEME, "admin").unwrap();
@@ -605,7 +606,7 @@ mod tests {
         assert!(reopened[0].contains("录入"));
         admin.submit(2025, &[shen]).unwrap();
         // A township clerk may not change a submitted township; the district may.
-        let b = admin.full_book(2025).unwrap();
+        let b = admin.book(2025).unwrap();
         let clerk = super::super::Actor {
             name: "c".into(),
             role: Role::Township(shen),

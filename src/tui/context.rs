@@ -179,7 +179,9 @@ impl Context {
             }
             return Err(refusal.to_string());
         }
-        self.book.replace(secretary, new);
+        if let Err(e) = self.service.rerate(&mut self.book, secretary, new) {
+            self.error(format!("已保存,但读取数据失败:{e}"));
+        }
         self.statuses = self.service.statuses_of(&self.book);
         self.generation += 1;
         self.info(format!("已保存 {}", field.label(&self.book.scheme)));

@@ -1,0 +1,314 @@
+//! The service on a database this process opened itself: every read and write of
+//! the program, with the role and stage checks, in one transaction each.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::protocol::{Request, Response};
+use super::{
+    Actor, AuditFilter, Clock, DistrictStep, Refusal, Result, SaveAssessment, TownshipStatus,
+    YearBook, role_label, user_name, workflow,
+};
+use crate::domain::{AuditEntry, District, Rectification, Role, Scope, Stage, YearRecord};
+use crate::scoring::Rating;
+use crate::store::Store;
+
+/// The service on a database this process opened itself: the store, the acting user
+/// and the clock. The shared server runs one per connection, on the one store.
+pub struct Local {
+    pub(super) store: Arc<Store>,
+    pub(super) actor: Actor,
+    pub(super) clock: Clock,
+}
+
+impl Local {
+    /// The service of `user` on an open store; an unknown user is refused.
+    pub fn for_user(store: Arc<Store>, user: &str) -> Result<Local> {
+        let actor = Actor::resolve(&store, user)?;
+        Ok(Local {
+            store,
+            actor,
+            clock: Clock::System,
+        })
+    }
+
+    pub fn today(&self) -> jiff::civil::Date {
+        self.clock.today()
+    }
+
+    /// The years that have data, oldest first.
+    pub fn years(&self) -> Result<Vec<i16>> {
+        Ok(self.store.years()?.into_iter().map(|(y, _)| y).collect())
+    }
+
+    /// The working year: the one asked for, else the newest year not yet approved in
+    /// every township, else the current calendar year.
+    pub fn working_year(&self, asked: Option<i16>) -> Result<i16> {
+        if let Some(y) = asked {
+            return Ok(y);
+        }
+        let townships = self.store.district()?.townships;
+        let open = self.store.years()?.into_iter().rev().find(|(_, r)| {
+            townships.is_empty()
+                || townships
+                    .iter()
+                    .any(|(id, _)| r.stage(*id) != Stage::Approved)
+        });
+        Ok(match open {
+            Some((y, _)) => y,
+            None => jiff::ZonedDateTime::now().year(),
+        })
+    }
+
+    /// The district: townships, villages and secretaries (names and places are not
+    /// secret between townships; records are).
+    pub fn district(&self) -> Result<District> {
+        Ok(self.store.district()?)
+    }
+
+    /// The township of this name, if this user may read its records.
+    pub fn township_named(&self, name: &str) -> Result<u32> {
+        let district = self.store.district()?;
+        let id = workflow::township_id(&district, name)?;
+        if !self.actor.may_see(id) {
+            return Err(Refusal::CannotSee {
+                user: self.actor.name.clone(),
+                township: name.trim().to_string(),
+            });
+        }
+        Ok(id)
+    }
+
+    /// The townships a step applies to: the one named, or all of the district.
+    pub fn townships(&self, name: Option<&str>) -> Result<Vec<u32>> {
+        let district = self.store.district()?;
+        match name {
+            Some(n) => Ok(vec![workflow::township_id(&district, n)?]),
+            None => Ok(district.townships.iter().map(|(id, _)| *id).collect()),
+        }
+    }
+
+    /// A rated year as this user may see it (a township clerk: their township only).
+    pub fn book(&self, year: i16) -> Result<YearBook> {
+        Ok(YearBook::load(&self.store, year)?.visible_to(&self.actor))
+    }
+
+    /// Like [`Service::book`], or an empty year with the district's current scheme
+    /// when the year has no data yet: its first saved field stores it.
+    pub fn book_or_new(&self, year: i16) -> Result<YearBook> {
+        Ok(YearBook::load_or_new(&self.store, year)?.visible_to(&self.actor))
+    }
+
+    /// The whole district's rated year, for the checks of a step (quotas and stages
+    /// are district-wide, whoever asks).
+    pub(crate) fn full_book(&self, year: i16) -> Result<YearBook> {
+        YearBook::load(&self.store, year)
+    }
+
+    /// Ratings of every year but `except`, for the star history.
+    pub fn history(&self, except: i16) -> Result<Vec<(i16, HashMap<u32, Rating>)>> {
+        let mut out = Vec::new();
+        for y in self.years()? {
+            if y != except {
+                let other = self.book(y)?;
+                let ratings = other
+                    .entries
+                    .into_iter()
+                    .map(|e| (e.secretary, e.rating))
+                    .collect();
+                out.push((y, ratings));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Each visible township's progress through a year.
+    pub fn statuses(&self, year: i16) -> Result<Vec<TownshipStatus>> {
+        Ok(self.statuses_of(&self.book_or_new(year)?))
+    }
+
+    /// Each visible township's progress in a book already read.
+    pub fn statuses_of(&self, book: &YearBook) -> Vec<TownshipStatus> {
+        workflow::status(book)
+            .into_iter()
+            .filter(|s| self.actor.may_see(s.township))
+            .collect()
+    }
+
+    /// Rectifications of one year, or of every year: (year, secretary, record), in
+    /// year order; a township clerk gets their own township's.
+    pub fn rectifications(&self, year: Option<i16>) -> Result<Vec<(i16, u32, Rectification)>> {
+        let years = match year {
+            Some(y) => vec![y],
+            None => self.years()?,
+        };
+        let district = self.store.district()?;
+        let mut out = Vec::new();
+        for y in years {
+            for (id, r) in self.store.rectifications(y)? {
+                let township = district.place(id).map(|(_, v)| v.township);
+                if township.is_some_and(|t| self.actor.may_see(t)) {
+                    out.push((y, id, r));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The audit log as this user may read it, oldest first.
+    pub fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        let district = self.store.district()?;
+        Ok(self
+            .store
+            .audit_log()?
+            .into_iter()
+            .filter(|e| self.actor.may_see_entry(e, &district))
+            .filter(|e| filter.year.is_none_or(|y| e.scope.year == Some(y)))
+            .filter(|e| {
+                filter
+                    .township
+                    .is_none_or(|t| e.township(&district) == Some(t))
+            })
+            .filter(|e| {
+                filter
+                    .secretary
+                    .is_none_or(|s| e.scope.secretary == Some(s))
+            })
+            .collect())
+    }
+
+    /// Save one field of an assessment, as typed on a screen. The role, the year's
+    /// stage and the version are checked inside the write, against what is stored.
+    pub fn save_assessment(&self, save: SaveAssessment) -> Result<()> {
+        let year = save.year;
+        let district = self.store.district()?;
+        let township = district
+            .place(save.secretary)
+            .map(|(_, v)| v.township)
+            .ok_or(Refusal::NoSecretary)?;
+        let mut w = self.store.write(&self.actor.name)?;
+        let record = w.year(year)?;
+        self.actor
+            .may_edit(township, &district, record.as_ref(), year)?;
+        if w.assessment(year, save.secretary)? != save.before {
+            return Err(Refusal::Conflict);
+        }
+        if record.is_none() {
+            w.put_year(year, &YearRecord::new(self.store.scheme_text()?))?;
+        }
+        w.put_assessment(year, save.secretary, &save.after)?;
+        let scope = Scope {
+            year: Some(year),
+            township: Some(township),
+            secretary: Some(save.secretary),
+        };
+        w.audit_in(scope, &save.what, &save.change.0, &save.change.1)?;
+        Ok(w.commit()?)
+    }
+
+    /// The users and their roles (district admins only).
+    pub fn users(&self) -> Result<Vec<(String, Role)>> {
+        self.need_district(DistrictStep::ListUsers)?;
+        Ok(self.store.users()?)
+    }
+
+    /// Add a user, or change a user's role (district admins only). Returns the role
+    /// in words.
+    pub fn put_user(&self, name: &str, role: Role) -> Result<String> {
+        self.need_district(DistrictStep::ManageUsers)?;
+        let name = user_name(name)?;
+        let district = self.store.district()?;
+        let label = role_label(role, &district);
+        let mut w = self.store.write(&self.actor.name)?;
+        w.put_user(name, role)?;
+        w.audit("新增用户", "", &format!("{name}:{label}"))?;
+        w.commit()?;
+        Ok(label)
+    }
+
+    /// Remove a user (district admins only; nobody removes themselves).
+    pub fn remove_user(&self, name: &str) -> Result<()> {
+        self.need_district(DistrictStep::ManageUsers)?;
+        let name = user_name(name)?;
+        if name == self.actor.name {
+            return Err(Refusal::Invalid("不能删除自己".into()));
+        }
+        let mut w = self.store.write(&self.actor.name)?;
+        if !w.remove_user(name)? {
+            return Err(Refusal::NotFound(format!("没有用户 {name}")));
+        }
+        w.audit("删除用户", name, "")?;
+        Ok(w.commit()?)
+    }
+
+    /// A consistent copy of the database while others work (district admins only).
+    pub fn backup(&self, to: &Path) -> Result<()> {
+        self.need_district(DistrictStep::Backup)?;
+        Ok(self.store.backup(to)?)
+    }
+
+    /// Is the acting user the district? The refusal says what they may not do.
+    pub fn need_district(&self, step: DistrictStep) -> Result<()> {
+        if self.actor.is_district() {
+            Ok(())
+        } else {
+            Err(Refusal::DistrictOnly {
+                user: self.actor.name.clone(),
+                step,
+            })
+        }
+    }
+
+    /// A consistent copy of the database, as bytes (a backup made through the server).
+    pub fn backup_bytes(&self) -> Result<Vec<u8>> {
+        self.need_district(DistrictStep::Backup)?;
+        let dir = tempfile::tempdir().map_err(|e| Refusal::Storage(format!("无法备份:{e}")))?;
+        let path = dir.path().join("backup.redb");
+        self.store.backup(&path)?;
+        std::fs::read(&path).map_err(|e| Refusal::Storage(format!("无法读取备份:{e}")))
+    }
+
+    /// Answer one request: what the shared server does for each client.
+    pub fn handle(&self, request: Request) -> Result<Response> {
+        use Request as Q;
+        use Response as A;
+        Ok(match request {
+            Q::Years => A::Years(self.years()?),
+            Q::WorkingYear(y) => A::Year(self.working_year(y)?),
+            Q::District => A::District(self.district()?),
+            Q::TownshipNamed(name) => A::Id(self.township_named(&name)?),
+            Q::Townships(name) => A::Ids(self.townships(name.as_deref())?),
+            Q::Book(y) => A::Book(Box::new(self.book(y)?)),
+            Q::BookOrNew(y) => A::Book(Box::new(self.book_or_new(y)?)),
+            Q::History(y) => A::History(self.history(y)?),
+            Q::Statuses(y) => A::Statuses(self.statuses(y)?),
+            Q::Rectifications(y) => A::Rectifications(self.rectifications(y)?),
+            Q::AuditLog(filter) => A::Audit(self.audit_log(&filter)?),
+            Q::Save(save) => {
+                let save = *save;
+                self.save_assessment(save)?;
+                A::Done
+            }
+            Q::Users => A::Users(self.users()?),
+            Q::PutUser(name, role) => A::Text(self.put_user(&name, role)?),
+            Q::RemoveUser(name) => {
+                self.remove_user(&name)?;
+                A::Done
+            }
+            Q::Backup => A::Bytes(self.backup_bytes()?),
+            Q::Submit(y, t) => A::Lines(self.submit(y, &t)?),
+            Q::Publish(y, t, from, days) => A::Lines(self.publish(y, &t, from, days)?),
+            Q::Approve(y, t) => A::Lines(self.approve(y, &t)?),
+            Q::Reopen(y, t, reason) => A::Lines(self.reopen(y, &t, &reason)?),
+            Q::Object(y, s, text) => A::Text(self.object(y, s, &text)?),
+            Q::Resolve(y, s, text) => A::Text(self.resolve(y, s, &text)?),
+            Q::UpdateRectification(y, s, measures, done) => {
+                A::Text(self.update_rectification(y, s, measures.as_deref(), done)?)
+            }
+            Q::ImportRoster(file, table) => A::Roster(self.import_roster(&file, table)?),
+            Q::ImportScores(file, table, y) => A::Scores(self.import_scores(&file, table, y)?),
+            Q::Watch => return Err(Refusal::Server("Watch 只能由服务器处理".into())),
+        })
+    }
+}
