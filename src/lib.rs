@@ -6,6 +6,7 @@ pub mod demo;
 pub mod domain;
 pub mod exchange;
 pub mod scoring;
+pub mod server;
 pub mod service;
 pub mod store;
 pub mod text;

@@ -31,6 +31,10 @@ pub struct Cli {
     /// 数据库文件(默认:$XINGJI_DB,或用户数据目录下的 xingji.redb)
     #[arg(long, global = true, env = "XINGJI_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
+    /// 共用服务器的套接字(默认:$XINGJI_SOCKET,或存在时的 /run/xingji/xingji.sock);
+    /// 经服务器时用户身份由系统确认
+    #[arg(long, global = true, env = "XINGJI_SOCKET", value_name = "PATH")]
+    pub socket: Option<PathBuf>,
     /// 考核年度(界面默认:最新的未审定年度)
     #[arg(long, global = true, value_name = "Y", value_parser = clap::value_parser!(i16).range(2000..=2100))]
     pub year: Option<i16>,
@@ -145,10 +149,16 @@ pub enum Command {
     Demo,
     /// 备份数据库(他人可同时使用)
     Backup {
+        /// 备份文件(不能已存在)
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
     },
+    /// 共用服务器:独占数据库文件,在套接字上为各用户的 xingji 服务
+    Serve,
 }
+
+/// Where the shared server listens when nothing else is said.
+pub const DEFAULT_SOCKET: &str = "/run/xingji/xingji.sock";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ImportKind {
@@ -357,7 +367,16 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         None => default_db()?,
     };
     let user = current_user();
-    let open = || Service::open(&db, &user);
+    // Through the server when one is named or the default one is there; else the
+    // file itself (a laptop, the demo).
+    let socket = cli.socket.clone().or_else(|| {
+        let default = PathBuf::from(DEFAULT_SOCKET);
+        default.exists().then_some(default)
+    });
+    let open = || match &socket {
+        Some(socket) => Service::connect(socket),
+        None => Service::open(&db, &user),
+    };
     let year = cli.year;
     match cli.command {
         Some(Command::Init { scheme }) => files::init(&db, &user, scheme.as_deref()),
@@ -440,6 +459,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             township,
         }) => admin::user(&open()?, step, name.as_deref(), role, township.as_deref()),
         Some(Command::Backup { to }) => admin::backup(&open()?, &to),
+        Some(Command::Serve) => {
+            let socket = cli
+                .socket
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_SOCKET));
+            crate::server::serve(&db, &socket).map_err(CliError::Message)
+        }
         Some(Command::Demo) => {
             let path = match &cli.db {
                 Some(p) => p.clone(),

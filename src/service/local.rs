@@ -33,6 +33,10 @@ impl Local {
         })
     }
 
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
     pub fn today(&self) -> jiff::civil::Date {
         self.clock.today()
     }

@@ -1,0 +1,219 @@
+//! `xingji serve`: the one process that owns the database file, serving every clerk's
+//! `xingji` over a Unix socket (docs/architecture.md §7).
+//!
+//! Each connection is a thread. Who the client is comes from the kernel (SO_PEERCRED:
+//! the peer's uid, and its name from the password database), never from the client;
+//! the user list of the database then says what that user may do. Every request is
+//! answered by the same `Local` service a single-user run uses, in one transaction,
+//! so a client that goes away mid-request leaves nothing half-done. After every change
+//! each watching connection is sent a notice, so that other screens redraw.
+
+mod peer;
+
+use std::io;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub use peer::{peer_uid, user_name};
+
+use crate::service::protocol::{
+    Hello, Notice, PROTOCOL, Request, Response, Welcome, read_frame, write_frame,
+};
+use crate::service::{Local, Refusal};
+use crate::store::Store;
+
+/// Connections served at once; one more is told so and closed.
+pub const MAX_CONNECTIONS: usize = 512;
+
+/// How long a new connection may take to say hello.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How a connection's user is known. The real server asks the kernel; tests that
+/// cannot create Unix users give names of their own.
+pub type Identify = Box<dyn Fn(&UnixStream) -> io::Result<String> + Send + Sync>;
+
+/// The user of a connection, from the kernel's peer credentials.
+pub fn kernel_identity() -> Identify {
+    Box::new(|stream| {
+        let uid = peer_uid(stream)?;
+        Ok(user_name(uid).unwrap_or_else(|| format!("uid{uid}")))
+    })
+}
+
+pub struct Server {
+    store: Arc<Store>,
+    identify: Identify,
+    watchers: Mutex<Vec<UnixStream>>,
+    connections: AtomicUsize,
+}
+
+/// Listen at `socket`: a stale socket file (no server behind it) is replaced; a live
+/// one is refused. The socket is open to every local user; the hello refuses those
+/// the database does not know.
+pub fn bind(socket: &Path) -> io::Result<UnixListener> {
+    if socket.exists() {
+        if UnixStream::connect(socket).is_ok() {
+            return Err(io::Error::new(
+                io::ErrorKind::AddrInUse,
+                format!("{} 上已有 xingji 服务器在运行", socket.display()),
+            ));
+        }
+        std::fs::remove_file(socket)?;
+    }
+    let listener = UnixListener::bind(socket)?;
+    std::fs::set_permissions(socket, std::fs::Permissions::from_mode(0o666))?;
+    Ok(listener)
+}
+
+impl Server {
+    pub fn new(store: Store, identify: Identify) -> Arc<Server> {
+        Arc::new(Server {
+            store: Arc::new(store),
+            identify,
+            watchers: Mutex::new(Vec::new()),
+            connections: AtomicUsize::new(0),
+        })
+    }
+
+    /// Serve every connection of `listener`, each in its own thread, until the
+    /// listener fails.
+    pub fn run(self: &Arc<Server>, listener: &UnixListener) -> io::Result<()> {
+        for stream in listener.incoming() {
+            let stream = match stream {
+                Ok(s) => s,
+                // A client gone before it was accepted, or too many open files for a
+                // moment: the next one is served.
+                Err(_) => continue,
+            };
+            let server = Arc::clone(self);
+            let n = server.connections.fetch_add(1, Ordering::SeqCst);
+            std::thread::spawn(move || {
+                if n < MAX_CONNECTIONS {
+                    server.connection(stream);
+                } else {
+                    let mut stream = stream;
+                    let _ = write_frame(
+                        &mut stream,
+                        &Err::<Welcome, _>(Refusal::Server(
+                            "xingji 服务器的连接数已满;请稍后再试".into(),
+                        )),
+                    );
+                }
+                server.connections.fetch_sub(1, Ordering::SeqCst);
+            });
+        }
+        Ok(())
+    }
+
+    /// One client, from its hello to its end.
+    fn connection(&self, mut stream: UnixStream) {
+        let Some(user) = self.welcome(&mut stream) else {
+            return;
+        };
+        loop {
+            let request: Request = match read_frame(&mut stream) {
+                Ok(Some(r)) => r,
+                Ok(None) => return,
+                Err(e) => {
+                    // A frame that does not read as a request: say so and close.
+                    if e.kind() == io::ErrorKind::InvalidData {
+                        let answer: Result<Response, Refusal> =
+                            Err(Refusal::Server(format!("无法识别的请求:{e}")));
+                        let _ = write_frame(&mut stream, &answer);
+                    }
+                    return;
+                }
+            };
+            if request == Request::Watch {
+                self.watch(stream);
+                return;
+            }
+            let writes = request.writes();
+            // The user's role is read again for every request: a role changed or a
+            // user removed counts at once.
+            let answer = Local::for_user(Arc::clone(&self.store), &user)
+                .and_then(|local| local.handle(request));
+            if writes && answer.is_ok() {
+                self.notify();
+            }
+            if write_frame(&mut stream, &answer).is_err() {
+                return;
+            }
+        }
+    }
+
+    /// The hello: the protocol must match and the user must be known.
+    fn welcome(&self, stream: &mut UnixStream) -> Option<String> {
+        let _ = stream.set_read_timeout(Some(HELLO_TIMEOUT));
+        let hello: Hello = read_frame(stream).ok().flatten()?;
+        let _ = stream.set_read_timeout(None);
+        let refuse = |stream: &mut UnixStream, refusal: Refusal| {
+            let _ = write_frame(stream, &Err::<Welcome, _>(refusal));
+        };
+        if hello.protocol != PROTOCOL {
+            refuse(
+                stream,
+                Refusal::Server(format!(
+                    "xingji 的版本与服务器不一致(本机 {},服务器 {}):请使用服务器上同一版本的 xingji",
+                    hello.version,
+                    env!("CARGO_PKG_VERSION")
+                )),
+            );
+            return None;
+        }
+        let user = match (self.identify)(stream) {
+            Ok(u) => u,
+            Err(e) => {
+                refuse(stream, Refusal::Server(format!("无法确认连接者的身份:{e}")));
+                return None;
+            }
+        };
+        match Local::for_user(Arc::clone(&self.store), &user) {
+            Ok(local) => {
+                let welcome = Welcome {
+                    actor: local.actor().clone(),
+                    version: env!("CARGO_PKG_VERSION").to_string(),
+                };
+                write_frame(stream, &Ok::<_, Refusal>(welcome)).ok()?;
+                Some(user)
+            }
+            Err(refusal) => {
+                refuse(stream, refusal);
+                None
+            }
+        }
+    }
+
+    /// Keep the connection to tell it of changes; a watcher that stops reading is
+    /// dropped rather than holding the others up.
+    fn watch(&self, stream: UnixStream) {
+        let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+        if let Ok(mut watchers) = self.watchers.lock() {
+            watchers.push(stream);
+        }
+    }
+
+    fn notify(&self) {
+        if let Ok(mut watchers) = self.watchers.lock() {
+            watchers.retain_mut(|w| write_frame(w, &Notice).is_ok());
+        }
+    }
+}
+
+/// `xingji serve`: open the database and serve `socket` until killed.
+pub fn serve(db: &Path, socket: &Path) -> Result<(), String> {
+    let store = Store::open(db).map_err(|e| e.to_string())?;
+    let listener = bind(socket).map_err(|e| format!("无法在 {} 上监听:{e}", socket.display()))?;
+    eprintln!(
+        "xingji 服务器:数据库 {},套接字 {}",
+        db.display(),
+        socket.display()
+    );
+    Server::new(store, kernel_identity())
+        .run(&listener)
+        .map_err(|e| e.to_string())
+}
