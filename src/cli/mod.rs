@@ -284,15 +284,18 @@ pub(crate) struct Out<'a> {
     pub db: &'a Path,
 }
 
-impl Out<'_> {
-    /// Refuse a bad `--out` before the work of making what goes into it.
-    pub(crate) fn check(&self) -> Result<(), CliError> {
-        match self.file {
-            Some(path) => {
-                crate::exchange::output::check_output(path, self.force, self.db).map_err(message)
-            }
-            None => Ok(()),
+impl<'a> Out<'a> {
+    /// An output, refused at once when `--out` is bad, before the work of making what
+    /// goes into it.
+    pub(crate) fn checked(
+        file: Option<&'a Path>,
+        force: bool,
+        db: &'a Path,
+    ) -> Result<Out<'a>, CliError> {
+        if let Some(path) = file {
+            crate::exchange::output::check_output(path, force, db).map_err(message)?;
         }
+        Ok(Out { file, force, db })
     }
 }
 
@@ -359,6 +362,15 @@ pub(crate) fn local_time(at: jiff::Timestamp) -> String {
         .to_string()
 }
 
+/// The server to use: the one named, else the default one when it is there; None:
+/// open the file itself (a laptop, the demo).
+fn server_socket(named: Option<&Path>) -> Option<PathBuf> {
+    named.map(Path::to_path_buf).or_else(|| {
+        let default = PathBuf::from(DEFAULT_SOCKET);
+        default.exists().then_some(default)
+    })
+}
+
 /// Run one command line: open the database through the service, then hand the
 /// command to its own function.
 pub fn run(cli: Cli) -> Result<(), CliError> {
@@ -367,12 +379,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         None => default_db()?,
     };
     let user = current_user();
-    // Through the server when one is named or the default one is there; else the
-    // file itself (a laptop, the demo).
-    let socket = cli.socket.clone().or_else(|| {
-        let default = PathBuf::from(DEFAULT_SOCKET);
-        default.exists().then_some(default)
-    });
+    let socket = server_socket(cli.socket.as_deref());
     let open = || match &socket {
         Some(socket) => Service::connect(socket),
         None => Service::open(&db, &user),
@@ -387,12 +394,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             force,
             encoding,
         }) => {
-            let out = Out {
-                file: out.as_deref(),
-                force,
-                db: &db,
-            };
-            out.check()?;
+            let out = Out::checked(out.as_deref(), force, &db)?;
             files::report(&open()?, year, format, out, encoding)
         }
         Some(Command::Notice {
@@ -401,12 +403,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             out,
             force,
         }) => {
-            let out = Out {
-                file: out.as_deref(),
-                force,
-                db: &db,
-            };
-            out.check()?;
+            let out = Out::checked(out.as_deref(), force, &db)?;
             files::notice(&open()?, year, &township, letters, out)
         }
         Some(Command::Year {
@@ -460,10 +457,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }) => admin::user(&open()?, step, name.as_deref(), role, township.as_deref()),
         Some(Command::Backup { to }) => admin::backup(&open()?, &to),
         Some(Command::Serve) => {
-            let socket = cli
-                .socket
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(DEFAULT_SOCKET));
+            let socket = cli.socket.unwrap_or_else(|| PathBuf::from(DEFAULT_SOCKET));
             crate::server::serve(&db, &socket).map_err(CliError::Message)
         }
         Some(Command::Demo) => {

@@ -10,7 +10,10 @@ pub use audit::{AuditEntry, Scope};
 pub use district::{District, Role};
 pub use year::{Objection, Rectification, RectifyStatus, Stage, TownshipYear, YearRecord};
 
-pub use value::{ValueError, parse_ballots, parse_date, parse_points, parse_score};
+pub use value::{
+    ValueError, means_no_veto, no_veto_message, parse_ballots, parse_date, parse_points,
+    parse_score,
+};
 
 use std::collections::BTreeMap;
 

@@ -23,7 +23,40 @@ pub enum ValueError {
     NotADate(String),
 }
 
-/// Full-width digits and punctuation (what a Chinese IME types) become ASCII; spaces go.
+/// Words that mean "no veto" when written into 否决事由. The column vetoes whenever
+/// it is not empty, so such a word would silently fail the secretary: it is refused.
+pub fn means_no_veto(text: &str) -> bool {
+    let t = text.trim().to_lowercase();
+    matches!(
+        t.as_str(),
+        "无" | "没有"
+            | "否"
+            | "不"
+            | "无否决"
+            | "不否决"
+            | "未否决"
+            | "0"
+            | "-"
+            | "—"
+            | "/"
+            | "／"
+            | "none"
+            | "no"
+            | "n/a"
+    )
+}
+
+/// The reason a 否决事由 is refused when it means "no veto".
+pub fn no_veto_message(text: &str) -> String {
+    format!(
+        "「{}」会被当作否决事由(一票否决);没有否决请留空",
+        text.trim()
+    )
+}
+
+/// Full-width digits and punctuation (what a Chinese IME types) become ASCII; spaces
+/// around the number go. A space inside it stays, so that `2 5` is refused rather than
+/// read as 25.
 fn ascii_number(text: &str) -> String {
     text.trim()
         .chars()
@@ -32,7 +65,6 @@ fn ascii_number(text: &str) -> String {
             '．' | '。' => Some('.'),
             '－' => Some('-'),
             '／' => Some('/'),
-            c if c.is_whitespace() => None,
             c => Some(c),
         })
         .collect()
@@ -133,6 +165,19 @@ mod tests {
 
     fn dec(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_space_inside_a_number_is_refused_not_closed_up() {
+        assert_eq!(parse_ballots(" 25 "), Ok(25));
+        assert_eq!(
+            parse_ballots("2 5"),
+            Err(ValueError::NotCount("2 5".into()))
+        );
+        assert_eq!(
+            parse_points("5.5 6"),
+            Err(ValueError::NotANumber("5.5 6".into()))
+        );
     }
 
     #[test]

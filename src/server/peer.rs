@@ -13,8 +13,8 @@ pub fn peer_uid(stream: &UnixStream) -> io::Result<u32> {
         uid: 0,
         gid: 0,
     };
-    let mut len = libc::socklen_t::try_from(std::mem::size_of::<libc::ucred>())
-        .map_err(io::Error::other)?;
+    let mut len =
+        libc::socklen_t::try_from(std::mem::size_of::<libc::ucred>()).map_err(io::Error::other)?;
     // SAFETY: `cred` and `len` are valid for writes of the sizes given.
     let rc = unsafe {
         libc::getsockopt(

@@ -602,6 +602,9 @@ impl ScoresCheck<'_> {
         a.bonus_reason = user_text(&raw("加分事由"));
         a.penalty_reason = user_text(&raw("减分事由"));
         a.veto_reason = user_text(&raw("否决事由"));
+        if crate::domain::means_no_veto(&a.veto_reason) {
+            bad("否决事由", crate::domain::no_veto_message(&a.veto_reason));
+        }
         a
     }
 }

@@ -184,11 +184,16 @@ impl App {
     /// Before leaving the screen in front: save what is typed (false: refused, stay).
     fn leave(&mut self) -> bool {
         let ctx = &mut self.ctx;
-        match self.screen {
-            ScreenId::Secretary => self.secretary.leave(ctx),
-            ScreenId::Grid => self.grid.leave(ctx),
-            _ => true,
+        let (left, ask) = match self.screen {
+            ScreenId::Secretary => (self.secretary.leave(ctx), self.secretary.entry.ask.take()),
+            ScreenId::Grid => (self.grid.leave(ctx), self.grid.entry.ask.take()),
+            _ => (true, None),
+        };
+        // Saving needs a yes first (a veto): ask, and stay.
+        if let Some(Action::Ask(ask)) = ask {
+            self.ask(ask);
         }
+        left
     }
 
     /// Carry out a follow-up that no screen took.
@@ -300,7 +305,15 @@ impl App {
 
     fn ask(&mut self, ask: Ask) {
         self.popup = Some(match ask {
-            Ask::Confirm { question, then } => Popup::Confirm(ConfirmPopup { question, then }),
+            Ask::Confirm {
+                question,
+                then,
+                text,
+            } => Popup::Confirm(ConfirmPopup {
+                question,
+                then,
+                text,
+            }),
             Ask::Prompt { title, then } => {
                 Popup::Prompt(PromptPopup::new(&mut self.ctx, title, then))
             }

@@ -13,6 +13,23 @@ use crate::domain::{Assessment, Rectification, Stage};
 use crate::scoring::Rating;
 use crate::service::{Refusal, SaveAssessment, Service, TownshipStatus, YearBook};
 
+/// Why a field was not saved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotSaved {
+    /// The value itself is wrong: it can be corrected.
+    Invalid(String),
+    /// The service refused the change (role, locked year, a conflict).
+    Refused(String),
+}
+
+impl NotSaved {
+    pub fn text(&self) -> &str {
+        match self {
+            NotSaved::Invalid(t) | NotSaved::Refused(t) => t,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Status {
     pub text: String,
@@ -123,6 +140,14 @@ impl Context {
         self.book.townships()
     }
 
+    /// What "every township" is for this user: 全部乡镇, or a clerk's own township.
+    pub fn all_townships(&self) -> String {
+        match self.visible_townships()[..] {
+            [only] => self.township_name(only),
+            _ => "全部乡镇".to_string(),
+        }
+    }
+
     pub fn township_name(&self, township: u32) -> String {
         self.book
             .district
@@ -149,11 +174,18 @@ impl Context {
 
     /// Validate a field's value and commit it at once, with its audit line. On a
     /// conflict the year is read again: the screen shows what is stored now.
-    pub fn save_field(&mut self, secretary: u32, field: Field, input: &str) -> Result<(), String> {
+    pub fn save_field(
+        &mut self,
+        secretary: u32,
+        field: Field,
+        input: &str,
+    ) -> Result<(), NotSaved> {
         let stored = self.book.entry(secretary).map(|e| e.assessment.clone());
         let old = stored.clone().unwrap_or_default();
         let mut new = old.clone();
-        field.apply(&self.book.scheme, &mut new, input)?;
+        field
+            .apply(&self.book.scheme, &mut new, input)
+            .map_err(NotSaved::Invalid)?;
         if new == old && stored.is_some() {
             return Ok(());
         }
@@ -177,7 +209,7 @@ impl Context {
             if matches!(refusal, Refusal::Conflict) {
                 self.reload();
             }
-            return Err(refusal.to_string());
+            return Err(NotSaved::Refused(refusal.to_string()));
         }
         if let Err(e) = self.service.rerate(&mut self.book, secretary, new) {
             self.error(format!("已保存,但读取数据失败:{e}"));
@@ -208,7 +240,14 @@ impl Context {
             Step::Notes(s) => {
                 return self
                     .save_field(s, Field::Notes, text)
-                    .map(|()| "已保存 备注".to_string());
+                    .map(|()| "已保存 备注".to_string())
+                    .map_err(|e| e.text().to_string());
+            }
+            Step::Veto(s) => {
+                return self
+                    .save_field(s, Field::VetoReason, text)
+                    .map(|()| format!("已保存 否决事由:{} 一票否决", self.book.name_of(s)))
+                    .map_err(|e| e.text().to_string());
             }
             Step::Object(None) | Step::Resolve(None) => return Ok(String::new()),
         };

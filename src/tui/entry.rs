@@ -4,9 +4,9 @@
 //! reason on the status line; Esc gives up an emptied or refused value and keeps the
 //! stored one.
 
-use super::context::Context;
+use super::context::{Context, NotSaved};
 use super::fields::{Field, Kind, fields};
-use super::keys::{Action, Input};
+use super::keys::{Action, Ask, Input, Step};
 use super::widgets::LineEdit;
 
 #[derive(Clone, Debug, Default)]
@@ -18,6 +18,8 @@ pub struct Entry {
     pub edit: Option<LineEdit>,
     /// Why the typed value was refused (shown in red).
     pub error: Option<String>,
+    /// A question to ask before the typed value is saved (a new veto).
+    pub ask: Option<Action>,
 }
 
 impl Entry {
@@ -45,6 +47,27 @@ impl Entry {
     pub fn reset(&mut self) {
         self.edit = None;
         self.error = None;
+        self.ask = None;
+    }
+
+    /// After the data changed (a confirmed veto saved through a popup): a typed value
+    /// that is now the stored one is no longer being typed.
+    pub fn sync(&mut self, ctx: &Context) {
+        if let Some(edit) = &self.edit {
+            let field = self.field(ctx);
+            let mut stored = ctx.assessment(self.secretary);
+            let mut typed = stored.clone();
+            if field
+                .apply(&ctx.book.scheme, &mut typed, &edit.text())
+                .is_ok()
+                && field
+                    .apply(&ctx.book.scheme, &mut stored, &self.stored(ctx))
+                    .is_ok()
+                && typed == stored
+            {
+                self.reset();
+            }
+        }
     }
 
     /// The stored value of the focused field.
@@ -110,22 +133,44 @@ impl Entry {
         self.error = None;
     }
 
-    /// Save what is typed but not saved. False when it is refused (it stays, in red).
+    /// Save what is typed but not saved. False when it is refused (it stays, in red),
+    /// or when it needs a yes first (`ask`).
     pub fn commit(&mut self, ctx: &mut Context) -> bool {
         let Some(input) = self.edit.as_ref().map(LineEdit::text) else {
             return true;
         };
         let field = self.field(ctx);
+        // A veto fails the secretary whatever the scores: a new one is confirmed.
+        let reason = crate::text::clean_line(&input).trim().to_string();
+        if field == Field::VetoReason
+            && !reason.is_empty()
+            && !crate::domain::means_no_veto(&reason)
+            && ctx.assessment(self.secretary).veto_reason.is_empty()
+        {
+            let name = ctx.book.name_of(self.secretary);
+            self.ask = Some(Action::Ask(Ask::Confirm {
+                question: format!("否决事由「{reason}」将使 {name} 一票否决(不合格,0星)。确定?"),
+                then: Step::Veto(self.secretary),
+                text: reason,
+            }));
+            return false;
+        }
         match ctx.save_field(self.secretary, field, &input) {
             Ok(()) => {
                 self.reset();
                 true
             }
-            Err(reason) => {
+            Err(NotSaved::Invalid(reason)) => {
                 ctx.error(format!(
                     "{}:{reason}(未保存;改正后 Enter,或按 Esc 放弃)",
                     field.label(&ctx.book.scheme)
                 ));
+                self.error = Some(reason);
+                false
+            }
+            Err(NotSaved::Refused(reason)) => {
+                // Not the value's fault: said as it is; Esc gives the value up.
+                ctx.error(format!("未保存:{reason}"));
                 self.error = Some(reason);
                 false
             }
@@ -139,7 +184,14 @@ impl Entry {
         let Some(input) = self.edit.as_ref().map(LineEdit::text) else {
             return false;
         };
-        if input.trim().is_empty() || self.error.is_some() {
+        // A valid change is saved; an emptied, refused or invalid one is given up at
+        // once, with the reason, and the stored value stays.
+        if input.trim().is_empty() || self.error.is_some() || !self.commit(ctx) {
+            if self.ask.is_some() {
+                // A veto waiting for its yes: asked, not given up.
+                return true;
+            }
+            let why = self.error.clone();
             let stored = self.stored(ctx);
             self.reset();
             let shown = if stored.is_empty() {
@@ -147,9 +199,13 @@ impl Entry {
             } else {
                 stored
             };
-            ctx.info(format!("已放弃输入,保留原值 {shown}"));
-        } else {
-            self.commit(ctx);
+            match why.filter(|_| !input.trim().is_empty()) {
+                Some(why) => ctx.info(format!(
+                    "已放弃输入「{}」({why}),保留原值 {shown}",
+                    input.trim()
+                )),
+                None => ctx.info(format!("已放弃输入,保留原值 {shown}")),
+            }
         }
         true
     }

@@ -169,7 +169,13 @@ impl Field {
             Field::Penalty => a.penalty = points(text)?,
             Field::BonusReason => a.bonus_reason = clean_line(text).trim().to_string(),
             Field::PenaltyReason => a.penalty_reason = clean_line(text).trim().to_string(),
-            Field::VetoReason => a.veto_reason = clean_line(text).trim().to_string(),
+            Field::VetoReason => {
+                let reason = clean_line(text).trim().to_string();
+                if crate::domain::means_no_veto(&reason) {
+                    return Err(crate::domain::no_veto_message(&reason));
+                }
+                a.veto_reason = reason;
+            }
             Field::Notes => a.notes = clean_multiline(input).trim_end().to_string(),
         }
         Ok(())

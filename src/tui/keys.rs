@@ -111,9 +111,11 @@ pub enum GridAt {
 /// A popup to open.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ask {
+    /// A yes/no question; `text` goes with the step (a veto's reason).
     Confirm {
         question: String,
         then: Step,
+        text: String,
     },
     Prompt {
         title: String,
@@ -144,6 +146,8 @@ pub enum Step {
     Measures(i16, u32),
     /// A secretary's notes.
     Notes(u32),
+    /// A veto reason, confirmed.
+    Veto(u32),
 }
 
 /// What printable keys are where the focus is.

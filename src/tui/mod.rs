@@ -40,7 +40,8 @@ pub fn utf8_locale() -> bool {
 
 /// The one-line hint of a terminal whose locale is not UTF-8 (SSH clients often send
 /// no `LANG`, and then it is `C`): the program writes UTF-8 all the same.
-pub const LOCALE_HINT: &str = "提示:终端字符集不是 UTF-8;如中文显示为乱码,请把 SSH 客户端的字符编码设为 UTF-8(Xshell:文件-属性-终端-编码;PuTTY:Window-Translation)";
+pub const LOCALE_HINT: &str =
+    "终端不是UTF-8:请把SSH客户端编码设为UTF-8 / Set the terminal to UTF-8";
 
 fn restore_terminal() {
     let _ = terminal::disable_raw_mode();

@@ -437,6 +437,12 @@ fn a_locked_year_refuses_changes() {
             .unwrap()
             .contains("已审定")
     );
+    // Refused by the service, not a typo: no "改正后 Enter" for that.
+    let status = app.ctx.status.clone().unwrap().text;
+    assert!(
+        status.starts_with("未保存:") && !status.contains("改正后"),
+        "{status}"
+    );
     assert_eq!(stored(&app, "张三").items["政治素质"].to_string(), "5");
 }
 
@@ -1145,4 +1151,86 @@ fn in_wide_ambiguous_mode_the_cell_after_a_middle_dot_is_blanked_first() {
         .unwrap();
     // Drawn narrow after all, the dot would stand beside a blank, never beside an X.
     assert_eq!(buffer[(dot + 1, row)].symbol(), " ");
+}
+
+#[test]
+fn a_veto_is_confirmed_first_and_a_word_for_none_is_refused() {
+    let mut app = names_app(PLAIN);
+    open(&mut app, "张三");
+    // To 否决事由 (12 items, grade, 3 ballots, 加分, 加分事由, 减分, 减分事由).
+    for _ in 0..20 {
+        press(&mut app, &[KeyCode::Tab]);
+    }
+    assert_eq!(
+        app.secretary.entry.field(&app.ctx),
+        super::fields::Field::VetoReason
+    );
+    // 无 is how a clerk writes "none": it would veto, so it is refused.
+    type_text(&mut app, "无");
+    press(&mut app, &[KeyCode::Enter]);
+    let error = app.secretary.entry.error.clone().unwrap_or_default();
+    assert!(error.contains("没有否决请留空"), "{error}");
+    assert_eq!(stored(&app, "张三").veto_reason, "");
+    // A real reason asks first; `n` saves nothing, `y` saves it.
+    press(&mut app, &[KeyCode::Esc]);
+    type_text(&mut app, "挪用集体资金");
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(matches!(app.popup, Some(Popup::Confirm(_))), "asks first");
+    press(&mut app, &[KeyCode::Char('n')]);
+    assert_eq!(stored(&app, "张三").veto_reason, "");
+    press(&mut app, &[KeyCode::Enter, KeyCode::Char('y')]);
+    assert_eq!(stored(&app, "张三").veto_reason, "挪用集体资金");
+    assert!(app.secretary.entry.edit.is_none(), "no longer being typed");
+    let id = app.ctx.book.district.secretary_by_name("张三");
+    assert_eq!(app.ctx.book.entry(id).unwrap().rating.stars, Some(0));
+}
+
+#[test]
+fn esc_gives_up_an_invalid_value_at_once_and_a_refusal_is_not_called_a_typo() {
+    let mut app = names_app(PLAIN);
+    open(&mut app, "张三");
+    type_text(&mut app, "y");
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(app.secretary.entry.edit.is_none(), "given up with one Esc");
+    assert_eq!(app.screen, ScreenId::Secretary);
+    let status = app.ctx.status.clone().unwrap().text;
+    assert!(
+        status.contains("已放弃输入「y」") && status.contains("保留原值 5"),
+        "{status}"
+    );
+}
+
+#[test]
+fn the_grid_opened_from_the_notes_starts_on_the_first_item() {
+    let mut app = names_app(PLAIN);
+    open(&mut app, "张三");
+    press(&mut app, &[KeyCode::End]);
+    for _ in 0..30 {
+        press(&mut app, &[KeyCode::Tab]);
+    }
+    assert_eq!(
+        app.secretary.entry.field(&app.ctx),
+        super::fields::Field::Notes
+    );
+    press(&mut app, &[KeyCode::Char('g')]);
+    assert_eq!(app.screen, ScreenId::Grid);
+    assert_eq!(app.grid.entry.field, 0);
+}
+
+#[test]
+fn the_overview_says_how_many_townships_do_not_fit() {
+    let service = Service::in_memory(crate::scoring::DEFAULT_SCHEME, "t").unwrap();
+    let mut roster = String::from("乡镇,村(社区),姓名,任职日期\n");
+    for i in 1..=22 {
+        roster.push_str(&format!("第{i}乡,一村,书记{i},2015-01-01\n"));
+    }
+    service
+        .import_roster("r", parse_csv(&roster).unwrap())
+        .unwrap();
+    let mut app = App::new(service, 2025, PLAIN).unwrap();
+    let screen = text(&draw(&app, 80, 24));
+    assert!(screen.contains("..另有"), "{screen}");
+    press(&mut app, &[KeyCode::Tab]);
+    let screen = text(&draw(&app, 80, 24));
+    assert!(screen.contains("..另有"), "{screen}");
 }

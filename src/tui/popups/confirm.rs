@@ -16,6 +16,8 @@ use crate::tui::widgets::{boxed, centered, clear, keys_hint};
 pub struct ConfirmPopup {
     pub question: String,
     pub then: Step,
+    /// What goes with the step (a veto's reason).
+    pub text: String,
 }
 
 pub fn keys() -> Vec<Binding> {
@@ -31,7 +33,7 @@ impl ConfirmPopup {
     pub fn update(&mut self, ctx: &mut Context, action: Action) -> Reply {
         match action {
             Action::Confirm => {
-                match ctx.run_step(self.then, "") {
+                match ctx.run_step(self.then, &self.text) {
                     Ok(line) => ctx.info(line),
                     Err(e) => ctx.error(e),
                 }

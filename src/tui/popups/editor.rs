@@ -10,7 +10,7 @@ use super::Reply;
 use crate::text::clean_multiline;
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Binding, CTRL, NONE, QUIT, Step, bind};
-use crate::tui::widgets::{centered, editor_popup, keys_hint};
+use crate::tui::widgets::{centered, editor_popup};
 
 pub struct EditorPopup {
     pub title: String,
@@ -75,7 +75,7 @@ impl EditorPopup {
     }
 
     pub fn view(&self, _ctx: &Context, frame: &mut Frame, area: Rect) {
-        let title = format!("{}({})", self.title, keys_hint(&keys()));
-        editor_popup(frame, centered(area, 64, 12), title, &self.editor);
+        // The keys are on the hint bar; the title keeps the name whole.
+        editor_popup(frame, centered(area, 64, 12), &self.title, &self.editor);
     }
 }

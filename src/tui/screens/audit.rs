@@ -104,7 +104,7 @@ impl Screen for AuditScreen {
         let township = self
             .township
             .and_then(|id| ctx.book.district.township(id))
-            .map_or("全部乡镇", |t| t.name.as_str());
+            .map_or_else(|| ctx.all_townships(), |t| t.name.clone());
         let years = if self.all_years {
             "全部年度".to_string()
         } else {

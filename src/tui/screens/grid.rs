@@ -88,8 +88,14 @@ fn keys(text: bool) -> Vec<Binding> {
         bind(Enter, NONE, || Action::Submit, "保存并右移", true),
         bind(Tab, NONE, || Action::NextField, "右移", false),
         bind(BackTab, SHIFT, || Action::PrevField, "左移", false),
-        bind(Right, NONE, || Action::Right, "", false),
-        bind(Left, NONE, || Action::Left, "", false),
+        bind(Right, NONE, || Action::Right, "右移", false),
+        bind(
+            Left,
+            NONE,
+            || Action::Left,
+            "左移(第一项左边是姓名,Enter 打开)",
+            false,
+        ),
         bind(Home, NONE, || Action::First, "第一列", false),
         bind(End, NONE, || Action::Last, "最后一列", false),
         bind(Down, NONE, || Action::Down, "下一行", true),
@@ -168,7 +174,9 @@ impl GridScreen {
             self.row = i;
             self.entry.secretary = self.rows[i];
         }
-        self.entry.field = field.min(columns(&ctx.book.scheme).len() - 1);
+        // A field the grid has not (the notes) starts it on the first item.
+        let n = columns(&ctx.book.scheme).len();
+        self.entry.field = if field < n { field } else { 0 };
         self.scroll(ctx);
         self.say_why_incomplete(ctx);
         true
@@ -309,40 +317,9 @@ impl GridScreen {
     }
 }
 
-impl Default for GridScreen {
-    fn default() -> Self {
-        GridScreen::new()
-    }
-}
-
-impl Screen for GridScreen {
-    fn title(&self) -> &'static str {
-        "表格录入"
-    }
-
-    fn keys(&self, ctx: &Context) -> Vec<Binding> {
-        keys(!self.on_name && self.entry.field(ctx).kind() == Kind::Text)
-    }
-
-    fn input(&self, ctx: &Context) -> Input {
-        if self.on_name || self.rows.is_empty() {
-            Input::None
-        } else {
-            self.entry.input(ctx)
-        }
-    }
-
-    fn help(&self) -> Vec<(&'static str, Vec<Binding>)> {
-        vec![
-            (
-                "乡镇表格录入(g):数字列(正在输入时,字母也是输入)",
-                keys(false),
-            ),
-            ("乡镇表格录入:事由列(其中字母都是文字)", keys(true)),
-        ]
-    }
-
-    fn update(&mut self, ctx: &mut Context, action: Action) -> Option<Action> {
+impl GridScreen {
+    /// The screen's own handling of an action.
+    fn step(&mut self, ctx: &mut Context, action: Action) -> Option<Action> {
         if !self.on_name && !self.rows.is_empty() && self.entry.type_key(ctx, &action) {
             return None;
         }
@@ -390,10 +367,51 @@ impl Screen for GridScreen {
         }
         None
     }
+}
+
+impl Default for GridScreen {
+    fn default() -> Self {
+        GridScreen::new()
+    }
+}
+
+impl Screen for GridScreen {
+    fn title(&self) -> &'static str {
+        "表格录入"
+    }
+
+    fn keys(&self, ctx: &Context) -> Vec<Binding> {
+        keys(!self.on_name && self.entry.field(ctx).kind() == Kind::Text)
+    }
+
+    fn input(&self, ctx: &Context) -> Input {
+        if self.on_name || self.rows.is_empty() {
+            Input::None
+        } else {
+            self.entry.input(ctx)
+        }
+    }
+
+    fn help(&self) -> Vec<(&'static str, Vec<Binding>)> {
+        vec![
+            (
+                "乡镇表格录入(g):数字列(正在输入时,字母也是输入)",
+                keys(false),
+            ),
+            ("乡镇表格录入:事由列(其中字母都是文字)", keys(true)),
+        ]
+    }
+
+    fn update(&mut self, ctx: &mut Context, action: Action) -> Option<Action> {
+        let next = self.step(ctx, action);
+        // A value that needs a yes before it is saved (a veto) asks first.
+        self.entry.ask.take().or(next)
+    }
 
     fn sync(&mut self, ctx: &Context) {
         if self.generation != ctx.generation {
             self.derive(ctx);
+            self.entry.sync(ctx);
         }
         let rows = page(ctx.size);
         keep_visible(self.row, &mut self.row_offset, rows);

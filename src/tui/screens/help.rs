@@ -2,7 +2,7 @@
 //! tables (the app hands them over), so that it never says what the keys do not do.
 
 use ratatui::Frame;
-use ratatui::crossterm::event::KeyCode::{Char, Down, Esc, PageDown, PageUp, Up};
+use ratatui::crossterm::event::KeyCode::{Char, Down, End, Esc, Home, PageDown, PageUp, Up};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
@@ -32,6 +32,8 @@ fn keys() -> Vec<Binding> {
         bind(Char('k'), NONE, || Action::Up, "", false),
         bind(PageDown, NONE, || Action::PageDown, "下一页", false),
         bind(PageUp, NONE, || Action::PageUp, "上一页", false),
+        bind(Home, NONE, || Action::First, "开头", false),
+        bind(End, NONE, || Action::Last, "末尾", false),
         bind(Char('q'), NONE, || Action::Cancel, "", false),
         bind(Char('?'), NONE, || Action::Cancel, "", false),
         QUIT,
@@ -74,6 +76,8 @@ impl Screen for HelpScreen {
             Action::Up => self.offset = self.offset.saturating_sub(1),
             Action::PageDown => self.offset = (self.offset + page).min(max),
             Action::PageUp => self.offset = self.offset.saturating_sub(page),
+            Action::First => self.offset = 0,
+            Action::Last => self.offset = max,
             Action::Cancel => return Some(Action::Back),
             other => return Some(other),
         }
@@ -86,14 +90,18 @@ impl Screen for HelpScreen {
             lines.push(Line::styled(*title, ctx.theme.title()));
             let row: Vec<String> = entries
                 .iter()
-                .map(|(k, l)| format!("{} {}", pad(k, 11), pad(l, 13)))
+                .map(|(k, l)| format!("{} {}", pad(k, 12), pad(l, 12)))
                 .collect();
             for chunk in row.chunks(3) {
-                lines.push(Line::raw(format!("  {}", chunk.join(" "))));
+                lines.push(Line::raw(format!(" {}", chunk.join(" "))));
             }
         }
         let block = boxed("按键说明(Up/Down 滚动)");
-        let offset = u16::try_from(self.offset).unwrap_or(u16::MAX);
+        // A terminal made taller shows more, not blank lines at the end.
+        let max = lines
+            .len()
+            .saturating_sub(usize::from(area.height.saturating_sub(2)));
+        let offset = u16::try_from(self.offset.min(max)).unwrap_or(u16::MAX);
         frame.render_widget(Paragraph::new(lines).scroll((offset, 0)).block(block), area);
     }
 }

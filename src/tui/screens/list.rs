@@ -184,7 +184,7 @@ impl Screen for ListScreen {
         let filter = self
             .township
             .and_then(|t| ctx.book.district.township(t))
-            .map_or("全部乡镇".to_string(), |t| t.name.clone());
+            .map_or_else(|| ctx.all_townships(), |t| t.name.clone());
         let title = format!(
             "{filter} | 按{} | {} 人",
             self.sort.label(),

@@ -279,11 +279,16 @@ impl OverviewScreen {
                 .collect();
             pad(&truncate(&s, half.saturating_sub(1)), half)
         };
-        let lines: Vec<Line> = self
-            .stats
-            .by_township
+        let all = &self.stats.by_township;
+        let height = usize::from(inner.height);
+        let room = if all.len() > height {
+            height.saturating_sub(1)
+        } else {
+            height
+        };
+        let mut lines: Vec<Line> = all
             .iter()
-            .take(usize::from(inner.height))
+            .take(room)
             .map(|(name, now, before)| {
                 Line::from(vec![
                     Span::raw(pad(&truncate(&t.user(name), name_cells), name_cells)),
@@ -292,6 +297,12 @@ impl OverviewScreen {
                 ])
             })
             .collect();
+        if all.len() > room {
+            lines.push(Line::styled(
+                format!("..另有 {} 个乡镇", all.len() - room),
+                t.dim(),
+            ));
+        }
         frame.render_widget(Paragraph::new(lines), inner);
     }
 }
@@ -316,7 +327,13 @@ fn progress(ctx: &Context, frame: &mut Frame, area: Rect) {
         ),
         t.title(),
     )];
-    let room = usize::from(area.height.saturating_sub(3));
+    // The box, the heading; when not all fit, the last row says how many more.
+    let rows = usize::from(area.height.saturating_sub(3));
+    let room = if ctx.statuses.len() > rows {
+        rows.saturating_sub(1)
+    } else {
+        rows
+    };
     for s in ctx.statuses.iter().take(room) {
         let style = if s.complete == s.people && s.people > 0 {
             t.good()

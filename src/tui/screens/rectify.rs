@@ -70,6 +70,7 @@ impl Screen for RectifyScreen {
             (Action::MarkDone, Some((year, s, _))) => Some(Action::Ask(Ask::Confirm {
                 question: format!("将 {} 的整改标记为已完成?", ctx.book.name_of(*s)),
                 then: Step::MarkDone(*year, *s),
+                text: String::new(),
             })),
             (Action::Open | Action::MarkDone, None) => None,
             (other, _) => Some(other),

@@ -162,6 +162,38 @@ impl SecretaryScreen {
     }
 }
 
+impl SecretaryScreen {
+    /// The screen's own handling of an action.
+    fn step(&mut self, ctx: &mut Context, action: Action) -> Option<Action> {
+        if self.entry.type_key(ctx, &action) {
+            return None;
+        }
+        match action {
+            Action::Submit if self.entry.field(ctx) == Field::Notes => {
+                return Some(self.notes_editor(ctx));
+            }
+            Action::Submit | Action::NextField | Action::Down => self.move_field(ctx, true),
+            Action::PrevField | Action::Up => self.move_field(ctx, false),
+            Action::NextSecretary => self.move_secretary(ctx, true),
+            Action::PrevSecretary => self.move_secretary(ctx, false),
+            Action::Input(_) | Action::Paste(_) => ctx.info("按 Enter 编辑备注"),
+            Action::Cancel => {
+                if !self.entry.leave(ctx) {
+                    return Some(Action::Back);
+                }
+            }
+            Action::OpenGrid => {
+                if self.entry.commit(ctx) {
+                    let at = GridAt::Secretary(self.entry.secretary, self.entry.field);
+                    return Some(Action::Show(Target::Grid(at)));
+                }
+            }
+            other => return Some(other),
+        }
+        None
+    }
+}
+
 impl Default for SecretaryScreen {
     fn default() -> Self {
         SecretaryScreen::new()
@@ -195,37 +227,15 @@ impl Screen for SecretaryScreen {
     }
 
     fn update(&mut self, ctx: &mut Context, action: Action) -> Option<Action> {
-        if self.entry.type_key(ctx, &action) {
-            return None;
-        }
-        match action {
-            Action::Submit if self.entry.field(ctx) == Field::Notes => {
-                return Some(self.notes_editor(ctx));
-            }
-            Action::Submit | Action::NextField | Action::Down => self.move_field(ctx, true),
-            Action::PrevField | Action::Up => self.move_field(ctx, false),
-            Action::NextSecretary => self.move_secretary(ctx, true),
-            Action::PrevSecretary => self.move_secretary(ctx, false),
-            Action::Input(_) | Action::Paste(_) => ctx.info("按 Enter 编辑备注"),
-            Action::Cancel => {
-                if !self.entry.leave(ctx) {
-                    return Some(Action::Back);
-                }
-            }
-            Action::OpenGrid => {
-                if self.entry.commit(ctx) {
-                    let at = GridAt::Secretary(self.entry.secretary, self.entry.field);
-                    return Some(Action::Show(Target::Grid(at)));
-                }
-            }
-            other => return Some(other),
-        }
-        None
+        let next = self.step(ctx, action);
+        // A value that needs a yes before it is saved (a veto) asks first.
+        self.entry.ask.take().or(next)
     }
 
     fn sync(&mut self, ctx: &Context) {
         if self.generation != ctx.generation {
             self.derive(ctx);
+            self.entry.sync(ctx);
         }
     }
 

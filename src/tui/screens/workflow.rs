@@ -206,7 +206,11 @@ impl Screen for WorkflowScreen {
                 }
                 match Self::next_step(ctx, t, &name) {
                     Some((question, then)) => {
-                        return Some(Action::Ask(Ask::Confirm { question, then }));
+                        return Some(Action::Ask(Ask::Confirm {
+                            question,
+                            then,
+                            text: String::new(),
+                        }));
                     }
                     None => ctx.info(format!("{name}已审定;如需修改,区管理员可按 R 重新打开")),
                 }
