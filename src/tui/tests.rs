@@ -1234,3 +1234,20 @@ fn the_overview_says_how_many_townships_do_not_fit() {
     let screen = text(&draw(&app, 80, 24));
     assert!(screen.contains("..另有"), "{screen}");
 }
+
+#[test]
+fn namesakes_in_the_grid_are_told_apart_by_their_village() {
+    let service = Service::in_memory(crate::scoring::DEFAULT_SCHEME, "t").unwrap();
+    let roster =
+        "乡镇,村(社区),姓名,任职日期\n短镇,丙村,张三,2015-01-01\n短镇,丁村,张三,2015-01-01\n";
+    service
+        .import_roster("r", parse_csv(roster).unwrap())
+        .unwrap();
+    let mut app = App::new(service, 2025, PLAIN).unwrap();
+    press(&mut app, &[KeyCode::Char('g')]);
+    let screen = text(&draw(&app, 80, 24));
+    assert!(
+        screen.contains("张三(丙村)") && screen.contains("张三(丁村)"),
+        "{screen}"
+    );
+}

@@ -41,6 +41,8 @@ pub struct GridScreen {
     pub on_name: bool,
     /// Rows with a complete assessment.
     complete: usize,
+    /// Names held by more than one row: those rows add their village.
+    namesakes: std::collections::HashSet<String>,
     generation: u64,
 }
 
@@ -140,6 +142,7 @@ impl GridScreen {
             col_offset: 0,
             on_name: false,
             complete: 0,
+            namesakes: std::collections::HashSet::new(),
             generation: u64::MAX,
         }
     }
@@ -211,6 +214,13 @@ impl GridScreen {
                     .is_some_and(|e| e.rating.evaluation.figures().is_some())
             })
             .count();
+        let mut seen = std::collections::HashSet::new();
+        self.namesakes = self
+            .rows
+            .iter()
+            .map(|p| ctx.book.name_of(*p))
+            .filter(|n| !seen.insert(n.clone()))
+            .collect();
         self.row = self.row.min(self.rows.len().saturating_sub(1));
         self.generation = ctx.generation;
     }
@@ -519,7 +529,14 @@ impl GridScreen {
     ) -> (Vec<Span<'static>>, Option<u16>) {
         let t = &ctx.theme;
         let scheme = &ctx.book.scheme;
-        let name = t.user(&ctx.book.name_of(id)).into_owned();
+        let mut name = ctx.book.name_of(id);
+        if self.namesakes.contains(&name)
+            && let Some((_, village)) = ctx.book.district.place(id)
+        {
+            // Two of the same name in one township: which is which.
+            name = format!("{name}({})", village.name);
+        }
+        let name = t.user(&name).into_owned();
         let entry = ctx.book.entry(id);
         let assessment = entry.map(|e| e.assessment.clone()).unwrap_or_default();
         let (total, stars) = match entry.and_then(|e| e.rating.evaluation.figures().map(|f| (f, e)))
