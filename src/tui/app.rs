@@ -118,6 +118,12 @@ impl App {
             self.ctx.status = None;
         }
         self.ctx.today = self.ctx.service.today();
+        if action == Action::Refresh {
+            // What others saved shows at once; what this user is typing stays.
+            self.ctx.reload();
+            self.sync();
+            return;
+        }
         if let Action::Resize(w, h) = action {
             // Seen whatever is in front, a popup or an editor included.
             self.ctx.size = (w, h);

@@ -70,6 +70,8 @@ pub enum Action {
     TextKey(KeyEvent),
     /// The terminal's new size (columns, rows).
     Resize(u16, u16),
+    /// Another user changed the data: read it again.
+    Refresh,
 
     // Follow-ups, returned by a screen's or a popup's `update` for the app to route.
     /// Open a screen.

@@ -126,10 +126,39 @@ pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
         app.ctx.theme = theme;
     }
     execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+    // Keys and, through the server, other users' changes arrive on one channel: the
+    // loop sleeps on it (no tick; idle CPU stays 0).
+    let (tx, rx) = std::sync::mpsc::channel();
+    let keys = tx.clone();
+    std::thread::spawn(move || {
+        while let Ok(event) = event::read() {
+            if keys.send(Incoming::Terminal(event)).is_err() {
+                return;
+            }
+        }
+    });
+    if let Some(changes) = app.ctx.service.watch() {
+        std::thread::spawn(move || {
+            while changes.recv().is_ok() {
+                if tx.send(Incoming::Changed).is_err() {
+                    return;
+                }
+            }
+        });
+    }
     let result = Terminal::new(CrosstermBackend::new(io::stdout()))
-        .and_then(|mut terminal| run_loop(&mut terminal, &mut app, || event::read().map(Some)));
+        .and_then(|mut terminal| run_loop(&mut terminal, &mut app, || Ok(rx.recv().ok())));
     restore_terminal();
     result
+}
+
+/// What the main loop waits for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Incoming {
+    /// A key, a paste or a resize.
+    Terminal(Event),
+    /// Another user changed the data (told by the shared server).
+    Changed,
 }
 
 /// The main loop, generic over the backend so that whole sessions run in tests.
@@ -137,7 +166,7 @@ pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
 pub fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
-    mut next_event: impl FnMut() -> io::Result<Option<Event>>,
+    mut next_event: impl FnMut() -> io::Result<Option<Incoming>>,
 ) -> io::Result<()> {
     let fail = |e: B::Error| io::Error::other(e.to_string());
     let size = terminal.size().map_err(fail)?;
@@ -153,8 +182,14 @@ pub fn run_loop<B: Backend>(
         }
         let mut changed = false;
         while !changed {
-            let Some(event) = next_event()? else {
-                return Ok(());
+            let event = match next_event()? {
+                None => return Ok(()),
+                Some(Incoming::Changed) => {
+                    app.update(Action::Refresh);
+                    changed = true;
+                    continue;
+                }
+                Some(Incoming::Terminal(event)) => event,
             };
             let actions: Vec<Action> = match event {
                 // Esc followed quickly by a key arrives as Alt+key (slow links, fast

@@ -618,7 +618,10 @@ fn a_whole_session_through_the_main_loop() {
     )));
     events.reverse();
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    run_loop(&mut terminal, &mut app, || Ok(events.pop())).unwrap();
+    run_loop(&mut terminal, &mut app, || {
+        Ok(events.pop().map(super::Incoming::Terminal))
+    })
+    .unwrap();
     assert!(app.quit());
     let screen = text(terminal.backend().buffer());
     assert!(screen.contains("总分 100.00"), "{screen}");
@@ -1141,7 +1144,10 @@ fn in_wide_ambiguous_mode_the_cell_after_a_middle_dot_is_blanked_first() {
         Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
         Event::Key(key(KeyCode::Char('l'))),
     ];
-    run_loop(&mut terminal, &mut app, || Ok(events.pop())).unwrap();
+    run_loop(&mut terminal, &mut app, || {
+        Ok(events.pop().map(super::Incoming::Terminal))
+    })
+    .unwrap();
     let buffer = terminal.backend().buffer();
     let row = (0..24)
         .find(|&y| (0..80).any(|x| buffer[(x, y)].symbol() == "\u{b7}"))

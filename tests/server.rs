@@ -1,0 +1,687 @@
+//! The shared server (`xingji serve`) and its clients in one process: who the kernel
+//! says a client is decides what it may do; changes reach other clients' screens;
+//! conflicts, broken and hostile connections, and fifty clients at once.
+//!
+//! A test cannot make Unix users, so here the server is told each connection's user
+//! in connection order (`Identify`); `real_unix_users_through_the_real_binary` does it
+//! with real users when run as root.
+
+// A test may unwrap: a failed unwrap stops it with its location.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::VecDeque;
+use std::io::{Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::UnixStream;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use xingji::domain::Role;
+use xingji::exchange::parse_csv;
+use xingji::server::{Server, bind};
+use xingji::service::protocol::{Hello, PROTOCOL, Request, read_frame, write_frame};
+use xingji::service::{AuditFilter, Refusal, SaveAssessment, Service};
+use xingji::store::Store;
+
+const YEAR: i16 = 2025;
+const SHENTOU: &str = "神头镇";
+const LIMIN: &str = "利民镇";
+
+/// A server on a temporary socket, over the demo district (made by user "admin"),
+/// with the users admin (district) and clerk (神头镇).
+struct Fixture {
+    _dir: tempfile::TempDir,
+    socket: PathBuf,
+    users: Arc<Mutex<VecDeque<String>>>,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("x.redb");
+        {
+            let admin = Service::create(&db, xingji::scoring::DEFAULT_SCHEME, "admin").unwrap();
+            admin
+                .import_roster("roster", parse_csv(xingji::demo::DEMO_ROSTER).unwrap())
+                .unwrap();
+            for (year, text) in xingji::demo::DEMO_SCORES {
+                admin
+                    .import_scores("scores", parse_csv(text).unwrap(), year)
+                    .unwrap();
+            }
+            let shentou = admin.townships(Some(SHENTOU)).unwrap()[0];
+            admin.put_user("clerk", Role::Township(shentou)).unwrap();
+        }
+        let socket = dir.path().join("xingji.sock");
+        let listener = bind(&socket).unwrap();
+        let users: Arc<Mutex<VecDeque<String>>> = Arc::default();
+        let queue = Arc::clone(&users);
+        let server = Server::new(
+            Store::open(&db).unwrap(),
+            Box::new(move |_| {
+                Ok(queue
+                    .lock()
+                    .unwrap()
+                    .pop_front()
+                    .unwrap_or_else(|| "nobody".into()))
+            }),
+        );
+        std::thread::spawn(move || server.run(&listener));
+        Fixture {
+            _dir: dir,
+            socket,
+            users,
+        }
+    }
+
+    /// A client that the server takes for `user`.
+    fn client(&self, user: &str) -> Result<Service, Refusal> {
+        self.users.lock().unwrap().push_back(user.to_string());
+        Service::connect(&self.socket)
+    }
+
+    /// A raw connection, as `user`, after a correct hello.
+    fn raw(&self, user: &str) -> UnixStream {
+        self.users.lock().unwrap().push_back(user.to_string());
+        let mut stream = UnixStream::connect(&self.socket).unwrap();
+        let hello = Hello {
+            protocol: PROTOCOL,
+            version: "test".into(),
+        };
+        write_frame(&mut stream, &hello).unwrap();
+        let welcome: Option<Result<xingji::service::protocol::Welcome, Refusal>> =
+            read_frame(&mut stream).unwrap();
+        assert!(matches!(welcome, Some(Ok(_))), "{welcome:?}");
+        stream
+    }
+}
+
+fn township_names(service: &Service, book: &xingji::service::YearBook) -> Vec<String> {
+    let _ = service;
+    let mut names: Vec<String> = book
+        .entries
+        .iter()
+        .filter_map(|e| {
+            book.district
+                .place(e.secretary)
+                .map(|(t, _)| t.name.clone())
+        })
+        .collect();
+    names.dedup();
+    names
+}
+
+#[test]
+fn a_server_and_two_clients_each_see_and_change_what_their_role_allows() {
+    let f = Fixture::new();
+    let admin = f.client("admin").unwrap();
+    let clerk = f.client("clerk").unwrap();
+    assert_eq!(admin.actor().role, Role::District);
+    assert!(matches!(clerk.actor().role, Role::Township(_)));
+    assert!(clerk.is_remote());
+
+    // The clerk's year holds only 神头镇; the district's every township.
+    let theirs = clerk.book(YEAR).unwrap();
+    assert_eq!(township_names(&clerk, &theirs), [SHENTOU]);
+    assert!(township_names(&admin, &admin.book(YEAR).unwrap()).len() > 10);
+    // Quotas are the district's: the clerk sees the same stars as the district.
+    let all = admin.book(YEAR).unwrap();
+    for e in &theirs.entries {
+        assert_eq!(all.entry(e.secretary).unwrap().rating, e.rating);
+    }
+
+    // An import with a 利民镇 row is refused whole; one of 神头镇 only lands.
+    let header = xingji::demo::DEMO_SCORES[1].1.lines().next().unwrap();
+    let rows: Vec<&str> = xingji::demo::DEMO_SCORES[1]
+        .1
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with(SHENTOU) || l.starts_with(LIMIN))
+        .collect();
+    let mixed = format!("{header}\n{}\n", rows.join("\n"));
+    let before = admin.audit_log(&AuditFilter::default()).unwrap().len();
+    let refused = clerk.import_scores("mixed.csv", parse_csv(&mixed).unwrap(), YEAR);
+    assert!(
+        matches!(&refused, Err(Refusal::Rows { errors, .. }) if errors.iter().all(|e| e.message.contains(LIMIN))),
+        "{refused:?}"
+    );
+    assert_eq!(
+        admin.audit_log(&AuditFilter::default()).unwrap().len(),
+        before
+    );
+    let own: Vec<&str> = rows
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with(SHENTOU))
+        .collect();
+    let own = format!("{header}\n{}\n", own.join("\n"));
+    let s = clerk
+        .import_scores("shentou.csv", parse_csv(&own).unwrap(), YEAR)
+        .unwrap();
+    assert_eq!(s.rows, 11);
+    // The audit log names the user the server knows, and the clerk reads only theirs.
+    let log = admin.audit_log(&AuditFilter::default()).unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.user == "clerk" && e.what.contains("shentou.csv"))
+    );
+    for e in clerk.audit_log(&AuditFilter::default()).unwrap() {
+        assert!(!e.what.contains(LIMIN), "{e:?}");
+    }
+    // District-only steps are refused to the clerk, with the service's own words.
+    let users = clerk.users();
+    assert!(
+        matches!(users, Err(Refusal::DistrictOnly { .. })),
+        "{users:?}"
+    );
+}
+
+#[test]
+fn a_change_reaches_another_clients_open_screen_within_a_second() {
+    let f = Fixture::new();
+    let admin = f.client("admin").unwrap();
+    let clerk = f.client("clerk").unwrap();
+    f.users.lock().unwrap().push_back("clerk".into());
+    let changes = clerk.watch().expect("a watch over the server");
+    let book = admin.book(YEAR).unwrap();
+    let shentou = admin.townships(Some(SHENTOU)).unwrap()[0];
+    let id = book
+        .people()
+        .into_iter()
+        .find(|p| book.township_of(*p) == Some(shentou))
+        .unwrap();
+    let before = book.entry(id).map(|e| e.assessment.clone());
+    let mut after = before.clone().unwrap_or_default();
+    after.notes = "区里核对过".into();
+    let started = Instant::now();
+    admin
+        .save_assessment(SaveAssessment {
+            year: YEAR,
+            secretary: id,
+            before: before.clone(),
+            after: after.clone(),
+            what: "备注".into(),
+            change: (String::new(), "区里核对过".into()),
+        })
+        .unwrap();
+    changes
+        .recv_timeout(Duration::from_secs(1))
+        .expect("told within a second");
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(
+        clerk
+            .book(YEAR)
+            .unwrap()
+            .entry(id)
+            .unwrap()
+            .assessment
+            .notes,
+        "区里核对过"
+    );
+
+    // The clerk saves from the version it read before: refused as a conflict, and the
+    // new value is there to see.
+    let mut theirs = before.clone().unwrap_or_default();
+    theirs.notes = "乡里的备注".into();
+    let conflict = clerk.save_assessment(SaveAssessment {
+        year: YEAR,
+        secretary: id,
+        before,
+        after: theirs,
+        what: "备注".into(),
+        change: (String::new(), "乡里的备注".into()),
+    });
+    assert_eq!(conflict, Err(Refusal::Conflict));
+    assert_eq!(
+        clerk.book(YEAR).unwrap().entry(id).unwrap().assessment,
+        after
+    );
+}
+
+#[test]
+fn unknown_users_and_other_versions_are_refused_at_the_door() {
+    let f = Fixture::new();
+    let refused = f.client("stranger");
+    assert!(
+        matches!(&refused, Err(Refusal::UnknownUser(u)) if u == "stranger"),
+        "{}",
+        refused.err().map(|e| e.to_string()).unwrap_or_default()
+    );
+    // An older client: a clear message, not a misread frame.
+    f.users.lock().unwrap().push_back("admin".into());
+    let mut stream = UnixStream::connect(&f.socket).unwrap();
+    write_frame(
+        &mut stream,
+        &Hello {
+            protocol: PROTOCOL + 1,
+            version: "0.0.1".into(),
+        },
+    )
+    .unwrap();
+    let answer: Option<Result<xingji::service::protocol::Welcome, Refusal>> =
+        read_frame(&mut stream).unwrap();
+    let message = answer.unwrap().unwrap_err().to_string();
+    assert!(
+        message.contains("版本") && message.contains("0.0.1"),
+        "{message}"
+    );
+}
+
+#[test]
+fn broken_and_hostile_connections_change_nothing_and_stop_no_one() {
+    let f = Fixture::new();
+    let admin = f.client("admin").unwrap();
+    let audit = admin.audit_log(&AuditFilter::default()).unwrap().len();
+
+    // A request cut off halfway: the client goes, nothing is done.
+    let mut stream = f.raw("admin");
+    let request = postcard::to_stdvec(&Request::PutUser("half".into(), Role::Viewer)).unwrap();
+    let len = u32::try_from(request.len()).unwrap();
+    stream.write_all(&len.to_le_bytes()).unwrap();
+    stream.write_all(&request[..request.len() / 2]).unwrap();
+    drop(stream);
+
+    // Bytes that are no request: an answer that says so, then the door closes.
+    let mut stream = f.raw("admin");
+    stream
+        .write_all(&[5, 0, 0, 0, 0xff, 0xfe, 0xfd, 0xfc, 0xfb])
+        .unwrap();
+    let mut rest = Vec::new();
+    let _ = stream.read_to_end(&mut rest);
+    assert!(String::from_utf8_lossy(&rest).contains("无法识别的请求"));
+
+    // A length beyond the limit: refused without reading (or reserving) the rest.
+    let mut stream = f.raw("admin");
+    stream.write_all(&u32::MAX.to_le_bytes()).unwrap();
+    let mut rest = Vec::new();
+    let _ = stream.read_to_end(&mut rest);
+
+    // Garbage before any hello, and a connection that never says hello at all.
+    let mut stream = UnixStream::connect(&f.socket).unwrap();
+    stream.write_all(b"GET / HTTP/1.0\r\n\r\n").unwrap();
+    let _silent = UnixStream::connect(&f.socket).unwrap();
+
+    // The server still serves, and nothing was written.
+    assert_eq!(
+        admin.audit_log(&AuditFilter::default()).unwrap().len(),
+        audit
+    );
+    assert!(!admin.users().unwrap().iter().any(|(n, _)| n == "half"));
+}
+
+#[test]
+fn fifty_clients_are_served_at_once() {
+    let f = Fixture::new();
+    let socket = f.socket.clone();
+    let clients: Vec<Service> = (0..50).map(|_| f.client("clerk").unwrap()).collect();
+    let started = Instant::now();
+    let handles: Vec<_> = clients
+        .into_iter()
+        .map(|c| {
+            std::thread::spawn(move || {
+                let book = c.book(YEAR).unwrap();
+                (book.entries.len(), c.years().unwrap())
+            })
+        })
+        .collect();
+    for h in handles {
+        let (entries, years) = h.join().unwrap();
+        assert_eq!(entries, 11, "神头镇's 11 secretaries");
+        assert_eq!(years, [2024, 2025]);
+    }
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert!(socket.exists());
+}
+
+#[test]
+fn a_backup_through_the_server_is_a_database_of_the_callers() {
+    let f = Fixture::new();
+    let admin = f.client("admin").unwrap();
+    let _clerk_working = f.client("clerk").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("copy.redb");
+    admin.backup(&to).unwrap();
+    let mode = std::fs::metadata(&to).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let copy = Service::open(&to, "admin").unwrap();
+    assert_eq!(copy.years().unwrap(), [2024, 2025]);
+    // Not over an existing file, and not for a clerk.
+    assert!(admin.backup(&to).is_err());
+    let clerk = f.client("clerk").unwrap();
+    assert!(matches!(
+        clerk.backup(&dir.path().join("c.redb")),
+        Err(Refusal::DistrictOnly { .. })
+    ));
+}
+
+/// The same steps of a year against a database opened directly and through the
+/// server: the same answers.
+fn year_steps(admin: &Service) -> Vec<String> {
+    let mut seen = Vec::new();
+    let all = admin.townships(None).unwrap();
+    seen.extend(admin.submit(YEAR, &all).unwrap());
+    let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
+    let shentou = admin.townships(Some(SHENTOU)).unwrap();
+    seen.extend(admin.publish(YEAR, &shentou, from, None).unwrap());
+    let book = admin.book(YEAR).unwrap();
+    let someone = book
+        .entries
+        .iter()
+        .find(|e| book.township_of(e.secretary) == Some(shentou[0]))
+        .unwrap();
+    seen.push(admin.object(YEAR, someone.secretary, "分数有误").unwrap());
+    seen.push(admin.approve(YEAR, &shentou).unwrap_err().to_string());
+    seen.push(admin.resolve(YEAR, someone.secretary, "已核实").unwrap());
+    seen.extend(admin.approve(YEAR, &shentou).unwrap());
+    seen.push(format!(
+        "{:?}",
+        admin.rectifications(Some(YEAR)).unwrap().len()
+    ));
+    seen.extend(admin.reopen(YEAR, &shentou, "复核").unwrap());
+    seen.push(admin.reopen(YEAR, &shentou, "").unwrap_err().to_string());
+    seen
+}
+
+#[test]
+fn the_service_answers_the_same_locally_and_through_the_server() {
+    let f = Fixture::new();
+    let remote = year_steps(&f.client("admin").unwrap());
+
+    let dir = tempfile::tempdir().unwrap();
+    let local = Service::create(
+        &dir.path().join("x.redb"),
+        xingji::scoring::DEFAULT_SCHEME,
+        "admin",
+    )
+    .unwrap();
+    local
+        .import_roster("roster", parse_csv(xingji::demo::DEMO_ROSTER).unwrap())
+        .unwrap();
+    for (year, text) in xingji::demo::DEMO_SCORES {
+        local
+            .import_scores("scores", parse_csv(text).unwrap(), year)
+            .unwrap();
+    }
+    assert_eq!(year_steps(&local), remote);
+}
+
+// ---------------------------------------------------------------------------------
+// Real Unix users, when the tests run as root (as CI does)
+// ---------------------------------------------------------------------------------
+
+const BIN: &str = env!("CARGO_BIN_EXE_xingji");
+
+/// A system tool by its full path where it has one (sbin may not be on PATH).
+fn tool(name: &str) -> String {
+    ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
+        .iter()
+        .map(|d| format!("{d}/{name}"))
+        .find(|p| Path::new(p).exists())
+        .unwrap_or_else(|| name.to_string())
+}
+
+/// Run `xingji ARGS` as a Unix user, with these environment variables.
+fn as_user(user: &str, socket: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = Command::new(tool("runuser"));
+    cmd.args(["-u", user, "--", BIN, "--socket"])
+        .arg(socket)
+        .args(args);
+    cmd.env_clear()
+        .env("LANG", "C.UTF-8")
+        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// A Unix user made for the test, removed when dropped.
+struct UnixUser(String);
+
+impl UnixUser {
+    fn new(name: &str) -> UnixUser {
+        let _ = Command::new(tool("userdel")).arg(name).output();
+        let made = Command::new(tool("useradd"))
+            .args(["-M", "-s", "/bin/sh", name])
+            .status()
+            .unwrap();
+        assert!(made.success(), "useradd {name}");
+        UnixUser(name.to_string())
+    }
+}
+
+impl Drop for UnixUser {
+    fn drop(&mut self) {
+        let _ = Command::new(tool("userdel")).arg(&self.0).output();
+    }
+}
+
+/// A district made by root with the real binary: the demo roster and 2025 scores,
+/// and `clerk` a clerk of 神头镇. (The directory, the database, the files' directory.)
+fn real_district(clerk: &str) -> (tempfile::TempDir, PathBuf, tempfile::TempDir) {
+    let dir = tempfile::Builder::new()
+        .prefix("xingji-serve")
+        .tempdir()
+        .unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let db = dir.path().join("x.redb");
+    let root = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("LANG", "C.UTF-8")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    root(&["init"]);
+    let files = tempfile::tempdir().unwrap();
+    let roster = files.path().join("roster.csv");
+    std::fs::write(&roster, xingji::demo::DEMO_ROSTER).unwrap();
+    root(&["import", "roster", roster.to_str().unwrap()]);
+    let scores = files.path().join("scores.csv");
+    std::fs::write(&scores, xingji::demo::DEMO_SCORES[1].1).unwrap();
+    root(&[
+        "import",
+        "scores",
+        scores.to_str().unwrap(),
+        "--year",
+        "2025",
+    ]);
+    root(&[
+        "user",
+        "add",
+        clerk,
+        "--role",
+        "township",
+        "--township",
+        SHENTOU,
+    ]);
+
+    (dir, db, files)
+}
+
+/// `xingji serve` as root, until the socket is there.
+fn real_server(db: &Path, socket: &Path) -> std::process::Child {
+    let server = Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .arg("--socket")
+        .arg(socket)
+        .arg("serve")
+        .env("LANG", "C.UTF-8")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while !socket.exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    server
+}
+
+/// The database file, the clerk's report, and who the clerk is.
+fn check_file_and_identity(db: &Path, socket: &Path, clerk: &str) {
+    // The database is the service user's alone.
+    let mode = std::fs::metadata(db).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let read = Command::new(tool("runuser"))
+        .args(["-u", clerk, "--", "cat"])
+        .arg(db)
+        .output()
+        .unwrap();
+    assert!(
+        !read.status.success(),
+        "the clerk can read the database file"
+    );
+
+    // The clerk's report: 神头镇 only, and XINGJI_USER changes nothing.
+    let out = as_user(
+        clerk,
+        socket,
+        &["report", "--year", "2025", "--format", "csv"],
+        &[("XINGJI_USER", "root")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains(SHENTOU) && !report.contains(LIMIN),
+        "{report}"
+    );
+    let out = as_user(clerk, socket, &["user", "list"], &[("XINGJI_USER", "root")]);
+    assert!(
+        !out.status.success(),
+        "a clerk naming root is still the clerk"
+    );
+}
+
+/// The clerk's imports, the audit log, a stranger, and a backup.
+fn check_imports_and_audit(dir: &Path, files: &Path, socket: &Path, clerk: &str) {
+    // A clerk's import with 利民镇 rows is refused whole; their own lands.
+    let header = xingji::demo::DEMO_SCORES[1].1.lines().next().unwrap();
+    let rows: Vec<&str> = xingji::demo::DEMO_SCORES[1]
+        .1
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with(SHENTOU) || l.starts_with(LIMIN))
+        .collect();
+    let mixed = files.join("mixed.csv");
+    std::fs::write(&mixed, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+    std::fs::set_permissions(files, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&mixed, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = as_user(
+        clerk,
+        socket,
+        &[
+            "import",
+            "scores",
+            mixed.to_str().unwrap(),
+            "--year",
+            "2025",
+        ],
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let own = files.join("own.csv");
+    let mine: Vec<&str> = rows
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with(SHENTOU))
+        .collect();
+    std::fs::write(&own, format!("{header}\n{}\n", mine.join("\n"))).unwrap();
+    std::fs::set_permissions(&own, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = as_user(
+        clerk,
+        socket,
+        &["import", "scores", own.to_str().unwrap(), "--year", "2025"],
+        &[("XINGJI_USER", "root")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The audit log names the real Unix user.
+    let out = as_user("root", socket, &["audit"], &[]);
+    let log = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        log.lines()
+            .any(|l| l.contains(clerk) && l.contains("own.csv")),
+        "{log}"
+    );
+
+    // Someone the database does not know is refused.
+    let out = as_user("xjnobody1", socket, &["report", "--year", "2025"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("没有使用 xingji 的权限"));
+
+    // report and backup work while others are connected.
+    let backup = dir.join("b.redb");
+    let out = as_user(
+        "root",
+        socket,
+        &["backup", "--to", backup.to_str().unwrap()],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn real_unix_users_through_the_real_binary() {
+    if !is_root()
+        || Command::new(tool("useradd"))
+            .arg("--help")
+            .output()
+            .is_err()
+    {
+        eprintln!("skipped: needs root and useradd");
+        return;
+    }
+    let clerk = UnixUser::new("xjclerk1");
+    let _stranger = UnixUser::new("xjnobody1");
+    let (dir, db, files) = real_district(&clerk.0);
+    let socket = dir.path().join("xingji.sock");
+    let mut server = real_server(&db, &socket);
+    let result = std::panic::catch_unwind(|| {
+        check_file_and_identity(&db, &socket, &clerk.0);
+        check_imports_and_audit(dir.path(), files.path(), &socket, &clerk.0);
+    });
+    let _ = server.kill();
+    let _ = server.wait();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
