@@ -654,3 +654,60 @@ fn a_terminal_that_hangs_up_without_sighup_ends_the_program() {
     }
     let _ = child.wait();
 }
+
+#[test]
+fn through_the_server_a_save_shows_on_another_open_screen_within_a_second() {
+    let (home, db) = workspace();
+    run(home.path(), &db, &["demo"]);
+    let socket = home.path().join("xingji.sock");
+    let mut server = Command::new(BIN)
+        .arg("--db")
+        .arg(&db)
+        .arg("--socket")
+        .arg(&socket)
+        .arg("serve")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("xingji serve");
+    let start = Instant::now();
+    while !socket.exists() {
+        assert!(start.elapsed() < WAIT, "the server did not start");
+        thread::sleep(Duration::from_millis(20));
+    }
+    let socket_arg = socket.to_str().expect("a UTF-8 path");
+    let args = ["--socket", socket_arg];
+    // Two clerks' screens on the same secretary.
+    let open = |tui: &mut Tui| {
+        tui.wait_text("星级与结果");
+        tui.send("/");
+        tui.wait_text("搜索:姓名");
+        tui.send(NAME);
+        tui.wait_for("the match", |s| s.contains(&format!(">{NAME}")));
+        tui.send("\r");
+        tui.wait_for("her screen", |s| {
+            s.contains(">政治素质(6)") && s.contains("总分 73.81")
+        });
+    };
+    let mut a = Tui::start(home.path(), &db, &args, 80, 24);
+    open(&mut a);
+    let mut b = Tui::start(home.path(), &db, &args, 80, 24);
+    open(&mut b);
+    // A saves 5 for 政治素质 (4.8 before): Q 70.10, total 73.93.
+    a.send("5\r");
+    a.wait_text("已保存 政治素质(6)");
+    let saved = Instant::now();
+    b.wait_for("the new total on the other screen", |s| {
+        s.contains("总分 73.93")
+    });
+    assert!(
+        saved.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        saved.elapsed()
+    );
+    for t in [&mut a, &mut b] {
+        t.send("\x03");
+        assert_eq!(t.wait_exit(Duration::from_secs(5)), 0);
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+}
