@@ -134,10 +134,7 @@ impl Local {
 
     /// Each visible township's progress in a book already read.
     pub fn statuses_of(&self, book: &YearBook) -> Vec<TownshipStatus> {
-        workflow::status(book)
-            .into_iter()
-            .filter(|s| self.actor.may_see(s.township))
-            .collect()
+        self.actor.statuses(book)
     }
 
     /// Rectifications of one year, or of every year: (year, secretary, record), in
@@ -254,14 +251,7 @@ impl Local {
 
     /// Is the acting user the district? The refusal says what they may not do.
     pub fn need_district(&self, step: DistrictStep) -> Result<()> {
-        if self.actor.is_district() {
-            Ok(())
-        } else {
-            Err(Refusal::DistrictOnly {
-                user: self.actor.name.clone(),
-                step,
-            })
-        }
+        self.actor.need_district(step)
     }
 
     /// A consistent copy of the database, as bytes (a backup made through the server).

@@ -65,6 +65,26 @@ impl Actor {
         self.role == Role::District
     }
 
+    /// Is this the district? The refusal says what the user may not do.
+    pub fn need_district(&self, step: DistrictStep) -> Result<()> {
+        if self.is_district() {
+            Ok(())
+        } else {
+            Err(Refusal::DistrictOnly {
+                user: self.name.clone(),
+                step,
+            })
+        }
+    }
+
+    /// Each township's progress in a book, those this actor may see.
+    pub fn statuses(&self, book: &YearBook) -> Vec<TownshipStatus> {
+        workflow::status(book)
+            .into_iter()
+            .filter(|s| self.may_see(s.township))
+            .collect()
+    }
+
     /// May this actor change the records of a township? (Not: is the year open.)
     pub(crate) fn may_change(&self, township: u32, district: &District) -> Result<()> {
         let name = || {
@@ -341,10 +361,7 @@ impl Service {
 
     /// Each visible township's progress in a book already read.
     pub fn statuses_of(&self, book: &YearBook) -> Vec<TownshipStatus> {
-        workflow::status(book)
-            .into_iter()
-            .filter(|s| self.actor.may_see(s.township))
-            .collect()
+        self.actor.statuses(book)
     }
 
     /// Rectifications of one year, or of every year: (year, secretary, record).
@@ -477,14 +494,7 @@ impl Service {
 
     /// Is the acting user the district? The refusal says what they may not do.
     pub fn need_district(&self, step: DistrictStep) -> Result<()> {
-        if self.actor.is_district() {
-            Ok(())
-        } else {
-            Err(Refusal::DistrictOnly {
-                user: self.actor.name.clone(),
-                step,
-            })
-        }
+        self.actor.need_district(step)
     }
 }
 

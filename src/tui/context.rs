@@ -220,6 +220,20 @@ impl Context {
         Ok(())
     }
 
+    /// Carry out a step and say how it went on the status line; true when done.
+    pub fn run_and_tell(&mut self, step: Step, text: &str) -> bool {
+        match self.run_step(step, text) {
+            Ok(line) => {
+                self.info(line);
+                true
+            }
+            Err(e) => {
+                self.error(e);
+                false
+            }
+        }
+    }
+
     /// Carry out a step a popup confirmed, through the service; the year is read again
     /// after it. The answer is the line to show, or why it was refused.
     pub fn run_step(&mut self, step: Step, text: &str) -> Result<String, String> {

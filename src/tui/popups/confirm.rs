@@ -33,10 +33,7 @@ impl ConfirmPopup {
     pub fn update(&mut self, ctx: &mut Context, action: Action) -> Reply {
         match action {
             Action::Confirm => {
-                match ctx.run_step(self.then, &self.text) {
-                    Ok(line) => ctx.info(line),
-                    Err(e) => ctx.error(e),
-                }
+                ctx.run_and_tell(self.then, &self.text);
                 Reply::close(None)
             }
             Action::Cancel => {

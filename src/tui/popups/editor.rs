@@ -45,16 +45,7 @@ impl EditorPopup {
 
     /// Save the text; false when refused (the status line says why).
     pub fn save(&mut self, ctx: &mut Context) -> bool {
-        match ctx.run_step(self.then, &self.text()) {
-            Ok(line) => {
-                ctx.info(line);
-                true
-            }
-            Err(e) => {
-                ctx.error(e);
-                false
-            }
-        }
+        ctx.run_and_tell(self.then, &self.text())
     }
 
     pub fn update(&mut self, ctx: &mut Context, action: Action) -> Reply {

@@ -47,10 +47,7 @@ impl PromptPopup {
                     ctx.error("内容不能为空");
                     return Reply::stay();
                 }
-                match ctx.run_step(self.then, &text) {
-                    Ok(line) => ctx.info(line),
-                    Err(e) => ctx.error(e),
-                }
+                ctx.run_and_tell(self.then, &text);
                 Reply::close(None)
             }
             Action::Cancel => {
