@@ -170,6 +170,12 @@ fn a_server_and_two_clients_each_see_and_change_what_their_role_allows() {
     for e in clerk.audit_log(&AuditFilter::default()).unwrap() {
         assert!(!e.what.contains(LIMIN), "{e:?}");
     }
+    // Another township's notice, or its name in a filter, is refused to the clerk.
+    assert!(matches!(
+        clerk.township_named(LIMIN),
+        Err(Refusal::CannotSee { .. })
+    ));
+    assert!(admin.township_named(LIMIN).is_ok());
     // District-only steps are refused to the clerk, with the service's own words.
     let users = clerk.users();
     assert!(
