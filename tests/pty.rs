@@ -704,6 +704,33 @@ fn through_the_server_a_save_shows_on_another_open_screen_within_a_second() {
         "{:?}",
         saved.elapsed()
     );
+    // The report and a backup while both screens are open.
+    let report = Command::new(BIN)
+        .args([
+            "--socket", socket_arg, "report", "--year", YEAR, "--format", "csv",
+        ])
+        .env("LANG", "C.UTF-8")
+        .output()
+        .expect("report");
+    assert!(
+        report.status.success(),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    assert!(String::from_utf8_lossy(&report.stdout).contains("73.93"));
+    let backup = home.path().join("copy.redb");
+    let out = Command::new(BIN)
+        .args(["--socket", socket_arg, "backup", "--to"])
+        .arg(&backup)
+        .env("LANG", "C.UTF-8")
+        .output()
+        .expect("backup");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(backup.exists());
     for t in [&mut a, &mut b] {
         t.send("\x03");
         assert_eq!(t.wait_exit(Duration::from_secs(5)), 0);
