@@ -985,3 +985,30 @@ fn init_on_an_existing_empty_file_is_refused() {
     let mode = fs::metadata(&f.db).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }
+
+#[test]
+fn a_closed_standard_error_ends_a_long_error_list_quietly() {
+    let f = Fixture::new();
+    f.run(["init"]);
+    // 3,000 bad rows: more error text than a pipe holds, and the reader goes away
+    // after the first bytes (`2>&1 | head -1`).
+    let mut roster = String::from("乡镇,村(社区),姓名,任职日期\n");
+    for i in 0..3000 {
+        roster.push_str(&format!("神头镇,村{i},张{i},不是日期\n"));
+    }
+    let file = f.write("bad.csv", roster);
+    let mut child = f
+        .command()
+        .args(["import", "roster"])
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(&mut stderr, &mut first).unwrap();
+    drop(stderr);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "{status:?}: never an abort (134)");
+}

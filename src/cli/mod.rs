@@ -362,12 +362,13 @@ pub(crate) fn local_time(at: jiff::Timestamp) -> String {
         .to_string()
 }
 
-/// The server to use: the one named, else the default one when it is there; None:
-/// open the file itself (a laptop, the demo).
-fn server_socket(named: Option<&Path>) -> Option<PathBuf> {
+/// The server to use: the one named; else, when no database file is named either,
+/// the default one if it is there. None: open the file itself (a laptop, the demo, a
+/// file named with --db).
+fn server_socket(named: Option<&Path>, db_named: bool) -> Option<PathBuf> {
     named.map(Path::to_path_buf).or_else(|| {
         let default = PathBuf::from(DEFAULT_SOCKET);
-        default.exists().then_some(default)
+        (!db_named && default.exists()).then_some(default)
     })
 }
 
@@ -379,7 +380,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         None => default_db()?,
     };
     let user = current_user();
-    let socket = server_socket(cli.socket.as_deref());
+    let socket = server_socket(cli.socket.as_deref(), cli.db.is_some());
     let open = || match &socket {
         Some(socket) => Service::connect(socket),
         None => Service::open(&db, &user),

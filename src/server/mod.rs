@@ -10,7 +10,7 @@
 
 mod peer;
 
-use std::io;
+use std::io::{self, Write};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::Path;
@@ -208,7 +208,8 @@ impl Server {
 pub fn serve(db: &Path, socket: &Path) -> Result<(), String> {
     let store = Store::open(db).map_err(|e| e.to_string())?;
     let listener = bind(socket).map_err(|e| format!("无法在 {} 上监听:{e}", socket.display()))?;
-    eprintln!(
+    let _ = writeln!(
+        std::io::stderr(),
         "xingji 服务器:数据库 {},套接字 {}",
         db.display(),
         socket.display()

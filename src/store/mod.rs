@@ -4,6 +4,7 @@
 mod encoding;
 
 use std::fs::OpenOptions;
+use std::io::Write;
 use std::path::Path;
 
 use redb::{
@@ -445,7 +446,7 @@ fn builder() -> redb::Builder {
     b.set_cache_size(CACHE_BYTES);
     b.set_repair_callback(|session| {
         if session.progress() == 0.0 {
-            eprintln!("正在修复数据库…");
+            let _ = writeln!(std::io::stderr(), "正在修复数据库…");
         }
     });
     b

@@ -18,6 +18,7 @@ pub const BOM: &str = "\u{feff}";
 pub fn xingji() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_xingji"));
     c.env_remove("XINGJI_DB")
+        .env_remove("XINGJI_SOCKET")
         .env_remove("RUST_BACKTRACE")
         .env_remove("XINGJI_USER")
         .env_remove("XINGJI_TODAY");
