@@ -560,8 +560,25 @@ mod tests {
     use crate::exchange::parse_csv;
     use crate::service::Service;
 
-    fn district() -> Service {
-        let admin = Service::in_memory(crate::scoring::DEFAULT_SCHEME, "admin").unwrap();
+    /// The same small district behind both implementations of the service: a store
+    /// opened here, and a server over a file (the guard keeps the file).
+    fn districts() -> Vec<(Option<tempfile::TempDir>, Service)> {
+        let local = Service::in_memory(crate::scoring::DEFAULT_SCHEME, "admin").unwrap();
+        fill(&local);
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("x.redb");
+        fill(&Service::create(&db, crate::scoring::DEFAULT_SCHEME, "admin").unwrap());
+        let socket = dir.path().join("x.sock");
+        let listener = crate::server::bind(&socket).unwrap();
+        let store = crate::store::Store::open(&db).unwrap();
+        let server = crate::server::Server::new(store, Box::new(|_| Ok("admin".into())));
+        std::thread::spawn(move || server.run(&listener));
+        let remote = Service::connect(&socket).unwrap();
+        assert!(remote.is_remote());
+        vec![(None, local), (Some(dir), remote)]
+    }
+
+    fn fill(admin: &Service) {
         let roster = "乡镇,村(社区),姓名,任职日期\n神头镇,马邑村,张三,2015-01-01\n利民镇,东村,李四,2015-01-01\n";
         admin
             .import_roster("r", parse_csv(roster).unwrap())
@@ -574,7 +591,6 @@ mod tests {
         admin
             .import_scores("s", parse_csv(&scores).unwrap(), 2025)
             .unwrap();
-        admin
     }
 
     fn stage(service: &Service, township: u32) -> Stage {
@@ -583,7 +599,12 @@ mod tests {
 
     #[test]
     fn approval_waits_for_every_township_and_lands_with_its_rectifications() {
-        let admin = district();
+        for (_guard, admin) in districts() {
+            approval_waits(&admin);
+        }
+    }
+
+    fn approval_waits(admin: &Service) {
         let shen = admin.townships(Some("神头镇")).unwrap()[0];
         let li = admin.townships(Some("利民镇")).unwrap()[0];
         let past = Date::new(2025, 1, 1).unwrap();
@@ -594,7 +615,7 @@ mod tests {
             err.contains("须全区各乡镇提交") && err.contains("利民镇"),
             "{err}"
         );
-        assert_eq!(stage(&admin, shen), Stage::Publicity, "nothing changed");
+        assert_eq!(stage(admin, shen), Stage::Publicity, "nothing changed");
         admin.submit(2025, &[li]).unwrap();
         admin.publish(2025, &[li], past, None).unwrap();
         admin.approve(2025, &[shen, li]).unwrap();
@@ -626,7 +647,12 @@ mod tests {
 
     #[test]
     fn huge_day_counts_are_refused_not_a_panic() {
-        let admin = district();
+        for (_guard, admin) in districts() {
+            huge_days(&admin);
+        }
+    }
+
+    fn huge_days(admin: &Service) {
         let shen = admin.townships(Some("神头镇")).unwrap()[0];
         admin.submit(2025, &[shen]).unwrap();
         let err = admin
