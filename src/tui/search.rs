@@ -35,10 +35,52 @@ pub fn romanize(text: &str) -> (String, String) {
     (full, initials)
 }
 
+/// Surnames whose reading differs from the character's common one (曾 is zēng as a
+/// surname, not céng): compound ones first.
+const SURNAMES: &[(&str, &str, &str)] = &[
+    ("尉迟", "yuchi", "yc"),
+    ("万俟", "moqi", "mq"),
+    ("单于", "chanyu", "cy"),
+    ("曾", "zeng", "z"),
+    ("单", "shan", "s"),
+    ("解", "xie", "x"),
+    ("仇", "qiu", "q"),
+    ("覃", "qin", "q"),
+    ("翟", "zhai", "z"),
+    ("查", "zha", "z"),
+    ("区", "ou", "o"),
+    ("朴", "piao", "p"),
+    ("盖", "ge", "g"),
+    ("缪", "miao", "m"),
+    ("乐", "yue", "y"),
+    ("召", "shao", "s"),
+    ("折", "she", "s"),
+    ("种", "chong", "c"),
+    ("繁", "po", "p"),
+    ("宓", "fu", "f"),
+    ("隗", "wei", "w"),
+    ("员", "yun", "y"),
+    ("秘", "bi", "b"),
+    ("能", "nai", "n"),
+    ("句", "gou", "g"),
+    ("长孙", "zhangsun", "zs"),
+];
+
+/// A person's name in pinyin: the surname as a surname is read, the rest as usual.
+pub fn romanize_name(name: &str) -> (String, String) {
+    for (surname, full, initials) in SURNAMES {
+        if let Some(rest) = name.strip_prefix(surname) {
+            let (f, i) = romanize(rest);
+            return (format!("{full}{f}"), format!("{initials}{i}"));
+        }
+    }
+    romanize(name)
+}
+
 impl Searchable {
     pub fn new(secretary: u32, name: &str, village: &str, township: &str) -> Searchable {
         let texts = [name, village, township];
-        let roman = texts.map(romanize);
+        let roman = [romanize_name(name), romanize(village), romanize(township)];
         Searchable {
             secretary,
             text: texts.map(str::to_string),
@@ -120,6 +162,22 @@ mod tests {
         assert_eq!(search(&i, "shentou"), vec![1, 4]);
         assert!(search(&i, "").is_empty());
         assert!(search(&i, "xyzq").is_empty());
+    }
+
+    #[test]
+    fn a_surname_is_read_as_a_surname() {
+        let i = vec![
+            Searchable::new(1, "曾小红", "东村", "神头镇"),
+            Searchable::new(2, "单田芳", "西村", "神头镇"),
+            Searchable::new(3, "翟志刚", "南村", "神头镇"),
+            Searchable::new(4, "仇虎", "北村", "神头镇"),
+        ];
+        assert_eq!(search(&i, "zxh"), vec![1]);
+        assert_eq!(search(&i, "zeng"), vec![1]);
+        assert_eq!(search(&i, "stf"), vec![2]);
+        assert_eq!(search(&i, "zhai"), vec![3]);
+        assert_eq!(search(&i, "qiuhu"), vec![4]);
+        assert_eq!(romanize_name("曾小红").0, "zengxiaohong");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::domain::{Stage, stars_ascii};
 use crate::text::{pad, pad_left, truncate};
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Binding, GridAt, NONE, Target, bind, list_table};
-use crate::tui::search::romanize;
+use crate::tui::search::romanize_name;
 use crate::tui::widgets::{ASCII, Pick, list_page};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,7 +92,7 @@ impl ListScreen {
                     .iter()
                     .map(|id| {
                         let name = book.district.secretary(*id).map_or("", |s| &s.name);
-                        (*id, romanize(name).0)
+                        (*id, romanize_name(name).0)
                     })
                     .collect();
                 rows.sort_by(|a, b| key.get(a).cmp(&key.get(b)));
