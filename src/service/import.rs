@@ -533,10 +533,17 @@ impl ScoresCheck<'_> {
             .place(id)
             .map(|(_, v)| v.township)
             .unwrap_or_default();
-        if let Err(reason) = self
-            .actor
-            .may_edit(township, self.district, self.record, self.year)
-        {
+        if let Err(reason) = self.actor.may_edit(
+            (
+                township,
+                &self
+                    .district
+                    .township(township)
+                    .map_or_else(String::new, |t| t.name.clone()),
+            ),
+            self.record,
+            self.year,
+        ) {
             problems.push((None, reason.to_string()));
         }
         Some(id)

@@ -183,15 +183,15 @@ impl Local {
     /// stage and the version are checked inside the write, against what is stored.
     pub fn save_assessment(&self, save: SaveAssessment) -> Result<()> {
         let year = save.year;
-        let district = self.store.district()?;
-        let township = district
-            .place(save.secretary)
-            .map(|(_, v)| v.township)
+        // Two point reads, not the whole district: a save stays cheap at any size.
+        let (township, name) = self
+            .store
+            .township_of(save.secretary)?
             .ok_or(Refusal::NoSecretary)?;
         let mut w = self.store.write(&self.actor.name)?;
         let record = w.year(year)?;
         self.actor
-            .may_edit(township, &district, record.as_ref(), year)?;
+            .may_edit((township, &name), record.as_ref(), year)?;
         if w.assessment(year, save.secretary)? != save.before {
             return Err(Refusal::Conflict);
         }

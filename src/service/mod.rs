@@ -86,18 +86,14 @@ impl Actor {
     }
 
     /// May this actor change the records of a township? (Not: is the year open.)
-    pub(crate) fn may_change(&self, township: u32, district: &District) -> Result<()> {
-        let name = || {
-            district
-                .township(township)
-                .map_or_else(String::new, |t| t.name.clone())
-        };
+    /// (`name` is the township's, for the refusal.)
+    pub(crate) fn may_change(&self, township: u32, name: &str) -> Result<()> {
         match self.role {
             Role::District => Ok(()),
             Role::Township(t) if t == township => Ok(()),
             Role::Township(_) => Err(Refusal::OtherTownship {
                 user: self.name.clone(),
-                township: name(),
+                township: name.to_string(),
             }),
             Role::Viewer => Err(Refusal::ReadOnly(self.name.clone())),
         }
@@ -123,15 +119,12 @@ impl Actor {
     /// Change a township's assessments in a year: the role allows it and the year is open.
     fn may_edit(
         &self,
-        township: u32,
-        district: &District,
+        (township, name): (u32, &str),
         record: Option<&YearRecord>,
         year: i16,
     ) -> Result<()> {
-        self.may_change(township, district)?;
-        let name = district
-            .township(township)
-            .map_or_else(String::new, |t| t.name.clone());
+        self.may_change(township, name)?;
+        let name = name.to_string();
         match record.map_or(Stage::Entering, |r| r.stage(township)) {
             Stage::Approved => Err(Refusal::Approved {
                 township: name,

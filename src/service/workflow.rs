@@ -170,7 +170,7 @@ impl Local {
             "提交",
             |record, t| {
                 self.actor
-                    .may_change(t, &book.district)
+                    .may_change(t, &name(book, t))
                     .map_err(|e| e.to_string())?;
                 let s = status
                     .iter()
@@ -219,7 +219,7 @@ impl Local {
             "公示",
             |record, t| {
                 self.actor
-                    .may_change(t, &book.district)
+                    .may_change(t, &name(book, t))
                     .map_err(|e| e.to_string())?;
                 match record.stage(t) {
                     Stage::Submitted => {}
@@ -419,7 +419,7 @@ impl Local {
     /// The township of a secretary whose records `actor` is about to change.
     fn township_to_change(&self, book: &YearBook, secretary: u32) -> Result<u32> {
         let t = book.township_of(secretary).ok_or(Refusal::NoSecretary)?;
-        self.actor.may_change(t, &book.district)?;
+        self.actor.may_change(t, &name(book, t))?;
         Ok(t)
     }
 
@@ -633,14 +633,14 @@ mod tests {
             role: Role::Township(shen),
         };
         let err = clerk
-            .may_edit(shen, &b.district, Some(&b.record), 2025)
+            .may_edit((shen, "神头镇"), Some(&b.record), 2025)
             .unwrap_err();
         assert!(matches!(err, Refusal::HandedIn { .. }), "{err}");
         assert!(err.to_string().contains("已提交"), "{err}");
         assert!(
             admin
                 .actor()
-                .may_edit(shen, &b.district, Some(&b.record), 2025)
+                .may_edit((shen, "神头镇"), Some(&b.record), 2025)
                 .is_ok()
         );
     }

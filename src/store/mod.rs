@@ -305,6 +305,24 @@ impl Store {
         })
     }
 
+    /// The township (id and name) of a secretary, by two point reads.
+    pub fn township_of(&self, secretary: u32) -> Result<Option<(u32, String)>> {
+        let txn = self.read()?;
+        let Some(s) = txn.open_table(SECRETARIES)?.get(secretary)? else {
+            return Ok(None);
+        };
+        let s: Secretary = decode(s.value())?;
+        let Some(v) = txn.open_table(VILLAGES)?.get(s.village)? else {
+            return Ok(None);
+        };
+        let v: Village = decode(v.value())?;
+        let Some(t) = txn.open_table(TOWNSHIPS)?.get(v.township)? else {
+            return Ok(None);
+        };
+        let t: Township = decode(t.value())?;
+        Ok(Some((v.township, t.name)))
+    }
+
     pub fn year(&self, year: i16) -> Result<Option<YearRecord>> {
         let txn = self.read()?;
         let table = txn.open_table(YEARS)?;
