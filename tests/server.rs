@@ -691,3 +691,57 @@ fn real_unix_users_through_the_real_binary() {
         std::panic::resume_unwind(panic);
     }
 }
+
+#[test]
+fn a_client_reconnects_after_the_server_is_restarted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.redb");
+    let socket = dir.path().join("x.sock");
+    // The database of whoever runs the test: that user is its district admin.
+    let me = xingji::server::user_name(
+        std::fs::metadata("/proc/self").map_or(0, |m| std::os::unix::fs::MetadataExt::uid(&m)),
+    )
+    .unwrap();
+    drop(Service::create(&db, xingji::scoring::DEFAULT_SCHEME, &me).unwrap());
+    let start = || {
+        let child = Command::new(BIN)
+            .arg("--db")
+            .arg(&db)
+            .arg("--socket")
+            .arg(&socket)
+            .arg("serve")
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let t = Instant::now();
+        while UnixStream::connect(&socket).is_err() {
+            assert!(
+                t.elapsed() < Duration::from_secs(10),
+                "the server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        child
+    };
+    let mut server = start();
+    let client = Service::connect(&socket).unwrap();
+    assert_eq!(client.actor().name, me);
+    assert!(client.years().unwrap().is_empty());
+    // Restarted (an upgrade): a read simply works again.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let mut server = start();
+    assert!(client.years().unwrap().is_empty());
+    // Restarted again: a change is not sent twice blindly; the user is asked to check.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let mut server = start();
+    let put = client.put_user("viewer1", Role::Viewer);
+    assert!(
+        matches!(&put, Err(Refusal::Server(m)) if m.contains("重新连接")),
+        "{put:?}"
+    );
+    assert!(client.put_user("viewer1", Role::Viewer).is_ok());
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

@@ -12,6 +12,9 @@ use super::protocol::{
 };
 use super::{Actor, Refusal, Result};
 
+/// The connection broke (as opposed to an answer that says no).
+struct Broken(std::io::Error);
+
 pub struct Remote {
     socket: PathBuf,
     stream: RefCell<UnixStream>,
@@ -49,6 +52,13 @@ fn connect(socket: &Path) -> Result<(UnixStream, Welcome)> {
     }
 }
 
+/// A connection that has asked to be told of changes.
+fn watching(socket: &Path) -> Result<UnixStream> {
+    let (mut stream, _) = connect(socket)?;
+    write_frame(&mut stream, &Request::Watch).map_err(|e| lost(socket, &e))?;
+    Ok(stream)
+}
+
 impl Remote {
     /// Connect to the server at `socket`; the actor is who the server says.
     pub fn connect(socket: &Path) -> Result<(Remote, Actor)> {
@@ -60,27 +70,59 @@ impl Remote {
         Ok((remote, welcome.actor))
     }
 
+    /// One request and its answer. When the connection has broken (the server was
+    /// restarted), it is made again: a read is asked again at once; a change is not,
+    /// since it may have landed before the break, and the user is asked to check.
     pub fn call(&self, request: Request) -> Result<Response> {
+        match self.exchange(&request) {
+            Err(Broken(e)) => {
+                let (stream, _) = connect(&self.socket).map_err(|_| lost(&self.socket, &e))?;
+                *self.stream.borrow_mut() = stream;
+                if request.writes() {
+                    return Err(Refusal::Server(
+                        "与 xingji 服务器的连接曾中断,现已重新连接;请核对后再保存一次".into(),
+                    ));
+                }
+                self.exchange(&request)
+                    .map_err(|Broken(e)| lost(&self.socket, &e))?
+            }
+            Ok(answer) => answer,
+        }
+    }
+
+    fn exchange(&self, request: &Request) -> std::result::Result<Result<Response>, Broken> {
         let mut stream = self.stream.borrow_mut();
-        write_frame(&mut *stream, &request).map_err(|e| lost(&self.socket, &e))?;
-        let answer: Option<std::result::Result<Response, Refusal>> =
-            read_frame(&mut *stream).map_err(|e| lost(&self.socket, &e))?;
-        answer.unwrap_or_else(|| {
-            Err(lost(
-                &self.socket,
-                &std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "服务器关闭了连接"),
-            ))
-        })
+        write_frame(&mut *stream, request).map_err(Broken)?;
+        match read_frame::<std::result::Result<Response, Refusal>>(&mut *stream) {
+            Ok(Some(answer)) => Ok(answer),
+            Ok(None) => Err(Broken(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "服务器关闭了连接",
+            ))),
+            Err(e) => Err(Broken(e)),
+        }
     }
 
     /// A channel that receives a message after every change anyone makes, fed by a
-    /// thread that sleeps on a second connection (no polling).
+    /// thread that sleeps on a second connection (no polling). When the server goes
+    /// away it tries again every two seconds, and says "changed" once it is back.
     pub fn watch(&self) -> Result<mpsc::Receiver<()>> {
-        let (mut stream, _) = connect(&self.socket)?;
-        write_frame(&mut stream, &Request::Watch).map_err(|e| lost(&self.socket, &e))?;
+        let mut stream = watching(&self.socket)?;
+        let socket = self.socket.clone();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
-            while let Ok(Some(Notice)) = read_frame::<Notice>(&mut stream) {
+            loop {
+                while let Ok(Some(Notice)) = read_frame::<Notice>(&mut stream) {
+                    if tx.send(()).is_err() {
+                        return;
+                    }
+                }
+                stream = loop {
+                    std::thread::sleep(std::time::Duration::from_secs(2));
+                    if let Ok(s) = watching(&socket) {
+                        break s;
+                    }
+                };
                 if tx.send(()).is_err() {
                     return;
                 }

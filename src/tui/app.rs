@@ -111,9 +111,11 @@ impl App {
 
     /// Apply an action and every follow-up it leads to.
     pub fn update(&mut self, action: Action) {
+        // A key clears the status line; typing, a resize or another user's change
+        // (a refresh) leave it for the user to read.
         if !matches!(
             action,
-            Action::Resize(..) | Action::Input(_) | Action::Backspace
+            Action::Resize(..) | Action::Input(_) | Action::Backspace | Action::Refresh
         ) {
             self.ctx.status = None;
         }

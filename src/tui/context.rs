@@ -18,14 +18,17 @@ use crate::service::{Refusal, SaveAssessment, Service, TownshipStatus, YearBook}
 pub enum NotSaved {
     /// The value itself is wrong: it can be corrected.
     Invalid(String),
-    /// The service refused the change (role, locked year, a conflict).
+    /// The service refused the change (role, locked year).
     Refused(String),
+    /// Somebody else saved the record since this user began typing: the year is read
+    /// again and the new value shows.
+    Conflict(String),
 }
 
 impl NotSaved {
     pub fn text(&self) -> &str {
         match self {
-            NotSaved::Invalid(t) | NotSaved::Refused(t) => t,
+            NotSaved::Invalid(t) | NotSaved::Refused(t) | NotSaved::Conflict(t) => t,
         }
     }
 }
@@ -174,13 +177,18 @@ impl Context {
 
     /// Validate a field's value and commit it at once, with its audit line. On a
     /// conflict the year is read again: the screen shows what is stored now.
+    /// `seen` is the assessment the user saw when they began typing (None: as read
+    /// now): if anyone saved since, the service refuses, whatever a refresh brought in
+    /// meanwhile.
     pub fn save_field(
         &mut self,
         secretary: u32,
         field: Field,
         input: &str,
+        seen: Option<Option<Assessment>>,
     ) -> Result<(), NotSaved> {
-        let stored = self.book.entry(secretary).map(|e| e.assessment.clone());
+        let stored =
+            seen.unwrap_or_else(|| self.book.entry(secretary).map(|e| e.assessment.clone()));
         let old = stored.clone().unwrap_or_default();
         let mut new = old.clone();
         field
@@ -208,6 +216,7 @@ impl Context {
         if let Err(refusal) = saved {
             if matches!(refusal, Refusal::Conflict) {
                 self.reload();
+                return Err(NotSaved::Conflict(refusal.to_string()));
             }
             return Err(NotSaved::Refused(refusal.to_string()));
         }
@@ -253,13 +262,13 @@ impl Context {
                 .map(|l| vec![l]),
             Step::Notes(s) => {
                 return self
-                    .save_field(s, Field::Notes, text)
+                    .save_field(s, Field::Notes, text, None)
                     .map(|()| "已保存 备注".to_string())
                     .map_err(|e| e.text().to_string());
             }
             Step::Veto(s) => {
                 return self
-                    .save_field(s, Field::VetoReason, text)
+                    .save_field(s, Field::VetoReason, text, None)
                     .map(|()| format!("已保存 否决事由:{} 一票否决", self.book.name_of(s)))
                     .map_err(|e| e.text().to_string());
             }

@@ -20,6 +20,9 @@ pub struct Entry {
     pub error: Option<String>,
     /// A question to ask before the typed value is saved (a new veto).
     pub ask: Option<Action>,
+    /// The assessment as it was when typing began: the version the save is checked
+    /// against (a refresh while typing must not hide another user's save).
+    seen: Option<Option<crate::domain::Assessment>>,
 }
 
 impl Entry {
@@ -48,6 +51,14 @@ impl Entry {
         self.edit = None;
         self.error = None;
         self.ask = None;
+        self.seen = None;
+    }
+
+    /// Typing begins: remember the version it begins from.
+    fn begin(&mut self, ctx: &Context) {
+        if self.seen.is_none() {
+            self.seen = Some(ctx.book.entry(self.secretary).map(|e| e.assessment.clone()));
+        }
     }
 
     /// After the data changed (a confirmed veto saved through a popup): a typed value
@@ -84,9 +95,16 @@ impl Entry {
             return false;
         }
         match action {
-            Action::Input(c) => self.type_text(ctx, &c.to_string()),
-            Action::Paste(text) => self.type_text(ctx, text),
+            Action::Input(c) => {
+                self.begin(ctx);
+                self.type_text(ctx, &c.to_string());
+            }
+            Action::Paste(text) => {
+                self.begin(ctx);
+                self.type_text(ctx, text);
+            }
             Action::Backspace => {
+                self.begin(ctx);
                 let stored = self.stored(ctx);
                 self.edit
                     .get_or_insert_with(|| LineEdit::new(&stored))
@@ -101,6 +119,7 @@ impl Entry {
                 }
             }
             Action::ClearInput => {
+                self.begin(ctx);
                 self.edit = Some(LineEdit::default());
                 self.error = None;
             }
@@ -155,7 +174,7 @@ impl Entry {
             }));
             return false;
         }
-        match ctx.save_field(self.secretary, field, &input) {
+        match ctx.save_field(self.secretary, field, &input, self.seen.clone()) {
             Ok(()) => {
                 self.reset();
                 true
@@ -166,6 +185,13 @@ impl Entry {
                     field.label(&ctx.book.scheme)
                 ));
                 self.error = Some(reason);
+                false
+            }
+            Err(NotSaved::Conflict(reason)) => {
+                // What the other user saved shows; the typed value is given up.
+                let stored = self.stored(ctx);
+                self.reset();
+                ctx.error(format!("未保存「{}」:{reason};现为 {stored}", input.trim()));
                 false
             }
             Err(NotSaved::Refused(reason)) => {
@@ -186,26 +212,29 @@ impl Entry {
         };
         // A valid change is saved; an emptied, refused or invalid one is given up at
         // once, with the reason, and the stored value stays.
-        if input.trim().is_empty() || self.error.is_some() || !self.commit(ctx) {
-            if self.ask.is_some() {
-                // A veto waiting for its yes: asked, not given up.
+        if !input.trim().is_empty() && self.error.is_none() {
+            if self.commit(ctx) {
                 return true;
             }
-            let why = self.error.clone();
-            let stored = self.stored(ctx);
-            self.reset();
-            let shown = if stored.is_empty() {
-                "(空)".to_string()
-            } else {
-                stored
-            };
-            match why.filter(|_| !input.trim().is_empty()) {
-                Some(why) => ctx.info(format!(
-                    "已放弃输入「{}」({why}),保留原值 {shown}",
-                    input.trim()
-                )),
-                None => ctx.info(format!("已放弃输入,保留原值 {shown}")),
+            if self.ask.is_some() || self.edit.is_none() {
+                // A veto waiting for its yes, or a conflict already said: nothing more.
+                return true;
             }
+        }
+        let why = self.error.clone();
+        let stored = self.stored(ctx);
+        self.reset();
+        let shown = if stored.is_empty() {
+            "(空)".to_string()
+        } else {
+            stored
+        };
+        match why.filter(|_| !input.trim().is_empty()) {
+            Some(why) => ctx.info(format!(
+                "已放弃输入「{}」({why}),保留原值 {shown}",
+                input.trim()
+            )),
+            None => ctx.info(format!("已放弃输入,保留原值 {shown}")),
         }
         true
     }

@@ -1257,3 +1257,54 @@ fn namesakes_in_the_grid_are_told_apart_by_their_village() {
         "{screen}"
     );
 }
+
+/// Two screens of one district through an in-process server (both the district's).
+fn two_apps_through_a_server() -> (tempfile::TempDir, App, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.redb");
+    drop(crate::demo::open(&db, "admin").unwrap());
+    let socket = dir.path().join("x.sock");
+    let listener = crate::server::bind(&socket).unwrap();
+    let store = crate::store::Store::open(&db).unwrap();
+    let server = crate::server::Server::new(store, Box::new(|_| Ok("admin".into())));
+    std::thread::spawn(move || server.run(&listener));
+    let app = || App::new(Service::connect(&socket).unwrap(), 2025, PLAIN).unwrap();
+    let (a, b) = (app(), app());
+    (dir, a, b)
+}
+
+#[test]
+fn a_save_from_an_older_version_is_a_conflict_even_after_a_refresh() {
+    let (_dir, mut a, mut b) = two_apps_through_a_server();
+    open(&mut a, "欧阳娜娜");
+    open(&mut b, "欧阳娜娜");
+    // B begins typing; A saves the same field; B's screen is refreshed by the notice.
+    type_text(&mut b, "5");
+    type_text(&mut a, "6");
+    press(&mut a, &[KeyCode::Enter]);
+    b.update(Action::Refresh);
+    assert!(a.ctx.status.as_ref().unwrap().text.contains("已保存"));
+    // B's Enter is refused: the value B typed was typed over 4.8, not over 6.
+    press(&mut b, &[KeyCode::Enter]);
+    let status = b.ctx.status.clone().unwrap().text;
+    assert!(
+        status.contains("刚被其他用户修改") && status.contains("现为 6"),
+        "{status}"
+    );
+    assert!(b.secretary.entry.edit.is_none(), "the new value shows");
+    assert_eq!(stored(&b, "欧阳娜娜").items["政治素质"].to_string(), "6");
+}
+
+#[test]
+fn a_refresh_keeps_the_status_line() {
+    let (_dir, mut a, _b) = two_apps_through_a_server();
+    open(&mut a, "欧阳娜娜");
+    type_text(&mut a, "9");
+    press(&mut a, &[KeyCode::Enter]);
+    let refused = a.ctx.status.clone();
+    a.update(Action::Refresh);
+    assert_eq!(
+        a.ctx.status, refused,
+        "a notice does not wipe what the user reads"
+    );
+}
