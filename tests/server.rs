@@ -428,10 +428,23 @@ fn tool(name: &str) -> String {
         .unwrap_or_else(|| name.to_string())
 }
 
+/// The binary where every user may run it (the build folder may be closed to them).
+fn public_bin() -> &'static Path {
+    static BIN_COPY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN_COPY.get_or_init(|| {
+        let path = std::env::temp_dir().join(format!("xingji-test-{}", std::process::id()));
+        std::fs::copy(BIN, &path).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    })
+}
+
 /// Run `xingji ARGS` as a Unix user, with these environment variables.
 fn as_user(user: &str, socket: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     let mut cmd = Command::new(tool("runuser"));
-    cmd.args(["-u", user, "--", BIN, "--socket"])
+    cmd.args(["-u", user, "--"])
+        .arg(public_bin())
+        .arg("--socket")
         .arg(socket)
         .args(args);
     cmd.env_clear()
@@ -687,6 +700,7 @@ fn real_unix_users_through_the_real_binary() {
     });
     let _ = server.kill();
     let _ = server.wait();
+    let _ = std::fs::remove_file(public_bin());
     if let Err(panic) = result {
         std::panic::resume_unwind(panic);
     }
