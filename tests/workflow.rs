@@ -1295,3 +1295,30 @@ fn a_clerks_screens_do_not_show_another_township() {
         "the search opens 张蔡庄乡's 马国庆 for a clerk of 下团堡乡"
     );
 }
+
+#[test]
+fn the_last_district_admin_cannot_be_demoted_or_removed() {
+    let f = district();
+    let admin = user(&f, "admin");
+    let stderr = admin.refused(&["user", "add", "admin", "--role", "viewer"]);
+    assert!(stderr.contains("至少要留一位区管理员"), "{stderr}");
+    // With a second admin, the first may step down; then the second is the last.
+    admin.ok(&["user", "add", "second", "--role", "district"]);
+    admin.ok(&["user", "add", "admin", "--role", "viewer"]);
+    let second = user(&f, "second");
+    let stderr = second.refused(&[
+        "user",
+        "add",
+        "second",
+        "--role",
+        "township",
+        "--township",
+        A,
+    ]);
+    assert!(stderr.contains("至少要留一位区管理员"), "{stderr}");
+    let users = second.ok(&["user", "list"]);
+    assert!(
+        users.contains("second") && users.contains("区管理员"),
+        "{users}"
+    );
+}

@@ -221,6 +221,10 @@ impl Local {
         let name = user_name(name)?;
         let district = self.store.district()?;
         let label = role_label(role, &district);
+        let mut after = self.store.users()?;
+        after.retain(|(n, _)| n != name);
+        after.push((name.to_string(), role));
+        keeps_an_admin(&after, name)?;
         let mut w = self.store.write(&self.actor.name)?;
         w.put_user(name, role)?;
         w.audit("新增用户", "", &format!("{name}:{label}"))?;
@@ -235,6 +239,9 @@ impl Local {
         if name == self.actor.name {
             return Err(Refusal::Invalid("不能删除自己".into()));
         }
+        let mut after = self.store.users()?;
+        after.retain(|(n, _)| n != name);
+        keeps_an_admin(&after, name)?;
         let mut w = self.store.write(&self.actor.name)?;
         if !w.remove_user(name)? {
             return Err(Refusal::NotFound(format!("没有用户 {name}")));
@@ -304,5 +311,17 @@ impl Local {
             Q::ImportScores(file, table, y) => A::Scores(self.import_scores(&file, table, y)?),
             Q::Watch => return Err(Refusal::Server("Watch 只能由服务器处理".into())),
         })
+    }
+}
+
+/// Someone must be able to manage users, approve and back up: the users after a change
+/// keep at least one district admin.
+fn keeps_an_admin(after: &[(String, Role)], changed: &str) -> Result<()> {
+    if after.iter().any(|(_, r)| *r == Role::District) {
+        Ok(())
+    } else {
+        Err(Refusal::Invalid(format!(
+            "不能这样改动 {changed}:至少要留一位区管理员;请先添加另一位(--role district)"
+        )))
     }
 }
