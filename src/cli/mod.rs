@@ -35,7 +35,7 @@ pub struct Cli {
     /// 经服务器时用户身份由系统确认
     #[arg(long, global = true, env = "XINGJI_SOCKET", value_name = "PATH")]
     pub socket: Option<PathBuf>,
-    /// 考核年度(界面默认:最新的未审定年度)
+    /// 考核年度(界面默认:有数据的最新年度;界面中按 y 切换)
     #[arg(long, global = true, value_name = "Y", value_parser = clap::value_parser!(i16).range(2000..=2100))]
     pub year: Option<i16>,
     #[command(subcommand)]

@@ -10,7 +10,7 @@ use super::{
     Actor, AuditFilter, Clock, DistrictStep, Refusal, Result, SaveAssessment, TownshipStatus,
     YearBook, role_label, user_name, workflow,
 };
-use crate::domain::{AuditEntry, District, Rectification, Role, Scope, Stage, YearRecord};
+use crate::domain::{AuditEntry, District, Rectification, Role, Scope, YearRecord};
 use crate::scoring::Rating;
 use crate::store::Store;
 
@@ -52,16 +52,16 @@ impl Local {
         if let Some(y) = asked {
             return Ok(y);
         }
-        let townships = self.store.district()?.townships;
-        let open = self.store.years()?.into_iter().rev().find(|(_, r)| {
-            townships.is_empty()
-                || townships
-                    .iter()
-                    .any(|(id, _)| r.stage(*id) != Stage::Approved)
-        });
-        Ok(match open {
-            Some((y, _)) => y,
-            None => jiff::ZonedDateTime::now().year(),
+        // The newest year that has data; else the year just ended (before July, its
+        // assessment is still under way) or the current one.
+        if let Some((y, _)) = self.store.years()?.into_iter().next_back() {
+            return Ok(y);
+        }
+        let now = jiff::ZonedDateTime::now();
+        Ok(if now.month() < 7 {
+            now.year() - 1
+        } else {
+            now.year()
         })
     }
 

@@ -309,8 +309,8 @@ impl Service {
         answer!(self, Request::Years, Response::Years(y) => y)
     }
 
-    /// The working year: the one asked for, else the newest year not yet approved in
-    /// every township, else the current calendar year.
+    /// The working year: the one asked for, else the newest year that has data, else
+    /// the year just ended (before July) or the current one.
     pub fn working_year(&self, asked: Option<i16>) -> Result<i16> {
         answer!(self, Request::WorkingYear(asked), Response::Year(y) => y)
     }

@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 
 use super::context::Context;
 use super::keys::{Action, Ask, Binding, GridAt, Input, Target};
-use super::popups::{ConfirmPopup, EditorPopup, Popup, PromptPopup, SearchPopup};
+use super::popups::{ConfirmPopup, EditorPopup, Popup, PromptPopup, SearchPopup, YearPopup};
 use super::screens::audit::AuditScreen;
 use super::screens::grid::GridScreen;
 use super::screens::help::HelpScreen;
@@ -215,6 +215,13 @@ impl App {
             Action::OpenPool => Some(Action::Show(Target::Pool)),
             Action::Help => Some(Action::Show(Target::Help)),
             Action::OpenSearch => Some(Action::Ask(Ask::Search(None))),
+            Action::PickYear => Some(Action::Ask(Ask::Year)),
+            Action::SwitchYear(year) => {
+                if self.leave() {
+                    self.switch_year(year);
+                }
+                None
+            }
             Action::Export => {
                 if self.leave() {
                     self.export();
@@ -326,10 +333,27 @@ impl App {
                 Popup::Prompt(PromptPopup::new(&mut self.ctx, title, then))
             }
             Ask::Search(purpose) => Popup::Search(SearchPopup::new(purpose)),
+            Ask::Year => Popup::Year(YearPopup::new(&mut self.ctx)),
             Ask::Edit { title, text, then } => {
                 Popup::Editor(Box::new(EditorPopup::new(title, &text, then)))
             }
         });
+    }
+
+    /// Work on another year: every screen starts again from the overview.
+    fn switch_year(&mut self, year: i16) {
+        match self.ctx.switch_year(year) {
+            Ok(()) => {
+                self.list = ListScreen::new(&self.ctx);
+                self.grid = GridScreen::new();
+                self.secretary = SecretaryScreen::new();
+                self.audit = AuditScreen::default();
+                self.stack.clear();
+                self.screen = ScreenId::Overview;
+                self.ctx.info(format!("已切换到 {year} 年度"));
+            }
+            Err(e) => self.ctx.error(format!("无法切换到 {year} 年度:{e}")),
+        }
     }
 
     /// Write the year's report as `xingji-<year>.xlsx` in the current folder (never

@@ -113,6 +113,15 @@ impl Context {
         self.generation += 1;
     }
 
+    /// Work on another year.
+    pub fn switch_year(&mut self, year: i16) -> Result<(), Refusal> {
+        let book = self.service.book_or_new(year)?;
+        self.history = self.service.history(year)?;
+        self.book = book;
+        self.derive();
+        Ok(())
+    }
+
     /// Read the year again (after a step, a conflict, or on opening a list).
     pub fn reload(&mut self) {
         match self.service.book_or_new(self.year()) {

@@ -39,6 +39,10 @@ pub enum Action {
     MarkDone,
     /// Audit: this year only / every year.
     ToggleYears,
+    /// `y`: pick the working year.
+    PickYear,
+    /// Work on another year (the year popup's choice).
+    SwitchYear(i16),
     /// A confirm popup's yes.
     Confirm,
     Left,
@@ -125,6 +129,8 @@ pub enum Ask {
     },
     /// The search: to open a secretary, or to pick one for a step.
     Search(Option<Step>),
+    /// The years, to work on another.
+    Year,
     /// A multi-line text editor.
     Edit {
         title: String,
@@ -250,6 +256,7 @@ pub fn list_table(own: &[Binding]) -> Vec<Binding> {
     t.extend_from_slice(LIST_MOVES);
     t.extend_from_slice(NAVIGATION);
     t.push(bind(Esc, NONE, || Action::Cancel, "返回", false));
+    t.push(bind(Char('y'), NONE, || Action::PickYear, "年度", false));
     t.push(bind(Char('q'), NONE, || Action::Home, "总览", true));
     t.push(QUIT);
     t

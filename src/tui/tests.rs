@@ -780,8 +780,10 @@ fn the_workflow_screen_takes_a_township_through_its_steps() {
     let objections = app.ctx.book.record.township(shen).objections;
     assert_eq!(objections.len(), 1);
     assert_eq!(objections[0].text, "群众反映得分偏高");
-    // Approval waits for the end of the publicity (it started today).
-    press(&mut app, &[KeyCode::Enter, KeyCode::Char('y')]);
+    // Approval waits for the end of the publicity (it started today): said at once,
+    // nothing is asked.
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(app.popup.is_none());
     assert!(app.ctx.status.as_ref().unwrap().error);
     let text = &app.ctx.status.as_ref().unwrap().text;
     assert!(text.contains("公示期"), "{text}");
@@ -1307,4 +1309,26 @@ fn a_refresh_keeps_the_status_line() {
         a.ctx.status, refused,
         "a notice does not wipe what the user reads"
     );
+}
+
+#[test]
+fn y_picks_the_year_and_enter_switches_to_it() {
+    let (_dir, mut app) = demo_app();
+    assert!(text(&draw(&app, 80, 24)).contains("2025 年度"));
+    press(&mut app, &[KeyCode::Char('l'), KeyCode::Char('y')]);
+    assert!(matches!(app.popup, Some(Popup::Year(_))));
+    let screen = text(&draw(&app, 80, 24));
+    assert!(
+        screen.contains(">2025 年度(当前)") && screen.contains("2024 年度"),
+        "{screen}"
+    );
+    press(&mut app, &[KeyCode::Down, KeyCode::Enter]);
+    assert_eq!(app.ctx.year(), 2024);
+    assert_eq!(app.screen, ScreenId::Overview);
+    assert!(text(&draw(&app, 80, 24)).contains("2024 年度"));
+    // In a number field `y` is no command: it is typed, and refused on Enter.
+    open(&mut app, "欧阳娜娜");
+    press(&mut app, &[KeyCode::Char('y')]);
+    assert!(app.popup.is_none());
+    assert_eq!(app.ctx.year(), 2024);
 }

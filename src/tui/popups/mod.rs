@@ -5,6 +5,7 @@ pub mod confirm;
 pub mod editor;
 pub mod prompt;
 pub mod search;
+pub mod year;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -16,6 +17,7 @@ pub use confirm::ConfirmPopup;
 pub use editor::EditorPopup;
 pub use prompt::PromptPopup;
 pub use search::SearchPopup;
+pub use year::YearPopup;
 
 /// What a popup's `update` asks of the app.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -41,6 +43,7 @@ pub enum Popup {
     Confirm(ConfirmPopup),
     Prompt(PromptPopup),
     Editor(Box<EditorPopup>),
+    Year(YearPopup),
 }
 
 impl Popup {
@@ -50,13 +53,14 @@ impl Popup {
             Popup::Confirm(_) => confirm::keys(),
             Popup::Prompt(_) => prompt::keys(),
             Popup::Editor(_) => editor::keys(),
+            Popup::Year(_) => year::keys(),
         }
     }
 
     pub fn input(&self) -> Input {
         match self {
             Popup::Search(_) | Popup::Prompt(_) => Input::Text,
-            Popup::Confirm(_) => Input::None,
+            Popup::Confirm(_) | Popup::Year(_) => Input::None,
             Popup::Editor(_) => Input::Editor,
         }
     }
@@ -67,6 +71,7 @@ impl Popup {
             Popup::Confirm(p) => p.update(ctx, action),
             Popup::Prompt(p) => p.update(ctx, action),
             Popup::Editor(p) => p.update(ctx, action),
+            Popup::Year(p) => p.update(ctx, action),
         }
     }
 
@@ -84,6 +89,7 @@ impl Popup {
             Popup::Confirm(p) => p.view(ctx, frame, area),
             Popup::Prompt(p) => p.view(ctx, frame, area),
             Popup::Editor(p) => p.view(ctx, frame, area),
+            Popup::Year(p) => p.view(ctx, frame, area),
         }
     }
 
@@ -97,6 +103,7 @@ impl Popup {
             ("文字编辑(备注、整改措施)", editor::keys()),
             ("输入框", prompt::keys()),
             ("确认框", confirm::keys()),
+            ("考核年度(y)", year::keys()),
         ]
     }
 }

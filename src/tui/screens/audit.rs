@@ -28,7 +28,7 @@ pub struct AuditScreen {
 
 const OWN: &[Binding] = &[
     bind(Char('t'), NONE, || Action::CycleTownship, "乡镇筛选", true),
-    bind(Char('y'), NONE, || Action::ToggleYears, "本年/全部", true),
+    bind(Char('a'), NONE, || Action::ToggleYears, "本年/全部", true),
 ];
 
 impl AuditScreen {

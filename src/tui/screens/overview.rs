@@ -46,6 +46,7 @@ fn keys() -> Vec<Binding> {
         bind(Tab, NONE, || Action::TogglePane, "切换图表", false),
     ];
     t.extend_from_slice(NAVIGATION);
+    t.push(bind(Char('y'), NONE, || Action::PickYear, "年度", true));
     t.push(bind(Esc, NONE, || Action::Cancel, "", false));
     t.push(bind(Char('q'), NONE, || Action::Home, "退出", true));
     t.push(QUIT);
