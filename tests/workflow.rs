@@ -389,11 +389,17 @@ fn a_year_from_submission_to_approval_locking_and_reopening() {
     assert!(stderr.contains("审定未执行,没有任何改动"), "{stderr}");
     assert!(stderr.contains("须先公示"), "{stderr}");
 
-    // Submit: the clerk their own township, then the district the whole district.
+    // Submit: the clerk their own township (named or not), then the district the
+    // whole district.
     let out = clerk
         .on("2026-01-08")
-        .ok(&["year", "submit", "--year", "2025", "--township", A]);
+        .ok(&["year", "submit", "--year", "2025"]);
     assert_eq!(out.trim(), format!("{A}:已提交"));
+    // The clerk's notice needs no --township either: it is their own township's.
+    let notice = clerk.ok(&["notice", "--year", "2025"]);
+    assert!(notice.contains(A) && !notice.contains(B), "{notice}");
+    let stderr = admin.refused(&["notice", "--year", "2025"]);
+    assert!(stderr.contains("需要 --township"), "{stderr}");
     let out = admin
         .on("2026-01-09")
         .ok(&["year", "submit", "--year", "2025"]);

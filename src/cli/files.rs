@@ -95,13 +95,20 @@ pub fn report(
 pub fn notice(
     service: &Service,
     year: Option<i16>,
-    township: &str,
+    township: Option<&str>,
     letters: bool,
     out: Out<'_>,
 ) -> Result<(), CliError> {
     let year = need_year(year, "公示通知")?;
     let book = service.book(year)?;
-    let t = service.township_named(township)?;
+    let t = match township {
+        Some(name) => service.township_named(name)?,
+        // A township clerk's own township; the district names one.
+        None => match service.townships(None)?[..] {
+            [only] => only,
+            _ => return Err(message("公示通知需要 --township 乡镇")),
+        },
+    };
     let today = service.today();
     let text = if letters {
         exchange::notice::letters(&book, t, today)

@@ -72,8 +72,9 @@ pub enum Command {
     },
     /// 公示通知(三务公开栏)或各村明白信
     Notice {
+        /// 乡镇(街道);乡镇录入员不写即为本乡镇
         #[arg(long, value_name = "乡镇")]
-        township: String,
+        township: Option<String>,
         /// 每村一封明白信
         #[arg(long)]
         letters: bool,
@@ -405,7 +406,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             force,
         }) => {
             let out = Out::checked(out.as_deref(), force, &db)?;
-            files::notice(&open()?, year, &township, letters, out)
+            files::notice(&open()?, year, township.as_deref(), letters, out)
         }
         Some(Command::Year {
             step,

@@ -89,7 +89,13 @@ impl Local {
         let district = self.store.district()?;
         match name {
             Some(n) => Ok(vec![workflow::township_id(&district, n)?]),
-            None => Ok(district.townships.iter().map(|(id, _)| *id).collect()),
+            // A township clerk's "all" is their own township.
+            None => Ok(district
+                .townships
+                .iter()
+                .map(|(id, _)| *id)
+                .filter(|id| self.actor.may_see(*id))
+                .collect()),
         }
     }
 

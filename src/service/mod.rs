@@ -325,7 +325,8 @@ impl Service {
         answer!(self, Request::TownshipNamed(name.to_string()), Response::Id(id) => id)
     }
 
-    /// The townships a step applies to: the one named, or all of the district.
+    /// The townships a step applies to: the one named, or all of the district (a
+    /// township clerk's: their own).
     pub fn townships(&self, name: Option<&str>) -> Result<Vec<u32>> {
         let request = Request::Townships(name.map(str::to_string));
         answer!(self, request, Response::Ids(ids) => ids)
