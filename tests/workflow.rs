@@ -799,30 +799,10 @@ fn a_township_clerk_reads_and_changes_only_their_own_township() {
     admin.ok(&["user", "add", "viewer", "--role", "viewer"]);
     let clerk = user(&f, "clerk");
 
-    // The district works on 张蔡庄乡, so the log has B entries a clerk of A must not read.
+    // The district hands in 张蔡庄乡, so the log has B entries a clerk of A must not read.
     admin
         .on("2026-01-09")
         .ok(&["year", "submit", "--year", "2025", "--township", B]);
-    admin.on("2026-01-11").ok(&[
-        "year",
-        "publish",
-        "--year",
-        "2025",
-        "--township",
-        B,
-        "--from",
-        PUBLICITY_FROM,
-    ]);
-    admin.on("2026-01-13").ok(&[
-        "year",
-        "object",
-        "--year",
-        "2025",
-        "--secretary",
-        "马国庆",
-        "--reason",
-        "村民反映集体经济账目不清",
-    ]);
 
     // A scores file with a row of the other township is refused whole, naming the row.
     let mut mixed = scores(&[
@@ -911,10 +891,30 @@ fn a_township_clerk_reads_and_changes_only_their_own_township() {
         );
     }
 
-    // The audit log, the year status and the rectifications show nothing of B.
+    // The audit log, the year status and the rectifications show nothing of B: the
+    // clerk hands in, the district posts both townships (quotas are the district's, so
+    // only now) and records an objection in B.
     clerk
         .on("2026-01-09")
         .ok(&["year", "submit", "--year", "2025", "--township", A]);
+    admin.on("2026-01-11").ok(&[
+        "year",
+        "publish",
+        "--year",
+        "2025",
+        "--from",
+        PUBLICITY_FROM,
+    ]);
+    admin.on("2026-01-13").ok(&[
+        "year",
+        "object",
+        "--year",
+        "2025",
+        "--secretary",
+        "马国庆",
+        "--reason",
+        "村民反映集体经济账目不清",
+    ]);
     let log = clerk.ok(&["audit"]);
     assert!(log.contains(&format!("{A} 提交")), "{log}");
     assert!(
@@ -934,17 +934,7 @@ fn a_township_clerk_reads_and_changes_only_their_own_township() {
     let status = clerk.ok(&["year", "status", "--year", "2025"]);
     assert!(status.contains(A), "{status}");
     assert_nothing_of(B, &status, "the clerk's year status");
-    // Publish both, settle the objection, approve: rectifications for both townships.
-    admin.on("2026-01-11").ok(&[
-        "year",
-        "publish",
-        "--year",
-        "2025",
-        "--township",
-        A,
-        "--from",
-        PUBLICITY_FROM,
-    ]);
+    // Settle the objection, approve: rectifications for both townships.
     admin.on("2026-01-19").ok(&[
         "year",
         "resolve",

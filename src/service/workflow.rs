@@ -83,6 +83,16 @@ pub fn status(book: &YearBook) -> Vec<TownshipStatus> {
         .collect()
 }
 
+/// The townships still entering (not yet submitted), by name.
+pub fn waiting(book: &YearBook) -> Vec<String> {
+    book.district
+        .townships
+        .iter()
+        .filter(|(id, _)| book.record.stage(*id) == Stage::Entering)
+        .map(|(_, t)| t.name.clone())
+        .collect()
+}
+
 /// A township by name.
 pub fn township_id(district: &crate::domain::District, name: &str) -> Result<u32> {
     district
@@ -213,6 +223,19 @@ impl Local {
         if !(1..=MAX_DAYS).contains(&days) {
             return refuse(format!("公示天数应在 1 到 {MAX_DAYS} 天之间"));
         }
+        // Who may not publish is told that first.
+        for &t in townships {
+            self.actor.may_change(t, &name(book, t))?;
+        }
+        // Quotas are the district's: stars are final, and fit to post, only when every
+        // township has handed in.
+        let waiting = waiting(book);
+        if !waiting.is_empty() {
+            return refuse(format!(
+                "名额按全区计算,须全区各乡镇提交后才能公示;尚未提交:{}",
+                waiting.join("、")
+            ));
+        }
         self.each(
             book,
             townships,
@@ -245,11 +268,7 @@ impl Local {
         self.need_district(DistrictStep::Approve)?;
         let today = self.today();
         let status = status(book);
-        let submitted_all = book
-            .district
-            .townships
-            .iter()
-            .all(|(id, _)| book.record.stage(*id) != Stage::Entering);
+        let waiting = waiting(book);
         let step = |record: &mut YearRecord, t: u32| {
             let y = record.township_mut(t);
             match (y.stage, y.publicity) {
@@ -277,14 +296,7 @@ impl Local {
             }
             // Quotas are counted over the whole district: its figures are final only when
             // every township has handed in.
-            if !submitted_all {
-                let waiting: Vec<String> = book
-                    .district
-                    .townships
-                    .iter()
-                    .filter(|(id, _)| book.record.stage(*id) == Stage::Entering)
-                    .map(|(_, t)| t.name.clone())
-                    .collect();
+            if !waiting.is_empty() {
                 return Err(format!(
                     "名额按全区计算,须全区各乡镇提交后才能审定;尚未提交:{}",
                     waiting.join("、")
@@ -609,14 +621,18 @@ mod tests {
         let li = admin.townships(Some("利民镇")).unwrap()[0];
         let past = Date::new(2025, 1, 1).unwrap();
         admin.submit(2025, &[shen]).unwrap();
-        admin.publish(2025, &[shen], past, None).unwrap();
-        let err = admin.approve(2025, &[shen]).unwrap_err().to_string();
+        // Quotas are the district's: no township is posted while another still enters.
+        let err = admin
+            .publish(2025, &[shen], past, None)
+            .unwrap_err()
+            .to_string();
         assert!(
-            err.contains("须全区各乡镇提交") && err.contains("利民镇"),
+            err.contains("须全区各乡镇提交后才能公示") && err.contains("利民镇"),
             "{err}"
         );
-        assert_eq!(stage(admin, shen), Stage::Publicity, "nothing changed");
+        assert_eq!(stage(admin, shen), Stage::Submitted, "nothing changed");
         admin.submit(2025, &[li]).unwrap();
+        admin.publish(2025, &[shen], past, None).unwrap();
         admin.publish(2025, &[li], past, None).unwrap();
         admin.approve(2025, &[shen, li]).unwrap();
         // 李四 is 不合格: his rectification was opened in the approval's own transaction.

@@ -766,7 +766,17 @@ fn the_workflow_screen_takes_a_township_through_its_steps() {
         app.ctx.service.book(2025).unwrap().record.stage(shen),
         crate::domain::Stage::Submitted
     );
-    press(&mut app, &[KeyCode::Enter, KeyCode::Char('y')]);
+    // 公示 waits for the whole district: said at once, nothing asked.
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(app.popup.is_none());
+    let said = app.ctx.status.clone().unwrap().text;
+    assert!(said.contains("尚未提交:利民镇"), "{said}");
+    // 利民镇 submits; then 神头镇 is posted.
+    press(
+        &mut app,
+        &[KeyCode::Down, KeyCode::Enter, KeyCode::Char('y')],
+    );
+    press(&mut app, &[KeyCode::Up, KeyCode::Enter, KeyCode::Char('y')]);
     assert_eq!(
         app.ctx.book.record.stage(shen),
         crate::domain::Stage::Publicity

@@ -83,6 +83,15 @@ impl WorkflowScreen {
                     missing.join("、")
                 ))
             }
+            Stage::Submitted => {
+                let waiting = crate::service::workflow::waiting(book);
+                (!waiting.is_empty()).then(|| {
+                    format!(
+                        "名额按全区计算,须全区各乡镇提交后才能公示;尚未提交:{}",
+                        waiting.join("、")
+                    )
+                })
+            }
             Stage::Publicity if ctx.service.need_district(DistrictStep::Approve).is_err() => {
                 Some("审定由区委组织部进行".into())
             }
@@ -90,12 +99,7 @@ impl WorkflowScreen {
                 Some((_, end)) if ctx.today <= end => {
                     Some(format!("公示期至 {end},期满后才能审定"))
                 }
-                _ if book
-                    .district
-                    .townships
-                    .iter()
-                    .any(|(id, _)| book.record.stage(*id) == Stage::Entering) =>
-                {
+                _ if !crate::service::workflow::waiting(book).is_empty() => {
                     Some("名额按全区计算,须全区各乡镇提交后才能审定".into())
                 }
                 _ if status.open_objections > 0 => {
