@@ -539,6 +539,12 @@ impl Local {
         if let Some(m) = measures {
             r.measures = crate::text::clean_multiline(m).trim().to_string();
         }
+        if done && r.measures.is_empty() {
+            return refuse(format!(
+                "{} 的整改还没有填写整改措施;请先写明措施,再标记为已完成",
+                book.name_of(secretary)
+            ));
+        }
         if done && r.done_on.is_none() {
             r.done_on = Some(self.today());
         }

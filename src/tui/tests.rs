@@ -850,6 +850,10 @@ fn audit_rectifications_and_the_promotion_pool() {
     let rows = app.rectify.rows.clone();
     assert_eq!(rows.len(), 1, "神头镇 has one low secretary: 范有福");
     assert_eq!(app.ctx.book.name_of(rows[0].1), "范有福");
+    // Done needs measures written first.
+    press(&mut app, &[KeyCode::Char('d'), KeyCode::Char('y')]);
+    let said = app.ctx.status.clone().unwrap().text;
+    assert!(said.contains("还没有填写整改措施"), "{said}");
     press(&mut app, &[KeyCode::Enter]);
     assert!(matches!(app.popup, Some(Popup::Editor(_))));
     app.update(Action::Paste("一、整改集体经济\n二、每月汇报".into()));

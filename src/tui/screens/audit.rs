@@ -122,7 +122,7 @@ impl Screen for AuditScreen {
         for (i, e) in self.lines().enumerate().skip(self.pick.offset).take(rows) {
             let at =
                 e.at.to_zoned_datetime(zone.clone())
-                    .strftime("%m-%d %H:%M")
+                    .strftime("%Y-%m-%d %H:%M")
                     .to_string();
             let marker = if i == self.pick.selected { ">" } else { " " };
             let text = format!("{marker}{at} {} {}", pad(&e.user, 8), e.line());
