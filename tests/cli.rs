@@ -1012,3 +1012,46 @@ fn a_closed_standard_error_ends_a_long_error_list_quietly() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(1), "{status:?}: never an abort (134)");
 }
+
+#[test]
+fn a_header_only_file_a_repeated_secretary_and_impossible_dates_are_refused() {
+    let f = Fixture::new();
+    f.run(["init"]);
+    let header_only = f.write("empty.csv", format!("{ROSTER_HEADER}\n"));
+    let out = f.run(["import", "roster", header_only.to_str().unwrap()]);
+    assert!(assert_user_error(&out).contains("只有表头,没有数据行"));
+
+    let twice = f.write(
+        "twice.csv",
+        format!(
+            "{ROSTER_HEADER}\n{}\n{}\n{}\n",
+            ROSTER[0], ROSTER[1], ROSTER[0]
+        ),
+    );
+    let out = f.run(["import", "roster", twice.to_str().unwrap()]);
+    let stderr = assert_user_error(&out);
+    assert!(
+        stderr.contains("第4行:神头镇 马邑村 张三 与第2行重复"),
+        "{stderr}"
+    );
+
+    let dates = f.write(
+        "dates.csv",
+        format!(
+            "{ROSTER_HEADER}\n神头镇,马邑村,张三,男,1800-01-01,2015-03-01\n利民镇,东榆林村,李四,女,,2999-01-01\n"
+        ),
+    );
+    let out = f.run(["import", "roster", dates.to_str().unwrap()]);
+    let stderr = assert_user_error(&out);
+    assert!(
+        stderr.contains("第2行「出生日期」:1800-01-01 不在 1900 年"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("第3行「任职日期」:2999-01-01 不在 1900 年"),
+        "{stderr}"
+    );
+    // Nothing of any of them was written: no import is in the log.
+    let log = text(&f.run(["audit"]).stdout);
+    assert!(log.contains("新建数据库") && !log.contains("导入"), "{log}");
+}

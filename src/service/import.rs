@@ -146,11 +146,56 @@ fn roster_rows(table: &Table, errors: &mut Vec<RowError>) -> Vec<RosterRow> {
     if !has_all(&cols, &required) {
         return Vec::new();
     }
-    table
+    no_rows(table, errors);
+    let rows: Vec<(usize, RosterRow)> = table
         .rows
         .iter()
-        .filter_map(|row| roster_row(row, &cols, errors))
-        .collect()
+        .filter_map(|row| roster_row(row, &cols, errors).map(|r| (row.line, r)))
+        .collect();
+    // The same secretary twice in one file: which line counts?
+    let mut first: HashMap<(&str, &str, &str), usize> = HashMap::new();
+    for (line, r) in &rows {
+        let key = (
+            r.township.as_str(),
+            r.village.as_str(),
+            r.secretary.name.as_str(),
+        );
+        if let Some(before) = first.insert(key, *line) {
+            errors.push(RowError {
+                line: *line,
+                column: None,
+                message: format!(
+                    "{} {} {} 与第{before}行重复",
+                    r.township, r.village, r.secretary.name
+                ),
+            });
+        }
+    }
+    rows.into_iter().map(|(_, r)| r).collect()
+}
+
+/// A file with a header and no rows is a mistake (the wrong sheet, a cut file).
+fn no_rows(table: &Table, errors: &mut Vec<RowError>) {
+    if table.rows.is_empty() {
+        errors.push(RowError {
+            line: 1,
+            column: None,
+            message: "只有表头,没有数据行".to_string(),
+        });
+    }
+}
+
+/// A date a person could have: from 1900 to next year.
+fn plausible(
+    date: jiff::civil::Date,
+    column: &str,
+) -> std::result::Result<jiff::civil::Date, String> {
+    let next = jiff::ZonedDateTime::now().year() + 1;
+    if (1900..=next).contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(format!("{date} 不在 1900 年到 {next} 年之间({column})"))
+    }
 }
 
 /// One roster row, or None when its 任职日期 is missing or unreadable. Its problems go
@@ -183,7 +228,9 @@ fn roster_row(
     let born = match cell("出生日期").as_str() {
         "" => None,
         d => parse_date(d)
-            .map_err(|e| bad("出生日期", e.to_string()))
+            .map_err(|e| e.to_string())
+            .and_then(|d| plausible(d, "出生日期"))
+            .map_err(|e| bad("出生日期", e))
             .ok(),
     };
     let took = cell("任职日期");
@@ -192,7 +239,9 @@ fn roster_row(
         None
     } else {
         parse_date(&took)
-            .map_err(|e| bad("任职日期", e.to_string()))
+            .map_err(|e| e.to_string())
+            .and_then(|d| plausible(d, "任职日期"))
+            .map_err(|e| bad("任职日期", e))
             .ok()
     };
     if let (Some(b), Some(t)) = (born, took_office)
@@ -478,6 +527,7 @@ impl ScoresCheck<'_> {
         if !has_all(&cols, &required) {
             return Vec::new();
         }
+        no_rows(table, errors);
         table
             .rows
             .iter()
