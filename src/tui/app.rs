@@ -324,19 +324,29 @@ impl App {
                 question,
                 then,
                 text,
+                seen,
             } => Popup::Confirm(ConfirmPopup {
                 question,
                 then,
                 text,
+                seen: seen.map(|s| *s),
             }),
             Ask::Prompt { title, then } => {
                 Popup::Prompt(PromptPopup::new(&mut self.ctx, title, then))
             }
             Ask::Search(purpose) => Popup::Search(SearchPopup::new(purpose)),
             Ask::Year => Popup::Year(YearPopup::new(&mut self.ctx)),
-            Ask::Edit { title, text, then } => {
-                Popup::Editor(Box::new(EditorPopup::new(title, &text, then)))
-            }
+            Ask::Edit {
+                title,
+                text,
+                then,
+                seen,
+            } => Popup::Editor(Box::new(EditorPopup::new(
+                title,
+                &text,
+                then,
+                seen.map(|s| *s),
+            ))),
         });
     }
 

@@ -187,8 +187,8 @@ impl Context {
     /// Validate a field's value and commit it at once, with its audit line. On a
     /// conflict the year is read again: the screen shows what is stored now.
     /// `seen` is the assessment the user saw when they began typing (None: as read
-    /// now): if anyone saved since, the service refuses, whatever a refresh brought in
-    /// meanwhile.
+    /// now): if anyone changed this field since, whatever a refresh brought in
+    /// meanwhile, it is a conflict; a change of another field is kept.
     pub fn save_field(
         &mut self,
         secretary: u32,
@@ -196,8 +196,18 @@ impl Context {
         input: &str,
         seen: Option<Option<Assessment>>,
     ) -> Result<(), NotSaved> {
-        let stored =
-            seen.unwrap_or_else(|| self.book.entry(secretary).map(|e| e.assessment.clone()));
+        // The save builds on the latest assessment this screen knows, so that another
+        // user's change of another field is kept; only a change of this very field since
+        // the user began typing is a conflict.
+        let stored = self.book.entry(secretary).map(|e| e.assessment.clone());
+        if let Some(seen) = seen {
+            let scheme = &self.book.scheme;
+            let was = field.value(scheme, &seen.unwrap_or_default());
+            let now = field.value(scheme, &stored.clone().unwrap_or_default());
+            if was != now {
+                return Err(NotSaved::Conflict(Refusal::Conflict.to_string()));
+            }
+        }
         let old = stored.clone().unwrap_or_default();
         let mut new = old.clone();
         field
@@ -239,8 +249,13 @@ impl Context {
     }
 
     /// Carry out a step and say how it went on the status line; true when done.
-    pub fn run_and_tell(&mut self, step: Step, text: &str) -> bool {
-        match self.run_step(step, text) {
+    pub fn run_and_tell(
+        &mut self,
+        step: Step,
+        text: &str,
+        seen: Option<Option<crate::domain::Assessment>>,
+    ) -> bool {
+        match self.run_step(step, text, seen) {
             Ok(line) => {
                 self.info(line);
                 true
@@ -254,7 +269,13 @@ impl Context {
 
     /// Carry out a step a popup confirmed, through the service; the year is read again
     /// after it. The answer is the line to show, or why it was refused.
-    pub fn run_step(&mut self, step: Step, text: &str) -> Result<String, String> {
+    /// `seen`: for a step that saves a field, the assessment the user saw.
+    pub fn run_step(
+        &mut self,
+        step: Step,
+        text: &str,
+        seen: Option<Option<crate::domain::Assessment>>,
+    ) -> Result<String, String> {
         let (service, year) = (&self.service, self.book.year);
         let result = match step {
             Step::Submit(t) => service.submit(year, &[t]),
@@ -271,13 +292,13 @@ impl Context {
                 .map(|l| vec![l]),
             Step::Notes(s) => {
                 return self
-                    .save_field(s, Field::Notes, text, None)
+                    .save_field(s, Field::Notes, text, seen)
                     .map(|()| "已保存 备注".to_string())
                     .map_err(|e| e.text().to_string());
             }
             Step::Veto(s) => {
                 return self
-                    .save_field(s, Field::VetoReason, text, None)
+                    .save_field(s, Field::VetoReason, text, seen)
                     .map(|()| format!("已保存 否决事由:{} 一票否决", self.book.name_of(s)))
                     .map_err(|e| e.text().to_string());
             }

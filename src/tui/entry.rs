@@ -171,6 +171,7 @@ impl Entry {
                 question: format!("否决事由「{reason}」将使 {name} 一票否决(不合格,0星)。确定?"),
                 then: Step::Veto(self.secretary),
                 text: reason,
+                seen: self.seen.clone().map(Box::new),
             }));
             return false;
         }

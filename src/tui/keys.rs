@@ -122,6 +122,8 @@ pub enum Ask {
         question: String,
         then: Step,
         text: String,
+        /// The assessment the user saw, for a step that saves a field (a veto).
+        seen: Option<Box<Option<crate::domain::Assessment>>>,
     },
     Prompt {
         title: String,
@@ -136,6 +138,8 @@ pub enum Ask {
         title: String,
         text: String,
         then: Step,
+        /// The assessment the user saw when the editor opened (notes).
+        seen: Option<Box<Option<crate::domain::Assessment>>>,
     },
 }
 

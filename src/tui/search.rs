@@ -7,6 +7,8 @@ use pinyin::ToPinyin;
 #[derive(Clone, Debug)]
 pub struct Searchable {
     pub secretary: u32,
+    /// A name's other reading, when its surname reads two ways (乐 le/yue): full, initials.
+    other: Option<(String, String)>,
     /// Name, village, township as written.
     text: [String; 3],
     /// Their full pinyin and initials, lower-case ASCII.
@@ -36,7 +38,7 @@ pub fn romanize(text: &str) -> (String, String) {
 }
 
 /// Surnames whose reading differs from the character's common one (曾 is zēng as a
-/// surname, not céng): compound ones first.
+/// surname, not céng): compound ones first. A name is found by either reading.
 const SURNAMES: &[(&str, &str, &str)] = &[
     ("尉迟", "yuchi", "yc"),
     ("万俟", "moqi", "mq"),
@@ -64,6 +66,7 @@ const SURNAMES: &[(&str, &str, &str)] = &[
     ("能", "nai", "n"),
     ("句", "gou", "g"),
     ("长孙", "zhangsun", "zs"),
+    ("重", "chong", "c"),
 ];
 
 /// A person's name in pinyin: the surname as a surname is read, the rest as usual.
@@ -80,9 +83,13 @@ pub fn romanize_name(name: &str) -> (String, String) {
 impl Searchable {
     pub fn new(secretary: u32, name: &str, village: &str, township: &str) -> Searchable {
         let texts = [name, village, township];
-        let roman = [romanize_name(name), romanize(village), romanize(township)];
+        let common = romanize(name);
+        let surname = romanize_name(name);
+        let other = (surname != common).then_some(common);
+        let roman = [surname, romanize(village), romanize(township)];
         Searchable {
             secretary,
+            other,
             text: texts.map(str::to_string),
             full: roman.clone().map(|(f, _)| f),
             initials: roman.map(|(_, i)| i),
@@ -113,10 +120,16 @@ impl Searchable {
                     }
                 };
                 let best = if ascii {
-                    [score(&self.initials[i]), score(&self.full[i])]
-                        .into_iter()
-                        .flatten()
-                        .min()
+                    let other = self.other.as_ref().filter(|_| i == 0);
+                    [
+                        score(&self.initials[i]),
+                        score(&self.full[i]),
+                        other.and_then(|(f, _)| score(f)),
+                        other.and_then(|(_, n)| score(n)),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .min()
                 } else {
                     score(&self.text[i])
                 };
@@ -178,6 +191,14 @@ mod tests {
         assert_eq!(search(&i, "zhai"), vec![3]);
         assert_eq!(search(&i, "qiuhu"), vec![4]);
         assert_eq!(romanize_name("曾小红").0, "zengxiaohong");
+        // A surname read two ways is found by either.
+        let i = vec![
+            Searchable::new(1, "乐嘉", "东村", "神头镇"),
+            Searchable::new(2, "单田芳", "西村", "神头镇"),
+        ];
+        assert_eq!(search(&i, "yuejia"), vec![1]);
+        assert_eq!(search(&i, "lejia"), vec![1]);
+        assert_eq!(search(&i, "dtf"), vec![2]);
     }
 
     #[test]

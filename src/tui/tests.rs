@@ -1346,3 +1346,68 @@ fn y_picks_the_year_and_enter_switches_to_it() {
     assert!(app.popup.is_none());
     assert_eq!(app.ctx.year(), 2024);
 }
+
+#[test]
+fn notes_saved_by_another_user_meanwhile_are_a_conflict_not_overwritten() {
+    let (_dir, mut a, mut b) = two_apps_through_a_server();
+    for app in [&mut a, &mut b] {
+        open(app, "欧阳娜娜");
+        press(app, &[KeyCode::End]);
+        for _ in 0..30 {
+            press(app, &[KeyCode::Tab]);
+        }
+        press(app, &[KeyCode::Enter]);
+        assert!(matches!(app.popup, Some(Popup::Editor(_))));
+    }
+    a.update(Action::Paste("镇里意见:继续观察".into()));
+    b.update(Action::Paste("区里:约谈".into()));
+    let save = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let act = b.action(save).unwrap();
+    b.update(act);
+    a.update(Action::Refresh);
+    let act = a.action(save).unwrap();
+    a.update(act);
+    let said = a.ctx.status.clone().unwrap().text;
+    assert!(said.contains("刚被其他用户修改"), "{said}");
+    assert!(
+        matches!(a.popup, Some(Popup::Editor(_))),
+        "A's text stays to copy"
+    );
+    assert_eq!(stored(&a, "欧阳娜娜").notes, "区里:约谈");
+}
+
+#[test]
+fn another_users_change_of_another_field_is_kept_not_a_conflict() {
+    let (_dir, mut a, mut b) = two_apps_through_a_server();
+    open(&mut a, "欧阳娜娜");
+    open(&mut b, "欧阳娜娜");
+    // B types 政治素质; A saves 履职尽责 meanwhile.
+    type_text(&mut b, "5");
+    press(&mut a, &[KeyCode::Tab]);
+    type_text(&mut a, "6");
+    press(&mut a, &[KeyCode::Enter]);
+    b.update(Action::Refresh);
+    press(&mut b, &[KeyCode::Enter]);
+    assert!(b.secretary.entry.error.is_none(), "{:?}", b.ctx.status);
+    let now = stored(&b, "欧阳娜娜");
+    assert_eq!(now.items["政治素质"].to_string(), "5");
+    assert_eq!(now.items["履职尽责"].to_string(), "6", "A's change kept");
+}
+
+#[test]
+fn the_list_selection_follows_its_secretary_when_a_change_resorts_it() {
+    let (_dir, mut a, mut b) = two_apps_through_a_server();
+    press(&mut a, &[KeyCode::Char('l'), KeyCode::Char('s')]);
+    assert_eq!(a.list.sort, super::screens::list::Sort::Total);
+    press(&mut a, &[KeyCode::Down, KeyCode::Down]);
+    let chosen = a.list.selected().unwrap();
+    let name = a.ctx.book.name_of(chosen);
+    // B lowers that secretary's score: A's list re-sorts, the selection stays on them.
+    open(&mut b, &name);
+    press(&mut b, &[KeyCode::Tab]);
+    type_text(&mut b, "0");
+    press(&mut b, &[KeyCode::Enter]);
+    a.update(Action::Refresh);
+    assert_eq!(a.list.selected(), Some(chosen));
+    assert_ne!(a.list.pick.selected, 2, "it moved down the list");
+}

@@ -18,6 +18,8 @@ pub struct ConfirmPopup {
     pub then: Step,
     /// What goes with the step (a veto's reason).
     pub text: String,
+    /// The assessment the user saw (a veto is checked against it).
+    pub seen: Option<Option<crate::domain::Assessment>>,
 }
 
 pub fn keys() -> Vec<Binding> {
@@ -33,7 +35,7 @@ impl ConfirmPopup {
     pub fn update(&mut self, ctx: &mut Context, action: Action) -> Reply {
         match action {
             Action::Confirm => {
-                ctx.run_and_tell(self.then, &self.text);
+                ctx.run_and_tell(self.then, &self.text, self.seen.clone());
                 Reply::close(None)
             }
             Action::Cancel => {

@@ -16,6 +16,9 @@ pub struct EditorPopup {
     pub title: String,
     pub editor: TextArea<'static>,
     pub then: Step,
+    /// The assessment as it was when the editor opened: a save is checked against it,
+    /// and after a save against what was saved.
+    seen: Option<Option<crate::domain::Assessment>>,
 }
 
 pub fn keys() -> Vec<Binding> {
@@ -28,7 +31,12 @@ pub fn keys() -> Vec<Binding> {
 
 impl EditorPopup {
     /// An editor holding `text`, the cursor at its end.
-    pub fn new(title: String, text: &str, then: Step) -> EditorPopup {
+    pub fn new(
+        title: String,
+        text: &str,
+        then: Step,
+        seen: Option<Option<crate::domain::Assessment>>,
+    ) -> EditorPopup {
         let mut editor = TextArea::new(text.lines().map(str::to_string).collect());
         editor.move_cursor(CursorMove::Bottom);
         editor.move_cursor(CursorMove::End);
@@ -36,6 +44,7 @@ impl EditorPopup {
             title,
             editor,
             then,
+            seen,
         }
     }
 
@@ -45,7 +54,12 @@ impl EditorPopup {
 
     /// Save the text; false when refused (the status line says why).
     pub fn save(&mut self, ctx: &mut Context) -> bool {
-        ctx.run_and_tell(self.then, &self.text())
+        let saved = ctx.run_and_tell(self.then, &self.text(), self.seen.clone());
+        if saved && let Step::Notes(s) = self.then {
+            // Saved: the next Ctrl-S builds on this version.
+            self.seen = Some(ctx.book.entry(s).map(|e| e.assessment.clone()));
+        }
+        saved
     }
 
     pub fn update(&mut self, ctx: &mut Context, action: Action) -> Reply {

@@ -47,7 +47,7 @@ impl PromptPopup {
                     ctx.error("内容不能为空");
                     return Reply::stay();
                 }
-                ctx.run_and_tell(self.then, &text);
+                ctx.run_and_tell(self.then, &text, None);
                 Reply::close(None)
             }
             Action::Cancel => {

@@ -66,8 +66,10 @@ impl ListScreen {
         list
     }
 
-    /// The rows in the filter and order chosen.
+    /// The rows in the filter and order chosen; the selection stays on its secretary
+    /// when a change re-sorts them.
     fn derive(&mut self, ctx: &Context) {
+        let selected = self.selected();
         let book = &ctx.book;
         let mut rows: Vec<u32> = ctx
             .people
@@ -100,6 +102,9 @@ impl ListScreen {
         }
         self.rows = rows;
         self.generation = ctx.generation;
+        if let Some(i) = selected.and_then(|id| self.rows.iter().position(|r| *r == id)) {
+            self.pick.selected = i;
+        }
         self.pick.step(0, self.rows.len(), list_page(ctx.size));
     }
 

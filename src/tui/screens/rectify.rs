@@ -62,6 +62,7 @@ impl Screen for RectifyScreen {
                 title: format!("{year} 年度 {} 整改措施", ctx.book.name_of(*s)),
                 text: r.measures.clone(),
                 then: Step::Measures(*year, *s),
+                seen: None,
             })),
             (Action::MarkDone, Some((_, _, r))) if r.done_on.is_some() => {
                 ctx.info("已完成");
@@ -71,6 +72,7 @@ impl Screen for RectifyScreen {
                 question: format!("将 {} 的整改标记为已完成?", ctx.book.name_of(*s)),
                 then: Step::MarkDone(*year, *s),
                 text: String::new(),
+                seen: None,
             })),
             (Action::Open | Action::MarkDone, None) => None,
             (other, _) => Some(other),

@@ -158,6 +158,11 @@ impl SecretaryScreen {
             title: format!("{} 的备注", ctx.book.name_of(self.entry.secretary)),
             text: ctx.assessment(self.entry.secretary).notes,
             then: Step::Notes(self.entry.secretary),
+            seen: Some(Box::new(
+                ctx.book
+                    .entry(self.entry.secretary)
+                    .map(|e| e.assessment.clone()),
+            )),
         })
     }
 }

@@ -214,6 +214,7 @@ impl Screen for WorkflowScreen {
                             question,
                             then,
                             text: String::new(),
+                            seen: None,
                         }));
                     }
                     None => ctx.info(format!("{name}已审定;如需修改,区管理员可按 R 重新打开")),
