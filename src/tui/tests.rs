@@ -1411,3 +1411,16 @@ fn the_list_selection_follows_its_secretary_when_a_change_resorts_it() {
     assert_eq!(a.list.selected(), Some(chosen));
     assert_ne!(a.list.pick.selected, 2, "it moved down the list");
 }
+
+#[test]
+fn the_audit_log_on_screen_shows_another_users_change() {
+    let (_dir, mut a, mut b) = two_apps_through_a_server();
+    press(&mut a, &[KeyCode::Char('h'), KeyCode::Char('a')]);
+    let before = a.audit.rows.len();
+    open(&mut b, "欧阳娜娜");
+    type_text(&mut b, "5");
+    press(&mut b, &[KeyCode::Enter]);
+    a.update(Action::Refresh);
+    assert_eq!(a.audit.rows.len(), before + 1);
+    assert!(a.audit.lines().next().unwrap().what.contains("欧阳娜娜"));
+}

@@ -24,6 +24,7 @@ pub struct AuditScreen {
     pub pick: Pick,
     pub township: Option<u32>,
     pub all_years: bool,
+    generation: u64,
 }
 
 const OWN: &[Binding] = &[
@@ -34,11 +35,23 @@ const OWN: &[Binding] = &[
 impl AuditScreen {
     /// Read the log as this user may see it, afresh.
     pub fn open(&mut self, ctx: &mut Context) {
-        match ctx.service.audit_log(&AuditFilter::default()) {
-            Ok(entries) => self.entries = entries,
-            Err(e) => ctx.error(format!("读取审计日志失败:{e}")),
+        if let Err(e) = self.read(ctx) {
+            ctx.error(e);
         }
+        self.pick = Pick::default();
+    }
+
+    fn read(&mut self, ctx: &Context) -> Result<(), String> {
+        self.generation = ctx.generation;
+        let entries = ctx
+            .service
+            .audit_log(&AuditFilter::default())
+            .map_err(|e| format!("读取审计日志失败:{e}"))?;
+        self.entries = entries;
+        let pick = self.pick;
         self.filter(ctx);
+        self.pick = pick;
+        Ok(())
     }
 
     fn filter(&mut self, ctx: &Context) {
@@ -97,6 +110,14 @@ impl Screen for AuditScreen {
             other => return Some(other),
         }
         None
+    }
+
+    fn sync(&mut self, ctx: &Context) {
+        // Another user's change (or this user's) adds lines: read the log again.
+        if self.generation != ctx.generation {
+            let _ = self.read(ctx);
+        }
+        self.pick.step(0, self.rows.len(), list_page(ctx.size));
     }
 
     fn view(&self, ctx: &Context, frame: &mut Frame, area: Rect) {
