@@ -139,8 +139,7 @@ impl Screen for ListScreen {
     }
 
     fn update(&mut self, ctx: &mut Context, action: Action) -> Option<Action> {
-        if let Some(delta) = Pick::delta(&action, list_page(ctx.size)) {
-            self.pick.step(delta, self.rows.len(), list_page(ctx.size));
+        if self.pick.apply(&action, self.rows.len(), ctx.size) {
             return None;
         }
         match action {

@@ -190,8 +190,7 @@ impl Screen for WorkflowScreen {
 
     fn update(&mut self, ctx: &mut Context, action: Action) -> Option<Action> {
         let n = ctx.visible_townships().len();
-        if let Some(delta) = Pick::delta(&action, list_page(ctx.size)) {
-            self.pick.step(delta, n, list_page(ctx.size));
+        if self.pick.apply(&action, n, ctx.size) {
             return None;
         }
         if let Action::Picked(step, secretary) = action {

@@ -105,6 +105,19 @@ impl Pick {
         keep_visible(self.selected, &mut self.offset, page.max(1));
     }
 
+    /// Move by a list key among `n` rows at this terminal size; false when the
+    /// action is no list move.
+    pub fn apply(&mut self, action: &super::keys::Action, n: usize, size: (u16, u16)) -> bool {
+        let page = list_page(size);
+        match Pick::delta(action, page) {
+            Some(delta) => {
+                self.step(delta, n, page);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The row move of a list key, if it is one.
     pub fn delta(action: &super::keys::Action, page: usize) -> Option<isize> {
         use super::keys::Action;
