@@ -79,6 +79,12 @@ impl Server {
         })
     }
 
+    /// A server over the database file at `db`.
+    pub fn open(db: &Path, identify: Identify) -> Result<Arc<Server>, String> {
+        let store = Store::open(db).map_err(|e| e.to_string())?;
+        Ok(Server::new(store, identify))
+    }
+
     /// Serve every connection of `listener`, each in its own thread, until the
     /// listener fails.
     pub fn run(self: &Arc<Server>, listener: &UnixListener) -> io::Result<()> {
@@ -206,7 +212,7 @@ impl Server {
 
 /// `xingji serve`: open the database and serve `socket` until killed.
 pub fn serve(db: &Path, socket: &Path) -> Result<(), String> {
-    let store = Store::open(db).map_err(|e| e.to_string())?;
+    let server = Server::open(db, kernel_identity())?;
     let listener = bind(socket).map_err(|e| format!("无法在 {} 上监听:{e}", socket.display()))?;
     let _ = writeln!(
         std::io::stderr(),
@@ -214,7 +220,5 @@ pub fn serve(db: &Path, socket: &Path) -> Result<(), String> {
         db.display(),
         socket.display()
     );
-    Server::new(store, kernel_identity())
-        .run(&listener)
-        .map_err(|e| e.to_string())
+    server.run(&listener).map_err(|e| e.to_string())
 }

@@ -1281,8 +1281,7 @@ fn two_apps_through_a_server() -> (tempfile::TempDir, App, App) {
     drop(crate::demo::open(&db, "admin").unwrap());
     let socket = dir.path().join("x.sock");
     let listener = crate::server::bind(&socket).unwrap();
-    let store = crate::store::Store::open(&db).unwrap();
-    let server = crate::server::Server::new(store, Box::new(|_| Ok("admin".into())));
+    let server = crate::server::Server::open(&db, Box::new(|_| Ok("admin".into()))).unwrap();
     std::thread::spawn(move || server.run(&listener));
     let app = || App::new(Service::connect(&socket).unwrap(), 2025, PLAIN).unwrap();
     let (a, b) = (app(), app());
