@@ -63,6 +63,8 @@ pub struct Context {
     /// Counts every change of the data above, so that screens know when to derive
     /// their rows again.
     pub generation: u64,
+    /// Where exports are written: the folder the program was started in.
+    pub out_dir: PathBuf,
     pub quit: bool,
 }
 
@@ -85,6 +87,7 @@ impl Context {
             status: None,
             draft: None,
             generation: 0,
+            out_dir: PathBuf::from("."),
             quit: false,
         };
         ctx.derive();
@@ -318,7 +321,7 @@ impl Context {
     pub fn write_new_file(&self, stem: &str, ext: &str, bytes: &[u8]) -> Result<PathBuf, String> {
         let path = (1..1000)
             .map(|i| {
-                PathBuf::from(if i == 1 {
+                self.out_dir.join(if i == 1 {
                     format!("{stem}.{ext}")
                 } else {
                     format!("{stem}-{i}.{ext}")

@@ -1423,3 +1423,75 @@ fn the_audit_log_on_screen_shows_another_users_change() {
     assert_eq!(a.audit.rows.len(), before + 1);
     assert!(a.audit.lines().next().unwrap().what.contains("欧阳娜娜"));
 }
+
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A key a clerk could press, or a resize (down to 1×1).
+    fn event() -> impl Strategy<Value = Event> {
+        let keys = prop_oneof![
+            any::<char>().prop_map(KeyCode::Char),
+            prop_oneof!["[0-9]", "[a-z]", "[/?\\[\\]]", "[张三李四好差一般]"]
+                .prop_map(|s| KeyCode::Char(s.chars().next().unwrap_or('1'))),
+            Just(KeyCode::Enter),
+            Just(KeyCode::Esc),
+            Just(KeyCode::Tab),
+            Just(KeyCode::BackTab),
+            Just(KeyCode::Backspace),
+            Just(KeyCode::Up),
+            Just(KeyCode::Down),
+            Just(KeyCode::Left),
+            Just(KeyCode::Right),
+            Just(KeyCode::Home),
+            Just(KeyCode::End),
+            Just(KeyCode::PageUp),
+            Just(KeyCode::PageDown),
+        ];
+        let modifiers = prop_oneof![
+            8 => Just(KeyModifiers::NONE),
+            1 => Just(KeyModifiers::CONTROL),
+            1 => Just(KeyModifiers::ALT),
+        ];
+        prop_oneof![
+            20 => (keys, modifiers).prop_map(|(k, m)| {
+                // Ctrl-C and q end the session: left out so that the sequence runs on.
+                let m = if k == KeyCode::Char('c') && m == KeyModifiers::CONTROL {
+                    KeyModifiers::NONE
+                } else {
+                    m
+                };
+                let k = if k == KeyCode::Char('q') { KeyCode::Char('w') } else { k };
+                Event::Key(KeyEvent::new(k, m))
+            }),
+            1 => (1u16..220, 1u16..60).prop_map(|(w, h)| Event::Resize(w, h)),
+            1 => "[\\PC]{0,40}".prop_map(Event::Paste),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// Any key sequence at any terminal size: no panic, and every frame drawn.
+        #[test]
+        fn random_keys_and_sizes_never_panic(events in proptest::collection::vec(event(), 1..400)) {
+            let mut app = names_app(PLAIN);
+            // Exports (x, n, m) land here, not in the working folder.
+            let out = tempfile::tempdir().unwrap();
+            app.ctx.out_dir = out.path().to_path_buf();
+            let mut size = (80u16, 24u16);
+            for e in events {
+                if let Event::Resize(w, h) = e {
+                    size = (w, h);
+                }
+                let mut queue = vec![e];
+                let mut terminal = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();
+                run_loop(&mut terminal, &mut app, || Ok(queue.pop().map(super::super::Incoming::Terminal))).unwrap();
+                if app.quit() {
+                    break;
+                }
+            }
+        }
+    }
+}
