@@ -1,5 +1,7 @@
 //! The district as the roster built it, and who may do what in it.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Secretary, Township, Village};
@@ -90,4 +92,90 @@ fn by_id<T>(list: &[(u32, T)], id: u32) -> Option<&T> {
     list.binary_search_by_key(&id, |(i, _)| *i)
         .ok()
         .map(|i| &list[i].1)
+}
+
+/// Name look-ups over a district, built once for the many rows of an import (a scan
+/// per row would make an import grow with the square of the district).
+///
+/// It answers as `District`'s own look-ups do: the first township or village of a name,
+/// the latest secretary of a name in a village, the village's current secretary. Each
+/// answer is the position in `District`'s lists.
+#[derive(Debug, Default)]
+pub struct NameIndex {
+    townships: HashMap<String, u32>,
+    villages: HashMap<(u32, String), u32>,
+    secretaries: HashMap<(u32, String), usize>,
+    current: HashMap<u32, usize>,
+}
+
+impl NameIndex {
+    pub fn new(district: &District) -> NameIndex {
+        let mut index = NameIndex::default();
+        for (id, t) in &district.townships {
+            index.add_township(*id, &t.name);
+        }
+        for (id, v) in &district.villages {
+            index.add_village(*id, v);
+        }
+        for (at, (_, s)) in district.secretaries.iter().enumerate() {
+            index.add_secretary(at, s);
+        }
+        index
+    }
+
+    pub fn add_township(&mut self, id: u32, name: &str) {
+        self.townships.entry(name.to_string()).or_insert(id);
+    }
+
+    pub fn add_village(&mut self, id: u32, village: &Village) {
+        self.villages
+            .entry((village.township, village.name.clone()))
+            .or_insert(id);
+    }
+
+    /// Note the secretary at position `at` of the district's list (positions only grow).
+    pub fn add_secretary(&mut self, at: usize, secretary: &Secretary) {
+        self.secretaries
+            .insert((secretary.village, secretary.name.clone()), at);
+        if secretary.left_office.is_none() {
+            self.current.insert(secretary.village, at);
+        }
+    }
+
+    pub fn township_id(&self, name: &str) -> Option<u32> {
+        self.townships.get(name).copied()
+    }
+
+    pub fn village_id(&self, township: u32, name: &str) -> Option<u32> {
+        self.villages.get(&(township, name.to_string())).copied()
+    }
+
+    /// The position of the latest secretary of this name in the village.
+    pub fn secretary_at(&self, village: u32, name: &str) -> Option<usize> {
+        self.secretaries.get(&(village, name.to_string())).copied()
+    }
+
+    /// The position of the village's current secretary, checked against the district
+    /// (a term ended since it was noted is no longer current).
+    pub fn current_at(&self, district: &District, village: u32) -> Option<usize> {
+        self.current.get(&village).copied().filter(|at| {
+            district
+                .secretaries
+                .get(*at)
+                .is_some_and(|(_, s)| s.left_office.is_none())
+        })
+    }
+
+    /// A secretary by (乡镇, 村(社区), 姓名), as `District::find_secretary`.
+    pub fn find_secretary(
+        &self,
+        district: &District,
+        township: &str,
+        village: &str,
+        name: &str,
+    ) -> Option<u32> {
+        let village = self.village_id(self.township_id(township)?, village)?;
+        let at = self.secretary_at(village, name)?;
+        district.secretaries.get(at).map(|(id, _)| *id)
+    }
 }

@@ -7,7 +7,7 @@ mod value;
 mod year;
 
 pub use audit::{AuditEntry, Scope};
-pub use district::{District, Role};
+pub use district::{District, NameIndex, Role};
 pub use year::{Objection, Rectification, RectifyStatus, Stage, TownshipYear, YearRecord};
 
 pub use value::{

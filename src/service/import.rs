@@ -11,7 +11,7 @@ use crate::domain::{
     Assessment, Ballots, District, Gender, Grade, Secretary, Township, TownshipKind, Village,
     VillageKind, parse_ballots, parse_date, parse_points, parse_score,
 };
-use crate::domain::{Scope, YearRecord};
+use crate::domain::{NameIndex, Scope, YearRecord};
 use crate::exchange::{Row, Table};
 use crate::scoring::Scheme;
 use crate::store::Writer;
@@ -115,8 +115,10 @@ impl Local {
             return Err(Refusal::Rows { file, errors });
         }
 
+        let district = store.district()?;
         let mut roster = RosterWriter {
-            district: store.district()?,
+            names: NameIndex::new(&district),
+            district,
             summary: RosterSummary::default(),
             w: store.write(&actor.name)?,
         };
@@ -268,6 +270,8 @@ fn roster_row(
 struct RosterWriter {
     w: Writer,
     district: District,
+    /// The district's names, kept in step with `district`.
+    names: NameIndex,
     summary: RosterSummary,
 }
 
@@ -281,11 +285,7 @@ impl RosterWriter {
         } = row;
         let township_id = self.township(township)?;
         secretary.village = self.village(township_id, village)?;
-        let existing = self
-            .district
-            .secretaries
-            .iter()
-            .position(|(_, s)| s.village == secretary.village && s.name == secretary.name);
+        let existing = self.names.secretary_at(secretary.village, &secretary.name);
         match existing {
             Some(index) => self.update_secretary(index, secretary),
             None => self.add_secretary(secretary),
@@ -294,7 +294,7 @@ impl RosterWriter {
 
     /// The id of a township, added when the district has none of that name.
     fn township(&mut self, name: String) -> Result<u32> {
-        if let Some(id) = self.district.township_id(&name) {
+        if let Some(id) = self.names.township_id(&name) {
             return Ok(id);
         }
         let t = Township {
@@ -302,6 +302,7 @@ impl RosterWriter {
             name,
         };
         let id = self.w.add_township(&t)?;
+        self.names.add_township(id, &t.name);
         self.district.townships.push((id, t));
         self.summary.townships += 1;
         Ok(id)
@@ -309,7 +310,7 @@ impl RosterWriter {
 
     /// The id of a village of a township, added when the township has none of that name.
     fn village(&mut self, township: u32, name: String) -> Result<u32> {
-        if let Some(id) = self.district.village_id(township, &name) {
+        if let Some(id) = self.names.village_id(township, &name) {
             return Ok(id);
         }
         let v = Village {
@@ -318,6 +319,7 @@ impl RosterWriter {
             name,
         };
         let id = self.w.add_village(&v)?;
+        self.names.add_village(id, &v);
         self.district.villages.push((id, v));
         self.summary.villages += 1;
         Ok(id)
@@ -342,13 +344,9 @@ impl RosterWriter {
 
     /// Add a new secretary: whoever took office later is the village's current one.
     fn add_secretary(&mut self, mut secretary: Secretary) -> Result<()> {
-        if let Some(current) = self.district.current_secretary(secretary.village) {
-            let (current_id, old) = self
-                .district
-                .secretaries
-                .iter_mut()
-                .find(|(i, _)| *i == current)
-                .expect("current_secretary returns the id of one of the district's secretaries");
+        if let Some(at) = self.names.current_at(&self.district, secretary.village)
+            && let Some((current_id, old)) = self.district.secretaries.get_mut(at)
+        {
             if old.took_office <= secretary.took_office {
                 old.left_office = Some(secretary.took_office);
                 self.w.put_secretary(*current_id, old)?;
@@ -357,6 +355,8 @@ impl RosterWriter {
             }
         }
         let id = self.w.add_secretary(&secretary)?;
+        self.names
+            .add_secretary(self.district.secretaries.len(), &secretary);
         self.district.secretaries.push((id, secretary));
         self.summary.added += 1;
         Ok(())
@@ -400,6 +400,7 @@ impl Local {
         let district = store.district()?;
         let mut check = ScoresCheck {
             scheme: &scheme,
+            names: NameIndex::new(&district),
             district: &district,
             actor,
             record: record.as_ref(),
@@ -438,6 +439,7 @@ impl Local {
         // (township, rows, incomplete) in the file's order: one audit line per township, so
         // that the import is in the year's log and each clerk reads only their own (§14).
         let mut townships: Vec<(u32, usize, usize)> = Vec::new();
+        let mut tally_at: HashMap<u32, usize> = HashMap::new();
         for (id, mut a) in parsed {
             // The file has no notes column: keep the notes a clerk wrote.
             if let Some(old) = w.assessment(year, id)? {
@@ -447,12 +449,13 @@ impl Local {
                 scheme.items().any(|i| !a.items.contains_key(&i.name)) || a.grade.is_none();
             summary.incomplete += usize::from(incomplete);
             let t = district.place(id).map_or(0, |(_, v)| v.township);
-            match townships.iter_mut().find(|(x, ..)| *x == t) {
-                Some((_, rows, n)) => {
-                    *rows += 1;
-                    *n += usize::from(incomplete);
-                }
-                None => townships.push((t, 1, usize::from(incomplete))),
+            let at = *tally_at.entry(t).or_insert_with(|| {
+                townships.push((t, 0, 0));
+                townships.len() - 1
+            });
+            if let Some((_, rows, n)) = townships.get_mut(at) {
+                *rows += 1;
+                *n += usize::from(incomplete);
             }
             w.put_assessment(year, id, &a)?;
         }
@@ -507,6 +510,7 @@ type Problems = Vec<(Option<String>, String)>;
 struct ScoresCheck<'a> {
     scheme: &'a Scheme,
     district: &'a District,
+    names: NameIndex,
     actor: &'a Actor,
     record: Option<&'a YearRecord>,
     year: i16,
@@ -568,7 +572,7 @@ impl ScoresCheck<'_> {
             user_text(&raw(VILLAGE)),
             user_text(&raw(NAME)),
         );
-        let Some(id) = self.district.find_secretary(&t, &v, &n) else {
+        let Some(id) = self.names.find_secretary(self.district, &t, &v, &n) else {
             problems.push((
                 None,
                 format!("名册中没有 {t} {v} 的书记「{n}」;请先导入名册"),

@@ -2,6 +2,8 @@
 //! the district, objections during publicity, and the rectifications that approval
 //! opens for low stars. Each step is one transaction with its audit line.
 
+use std::collections::HashMap;
+
 use jiff::civil::Date;
 
 use super::{DistrictStep, Local, Refusal, YearBook};
@@ -46,29 +48,32 @@ pub fn add_days(date: Date, days: i64) -> Date {
 }
 
 pub fn status(book: &YearBook) -> Vec<TownshipStatus> {
-    let people = book.people();
+    // One pass over the people, grouped by township: (people, complete).
+    let mut counts: HashMap<u32, (usize, usize)> = HashMap::new();
+    for p in book.people() {
+        if let Some(t) = book.township_of(p) {
+            let count = counts.entry(t).or_default();
+            count.0 += 1;
+            if book
+                .entry(p)
+                .is_some_and(|e| e.rating.evaluation.figures().is_some())
+            {
+                count.1 += 1;
+            }
+        }
+    }
     book.district
         .townships
         .iter()
         .map(|(id, t)| {
             let year = book.record.township(*id);
-            let mine: Vec<u32> = people
-                .iter()
-                .copied()
-                .filter(|p| book.township_of(*p) == Some(*id))
-                .collect();
+            let (people, complete) = counts.get(id).copied().unwrap_or_default();
             TownshipStatus {
                 township: *id,
                 name: t.name.clone(),
                 stage: year.stage,
-                people: mine.len(),
-                complete: mine
-                    .iter()
-                    .filter(|p| {
-                        book.entry(**p)
-                            .is_some_and(|e| e.rating.evaluation.figures().is_some())
-                    })
-                    .count(),
+                people,
+                complete,
                 publicity: year
                     .publicity
                     .map(|(from, days)| (from, publicity_end(from, days))),

@@ -2,6 +2,8 @@
 //! township's progress (or its stars this year and last), the district's summary in
 //! its own words, and overdue rectifications.
 
+use std::collections::HashMap;
+
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode::{Char, Enter, Esc, Tab};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -32,6 +34,9 @@ struct Stats {
 
 /// A township's name and its stars this year and last, best first.
 type TownshipStars = (String, Vec<Option<u8>>, Vec<Option<u8>>);
+
+/// Stars this year and last, of one township.
+type TwoYears = (Vec<Option<u8>>, Vec<Option<u8>>);
 
 pub struct OverviewScreen {
     /// Show stars by township (this year and last) instead of the entry progress.
@@ -124,26 +129,22 @@ impl OverviewScreen {
             .iter()
             .find(|(y, _)| *y == book.year - 1)
             .map(|(_, r)| r);
+        // One pass over each year, grouped by township (not one pass per township).
+        let mut grouped: HashMap<u32, TwoYears> = HashMap::new();
+        for e in &book.entries {
+            if let (Some(t), Some(_)) =
+                (book.township_of(e.secretary), e.rating.evaluation.figures())
+            {
+                grouped.entry(t).or_default().0.push(e.rating.stars);
+            }
+        }
+        for (secretary, r) in last.into_iter().flatten() {
+            if let (Some(t), Some(_)) = (book.township_of(*secretary), r.evaluation.figures()) {
+                grouped.entry(t).or_default().1.push(r.stars);
+            }
+        }
         for id in ctx.visible_townships() {
-            let mut now: Vec<Option<u8>> = book
-                .entries
-                .iter()
-                .filter(|e| {
-                    book.township_of(e.secretary) == Some(id)
-                        && e.rating.evaluation.figures().is_some()
-                })
-                .map(|e| e.rating.stars)
-                .collect();
-            let mut before: Vec<Option<u8>> = last
-                .map(|r| {
-                    r.iter()
-                        .filter(|(s, r)| {
-                            book.township_of(**s) == Some(id) && r.evaluation.figures().is_some()
-                        })
-                        .map(|(_, r)| r.stars)
-                        .collect()
-                })
-                .unwrap_or_default();
+            let (mut now, mut before) = grouped.remove(&id).unwrap_or_default();
             now.sort_by(|a, b| b.cmp(a));
             before.sort_by(|a, b| b.cmp(a));
             s.by_township.push((ctx.township_name(id), now, before));
