@@ -99,21 +99,22 @@ impl Searchable {
     /// Does the query match, and how well (lower is better: name before village before
     /// township, a prefix before a substring)?
     pub fn rank(&self, query: &str) -> Option<usize> {
-        let q: String = query
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_lowercase();
+        let q = normalise(query);
         if q.is_empty() {
             return None;
         }
+        self.rank_normalised(&q)
+    }
+
+    /// `rank` of a query already normalised (and not empty).
+    fn rank_normalised(&self, q: &str) -> Option<usize> {
         let ascii = q.is_ascii();
         (0..3)
             .filter_map(|i| {
                 let score = |hay: &str| {
-                    if hay.starts_with(&q) {
+                    if hay.starts_with(q) {
                         Some(0)
-                    } else if hay.contains(&q) {
+                    } else if hay.contains(q) {
                         Some(1)
                     } else {
                         None
@@ -139,15 +140,92 @@ impl Searchable {
     }
 }
 
-/// Matches of `query` in `index`, best first (ties keep the index order).
+/// The query as it is matched: without spaces, lower-case.
+fn normalise(query: &str) -> String {
+    query
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// How many matches the search box keeps, best first.
+pub const KEPT: usize = 200;
+
+/// The best matches of a query and how many there are in all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Found {
+    pub best: Vec<u32>,
+    pub total: usize,
+}
+
+/// An incremental search: while the query grows (the normal case as a clerk types),
+/// each key looks only among the previous key's matches, since a text that contains
+/// the longer query contains the shorter one.
+#[derive(Debug, Default)]
+pub struct Finder {
+    /// The last query, normalised.
+    query: String,
+    /// Positions in the index of every match of `query`, in index order.
+    pool: Vec<usize>,
+    /// The index's version the pool was found in.
+    generation: u64,
+}
+
+impl Finder {
+    /// The best `keep` matches of `query` in `index`, best first (ties keep the index
+    /// order). `generation` names the index's version: a new one searches afresh.
+    pub fn find(
+        &mut self,
+        index: &[Searchable],
+        generation: u64,
+        query: &str,
+        keep: usize,
+    ) -> Found {
+        let q = normalise(query);
+        if q.is_empty() {
+            *self = Finder::default();
+            return Found::default();
+        }
+        let narrow = generation == self.generation
+            && !self.query.is_empty()
+            && q.starts_with(&self.query)
+            && q.is_ascii() == self.query.is_ascii();
+        let rank = |i: usize| {
+            index
+                .get(i)
+                .and_then(|s| s.rank_normalised(&q))
+                .map(|r| (r, i))
+        };
+        let mut hits: Vec<(usize, usize)> = if narrow {
+            self.pool.iter().filter_map(|&i| rank(i)).collect()
+        } else {
+            (0..index.len()).filter_map(rank).collect()
+        };
+        self.pool = hits.iter().map(|&(_, i)| i).collect();
+        self.query = q;
+        self.generation = generation;
+        let total = hits.len();
+        if keep == 0 {
+            hits.clear();
+        } else if hits.len() > keep {
+            hits.select_nth_unstable(keep - 1);
+            hits.truncate(keep);
+        }
+        hits.sort_unstable();
+        Found {
+            best: hits
+                .into_iter()
+                .filter_map(|(_, i)| index.get(i).map(|s| s.secretary))
+                .collect(),
+            total,
+        }
+    }
+}
+
+/// Every match of `query` in `index`, best first (ties keep the index order).
 pub fn search(index: &[Searchable], query: &str) -> Vec<u32> {
-    let mut hits: Vec<(usize, usize, u32)> = index
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| s.rank(query).map(|r| (r, i, s.secretary)))
-        .collect();
-    hits.sort();
-    hits.into_iter().map(|(_, _, id)| id).collect()
+    Finder::default().find(index, 0, query, usize::MAX).best
 }
 
 #[cfg(test)]
@@ -205,5 +283,27 @@ mod tests {
     fn a_name_match_ranks_before_a_village_match() {
         // "zhang" is 张三's name and 欧阳娜娜's village/township.
         assert_eq!(search(&index(), "zhang"), vec![1, 2]);
+    }
+
+    #[test]
+    fn typing_narrows_and_keeps_the_best() {
+        let i = index();
+        let mut f = Finder::default();
+        // 张三 (name), 欧阳娜娜 (village 张家堡村, township 张蔡庄乡), 赵静 (z..).
+        let z = f.find(&i, 1, "z", 2);
+        assert_eq!(z.total, 3);
+        assert_eq!(z.best, vec![1, 4]);
+        // The longer query looks only among those three; the answer is as from scratch.
+        assert_eq!(f.find(&i, 1, "zh", 10).best, search(&i, "zh"));
+        assert_eq!(f.find(&i, 1, "zhang", 10).best, vec![1, 2]);
+        // Deleting a key, or a new index, searches afresh.
+        assert_eq!(f.find(&i, 1, "zha", 10).best, search(&i, "zha"));
+        assert_eq!(f.find(&i, 1, "z", 10).total, 3);
+        let fewer = vec![Searchable::new(4, "赵静", "小泊村", "神头镇")];
+        assert_eq!(f.find(&fewer, 2, "zh", 10).best, vec![4]);
+        // From Latin letters to characters is not a narrowing.
+        assert_eq!(f.find(&i, 2, "z", 10).total, 3);
+        assert_eq!(f.find(&i, 2, "z张", 10).total, 0);
+        assert_eq!(f.find(&i, 2, "张", 10).best, vec![1, 2]);
     }
 }

@@ -12,13 +12,16 @@ use super::Reply;
 use crate::text::{pad, truncate};
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Binding, LINE_EDIT, NONE, QUIT, Step, Target, bind};
-use crate::tui::search::search;
+use crate::tui::search::{Finder, KEPT};
 use crate::tui::widgets::{LineEdit, boxed, centered, clear};
 
 #[derive(Default)]
 pub struct SearchPopup {
     pub query: LineEdit,
+    /// The best matches (at most `KEPT`), and how many there are in all.
     pub hits: Vec<u32>,
+    pub total: usize,
+    finder: Finder,
     pub selected: usize,
     /// The step waiting for a secretary, if the search was opened for one.
     pub purpose: Option<Step>,
@@ -49,7 +52,8 @@ impl SearchPopup {
         if self.query.apply(&action) {
             let query = self.query.text();
             if query != before {
-                self.hits = search(&ctx.index, &query);
+                let found = self.finder.find(&ctx.index, ctx.generation, &query, KEPT);
+                (self.hits, self.total) = (found.best, found.total);
                 self.selected = 0;
             }
             return Reply::stay();
@@ -85,7 +89,9 @@ impl SearchPopup {
             .query
             .window(usize::from(inner.width).saturating_sub(3));
         let mut lines = vec![Line::raw(format!("/ {}", t.user(&query)))];
-        let room = usize::from(inner.height.saturating_sub(1));
+        // When not every match is kept, the last line says how many there are.
+        let cut = self.total > self.hits.len();
+        let room = usize::from(inner.height.saturating_sub(1 + u16::from(cut)));
         let first = self.selected.saturating_sub(room.saturating_sub(1));
         for (i, &id) in self.hits.iter().enumerate().skip(first).take(room) {
             let name = ctx
@@ -112,6 +118,16 @@ impl SearchPopup {
                 Style::new()
             };
             lines.push(Line::styled(truncate(&text, inner.width.into()), style));
+        }
+        if cut {
+            lines.push(Line::styled(
+                format!(
+                    "共 {} 个匹配,只列出前 {};多输入几个字可缩小范围",
+                    self.total,
+                    self.hits.len()
+                ),
+                t.dim(),
+            ));
         }
         if self.hits.is_empty() && !self.query.is_empty() {
             lines.push(Line::styled("没有匹配", t.dim()));
