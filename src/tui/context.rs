@@ -102,13 +102,23 @@ impl Context {
     fn derive(&mut self) {
         let book = &self.book;
         self.people = book.people();
+        // The pinyin of a name is the costly part: an entry whose texts have not changed
+        // is kept (a reload after another user's save changes no name).
+        let mut before: HashMap<u32, Searchable> = std::mem::take(&mut self.index)
+            .into_iter()
+            .map(|s| (s.secretary, s))
+            .collect();
         self.index = self
             .people
             .iter()
             .filter_map(|&id| {
                 let s = book.district.secretary(id)?;
                 let (t, v) = book.district.place(id)?;
-                Some(Searchable::new(id, &s.name, &v.name, &t.name))
+                let texts = [s.name.as_str(), v.name.as_str(), t.name.as_str()];
+                Some(match before.remove(&id) {
+                    Some(kept) if kept.texts() == texts => kept,
+                    _ => Searchable::new(id, texts[0], texts[1], texts[2]),
+                })
             })
             .collect();
         self.statuses = self.service.statuses_of(book);

@@ -96,6 +96,11 @@ impl Searchable {
         }
     }
 
+    /// Name, village and township, as written.
+    pub fn texts(&self) -> [&str; 3] {
+        [&self.text[0], &self.text[1], &self.text[2]]
+    }
+
     /// Does the query match, and how well (lower is better: name before village before
     /// township, a prefix before a substring)?
     pub fn rank(&self, query: &str) -> Option<usize> {
