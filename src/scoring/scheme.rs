@@ -24,6 +24,13 @@ pub enum SchemeError {
     Invalid { key: String, message: String },
 }
 
+/// The largest pay base a scheme may set (元).
+const MAX_PAY_BASE: u32 = 10_000_000;
+/// The largest pay coefficient.
+const MAX_COEFFICIENT: u32 = 100;
+/// The largest result or star threshold, and bonus cap.
+const MAX_THRESHOLD: u32 = 1_000;
+
 fn invalid(key: &str, message: impl Into<String>) -> SchemeError {
     SchemeError::Invalid {
         key: key.to_string(),
@@ -243,14 +250,10 @@ impl Scheme {
     /// The three weights add up to 100, and so do the items' maxima; names are unique.
     fn validate_weights_and_items(&self) -> Result<(), SchemeError> {
         let w = self.weights;
-        if w.quantitative + w.organizational + w.mass != 100 {
-            return Err(invalid(
-                "weights",
-                format!(
-                    "三项权重之和为 {},应为 100",
-                    w.quantitative + w.organizational + w.mass
-                ),
-            ));
+        // Summed wide: weights near u32::MAX must not wrap round to 100.
+        let sum = u64::from(w.quantitative) + u64::from(w.organizational) + u64::from(w.mass);
+        if sum != 100 {
+            return Err(invalid("weights", format!("三项权重之和为 {sum},应为 100")));
         }
         let mut names = HashSet::new();
         for indicator in &self.indicators {
@@ -361,6 +364,35 @@ impl Scheme {
             || p.coefficients.iter().any(|c| *c < Decimal::ZERO)
         {
             return Err(invalid("pay", "基数和系数不能为负数"));
+        }
+        // Bounds well above any real scheme keep every product of §3 far from overflow.
+        if p.base > Decimal::from(MAX_PAY_BASE) {
+            return Err(invalid(
+                "pay.base",
+                format!("基数 {} 超出范围:应在 0 到 {MAX_PAY_BASE} 元之间", p.base),
+            ));
+        }
+        let coefficient_max = Decimal::from(MAX_COEFFICIENT);
+        if let Some(c) = [p.unrated, p.fail_cap]
+            .iter()
+            .chain(&p.coefficients)
+            .find(|c| **c > coefficient_max)
+        {
+            return Err(invalid(
+                "pay.coefficients",
+                format!("系数 {c} 超出范围:应在 0 到 {MAX_COEFFICIENT} 之间"),
+            ));
+        }
+        let threshold_max = Decimal::from(MAX_THRESHOLD);
+        if let Some(v) = [r.excellent, self.bonus.cap]
+            .iter()
+            .chain(t)
+            .find(|v| **v > threshold_max)
+        {
+            return Err(invalid(
+                "result",
+                format!("分数 {v} 超出范围:阈值和加分上限应在 0 到 {MAX_THRESHOLD} 之间"),
+            ));
         }
         Ok(())
     }
@@ -475,6 +507,33 @@ mod tests {
         );
         let err = Scheme::parse(&text).unwrap_err();
         assert!(err.to_string().contains("之和为 99"), "{err}");
+    }
+
+    #[test]
+    fn huge_or_wrapping_numbers_are_refused_with_the_range() {
+        let refused = |from: &str, to: &str| {
+            assert!(DEFAULT_SCHEME.contains(from), "{from}");
+            Scheme::parse(&DEFAULT_SCHEME.replace(from, to))
+                .unwrap_err()
+                .to_string()
+        };
+        let err = refused("base = 12000", "base = 1e30");
+        assert!(err.contains("1000000000000000000000000000000"), "{err}");
+        let err = refused("base = 12000", "base = 10000001");
+        assert!(err.contains("0 到 10000000"), "{err}");
+        let err = refused("fail_cap = \"0.50\"", "fail_cap = \"1000\"");
+        assert!(err.contains("0 到 100"), "{err}");
+        // 4294967295 + 101 + 0 wraps round to 100 in 32 bits.
+        let err = refused(
+            "quantitative = 60    # 定量考核\norganizational = 20  # 组织评价\nmass = 20",
+            "quantitative = 4294967295\norganizational = 101\nmass = 0",
+        );
+        assert!(err.contains("之和为 4294967396"), "{err}");
+        let err = refused("cap = 5", "cap = 5000");
+        assert!(err.contains("0 到 1000"), "{err}");
+        // The largest allowed values are accepted.
+        let text = DEFAULT_SCHEME.replace("base = 12000", "base = 10000000");
+        assert!(Scheme::parse(&text).is_ok());
     }
 
     #[test]
