@@ -116,6 +116,9 @@ pub fn parse_csv(text: &str) -> Result<Table, String> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut records = Vec::new();
+    // Newlines counted so far, up to `counted` (each record counts only its own span,
+    // never from the start of the file again).
+    let (mut counted, mut newlines) = (0usize, 0usize);
     for record in reader.records() {
         let record = record.map_err(|e| format!("CSV 格式错误:{e}"))?;
         // The physical line (as Excel numbers rows): csv's own count skips blank lines.
@@ -126,11 +129,10 @@ pub fn parse_csv(text: &str) -> Result<Table, String> {
         // The position may point at blank lines before the record: step over them.
         let start =
             offset + text[offset..].len() - text[offset..].trim_start_matches(['\r', '\n']).len();
-        let line = text.as_bytes()[..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
+        let span = text.as_bytes().get(counted..start).unwrap_or_default();
+        newlines += span.iter().filter(|&&b| b == b'\n').count();
+        counted = counted.max(start);
+        let line = newlines + 1;
         records.push((line, record.iter().map(clean_cell).collect::<Vec<_>>()));
     }
     Ok(into_table(records))
@@ -230,6 +232,9 @@ mod tests {
             }
         );
         assert_eq!(t.rows[1].line, 5);
+        // A cell over two lines: the next row is numbered after both.
+        let t = parse_csv("a,b\n\"x\ny\",z\n\nc,d\n").unwrap();
+        assert_eq!(t.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 5]);
     }
 
     #[test]
