@@ -13,9 +13,35 @@ fn main() {
         }
     }
     let cli = xingji::cli::Cli::parse();
-    if let Err(e) = xingji::cli::run(cli) {
-        // A closed standard error (`2>&1 | head`) ends the program quietly.
-        let _ = writeln!(std::io::stderr(), "{e}");
-        std::process::exit(1);
-    }
+    // A panic is caught here, never an abort: redb can panic on a damaged page, and the
+    // user then reads which file is damaged and what to do. The hook only notes where
+    // it happened (the TUI's hook restores the terminal first).
+    std::panic::set_hook(Box::new(|info| {
+        let inside_redb = info
+            .location()
+            .is_some_and(|l| l.file().contains("/redb-") || l.file().contains("\\redb-"));
+        let detail = match info.payload().downcast_ref::<&str>() {
+            Some(s) => (*s).to_string(),
+            None => info
+                .payload()
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_default(),
+        };
+        let _ = PANIC.set((inside_redb, detail));
+    }));
+    let message = match std::panic::catch_unwind(move || xingji::cli::run(cli)) {
+        Ok(Ok(())) => return,
+        Ok(Err(e)) => e.to_string(),
+        Err(_) => {
+            let (inside_redb, detail) = PANIC.get().cloned().unwrap_or_default();
+            xingji::store::panic_message(inside_redb, &detail)
+        }
+    };
+    // A closed standard error (`2>&1 | head`) ends the program quietly.
+    let _ = writeln!(std::io::stderr(), "{message}");
+    std::process::exit(1);
 }
+
+/// Where the first panic happened (inside redb?) and what it said.
+static PANIC: std::sync::OnceLock<(bool, String)> = std::sync::OnceLock::new();

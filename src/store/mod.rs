@@ -54,7 +54,7 @@ pub enum StoreError {
     NotOurs(String),
     #[error("数据库由更新版本的 xingji 创建(格式 {0}),请升级 xingji")]
     TooNew(u32),
-    #[error("数据库记录无法读取(格式 {0}),文件可能已损坏")]
+    #[error("数据库记录无法读取(格式 {0}),文件可能已损坏;请用最近的备份(xingji backup 所做)恢复")]
     BadRecord(u8),
     #[error("无法打开数据库 {path}:{source}")]
     Open {
@@ -215,6 +215,9 @@ impl Store {
         let shown = path.display().to_string();
         if !path.exists() {
             return Err(StoreError::Missing(shown));
+        }
+        if let Ok(mut last) = LAST_OPENED.lock() {
+            *last = Some(path.to_path_buf());
         }
         let db = builder().open(path).map_err(|e| open_error(&shown, e))?;
         let store = Store { db };
@@ -457,6 +460,27 @@ fn copy_users(from: &ReadTransaction, to: &WriteTransaction) -> Result<()> {
         target.insert(k.value(), v.value())?;
     }
     Ok(())
+}
+
+/// The database file this process opened last: named in the message when reading it
+/// fails deep inside redb (a damaged page can make redb panic instead of answer).
+static LAST_OPENED: std::sync::Mutex<Option<std::path::PathBuf>> = std::sync::Mutex::new(None);
+
+/// The message for a panic: inside redb it means a damaged database file.
+pub fn panic_message(inside_redb: bool, detail: &str) -> String {
+    if !inside_redb {
+        return format!(
+            "程序内部错误:{detail}\n已保存的数据不受影响(每次保存都已提交);请把这段信息报告给维护人员。"
+        );
+    }
+    let path = LAST_OPENED.lock().ok().and_then(|p| p.clone()).map_or_else(
+        || "数据库文件".to_string(),
+        |p| format!("数据库文件 {}", p.display()),
+    );
+    format!(
+        "{path} 已损坏,无法读取({detail})。\n\
+         请不要再使用这个文件:把它改名留存,再用最近的备份(xingji backup 所做)恢复,即把备份复制为原文件名。"
+    )
 }
 
 fn builder() -> redb::Builder {
