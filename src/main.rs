@@ -28,6 +28,16 @@ fn main() {
                 .cloned()
                 .unwrap_or_default(),
         };
+        // A panic of another thread (a server's connection) ends only that thread:
+        // say so for the log; the main thread's is told after catch_unwind.
+        if std::thread::current().name() != Some("main") {
+            let at = info.location().map(ToString::to_string).unwrap_or_default();
+            let _ = writeln!(
+                std::io::stderr(),
+                "xingji: 一个线程出错并结束:{detail}({at})"
+            );
+            return;
+        }
         let _ = PANIC.set((inside_redb, detail));
     }));
     let message = match std::panic::catch_unwind(move || xingji::cli::run(cli)) {
