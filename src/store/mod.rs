@@ -42,6 +42,9 @@ const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
 const KEY_SCHEMA: &str = "schema_version";
 const KEY_SCHEME: &str = "scheme";
 
+/// What to do with a damaged database file.
+const RESTORE_ADVICE: &str = "请不要再使用这个文件:把它改名留存,再用最近的备份(xingji backup 所做)恢复,即把备份复制为原文件名。";
+
 #[derive(Debug, Error)]
 pub enum StoreError {
     #[error("数据库 {0} 不存在;请先运行 xingji init")]
@@ -52,6 +55,8 @@ pub enum StoreError {
     Busy(String),
     #[error("{0} 不是 xingji 数据库")]
     NotOurs(String),
+    #[error("数据库文件 {path} 已损坏,无法读取({detail})。\n{RESTORE_ADVICE}")]
+    Damaged { path: String, detail: String },
     #[error("数据库由更新版本的 xingji 创建(格式 {0}),请升级 xingji")]
     TooNew(u32),
     #[error("数据库记录无法读取(格式 {0}),文件可能已损坏;请用最近的备份(xingji backup 所做)恢复")]
@@ -477,15 +482,16 @@ pub fn panic_message(inside_redb: bool, detail: &str) -> String {
         || "数据库文件".to_string(),
         |p| format!("数据库文件 {}", p.display()),
     );
-    format!(
-        "{path} 已损坏,无法读取({detail})。\n\
-         请不要再使用这个文件:把它改名留存,再用最近的备份(xingji backup 所做)恢复,即把备份复制为原文件名。"
-    )
+    format!("{path} 已损坏,无法读取({detail})。\n{RESTORE_ADVICE}")
 }
 
 fn builder() -> redb::Builder {
     let mut b = Database::builder();
     b.set_cache_size(CACHE_BYTES);
+    // The pay and careers in the file are read only when every page's checksum holds: a
+    // file altered outside redb (a bad disk, a bad copy) is refused as damaged instead
+    // of read with wrong figures, or making redb panic.
+    b.set_check_integrity_on_open(true);
     b.set_repair_callback(|session| {
         if session.progress() == 0.0 {
             let _ = writeln!(std::io::stderr(), "正在修复数据库…");
@@ -497,8 +503,15 @@ fn builder() -> redb::Builder {
 fn open_error(shown: &str, e: redb::DatabaseError) -> StoreError {
     match e {
         redb::DatabaseError::DatabaseAlreadyOpen => StoreError::Busy(shown.to_string()),
-        redb::DatabaseError::Storage(redb::StorageError::Corrupted(_)) => {
-            StoreError::NotOurs(shown.to_string())
+        redb::DatabaseError::Storage(redb::StorageError::Corrupted(detail)) => {
+            if detail.contains("magic number") {
+                StoreError::NotOurs(shown.to_string())
+            } else {
+                StoreError::Damaged {
+                    path: shown.to_string(),
+                    detail,
+                }
+            }
         }
         e => StoreError::Open {
             path: shown.to_string(),
