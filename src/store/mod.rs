@@ -208,7 +208,7 @@ impl Store {
         })?;
         // The very file just made, not whatever the name points to by now.
         let db = redb::backends::FileBackend::new(file)
-            .and_then(|backend| builder().create_with_backend(backend))
+            .and_then(|backend| builder(None).create_with_backend(backend))
             .map_err(|e| open_error(&shown, e))?;
         let store = Store { db };
         store.initialize(scheme, owner)?;
@@ -224,7 +224,10 @@ impl Store {
         if let Ok(mut last) = LAST_OPENED.lock() {
             *last = Some(path.to_path_buf());
         }
-        let db = builder().open(path).map_err(|e| open_error(&shown, e))?;
+        let large = std::fs::metadata(path).is_ok_and(|m| m.len() > ANNOUNCE_CHECK_BYTES);
+        let db = builder(large.then(|| shown.clone()))
+            .open(path)
+            .map_err(|e| open_error(&shown, e))?;
         let store = Store { db };
         store.check_schema(&shown)?;
         Ok(store)
@@ -232,7 +235,7 @@ impl Store {
 
     /// A database in memory (tests).
     pub fn in_memory(scheme: &str) -> Result<Store> {
-        let db = builder()
+        let db = builder(None)
             .create_with_backend(redb::backends::InMemoryBackend::new())
             .map_err(|e| open_error("内存", e))?;
         let store = Store { db };
@@ -485,16 +488,23 @@ pub fn panic_message(inside_redb: bool, detail: &str) -> String {
     format!("{path} 已损坏,无法读取({detail})。\n{RESTORE_ADVICE}")
 }
 
-fn builder() -> redb::Builder {
+/// Files larger than this say that they are being checked (it takes a moment).
+const ANNOUNCE_CHECK_BYTES: u64 = 32 << 20;
+
+/// `announce`: a line on standard error while the file is checked (a large file).
+fn builder(announce: Option<String>) -> redb::Builder {
     let mut b = Database::builder();
     b.set_cache_size(CACHE_BYTES);
     // The pay and careers in the file are read only when every page's checksum holds: a
     // file altered outside redb (a bad disk, a bad copy) is refused as damaged instead
-    // of read with wrong figures, or making redb panic.
+    // of read with wrong figures, or making redb panic. The same pass repairs after a
+    // crash.
     b.set_check_integrity_on_open(true);
-    b.set_repair_callback(|session| {
-        if session.progress() == 0.0 {
-            let _ = writeln!(std::io::stderr(), "正在修复数据库…");
+    b.set_repair_callback(move |session| {
+        if let Some(file) = &announce
+            && session.progress() == 0.0
+        {
+            let _ = writeln!(std::io::stderr(), "正在检查数据库文件 {file}…");
         }
     });
     b
