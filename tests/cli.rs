@@ -1114,3 +1114,41 @@ fn a_damaged_database_is_told_plainly_never_a_crash() {
     // Many of these copies fail the pages' checksums: the file is named.
     assert!(damaged_told > 0);
 }
+
+#[test]
+fn check_reads_everything_and_names_what_is_wrong() {
+    let f = Fixture::new();
+    f.ok(["init"]);
+    f.import_roster(&f.write("名册.csv", Sheet::roster().csv()));
+    f.import_scores(
+        &f.write("考核2024.csv", Sheet::scores(&SCORES_2024).csv()),
+        2024,
+    );
+    let out = f.ok(["check"]);
+    assert!(out.contains("书记 6 名") && out.contains("考核记录 6 条"), "{out}");
+    assert!(out.contains("未发现问题"), "{out}");
+
+    // An assessment of a secretary the roster does not have (as a faulty program or a
+    // hand-made file could leave): named, exit 1.
+    {
+        let store = f.store();
+        let mut w = store.write("test").unwrap();
+        w.put_assessment(2024, 9999, &xingji::domain::Assessment::default())
+            .unwrap();
+        w.commit().unwrap();
+    }
+    let out = f.run(["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stdout).contains("编号 9999"), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("发现 1 个问题"), "{}", text(&out.stderr));
+
+    // A file with a damaged page does not open: named, exit 1.
+    let mut bytes = fs::read(&f.db).unwrap();
+    for at in (4096 + 100..bytes.len()).step_by(4096) {
+        bytes[at] ^= 0x5a;
+    }
+    let copy = f.write("损坏.redb", &bytes);
+    let out = xingji().arg("--db").arg(&copy).arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("损坏.redb"), "{}", text(&out.stderr));
+}

@@ -82,6 +82,23 @@ pub fn user(
     Ok(())
 }
 
+/// `xingji check`: opening the file verified every page; then every record is read.
+pub fn check(service: &Service) -> Result<(), CliError> {
+    let checked = service.check()?;
+    say!("{}", checked.summary);
+    if checked.problems.is_empty() {
+        say!("检查完毕:未发现问题");
+        return Ok(());
+    }
+    for p in &checked.problems {
+        say!("  {p}");
+    }
+    Err(CliError::Message(format!(
+        "检查发现 {} 个问题;请用最近的备份(xingji backup 所做)恢复,或联系维护人员",
+        checked.problems.len()
+    )))
+}
+
 /// `xingji backup --to FILE`.
 pub fn backup(service: &Service, to: &Path) -> Result<(), CliError> {
     service.backup(to)?;

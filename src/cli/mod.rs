@@ -156,6 +156,8 @@ pub enum Command {
     },
     /// 共用服务器:独占数据库文件,在套接字上为各用户的 xingji 服务
     Serve,
+    /// 检查数据库:每一页的校验和,每条记录可读,引用的书记、村、乡镇都存在
+    Check,
 }
 
 /// Where the shared server listens when nothing else is said.
@@ -458,6 +460,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             township,
         }) => admin::user(&open()?, step, name.as_deref(), role, township.as_deref()),
         Some(Command::Backup { to }) => admin::backup(&open()?, &to),
+        Some(Command::Check) => admin::check(&open()?),
         Some(Command::Serve) => {
             let socket = cli.socket.unwrap_or_else(|| PathBuf::from(DEFAULT_SOCKET));
             crate::server::serve(&db, &socket).map_err(CliError::Message)

@@ -23,7 +23,7 @@ use jiff::civil::Date;
 
 pub use book::{Entry, YearBook, summary_of};
 pub use import::{RosterSummary, ScoresSummary};
-pub use local::Local;
+pub use local::{Checked, Local};
 pub use refusal::{DistrictStep, Refusal};
 pub use workflow::{TownshipStatus, add_days, publicity_end};
 
@@ -419,6 +419,14 @@ impl Service {
                 crate::exchange::output::write_output(to, false, Path::new(""), &bytes)
                     .map_err(|e| Refusal::Invalid(e.to_string()))
             }
+        }
+    }
+
+    /// The program's own checks of the whole database (district admins only).
+    pub fn check(&self) -> Result<Checked> {
+        match &self.backend {
+            Backend::Local(local) => local.check(),
+            Backend::Remote(_) => answer!(self, Request::Check, Response::Checked(c) => c),
         }
     }
 

@@ -13,7 +13,8 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use super::{
-    Actor, AuditFilter, RosterSummary, SaveAssessment, ScoresSummary, TownshipStatus, YearBook,
+    Actor, AuditFilter, Checked, RosterSummary, SaveAssessment, ScoresSummary, TownshipStatus,
+    YearBook,
 };
 use crate::domain::{AuditEntry, District, Rectification, Role};
 use crate::exchange::Table;
@@ -76,6 +77,8 @@ pub enum Request {
     ImportScores(String, Table, i16),
     /// Make this connection a stream of change notices.
     Watch,
+    /// The program's own checks of the whole database.
+    Check,
 }
 
 impl Request {
@@ -118,6 +121,7 @@ pub enum Response {
     Bytes(Vec<u8>),
     Roster(RosterSummary),
     Scores(ScoresSummary),
+    Checked(Checked),
 }
 
 /// Write one frame: a 4-byte little-endian length, then the postcard bytes.
