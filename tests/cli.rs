@@ -1125,7 +1125,10 @@ fn check_reads_everything_and_names_what_is_wrong() {
         2024,
     );
     let out = f.ok(["check"]);
-    assert!(out.contains("书记 6 名") && out.contains("考核记录 6 条"), "{out}");
+    assert!(
+        out.contains("书记 6 名") && out.contains("考核记录 6 条"),
+        "{out}"
+    );
     assert!(out.contains("未发现问题"), "{out}");
 
     // An assessment of a secretary the roster does not have (as a faulty program or a
@@ -1139,8 +1142,16 @@ fn check_reads_everything_and_names_what_is_wrong() {
     }
     let out = f.run(["check"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stdout).contains("编号 9999"), "{}", text(&out.stdout));
-    assert!(text(&out.stderr).contains("发现 1 个问题"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("编号 9999"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        text(&out.stderr).contains("发现 1 个问题"),
+        "{}",
+        text(&out.stderr)
+    );
 
     // A file with a damaged page does not open: named, exit 1.
     let mut bytes = fs::read(&f.db).unwrap();
@@ -1148,7 +1159,16 @@ fn check_reads_everything_and_names_what_is_wrong() {
         bytes[at] ^= 0x5a;
     }
     let copy = f.write("损坏.redb", &bytes);
-    let out = xingji().arg("--db").arg(&copy).arg("check").output().unwrap();
+    let out = xingji()
+        .arg("--db")
+        .arg(&copy)
+        .arg("check")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("损坏.redb"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("损坏.redb"),
+        "{}",
+        text(&out.stderr)
+    );
 }
