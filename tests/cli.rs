@@ -1058,13 +1058,7 @@ fn a_header_only_file_a_repeated_secretary_and_impossible_dates_are_refused() {
 
 #[test]
 fn a_damaged_database_is_told_plainly_never_a_crash() {
-    let f = Fixture::new();
-    f.ok(["init"]);
-    f.import_roster(&f.write("名册.csv", Sheet::roster().csv()));
-    f.import_scores(
-        &f.write("考核2024.csv", Sheet::scores(&SCORES_2024).csv()),
-        2024,
-    );
+    let f = Fixture::district();
     let good = fs::read(&f.db).unwrap();
     let sound = f.run(["--year", "2024", "report"]);
     // The check of every open says nothing on a sound file of this size.
@@ -1117,16 +1111,10 @@ fn a_damaged_database_is_told_plainly_never_a_crash() {
 
 #[test]
 fn check_reads_everything_and_names_what_is_wrong() {
-    let f = Fixture::new();
-    f.ok(["init"]);
-    f.import_roster(&f.write("名册.csv", Sheet::roster().csv()));
-    f.import_scores(
-        &f.write("考核2024.csv", Sheet::scores(&SCORES_2024).csv()),
-        2024,
-    );
+    let f = Fixture::district();
     let out = f.ok(["check"]);
     assert!(
-        out.contains("书记 6 名") && out.contains("考核记录 6 条"),
+        out.contains("书记 6 名") && out.contains("2 个年度、考核记录 11 条"),
         "{out}"
     );
     assert!(out.contains("未发现问题"), "{out}");
