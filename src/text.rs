@@ -100,6 +100,16 @@ pub fn wrap(text: &str, cells: usize) -> Vec<String> {
     lines
 }
 
+/// Why a file could not be read, in words (not `os error 2`).
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在".to_string(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+        std::io::ErrorKind::IsADirectory => "这是一个文件夹".to_string(),
+        _ => format!("无法读取:{e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1160,3 +1160,223 @@ fn check_reads_everything_and_names_what_is_wrong() {
         text(&out.stderr)
     );
 }
+
+/// `xingji --db DB ARGS…` as user `tester` on day `today`; must succeed.
+fn ok_on(db: &Path, today: &str, args: &[&str]) -> String {
+    let out = xingji()
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("XINGJI_USER", "tester")
+        .env("XINGJI_TODAY", today)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+/// Everything a user sees of a database: both years' reports, the audit log, the users
+/// and the year's progress.
+fn everything_shown(db: &Path) -> Vec<String> {
+    let today = "2026-01-10";
+    let mut shown = Vec::new();
+    for year in ["2024", "2025"] {
+        shown.push(ok_on(db, today, &["--year", year, "report"]));
+        shown.push(ok_on(
+            db,
+            today,
+            &["--year", year, "report", "--format", "csv"],
+        ));
+        shown.push(ok_on(db, today, &["--year", year, "year", "status"]));
+        shown.push(ok_on(db, today, &["--year", year, "rectify", "list"]));
+    }
+    shown.push(ok_on(db, today, &["audit"]));
+    shown.push(ok_on(db, today, &["user", "list"]));
+    shown
+}
+
+#[test]
+fn export_all_then_import_all_gives_the_same_database() {
+    let f = Fixture::new();
+    let db = f.path("demo.redb");
+    drop(xingji::demo::open(&db, "tester").unwrap());
+    // Every table holds something: a year through publicity (an objection) to
+    // approval (rectifications), and users.
+    ok_on(
+        &db,
+        "2025-12-01",
+        &["user", "add", "tester", "--role", "district"],
+    );
+    ok_on(
+        &db,
+        "2025-12-01",
+        &["user", "add", "王会计", "--role", "viewer"],
+    );
+    ok_on(&db, "2025-12-01", &["--year", "2025", "year", "submit"]);
+    ok_on(&db, "2025-12-01", &["--year", "2025", "year", "publish"]);
+    let notice = ok_on(
+        &db,
+        "2025-12-02",
+        &["--year", "2025", "report", "--format", "csv"],
+    );
+    let first: Vec<&str> = notice.lines().nth(1).unwrap().split(',').collect();
+    let (township, village, someone) = (first[1], first[2], first[3]);
+    ok_on(
+        &db,
+        "2025-12-02",
+        &[
+            "--year",
+            "2025",
+            "year",
+            "object",
+            "--secretary",
+            someone,
+            "--township",
+            township,
+            "--village",
+            village,
+            "--reason",
+            "群众反映得分偏低",
+        ],
+    );
+    ok_on(
+        &db,
+        "2025-12-03",
+        &[
+            "--year",
+            "2025",
+            "year",
+            "resolve",
+            "--secretary",
+            someone,
+            "--township",
+            township,
+            "--village",
+            village,
+            "--reason",
+            "经核实,得分无误",
+        ],
+    );
+    ok_on(&db, "2025-12-20", &["--year", "2025", "year", "approve"]);
+    let rectifications = ok_on(&db, "2026-01-10", &["--year", "2025", "rectify", "list"]);
+    assert!(rectifications.lines().count() > 1, "{rectifications}");
+
+    let jsonl = f.path("全部.jsonl");
+    let said = ok_on(
+        &db,
+        "2026-01-10",
+        &["export", "--all", jsonl.to_str().unwrap()],
+    );
+    assert!(said.contains("已导出"), "{said}");
+    let copy = f.path("新.redb");
+    let said = ok_on(
+        &copy,
+        "2026-01-10",
+        &["import", "--all", jsonl.to_str().unwrap()],
+    );
+    assert!(said.contains("书记"), "{said}");
+
+    assert_eq!(everything_shown(&db), everything_shown(&copy));
+    // And the records themselves: the copy exports to the very same lines.
+    let again = f.path("再导出.jsonl");
+    ok_on(
+        &copy,
+        "2026-01-10",
+        &["export", "--all", again.to_str().unwrap()],
+    );
+    assert_eq!(fs::read(&jsonl).unwrap(), fs::read(&again).unwrap());
+
+    // Into an existing file, never: the database stays as it was.
+    let before = fs::read(&copy).unwrap();
+    let out = xingji()
+        .arg("--db")
+        .arg(&copy)
+        .args(["import", "--all", jsonl.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(assert_user_error(&out).contains("已存在"));
+    assert_eq!(fs::read(&copy).unwrap(), before);
+}
+
+#[test]
+fn a_bad_export_file_builds_no_database() {
+    let f = Fixture::district();
+    let jsonl = f.path("全部.jsonl");
+    f.ok(["export", "--all", jsonl.to_str().unwrap()]);
+    let good = fs::read_to_string(&jsonl).unwrap();
+    let lines: Vec<&str> = good.lines().collect();
+    let mut broken = lines.clone();
+    broken[5] = "{\"table\":\"secretaries\",\"key\":1,";
+    let cases = [
+        ("空", String::new(), "第1行"),
+        (
+            "别的",
+            "姓名,村\n张三,一村\n".to_string(),
+            "不是 xingji export --all",
+        ),
+        ("断行", broken.join("\n"), "第6行"),
+        ("重复", format!("{good}{}\n", lines[3]), "两次"),
+    ];
+    for (name, contents, said) in cases {
+        let file = f.write(&format!("{name}.jsonl"), contents);
+        let target = f.path(&format!("{name}.redb"));
+        let out = xingji()
+            .arg("--db")
+            .arg(&target)
+            .args(["import", "--all", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let err = assert_user_error(&out);
+        assert!(err.contains(said), "{name}: {err}");
+        assert!(!target.exists(), "{name}: no database is left behind");
+        assert!(!f.path(&format!("{name}.redb.part")).exists());
+    }
+}
+
+#[test]
+fn restore_puts_a_checked_backup_in_place_and_keeps_the_old_file() {
+    let f = Fixture::district();
+    let backup = f.path("备份.redb");
+    f.ok(["backup", "--to", backup.to_str().unwrap()]);
+    let report = f.report(2024, "text");
+
+    // The database is damaged after the backup.
+    let mut bytes = fs::read(&f.db).unwrap();
+    for at in (4096 + 100..bytes.len()).step_by(4096) {
+        bytes[at] ^= 0x5a;
+    }
+    fs::write(&f.db, &bytes).unwrap();
+    let err = assert_user_error(&f.run(["check"]));
+    assert!(err.contains("restore --from"), "{err}");
+
+    // A damaged backup is refused, and nothing moves.
+    let bad = f.write("坏备份.redb", &bytes);
+    let err = assert_user_error(&f.run(["restore", "--from", bad.to_str().unwrap()]));
+    assert!(err.contains("坏备份.redb") && err.contains("损坏"), "{err}");
+    assert_eq!(fs::read(&f.db).unwrap(), bytes);
+
+    let said = f.ok(["restore", "--from", backup.to_str().unwrap()]);
+    assert!(said.contains("书记 6 名"), "{said}");
+    assert_eq!(f.report(2024, "text"), report);
+    assert!(f.ok(["check"]).contains("未发现问题"));
+    // The damaged file is kept under a name that says what it was.
+    let kept: Vec<std::path::PathBuf> = fs::read_dir(f.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("恢复前"))
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(fs::read(&kept[0]).unwrap(), bytes);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&f.db).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // While the database is open elsewhere (a server), refused.
+    let open = f.store();
+    let err = assert_user_error(&f.run(["restore", "--from", backup.to_str().unwrap()]));
+    assert!(err.contains("正被使用"), "{err}");
+    drop(open);
+}

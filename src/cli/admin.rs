@@ -1,9 +1,10 @@
-//! The district's housekeeping: `audit`, `user`, `backup`.
+//! The district's housekeeping: `audit`, `user`, `backup`, `check`, `export --all`,
+//! `import --all`.
 
 use std::io::Write;
 use std::path::Path;
 
-use super::{CliError, RoleArg, UserStep, local_time, message, say};
+use super::{CliError, Out, RoleArg, UserStep, emit, local_time, message, say};
 use crate::domain::Role;
 use crate::service::{AuditFilter, Service, role_label};
 use crate::text::pad;
@@ -94,7 +95,7 @@ pub fn check(service: &Service) -> Result<(), CliError> {
         say!("  {p}");
     }
     Err(CliError::Message(format!(
-        "检查发现 {} 个问题;请用最近的备份(xingji backup 所做)恢复,或联系维护人员",
+        "检查发现 {} 个问题;请用最近的备份恢复(xingji restore --from 备份文件),或联系维护人员",
         checked.problems.len()
     )))
 }
@@ -103,5 +104,62 @@ pub fn check(service: &Service) -> Result<(), CliError> {
 pub fn backup(service: &Service, to: &Path) -> Result<(), CliError> {
     service.backup(to)?;
     say!("已备份到 {}", to.display());
+    Ok(())
+}
+
+/// `xingji export --all F.jsonl`.
+pub fn export_all(service: &Service, out: Out<'_>) -> Result<(), CliError> {
+    let bytes = service.export_all()?;
+    let records = bytes
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        .saturating_sub(1);
+    emit(&bytes, out)?;
+    if let Some(path) = out.file {
+        say!("已导出 {records} 条记录到 {}", path.display());
+    }
+    Ok(())
+}
+
+/// `xingji --db NEW import --all F.jsonl`: a new database file holding exactly what the
+/// export holds, then the same checks as `xingji check`.
+pub fn import_all(db: &Path, user: &str, from: &Path) -> Result<(), CliError> {
+    let file = std::fs::File::open(from).map_err(|e| {
+        message(format!(
+            "无法打开 {}:{}",
+            from.display(),
+            crate::text::io_reason(&e)
+        ))
+    })?;
+    let mut input = std::io::BufReader::new(file);
+    let counts = crate::store::Store::import_lines(db, &mut input)
+        .map_err(|e| message(format!("导入失败:{} {e}", from.display())))?;
+    say!(
+        "已从 {} 建立数据库 {}:共 {} 条记录",
+        from.display(),
+        db.display(),
+        counts.total()
+    );
+    match Service::open(db, user).and_then(|s| s.check()) {
+        Ok(checked) => {
+            say!("{}", checked.summary);
+            for p in &checked.problems {
+                say!("  {p}");
+            }
+        }
+        Err(e) => say!("注意:{e}"),
+    }
+    Ok(())
+}
+
+/// `xingji --db DB restore --from BACKUP`: the file itself, never through a server.
+pub fn restore(db: &Path, from: &Path) -> Result<(), CliError> {
+    let restored = crate::service::restore(db, from, jiff::Timestamp::now())?;
+    say!("已用备份 {} 恢复数据库 {}", from.display(), db.display());
+    say!("{}", restored.summary);
+    if let Some(kept) = restored.kept {
+        say!("原数据库文件已改名留存为 {}", kept.display());
+    }
     Ok(())
 }

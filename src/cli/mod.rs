@@ -50,11 +50,26 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         scheme: Option<PathBuf>,
     },
-    /// 导入名册或考核分数(CSV 或 .xlsx)
+    /// 导入名册或考核分数(CSV 或 .xlsx);或用 --all 从导出文件建立新数据库
     Import {
-        #[arg(value_enum)]
-        kind: ImportKind,
-        file: PathBuf,
+        /// roster 名册,scores 考核分数
+        #[arg(value_enum, required_unless_present = "all")]
+        kind: Option<ImportKind>,
+        /// 要导入的文件(CSV 或 .xlsx)
+        #[arg(required_unless_present = "all")]
+        file: Option<PathBuf>,
+        /// export --all 所导出的文件:建立 --db 所指的新数据库(该文件不能已存在)
+        #[arg(long, value_name = "F.jsonl", conflicts_with_all = ["kind", "file"])]
+        all: Option<PathBuf>,
+    },
+    /// 导出整个数据库(每张表、连同审计日志)为 JSON Lines,供换版本或换机器时 import --all
+    Export {
+        /// 输出文件
+        #[arg(long, value_name = "F.jsonl")]
+        all: PathBuf,
+        /// 覆盖已存在的输出文件(数据库及其备份仍不覆盖)
+        #[arg(long)]
+        force: bool,
     },
     /// 年度评定结果报表
     Report {
@@ -153,6 +168,12 @@ pub enum Command {
         /// 备份文件(不能已存在)
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
+    },
+    /// 用备份恢复数据库:先检查备份,原数据库文件改名留存(不删除)
+    Restore {
+        /// 备份文件(xingji backup 所做)
+        #[arg(long, value_name = "BACKUP")]
+        from: PathBuf,
     },
     /// 共用服务器:独占数据库文件,在套接字上为各用户的 xingji 服务
     Serve,
@@ -391,7 +412,11 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let year = cli.year;
     match cli.command {
         Some(Command::Init { scheme }) => files::init(&db, &user, scheme.as_deref()),
-        Some(Command::Import { kind, file }) => files::import(&open()?, kind, &file, year),
+        Some(Command::Import {
+            kind: Some(kind),
+            file: Some(file),
+            all: None,
+        }) => files::import(&open()?, kind, &file, year),
         Some(Command::Report {
             format,
             out,
@@ -453,14 +478,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 done,
             ),
         },
-        Some(Command::User {
-            step,
-            name,
-            role,
-            township,
-        }) => admin::user(&open()?, step, name.as_deref(), role, township.as_deref()),
-        Some(Command::Backup { to }) => admin::backup(&open()?, &to),
-        Some(Command::Check) => admin::check(&open()?),
         Some(Command::Serve) => {
             let socket = cli.socket.unwrap_or_else(|| PathBuf::from(DEFAULT_SOCKET));
             crate::server::serve(&db, &socket).map_err(CliError::Message)
@@ -473,5 +490,34 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             screen::demo(&path, &user, year)
         }
         None => screen::tui(open()?, year),
+        Some(other) => housekeeping(other, &db, &user, open),
+    }
+}
+
+/// The district's commands about the whole database and its users.
+fn housekeeping(
+    command: Command,
+    db: &Path,
+    user: &str,
+    open: impl Fn() -> Result<Service, Refusal>,
+) -> Result<(), CliError> {
+    match command {
+        Command::User {
+            step,
+            name,
+            role,
+            township,
+        } => admin::user(&open()?, step, name.as_deref(), role, township.as_deref()),
+        Command::Backup { to } => admin::backup(&open()?, &to),
+        Command::Check => admin::check(&open()?),
+        Command::Restore { from } => admin::restore(db, &from),
+        Command::Import {
+            all: Some(from), ..
+        } => admin::import_all(db, user, &from),
+        Command::Export { all, force } => {
+            let out = Out::checked(Some(&all), force, db)?;
+            admin::export_all(&open()?, out)
+        }
+        _ => Err(message("需要 roster|scores 和文件名,或 --all 导出文件")),
     }
 }

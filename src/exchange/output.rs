@@ -111,6 +111,7 @@ pub fn write_output(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    remove_abandoned(&folder);
     let (temporary, mut file) = create_temporary(&folder).map_err(io)?;
     let written = file.write_all(bytes).and_then(|()| file.sync_all());
     drop(file);
@@ -149,6 +150,46 @@ fn put_in_place(temporary: &Path, path: &Path, force: bool) -> Result<(), Output
         path: shown,
         source,
     })
+}
+
+/// Remove what an interrupted run (a kill, a power cut) left in `folder`: temporary
+/// files `.xingji-<pid>-<n>.tmp` whose process is gone. Files of a live process, or of
+/// another user (not ours to remove), stay.
+fn remove_abandoned(folder: &Path) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(".xingji-"))
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .and_then(|n| n.split_once('-'))
+            .and_then(|(pid, n)| n.parse::<u32>().ok().and(pid.parse::<u32>().ok()))
+        else {
+            continue;
+        };
+        if !process_is_alive(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn process_is_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // Signal 0 only asks whether the process exists; EPERM means it does (another user's).
+    // SAFETY: kill with signal 0 sends nothing.
+    let sent = unsafe { libc::kill(pid, 0) };
+    sent == 0 || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_is_alive(_pid: u32) -> bool {
+    true
 }
 
 /// A new file `.xingji-<pid>-<n>.tmp` in `folder`, mode 0600, never an existing one.
@@ -315,5 +356,21 @@ mod tests {
             Err(OutputError::Io { .. })
         ));
         assert_eq!(others(dir.path()), ["结果.csv"]);
+    }
+
+    #[test]
+    fn what_an_interrupted_write_left_is_removed_by_the_next() {
+        let (dir, db) = setup();
+        // A process that has ended (a child waited for), and this live one.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let gone = child.id();
+        child.wait().unwrap();
+        let abandoned = dir.path().join(format!(".xingji-{gone}-0.tmp"));
+        let live = dir.path().join(format!(".xingji-{}-7.tmp", std::process::id()));
+        std::fs::write(&abandoned, b"half").unwrap();
+        std::fs::write(&live, b"in progress").unwrap();
+        write_output(&dir.path().join("结果.csv"), false, &db, b"one").unwrap();
+        assert!(!abandoned.exists());
+        assert!(live.exists(), "another writer's file in progress stays");
     }
 }

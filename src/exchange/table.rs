@@ -46,7 +46,7 @@ pub fn read_table(path: &Path) -> Result<Table, ImportError> {
     } else {
         let bytes = std::fs::read(path).map_err(|e| ImportError::File {
             file: file.clone(),
-            reason: io_reason(&e),
+            reason: crate::text::io_reason(&e),
         })?;
         let text = decode_text(&bytes).ok_or_else(|| ImportError::File {
             file: file.clone(),
@@ -64,14 +64,6 @@ pub fn read_table(path: &Path) -> Result<Table, ImportError> {
         });
     }
     Ok(table)
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "文件不存在".to_string(),
-        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
-        _ => format!("无法读取:{e}"),
-    }
 }
 
 /// UTF-8 (a BOM is dropped) when the bytes are valid UTF-8, else GB18030 (a superset of

@@ -276,59 +276,20 @@ impl Local {
         std::fs::read(&path).map_err(|e| Refusal::Storage(format!("无法读取备份:{e}")))
     }
 
+    /// Every table as JSON Lines, from one read transaction (district admins only).
+    pub fn export_all(&self) -> Result<Vec<u8>> {
+        self.need_district(DistrictStep::Export)?;
+        let mut out = Vec::new();
+        self.store.export_lines(&mut out)?;
+        Ok(out)
+    }
+
     /// The program's own checks of everything the file holds (district admins only).
     /// redb verified every page's checksum when the file was opened; this reads every
     /// record and checks that what refers to something finds it.
     pub fn check(&self) -> Result<Checked> {
         self.need_district(DistrictStep::Check)?;
-        let store = &self.store;
-        let district = store.district()?;
-        let mut problems = Vec::new();
-        for (id, v) in &district.villages {
-            if district.township(v.township).is_none() {
-                problems.push(format!("村(社区)「{}」(编号 {id})所属的乡镇不存在", v.name));
-            }
-        }
-        for (id, s) in &district.secretaries {
-            if district.village(s.village).is_none() {
-                problems.push(format!("书记「{}」(编号 {id})所属的村(社区)不存在", s.name));
-            }
-        }
-        let years = store.years()?;
-        let mut assessments = 0;
-        for (year, record) in &years {
-            if let Err(e) = crate::scoring::Scheme::parse(&record.scheme) {
-                problems.push(format!("{year} 年度的考核方案有误:{e}"));
-            }
-            for (secretary, _) in store.assessments(*year)? {
-                assessments += 1;
-                if district.secretary(secretary).is_none() {
-                    problems.push(format!(
-                        "{year} 年度的考核记录指向不在名册中的书记(编号 {secretary})"
-                    ));
-                }
-            }
-            for (secretary, _) in store.rectifications(*year)? {
-                if district.secretary(secretary).is_none() {
-                    problems.push(format!(
-                        "{year} 年度的整改记录指向不在名册中的书记(编号 {secretary})"
-                    ));
-                }
-            }
-        }
-        if let Err(e) = crate::scoring::Scheme::parse(&store.scheme_text()?) {
-            problems.push(format!("当前考核方案有误:{e}"));
-        }
-        let audit = store.audit_log()?.len();
-        let users = store.users()?.len();
-        let summary = format!(
-            "乡镇 {} 个、村(社区) {} 个、书记 {} 名;{} 个年度、考核记录 {assessments} 条;审计记录 {audit} 条;用户 {users} 个",
-            district.townships.len(),
-            district.villages.len(),
-            district.secretaries.len(),
-            years.len(),
-        );
-        Ok(Checked { summary, problems })
+        check_store(&self.store)
     }
 
     /// Answer one request: what the shared server does for each client.
@@ -360,6 +321,7 @@ impl Local {
             }
             Q::Backup => A::Bytes(self.backup_bytes()?),
             Q::Check => A::Checked(self.check()?),
+            Q::ExportAll => A::Bytes(self.export_all()?),
             Q::Submit(y, t) => A::Lines(self.submit(y, &t)?),
             Q::Publish(y, t, from, days) => A::Lines(self.publish(y, &t, from, days)?),
             Q::Approve(y, t) => A::Lines(self.approve(y, &t)?),
@@ -374,6 +336,58 @@ impl Local {
             Q::Watch => return Err(Refusal::Server("Watch 只能由服务器处理".into())),
         })
     }
+}
+
+/// The program's own checks of everything `store` holds: every record read, every
+/// reference found, every scheme valid (`xingji check`, and a backup before `restore`).
+pub fn check_store(store: &Store) -> Result<Checked> {
+    let district = store.district()?;
+    let mut problems = Vec::new();
+    for (id, v) in &district.villages {
+        if district.township(v.township).is_none() {
+            problems.push(format!("村(社区)「{}」(编号 {id})所属的乡镇不存在", v.name));
+        }
+    }
+    for (id, s) in &district.secretaries {
+        if district.village(s.village).is_none() {
+            problems.push(format!("书记「{}」(编号 {id})所属的村(社区)不存在", s.name));
+        }
+    }
+    let years = store.years()?;
+    let mut assessments = 0;
+    for (year, record) in &years {
+        if let Err(e) = crate::scoring::Scheme::parse(&record.scheme) {
+            problems.push(format!("{year} 年度的考核方案有误:{e}"));
+        }
+        for (secretary, _) in store.assessments(*year)? {
+            assessments += 1;
+            if district.secretary(secretary).is_none() {
+                problems.push(format!(
+                    "{year} 年度的考核记录指向不在名册中的书记(编号 {secretary})"
+                ));
+            }
+        }
+        for (secretary, _) in store.rectifications(*year)? {
+            if district.secretary(secretary).is_none() {
+                problems.push(format!(
+                    "{year} 年度的整改记录指向不在名册中的书记(编号 {secretary})"
+                ));
+            }
+        }
+    }
+    if let Err(e) = crate::scoring::Scheme::parse(&store.scheme_text()?) {
+        problems.push(format!("当前考核方案有误:{e}"));
+    }
+    let audit = store.audit_log()?.len();
+    let users = store.users()?.len();
+    let summary = format!(
+        "乡镇 {} 个、村(社区) {} 个、书记 {} 名;{} 个年度、考核记录 {assessments} 条;审计记录 {audit} 条;用户 {users} 个",
+        district.townships.len(),
+        district.villages.len(),
+        district.secretaries.len(),
+        years.len(),
+    );
+    Ok(Checked { summary, problems })
 }
 
 /// Someone must be able to manage users, approve and back up: the users after a change

@@ -13,6 +13,7 @@ mod local;
 pub mod protocol;
 mod refusal;
 mod remote;
+mod restore;
 pub mod workflow;
 
 use std::collections::HashMap;
@@ -25,6 +26,7 @@ pub use book::{Entry, YearBook, summary_of};
 pub use import::{RosterSummary, ScoresSummary};
 pub use local::{Checked, Local};
 pub use refusal::{DistrictStep, Refusal};
+pub use restore::{Restored, restore};
 pub use workflow::{TownshipStatus, add_days, publicity_end};
 
 use crate::domain::{Assessment, AuditEntry, District, Rectification, Role, Stage, YearRecord};
@@ -420,6 +422,11 @@ impl Service {
                     .map_err(|e| Refusal::Invalid(e.to_string()))
             }
         }
+    }
+
+    /// Every table as JSON Lines (district admins only): `xingji export --all`.
+    pub fn export_all(&self) -> Result<Vec<u8>> {
+        answer!(self, Request::ExportAll, Response::Bytes(b) => b)
     }
 
     /// The program's own checks of the whole database (district admins only).

@@ -66,6 +66,7 @@ pub enum Request {
     RemoveUser(String),
     /// A consistent copy of the database, as bytes.
     Backup,
+    ExportAll,
     Submit(i16, Vec<u32>),
     Publish(i16, Vec<u32>, Date, Option<u32>),
     Approve(i16, Vec<u32>),

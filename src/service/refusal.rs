@@ -31,6 +31,7 @@ pub enum DistrictStep {
     ListUsers,
     ManageUsers,
     Backup,
+    Export,
     Check,
 }
 
@@ -43,6 +44,7 @@ impl DistrictStep {
             DistrictStep::ListUsers => "查看用户名单;只有区管理员可以",
             DistrictStep::ManageUsers => "管理用户;只有区管理员可以",
             DistrictStep::Backup => "备份整个数据库;只有区管理员可以",
+            DistrictStep::Export => "导出整个数据库;只有区管理员可以",
             DistrictStep::Check => "检查整个数据库;只有区管理员可以",
         }
     }

@@ -2,6 +2,7 @@
 //! encoding, a schema version in the file, immediate durability, quick repair.
 
 mod encoding;
+mod lines;
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -20,6 +21,7 @@ use crate::domain::{
 };
 pub use encoding::FORMAT_VERSION;
 use encoding::{Record, body, decode, encode};
+pub use lines::LineCounts;
 
 /// The layout of tables in the file. A newer program migrates an older file on open.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -43,7 +45,7 @@ const KEY_SCHEMA: &str = "schema_version";
 const KEY_SCHEME: &str = "scheme";
 
 /// What to do with a damaged database file.
-const RESTORE_ADVICE: &str = "请不要再使用这个文件:把它改名留存,再用最近的备份(xingji backup 所做)恢复,即把备份复制为原文件名。";
+const RESTORE_ADVICE: &str = "请用最近的备份(xingji backup 所做)恢复:xingji --db 本文件 restore --from 备份文件(本文件会改名留存,不会删除)。";
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -59,7 +61,7 @@ pub enum StoreError {
     Damaged { path: String, detail: String },
     #[error("数据库由更新版本的 xingji 创建(格式 {0}),请升级 xingji")]
     TooNew(u32),
-    #[error("数据库记录无法读取(格式 {0}),文件可能已损坏;请用最近的备份(xingji backup 所做)恢复")]
+    #[error("数据库记录无法读取(格式 {0}),文件可能已损坏;{RESTORE_ADVICE}")]
     BadRecord(u8),
     #[error("无法打开数据库 {path}:{source}")]
     Open {
@@ -71,6 +73,8 @@ pub enum StoreError {
         path: String,
         source: std::io::Error,
     },
+    #[error("第{line}行:{detail};没有建立数据库")]
+    Lines { line: usize, detail: String },
     #[error("数据库错误:{0}")]
     Redb(#[from] redb::Error),
 }
