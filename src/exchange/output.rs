@@ -366,7 +366,9 @@ mod tests {
         let gone = child.id();
         child.wait().unwrap();
         let abandoned = dir.path().join(format!(".xingji-{gone}-0.tmp"));
-        let live = dir.path().join(format!(".xingji-{}-7.tmp", std::process::id()));
+        let live = dir
+            .path()
+            .join(format!(".xingji-{}-7.tmp", std::process::id()));
         std::fs::write(&abandoned, b"half").unwrap();
         std::fs::write(&live, b"in progress").unwrap();
         write_output(&dir.path().join("结果.csv"), false, &db, b"one").unwrap();
