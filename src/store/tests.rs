@@ -204,3 +204,79 @@ fn an_older_file_backs_up_and_a_refused_backup_leaves_nothing() {
         Store::open(&path).unwrap().audit_log().unwrap().len()
     );
 }
+
+mod decoding {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Every stored type from `bytes`: an error or a value, never a panic (a damaged
+    /// record must be told, not crash the program).
+    fn decode_all(bytes: &[u8]) {
+        let _ = decode::<String>(bytes);
+        let _ = decode::<Township>(bytes);
+        let _ = decode::<Village>(bytes);
+        let _ = decode::<Secretary>(bytes);
+        let _ = decode::<Assessment>(bytes);
+        let _ = decode::<YearRecord>(bytes);
+        let _ = decode::<AuditEntry>(bytes);
+        let _ = decode::<Rectification>(bytes);
+        let _ = decode::<Role>(bytes);
+    }
+
+    /// Real records of every type, as the store writes them.
+    fn stored() -> Vec<Vec<u8>> {
+        let store = Store::in_memory(DEFAULT_SCHEME).unwrap();
+        let (_, s) = sample(&store);
+        let mut out = vec![
+            encode(&store.scheme_text().unwrap()),
+            encode(&Role::Township(3)),
+        ];
+        let district = store.district().unwrap();
+        out.extend(district.townships.iter().map(|(_, t)| encode(t)));
+        out.extend(district.villages.iter().map(|(_, v)| encode(v)));
+        out.extend(district.secretaries.iter().map(|(_, s)| encode(s)));
+        out.extend(store.years().unwrap().iter().map(|(_, y)| encode(y)));
+        out.extend(
+            store
+                .assessments(2024)
+                .unwrap()
+                .iter()
+                .map(|(_, a)| encode(a)),
+        );
+        out.extend(store.audit_log().unwrap().iter().map(encode));
+        out.push(encode(&Rectification {
+            consequence: crate::domain::Consequence::Admonish,
+            approved_on: Date::new(2025, 1, 1).unwrap(),
+            deadline: Date::new(2025, 4, 1).unwrap(),
+            measures: "整改".into(),
+            done_on: None,
+        }));
+        assert!(out.len() > 5, "{s}");
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+            decode_all(&bytes);
+        }
+
+        #[test]
+        fn damaged_records_never_panic(
+            which in any::<usize>(),
+            flips in prop::collection::vec((any::<usize>(), any::<u8>()), 1..6),
+            cut in any::<usize>(),
+        ) {
+            let records = stored();
+            let mut bytes = records[which % records.len()].clone();
+            for (at, b) in flips {
+                let at = at % bytes.len();
+                bytes[at] = b;
+            }
+            decode_all(&bytes);
+            bytes.truncate(cut % (bytes.len() + 1));
+            decode_all(&bytes);
+        }
+    }
+}
