@@ -1,6 +1,9 @@
 //! Hostile input to every importer: random and mutated rosters, scores files, Excel
 //! workbooks and schemes. Whatever comes in, the program answers with an error or
 //! imports it; it never panics, and a refused file changes nothing.
+// (Helpers unwrap: a failed unwrap is a failed test. allow-unwrap-in-tests covers
+// #[test] functions only, not the helpers around them.)
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
