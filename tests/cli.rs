@@ -763,6 +763,36 @@ fn importing_a_year_again_replaces_only_the_rows_in_the_file() {
     assert_eq!(f.csv_lines(2024), expected(&rows));
 }
 
+#[test]
+fn a_reimport_shows_each_changed_field_before_and_after_in_the_audit_log() {
+    let f = Fixture::district();
+    // The first import wrote 张三's whole row, under his name.
+    let first = f.ok(["audit", "--secretary", "张三", "--year", "2024"]);
+    assert!(
+        first.contains("张三 考核(导入 ")
+            && first.contains("考核2024.csv)")
+            && first.contains("集体经济发展(15) 11"),
+        "{first}"
+    );
+    // One item of one secretary changes: that item, old and new, with the file's name.
+    let mut sheet = Sheet::scores(&SCORES_2024);
+    sheet.set("张三", "集体经济发展", "13.5");
+    f.import_scores(&f.write("张三更正.csv", sheet.csv()), 2024);
+    let log = f.ok(["audit", "--secretary", "张三", "--year", "2024"]);
+    let changed: Vec<&str> = log.lines().filter(|l| l.contains("张三更正.csv")).collect();
+    assert_eq!(changed.len(), 1, "only the one changed field: {log}");
+    assert!(
+        changed[0].contains("「集体经济发展(15)」(导入 ")
+            && changed[0].contains("张三更正.csv):11 -> 13.5"),
+        "{log}"
+    );
+    // Nobody else changed: no line about them from this file.
+    let all = f.ok(["audit", "--year", "2024"]);
+    assert!(!all.contains("王五 「"), "{all}");
+    // Times show the year.
+    assert!(changed[0].starts_with("20"), "{}", changed[0]);
+}
+
 // ---------------------------------------------------------------------------------
 // 9. Files only their owner can read
 // ---------------------------------------------------------------------------------

@@ -765,8 +765,8 @@ fn a_year_from_submission_to_approval_locking_and_reopening() {
     let guo = audit(&admin.ok(&["audit", "--secretary", "郭秀兰"]));
     assert_eq!(
         guo.len(),
-        4,
-        "objection, resolution, rectification, update: {guo:#?}"
+        6,
+        "two years' imports, objection, resolution, rectification, update: {guo:#?}"
     );
     for (_, w) in &guo {
         assert!(w.contains("郭秀兰"), "{w}");

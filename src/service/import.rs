@@ -442,9 +442,11 @@ impl Local {
         let mut tally_at: HashMap<u32, usize> = HashMap::new();
         for (id, mut a) in parsed {
             // The file has no notes column: keep the notes a clerk wrote.
-            if let Some(old) = w.assessment(year, id)? {
-                a.notes = old.notes;
+            let old = w.assessment(year, id)?;
+            if let Some(old) = &old {
+                a.notes.clone_from(&old.notes);
             }
+            audit_secretary(&mut w, district, (year, id), file, scheme, old.as_ref(), &a)?;
             let incomplete =
                 scheme.items().any(|i| !a.items.contains_key(&i.name)) || a.grade.is_none();
             summary.incomplete += usize::from(incomplete);
@@ -463,6 +465,44 @@ impl Local {
         w.commit()?;
         Ok(summary)
     }
+}
+
+/// The audit lines of one secretary's row of a scores import: each changed field with
+/// its old and new value, or, for a first entry, every field entered in one line.
+fn audit_secretary(
+    w: &mut Writer,
+    district: &District,
+    (year, id): (i16, u32),
+    file: &str,
+    scheme: &Scheme,
+    old: Option<&Assessment>,
+    new: &Assessment,
+) -> Result<()> {
+    let scope = Scope {
+        year: Some(year),
+        township: district.place(id).map(|(_, v)| v.township),
+        secretary: Some(id),
+    };
+    let name = district.secretary(id).map_or("", |s| s.name.as_str());
+    match old {
+        None => w.audit_in(
+            scope,
+            &format!("{year} 年度 {name} 考核(导入 {file})"),
+            "",
+            &super::fields::summary(scheme, new),
+        )?,
+        Some(old) => {
+            for (label, before, after) in super::fields::changes(scheme, old, new) {
+                w.audit_in(
+                    scope,
+                    &format!("{year} 年度 {name} 「{label}」(导入 {file})"),
+                    &before,
+                    &after,
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The audit lines of a scores import: one per township as (township, rows, incomplete),

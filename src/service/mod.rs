@@ -8,6 +8,7 @@
 //! and answers are plain owned values (`protocol.rs`).
 
 mod book;
+pub mod fields;
 mod import;
 mod local;
 pub mod protocol;

@@ -168,6 +168,8 @@ pub struct Store {
 pub struct Writer {
     txn: WriteTransaction,
     user: String,
+    /// The next audit entry's key, once known: an import appends many.
+    next_audit: Option<u64>,
 }
 
 impl Store {
@@ -298,6 +300,7 @@ impl Store {
         Ok(Writer {
             txn,
             user: user.to_string(),
+            next_audit: None,
         })
     }
 
@@ -674,7 +677,11 @@ impl Writer {
 
     /// Append to the audit log an entry about a year, township or secretary.
     pub fn audit_in(&mut self, scope: Scope, what: &str, before: &str, after: &str) -> Result<()> {
-        let id = self.next_id(AUDIT)?;
+        let id = match self.next_audit {
+            Some(id) => id,
+            None => self.next_id(AUDIT)?,
+        };
+        self.next_audit = Some(id + 1);
         let entry = AuditEntry {
             at: jiff::Timestamp::now(),
             user: self.user.clone(),

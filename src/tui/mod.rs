@@ -4,7 +4,7 @@
 pub mod app;
 pub mod context;
 pub mod entry;
-pub mod fields;
+pub use crate::service::fields;
 pub mod keys;
 pub mod popups;
 pub mod screens;

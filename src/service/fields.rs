@@ -193,6 +193,48 @@ impl Field {
     }
 }
 
+/// The fields that differ between `old` and `new`: (label, before, after), in the form's
+/// order. Items the scheme does not have are compared by name as well.
+pub fn changes(
+    scheme: &Scheme,
+    old: &Assessment,
+    new: &Assessment,
+) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = fields(scheme)
+        .into_iter()
+        .filter_map(|f| {
+            let (before, after) = (f.value(scheme, old), f.value(scheme, new));
+            (before != after).then(|| (f.label(scheme), before, after))
+        })
+        .collect();
+    let foreign = |a: &Assessment, name: &str| {
+        a.items
+            .get(name)
+            .map(|d| d.normalize().to_string())
+            .unwrap_or_default()
+    };
+    let known = |name: &str| scheme.items().any(|i| i.name == name);
+    let mut others: Vec<&String> = old.items.keys().chain(new.items.keys()).collect();
+    others.sort();
+    others.dedup();
+    for name in others.into_iter().filter(|n| !known(n)) {
+        let (before, after) = (foreign(old, name), foreign(new, name));
+        if before != after {
+            out.push((name.clone(), before, after));
+        }
+    }
+    out
+}
+
+/// The entered fields of an assessment in one line: `政治素质 5;组织评价 好;…`.
+pub fn summary(scheme: &Scheme, a: &Assessment) -> String {
+    changes(scheme, &Assessment::default(), a)
+        .into_iter()
+        .map(|(label, _, after)| format!("{label} {after}"))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
