@@ -370,7 +370,7 @@ fn year_steps(admin: &Service) -> Vec<String> {
     seen.extend(admin.submit(YEAR, &all).unwrap());
     let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
     let shentou = admin.townships(Some(SHENTOU)).unwrap();
-    seen.extend(admin.publish(YEAR, &shentou, from, None).unwrap());
+    seen.extend(admin.publish(YEAR, &shentou, from, None, false).unwrap());
     let book = admin.book(YEAR).unwrap();
     let someone = book
         .entries

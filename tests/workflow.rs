@@ -1318,3 +1318,153 @@ fn the_last_district_admin_cannot_be_demoted_or_removed() {
         "{users}"
     );
 }
+
+// ---------------------------------------------------------------------------------
+// Frozen figures: what was published stands until a correcting publicity
+// ---------------------------------------------------------------------------------
+
+/// Quotas large enough to bite with N = 6: floor(6 × 20 %) = 1 five-star place,
+/// floor(6 × 40 %) = 2 places for 4★ and 5★ together.
+fn roomy_scheme() -> String {
+    let scheme = xingji::scoring::DEFAULT_SCHEME
+        .replace("five_pct = 5", "five_pct = 20")
+        .replace("four_and_five_pct = 15", "four_and_five_pct = 40");
+    assert_ne!(scheme, xingji::scoring::DEFAULT_SCHEME);
+    scheme
+}
+
+/// The report's lines of one township.
+fn lines_of(who: User, township: &str) -> Vec<String> {
+    csv_lines(who, "2025")
+        .into_iter()
+        .filter(|l| l.split(',').nth(1) == Some(township))
+        .collect()
+}
+
+/// A district with roomy quotas, 2025 entered, published and approved; B's report lines.
+fn approved_with_roomy_quotas(f: &Fixture) -> Vec<String> {
+    let admin = user(f, "admin");
+    let scheme = f.write("方案.toml", roomy_scheme());
+    admin.ok(&["init", "--scheme", path(&scheme)]);
+    let roster = f.write("名册.csv", Sheet::new(ROSTER_HEADER, &ROSTER).csv());
+    admin.ok(&["import", "roster", path(&roster)]);
+    // 高文斌: Q 90 (6+6+6+14+9+7+6+7+5+6+9+9), 好, 16/4/0 → 54 + 20 + 18.4 = 92.40:
+    // 优秀, 4★, the only one ≥ 90: within the 2 places.
+    let mut rows = SCORES_2025;
+    rows[5] = "张蔡庄乡,露明村,高文斌,6,6,6,14,9,7,6,7,5,6,9,9,好,16,4,0,,,,,";
+    admin.ok(&[
+        "import",
+        "scores",
+        path(&f.write("考核.csv", scores(&rows).csv())),
+        "--year",
+        "2025",
+    ]);
+    let (publicity, approval) = (admin.on(PUBLICITY_FROM), admin.on(APPROVED_ON));
+    publicity.ok(&["year", "submit", "--year", "2025"]);
+    publicity.ok(&["year", "publish", "--year", "2025"]);
+    approval.ok(&["year", "approve", "--year", "2025"]);
+    let b_approved = lines_of(approval, B);
+    assert!(
+        b_approved[2].contains("高文斌,90.00,100.00,92.00,0.00,0.00,92.40,优秀,4,"),
+        "{b_approved:?}"
+    );
+    b_approved
+}
+
+#[test]
+fn after_approval_a_reopened_township_moves_no_other_township_until_a_correction() {
+    let f = Fixture::new();
+    let admin = user(&f, "admin");
+    let b_approved = approved_with_roomy_quotas(&f);
+
+    // The district reopens A and raises two of its secretaries above 高文斌:
+    //   刘建军 Q 92 → 55.2 + 20 + 18.4 = 93.60; 杨志强 Q 91 → 54.6 + 20 + 18.4 = 93.00.
+    // Three at 4★ for two places: 高文斌, the lowest, would fall to 3★.
+    let later = admin.on("2026-02-02");
+    later.ok(&[
+        "year",
+        "reopen",
+        "--year",
+        "2025",
+        "--township",
+        A,
+        "--reason",
+        "刘建军、杨志强得分录入有误",
+    ]);
+    let fixed = [
+        "下团堡乡,下团堡村,刘建军,6,7,6,14,9,7,6,7,5,6,9,10,好,16,4,0,,,,,",
+        "下团堡乡,四圣店村,杨志强,6,7,6,14,9,7,6,7,5,6,9,9,好,16,4,0,,,,,",
+    ];
+    later.ok(&[
+        "import",
+        "scores",
+        path(&f.write("更正.csv", scores(&fixed).csv())),
+        "--year",
+        "2025",
+    ]);
+    assert!(
+        lines_of(later, A)[0].contains(",93.60,优秀,4,"),
+        "A shows its new figures"
+    );
+    assert_eq!(lines_of(later, B), b_approved, "B's approved figures stand");
+
+    // Publishing A again moves B's figures: the district sees them first.
+    later.ok(&["year", "submit", "--year", "2025", "--township", A]);
+    let told = later.refused(&["year", "publish", "--year", "2025", "--township", A]);
+    assert!(
+        told.contains("高文斌")
+            && told.contains("4星")
+            && told.contains("3星")
+            && told.contains("--confirm"),
+        "{told}"
+    );
+    later.ok(&[
+        "year",
+        "publish",
+        "--year",
+        "2025",
+        "--township",
+        A,
+        "--confirm",
+    ]);
+    assert_eq!(lines_of(later, B), b_approved, "B is marked, not changed");
+    let status = later.ok(&["year", "status", "--year", "2025"]);
+    assert!(
+        status
+            .lines()
+            .any(|l| l.contains(B) && l.contains("须更正")),
+        "{status}"
+    );
+    let log = later.ok(&["audit", "--secretary", "高文斌"]);
+    assert!(
+        log.contains("结果变动(须更正公示)") && log.contains("4星") && log.contains("-> 3星"),
+        "{log}"
+    );
+    // B cannot be approved again before a correcting publicity.
+    later.refused(&["year", "approve", "--year", "2025", "--township", B]);
+
+    // The correcting publicity: the notice says what changes, old and new.
+    let again = admin.on("2026-02-03");
+    again.ok(&["year", "publish", "--year", "2025", "--township", B]);
+    let notice = again.ok(&["notice", "--year", "2025", "--township", B]);
+    assert!(notice.contains("更正公示"), "{notice}");
+    assert!(
+        notice.contains("高文斌:原为92.40 分、优秀、4星,更正为92.40 分、优秀、3星"),
+        "{notice}"
+    );
+    let b_now = lines_of(again, B);
+    assert!(b_now[2].contains(",92.40,优秀,3,"), "{b_now:?}");
+    assert_eq!(b_now[..2], b_approved[..2], "the others of B did not move");
+    // And a new approval after it.
+    admin
+        .on("2026-02-20")
+        .ok(&["year", "approve", "--year", "2025"]);
+    let status = admin
+        .on("2026-02-20")
+        .ok(&["year", "status", "--year", "2025"]);
+    assert_eq!(
+        status.lines().filter(|l| l.contains("已审定")).count(),
+        2,
+        "{status}"
+    );
+}

@@ -121,6 +121,9 @@ pub enum Command {
         secretary: Option<String>,
         #[arg(long, value_name = "村")]
         village: Option<String>,
+        /// 公示会改变其他乡镇已公示或已审定的结果时,确认照此公示(这些乡镇须更正公示)
+        #[arg(long)]
+        confirm: bool,
     },
     /// 审计日志:谁、何时、改了什么
     Audit {
@@ -443,6 +446,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             reason,
             secretary,
             village,
+            confirm,
         }) => year::step(
             &open()?,
             year,
@@ -454,6 +458,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 reason,
                 secretary,
                 village,
+                confirm,
             },
         ),
         Some(Command::Audit {

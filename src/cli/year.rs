@@ -15,6 +15,8 @@ pub struct Args {
     pub reason: Option<String>,
     pub secretary: Option<String>,
     pub village: Option<String>,
+    /// The district has seen which published figures a publication moves.
+    pub confirm: bool,
 }
 
 /// `xingji year status|submit|publish|approve|reopen|object|resolve`.
@@ -35,7 +37,14 @@ pub fn step(
                 Some(f) => parse_date(&f).map_err(|e| message(format!("--from:{e}")))?,
                 None => service.today(),
             };
-            service.publish(year, &targets, from, args.days)?
+            service
+                .publish(year, &targets, from, args.days, args.confirm)
+                .map_err(|e| match e {
+                    crate::service::Refusal::Confirm(list) => message(format!(
+                        "{list}\n没有任何改动;确认照此公示,请加 --confirm 再运行一次"
+                    )),
+                    e => e.into(),
+                })?
         }
         YearStep::Approve => service.approve(year, &targets)?,
         YearStep::Reopen => service.reopen(year, &targets, &reason)?,
@@ -81,7 +90,7 @@ fn status(service: &Service, year: i16, targets: &[u32]) -> Result<(), CliError>
         say!(
             "{} {} 完成 {}/{}{publicity}{approved}{objections}",
             pad(&s.name, 12),
-            pad(s.stage.label(), 6),
+            pad(s.stage_label(), 10),
             s.complete,
             s.people
         );

@@ -44,6 +44,18 @@ pub struct TownshipYear {
     pub objections: Vec<Objection>,
     /// (date, who, reason) of each reopening by the district.
     pub reopenings: Vec<(Date, String, String)>,
+    /// 须更正公示: figures published or approved before have moved; the township goes
+    /// through a correcting publicity (更正公示) and a new approval.
+    pub correction: bool,
+}
+
+impl TownshipYear {
+    /// Its published figures stand (frozen): in publicity, approved, or waiting for a
+    /// correcting publicity. Nothing of it may be changed until the district reopens it.
+    pub fn standing(&self) -> bool {
+        matches!(self.stage, Stage::Publicity | Stage::Approved)
+            || (self.stage == Stage::Submitted && self.correction)
+    }
 }
 
 /// An objection raised during publicity about one secretary's result.

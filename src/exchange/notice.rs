@@ -44,12 +44,17 @@ pub fn notice(book: &YearBook, township: u32, today: Date) -> String {
         .district
         .township(township)
         .map_or("", |t| t.name.as_str());
+    let correction = book.record.township(township).correction;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{}",
         center(
-            &format!("{t}{}年度村(社区)党组织书记星级评定结果公示", book.year),
+            &format!(
+                "{t}{}年度村(社区)党组织书记星级评定结果{}",
+                book.year,
+                if correction { "更正公示" } else { "公示" }
+            ),
             PAGE
         )
     );
@@ -66,6 +71,25 @@ pub fn notice(book: &YearBook, township: u32, today: Date) -> String {
         book.year
     );
     let _ = writeln!(out);
+    results_table(book, township, &mut out);
+    if correction {
+        corrections(book, township, &mut out);
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "    公示期:{}。", publicity_text(book, township));
+    let _ = writeln!(
+        out,
+        "    公示期间,对评定结果如有异议,可向{t}党(工)委或区委组织部反映(来信、来电、来访均可)。"
+    );
+    let _ = writeln!(out, "反映问题应实事求是,提倡署真实姓名。");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{}{t}党(工)委", " ".repeat(PAGE - 16));
+    let _ = writeln!(out, "{}{}", " ".repeat(PAGE - 16), chinese_date(today));
+    out
+}
+
+/// The table of the township's secretaries: 序号, 村, 姓名, 总分, 考核结果, 星级.
+fn results_table(book: &YearBook, township: u32, out: &mut String) {
     let heads = ["序号", "村(社区)", "姓名", "总分", "考核结果", "星级"];
     let entries: Vec<_> = book
         .entries
@@ -125,17 +149,55 @@ pub fn notice(book: &YearBook, township: u32, today: Date) -> String {
     for row in &cells {
         let _ = writeln!(out, "{}", line(row).trim_end());
     }
+}
+
+/// 更正情况: each secretary whose published figures this publication corrects, the
+/// old and the new.
+fn corrections(book: &YearBook, township: u32, out: &mut String) {
+    let changed: Vec<_> = book
+        .entries
+        .iter()
+        .filter(|e| book.township_of(e.secretary) == Some(township))
+        .filter_map(|e| Some((e, e.replaced.as_ref()?)))
+        .collect();
     let _ = writeln!(out);
-    let _ = writeln!(out, "    公示期:{}。", publicity_text(book, township));
+    if changed.is_empty() {
+        let _ = writeln!(out, "    本乡镇各书记的评定结果与上次公示相同。");
+        return;
+    }
     let _ = writeln!(
         out,
-        "    公示期间,对评定结果如有异议,可向{t}党(工)委或区委组织部反映(来信、来电、来访均可)。"
+        "    因全区考核结果调整(名额按全区计算),下列党组织书记的评定结果更正如下:"
     );
-    let _ = writeln!(out, "反映问题应实事求是,提倡署真实姓名。");
-    let _ = writeln!(out);
-    let _ = writeln!(out, "{}{t}党(工)委", " ".repeat(PAGE - 16));
-    let _ = writeln!(out, "{}{}", " ".repeat(PAGE - 16), chinese_date(today));
-    out
+    for (e, old) in changed {
+        let village = book
+            .district
+            .place(e.secretary)
+            .map_or(String::new(), |(_, v)| v.name.clone());
+        let _ = writeln!(
+            out,
+            "    {village} {}:原为{},更正为{}。",
+            book.name_of(e.secretary),
+            posted(old),
+            posted(&e.rating)
+        );
+    }
+}
+
+/// What a notice posts of a rating: total, result and stars (pay is not posted).
+fn posted(r: &crate::scoring::Rating) -> String {
+    match r.evaluation.figures() {
+        Some(f) => format!(
+            "{:.2} 分、{}、{}",
+            f.total,
+            f.outcome.label(),
+            match r.stars {
+                Some(s) => format!("{s}星"),
+                None => stars_label(None),
+            }
+        ),
+        None => "未完成".to_string(),
+    }
 }
 
 /// One 明白信 per village of the township, separated by a form feed for printing.

@@ -296,6 +296,34 @@ impl Rating {
     }
 }
 
+/// A secretary's figures as published (公示) and approved: frozen at the start of
+/// publication, read from then on instead of recomputed, until the district reopens
+/// the township and a new publication replaces them.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Frozen {
+    /// The assessment the figures were computed from (the explanation is made from it).
+    pub assessment: Assessment,
+    pub rating: Rating,
+    /// What stood before, when this publication corrects it (更正公示); None otherwise.
+    pub replaced: Option<Rating>,
+}
+
+impl Frozen {
+    /// Does `now` differ from these figures in what a secretary is told: result, stars,
+    /// pay or consequence?
+    pub fn moved(&self, now: &Rating) -> bool {
+        let seen = |r: &Rating| {
+            (
+                r.evaluation.figures().map(|f| (f.total, f.outcome)),
+                r.stars,
+                r.pay,
+                r.consequence,
+            )
+        };
+        seen(&self.rating) != seen(now)
+    }
+}
+
 /// The quota lines of a year over `n` rated secretaries: (5★, 4★ and 5★ together).
 pub fn quota_limits(scheme: &Scheme, n: usize) -> (usize, usize) {
     let of = |pct: Decimal| {

@@ -1,11 +1,11 @@
 //! A year of the district, rated, in the official order. Reports and screens read it;
 //! none scores on its own.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{Actor, Refusal};
 use crate::domain::{Assessment, District, Role, YearRecord};
-use crate::scoring::{Candidate, Rating, Scheme, rate_year};
+use crate::scoring::{Candidate, Frozen, Rating, Scheme, rate_year};
 use crate::store::Store;
 
 /// One secretary's line of a year: the assessment and its rating.
@@ -14,6 +14,8 @@ pub struct Entry {
     pub secretary: u32,
     pub assessment: Assessment,
     pub rating: Rating,
+    /// What stood before the publication that corrected it (更正公示), if any.
+    pub replaced: Option<Rating>,
 }
 
 /// A rated year of the district.
@@ -37,6 +39,9 @@ pub struct YearBook {
     rated: usize,
     /// The one township this book shows (a township clerk's), or None: all.
     shown: Option<u32>,
+    /// The figures frozen at publication, by secretary: they stand for the townships
+    /// whose results are published or approved (read, never recomputed).
+    frozen: HashMap<u32, Frozen>,
 }
 
 impl YearBook {
@@ -47,10 +52,18 @@ impl YearBook {
             Some(prev) => {
                 let scheme = parse_scheme(year - 1, &prev.scheme)?;
                 let list = ordered(&district, store.assessments(year - 1)?);
-                rate(&scheme, year - 1, &district, &list, &HashMap::new())
-                    .into_iter()
-                    .map(|r| (r.secretary, r))
-                    .collect()
+                let mut ratings = rate(&scheme, year - 1, &district, &list, &HashMap::new());
+                // Last year's figures as they were published and approved.
+                let frozen: HashMap<u32, Frozen> = store.frozen(year - 1)?.into_iter().collect();
+                let standing = standing_townships(&prev);
+                for r in &mut ratings {
+                    if let Some(f) = frozen.get(&r.secretary)
+                        && place_of(&district, r.secretary).is_some_and(|t| standing.contains(&t))
+                    {
+                        *r = f.rating.clone();
+                    }
+                }
+                ratings.into_iter().map(|r| (r.secretary, r)).collect()
             }
             None => HashMap::new(),
         };
@@ -64,8 +77,10 @@ impl YearBook {
                 secretary,
                 assessment,
                 rating,
+                replaced: None,
             })
             .collect();
+        let frozen = store.frozen(year)?.into_iter().collect();
         let mut book = YearBook {
             year,
             record,
@@ -77,9 +92,11 @@ impl YearBook {
             hidden: Vec::new(),
             rated: 0,
             shown: None,
+            frozen,
         };
         book.reindex();
         book.rated = book.entries.iter().filter(|e| e.rating.rated()).count();
+        book.stand_frozen();
         Ok(book)
     }
 
@@ -101,6 +118,7 @@ impl YearBook {
                     hidden: Vec::new(),
                     rated: 0,
                     shown: None,
+                    frozen: HashMap::new(),
                 };
                 if let Ok(previous) = YearBook::load(store, year - 1) {
                     book.previous = previous
@@ -204,6 +222,53 @@ impl YearBook {
         summary_of(&self.entries)
     }
 
+    /// The frozen figures, in place of the computed ones, for every secretary of a
+    /// township whose results stand (published or approved).
+    fn stand_frozen(&mut self) {
+        if self.frozen.is_empty() {
+            return;
+        }
+        let standing = standing_townships(&self.record);
+        for e in &mut self.entries {
+            let frozen = self.frozen.get(&e.secretary).filter(|_| {
+                place_of(&self.district, e.secretary).is_some_and(|t| standing.contains(&t))
+            });
+            match frozen {
+                Some(f) => {
+                    e.assessment.clone_from(&f.assessment);
+                    e.rating.clone_from(&f.rating);
+                    e.replaced.clone_from(&f.replaced);
+                }
+                None => e.replaced = None,
+            }
+        }
+    }
+
+    /// The figures as computed now from the stored assessments, frozen or not, in the
+    /// order of `entries` (what a new publication would freeze).
+    pub(super) fn live_ratings(&self) -> Vec<Rating> {
+        let list: Vec<(u32, Assessment)> = self
+            .entries
+            .iter()
+            .map(|e| (e.secretary, e.assessment.clone()))
+            .chain(self.hidden.iter().cloned())
+            .collect();
+        let mut ratings = rate(
+            &self.scheme,
+            self.year,
+            &self.district,
+            &list,
+            &self.previous,
+        );
+        ratings.truncate(self.entries.len());
+        ratings
+    }
+
+    /// The frozen figures of a secretary, if any were ever published.
+    pub(super) fn frozen_of(&self, secretary: u32) -> Option<&Frozen> {
+        self.frozen.get(&secretary)
+    }
+
     /// Re-rate after one assessment changed (quotas depend on everyone).
     pub fn replace(&mut self, secretary: u32, assessment: Assessment) {
         match self.index.get(&secretary) {
@@ -215,6 +280,7 @@ impl YearBook {
                     secretary,
                     assessment,
                     rating,
+                    replaced: None,
                 });
                 let key = order_key(&self.district);
                 self.entries.sort_by_key(|e| key(e.secretary));
@@ -244,6 +310,7 @@ impl YearBook {
         for (e, r) in self.entries.iter_mut().zip(ratings) {
             e.rating = r;
         }
+        self.stand_frozen();
     }
 }
 
@@ -260,6 +327,20 @@ pub fn summary_of<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> String {
         four,
         rated.len() - five - four
     )
+}
+
+/// The townships whose published figures stand in a year.
+fn standing_townships(record: &YearRecord) -> HashSet<u32> {
+    record
+        .townships
+        .iter()
+        .filter(|(_, y)| y.standing())
+        .map(|(t, _)| *t)
+        .collect()
+}
+
+fn place_of(district: &District, secretary: u32) -> Option<u32> {
+    district.place(secretary).map(|(_, v)| v.township)
 }
 
 fn parse_scheme(year: i16, text: &str) -> Result<Scheme, Refusal> {
@@ -363,6 +444,9 @@ impl TryFrom<BookWire> for YearBook {
             hidden: Vec::new(),
             rated: w.rated,
             shown: w.shown,
+            // A client never re-rates (it asks the server again): the entries it was sent
+            // already hold the frozen figures.
+            frozen: HashMap::new(),
         };
         book.reindex();
         Ok(book)

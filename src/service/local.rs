@@ -323,7 +323,9 @@ impl Local {
             Q::Check => A::Checked(self.check()?),
             Q::ExportAll => A::Bytes(self.export_all()?),
             Q::Submit(y, t) => A::Lines(self.submit(y, &t)?),
-            Q::Publish(y, t, from, days) => A::Lines(self.publish(y, &t, from, days)?),
+            Q::Publish(y, t, from, days, confirm) => {
+                A::Lines(self.publish(y, &t, from, days, confirm)?)
+            }
             Q::Approve(y, t) => A::Lines(self.approve(y, &t)?),
             Q::Reopen(y, t, reason) => A::Lines(self.reopen(y, &t, &reason)?),
             Q::Object(y, s, text) => A::Text(self.object(y, s, &text)?),

@@ -128,8 +128,13 @@ impl Actor {
     ) -> Result<()> {
         self.may_change(township, name)?;
         let name = name.to_string();
+        let standing = record.is_some_and(|r| r.township(township).standing());
         match record.map_or(Stage::Entering, |r| r.stage(township)) {
             Stage::Approved => Err(Refusal::Approved {
+                township: name,
+                year,
+            }),
+            _ if standing => Err(Refusal::Published {
                 township: name,
                 year,
             }),
@@ -443,15 +448,18 @@ impl Service {
         answer!(self, Request::Submit(year, townships.to_vec()), Response::Lines(l) => l)
     }
 
-    /// 已提交 → 公示, from a day, for the scheme's number of days unless given.
+    /// 已提交 → 公示, from a day, for the scheme's number of days unless given; the
+    /// figures are frozen. `confirm`: the district has seen which published figures of
+    /// other townships this moves (refused with [`Refusal::Confirm`] until then).
     pub fn publish(
         &self,
         year: i16,
         townships: &[u32],
         from: Date,
         days: Option<u32>,
+        confirm: bool,
     ) -> Result<Vec<String>> {
-        let request = Request::Publish(year, townships.to_vec(), from, days);
+        let request = Request::Publish(year, townships.to_vec(), from, days, confirm);
         answer!(self, request, Response::Lines(l) => l)
     }
 

@@ -68,7 +68,7 @@ pub enum Request {
     Backup,
     ExportAll,
     Submit(i16, Vec<u32>),
-    Publish(i16, Vec<u32>, Date, Option<u32>),
+    Publish(i16, Vec<u32>, Date, Option<u32>, bool),
     Approve(i16, Vec<u32>),
     Reopen(i16, Vec<u32>, String),
     Object(i16, u32, String),

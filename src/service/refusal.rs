@@ -93,6 +93,16 @@ pub enum Refusal {
     /// A step that the year's state or the request does not allow, said in full.
     #[error("{0}")]
     Invalid(String),
+    /// The township's results are published (or waiting for a correcting publicity):
+    /// frozen until the district reopens it.
+    #[error(
+        "{township} {year} 年度的结果已公示,已冻结;如需修改,请区委组织部重新打开(xingji year reopen)"
+    )]
+    Published { township: String, year: i16 },
+    /// A step that changes what others have published: said in full, done only when
+    /// confirmed.
+    #[error("{0}")]
+    Confirm(String),
     #[error("{year} 年度的考核方案有误:{message}")]
     BadScheme { year: i16, message: String },
     /// An import file with bad rows: every problem, and nothing written.

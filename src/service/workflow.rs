@@ -9,6 +9,7 @@ use jiff::civil::Date;
 use super::{DistrictStep, Local, Refusal, YearBook};
 use crate::domain::Consequence;
 use crate::domain::{Objection, Rectification, Scope, Stage, YearRecord};
+use crate::scoring::{Frozen, Rating};
 use crate::store::Writer;
 
 type Result<T> = std::result::Result<T, Refusal>;
@@ -31,6 +32,19 @@ pub struct TownshipStatus {
     pub publicity: Option<(Date, Date)>,
     pub approved_on: Option<Date>,
     pub open_objections: usize,
+    /// 须更正公示 (see [`crate::domain::TownshipYear::correction`]).
+    pub correction: bool,
+}
+
+impl TownshipStatus {
+    /// The stage in words (at most 8 cells), a correction said: `须更正`, `更正公示`.
+    pub fn stage_label(&self) -> &'static str {
+        match (self.stage, self.correction) {
+            (Stage::Submitted, true) => "须更正",
+            (Stage::Publicity, true) => "更正公示",
+            (stage, _) => stage.label(),
+        }
+    }
 }
 
 /// The last day of a publicity that starts on `from` and lasts `days` days.
@@ -83,6 +97,7 @@ pub fn status(book: &YearBook) -> Vec<TownshipStatus> {
                     .iter()
                     .filter(|o| o.resolution.is_none())
                     .count(),
+                correction: year.correction,
             }
         })
         .collect()
@@ -216,12 +231,17 @@ impl Local {
     }
 
     /// 已提交 → 公示, from a day, for the scheme's number of days unless given.
+    /// The township's figures are frozen: stored, and read from then on. When they move
+    /// the figures another township has published or had approved (quotas are
+    /// district-wide), only the district may go on, having seen the list (`confirm`);
+    /// those townships are then marked 须更正公示.
     pub fn publish(
         &self,
         year: i16,
         townships: &[u32],
         from: Date,
         days: Option<u32>,
+        confirm: bool,
     ) -> Result<Vec<String>> {
         let book = &self.full_book(year)?;
         let days = days.unwrap_or(book.scheme.publicity.days);
@@ -241,6 +261,26 @@ impl Local {
                 waiting.join("、")
             ));
         }
+        let live = book.live_ratings();
+        let moved = moved_elsewhere(book, townships, &live);
+        if !moved.is_empty() {
+            let list = moved_list(book, &moved);
+            if !self.actor.is_district() {
+                return refuse(format!(
+                    "这次公示会改变其他乡镇已公示或已审定的结果,须由区委组织部确认后公示:\n  {list}"
+                ));
+            }
+            if !confirm {
+                return Err(Refusal::Confirm(format!(
+                    "这次公示会改变以下已公示或已审定的结果,这些乡镇将标记为「须更正公示」,须重新公示、审定:\n  {list}"
+                )));
+            }
+        }
+        let corrects: Vec<u32> = townships
+            .iter()
+            .copied()
+            .filter(|&t| corrects_itself(book, t, &live))
+            .collect();
         self.each(
             book,
             townships,
@@ -257,12 +297,21 @@ impl Local {
                 let y = record.township_mut(t);
                 y.stage = Stage::Publicity;
                 y.publicity = Some((from, days));
+                y.correction |= corrects.contains(&t);
+                let kind = if y.correction {
+                    "更正公示"
+                } else {
+                    "公示"
+                };
                 Ok(Outcome::Done(format!(
-                    "公示 {from} 至 {}({days} 天)",
+                    "{kind} {from} 至 {}({days} 天)",
                     publicity_end(from, days)
                 )))
             },
-            Self::nothing_else,
+            |w, published| {
+                freeze(w, book, published, &live)?;
+                mark_corrections(w, book, &moved)
+            },
         )
     }
 
@@ -322,6 +371,7 @@ impl Local {
             }
             y.stage = Stage::Approved;
             y.approved_on = Some(today);
+            y.correction = false;
             Ok(Outcome::Done(Stage::Approved.label().to_string()))
         };
         // The approval and the rectifications it opens land together or not at all.
@@ -576,6 +626,148 @@ impl Local {
     }
 }
 
+/// One secretary's standing figures that a publication moves: (township, secretary,
+/// what stands, what it becomes).
+type Moved = (u32, u32, Rating, Rating);
+
+/// The published or approved figures of townships other than `publishing` that differ
+/// from the figures computed now.
+fn moved_elsewhere(book: &YearBook, publishing: &[u32], live: &[Rating]) -> Vec<Moved> {
+    let mut moved = Vec::new();
+    for (e, now) in book.entries.iter().zip(live) {
+        let Some(t) = book.township_of(e.secretary) else {
+            continue;
+        };
+        if publishing.contains(&t) || !book.record.township(t).standing() {
+            continue;
+        }
+        if let Some(f) = book.frozen_of(e.secretary)
+            && f.moved(now)
+        {
+            moved.push((t, e.secretary, f.rating.clone(), now.clone()));
+        }
+    }
+    moved
+}
+
+/// Does publishing `township` change figures it published before (a reopening and
+/// a change)? Then its publication is a 更正公示.
+fn corrects_itself(book: &YearBook, township: u32, live: &[Rating]) -> bool {
+    book.entries.iter().zip(live).any(|(e, now)| {
+        book.township_of(e.secretary) == Some(township)
+            && book.frozen_of(e.secretary).is_some_and(|f| f.moved(now))
+    })
+}
+
+/// A rating as a secretary is told it: `3星,合格,74.27 分,绩效报酬 10800 元,诫勉整改`.
+pub fn rating_words(r: &Rating) -> String {
+    let Some(f) = r.evaluation.figures() else {
+        return "未完成".to_string();
+    };
+    let mut words = vec![
+        r.stars
+            .map_or_else(|| crate::domain::stars_label(None), |s| format!("{s}星")),
+        f.outcome.label().to_string(),
+        format!("{:.2} 分", f.total),
+    ];
+    if let Some(pay) = r.pay {
+        words.push(format!("绩效报酬 {pay} 元"));
+    }
+    if let Some(c) = r.consequence {
+        words.push(c.label().to_string());
+    }
+    words.join(",")
+}
+
+fn moved_list(book: &YearBook, moved: &[Moved]) -> String {
+    moved
+        .iter()
+        .map(|(t, s, before, after)| {
+            format!(
+                "{} {}:{} → {}",
+                name(book, *t),
+                book.name_of(*s),
+                rating_words(before),
+                rating_words(after)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n  ")
+}
+
+/// Store the figures of the published townships as they are now: they stand from this
+/// publication on. Figures that replace different published ones keep those (更正公示).
+fn freeze(w: &mut Writer, book: &YearBook, published: &[u32], live: &[Rating]) -> Result<()> {
+    for (e, now) in book.entries.iter().zip(live) {
+        if !book
+            .township_of(e.secretary)
+            .is_some_and(|t| published.contains(&t))
+        {
+            continue;
+        }
+        let replaced = book
+            .frozen_of(e.secretary)
+            .filter(|f| f.moved(now))
+            .map(|f| f.rating.clone());
+        let frozen = Frozen {
+            assessment: e.assessment.clone(),
+            rating: now.clone(),
+            replaced,
+        };
+        w.put_frozen(book.year, e.secretary, &frozen)?;
+    }
+    Ok(())
+}
+
+/// Mark the townships whose standing figures moved 须更正公示: back to 已提交, to be
+/// published again (更正公示) and approved again. Every moved figure is audited.
+fn mark_corrections(w: &mut Writer, book: &YearBook, moved: &[Moved]) -> Result<()> {
+    if moved.is_empty() {
+        return Ok(());
+    }
+    let mut record = w.year(book.year)?.unwrap_or_else(|| book.record.clone());
+    let mut townships: Vec<u32> = moved.iter().map(|(t, ..)| *t).collect();
+    townships.dedup();
+    for &t in &townships {
+        let y = record.township_mut(t);
+        let before = y.stage.label();
+        y.stage = Stage::Submitted;
+        y.correction = true;
+        y.publicity = None;
+        y.approved_on = None;
+        let scope = Scope {
+            year: Some(book.year),
+            township: Some(t),
+            secretary: None,
+        };
+        w.audit_in(
+            scope,
+            &format!("{} 年度 {} 须更正公示", book.year, name(book, t)),
+            before,
+            "已提交(须更正公示)",
+        )?;
+    }
+    w.put_year(book.year, &record)?;
+    for (t, s, before, after) in moved {
+        let scope = Scope {
+            year: Some(book.year),
+            township: Some(*t),
+            secretary: Some(*s),
+        };
+        w.audit_in(
+            scope,
+            &format!(
+                "{} 年度 {} 结果变动(须更正公示)",
+                book.year,
+                book.name_of(*s)
+            ),
+            &rating_words(before),
+            &rating_words(after),
+        )?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -634,7 +826,7 @@ mod tests {
         admin.submit(2025, &[shen]).unwrap();
         // Quotas are the district's: no township is posted while another still enters.
         let err = admin
-            .publish(2025, &[shen], past, None)
+            .publish(2025, &[shen], past, None, false)
             .unwrap_err()
             .to_string();
         assert!(
@@ -643,8 +835,8 @@ mod tests {
         );
         assert_eq!(stage(admin, shen), Stage::Submitted, "nothing changed");
         admin.submit(2025, &[li]).unwrap();
-        admin.publish(2025, &[shen], past, None).unwrap();
-        admin.publish(2025, &[li], past, None).unwrap();
+        admin.publish(2025, &[shen], past, None, false).unwrap();
+        admin.publish(2025, &[li], past, None, false).unwrap();
         admin.approve(2025, &[shen, li]).unwrap();
         // 李四 is 不合格: his rectification was opened in the approval's own transaction.
         let rect = admin.rectifications(Some(2025)).unwrap();
@@ -683,7 +875,7 @@ mod tests {
         let shen = admin.townships(Some("神头镇")).unwrap()[0];
         admin.submit(2025, &[shen]).unwrap();
         let err = admin
-            .publish(2025, &[shen], admin.today(), Some(8_000_000))
+            .publish(2025, &[shen], admin.today(), Some(8_000_000), false)
             .unwrap_err();
         assert!(err.to_string().contains("公示天数"));
         assert_eq!(

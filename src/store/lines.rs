@@ -12,12 +12,13 @@ use serde::{Deserialize, Serialize};
 
 use super::encoding::{Record, decode, encode};
 use super::{
-    ASSESSMENTS, AUDIT, RECTIFICATIONS, Result, SCHEMA_VERSION, SECRETARIES, Store, StoreError,
-    TOWNSHIPS, USERS, VILLAGES, YEARS,
+    ASSESSMENTS, AUDIT, FROZEN, RECTIFICATIONS, Result, SCHEMA_VERSION, SECRETARIES, Store,
+    StoreError, TOWNSHIPS, USERS, VILLAGES, YEARS,
 };
 use crate::domain::{
     Assessment, AuditEntry, Rectification, Role, Secretary, Township, Village, YearRecord,
 };
+use crate::scoring::Frozen;
 
 /// What the first line says: this is an export of every table, and of which layout.
 const KIND: &str = "xingji 全部数据";
@@ -156,6 +157,7 @@ impl Store {
         n += export_table::<i16, YearRecord>(&txn, YEARS, out)?;
         n += export_table::<u64, Assessment>(&txn, ASSESSMENTS, out)?;
         n += export_table::<u64, Rectification>(&txn, RECTIFICATIONS, out)?;
+        n += export_table::<u64, Frozen>(&txn, FROZEN, out)?;
         n += export_table::<u64, AuditEntry>(&txn, AUDIT, out)?;
         n += export_users(&txn, out)?;
         out.flush().map_err(|source| StoreError::Io {
@@ -290,6 +292,7 @@ fn put_line(txn: &WriteTransaction, line: LineIn) -> std::result::Result<&'stati
             put::<u64, Rectification>(txn, RECTIFICATIONS, line).map(|()| "rectifications")?
         }
         "audit" => put::<u64, AuditEntry>(txn, AUDIT, line).map(|()| "audit")?,
+        "frozen" => put::<u64, Frozen>(txn, FROZEN, line).map(|()| "frozen")?,
         "users" => {
             let name: String = serde_json::from_value(line.key)
                 .map_err(|e| Put::Bad(format!("用户名不对({e})")))?;

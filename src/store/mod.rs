@@ -19,6 +19,7 @@ use crate::domain::{
     Assessment, AuditEntry, District, Rectification, Role, Scope, Secretary, Stage, Township,
     TownshipYear, Village, YearRecord,
 };
+use crate::scoring::Frozen;
 pub use encoding::FORMAT_VERSION;
 use encoding::{Record, body, decode, encode};
 pub use lines::LineCounts;
@@ -40,6 +41,8 @@ const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 /// Keyed like ASSESSMENTS.
 const RECTIFICATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("rectifications");
 const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
+/// The figures that stand, frozen at publication; keyed like ASSESSMENTS.
+const FROZEN: TableDefinition<u64, &[u8]> = TableDefinition::new("frozen");
 
 const KEY_SCHEMA: &str = "schema_version";
 const KEY_SCHEME: &str = "scheme";
@@ -99,17 +102,58 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 impl Record for Rectification {}
 
+impl Record for Frozen {}
+
 impl Record for Role {}
 
 impl Record for YearRecord {
-    const VERSION: u8 = 2;
+    const VERSION: u8 = 3;
 
     fn upgrade(version: u8, bytes: &[u8]) -> Result<Self> {
+        // Format 2 had no correction mark.
+        #[derive(Deserialize)]
+        struct TownshipYearV2 {
+            stage: Stage,
+            submitted_on: Option<jiff::civil::Date>,
+            publicity: Option<(jiff::civil::Date, u32)>,
+            approved_on: Option<jiff::civil::Date>,
+            objections: Vec<crate::domain::Objection>,
+            reopenings: Vec<(jiff::civil::Date, String, String)>,
+        }
+        #[derive(Deserialize)]
+        struct V2 {
+            scheme: String,
+            townships: Vec<(u32, TownshipYearV2)>,
+        }
         // Format 1 kept only each township's stage.
         #[derive(Deserialize)]
         struct V1 {
             scheme: String,
             stages: Vec<(u32, Stage)>,
+        }
+        if version == 2 {
+            let old: V2 = body(version, bytes)?;
+            return Ok(YearRecord {
+                scheme: old.scheme,
+                townships: old
+                    .townships
+                    .into_iter()
+                    .map(|(t, y)| {
+                        (
+                            t,
+                            TownshipYear {
+                                stage: y.stage,
+                                submitted_on: y.submitted_on,
+                                publicity: y.publicity,
+                                approved_on: y.approved_on,
+                                objections: y.objections,
+                                reopenings: y.reopenings,
+                                correction: false,
+                            },
+                        )
+                    })
+                    .collect(),
+            });
         }
         let old: V1 = body(version, bytes)?;
         Ok(YearRecord {
@@ -264,6 +308,7 @@ impl Store {
         w.txn.open_table(AUDIT)?;
         w.txn.open_table(RECTIFICATIONS)?;
         w.txn.open_table(USERS)?;
+        w.txn.open_table(FROZEN)?;
         w.audit("新建数据库", "", "")?;
         if let Some(owner) = owner {
             w.put_user(owner, Role::District)?;
@@ -379,6 +424,21 @@ impl Store {
             .collect()
     }
 
+    /// The frozen figures of a year, by secretary id (none in a file from before them).
+    pub fn frozen(&self, year: i16) -> Result<Vec<(u32, Frozen)>> {
+        let txn = self.read()?;
+        let Ok(table) = txn.open_table(FROZEN) else {
+            return Ok(Vec::new());
+        };
+        let range = table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))?;
+        range
+            .map(|entry| {
+                let (k, v) = entry?;
+                Ok((k.value() as u32, decode(v.value())?))
+            })
+            .collect()
+    }
+
     /// The users and their roles. Empty for a database made before roles existed.
     pub fn users(&self) -> Result<Vec<(String, Role)>> {
         let txn = self.read()?;
@@ -436,6 +496,7 @@ impl Store {
             copy_table(&txn, &w, ASSESSMENTS)?;
             copy_table(&txn, &w, AUDIT)?;
             copy_table(&txn, &w, RECTIFICATIONS)?;
+            copy_table(&txn, &w, FROZEN)?;
             copy_users(&txn, &w)?;
         }
         w.commit()?;
@@ -657,6 +718,13 @@ impl Writer {
         let table = self.txn.open_table(RECTIFICATIONS)?;
         let value = table.get(assessment_key(year, secretary))?;
         value.map(|v| decode(v.value())).transpose()
+    }
+
+    pub fn put_frozen(&mut self, year: i16, secretary: u32, frozen: &Frozen) -> Result<()> {
+        self.txn
+            .open_table(FROZEN)?
+            .insert(assessment_key(year, secretary), encode(frozen).as_slice())?;
+        Ok(())
     }
 
     pub fn put_user(&mut self, name: &str, role: Role) -> Result<()> {

@@ -66,6 +66,9 @@ pub struct Context {
     /// Where exports are written: the folder the program was started in.
     pub out_dir: PathBuf,
     pub quit: bool,
+    /// A question the last step raised (a publication that moves others' figures):
+    /// the popup that ran the step asks it next.
+    pub follow_up: Option<crate::tui::keys::Ask>,
 }
 
 impl Context {
@@ -89,6 +92,7 @@ impl Context {
             generation: 0,
             out_dir: PathBuf::from("."),
             quit: false,
+            follow_up: None,
         };
         ctx.derive();
         Ok(ctx)
@@ -292,7 +296,20 @@ impl Context {
         let (service, year) = (&self.service, self.book.year);
         let result = match step {
             Step::Submit(t) => service.submit(year, &[t]),
-            Step::Publish(t) => service.publish(year, &[t], service.today(), None),
+            Step::Publish(t, confirmed) => {
+                match service.publish(year, &[t], service.today(), None, confirmed) {
+                    Err(Refusal::Confirm(list)) => {
+                        self.follow_up = Some(crate::tui::keys::Ask::Confirm {
+                            question: format!("{list}\n仍要公示吗?"),
+                            then: Step::Publish(t, true),
+                            text: String::new(),
+                            seen: None,
+                        });
+                        return Err("公示会改变其他乡镇已公示的结果,请确认".to_string());
+                    }
+                    other => other,
+                }
+            }
             Step::Approve(t) => service.approve(year, &[t]),
             Step::Reopen(t) => service.reopen(year, &[t], text),
             Step::Object(Some(s)) => service.object(year, s, text).map(|l| vec![l]),

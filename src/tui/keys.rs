@@ -147,7 +147,9 @@ pub enum Ask {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
     Submit(u32),
-    Publish(u32),
+    /// Publish a township; `true` once the district has confirmed that it moves
+    /// figures other townships published.
+    Publish(u32, bool),
     Approve(u32),
     Reopen(u32),
     /// An objection: the secretary is picked by search first.

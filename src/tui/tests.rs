@@ -424,7 +424,10 @@ fn a_locked_year_refuses_changes() {
         .collect();
     let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
     app.ctx.service.submit(2025, &all).unwrap();
-    app.ctx.service.publish(2025, &[t], from, None).unwrap();
+    app.ctx
+        .service
+        .publish(2025, &[t], from, None, false)
+        .unwrap();
     app.ctx.service.approve(2025, &[t]).unwrap();
     open(&mut app, "张三");
     type_text(&mut app, "1");
@@ -843,7 +846,10 @@ fn audit_rectifications_and_the_promotion_pool() {
         .collect();
     let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
     app.ctx.service.submit(2025, &all).unwrap();
-    app.ctx.service.publish(2025, &[t], from, None).unwrap();
+    app.ctx
+        .service
+        .publish(2025, &[t], from, None, false)
+        .unwrap();
     app.ctx.service.approve(2025, &[t]).unwrap();
     press(&mut app, &[KeyCode::Char('r')]);
     assert_eq!(app.screen, ScreenId::Rectify);

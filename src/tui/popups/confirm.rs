@@ -36,7 +36,8 @@ impl ConfirmPopup {
         match action {
             Action::Confirm => {
                 ctx.run_and_tell(self.then, &self.text, self.seen.clone());
-                Reply::close(None)
+                // A step that needs a second look asks it next.
+                Reply::close(ctx.follow_up.take().map(Action::Ask))
             }
             Action::Cancel => {
                 ctx.info("已取消");
@@ -47,15 +48,21 @@ impl ConfirmPopup {
     }
 
     pub fn view(&self, ctx: &Context, frame: &mut Frame, area: Rect) {
-        let rect = centered(area, 60, 5);
+        // As tall as the question needs (a list of moved figures), within the screen.
+        let text_width = area.width.min(60).saturating_sub(2).max(1);
+        let wrapped: Vec<String> = self
+            .question
+            .lines()
+            .flat_map(|l| wrap(l, text_width.into()))
+            .collect();
+        let height = u16::try_from(wrapped.len() + 3).unwrap_or(u16::MAX).max(5);
+        let rect = centered(area, 60, height.min(area.height));
         clear(frame, rect);
         let block = boxed("确认");
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
-        let mut lines: Vec<Line> = wrap(&self.question, inner.width.into())
-            .into_iter()
-            .map(Line::raw)
-            .collect();
+        let shown = usize::from(inner.height.saturating_sub(1));
+        let mut lines: Vec<Line> = wrapped.into_iter().take(shown).map(Line::raw).collect();
         lines.push(Line::styled(keys_hint(&keys()), ctx.theme.key()));
         frame.render_widget(Paragraph::new(lines), inner);
     }

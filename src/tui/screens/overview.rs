@@ -346,7 +346,7 @@ fn progress(ctx: &Context, frame: &mut Frame, area: Rect) {
             "{}{}{}",
             pad(&truncate(&t.user(&s.name), name_cells), name_cells),
             figure(&format!("{}/{}", s.complete, s.people), 12),
-            pad_left(s.stage.label(), 8)
+            pad_left(s.stage_label(), 8)
         );
         lines.push(Line::styled(truncate(&text, inner), style));
     }

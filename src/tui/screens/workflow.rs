@@ -51,7 +51,7 @@ impl WorkflowScreen {
             )),
             Stage::Submitted => Some((
                 format!("{name}自今天起公示 {} 天?", ctx.book.scheme.publicity.days),
-                Step::Publish(t),
+                Step::Publish(t, false),
             )),
             Stage::Publicity => Some((
                 format!("审定{name} {year} 年度的结果?审定后锁定。"),
@@ -297,7 +297,7 @@ impl Screen for WorkflowScreen {
                 if selected { ">" } else { " " },
                 pad(&t.user(&s.name), 11),
                 pad_left(&format!("{}/{}", s.complete, s.people), 8),
-                pad_left(s.stage.label(), 8)
+                pad_left(s.stage_label(), 8)
             );
             lines.push(Line::styled(truncate(&text, inner.width.into()), style));
         }
