@@ -1156,17 +1156,33 @@ fn check_reads_everything_and_names_what_is_wrong() {
         let mut w = store.write("test").unwrap();
         w.put_assessment(2024, 9999, &xingji::domain::Assessment::default())
             .unwrap();
+        // And published figures that their assessment does not give.
+        let zhang = store
+            .district()
+            .unwrap()
+            .secretaries
+            .iter()
+            .find(|(_, s)| s.name == "张三")
+            .unwrap()
+            .0;
+        let frozen = xingji::scoring::Frozen {
+            assessment: xingji::domain::Assessment::default(),
+            rating: xingji::scoring::Rating::unrated(zhang),
+            replaced: None,
+        };
+        w.put_frozen(2024, zhang, &frozen).unwrap();
         w.commit().unwrap();
     }
     let out = f.run(["check"]);
     assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stdout);
+    assert!(said.contains("编号 9999"), "{said}");
     assert!(
-        text(&out.stdout).contains("编号 9999"),
-        "{}",
-        text(&out.stdout)
+        said.contains("张三 的公示结果与其考核分数算出的不一致"),
+        "{said}"
     );
     assert!(
-        text(&out.stderr).contains("发现 1 个问题"),
+        text(&out.stderr).contains("发现 2 个问题"),
         "{}",
         text(&out.stderr)
     );

@@ -376,6 +376,25 @@ pub fn check_store(store: &Store) -> Result<Checked> {
                 ));
             }
         }
+        let scheme = crate::scoring::Scheme::parse(&record.scheme).ok();
+        for (secretary, frozen) in store.frozen(*year)? {
+            let Some(s) = district.secretary(secretary) else {
+                problems.push(format!(
+                    "{year} 年度的公示结果指向不在名册中的书记(编号 {secretary})"
+                ));
+                continue;
+            };
+            // The stored figures are those their stored assessment gives.
+            let again = scheme.as_ref().map(|scheme| {
+                crate::scoring::evaluate(scheme, &frozen.assessment, s.took_office, *year)
+            });
+            if again.is_some_and(|e| e != frozen.rating.evaluation) {
+                problems.push(format!(
+                    "{year} 年度 {} 的公示结果与其考核分数算出的不一致",
+                    s.name
+                ));
+            }
+        }
     }
     if let Err(e) = crate::scoring::Scheme::parse(&store.scheme_text()?) {
         problems.push(format!("当前考核方案有误:{e}"));
