@@ -1467,4 +1467,6 @@ fn after_approval_a_reopened_township_moves_no_other_township_until_a_correction
         2,
         "{status}"
     );
+    // Every frozen figure is what its stored assessment gives.
+    assert!(admin.ok(&["check"]).contains("未发现问题"));
 }
