@@ -325,7 +325,7 @@ fn progress(ctx: &Context, frame: &mut Frame, area: Rect) {
             "{}{}{}",
             pad("乡镇(街道)", name_cells),
             pad_left("已完成/人数", 12),
-            pad_left("流程", 8)
+            pad_left("流程", 10)
         ),
         t.title(),
     )];
@@ -346,7 +346,7 @@ fn progress(ctx: &Context, frame: &mut Frame, area: Rect) {
             "{}{}{}",
             pad(&truncate(&t.user(&s.name), name_cells), name_cells),
             figure(&format!("{}/{}", s.complete, s.people), 12),
-            pad_left(s.stage_label(), 8)
+            pad_left(s.stage_label(), 10)
         );
         lines.push(Line::styled(truncate(&text, inner), style));
     }

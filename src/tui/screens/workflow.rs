@@ -268,7 +268,7 @@ impl Screen for WorkflowScreen {
                 "{}{}{}  {}",
                 pad(" 乡镇(街道)", 12),
                 pad_left("完成", 8),
-                pad_left("阶段", 8),
+                pad_left("阶段", 10),
                 "公示 / 审定 / 异议"
             ),
             t.title(),
@@ -297,7 +297,7 @@ impl Screen for WorkflowScreen {
                 if selected { ">" } else { " " },
                 pad(&t.user(&s.name), 11),
                 pad_left(&format!("{}/{}", s.complete, s.people), 8),
-                pad_left(s.stage_label(), 8)
+                pad_left(s.stage_label(), 10)
             );
             lines.push(Line::styled(truncate(&text, inner.width.into()), style));
         }
