@@ -370,7 +370,18 @@ fn year_steps(admin: &Service) -> Vec<String> {
     seen.extend(admin.submit(YEAR, &all).unwrap());
     let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
     let shentou = admin.townships(Some(SHENTOU)).unwrap();
-    seen.extend(admin.publish(YEAR, &shentou, from, None, false).unwrap());
+    seen.extend(
+        admin
+            .publish(
+                YEAR,
+                &shentou,
+                &xingji::service::Publication {
+                    reason: Some("补录纸质公示".into()),
+                    ..xingji::service::Publication::starting(from)
+                },
+            )
+            .unwrap(),
+    );
     let book = admin.book(YEAR).unwrap();
     let someone = book
         .entries

@@ -1470,3 +1470,47 @@ fn after_approval_a_reopened_township_moves_no_other_township_until_a_correction
     // Every frozen figure is what its stored assessment gives.
     assert!(admin.ok(&["check"]).contains("未发现问题"));
 }
+
+#[test]
+fn a_publicity_that_began_before_today_needs_a_reason_on_record() {
+    let f = district();
+    let admin = user(&f, "admin").on(APPROVED_ON);
+    admin.ok(&["year", "submit", "--year", "2025"]);
+    let told = admin.refused(&[
+        "year",
+        "publish",
+        "--year",
+        "2025",
+        "--from",
+        PUBLICITY_FROM,
+    ]);
+    assert!(
+        told.contains("早于今天") && told.contains("--reason"),
+        "{told}"
+    );
+    let said = admin.ok(&[
+        "year",
+        "publish",
+        "--year",
+        "2025",
+        "--from",
+        PUBLICITY_FROM,
+        "--reason",
+        "纸质公示已于1月12日张贴",
+    ]);
+    assert!(said.contains("补记理由:纸质公示已于1月12日张贴"), "{said}");
+    let log = admin.ok(&["audit", "--year", "2025"]);
+    assert!(log.contains("纸质公示已于1月12日张贴"), "{log}");
+    // Today's publicity needs none.
+    let f = district();
+    let admin = user(&f, "admin").on(PUBLICITY_FROM);
+    admin.ok(&["year", "submit", "--year", "2025"]);
+    admin.ok(&[
+        "year",
+        "publish",
+        "--year",
+        "2025",
+        "--from",
+        PUBLICITY_FROM,
+    ]);
+}

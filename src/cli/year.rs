@@ -38,7 +38,16 @@ pub fn step(
                 None => service.today(),
             };
             service
-                .publish(year, &targets, from, args.days, args.confirm)
+                .publish(
+                    year,
+                    &targets,
+                    &crate::service::Publication {
+                        from,
+                        days: args.days,
+                        reason: Some(reason.clone()).filter(|r| !r.trim().is_empty()),
+                        confirm: args.confirm,
+                    },
+                )
                 .map_err(|e| match e {
                     crate::service::Refusal::Confirm(list) => message(format!(
                         "{list}\n没有任何改动;确认照此公示,请加 --confirm 再运行一次"

@@ -323,9 +323,7 @@ impl Local {
             Q::Check => A::Checked(self.check()?),
             Q::ExportAll => A::Bytes(self.export_all()?),
             Q::Submit(y, t) => A::Lines(self.submit(y, &t)?),
-            Q::Publish(y, t, from, days, confirm) => {
-                A::Lines(self.publish(y, &t, from, days, confirm)?)
-            }
+            Q::Publish(y, t, publication) => A::Lines(self.publish(y, &t, &publication)?),
             Q::Approve(y, t) => A::Lines(self.approve(y, &t)?),
             Q::Reopen(y, t, reason) => A::Lines(self.reopen(y, &t, &reason)?),
             Q::Object(y, s, text) => A::Text(self.object(y, s, &text)?),

@@ -28,7 +28,7 @@ pub use import::{RosterSummary, ScoresSummary};
 pub use local::{Checked, Local};
 pub use refusal::{DistrictStep, Refusal};
 pub use restore::{Restored, restore};
-pub use workflow::{TownshipStatus, add_days, publicity_end};
+pub use workflow::{Publication, TownshipStatus, add_days, publicity_end};
 
 use crate::domain::{Assessment, AuditEntry, District, Rectification, Role, Stage, YearRecord};
 use crate::exchange::Table;
@@ -448,18 +448,16 @@ impl Service {
         answer!(self, Request::Submit(year, townships.to_vec()), Response::Lines(l) => l)
     }
 
-    /// 已提交 → 公示, from a day, for the scheme's number of days unless given; the
-    /// figures are frozen. `confirm`: the district has seen which published figures of
-    /// other townships this moves (refused with [`Refusal::Confirm`] until then).
+    /// 已提交 → 公示: the figures are frozen. Refused with [`Refusal::Confirm`] while the
+    /// publication would move figures other townships published and
+    /// `publication.confirm` is not set.
     pub fn publish(
         &self,
         year: i16,
         townships: &[u32],
-        from: Date,
-        days: Option<u32>,
-        confirm: bool,
+        publication: &Publication,
     ) -> Result<Vec<String>> {
-        let request = Request::Publish(year, townships.to_vec(), from, days, confirm);
+        let request = Request::Publish(year, townships.to_vec(), publication.clone());
         answer!(self, request, Response::Lines(l) => l)
     }
 

@@ -9,7 +9,6 @@
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 
-use jiff::civil::Date;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use super::{
@@ -68,7 +67,7 @@ pub enum Request {
     Backup,
     ExportAll,
     Submit(i16, Vec<u32>),
-    Publish(i16, Vec<u32>, Date, Option<u32>, bool),
+    Publish(i16, Vec<u32>, super::Publication),
     Approve(i16, Vec<u32>),
     Reopen(i16, Vec<u32>, String),
     Object(i16, u32, String),

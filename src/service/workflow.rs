@@ -21,6 +21,31 @@ fn refuse<T>(message: impl Into<String>) -> Result<T> {
     Err(Refusal::Invalid(message.into()))
 }
 
+/// How a publicity is to run: `xingji year publish --from --days --reason --confirm`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Publication {
+    /// The first day.
+    pub from: Date,
+    /// Its length; None: the scheme's.
+    pub days: Option<u32>,
+    /// Why it starts before today (required then, and audited).
+    pub reason: Option<String>,
+    /// The district has seen which published figures of other townships it moves.
+    pub confirm: bool,
+}
+
+impl Publication {
+    /// From `from`, for the scheme's number of days.
+    pub fn starting(from: Date) -> Publication {
+        Publication {
+            from,
+            days: None,
+            reason: None,
+            confirm: false,
+        }
+    }
+}
+
 /// One township's state in a year, as the status command and screen show it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TownshipStatus {
@@ -239,14 +264,24 @@ impl Local {
         &self,
         year: i16,
         townships: &[u32],
-        from: Date,
-        days: Option<u32>,
-        confirm: bool,
+        publication: &Publication,
     ) -> Result<Vec<String>> {
         let book = &self.full_book(year)?;
-        let days = days.unwrap_or(book.scheme.publicity.days);
+        let (from, confirm) = (publication.from, publication.confirm);
+        let days = publication.days.unwrap_or(book.scheme.publicity.days);
         if !(1..=MAX_DAYS).contains(&days) {
             return refuse(format!("公示天数应在 1 到 {MAX_DAYS} 天之间"));
+        }
+        // A publicity said to have begun before today is a claim about the past: why.
+        let reason = publication
+            .reason
+            .as_deref()
+            .map(|r| crate::text::clean_line(r).trim().to_string())
+            .filter(|r| !r.is_empty());
+        if from < self.today() && reason.is_none() {
+            return refuse(format!(
+                "公示开始日期 {from} 早于今天,须说明理由(--reason),理由记入审计日志"
+            ));
         }
         // Who may not publish is told that first.
         for &t in townships {
@@ -303,8 +338,12 @@ impl Local {
                 } else {
                     "公示"
                 };
+                let why = reason
+                    .as_ref()
+                    .filter(|_| from < self.today())
+                    .map_or(String::new(), |r| format!(",补记理由:{r}"));
                 Ok(Outcome::Done(format!(
-                    "{kind} {from} 至 {}({days} 天)",
+                    "{kind} {from} 至 {}({days} 天){why}",
                     publicity_end(from, days)
                 )))
             },
@@ -826,7 +865,14 @@ mod tests {
         admin.submit(2025, &[shen]).unwrap();
         // Quotas are the district's: no township is posted while another still enters.
         let err = admin
-            .publish(2025, &[shen], past, None, false)
+            .publish(
+                2025,
+                &[shen],
+                &crate::service::Publication {
+                    reason: Some("补录纸质公示".into()),
+                    ..crate::service::Publication::starting(past)
+                },
+            )
             .unwrap_err()
             .to_string();
         assert!(
@@ -835,8 +881,26 @@ mod tests {
         );
         assert_eq!(stage(admin, shen), Stage::Submitted, "nothing changed");
         admin.submit(2025, &[li]).unwrap();
-        admin.publish(2025, &[shen], past, None, false).unwrap();
-        admin.publish(2025, &[li], past, None, false).unwrap();
+        admin
+            .publish(
+                2025,
+                &[shen],
+                &crate::service::Publication {
+                    reason: Some("补录纸质公示".into()),
+                    ..crate::service::Publication::starting(past)
+                },
+            )
+            .unwrap();
+        admin
+            .publish(
+                2025,
+                &[li],
+                &crate::service::Publication {
+                    reason: Some("补录纸质公示".into()),
+                    ..crate::service::Publication::starting(past)
+                },
+            )
+            .unwrap();
         admin.approve(2025, &[shen, li]).unwrap();
         // 李四 is 不合格: his rectification was opened in the approval's own transaction.
         let rect = admin.rectifications(Some(2025)).unwrap();
@@ -875,7 +939,14 @@ mod tests {
         let shen = admin.townships(Some("神头镇")).unwrap()[0];
         admin.submit(2025, &[shen]).unwrap();
         let err = admin
-            .publish(2025, &[shen], admin.today(), Some(8_000_000), false)
+            .publish(
+                2025,
+                &[shen],
+                &crate::service::Publication {
+                    days: Some(8_000_000),
+                    ..crate::service::Publication::starting(admin.today())
+                },
+            )
             .unwrap_err();
         assert!(err.to_string().contains("公示天数"));
         assert_eq!(

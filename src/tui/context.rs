@@ -297,7 +297,11 @@ impl Context {
         let result = match step {
             Step::Submit(t) => service.submit(year, &[t]),
             Step::Publish(t, confirmed) => {
-                match service.publish(year, &[t], service.today(), None, confirmed) {
+                let publication = crate::service::Publication {
+                    confirm: confirmed,
+                    ..crate::service::Publication::starting(service.today())
+                };
+                match service.publish(year, &[t], &publication) {
                     Err(Refusal::Confirm(list)) => {
                         self.follow_up = Some(crate::tui::keys::Ask::Confirm {
                             question: format!("{list}\n仍要公示吗?"),

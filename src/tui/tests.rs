@@ -426,7 +426,14 @@ fn a_locked_year_refuses_changes() {
     app.ctx.service.submit(2025, &all).unwrap();
     app.ctx
         .service
-        .publish(2025, &[t], from, None, false)
+        .publish(
+            2025,
+            &[t],
+            &crate::service::Publication {
+                reason: Some("补录纸质公示".into()),
+                ..crate::service::Publication::starting(from)
+            },
+        )
         .unwrap();
     app.ctx.service.approve(2025, &[t]).unwrap();
     open(&mut app, "张三");
@@ -848,7 +855,14 @@ fn audit_rectifications_and_the_promotion_pool() {
     app.ctx.service.submit(2025, &all).unwrap();
     app.ctx
         .service
-        .publish(2025, &[t], from, None, false)
+        .publish(
+            2025,
+            &[t],
+            &crate::service::Publication {
+                reason: Some("补录纸质公示".into()),
+                ..crate::service::Publication::starting(from)
+            },
+        )
         .unwrap();
     app.ctx.service.approve(2025, &[t]).unwrap();
     press(&mut app, &[KeyCode::Char('r')]);
