@@ -47,6 +47,9 @@ pub struct TownshipYear {
     /// 须更正公示: figures published or approved before have moved; the township goes
     /// through a correcting publicity (更正公示) and a new approval.
     pub correction: bool,
+    /// The township's own quantitative items (name, maximum), summing to 100, set by
+    /// the district; empty: the district's items.
+    pub items: Vec<(String, rust_decimal::Decimal)>,
 }
 
 impl TownshipYear {

@@ -345,9 +345,25 @@ pub fn rate_year(
     candidates: &[Candidate<'_>],
     previous: &HashMap<u32, Rating>,
 ) -> Vec<Rating> {
+    rate_year_with(scheme, year, candidates, &|_| None, previous)
+}
+
+/// [`rate_year`] where some secretaries are scored on their township's own items:
+/// `own(secretary)` is that township's scheme ([`Scheme::with_items`]), None for the
+/// district's. Quotas, pay and consequences are the district's for everyone.
+pub fn rate_year_with<'s>(
+    scheme: &'s Scheme,
+    year: i16,
+    candidates: &[Candidate<'_>],
+    own: &dyn Fn(u32) -> Option<&'s Scheme>,
+    previous: &HashMap<u32, Rating>,
+) -> Vec<Rating> {
     let evaluations: Vec<Evaluation> = candidates
         .iter()
-        .map(|c| evaluate(scheme, c.assessment, c.took_office, year))
+        .map(|c| {
+            let items = own(c.secretary).unwrap_or(scheme);
+            evaluate(items, c.assessment, c.took_office, year)
+        })
         .collect();
     let mut stars: Vec<Option<u8>> = evaluations
         .iter()

@@ -38,6 +38,9 @@ fn invalid(key: &str, message: impl Into<String>) -> SchemeError {
     }
 }
 
+/// The name of the one indicator that holds a township's own items.
+pub const TOWNSHIP_ITEMS: &str = "本乡镇考核项目";
+
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scheme {
@@ -209,6 +212,51 @@ impl Scheme {
 
     pub fn default_scheme() -> Scheme {
         Scheme::parse(DEFAULT_SCHEME).expect("the embedded default scheme is valid")
+    }
+
+    /// This scheme with a township's own quantitative items in place of the district's
+    /// (docs/rules.md §3.1): one indicator, 本乡镇考核项目, holding them. Everything else
+    /// (weights, ballots, thresholds, quotas, pay) stays the district's.
+    pub fn with_items(&self, items: &[(String, Decimal)]) -> Scheme {
+        let mut scheme = self.clone();
+        scheme.indicators = vec![Indicator {
+            name: TOWNSHIP_ITEMS.to_string(),
+            items: items
+                .iter()
+                .map(|(name, max)| Item {
+                    name: name.clone(),
+                    max: *max,
+                })
+                .collect(),
+        }];
+        scheme
+    }
+
+    /// Check a township's own items: names given and unique, maxima positive with at
+    /// most one decimal, summing to 100. The problem in Chinese.
+    pub fn check_items(items: &[(String, Decimal)]) -> Result<(), String> {
+        if items.is_empty() {
+            return Err("没有考核项目".to_string());
+        }
+        let mut names = HashSet::new();
+        for (name, max) in items {
+            if name.trim().is_empty() {
+                return Err("有一项的项目名称为空".to_string());
+            }
+            if !names.insert(name.as_str()) {
+                return Err(format!("项目「{name}」出现两次"));
+            }
+            if *max <= Decimal::ZERO || max.scale() > 1 || *max > Decimal::ONE_HUNDRED {
+                return Err(format!(
+                    "「{name}」的满分 {max} 应为 0 到 100 之间的正数,最多一位小数"
+                ));
+            }
+        }
+        let sum: Decimal = items.iter().map(|(_, max)| max).sum();
+        if sum != Decimal::ONE_HUNDRED {
+            return Err(format!("各项满分之和为 {sum},应为 100"));
+        }
+        Ok(())
     }
 
     /// The quantitative items in scheme order (the column order of the scores file).

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Actor, Refusal};
 use crate::domain::{Assessment, District, Role, YearRecord};
-use crate::scoring::{Candidate, Frozen, Rating, Scheme, rate_year};
+use crate::scoring::{Candidate, Frozen, Rating, Scheme, rate_year_with};
 use crate::store::Store;
 
 /// One secretary's line of a year: the assessment and its rating.
@@ -42,6 +42,8 @@ pub struct YearBook {
     /// The figures frozen at publication, by secretary: they stand for the townships
     /// whose results are published or approved (read, never recomputed).
     frozen: HashMap<u32, Frozen>,
+    /// The schemes of the townships with their own items, by township.
+    own: HashMap<u32, Scheme>,
 }
 
 impl YearBook {
@@ -51,8 +53,10 @@ impl YearBook {
         let previous = match store.year(year - 1)? {
             Some(prev) => {
                 let scheme = parse_scheme(year - 1, &prev.scheme)?;
+                let own = own_schemes(&scheme, &prev);
                 let list = ordered(&district, store.assessments(year - 1)?);
-                let mut ratings = rate(&scheme, year - 1, &district, &list, &HashMap::new());
+                let mut ratings =
+                    rate((&scheme, &own), year - 1, &district, &list, &HashMap::new());
                 // Last year's figures as they were published and approved.
                 let frozen: HashMap<u32, Frozen> = store.frozen(year - 1)?.into_iter().collect();
                 let standing = standing_townships(&prev);
@@ -68,8 +72,9 @@ impl YearBook {
             None => HashMap::new(),
         };
         let scheme = parse_scheme(year, &record.scheme)?;
+        let own = own_schemes(&scheme, &record);
         let list = ordered(&district, store.assessments(year)?);
-        let ratings = rate(&scheme, year, &district, &list, &previous);
+        let ratings = rate((&scheme, &own), year, &district, &list, &previous);
         let entries = list
             .into_iter()
             .zip(ratings)
@@ -93,6 +98,7 @@ impl YearBook {
             rated: 0,
             shown: None,
             frozen,
+            own,
         };
         book.reindex();
         book.rated = book.entries.iter().filter(|e| e.rating.rated()).count();
@@ -119,6 +125,7 @@ impl YearBook {
                     rated: 0,
                     shown: None,
                     frozen: HashMap::new(),
+                    own: HashMap::new(),
                 };
                 if let Ok(previous) = YearBook::load(store, year - 1) {
                     book.previous = previous
@@ -164,6 +171,18 @@ impl YearBook {
             .map(|(id, _)| *id)
             .filter(|id| self.shown.is_none_or(|t| t == *id))
             .collect()
+    }
+
+    /// The scheme a township's secretaries are scored on: the district's, with the
+    /// township's own items when it has them.
+    pub fn scheme_of(&self, township: u32) -> &Scheme {
+        self.own.get(&township).unwrap_or(&self.scheme)
+    }
+
+    /// The scheme a secretary is scored on (their township's).
+    pub fn scheme_for(&self, secretary: u32) -> &Scheme {
+        self.township_of(secretary)
+            .map_or(&self.scheme, |t| self.scheme_of(t))
     }
 
     pub fn township_of(&self, secretary: u32) -> Option<u32> {
@@ -254,7 +273,7 @@ impl YearBook {
             .chain(self.hidden.iter().cloned())
             .collect();
         let mut ratings = rate(
-            &self.scheme,
+            (&self.scheme, &self.own),
             self.year,
             &self.district,
             &list,
@@ -299,7 +318,7 @@ impl YearBook {
             .chain(self.hidden.iter().cloned())
             .collect();
         let ratings = rate(
-            &self.scheme,
+            (&self.scheme, &self.own),
             self.year,
             &self.district,
             &list,
@@ -376,8 +395,19 @@ fn ordered(district: &District, mut list: Vec<(u32, Assessment)>) -> Vec<(u32, A
     list
 }
 
+/// The schemes of the townships that have their own items in `record`.
+fn own_schemes(scheme: &Scheme, record: &YearRecord) -> HashMap<u32, Scheme> {
+    record
+        .townships
+        .iter()
+        .filter(|(_, y)| !y.items.is_empty())
+        .map(|(t, y)| (*t, scheme.with_items(&y.items)))
+        .collect()
+}
+
+/// Rate a year: `(scheme, own)` are the district's scheme and the townships' own.
 fn rate(
-    scheme: &Scheme,
+    (scheme, own): (&Scheme, &HashMap<u32, Scheme>),
     year: i16,
     district: &District,
     list: &[(u32, Assessment)],
@@ -397,7 +427,11 @@ fn rate(
             assessment: a,
         })
         .collect();
-    rate_year(scheme, year, &candidates, previous)
+    if own.is_empty() {
+        return rate_year_with(scheme, year, &candidates, &|_| None, previous);
+    }
+    let of = |secretary: u32| place_of(district, secretary).and_then(|t| own.get(&t));
+    rate_year_with(scheme, year, &candidates, &of, previous)
 }
 
 /// A year book as it travels between the server and a client: the scheme goes as the
@@ -447,7 +481,9 @@ impl TryFrom<BookWire> for YearBook {
             // A client never re-rates (it asks the server again): the entries it was sent
             // already hold the frozen figures.
             frozen: HashMap::new(),
+            own: HashMap::new(),
         };
+        book.own = own_schemes(&book.scheme, &book.record);
         book.reindex();
         Ok(book)
     }

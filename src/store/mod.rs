@@ -110,7 +110,7 @@ impl Record for YearRecord {
     const VERSION: u8 = 3;
 
     fn upgrade(version: u8, bytes: &[u8]) -> Result<Self> {
-        // Format 2 had no correction mark.
+        // Format 2 had no correction mark and no township items.
         #[derive(Deserialize)]
         struct TownshipYearV2 {
             stage: Stage,
@@ -149,6 +149,7 @@ impl Record for YearRecord {
                                 objections: y.objections,
                                 reopenings: y.reopenings,
                                 correction: false,
+                                items: Vec::new(),
                             },
                         )
                     })
