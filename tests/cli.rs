@@ -1353,6 +1353,23 @@ fn a_bad_export_file_builds_no_database() {
     let lines: Vec<&str> = good.lines().collect();
     let mut broken = lines.clone();
     broken[5] = "{\"table\":\"secretaries\",\"key\":1,";
+    let cut = |n: usize| lines[..n].join("\n") + "\n";
+    let with_line = |lines: &[&str], extra: &str| {
+        let (last, body) = lines.split_last().unwrap();
+        format!("{}\n{extra}\n{last}\n", body.join("\n"))
+    };
+    let at = lines
+        .iter()
+        .position(|l| l.contains("\"assessments\"") && l.contains("\"政治素质\":\"5\""))
+        .unwrap();
+    let changed = lines[at].replacen("\"政治素质\":\"5\"", "\"政治素质\":\"9\"", 1);
+    let mut over = lines.clone();
+    over[at] = &changed;
+    // An assessment moved to a year that does not exist.
+    let key = lines[at].split(",\"value\"").next().unwrap();
+    let moved = lines[at].replacen(key, "{\"table\":\"assessments\",\"key\":1", 1);
+    let mut rekeyed = lines.clone();
+    rekeyed[at] = &moved;
     let cases = [
         ("空", String::new(), "第1行"),
         (
@@ -1361,7 +1378,14 @@ fn a_bad_export_file_builds_no_database() {
             "不是 xingji export --all",
         ),
         ("断行", broken.join("\n"), "第6行"),
-        ("重复", format!("{good}{}\n", lines[3]), "两次"),
+        ("重复", with_line(&lines, lines[3]), "两次"),
+        // Cut at a line's end: the end line is missing.
+        ("截断", cut(lines.len() - 1), "没有结尾行"),
+        ("截断一半", cut(lines.len() / 2), "没有结尾行"),
+        ("多一行", format!("{good}{}\n", lines[3]), "结尾行之后"),
+        // Well-formed, but a score over its maximum of 6.
+        ("改分", over.join("\n") + "\n", "不在 0 到 6 之间"),
+        ("改键", rekeyed.join("\n") + "\n", "不存在的年度 0"),
     ];
     for (name, contents, said) in cases {
         let file = f.write(&format!("{name}.jsonl"), contents);
@@ -1374,6 +1398,10 @@ fn a_bad_export_file_builds_no_database() {
             .unwrap();
         let err = assert_user_error(&out);
         assert!(err.contains(said), "{name}: {err}");
+        assert!(
+            !err.contains("line 1") && !err.contains("expected"),
+            "{name}: {err}"
+        );
         assert!(!target.exists(), "{name}: no database is left behind");
         assert!(!f.path(&format!("{name}.redb.part")).exists());
     }
@@ -1401,7 +1429,13 @@ fn restore_puts_a_checked_backup_in_place_and_keeps_the_old_file() {
     assert!(err.contains("坏备份.redb") && err.contains("损坏"), "{err}");
     assert_eq!(fs::read(&f.db).unwrap(), bytes);
 
+    let backup_bytes = fs::read(&backup).unwrap();
     let said = f.ok(["restore", "--from", backup.to_str().unwrap()]);
+    assert_eq!(
+        fs::read(&backup).unwrap(),
+        backup_bytes,
+        "a backup is only read"
+    );
     assert!(said.contains("书记 6 名"), "{said}");
     assert_eq!(f.report(2024, "text"), report);
     assert!(f.ok(["check"]).contains("未发现问题"));

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::{CliError, Out, RoleArg, UserStep, emit, local_time, message, say};
 use crate::domain::Role;
-use crate::service::{AuditFilter, Service, role_label};
+use crate::service::{AuditFilter, Refusal, Service, role_label};
 use crate::text::pad;
 
 /// `xingji audit [--year Y] [--secretary NAME] [--township T]`.
@@ -133,22 +133,40 @@ pub fn import_all(db: &Path, user: &str, from: &Path) -> Result<(), CliError> {
         ))
     })?;
     let mut input = std::io::BufReader::new(file);
-    let counts = crate::store::Store::import_lines(db, &mut input)
-        .map_err(|e| message(format!("导入失败:{} {e}", from.display())))?;
+    let verify = |store: &crate::store::Store| {
+        let checked = crate::service::check_store(store).map_err(|e| e.to_string())?;
+        match checked.problems.len() {
+            0 => Ok(()),
+            n => Err(format!(
+                "发现 {n} 个问题:\n  {}",
+                checked.problems.join("\n  ")
+            )),
+        }
+    };
+    let counts =
+        crate::store::Store::import_lines(db, &mut input, &verify).map_err(|e| match e {
+            crate::store::StoreError::Exists(_) => message(format!(
+                "数据库文件 {} 已存在,未作改动;import --all 只建立新的数据库,请用 --db 指定一个尚不存在的文件",
+                db.display()
+            )),
+            e => message(format!("导入失败({}):{e}", from.display())),
+        })?;
     say!(
         "已从 {} 建立数据库 {}:共 {} 条记录",
         from.display(),
         db.display(),
         counts.total()
     );
-    match Service::open(db, user).and_then(|s| s.check()) {
-        Ok(checked) => {
-            say!("{}", checked.summary);
-            for p in &checked.problems {
-                say!("  {p}");
-            }
-        }
-        Err(e) => say!("注意:{e}"),
+    // Checked before it took its name: what it holds; and whether its users include
+    // the one who built it.
+    if let Ok(checked) = crate::store::Store::open(db)
+        .map_err(Refusal::from)
+        .and_then(|store| crate::service::check_store(&store))
+    {
+        say!("{}", checked.summary);
+    }
+    if let Err(e) = Service::open(db, user) {
+        say!("注意:{e}");
     }
     Ok(())
 }

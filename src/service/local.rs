@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use super::check::{Checked, check_store};
 use super::protocol::{Request, Response};
 use super::{
     Actor, AuditFilter, Clock, DistrictStep, Refusal, Result, SaveAssessment, TownshipStatus,
@@ -338,77 +339,6 @@ impl Local {
     }
 }
 
-/// The program's own checks of everything `store` holds: every record read, every
-/// reference found, every scheme valid (`xingji check`, and a backup before `restore`).
-pub fn check_store(store: &Store) -> Result<Checked> {
-    let district = store.district()?;
-    let mut problems = Vec::new();
-    for (id, v) in &district.villages {
-        if district.township(v.township).is_none() {
-            problems.push(format!("村(社区)「{}」(编号 {id})所属的乡镇不存在", v.name));
-        }
-    }
-    for (id, s) in &district.secretaries {
-        if district.village(s.village).is_none() {
-            problems.push(format!("书记「{}」(编号 {id})所属的村(社区)不存在", s.name));
-        }
-    }
-    let years = store.years()?;
-    let mut assessments = 0;
-    for (year, record) in &years {
-        if let Err(e) = crate::scoring::Scheme::parse(&record.scheme) {
-            problems.push(format!("{year} 年度的考核方案有误:{e}"));
-        }
-        for (secretary, _) in store.assessments(*year)? {
-            assessments += 1;
-            if district.secretary(secretary).is_none() {
-                problems.push(format!(
-                    "{year} 年度的考核记录指向不在名册中的书记(编号 {secretary})"
-                ));
-            }
-        }
-        for (secretary, _) in store.rectifications(*year)? {
-            if district.secretary(secretary).is_none() {
-                problems.push(format!(
-                    "{year} 年度的整改记录指向不在名册中的书记(编号 {secretary})"
-                ));
-            }
-        }
-        let scheme = crate::scoring::Scheme::parse(&record.scheme).ok();
-        for (secretary, frozen) in store.frozen(*year)? {
-            let Some(s) = district.secretary(secretary) else {
-                problems.push(format!(
-                    "{year} 年度的公示结果指向不在名册中的书记(编号 {secretary})"
-                ));
-                continue;
-            };
-            // The stored figures are those their stored assessment gives.
-            let again = scheme.as_ref().map(|scheme| {
-                crate::scoring::evaluate(scheme, &frozen.assessment, s.took_office, *year)
-            });
-            if again.is_some_and(|e| e != frozen.rating.evaluation) {
-                problems.push(format!(
-                    "{year} 年度 {} 的公示结果与其考核分数算出的不一致",
-                    s.name
-                ));
-            }
-        }
-    }
-    if let Err(e) = crate::scoring::Scheme::parse(&store.scheme_text()?) {
-        problems.push(format!("当前考核方案有误:{e}"));
-    }
-    let audit = store.audit_log()?.len();
-    let users = store.users()?.len();
-    let summary = format!(
-        "乡镇 {} 个、村(社区) {} 个、书记 {} 名;{} 个年度、考核记录 {assessments} 条;审计记录 {audit} 条;用户 {users} 个",
-        district.townships.len(),
-        district.villages.len(),
-        district.secretaries.len(),
-        years.len(),
-    );
-    Ok(Checked { summary, problems })
-}
-
 /// Someone must be able to manage users, approve and back up: the users after a change
 /// keep at least one district admin.
 fn keeps_an_admin(after: &[(String, Role)], changed: &str) -> Result<()> {
@@ -419,11 +349,4 @@ fn keeps_an_admin(after: &[(String, Role)], changed: &str) -> Result<()> {
             "不能这样改动 {changed}:至少要留一位区管理员;请先添加另一位(--role district)"
         )))
     }
-}
-
-/// What `xingji check` found: what the file holds, and every problem.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Checked {
-    pub summary: String,
-    pub problems: Vec<String>,
 }

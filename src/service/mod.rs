@@ -8,6 +8,7 @@
 //! and answers are plain owned values (`protocol.rs`).
 
 mod book;
+mod check;
 pub mod fields;
 mod import;
 mod local;
@@ -24,8 +25,9 @@ use std::sync::Arc;
 use jiff::civil::Date;
 
 pub use book::{Entry, YearBook, summary_of};
+pub use check::{Checked, check_store};
 pub use import::{RosterSummary, ScoresSummary};
-pub use local::{Checked, Local};
+pub use local::Local;
 pub use refusal::{DistrictStep, Refusal};
 pub use restore::{Restored, restore};
 pub use workflow::{Publication, TownshipStatus, add_days, publicity_end};

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::local::{Checked, check_store};
+use super::check::{Checked, check_store};
 use super::{Refusal, Result};
 use crate::store::{Store, StoreError};
 
@@ -22,25 +22,7 @@ pub struct Restored {
 pub fn restore(db: &Path, backup: &Path, now: jiff::Timestamp) -> Result<Restored> {
     let storage = |e: StoreError| Refusal::Storage(e.to_string());
     let shown = backup.display().to_string();
-    let checked: Checked = {
-        let store = Store::open(backup).map_err(|e| {
-            Refusal::Invalid(match e {
-                StoreError::Missing(_) => format!("备份文件 {shown} 不存在"),
-                StoreError::Damaged { detail, .. } => {
-                    format!("备份 {shown} 也已损坏({detail});请换一份更早的备份")
-                }
-                e => format!("备份 {shown} 不能使用:{e}"),
-            })
-        })?;
-        check_store(&store)?
-    };
-    if !checked.problems.is_empty() {
-        return Err(Refusal::Invalid(format!(
-            "备份 {shown} 检查发现 {} 个问题,没有恢复:\n  {}",
-            checked.problems.len(),
-            checked.problems.join("\n  ")
-        )));
-    }
+    let db_shown = db.display().to_string();
     if same_file(db, backup) {
         return Err(Refusal::Invalid("备份文件就是数据库文件本身".to_string()));
     }
@@ -50,25 +32,34 @@ pub fn restore(db: &Path, backup: &Path, now: jiff::Timestamp) -> Result<Restore
         && let Err(StoreError::Busy(_)) = Store::open(db)
     {
         return Err(Refusal::Invalid(format!(
-            "数据库 {} 正被使用(xingji serve 或其他用户的 xingji);请先停止服务、待大家退出后再恢复",
-            db.display()
+            "数据库 {db_shown} 正被使用(xingji serve 或其他用户的 xingji);请先停止服务、待大家退出后再恢复"
         )));
     }
-    let db_shown = db.display().to_string();
     let io = |source: std::io::Error| {
         storage(StoreError::Io {
             path: db_shown.clone(),
             source,
         })
     };
-    // The copy is made under `<db>.part`, made private and synced before it takes the name.
+    // The backup is only read: a private copy `<db>.part` is made, synced and checked,
+    // and only then takes the database's name.
     let partial = PathBuf::from(format!("{db_shown}.part"));
     let _ = std::fs::remove_file(&partial);
-    let copied = copy_private(backup, &partial).map_err(io);
-    if let Err(e) = copied {
-        let _ = std::fs::remove_file(&partial);
-        return Err(e);
-    }
+    let prepared = copy_private(backup, &partial)
+        .map_err(|e| {
+            Refusal::Invalid(format!(
+                "无法读取备份 {shown}:{}",
+                crate::text::io_reason(&e)
+            ))
+        })
+        .and_then(|()| checked_copy(&partial, &shown));
+    let checked = match prepared {
+        Ok(checked) => checked,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
     let kept = if db.exists() {
         let stamp = now
             .to_zoned_datetime(jiff::tz::TimeZone::system())
@@ -89,12 +80,32 @@ pub fn restore(db: &Path, backup: &Path, now: jiff::Timestamp) -> Result<Restore
     {
         let _ = dir.sync_all();
     }
-    // The restored file opens as the database now.
-    Store::open(db).map_err(storage)?;
     Ok(Restored {
         summary: checked.summary,
         kept,
     })
+}
+
+/// Open the copy of a backup and check it as `xingji check` would.
+fn checked_copy(copy: &Path, shown: &str) -> Result<Checked> {
+    let store = Store::open(copy).map_err(|e| {
+        Refusal::Invalid(match e {
+            StoreError::Damaged { detail, .. } => {
+                format!("备份 {shown} 也已损坏({detail});请换一份更早的备份")
+            }
+            StoreError::NotOurs(_) => format!("{shown} 不是 xingji 数据库,不能用来恢复"),
+            e => format!("备份 {shown} 不能使用:{e}"),
+        })
+    })?;
+    let checked = check_store(&store)?;
+    if !checked.problems.is_empty() {
+        return Err(Refusal::Invalid(format!(
+            "备份 {shown} 检查发现 {} 个问题,没有恢复:\n  {}",
+            checked.problems.len(),
+            checked.problems.join("\n  ")
+        )));
+    }
+    Ok(checked)
 }
 
 /// Copy `from` to the new file `to`, mode 0600, synced to disk.

@@ -39,6 +39,13 @@ struct LineOut<'a, K: Serialize, V: Serialize> {
     value: V,
 }
 
+/// The last line: how many records came before it. A file cut short, even at a line's
+/// end, lacks it or disagrees with it.
+#[derive(Serialize, Deserialize)]
+struct Trailer {
+    end: usize,
+}
+
 #[derive(Deserialize)]
 struct LineIn {
     table: String,
@@ -160,6 +167,7 @@ impl Store {
         n += export_table::<u64, Frozen>(&txn, FROZEN, out)?;
         n += export_table::<u64, AuditEntry>(&txn, AUDIT, out)?;
         n += export_users(&txn, out)?;
+        write_line(out, &Trailer { end: n })?;
         out.flush().map_err(|source| StoreError::Io {
             path: "导出文件".to_string(),
             source,
@@ -170,7 +178,13 @@ impl Store {
     /// A new database file at `path` holding exactly the records of an export. The file
     /// is built under `<path>.part` and renamed when every line has been read and
     /// written; a bad line leaves nothing behind. `path` must not exist.
-    pub fn import_lines(path: &Path, input: &mut dyn BufRead) -> Result<LineCounts> {
+    /// `verify` looks at the finished file before it takes its name: the program's own
+    /// checks; a problem it names keeps the file from being used.
+    pub fn import_lines(
+        path: &Path,
+        input: &mut dyn BufRead,
+        verify: &dyn Fn(&Store) -> std::result::Result<(), String>,
+    ) -> Result<LineCounts> {
         let shown = path.display().to_string();
         if std::fs::symlink_metadata(path).is_ok() {
             return Err(StoreError::Exists(shown));
@@ -178,7 +192,7 @@ impl Store {
         let partial = std::path::PathBuf::from(format!("{shown}.part"));
         // What an interrupted run left: ours to replace.
         let _ = std::fs::remove_file(&partial);
-        let built = build(&partial, input);
+        let built = build(&partial, input, verify);
         let placed = built.and_then(|counts| {
             // A hard link never replaces a file that appeared meanwhile.
             std::fs::hard_link(&partial, path)
@@ -200,10 +214,23 @@ impl Store {
 }
 
 /// Read the lines into a new database at `partial`.
-fn build(partial: &Path, input: &mut dyn BufRead) -> Result<LineCounts> {
+fn build(
+    partial: &Path,
+    input: &mut dyn BufRead,
+    verify: &dyn Fn(&Store) -> std::result::Result<(), String>,
+) -> Result<LineCounts> {
     let mut lines = input.lines().enumerate();
     let bad = |line: usize, detail: String| StoreError::Lines { line, detail };
-    let read_error = |line: usize, e: std::io::Error| bad(line, format!("无法读取:{e}"));
+    let read_error = |line: usize, e: std::io::Error| {
+        bad(
+            line,
+            if e.kind() == std::io::ErrorKind::InvalidData {
+                "不是 UTF-8 文本(文件可能已损坏)".to_string()
+            } else {
+                format!("无法读取:{}", crate::text::io_reason(&e))
+            },
+        )
+    };
     let (_, first) = lines
         .next()
         .ok_or_else(|| bad(1, "文件是空的".to_string()))?;
@@ -230,21 +257,54 @@ fn build(partial: &Path, input: &mut dyn BufRead) -> Result<LineCounts> {
     txn.open_table(AUDIT)?.retain(|_, _| false)?;
     let mut counts = LineCounts::default();
     counts.add("scheme");
+    let mut last = 2;
+    let mut ended = None;
     for (index, line) in lines {
         let number = index + 1;
         let line = line.map_err(|e| read_error(number, e))?;
         if line.trim().is_empty() {
             continue;
         }
-        let record: LineIn = serde_json::from_str(&line)
-            .map_err(|e| bad(number, format!("不是一条完整的记录({e})")))?;
+        last = number;
+        if ended.is_some() {
+            return Err(bad(number, "结尾行之后还有内容".to_string()));
+        }
+        if let Ok(trailer) = serde_json::from_str::<Trailer>(&line) {
+            ended = Some((number, trailer.end));
+            continue;
+        }
+        let record: LineIn = serde_json::from_str(&line).map_err(|_| {
+            bad(
+                number,
+                "不是一条完整的记录(文件可能被截断或改动过)".to_string(),
+            )
+        })?;
         let table = put_line(&txn, record).map_err(|detail| match detail {
             Put::Bad(detail) => bad(number, detail),
             Put::Store(e) => e,
         })?;
         counts.add(table);
     }
+    match ended {
+        None => {
+            return Err(bad(
+                last,
+                "文件不完整:没有结尾行(文件可能被截断);请重新导出".to_string(),
+            ));
+        }
+        Some((line, end)) if end != counts.total() => {
+            return Err(bad(
+                line,
+                format!(
+                    "结尾行说有 {end} 条记录,实际读到 {} 条;文件不完整或被改动过,请重新导出",
+                    counts.total()
+                ),
+            ));
+        }
+        Some(_) => {}
+    }
     txn.commit()?;
+    verify(&store).map_err(StoreError::Rejected)?;
     drop(store);
     Ok(counts)
 }
@@ -273,9 +333,13 @@ fn put_line(txn: &WriteTransaction, line: LineIn) -> std::result::Result<&'stati
         T: Record,
     {
         let key: K = serde_json::from_value(line.key)
-            .map_err(|e| Put::Bad(format!("表 {} 的键不对({e})", line.table)))?;
-        let value: T = serde_json::from_value(line.value)
-            .map_err(|e| Put::Bad(format!("表 {} 的记录不对({e})", line.table)))?;
+            .map_err(|_| Put::Bad(format!("表 {} 的键不对", line.table)))?;
+        let value: T = serde_json::from_value(line.value).map_err(|_| {
+            Put::Bad(format!(
+                "表 {} 的记录内容不对(缺少字段、字段类型或取值不符)",
+                line.table
+            ))
+        })?;
         let mut t = txn.open_table(table)?;
         if t.insert(key, encode(&value).as_slice())?.is_some() {
             return Err(Put::Bad(format!("表 {} 中同一个键出现两次", line.table)));
@@ -294,10 +358,10 @@ fn put_line(txn: &WriteTransaction, line: LineIn) -> std::result::Result<&'stati
         "audit" => put::<u64, AuditEntry>(txn, AUDIT, line).map(|()| "audit")?,
         "frozen" => put::<u64, Frozen>(txn, FROZEN, line).map(|()| "frozen")?,
         "users" => {
-            let name: String = serde_json::from_value(line.key)
-                .map_err(|e| Put::Bad(format!("用户名不对({e})")))?;
+            let name: String =
+                serde_json::from_value(line.key).map_err(|_| Put::Bad("用户名不对".to_string()))?;
             let role: Role = serde_json::from_value(line.value)
-                .map_err(|e| Put::Bad(format!("用户的角色不对({e})")))?;
+                .map_err(|_| Put::Bad("用户的角色不对".to_string()))?;
             let mut t = txn.open_table(USERS)?;
             if t.insert(name.as_str(), encode(&role).as_slice())?.is_some() {
                 return Err(Put::Bad(format!("用户 {name} 出现两次")));

@@ -78,6 +78,9 @@ pub enum StoreError {
     },
     #[error("第{line}行:{detail};没有建立数据库")]
     Lines { line: usize, detail: String },
+    /// A file built from an export failed the program's own checks.
+    #[error("导入的数据检查未通过,没有建立数据库:\n  {0}")]
+    Rejected(String),
     #[error("数据库错误:{0}")]
     Redb(#[from] redb::Error),
 }
@@ -423,6 +426,36 @@ impl Store {
                 Ok((k.value() as u32, decode(v.value())?))
             })
             .collect()
+    }
+
+    /// The years that the tables keyed by year hold records of: (table, years). A record
+    /// of a year that has no year record is a sign of a damaged or altered file.
+    pub fn keyed_years(&self) -> Result<Vec<(&'static str, Vec<i16>)>> {
+        let txn = self.read()?;
+        let mut out = Vec::new();
+        for (name, table) in [
+            ("考核记录", ASSESSMENTS),
+            ("整改记录", RECTIFICATIONS),
+            ("公示结果", FROZEN),
+        ] {
+            let Ok(table) = txn.open_table(table) else {
+                continue;
+            };
+            // One range read per year: jump from each year's first key to the next year.
+            let mut years = Vec::new();
+            let mut from = 0u64;
+            while let Some(entry) = table.range(from..)?.next() {
+                let key = entry?.0.value();
+                let year = (key >> 32) as u16;
+                years.push(year as i16);
+                match (u64::from(year) + 1).checked_shl(32) {
+                    Some(next) if next > key => from = next,
+                    _ => break,
+                }
+            }
+            out.push((name, years));
+        }
+        Ok(out)
     }
 
     /// The frozen figures of a year, by secretary id (none in a file from before them).
