@@ -1514,3 +1514,165 @@ fn a_publicity_that_began_before_today_needs_a_reason_on_record() {
         PUBLICITY_FROM,
     ]);
 }
+
+// ---------------------------------------------------------------------------------
+// Each township's own indicators
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn a_township_scores_on_its_own_items_and_its_quantitative_score_is_their_sum() {
+    let f = district();
+    let admin = user(&f, "admin").on("2027-01-05");
+    let items = f.write(
+        "张蔡庄乡项目.csv",
+        "序号,项目,满分\n1,政治素质,30\n2,集体经济,40\n3,为民服务,30\n",
+    );
+    // Only the district sets them, and only items that sum to 100.
+    admin.ok(&[
+        "user",
+        "add",
+        "zhangcai",
+        "--role",
+        "township",
+        "--township",
+        B,
+    ]);
+    let told = user(&f, "zhangcai").refused(&[
+        "scheme",
+        "set",
+        "--year",
+        "2026",
+        "--township",
+        B,
+        path(&items),
+    ]);
+    assert!(told.contains("只有区委组织部可以"), "{told}");
+    let wrong = f.write(
+        "错.csv",
+        "项目,满分\n政治素质,30\n集体经济,40\n为民服务,20\n",
+    );
+    let told = admin.refused(&[
+        "scheme",
+        "set",
+        "--year",
+        "2026",
+        "--township",
+        B,
+        path(&wrong),
+    ]);
+    assert!(told.contains("满分之和为 90,应为 100"), "{told}");
+    let said = admin.ok(&[
+        "scheme",
+        "set",
+        "--year",
+        "2026",
+        "--township",
+        B,
+        path(&items),
+    ]);
+    assert!(
+        said.contains("政治素质 30;集体经济 40;为民服务 30"),
+        "{said}"
+    );
+    let shown = admin.ok(&["scheme", "show", "--year", "2026", "--township", B]);
+    assert!(
+        shown.contains("本乡镇自定") && shown.contains("集体经济,40"),
+        "{shown}"
+    );
+    let shown = admin.ok(&["scheme", "show", "--year", "2026", "--township", A]);
+    assert!(
+        shown.contains("全区统一") && shown.contains("廉洁自律,7"),
+        "{shown}"
+    );
+
+    // B's file has just its three item columns. 马国庆: Q = 25 + 35 + 28 = 88; 好 100;
+    // 16/4/0 → M = 92: 52.8 + 20 + 18.4 = 91.20.
+    let b_file = f.write(
+        "张蔡庄乡2026.csv",
+        "乡镇,村(社区),姓名,政治素质,集体经济,为民服务,组织评价,满意,基本满意,不满意\n\
+         张蔡庄乡,寇庄村,马国庆,25,35,28,好,16,4,0\n\
+         张蔡庄乡,膏腴村,郭秀兰,20,30,20,较好,15,5,0\n\
+         张蔡庄乡,露明村,高文斌,30,40,30,好,20,0,0\n",
+    );
+    admin.ok(&["import", "scores", path(&b_file), "--year", "2026"]);
+    let lines = csv_lines(admin, "2026");
+    let ma = lines.iter().find(|l| l.contains("马国庆")).unwrap();
+    assert!(
+        ma.starts_with("2026,张蔡庄乡,寇庄村,马国庆,88.00,100.00,92.00,0.00,0.00,91.20,"),
+        "{ma}"
+    );
+    let gao = lines.iter().find(|l| l.contains("高文斌")).unwrap();
+    assert!(gao.contains(",高文斌,100.00,"), "{gao}");
+
+    // Once B has submitted, its items no longer change.
+    admin.ok(&["year", "submit", "--year", "2026", "--township", B]);
+    let told = admin.refused(&[
+        "scheme",
+        "set",
+        "--year",
+        "2026",
+        "--township",
+        B,
+        path(&items),
+    ]);
+    assert!(told.contains("已提交"), "{told}");
+}
+
+/// B's own three items for 2026, set by the district; the items file.
+fn b_with_own_items(f: &Fixture) -> std::path::PathBuf {
+    let items = f.write(
+        "项目.csv",
+        "项目,满分\n政治素质,30\n集体经济,40\n为民服务,30\n",
+    );
+    user(f, "admin").ok(&[
+        "scheme",
+        "set",
+        "--year",
+        "2026",
+        "--township",
+        B,
+        path(&items),
+    ]);
+    items
+}
+
+#[test]
+fn one_year_imports_each_township_on_its_own_items() {
+    let f = district();
+    let admin = user(&f, "admin").on("2027-01-05");
+    b_with_own_items(&f);
+    // A still scores on the district's twelve items, in the same year; a value in a
+    // column B does not have is refused on B's row.
+    let a_file = f.write("下团堡乡2026.csv", scores(&SCORES_2025[..3]).csv());
+    admin.ok(&["import", "scores", path(&a_file), "--year", "2026"]);
+    let lines = csv_lines(admin, "2026");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("2026,下团堡乡,下团堡村,刘建军,85.00,")),
+        "{lines:?}"
+    );
+    let mixed = f.write(
+        "混.csv",
+        "乡镇,村(社区),姓名,政治素质,集体经济,为民服务,履职尽责,组织评价,满意,基本满意,不满意\n\
+         张蔡庄乡,寇庄村,马国庆,25,35,28,5,好,16,4,0\n",
+    );
+    let told = admin.refused(&["import", "scores", path(&mixed), "--year", "2026"]);
+    assert!(told.contains("「履职尽责」:不是本乡镇的考核项目"), "{told}");
+    // A file for B without one of its columns names it.
+    let short = f.write(
+        "缺.csv",
+        "乡镇,村(社区),姓名,政治素质,集体经济,组织评价,满意,基本满意,不满意\n\
+         张蔡庄乡,寇庄村,马国庆,25,35,好,16,4,0\n",
+    );
+    let told = admin.refused(&["import", "scores", path(&short), "--year", "2026"]);
+    assert!(
+        told.contains("「为民服务」:缺少此列(张蔡庄乡的考核项目)"),
+        "{told}"
+    );
+
+    // The screens follow B's items: its form has three item fields.
+    let book = f.service("admin").book(2026).unwrap();
+    let b = book.district.township_id(B).unwrap();
+    assert_eq!(book.scheme_of(b).items().count(), 3);
+}

@@ -1,9 +1,11 @@
-//! Files in and out: `init`, `import`, `report`, `notice`.
+//! Files in and out: `init`, `import`, `report`, `notice`, `scheme`.
 
 use std::io::Write;
 use std::path::Path;
 
-use super::{CliError, Encoding, Format, ImportKind, Out, emit, message, need_year, say};
+use super::{
+    CliError, Encoding, Format, ImportKind, Out, SchemeStep, emit, message, need_year, say,
+};
 use crate::exchange::{self, report};
 use crate::scoring::{DEFAULT_SCHEME, Scheme};
 use crate::service::Service;
@@ -11,10 +13,7 @@ use crate::service::Service;
 /// `xingji init [--scheme FILE]`: a new database; its maker is the first district admin.
 pub fn init(db: &Path, user: &str, scheme: Option<&Path>) -> Result<(), CliError> {
     let text = match scheme {
-        Some(path) => std::fs::read(path)
-            .ok()
-            .and_then(|b| exchange::decode_text(&b))
-            .ok_or_else(|| message(format!("无法读取考核方案 {}", path.display())))?,
+        Some(path) => scheme_file(path)?,
         None => DEFAULT_SCHEME.to_string(),
     };
     let scheme = Scheme::parse(&text).map_err(message)?;
@@ -24,6 +23,78 @@ pub fn init(db: &Path, user: &str, scheme: Option<&Path>) -> Result<(), CliError
         db.display(),
         scheme.name
     );
+    Ok(())
+}
+
+/// A scheme file's text (UTF-8 or GBK).
+fn scheme_file(path: &Path) -> Result<String, CliError> {
+    std::fs::read(path)
+        .map_err(|e| {
+            message(format!(
+                "无法读取考核方案 {}:{}",
+                path.display(),
+                crate::text::io_reason(&e)
+            ))
+        })
+        .and_then(|b| {
+            exchange::decode_text(&b)
+                .ok_or_else(|| message(format!("考核方案 {} 不是文本文件", path.display())))
+        })
+}
+
+/// `xingji scheme show|set [--year Y] [--township T] [FILE]`.
+pub fn scheme(
+    service: &Service,
+    year: Option<i16>,
+    step: SchemeStep,
+    file: Option<&Path>,
+    township: Option<&str>,
+) -> Result<(), CliError> {
+    let township = match township {
+        Some(t) => Some(service.township_named(t)?),
+        None => None,
+    };
+    match (step, township) {
+        (SchemeStep::Show, None) => {
+            let text = match year {
+                Some(y) => service.book_or_new(y)?.record.scheme,
+                None => service.scheme_text()?,
+            };
+            say!("{}", text.trim_end());
+        }
+        (SchemeStep::Show, Some(t)) => {
+            let year = need_year(year, "查看乡镇的考核项目")?;
+            let book = service.book_or_new(year)?;
+            let own = !book.record.township(t).items.is_empty();
+            let name = book.district.township(t).map_or("", |t| t.name.as_str());
+            say!(
+                "{name} {year} 年度的考核项目({}):",
+                if own {
+                    "本乡镇自定"
+                } else {
+                    "全区统一"
+                }
+            );
+            say!("项目,满分");
+            for item in book.scheme_of(t).items() {
+                say!("{},{}", item.name, item.max.normalize());
+            }
+        }
+        (SchemeStep::Set, t) => {
+            let file = file
+                .ok_or_else(|| message("需要文件:考核方案(TOML),或带 --township 时的考核项目表"))?;
+            let said = match t {
+                Some(t) => {
+                    let year = need_year(year, "设置乡镇的考核项目")?;
+                    let table = exchange::read_table(file)?;
+                    let items = crate::service::items_from(&file.display().to_string(), &table)?;
+                    service.set_items(year, t, items)?
+                }
+                None => service.set_scheme(year, &scheme_file(file)?)?,
+            };
+            say!("{said}");
+        }
+    }
     Ok(())
 }
 

@@ -119,11 +119,24 @@ pub enum Command {
         /// 异议所涉书记的姓名(object / resolve)
         #[arg(long, value_name = "姓名")]
         secretary: Option<String>,
+        /// 新建年度时用的考核方案文件(year new;默认为全区当前的方案)
+        #[arg(long, value_name = "FILE")]
+        scheme: Option<PathBuf>,
         #[arg(long, value_name = "村")]
         village: Option<String>,
         /// 公示会改变其他乡镇已公示或已审定的结果时,确认照此公示(这些乡镇须更正公示)
         #[arg(long)]
         confirm: bool,
+    },
+    /// 考核方案:查看,或设置某年度(或全区当前)的方案、某乡镇自己的考核项目(区管理员)
+    Scheme {
+        #[arg(value_enum)]
+        step: SchemeStep,
+        /// set:考核方案文件(TOML);带 --township 时为考核项目表(CSV 或 .xlsx,列:项目,满分)
+        file: Option<PathBuf>,
+        /// 乡镇(街道):查看或设置该乡镇自己的考核项目
+        #[arg(long, value_name = "乡镇")]
+        township: Option<String>,
     },
     /// 审计日志:谁、何时、改了什么
     Audit {
@@ -207,7 +220,15 @@ pub enum Encoding {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemeStep {
+    Show,
+    Set,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum YearStep {
+    /// 新建年度(可带 --scheme 方案文件)
+    New,
     Status,
     Submit,
     Publish,
@@ -447,6 +468,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             secretary,
             village,
             confirm,
+            scheme,
         }) => year::step(
             &open()?,
             year,
@@ -459,6 +481,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 secretary,
                 village,
                 confirm,
+                scheme,
             },
         ),
         Some(Command::Audit {
@@ -495,15 +518,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             screen::demo(&path, &user, year)
         }
         None => screen::tui(open()?, year),
-        Some(other) => housekeeping(other, &db, &user, open),
+        Some(other) => housekeeping(other, (&db, &user, year), open),
     }
 }
 
 /// The district's commands about the whole database and its users.
 fn housekeeping(
     command: Command,
-    db: &Path,
-    user: &str,
+    (db, user, year): (&Path, &str, Option<i16>),
     open: impl Fn() -> Result<Service, Refusal>,
 ) -> Result<(), CliError> {
     match command {
@@ -515,6 +537,11 @@ fn housekeeping(
         } => admin::user(&open()?, step, name.as_deref(), role, township.as_deref()),
         Command::Backup { to } => admin::backup(&open()?, &to),
         Command::Check => admin::check(&open()?),
+        Command::Scheme {
+            step,
+            file,
+            township,
+        } => files::scheme(&open()?, year, step, file.as_deref(), township.as_deref()),
         Command::Restore { from } => admin::restore(db, &from),
         Command::Import {
             all: Some(from), ..

@@ -17,6 +17,8 @@ pub struct Args {
     pub village: Option<String>,
     /// The district has seen which published figures a publication moves.
     pub confirm: bool,
+    /// `year new --scheme FILE`.
+    pub scheme: Option<std::path::PathBuf>,
 }
 
 /// `xingji year status|submit|publish|approve|reopen|object|resolve`.
@@ -31,6 +33,18 @@ pub fn step(
     let reason = args.reason.unwrap_or_default();
     let lines = match step {
         YearStep::Status => return status(service, year, &targets),
+        YearStep::New => {
+            let text = match &args.scheme {
+                Some(path) => Some(
+                    std::fs::read(path)
+                        .ok()
+                        .and_then(|b| crate::exchange::decode_text(&b))
+                        .ok_or_else(|| message(format!("无法读取考核方案 {}", path.display())))?,
+                ),
+                None => None,
+            };
+            vec![service.new_year(year, text.as_deref())?]
+        }
         YearStep::Submit => service.submit(year, &targets)?,
         YearStep::Publish => {
             let from = match args.from {

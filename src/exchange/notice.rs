@@ -206,8 +206,16 @@ pub fn letters(book: &YearBook, township: u32, today: Date) -> String {
         .district
         .township(township)
         .map_or("", |t| t.name.as_str());
-    let s = &book.scheme;
-    let indicators: Vec<&str> = s.indicators.iter().map(|i| i.name.as_str()).collect();
+    let s = book.scheme_of(township);
+    // The 五有 of the district's scheme, or the township's own items.
+    let own = !book.record.township(township).items.is_empty();
+    let aspects = if own {
+        let items: Vec<&str> = s.items().map(|i| i.name.as_str()).collect();
+        format!("{}{}个方面", items.join("、"), items.len())
+    } else {
+        let indicators: Vec<&str> = s.indicators.iter().map(|i| i.name.as_str()).collect();
+        format!("“五有”即{}五个方面", indicators.join("、"))
+    };
     let mut pages = Vec::new();
     for e in book
         .entries
@@ -246,11 +254,7 @@ pub fn letters(book: &YearBook, township: u32, today: Date) -> String {
             out,
             "    为激励村(社区)党组织书记担当作为,我区实行村(社区)党组织书记星级化管理,"
         );
-        let _ = writeln!(
-            out,
-            "每年从“五有”即{}五个方面进行考核:",
-            indicators.join("、")
-        );
+        let _ = writeln!(out, "每年从{aspects}进行考核:");
         let _ = writeln!(
             out,
             "定量考核占{}%,乡镇党委组织评价占{}%,群众评议占{}%,另有奖励加分(最多{}分)和惩罚减分。",

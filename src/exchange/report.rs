@@ -47,7 +47,7 @@ pub fn row(book: &YearBook, entry: &Entry) -> [String; 17] {
         .map(|s| s.name.clone())
         .unwrap_or_default();
     let r = &entry.rating;
-    let note = remarks(&book.scheme, &entry.assessment, r);
+    let note = remarks(book.scheme_for(entry.secretary), &entry.assessment, r);
     let figures = match &r.evaluation {
         Evaluation::Complete(f) => f,
         Evaluation::Incomplete(_) => {

@@ -396,7 +396,7 @@ fn ordered(district: &District, mut list: Vec<(u32, Assessment)>) -> Vec<(u32, A
 }
 
 /// The schemes of the townships that have their own items in `record`.
-fn own_schemes(scheme: &Scheme, record: &YearRecord) -> HashMap<u32, Scheme> {
+pub(super) fn own_schemes(scheme: &Scheme, record: &YearRecord) -> HashMap<u32, Scheme> {
     record
         .townships
         .iter()

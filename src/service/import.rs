@@ -20,9 +20,13 @@ use crate::text::clean_line;
 const TOWNSHIP: &str = "乡镇";
 const VILLAGE: &str = "村(社区)";
 const NAME: &str = "姓名";
+/// The optional columns of a scores file other than the items.
+const SCORES_OPTIONAL: [&str; 6] = ["不了解", "加分", "加分事由", "减分", "减分事由", "否决事由"];
+/// The optional columns of a roster.
+const ROSTER_OPTIONAL: [&str; 2] = ["性别", "出生日期"];
 
 /// Map each header to its index; unknown, duplicate and missing columns are errors.
-fn columns(
+pub(super) fn columns(
     table: &Table,
     required: &[&str],
     optional: &[&str],
@@ -50,15 +54,16 @@ fn columns(
             continue;
         }
         if !required.contains(&h.as_str()) && !optional.contains(&h.as_str()) {
-            errors.push(header_error(format!(
-                "未知的列;应为:{}",
-                required
-                    .iter()
-                    .chain(optional)
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(",")
-            )));
+            // In the order of the file's template: the three names, the items (among
+            // the optional ones, each township has its own), the rest.
+            let mut shown: Vec<&str> = required.iter().take(3).copied().collect();
+            let (items, rest): (Vec<&str>, Vec<&str>) = optional
+                .iter()
+                .partition(|o| !SCORES_OPTIONAL.contains(*o) && !ROSTER_OPTIONAL.contains(*o));
+            shown.extend(items);
+            shown.extend(required.iter().skip(3));
+            shown.extend(rest);
+            errors.push(header_error(format!("未知的列;应为:{}", shown.join(","))));
         } else if found.insert(h.clone(), i).is_some() {
             errors.push(header_error("列名重复".to_string()));
         }
@@ -142,7 +147,7 @@ impl Local {
 /// The checked rows of a roster file; every problem goes to `errors`.
 fn roster_rows(table: &Table, errors: &mut Vec<RowError>) -> Vec<RosterRow> {
     let required = [TOWNSHIP, VILLAGE, NAME, "任职日期"];
-    let cols = columns(table, &required, &["性别", "出生日期"], errors);
+    let cols = columns(table, &required, &ROSTER_OPTIONAL, errors);
     // An unknown or repeated column does not stop the rows being checked (all errors of a
     // file at once, §5); a missing one does, or every row would repeat it.
     if !has_all(&cols, &required) {
@@ -177,7 +182,7 @@ fn roster_rows(table: &Table, errors: &mut Vec<RowError>) -> Vec<RosterRow> {
 }
 
 /// A file with a header and no rows is a mistake (the wrong sheet, a cut file).
-fn no_rows(table: &Table, errors: &mut Vec<RowError>) {
+pub(super) fn no_rows(table: &Table, errors: &mut Vec<RowError>) {
     if table.rows.is_empty() {
         errors.push(RowError {
             line: 1,
@@ -398,8 +403,16 @@ impl Local {
         }
         let (scheme, record) = self.year_scheme(year)?;
         let district = store.district()?;
+        let own = record
+            .as_ref()
+            .map(|r| super::book::own_schemes(&scheme, r))
+            .unwrap_or_default();
+        let schemes = Schemes {
+            district: &scheme,
+            own: &own,
+        };
         let mut check = ScoresCheck {
-            scheme: &scheme,
+            schemes,
             names: NameIndex::new(&district),
             district: &district,
             actor,
@@ -412,7 +425,8 @@ impl Local {
         if !errors.is_empty() {
             return Err(Refusal::Rows { file, errors });
         }
-        self.write_scores(&file, year, &scheme, record.is_none(), &district, parsed)
+        let new_year = record.is_none();
+        self.write_scores(&file, year, schemes, new_year, &district, parsed)
     }
 
     /// Write the checked assessments of a scores file in one transaction, with the year
@@ -421,7 +435,7 @@ impl Local {
         &self,
         file: &str,
         year: i16,
-        scheme: &Scheme,
+        schemes: Schemes<'_>,
         new_year: bool,
         district: &District,
         parsed: Vec<(u32, Assessment)>,
@@ -446,11 +460,12 @@ impl Local {
             if let Some(old) = &old {
                 a.notes.clone_from(&old.notes);
             }
+            let t = district.place(id).map_or(0, |(_, v)| v.township);
+            let scheme = schemes.of(t);
             audit_secretary(&mut w, district, (year, id), file, scheme, old.as_ref(), &a)?;
             let incomplete =
                 scheme.items().any(|i| !a.items.contains_key(&i.name)) || a.grade.is_none();
             summary.incomplete += usize::from(incomplete);
-            let t = district.place(id).map_or(0, |(_, v)| v.township);
             let at = *tally_at.entry(t).or_insert_with(|| {
                 townships.push((t, 0, 0));
                 townships.len() - 1
@@ -546,9 +561,36 @@ fn audit_scores(
 /// Problems of one scores row: (column, message), column None for the whole row.
 type Problems = Vec<(Option<String>, String)>;
 
+/// The schemes of a year: the district's, and the townships' with their own items.
+#[derive(Clone, Copy)]
+struct Schemes<'a> {
+    district: &'a Scheme,
+    own: &'a HashMap<u32, Scheme>,
+}
+
+impl<'a> Schemes<'a> {
+    /// The scheme of a township's secretaries.
+    fn of(self, township: u32) -> &'a Scheme {
+        self.own.get(&township).unwrap_or(self.district)
+    }
+
+    /// Every item name any township of the year scores on.
+    fn all_items(self) -> Vec<&'a str> {
+        let mut names: Vec<&str> = self.district.items().map(|i| i.name.as_str()).collect();
+        for s in self.own.values() {
+            for i in s.items() {
+                if !names.contains(&i.name.as_str()) {
+                    names.push(&i.name);
+                }
+            }
+        }
+        names
+    }
+}
+
 /// The checks of a scores file's rows against the year, the roster and the user.
 struct ScoresCheck<'a> {
-    scheme: &'a Scheme,
+    schemes: Schemes<'a>,
     district: &'a District,
     names: NameIndex,
     actor: &'a Actor,
@@ -562,21 +604,49 @@ impl ScoresCheck<'_> {
     /// The checked rows of a scores file (secretary, assessment); every problem goes to
     /// `errors`.
     fn rows(&mut self, table: &Table, errors: &mut Vec<RowError>) -> Vec<(u32, Assessment)> {
-        let scheme = self.scheme;
-        let mut required = vec![TOWNSHIP, VILLAGE, NAME];
-        required.extend(scheme.items().map(|i| i.name.as_str()));
-        required.extend(["组织评价", "满意", "基本满意", "不满意"]);
-        let optional = ["不了解", "加分", "加分事由", "减分", "减分事由", "否决事由"];
+        let required = [
+            TOWNSHIP,
+            VILLAGE,
+            NAME,
+            "组织评价",
+            "满意",
+            "基本满意",
+            "不满意",
+        ];
+        // Item columns: those of every township in the file, each township's own.
+        let mut optional = self.schemes.all_items();
+        optional.extend(SCORES_OPTIONAL);
         let cols = columns(table, &required, &optional, errors);
         if !has_all(&cols, &required) {
             return Vec::new();
         }
         no_rows(table, errors);
-        table
+        let rows: Vec<(u32, Assessment)> = table
             .rows
             .iter()
             .filter_map(|row| self.row(row, &cols, errors))
-            .collect()
+            .collect();
+        // Each township's items must have their columns (said once per column).
+        let mut missing: Vec<(&str, String)> = Vec::new();
+        for (id, _) in &rows {
+            let Some((t, v)) = self.district.place(*id) else {
+                continue;
+            };
+            let scheme = self.schemes.of(v.township);
+            for item in scheme.items() {
+                if !cols.contains_key(&item.name) && !missing.iter().any(|(n, _)| *n == item.name) {
+                    missing.push((&item.name, t.name.clone()));
+                }
+            }
+        }
+        for (name, township) in missing {
+            errors.push(RowError {
+                line: 1,
+                column: Some(name.to_string()),
+                message: format!("缺少此列({township}的考核项目)"),
+            });
+        }
+        rows
     }
 
     /// One scores row: its secretary and assessment, or None when the roster has no such
@@ -590,7 +660,20 @@ impl ScoresCheck<'_> {
         let raw = |name: &str| Table::cell(row, cols.get(name).copied()).to_string();
         let mut problems = Problems::new();
         let secretary = self.secretary(&raw, row.line, &mut problems);
-        let a = self.assessment(&raw, &mut problems);
+        let township = secretary
+            .and_then(|id| self.district.place(id))
+            .map(|(_, v)| v.township);
+        let scheme = township.map_or(self.schemes.district, |t| self.schemes.of(t));
+        // Columns of items this township does not score on stay empty.
+        for name in self.schemes.all_items() {
+            if scheme.item(name).is_none() && cols.contains_key(name) && !raw(name).is_empty() {
+                problems.push((
+                    Some(name.to_string()),
+                    "不是本乡镇的考核项目,应留空".to_string(),
+                ));
+            }
+        }
+        let a = self.assessment(scheme, &raw, &mut problems);
         errors.extend(problems.into_iter().map(|(column, message)| RowError {
             line: row.line,
             column,
@@ -645,8 +728,12 @@ impl ScoresCheck<'_> {
 
     /// The assessment a row gives: items, grade, ballots, bonus, penalty and reasons.
     /// An empty item or grade is not entered yet (the assessment is 未完成).
-    fn assessment(&self, raw: &impl Fn(&str) -> String, problems: &mut Problems) -> Assessment {
-        let scheme = self.scheme;
+    fn assessment(
+        &self,
+        scheme: &Scheme,
+        raw: &impl Fn(&str) -> String,
+        problems: &mut Problems,
+    ) -> Assessment {
         let mut bad =
             |column: &str, message: String| problems.push((Some(column.to_string()), message));
         let mut a = Assessment::default();

@@ -16,6 +16,7 @@ pub mod protocol;
 mod refusal;
 mod remote;
 mod restore;
+mod schemes;
 pub mod workflow;
 
 use std::collections::HashMap;
@@ -30,6 +31,7 @@ pub use import::{RosterSummary, ScoresSummary};
 pub use local::Local;
 pub use refusal::{DistrictStep, Refusal};
 pub use restore::{Restored, restore};
+pub use schemes::{items_from, items_line};
 pub use workflow::{Publication, TownshipStatus, add_days, publicity_end};
 
 use crate::domain::{Assessment, AuditEntry, District, Rectification, Role, Stage, YearRecord};
@@ -430,6 +432,32 @@ impl Service {
                     .map_err(|e| Refusal::Invalid(e.to_string()))
             }
         }
+    }
+
+    /// A township's own items for a year (district only; before it submits).
+    pub fn set_items(
+        &self,
+        year: i16,
+        township: u32,
+        items: Vec<(String, rust_decimal::Decimal)>,
+    ) -> Result<String> {
+        answer!(self, Request::SetItems(year, township, items), Response::Text(t) => t)
+    }
+
+    /// Replace a year's scheme, or without a year the district's current one.
+    pub fn set_scheme(&self, year: Option<i16>, text: &str) -> Result<String> {
+        answer!(self, Request::SetScheme(year, text.to_string()), Response::Text(t) => t)
+    }
+
+    /// Start a year explicitly, with a scheme or the district's current one.
+    pub fn new_year(&self, year: i16, scheme: Option<&str>) -> Result<String> {
+        let request = Request::NewYear(year, scheme.map(str::to_string));
+        answer!(self, request, Response::Text(t) => t)
+    }
+
+    /// The district's current scheme (TOML text).
+    pub fn scheme_text(&self) -> Result<String> {
+        answer!(self, Request::SchemeText, Response::Text(t) => t)
     }
 
     /// Every table as JSON Lines (district admins only): `xingji export --all`.

@@ -66,6 +66,10 @@ pub enum Request {
     /// A consistent copy of the database, as bytes.
     Backup,
     ExportAll,
+    SetItems(i16, u32, Vec<(String, rust_decimal::Decimal)>),
+    SetScheme(Option<i16>, String),
+    NewYear(i16, Option<String>),
+    SchemeText,
     Submit(i16, Vec<u32>),
     Publish(i16, Vec<u32>, super::Publication),
     Approve(i16, Vec<u32>),
@@ -98,6 +102,9 @@ impl Request {
                 | Request::UpdateRectification(..)
                 | Request::ImportRoster(..)
                 | Request::ImportScores(..)
+                | Request::SetItems(..)
+                | Request::SetScheme(..)
+                | Request::NewYear(..)
         )
     }
 }

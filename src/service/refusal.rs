@@ -33,6 +33,7 @@ pub enum DistrictStep {
     Backup,
     Export,
     Check,
+    Scheme,
 }
 
 impl DistrictStep {
@@ -45,6 +46,7 @@ impl DistrictStep {
             DistrictStep::ManageUsers => "管理用户;只有区管理员可以",
             DistrictStep::Backup => "备份整个数据库;只有区管理员可以",
             DistrictStep::Export => "导出整个数据库;只有区管理员可以",
+            DistrictStep::Scheme => "修改考核方案或考核项目;只有区委组织部可以",
             DistrictStep::Check => "检查整个数据库;只有区管理员可以",
         }
     }

@@ -697,6 +697,14 @@ impl Writer {
         Ok(())
     }
 
+    /// Replace the district's current scheme (TOML text), which new years start with.
+    pub fn put_scheme(&mut self, text: &str) -> Result<()> {
+        self.txn
+            .open_table(META)?
+            .insert(KEY_SCHEME, encode(&text.to_string()).as_slice())?;
+        Ok(())
+    }
+
     pub fn put_year(&mut self, year: i16, record: &YearRecord) -> Result<()> {
         self.txn
             .open_table(YEARS)?

@@ -218,7 +218,7 @@ impl Context {
         // the user began typing is a conflict.
         let stored = self.book.entry(secretary).map(|e| e.assessment.clone());
         if let Some(seen) = seen {
-            let scheme = &self.book.scheme;
+            let scheme = self.book.scheme_for(secretary);
             let was = field.value(scheme, &seen.unwrap_or_default());
             let now = field.value(scheme, &stored.clone().unwrap_or_default());
             if was != now {
@@ -228,12 +228,12 @@ impl Context {
         let old = stored.clone().unwrap_or_default();
         let mut new = old.clone();
         field
-            .apply(&self.book.scheme, &mut new, input)
+            .apply(self.book.scheme_for(secretary), &mut new, input)
             .map_err(NotSaved::Invalid)?;
         if new == old && stored.is_some() {
             return Ok(());
         }
-        let scheme = &self.book.scheme;
+        let scheme = self.book.scheme_for(secretary);
         let what = format!(
             "{} 年度 {} 「{}」",
             self.year(),
@@ -261,7 +261,8 @@ impl Context {
         }
         self.statuses = self.service.statuses_of(&self.book);
         self.generation += 1;
-        self.info(format!("已保存 {}", field.label(&self.book.scheme)));
+        let label = field.label(self.book.scheme_for(secretary));
+        self.info(format!("已保存 {label}"));
         Ok(())
     }
 

@@ -27,7 +27,7 @@ pub struct Entry {
 
 impl Entry {
     pub fn field(&self, ctx: &Context) -> Field {
-        let f = fields(&ctx.book.scheme);
+        let f = fields(ctx.book.scheme_for(self.secretary));
         f[self.field.min(f.len() - 1)]
     }
 
@@ -69,10 +69,18 @@ impl Entry {
             let mut stored = ctx.assessment(self.secretary);
             let mut typed = stored.clone();
             if field
-                .apply(&ctx.book.scheme, &mut typed, &edit.text())
+                .apply(
+                    ctx.book.scheme_for(self.secretary),
+                    &mut typed,
+                    &edit.text(),
+                )
                 .is_ok()
                 && field
-                    .apply(&ctx.book.scheme, &mut stored, &self.stored(ctx))
+                    .apply(
+                        ctx.book.scheme_for(self.secretary),
+                        &mut stored,
+                        &self.stored(ctx),
+                    )
                     .is_ok()
                 && typed == stored
             {
@@ -83,8 +91,10 @@ impl Entry {
 
     /// The stored value of the focused field.
     fn stored(&self, ctx: &Context) -> String {
-        self.field(ctx)
-            .value(&ctx.book.scheme, &ctx.assessment(self.secretary))
+        self.field(ctx).value(
+            ctx.book.scheme_for(self.secretary),
+            &ctx.assessment(self.secretary),
+        )
     }
 
     /// Typing keys: characters, paste, Backspace, and in a text being typed the
@@ -143,7 +153,10 @@ impl Entry {
         let edit = self.edit.get_or_insert_with(|| {
             // Typing into a number replaces it; typing into a text appends.
             if field.kind() == Kind::Text {
-                LineEdit::new(&field.value(&ctx.book.scheme, &ctx.assessment(self.secretary)))
+                LineEdit::new(&field.value(
+                    ctx.book.scheme_for(self.secretary),
+                    &ctx.assessment(self.secretary),
+                ))
             } else {
                 LineEdit::default()
             }
@@ -183,7 +196,7 @@ impl Entry {
             Err(NotSaved::Invalid(reason)) => {
                 ctx.error(format!(
                     "{}:{reason}(未保存;改正后 Enter,或按 Esc 放弃)",
-                    field.label(&ctx.book.scheme)
+                    field.label(ctx.book.scheme_for(self.secretary))
                 ));
                 self.error = Some(reason);
                 false

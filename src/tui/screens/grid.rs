@@ -178,7 +178,7 @@ impl GridScreen {
             self.entry.secretary = self.rows[i];
         }
         // A field the grid has not (the notes) starts it on the first item.
-        let n = columns(&ctx.book.scheme).len();
+        let n = columns(ctx.book.scheme_of(self.township)).len();
         self.entry.field = if field < n { field } else { 0 };
         self.scroll(ctx);
         self.say_why_incomplete(ctx);
@@ -229,7 +229,7 @@ impl GridScreen {
         let rows = page(ctx.size);
         keep_visible(self.row, &mut self.row_offset, rows);
         // Horizontal: the focused column and as many before it as fit.
-        let columns = columns(&ctx.book.scheme);
+        let columns = columns(ctx.book.scheme_of(self.township));
         let room = room(ctx.size.0);
         let col = self.entry.field.min(columns.len() - 1);
         if col < self.col_offset {
@@ -268,7 +268,7 @@ impl GridScreen {
         if !self.entry.commit(ctx) {
             return;
         }
-        let n = isize::try_from(columns(&ctx.book.scheme).len()).unwrap_or(1);
+        let n = isize::try_from(columns(ctx.book.scheme_of(self.township)).len()).unwrap_or(1);
         if self.on_name && cols != 0 {
             // Right from the name column lands on the first item; Left stays.
             if cols > 0 {
@@ -334,7 +334,7 @@ impl GridScreen {
             return None;
         }
         let page = isize::try_from(page(ctx.size)).unwrap_or(1);
-        let n = isize::try_from(columns(&ctx.book.scheme).len()).unwrap_or(1);
+        let n = isize::try_from(columns(ctx.book.scheme_of(self.township)).len()).unwrap_or(1);
         let col = isize::try_from(self.entry.field).unwrap_or(0);
         match action {
             Action::Submit if self.on_name => {
@@ -433,7 +433,7 @@ impl Screen for GridScreen {
 
     fn view(&self, ctx: &Context, frame: &mut Frame, area: Rect) {
         let t = &ctx.theme;
-        let scheme = &ctx.book.scheme;
+        let scheme = ctx.book.scheme_of(self.township);
         let township = ctx.township_name(self.township);
         let stage = ctx.book.record.stage(self.township);
         let title = format!(
@@ -528,7 +528,7 @@ impl GridScreen {
         left: u16,
     ) -> (Vec<Span<'static>>, Option<u16>) {
         let t = &ctx.theme;
-        let scheme = &ctx.book.scheme;
+        let scheme = ctx.book.scheme_of(self.township);
         let mut name = ctx.book.name_of(id);
         if self.namesakes.contains(&name)
             && let Some((_, village)) = ctx.book.district.place(id)

@@ -105,10 +105,15 @@ impl SecretaryScreen {
     fn derive(&mut self, ctx: &Context) {
         let book = &ctx.book;
         self.explanation = match book.entry(self.entry.secretary) {
-            Some(e) => explain(&book.scheme, &e.assessment, &e.rating, book.rated_count())
-                .into_iter()
-                .map(|l| (l.label, l.detail))
-                .collect(),
+            Some(e) => explain(
+                book.scheme_for(e.secretary),
+                &e.assessment,
+                &e.rating,
+                book.rated_count(),
+            )
+            .into_iter()
+            .map(|l| (l.label, l.detail))
+            .collect(),
             None => Vec::new(),
         };
         self.generation = ctx.generation;
@@ -118,7 +123,7 @@ impl SecretaryScreen {
         if !self.entry.commit(ctx) {
             return;
         }
-        let n = fields(&ctx.book.scheme).len();
+        let n = fields(ctx.book.scheme_for(self.entry.secretary)).len();
         self.entry.field = if forward {
             (self.entry.field + 1).min(n - 1)
         } else {
@@ -341,7 +346,7 @@ impl SecretaryScreen {
         let block = boxed(title);
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let scheme = &ctx.book.scheme;
+        let scheme = ctx.book.scheme_for(self.entry.secretary);
         let assessment = ctx.assessment(self.entry.secretary);
         let fields = fields(scheme);
         let focus = self.entry.field.min(fields.len() - 1);

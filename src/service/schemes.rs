@@ -1,0 +1,212 @@
+//! The district's schemes (docs/rules.md §3): the frame of a year (weights, ballots,
+//! thresholds, quotas, pay), the district's current scheme for new years, and each
+//! township's own quantitative items. Only the district changes them, and only while
+//! nothing that depends on them has been handed in.
+
+use std::collections::HashSet;
+
+use rust_decimal::Decimal;
+
+use super::{DistrictStep, Local, Refusal, Result};
+use crate::domain::{Scope, Stage, YearRecord};
+use crate::exchange::Table;
+use crate::scoring::Scheme;
+
+/// Items as one line: `政治素质 30;集体经济 40;为民服务 30`.
+pub fn items_line(items: &[(String, Decimal)]) -> String {
+    items
+        .iter()
+        .map(|(name, max)| format!("{name} {}", max.normalize()))
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// A township's items from a table with the columns 项目 and 满分 (序号 and 备注 may be
+/// there too). Every problem is named by its line.
+pub fn items_from(file: &str, table: &Table) -> Result<Vec<(String, Decimal)>> {
+    let mut errors = Vec::new();
+    let cols = super::import::columns(table, &["项目", "满分"], &["序号", "备注"], &mut errors);
+    let mut items = Vec::new();
+    if errors.is_empty() {
+        super::import::no_rows(table, &mut errors);
+        for row in &table.rows {
+            let cell = |c: &str| Table::cell(row, cols.get(c).copied());
+            let name = crate::text::clean_line(cell("项目")).trim().to_string();
+            let max = cell("满分");
+            if name.is_empty() && max.trim().is_empty() {
+                continue;
+            }
+            let mut bad = |column: &str, message: String| {
+                errors.push(super::refusal::RowError {
+                    line: row.line,
+                    column: Some(column.to_string()),
+                    message,
+                });
+            };
+            if name.is_empty() {
+                bad("项目", "项目名称为空".to_string());
+            }
+            match crate::domain::parse_points(max) {
+                Ok(m) if m > Decimal::ZERO => items.push((name, m)),
+                Ok(_) => bad("满分", "满分应大于 0".to_string()),
+                Err(e) => bad("满分", e.to_string()),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(items)
+    } else {
+        Err(Refusal::Rows {
+            file: file.to_string(),
+            errors,
+        })
+    }
+}
+
+impl Local {
+    /// A township's own items for a year (district only), before it submits. The year
+    /// starts with the district's current scheme if it has not started yet.
+    pub fn set_items(
+        &self,
+        year: i16,
+        township: u32,
+        items: Vec<(String, Decimal)>,
+    ) -> Result<String> {
+        self.need_district(DistrictStep::Scheme)?;
+        Scheme::check_items(&items)
+            .map_err(|e| Refusal::Invalid(format!("考核项目有误:{e};没有改动")))?;
+        let district = self.store.district()?;
+        let name = district
+            .township(township)
+            .map(|t| t.name.clone())
+            .ok_or_else(|| Refusal::NotFound(format!("没有编号为 {township} 的乡镇")))?;
+        let mut record = match self.store.year(year)? {
+            Some(r) => r,
+            None => YearRecord::new(self.store.scheme_text()?),
+        };
+        let stage = record.stage(township);
+        if stage != Stage::Entering {
+            return Err(Refusal::Invalid(format!(
+                "{name} {year} 年度已是「{}」,不能再改考核项目;如需修改,请先重新打开",
+                stage.label()
+            )));
+        }
+        // Scores already entered on items the township no longer has.
+        let names: HashSet<&str> = items.iter().map(|(n, _)| n.as_str()).collect();
+        let stale = self
+            .store
+            .assessments(year)?
+            .into_iter()
+            .filter(|(s, a)| {
+                district
+                    .place(*s)
+                    .is_some_and(|(_, v)| v.township == township)
+                    && a.items.keys().any(|k| !names.contains(k.as_str()))
+            })
+            .count();
+        let y = record.township_mut(township);
+        let before = if y.items.is_empty() {
+            "全区统一的考核项目".to_string()
+        } else {
+            items_line(&y.items)
+        };
+        let after = items_line(&items);
+        y.items = items;
+        let mut w = self.store.write(&self.actor.name)?;
+        w.put_year(year, &record)?;
+        let scope = Scope {
+            year: Some(year),
+            township: Some(township),
+            secretary: None,
+        };
+        w.audit_in(
+            scope,
+            &format!("{year} 年度 {name} 考核项目"),
+            &before,
+            &after,
+        )?;
+        w.commit()?;
+        let mut said = format!("已设置 {name} {year} 年度的考核项目:{after}");
+        if stale > 0 {
+            said.push_str(&format!(
+                "\n该乡镇已有 {stale} 名书记的定量考核按原来的项目录入,须按新项目重新录入或导入"
+            ));
+        }
+        Ok(said)
+    }
+
+    /// Replace a year's scheme (its frame and default items), or, without a year, the
+    /// district's current scheme that new years start with (district only). A year's
+    /// scheme changes only while every township is still entering, unless the stored
+    /// one is invalid (then replacing it is the way out).
+    pub fn set_scheme(&self, year: Option<i16>, text: &str) -> Result<String> {
+        self.need_district(DistrictStep::Scheme)?;
+        let scheme = Scheme::parse(text)
+            .map_err(|e| Refusal::Invalid(format!("考核方案有误:{e};没有改动")))?;
+        let district = self.store.district()?;
+        let mut w = self.store.write(&self.actor.name)?;
+        let Some(year) = year else {
+            let before = Scheme::parse(&self.store.scheme_text()?)
+                .map_or_else(|_| "(有误)".to_string(), |s| s.name);
+            w.put_scheme(text)?;
+            w.audit("当前考核方案", &before, &scheme.name)?;
+            w.commit()?;
+            return Ok(format!(
+                "已设置全区当前的考核方案「{}」;此后新建的年度使用它",
+                scheme.name
+            ));
+        };
+        let (record, before) = match w.year(year)? {
+            Some(mut record) => {
+                let old = Scheme::parse(&record.scheme);
+                let handed_in: Vec<String> = record
+                    .townships
+                    .iter()
+                    .filter(|(_, y)| y.stage != Stage::Entering)
+                    .filter_map(|(t, _)| district.township(*t).map(|t| t.name.clone()))
+                    .collect();
+                if old.is_ok() && !handed_in.is_empty() {
+                    return Err(Refusal::Invalid(format!(
+                        "{year} 年度已有乡镇提交:{};不能再改考核方案,如需修改请先重新打开这些乡镇",
+                        handed_in.join("、")
+                    )));
+                }
+                let before = old.map_or_else(|_| "(有误)".to_string(), |s| s.name);
+                record.scheme = text.to_string();
+                (record, before)
+            }
+            None => (YearRecord::new(text.to_string()), String::new()),
+        };
+        w.put_year(year, &record)?;
+        let scope = Scope {
+            year: Some(year),
+            ..Scope::default()
+        };
+        w.audit_in(
+            scope,
+            &format!("{year} 年度考核方案"),
+            &before,
+            &scheme.name,
+        )?;
+        w.commit()?;
+        Ok(format!("已设置 {year} 年度的考核方案「{}」", scheme.name))
+    }
+
+    /// Start a year explicitly, with `scheme` or the district's current one.
+    pub fn new_year(&self, year: i16, scheme: Option<&str>) -> Result<String> {
+        self.need_district(DistrictStep::Scheme)?;
+        if self.store.year(year)?.is_some() {
+            return Err(Refusal::Invalid(format!("{year} 年度已经建立")));
+        }
+        let text = match scheme {
+            Some(t) => t.to_string(),
+            None => self.store.scheme_text()?,
+        };
+        self.set_scheme(Some(year), &text)
+    }
+
+    /// The district's current scheme (TOML text).
+    pub fn scheme_text(&self) -> Result<String> {
+        Ok(self.store.scheme_text()?)
+    }
+}
