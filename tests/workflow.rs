@@ -328,11 +328,12 @@ fn cell_text(d: &Data) -> String {
 }
 
 /// A workbook row says the same as a CSV row: text cells equal, figures equal in value.
+/// A township sheet's row holds the report's row, then the item scores.
 fn assert_same_row(sheet_row: &[Data], csv_row: &[String]) {
     assert_eq!(
         sheet_row.len(),
-        csv_row.len(),
-        "{sheet_row:?} vs {csv_row:?}"
+        csv_row.len() + 12,
+        "the report's columns and the twelve items: {sheet_row:?} vs {csv_row:?}"
     );
     for (cell, want) in sheet_row.iter().zip(csv_row) {
         match cell {
@@ -613,7 +614,8 @@ fn a_year_from_submission_to_approval_locking_and_reopening() {
     for (i, t) in [A, B].into_iter().enumerate() {
         let rows = &sheets[i + 1].1;
         let first: Vec<String> = rows[0].iter().map(cell_text).collect();
-        assert_eq!(first, header, "the first row of {t}");
+        assert_eq!(first[..17], header, "the first row of {t}");
+        assert_eq!(first[17..].len(), 12, "then the twelve items: {first:?}");
         let want: Vec<Vec<String>> = REPORT_2025[i * 3..i * 3 + 3]
             .iter()
             .map(|r| split_csv(r))
@@ -866,9 +868,14 @@ fn a_township_clerk_reads_and_changes_only_their_own_township() {
     );
     let header: Vec<String> = REPORT_HEADER.split(',').map(str::to_string).collect();
     assert_eq!(
-        sheets[1].1[0].iter().map(cell_text).collect::<Vec<_>>(),
+        sheets[1].1[0]
+            .iter()
+            .take(17)
+            .map(cell_text)
+            .collect::<Vec<_>>(),
         header
     );
+    assert_eq!(cell_text(&sheets[1].1[0][17]), "政治素质(6)");
     let all_cells: String = sheets
         .iter()
         .flat_map(|(_, rows)| rows.iter().flatten().map(cell_text))
@@ -1671,6 +1678,30 @@ fn one_year_imports_each_township_on_its_own_items() {
         "{told}"
     );
 
+    // B's sheet of the workbook has B's three item columns, A's the twelve.
+    let b_file = f.write(
+        "张蔡庄乡.csv",
+        "乡镇,村(社区),姓名,政治素质,集体经济,为民服务,组织评价,满意,基本满意,不满意\n\
+         张蔡庄乡,寇庄村,马国庆,25,35,28,好,16,4,0\n",
+    );
+    admin.ok(&["import", "scores", path(&b_file), "--year", "2026"]);
+    let xlsx = f.path("2026.xlsx");
+    admin.ok(&[
+        "report",
+        "--year",
+        "2026",
+        "--format",
+        "xlsx",
+        "--out",
+        path(&xlsx),
+    ]);
+    let sheets = workbook(&xlsx);
+    let heads = |t: &str| -> Vec<String> {
+        let (_, rows) = sheets.iter().find(|(n, _)| n == t).unwrap();
+        rows[0][17..].iter().map(cell_text).collect()
+    };
+    assert_eq!(heads(B), ["政治素质(30)", "集体经济(40)", "为民服务(30)"]);
+    assert_eq!(heads(A).len(), 12);
     // The screens follow B's items: its form has three item fields.
     let book = f.service("admin").book(2026).unwrap();
     let b = book.district.township_id(B).unwrap();

@@ -97,37 +97,76 @@ fn workbook(book: &YearBook) -> Result<Workbook, XlsxError> {
     summary.set_column_width(0, fit(widest))?;
     summary.write_string(r + 2, 0, book.summary())?;
 
-    // One sheet per township, with the report's own columns and Chinese headers.
-    for (_, t) in &book.district.townships {
-        let mine: Vec<&[String; 17]> = all.iter().filter(|row| row[1] == t.name).collect();
+    // One sheet per township, with the report's own columns and Chinese headers, then
+    // the township's own item scores (each township may score on its own items).
+    for (id, t) in &book.district.townships {
+        let mine: Vec<(&crate::service::Entry, &[String; 17])> = book
+            .entries
+            .iter()
+            .zip(&all)
+            .filter(|(_, row)| row[1] == t.name)
+            .collect();
         if mine.is_empty() {
             continue;
         }
-        let sheet = workbook.add_worksheet();
-        sheet.set_name(sheet_name(&t.name))?;
-        for (c, h) in COLUMNS.iter().enumerate() {
-            sheet.write_string_with_format(0, c as u16, *h, &bold)?;
-        }
-        for (i, row) in mine.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                let numeric = (4..=9).contains(&c) || c == 13 || c == 14;
-                match cell.parse::<f64>() {
-                    // Figures are exact decimals of at most 2 places: Excel shows them as written.
-                    Ok(n) if numeric => sheet.write_number(i as u32 + 1, c as u16, n)?,
-                    _ => sheet.write_string(i as u32 + 1, c as u16, cell)?,
-                };
-            }
-        }
-        for c in 0..COLUMNS.len() {
-            let w = mine
-                .iter()
-                .map(|row| width(&row[c]))
-                .chain([width(COLUMNS[c])])
-                .max()
-                .unwrap_or(4);
-            sheet.set_column_width(c as u16, fit(w))?;
-        }
-        sheet.set_freeze_panes(1, 4)?;
+        township_sheet(workbook.add_worksheet(), book, *id, &t.name, &mine, &bold)?;
     }
     Ok(workbook)
+}
+
+/// A township's sheet: the report's columns, then one column per item of its scheme.
+fn township_sheet(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    book: &YearBook,
+    township: u32,
+    name: &str,
+    mine: &[(&crate::service::Entry, &[String; 17])],
+    bold: &Format,
+) -> Result<(), XlsxError> {
+    sheet.set_name(sheet_name(name))?;
+    let items: Vec<&crate::scoring::Item> = book.scheme_of(township).items().collect();
+    let item_heads: Vec<String> = items
+        .iter()
+        .map(|i| format!("{}({})", i.name, i.max.normalize()))
+        .collect();
+    for (c, h) in COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, bold)?;
+    }
+    let first_item = COLUMNS.len() as u16;
+    for (k, h) in item_heads.iter().enumerate() {
+        sheet.write_string_with_format(0, first_item + k as u16, h, bold)?;
+        sheet.set_column_width(first_item + k as u16, fit(width(h)))?;
+    }
+    for (i, (entry, row)) in mine.iter().enumerate() {
+        let r = i as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let numeric = (4..=9).contains(&c) || c == 13 || c == 14;
+            match cell.parse::<f64>() {
+                // Figures are exact decimals of at most 2 places: Excel shows them as written.
+                Ok(n) if numeric => sheet.write_number(r, c as u16, n)?,
+                _ => sheet.write_string(r, c as u16, cell)?,
+            };
+        }
+        for (k, item) in items.iter().enumerate() {
+            if let Some(n) = entry
+                .assessment
+                .items
+                .get(&item.name)
+                .and_then(|d| d.to_string().parse::<f64>().ok())
+            {
+                sheet.write_number(r, first_item + k as u16, n)?;
+            }
+        }
+    }
+    for c in 0..COLUMNS.len() {
+        let w = mine
+            .iter()
+            .map(|(_, row)| width(&row[c]))
+            .chain([width(COLUMNS[c])])
+            .max()
+            .unwrap_or(4);
+        sheet.set_column_width(c as u16, fit(w))?;
+    }
+    sheet.set_freeze_panes(1, 4)?;
+    Ok(())
 }
