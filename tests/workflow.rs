@@ -767,11 +767,12 @@ fn a_year_from_submission_to_approval_locking_and_reopening() {
     let guo = audit(&admin.ok(&["audit", "--secretary", "郭秀兰"]));
     assert_eq!(
         guo.len(),
-        6,
-        "two years' imports, objection, resolution, rectification, update: {guo:#?}"
+        7,
+        "two years' imports, objection, resolution, rectification, its measures, its completion: {guo:#?}"
     );
     for (_, w) in &guo {
         assert!(w.contains("郭秀兰"), "{w}");
+        assert!(!w.contains('|'), "sentences, not internal formats: {w}");
         for (_, other) in A_PEOPLE.iter().chain(&B_PEOPLE) {
             assert!(*other == "郭秀兰" || !w.contains(other), "{w}");
         }
@@ -1706,4 +1707,124 @@ fn one_year_imports_each_township_on_its_own_items() {
     let book = f.service("admin").book(2026).unwrap();
     let b = book.district.township_id(B).unwrap();
     assert_eq!(book.scheme_of(b).items().count(), 3);
+}
+
+#[test]
+// One scenario, read top to bottom (rustfmt spreads each command over many lines).
+#[allow(clippy::too_many_lines)]
+fn a_rectification_that_loses_its_basis_is_withdrawn_and_a_completion_can_be_undone() {
+    let f = district();
+    let admin = user(&f, "admin");
+    admin
+        .on(PUBLICITY_FROM)
+        .ok(&["year", "submit", "--year", "2025"]);
+    admin
+        .on(PUBLICITY_FROM)
+        .ok(&["year", "publish", "--year", "2025"]);
+    admin
+        .on(APPROVED_ON)
+        .ok(&["year", "approve", "--year", "2025"]);
+
+    // 郭秀兰's ballots were entered wrong: B is reopened and she becomes 2★ (not low):
+    //   39 + 14 + 0.2 × (16×100 + 4×60)/20 = 39 + 14 + 18.4 = 71.40: 合格, 2★.
+    let later = admin.on("2026-02-02");
+    later.ok(&[
+        "year",
+        "reopen",
+        "--year",
+        "2025",
+        "--township",
+        B,
+        "--reason",
+        "郭秀兰评议票数录入有误",
+    ]);
+    let fixed = f.write(
+        "郭秀兰.csv",
+        scores(&["张蔡庄乡,膏腴村,郭秀兰,4,5,5,10,6,5,5,5,3,5,6,6,一般,16,4,0,,,,,"]).csv(),
+    );
+    later.ok(&["import", "scores", path(&fixed), "--year", "2025"]);
+    later.ok(&["year", "submit", "--year", "2025", "--township", B]);
+    later.ok(&["year", "publish", "--year", "2025", "--township", B]);
+    let approved = admin.on("2026-02-10");
+    approved.ok(&["year", "approve", "--year", "2025", "--township", B]);
+    let list = approved.ok(&["rectify", "list", "--year", "2025"]);
+    let guo = list.lines().find(|l| l.contains("郭秀兰")).unwrap();
+    assert!(
+        guo.contains("撤销") && guo.contains("不再须诫勉整改"),
+        "kept, marked: {list}"
+    );
+    let log = approved.ok(&["audit", "--secretary", "郭秀兰"]);
+    assert!(log.contains("整改撤销"), "{log}");
+    // A withdrawn rectification takes no more updates.
+    approved.refused(&[
+        "rectify",
+        "update",
+        "--year",
+        "2025",
+        "--secretary",
+        "郭秀兰",
+        "--measures",
+        "x",
+    ]);
+
+    // 马国庆's completion, entered by mistake, is undone by the district with a reason.
+    approved.ok(&[
+        "rectify",
+        "update",
+        "--year",
+        "2025",
+        "--secretary",
+        "马国庆",
+        "--measures",
+        "调整工作分工",
+        "--done",
+    ]);
+    admin.ok(&[
+        "user",
+        "add",
+        "clerk",
+        "--role",
+        "township",
+        "--township",
+        B,
+    ]);
+    let clerk = user(&f, "clerk").on("2026-02-10");
+    let told = clerk.refused(&[
+        "rectify",
+        "update",
+        "--year",
+        "2025",
+        "--secretary",
+        "马国庆",
+        "--undo",
+        "--reason",
+        "误点",
+    ]);
+    assert!(told.contains("只有区委组织部可以"), "{told}");
+    let told = approved.refused(&[
+        "rectify",
+        "update",
+        "--year",
+        "2025",
+        "--secretary",
+        "马国庆",
+        "--undo",
+    ]);
+    assert!(told.contains("理由"), "{told}");
+    approved.ok(&[
+        "rectify",
+        "update",
+        "--year",
+        "2025",
+        "--secretary",
+        "马国庆",
+        "--undo",
+        "--reason",
+        "误标为已完成",
+    ]);
+    let list = approved.ok(&["rectify", "list", "--year", "2025"]);
+    let ma = list.lines().find(|l| l.contains("马国庆")).unwrap();
+    assert!(ma.contains("进行中"), "{ma}");
+    let log = approved.ok(&["audit", "--secretary", "马国庆"]);
+    assert!(log.contains("撤回完成(理由:误标为已完成)"), "{log}");
 }

@@ -164,6 +164,12 @@ pub enum Command {
         /// 标记为已完成
         #[arg(long)]
         done: bool,
+        /// 撤回“已完成”(区管理员,须 --reason 说明理由)
+        #[arg(long)]
+        undo: bool,
+        /// 撤回的理由
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
     },
     /// 用户与权限:district 区管理员、township 乡镇录入员、viewer 只读
     User {
@@ -488,24 +494,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             secretary,
             township,
         }) => admin::audit(&open()?, year, secretary.as_deref(), township.as_deref()),
-        Some(Command::Rectify {
-            step,
-            overdue,
-            secretary,
-            township,
-            village,
-            measures,
-            done,
-        }) => match step {
-            RectifyStep::List => year::rectify_list(&open()?, year, overdue, township.as_deref()),
-            RectifyStep::Update => year::rectify_update(
-                &open()?,
-                year,
-                [secretary, township, village],
-                measures.as_deref(),
-                done,
-            ),
-        },
         Some(Command::Serve) => {
             let socket = cli.socket.unwrap_or_else(|| PathBuf::from(DEFAULT_SOCKET));
             crate::server::serve(&db, &socket).map_err(CliError::Message)
@@ -536,6 +524,29 @@ fn housekeeping(
             township,
         } => admin::user(&open()?, step, name.as_deref(), role, township.as_deref()),
         Command::Backup { to } => admin::backup(&open()?, &to),
+        Command::Rectify {
+            step,
+            overdue,
+            secretary,
+            township,
+            village,
+            measures,
+            done,
+            undo,
+            reason,
+        } => match step {
+            RectifyStep::List => year::rectify_list(&open()?, year, overdue, township.as_deref()),
+            RectifyStep::Update => year::rectify_update(
+                &open()?,
+                year,
+                [secretary, township, village],
+                &crate::service::RectifyChange {
+                    measures,
+                    done,
+                    undo: undo.then(|| reason.unwrap_or_default()),
+                },
+            ),
+        },
         Command::Check => admin::check(&open()?),
         Command::Scheme {
             step,

@@ -151,7 +151,11 @@ pub fn rectify_list(
             pad(r.consequence.label(), 8),
             r.deadline,
             status.label(),
-            r.done_on.map_or(String::new(), |d| format!("({d})"))
+            match (&r.withdrawn, r.done_on) {
+                (Some((d, why)), _) => format!("({d},{why})"),
+                (None, Some(d)) => format!("({d})"),
+                (None, None) => String::new(),
+            }
         );
     }
     if count == 0 {
@@ -167,13 +171,13 @@ pub fn rectify_list(
     Ok(())
 }
 
-/// `xingji rectify update --year Y --secretary NAME [--measures TEXT] [--done]`.
+/// `xingji rectify update --year Y --secretary NAME [--measures TEXT] [--done]
+/// [--undo --reason TEXT]`.
 pub fn rectify_update(
     service: &Service,
     year: Option<i16>,
     [secretary, township, village]: [Option<String>; 3],
-    measures: Option<&str>,
-    done: bool,
+    change: &crate::service::RectifyChange,
 ) -> Result<(), CliError> {
     let year = need_year(year, "更新整改")?;
     let book = service.book(year)?;
@@ -183,7 +187,7 @@ pub fn rectify_update(
         township.as_deref(),
         village.as_deref(),
     )?;
-    let line = service.update_rectification(year, id, measures, done)?;
+    let line = service.update_rectification(year, id, change)?;
     say!("{line}");
     Ok(())
 }

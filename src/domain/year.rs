@@ -115,14 +115,18 @@ pub struct Rectification {
     /// 整改措施 (multi-line).
     pub measures: String,
     pub done_on: Option<Date>,
+    /// 撤销: the day and the reason its basis went away (a correction left the secretary
+    /// no longer low). The record is kept.
+    pub withdrawn: Option<(Date, String)>,
 }
 
-/// 进行中 / 已完成 / 逾期.
+/// 进行中 / 已完成 / 逾期 / 撤销.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RectifyStatus {
     Open,
     Done,
     Overdue,
+    Withdrawn,
 }
 
 impl RectifyStatus {
@@ -131,13 +135,30 @@ impl RectifyStatus {
             RectifyStatus::Open => "进行中",
             RectifyStatus::Done => "已完成",
             RectifyStatus::Overdue => "逾期",
+            RectifyStatus::Withdrawn => "撤销",
         }
     }
 }
 
 impl Rectification {
+    /// The record in words, for the audit log: `诫勉整改,期限 2026-04-20,进行中`.
+    pub fn describe(&self, today: Date) -> String {
+        let state = match (&self.withdrawn, self.done_on) {
+            (Some((d, why)), _) => format!("{d} 撤销({why})"),
+            (None, Some(d)) => format!("{d} 完成"),
+            (None, None) => self.status(today).label().to_string(),
+        };
+        format!(
+            "{},期限 {},{state}",
+            self.consequence.label(),
+            self.deadline
+        )
+    }
+
     pub fn status(&self, today: Date) -> RectifyStatus {
-        if self.done_on.is_some() {
+        if self.withdrawn.is_some() {
+            RectifyStatus::Withdrawn
+        } else if self.done_on.is_some() {
             RectifyStatus::Done
         } else if today > self.deadline {
             RectifyStatus::Overdue

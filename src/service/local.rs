@@ -333,8 +333,8 @@ impl Local {
             Q::Reopen(y, t, reason) => A::Lines(self.reopen(y, &t, &reason)?),
             Q::Object(y, s, text) => A::Text(self.object(y, s, &text)?),
             Q::Resolve(y, s, text) => A::Text(self.resolve(y, s, &text)?),
-            Q::UpdateRectification(y, s, measures, done) => {
-                A::Text(self.update_rectification(y, s, measures.as_deref(), done)?)
+            Q::UpdateRectification(y, s, change) => {
+                A::Text(self.update_rectification(y, s, &change)?)
             }
             Q::ImportRoster(file, table) => A::Roster(self.import_roster(&file, table)?),
             Q::ImportScores(file, table, y) => A::Scores(self.import_scores(&file, table, y)?),

@@ -32,7 +32,7 @@ pub use local::Local;
 pub use refusal::{DistrictStep, Refusal};
 pub use restore::{Restored, restore};
 pub use schemes::{items_from, items_line};
-pub use workflow::{Publication, TownshipStatus, add_days, publicity_end};
+pub use workflow::{Publication, RectifyChange, TownshipStatus, add_days, publicity_end};
 
 use crate::domain::{Assessment, AuditEntry, District, Rectification, Role, Stage, YearRecord};
 use crate::exchange::Table;
@@ -514,16 +514,14 @@ impl Service {
         answer!(self, request, Response::Text(t) => t)
     }
 
-    /// Update a rectification: measures and/or done.
+    /// Update a rectification: measures, done, or (district) undo a completion.
     pub fn update_rectification(
         &self,
         year: i16,
         secretary: u32,
-        measures: Option<&str>,
-        done: bool,
+        change: &RectifyChange,
     ) -> Result<String> {
-        let request =
-            Request::UpdateRectification(year, secretary, measures.map(str::to_string), done);
+        let request = Request::UpdateRectification(year, secretary, change.clone());
         answer!(self, request, Response::Text(t) => t)
     }
 

@@ -76,7 +76,7 @@ pub enum Request {
     Reopen(i16, Vec<u32>, String),
     Object(i16, u32, String),
     Resolve(i16, u32, String),
-    UpdateRectification(i16, u32, Option<String>, bool),
+    UpdateRectification(i16, u32, super::RectifyChange),
     ImportRoster(String, Table),
     ImportScores(String, Table, i16),
     /// Make this connection a stream of change notices.

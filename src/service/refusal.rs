@@ -34,6 +34,7 @@ pub enum DistrictStep {
     Export,
     Check,
     Scheme,
+    UndoDone,
 }
 
 impl DistrictStep {
@@ -46,6 +47,7 @@ impl DistrictStep {
             DistrictStep::ManageUsers => "管理用户;只有区管理员可以",
             DistrictStep::Backup => "备份整个数据库;只有区管理员可以",
             DistrictStep::Export => "导出整个数据库;只有区管理员可以",
+            DistrictStep::UndoDone => "撤回整改的“已完成”;只有区委组织部可以",
             DistrictStep::Scheme => "修改考核方案或考核项目;只有区委组织部可以",
             DistrictStep::Check => "检查整个数据库;只有区管理员可以",
         }

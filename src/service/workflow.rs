@@ -21,6 +21,17 @@ fn refuse<T>(message: impl Into<String>) -> Result<T> {
     Err(Refusal::Invalid(message.into()))
 }
 
+/// A change to a rectification: `xingji rectify update [--measures] [--done] [--undo]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RectifyChange {
+    /// New measures (multi-line), or None to keep them.
+    pub measures: Option<String>,
+    /// Mark it done (today).
+    pub done: bool,
+    /// Undo a completion, with this reason (district only).
+    pub undo: Option<String>,
+}
+
 /// How a publicity is to run: `xingji year publish --from --days --reason --confirm`.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Publication {
@@ -437,48 +448,59 @@ impl Local {
                 continue;
             }
             let existing = w.rectification(book.year, e.secretary)?;
+            let scope = Scope {
+                year: Some(book.year),
+                township: Some(t),
+                secretary: Some(e.secretary),
+            };
+            let what = format!("{} 年度 {} 整改", book.year, book.name_of(e.secretary));
+            let low = matches!(
+                e.rating.consequence,
+                Some(Consequence::Admonish | Consequence::Replace)
+            );
             match (e.rating.consequence, existing) {
-                (Some(c @ (Consequence::Admonish | Consequence::Replace)), None) => {
+                // Low, and no follow-up yet (or only one whose basis had gone): one opens.
+                (Some(c), None) if low => {
                     let r = Rectification {
                         consequence: c,
                         approved_on: today,
                         deadline,
                         measures: String::new(),
                         done_on: None,
+                        withdrawn: None,
                     };
                     w.put_rectification(book.year, e.secretary, &r)?;
-                    let scope = Scope {
-                        year: Some(book.year),
-                        township: Some(t),
-                        secretary: Some(e.secretary),
-                    };
-                    w.audit_in(
-                        scope,
-                        &format!("{} 年度 {} 整改", book.year, book.name_of(e.secretary)),
-                        "",
-                        &format!("{},期限 {deadline}", c.label()),
-                    )?;
+                    w.audit_in(scope, &what, "", &r.describe(today))?;
                 }
-                (Some(Consequence::Admonish | Consequence::Replace), Some(_)) => {}
-                (_, Some(r)) if r.done_on.is_none() => {
-                    // No longer low after a reopening: the open follow-up ends, on record.
-                    w.remove_rectification(book.year, e.secretary)?;
-                    let scope = Scope {
-                        year: Some(book.year),
-                        township: Some(t),
-                        secretary: Some(e.secretary),
+                (Some(c), Some(old)) if low && old.withdrawn.is_some() => {
+                    let r = Rectification {
+                        consequence: c,
+                        approved_on: today,
+                        deadline,
+                        withdrawn: None,
+                        ..old.clone()
                     };
-                    let before = format!(
-                        "{},期限 {}:{}",
-                        r.consequence.label(),
-                        r.deadline,
-                        r.measures.replace('\n', " / ")
-                    );
+                    w.put_rectification(book.year, e.secretary, &r)?;
+                    w.audit_in(scope, &what, &old.describe(today), &r.describe(today))?;
+                }
+                // No longer low after a correction: the follow-up loses its basis. The
+                // record stays, marked 撤销 with the reason.
+                (_, Some(old)) if !low && old.done_on.is_none() && old.withdrawn.is_none() => {
+                    let stars = e
+                        .rating
+                        .stars
+                        .map_or_else(|| crate::domain::stars_label(None), |s| format!("{s}星"));
+                    let reason = format!("重新审定后为{stars},不再须{}", old.consequence.label());
+                    let r = Rectification {
+                        withdrawn: Some((today, reason)),
+                        ..old.clone()
+                    };
+                    w.put_rectification(book.year, e.secretary, &r)?;
                     w.audit_in(
                         scope,
-                        &format!("{} 年度 {} 整改撤销", book.year, book.name_of(e.secretary)),
-                        &before,
-                        "",
+                        &format!("{what}撤销"),
+                        &old.describe(today),
+                        &r.describe(today),
                     )?;
                 }
                 _ => {}
@@ -606,62 +628,73 @@ impl Local {
         Ok(format!("已处理 {} 的 {n} 条异议", book.name_of(secretary)))
     }
 
-    /// Update a rectification: measures and/or done.
+    /// Update a rectification: its measures, and/or mark it done (measures needed), or
+    /// (district only, with a reason) undo a completion.
     pub fn update_rectification(
         &self,
         year: i16,
         secretary: u32,
-        measures: Option<&str>,
-        done: bool,
+        change: &RectifyChange,
     ) -> Result<String> {
         let book = &self.full_book(year)?;
         let t = self.township_to_change(book, secretary)?;
+        let name = book.name_of(secretary);
+        let today = self.today();
         let mut w = self.store.write(&self.actor.name)?;
-        let Some(mut r) = w.rectification(book.year, secretary)? else {
-            return refuse(format!(
-                "{} 年度 {} 没有整改记录",
-                book.year,
-                book.name_of(secretary)
-            ));
+        let Some(old) = w.rectification(book.year, secretary)? else {
+            return refuse(format!("{} 年度 {name} 没有整改记录", book.year));
         };
-        let before = format!(
-            "{}|{}",
-            r.measures,
-            r.done_on
-                .map_or("进行中".to_string(), |d| format!("{d} 完成"))
-        );
-        if let Some(m) = measures {
+        if old.withdrawn.is_some() {
+            return refuse(format!("{name} 的整改已撤销,不能再更新"));
+        }
+        let mut r = old.clone();
+        if let Some(m) = &change.measures {
             r.measures = crate::text::clean_multiline(m).trim().to_string();
         }
-        if done && r.measures.is_empty() {
+        if change.done && r.measures.is_empty() {
             return refuse(format!(
-                "{} 的整改还没有填写整改措施;请先写明措施,再标记为已完成",
-                book.name_of(secretary)
+                "{name} 的整改还没有填写整改措施;请先写明措施,再标记为已完成"
             ));
         }
-        if done && r.done_on.is_none() {
-            r.done_on = Some(self.today());
+        if change.done && r.done_on.is_none() {
+            r.done_on = Some(today);
         }
-        let after = format!(
-            "{}|{}",
-            r.measures,
-            r.done_on
-                .map_or("进行中".to_string(), |d| format!("{d} 完成"))
-        );
-        w.put_rectification(book.year, secretary, &r)?;
+        let undo = change
+            .undo
+            .as_deref()
+            .map(|why| crate::text::clean_line(why).trim().to_string());
+        if let Some(why) = &undo {
+            self.need_district(DistrictStep::UndoDone)?;
+            if why.is_empty() {
+                return refuse("撤回“已完成”需要说明理由(--reason)");
+            }
+            if r.done_on.is_none() {
+                return refuse(format!("{name} 的整改尚未完成,无需撤回"));
+            }
+            r.done_on = None;
+        }
+        if r == old {
+            return Ok(format!("{name} 的整改记录没有变化"));
+        }
         let scope = Scope {
             year: Some(book.year),
             township: Some(t),
             secretary: Some(secretary),
         };
-        w.audit_in(
-            scope,
-            &format!("{} 年度 {} 整改", book.year, book.name_of(secretary)),
-            &before,
-            &after,
-        )?;
+        let what = format!("{} 年度 {name} 整改", book.year);
+        if r.measures != old.measures {
+            w.audit_in(scope, &format!("{what}措施"), &old.measures, &r.measures)?;
+        }
+        if r.done_on != old.done_on {
+            let title = match &undo {
+                Some(why) => format!("{what}撤回完成(理由:{why})"),
+                None => format!("{what}完成"),
+            };
+            w.audit_in(scope, &title, &old.describe(today), &r.describe(today))?;
+        }
+        w.put_rectification(book.year, secretary, &r)?;
         w.commit()?;
-        Ok(format!("已更新 {} 的整改记录", book.name_of(secretary)))
+        Ok(format!("已更新 {name} 的整改记录:{}", r.describe(today)))
     }
 }
 

@@ -103,7 +103,30 @@ redb_error!(
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-impl Record for Rectification {}
+impl Record for Rectification {
+    const VERSION: u8 = 2;
+
+    fn upgrade(version: u8, bytes: &[u8]) -> Result<Self> {
+        // Format 1 had no 撤销.
+        #[derive(Deserialize)]
+        struct V1 {
+            consequence: crate::domain::Consequence,
+            approved_on: jiff::civil::Date,
+            deadline: jiff::civil::Date,
+            measures: String,
+            done_on: Option<jiff::civil::Date>,
+        }
+        let o: V1 = body(version, bytes)?;
+        Ok(Rectification {
+            consequence: o.consequence,
+            approved_on: o.approved_on,
+            deadline: o.deadline,
+            measures: o.measures,
+            done_on: o.done_on,
+            withdrawn: None,
+        })
+    }
+}
 
 impl Record for Frozen {}
 

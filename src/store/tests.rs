@@ -251,6 +251,7 @@ mod decoding {
             deadline: Date::new(2025, 4, 1).unwrap(),
             measures: "整改".into(),
             done_on: None,
+            withdrawn: None,
         }));
         assert!(out.len() > 5, "{s}");
         out

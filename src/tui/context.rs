@@ -320,10 +320,24 @@ impl Context {
             Step::Object(Some(s)) => service.object(year, s, text).map(|l| vec![l]),
             Step::Resolve(Some(s)) => service.resolve(year, s, text).map(|l| vec![l]),
             Step::MarkDone(year, s) => service
-                .update_rectification(year, s, None, true)
+                .update_rectification(
+                    year,
+                    s,
+                    &crate::service::RectifyChange {
+                        done: true,
+                        ..Default::default()
+                    },
+                )
                 .map(|l| vec![l]),
             Step::Measures(year, s) => service
-                .update_rectification(year, s, Some(text), false)
+                .update_rectification(
+                    year,
+                    s,
+                    &crate::service::RectifyChange {
+                        measures: Some(text.to_string()),
+                        ..Default::default()
+                    },
+                )
                 .map(|l| vec![l]),
             Step::Notes(s) => {
                 return self
