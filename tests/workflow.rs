@@ -1828,3 +1828,67 @@ fn a_rectification_that_loses_its_basis_is_withdrawn_and_a_completion_can_be_und
     let log = approved.ok(&["audit", "--secretary", "马国庆"]);
     assert!(log.contains("撤回完成(理由:误标为已完成)"), "{log}");
 }
+
+#[test]
+fn the_district_corrects_the_dates_of_a_running_publicity() {
+    let f = district();
+    let admin = user(&f, "admin").on(PUBLICITY_FROM);
+    admin.ok(&["year", "submit", "--year", "2025"]);
+    admin.ok(&["year", "publish", "--year", "2025"]);
+    // Longer: 2026-01-12 for 10 days, to 2026-01-21.
+    let said = admin.ok(&[
+        "year",
+        "publish",
+        "--year",
+        "2025",
+        "--township",
+        A,
+        "--days",
+        "10",
+    ]);
+    assert!(
+        said.contains("更正为 2026-01-12 至 2026-01-21(10 天)"),
+        "{said}"
+    );
+    let status = admin.ok(&["year", "status", "--year", "2025"]);
+    assert!(
+        status
+            .lines()
+            .any(|l| l.contains(A) && l.contains("2026-01-21")),
+        "{status}"
+    );
+    // Approval waits for the corrected end.
+    admin
+        .on(APPROVED_ON)
+        .refused(&["year", "approve", "--year", "2025", "--township", A]);
+    admin
+        .on("2026-01-22")
+        .ok(&["year", "approve", "--year", "2025", "--township", A]);
+    // A clerk may not move the dates.
+    admin.ok(&["user", "add", "admin", "--role", "district"]);
+    admin.ok(&[
+        "user",
+        "add",
+        "clerk",
+        "--role",
+        "township",
+        "--township",
+        B,
+    ]);
+    let told = user(&f, "clerk").on(PUBLICITY_FROM).refused(&[
+        "year",
+        "publish",
+        "--year",
+        "2025",
+        "--township",
+        B,
+        "--days",
+        "9",
+    ]);
+    assert!(told.contains("只有区委组织部可以更正"), "{told}");
+    let log = admin.ok(&["audit", "--year", "2025"]);
+    assert!(
+        log.contains("公示期由 2026-01-12 至 2026-01-16 更正为"),
+        "{log}"
+    );
+}

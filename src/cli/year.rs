@@ -47,8 +47,8 @@ pub fn step(
         }
         YearStep::Submit => service.submit(year, &targets)?,
         YearStep::Publish => {
-            let from = match args.from {
-                Some(f) => parse_date(&f).map_err(|e| message(format!("--from:{e}")))?,
+            let from = match &args.from {
+                Some(f) => parse_date(f).map_err(|e| message(format!("--from:{e}")))?,
                 None => service.today(),
             };
             service
@@ -60,6 +60,7 @@ pub fn step(
                         days: args.days,
                         reason: Some(reason.clone()).filter(|r| !r.trim().is_empty()),
                         confirm: args.confirm,
+                        from_given: args.from.is_some(),
                     },
                 )
                 .map_err(|e| match e {

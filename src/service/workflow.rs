@@ -43,6 +43,9 @@ pub struct Publication {
     pub reason: Option<String>,
     /// The district has seen which published figures of other townships it moves.
     pub confirm: bool,
+    /// `from` was given (not today by default). A township already in publicity has
+    /// its dates corrected (district only) when `from` or `days` is given.
+    pub from_given: bool,
 }
 
 impl Publication {
@@ -53,6 +56,7 @@ impl Publication {
             days: None,
             reason: None,
             confirm: false,
+            from_given: true,
         }
     }
 }
@@ -338,6 +342,19 @@ impl Local {
                 match record.stage(t) {
                     Stage::Submitted => {}
                     Stage::Entering => return Err("还在「录入」阶段,须先提交".into()),
+                    Stage::Publicity if publication.from_given || publication.days.is_some() => {
+                        let y = record.township_mut(t);
+                        // What is not given stays as it was.
+                        let start = match y.publicity {
+                            Some((old, _)) if !publication.from_given => old,
+                            _ => from,
+                        };
+                        let length = publication
+                            .days
+                            .or(y.publicity.map(|(_, d)| d))
+                            .unwrap_or(days);
+                        return self.correct_dates(y, (start, length));
+                    }
                     stage => return Ok(Outcome::Already(format!("已是「{}」", stage.label()))),
                 }
                 let y = record.township_mut(t);
@@ -363,6 +380,28 @@ impl Local {
                 mark_corrections(w, book, &moved)
             },
         )
+    }
+
+    /// New dates for a running publicity (district only): the first day and length.
+    fn correct_dates(
+        &self,
+        y: &mut crate::domain::TownshipYear,
+        (from, days): (Date, u32),
+    ) -> std::result::Result<Outcome, String> {
+        self.actor
+            .need_district(DistrictStep::Approve)
+            .map_err(|_| "公示期只有区委组织部可以更正".to_string())?;
+        if y.publicity == Some((from, days)) {
+            return Ok(Outcome::Already(format!("公示期已是 {from} 起 {days} 天")));
+        }
+        let was = y.publicity.map_or(String::new(), |(f, d)| {
+            format!("{f} 至 {}", publicity_end(f, d))
+        });
+        y.publicity = Some((from, days));
+        Ok(Outcome::Done(format!(
+            "公示期由 {was} 更正为 {from} 至 {}({days} 天)",
+            publicity_end(from, days)
+        )))
     }
 
     /// 公示 → 已审定 (district only): the publicity has ended and no objection is open.

@@ -331,9 +331,11 @@ impl App {
                 text,
                 seen: seen.map(|s| *s),
             }),
-            Ask::Prompt { title, then } => {
-                Popup::Prompt(PromptPopup::new(&mut self.ctx, title, then))
-            }
+            Ask::Prompt {
+                title,
+                then,
+                initial,
+            } => Popup::Prompt(PromptPopup::new(&mut self.ctx, title, then, &initial)),
             Ask::Search(purpose) => Popup::Search(SearchPopup::new(purpose)),
             Ask::Year => Popup::Year(YearPopup::new(&mut self.ctx)),
             Ask::Edit {

@@ -298,16 +298,14 @@ impl Context {
         let result = match step {
             Step::Submit(t) => service.submit(year, &[t]),
             Step::Publish(t, confirmed) => {
-                let publication = crate::service::Publication {
-                    confirm: confirmed,
-                    ..crate::service::Publication::starting(service.today())
-                };
+                let mut publication = publication_of(text, service.today())?;
+                publication.confirm = confirmed;
                 match service.publish(year, &[t], &publication) {
                     Err(Refusal::Confirm(list)) => {
                         self.follow_up = Some(crate::tui::keys::Ask::Confirm {
                             question: format!("{list}\n仍要公示吗?"),
                             then: Step::Publish(t, true),
-                            text: String::new(),
+                            text: text.to_string(),
                             seen: None,
                         });
                         return Err("公示会改变其他乡镇已公示的结果,请确认".to_string());
@@ -379,4 +377,32 @@ impl Context {
             .map_err(|e| e.to_string())?;
         Ok(std::fs::canonicalize(&path).unwrap_or(path))
     }
+}
+
+/// A publicity typed on one line: `开始日期 天数 [理由]`, e.g. `2026-12-01 5`; empty: today,
+/// for the scheme's days.
+fn publication_of(
+    text: &str,
+    today: jiff::civil::Date,
+) -> Result<crate::service::Publication, String> {
+    let mut words = text.split_whitespace();
+    let from = match words.next() {
+        Some(d) => crate::domain::parse_date(d).map_err(|e| format!("开始日期:{e}"))?,
+        None => today,
+    };
+    let days = match words.next() {
+        Some(n) => Some(
+            n.parse::<u32>()
+                .map_err(|_| format!("天数应为整数,而不是 {n}"))?,
+        ),
+        None => None,
+    };
+    let reason: Vec<&str> = words.collect();
+    Ok(crate::service::Publication {
+        from,
+        days,
+        reason: Some(reason.join(" ")).filter(|r| !r.is_empty()),
+        confirm: false,
+        from_given: true,
+    })
 }

@@ -128,6 +128,8 @@ pub enum Ask {
     Prompt {
         title: String,
         then: Step,
+        /// What the line starts with (a default to accept or change).
+        initial: String,
     },
     /// The search: to open a secretary, or to pick one for a step.
     Search(Option<Step>),

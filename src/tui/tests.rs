@@ -786,11 +786,19 @@ fn the_workflow_screen_takes_a_township_through_its_steps() {
         &mut app,
         &[KeyCode::Down, KeyCode::Enter, KeyCode::Char('y')],
     );
-    press(&mut app, &[KeyCode::Up, KeyCode::Enter, KeyCode::Char('y')]);
+    // Its first day and length are asked, today and the scheme's days offered.
+    press(&mut app, &[KeyCode::Up, KeyCode::Enter]);
+    let Some(Popup::Prompt(prompt)) = &app.popup else {
+        panic!("the publicity's dates are asked");
+    };
+    assert_eq!(prompt.input.text(), format!("{} 5", app.ctx.today));
+    press(&mut app, &[KeyCode::Enter]);
     assert_eq!(
         app.ctx.book.record.stage(shen),
         crate::domain::Stage::Publicity
     );
+    let publicity = app.ctx.book.record.township(shen).publicity;
+    assert_eq!(publicity, Some((app.ctx.today, 5)));
     // An objection: search the secretary, then type it.
     press(&mut app, &[KeyCode::Char('o')]);
     type_text(&mut app, "张三");

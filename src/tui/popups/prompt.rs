@@ -27,11 +27,16 @@ pub fn keys() -> Vec<Binding> {
 }
 
 impl PromptPopup {
-    /// A prompt that starts with the text a prompt left with Esc, if any.
-    pub fn new(ctx: &mut Context, title: String, then: Step) -> PromptPopup {
+    /// A prompt that starts with the text a prompt left with Esc, if any, else with
+    /// `initial` (a default to accept with Enter).
+    pub fn new(ctx: &mut Context, title: String, then: Step, initial: &str) -> PromptPopup {
+        let start = match ctx.draft.take() {
+            Some(draft) if initial.is_empty() => draft,
+            _ => initial.to_string(),
+        };
         PromptPopup {
             title,
-            input: LineEdit::new(&ctx.draft.take().unwrap_or_default()),
+            input: LineEdit::new(&start),
             then,
         }
     }
@@ -48,7 +53,8 @@ impl PromptPopup {
                     return Reply::stay();
                 }
                 ctx.run_and_tell(self.then, &text, None);
-                Reply::close(None)
+                // A step that needs a second look asks it next.
+                Reply::close(ctx.follow_up.take().map(Action::Ask))
             }
             Action::Cancel => {
                 ctx.draft = Some(self.input.text()).filter(|s| !s.is_empty());

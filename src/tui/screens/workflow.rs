@@ -50,7 +50,7 @@ impl WorkflowScreen {
                 Step::Submit(t),
             )),
             Stage::Submitted => Some((
-                format!("{name}自今天起公示 {} 天?", ctx.book.scheme.publicity.days),
+                format!("{name}公示:开始日期 天数(早于今天的再写理由)"),
                 Step::Publish(t, false),
             )),
             Stage::Publicity => Some((
@@ -140,7 +140,11 @@ impl WorkflowScreen {
             ),
             _ => return None,
         };
-        Some(Action::Ask(Ask::Prompt { title, then }))
+        Some(Action::Ask(Ask::Prompt {
+            title,
+            then,
+            initial: String::new(),
+        }))
     }
 
     /// Write a township's 公示 notice or its 明白信 as a text file in the current folder.
@@ -208,6 +212,14 @@ impl Screen for WorkflowScreen {
                     return None;
                 }
                 match Self::next_step(ctx, t, &name) {
+                    // Publicity: its first day and length, as on the command line.
+                    Some((title, then @ Step::Publish(..))) => {
+                        return Some(Action::Ask(Ask::Prompt {
+                            title,
+                            then,
+                            initial: format!("{} {}", ctx.today, ctx.book.scheme.publicity.days),
+                        }));
+                    }
                     Some((question, then)) => {
                         return Some(Action::Ask(Ask::Confirm {
                             question,
@@ -231,6 +243,7 @@ impl Screen for WorkflowScreen {
                 return Some(Action::Ask(Ask::Prompt {
                     title: format!("重新打开{name}的理由"),
                     then: Step::Reopen(t),
+                    initial: String::new(),
                 }));
             }
             Action::Object | Action::Resolve => {
