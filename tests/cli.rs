@@ -202,15 +202,19 @@ fn a_district_from_init_to_report() {
     assert_eq!(f.csv_lines(2023), expected(&REPORT_2023));
 
     // Text: a table per township in roster order, the summary as the very last line.
-    for (year, summary, first_village, last_village) in [
-        (2023, SUMMARY_2023, "马邑村", "南河村"),
-        (2024, SUMMARY_2024, "马邑村", "南河村"),
+    // (2023 has five secretaries: the sixth took office in 2024.)
+    for (year, summary, first_village, last_village, people) in [
+        (2023, SUMMARY_2023, "马邑村", "南河村", 5),
+        (2024, SUMMARY_2024, "马邑村", "南河村", 6),
     ] {
         let report = text(&f.report(year, "text"));
         let lines: Vec<&str> = report.lines().collect();
+        // The header: not approved yet, and nothing missing.
         assert_eq!(
             lines[0],
-            format!("{year} 年度村(社区)党组织书记星级评定结果")
+            format!(
+                "{year} 年度村(社区)党组织书记星级评定结果(未审定;{people} 名书记的考核均已完成)"
+            )
         );
         assert_eq!(lines.last().copied(), Some(summary), "{report}");
         let at = |s: &str| {
@@ -286,9 +290,16 @@ fn a_year_with_an_unfinished_assessment() {
         ])
     );
     let report = text(&f.report(2025, "text"));
+    let lines: Vec<&str> = report.lines().collect();
     assert_eq!(
-        report.lines().last(),
+        lines.last().copied(),
         Some("共评定1名,产生5星级党组织书记0名、4星级党组织书记0名,3星及以下党组织书记1名")
+    );
+    // The other four of the roster have no line yet; 张三's is not complete.
+    assert!(
+        lines[0].ends_with("(未审定;尚未录入 4 名、考核未完成 1 名)"),
+        "{}",
+        lines[0]
     );
 }
 

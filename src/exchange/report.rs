@@ -116,7 +116,14 @@ pub fn write_text(book: &YearBook, out: &mut dyn Write) -> std::io::Result<()> {
     let shown: Vec<usize> = (2..17).collect();
     let right = |c: usize| (4..=9).contains(&c) || c == 13 || c == 14;
     let all = rows(book);
-    writeln!(out, "{} 年度村(社区)党组织书记星级评定结果", book.year)?;
+    // The header says whether the figures are approved, and ends with what is missing.
+    writeln!(
+        out,
+        "{} 年度村(社区)党组织书记星级评定结果({};{})",
+        book.year,
+        approval_word(book),
+        unfinished(book)
+    )?;
     let mut townships: Vec<&str> = Vec::new();
     for r in &all {
         if townships.last() != Some(&r[1].as_str()) {
@@ -151,7 +158,11 @@ pub fn write_text(book: &YearBook, out: &mut dyn Write) -> std::io::Result<()> {
             parts.join("  ").trim_end().to_string()
         };
         writeln!(out)?;
-        writeln!(out, "【{township}】 {} 名", group.len())?;
+        let stage = book
+            .district
+            .township_id(township)
+            .map_or("", |t| book.record.stage(t).label());
+        writeln!(out, "【{township}】 {} 名 · {stage}", group.len())?;
         let header = line(&|c| COLUMNS[c].to_string());
         writeln!(out, "{header}")?;
         writeln!(out, "{}", "-".repeat(width(&header)))?;
@@ -161,4 +172,34 @@ pub fn write_text(book: &YearBook, out: &mut dyn Write) -> std::io::Result<()> {
     }
     writeln!(out)?;
     writeln!(out, "{}", book.summary())
+}
+
+/// 已审定 when every township shown is approved, else 未审定 (with how many are).
+pub fn approval_word(book: &YearBook) -> String {
+    let townships = book.townships();
+    let approved = townships
+        .iter()
+        .filter(|t| book.record.stage(**t) == crate::domain::Stage::Approved)
+        .count();
+    match approved {
+        n if n == townships.len() && n > 0 => "已审定".to_string(),
+        0 => "未审定".to_string(),
+        n => format!("未审定:{n}/{} 个乡镇已审定", townships.len()),
+    }
+}
+
+/// `尚未录入 N 名、未完成 M 名` (or that every secretary is entered and complete).
+pub fn unfinished(book: &YearBook) -> String {
+    let people = book.people();
+    let missing = people.iter().filter(|p| book.entry(**p).is_none()).count();
+    let incomplete = people
+        .iter()
+        .filter_map(|p| book.entry(*p))
+        .filter(|e| e.rating.evaluation.figures().is_none())
+        .count();
+    if missing == 0 && incomplete == 0 {
+        format!("{} 名书记的考核均已完成", people.len())
+    } else {
+        format!("尚未录入 {missing} 名、考核未完成 {incomplete} 名")
+    }
 }

@@ -42,7 +42,11 @@ fn workbook(book: &YearBook) -> Result<Workbook, XlsxError> {
     summary.write_string_with_format(
         0,
         0,
-        format!("{} 年度村(社区)党组织书记星级评定汇总", book.year),
+        format!(
+            "{} 年度村(社区)党组织书记星级评定汇总({})",
+            book.year,
+            crate::exchange::report::approval_word(book)
+        ),
         &bold,
     )?;
     let heads = [
