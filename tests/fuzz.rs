@@ -198,6 +198,27 @@ proptest! {
     }
 
     #[test]
+    fn a_mutated_items_file_is_set_or_refused(e in edits()) {
+        let service = demo_service(DEFAULT_SCHEME).unwrap();
+        let township = service.townships(None).unwrap()[0];
+        let text = mutate("序号,项目,满分\n1,政治素质,30\n2,集体经济,40\n3,为民服务,30\n", &e);
+        if let Ok(table) = parse_csv(&text) {
+            let before = service.book_or_new(2026).unwrap().record;
+            match xingji::service::items_from("项目.csv", &table)
+                .and_then(|items| service.set_items(2026, township, items))
+            {
+                Ok(_) => {
+                    let book = service.book_or_new(2026).unwrap();
+                    let sum: rust_decimal::Decimal =
+                        book.scheme_of(township).items().map(|i| i.max).sum();
+                    prop_assert_eq!(sum, rust_decimal::Decimal::ONE_HUNDRED);
+                }
+                Err(_) => prop_assert_eq!(service.book_or_new(2026).unwrap().record, before),
+            }
+        }
+    }
+
+    #[test]
     fn a_mutated_workbook_is_read_or_refused(flips in prop::collection::vec((any::<usize>(), any::<u8>()), 1..16)) {
         let bytes = workbook();
         let mut bytes = bytes.clone();
