@@ -475,8 +475,11 @@ fn a_terminal_without_a_utf8_locale_still_opens_and_says_how_to_fix_it() {
     let (home, db) = workspace();
     // SSH clients often send no LANG: the locale is then C.
     let mut tui = Tui::start_in(home.path(), &db, &["demo"], (80, 24), "C");
-    let screen = tui.wait_for("the overview", |s| {
-        s.contains("星级与结果") && s.contains("录入进度")
+    // (The whole screen: its last line, the hint, comes with the same frame's end.)
+    let screen = tui.wait_for("the overview and the locale hint", |s| {
+        s.contains("星级与结果")
+            && s.contains("录入进度")
+            && s.contains("Set the terminal to UTF-8")
     });
     // One line, in both languages, whole at 80 columns.
     assert!(
