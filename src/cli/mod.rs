@@ -119,6 +119,12 @@ pub enum Command {
         /// 异议所涉书记的姓名(object / resolve)
         #[arg(long, value_name = "姓名")]
         secretary: Option<String>,
+        /// 异议的反映人(object;可不写)
+        #[arg(long, value_name = "姓名")]
+        by: Option<String>,
+        /// 反映人的联系方式(object;可不写)
+        #[arg(long, value_name = "电话")]
+        contact: Option<String>,
         /// 新建年度时用的考核方案文件(year new;默认为全区当前的方案)
         #[arg(long, value_name = "FILE")]
         scheme: Option<PathBuf>,
@@ -475,6 +481,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             village,
             confirm,
             scheme,
+            by,
+            contact,
         }) => year::step(
             &open()?,
             year,
@@ -488,6 +496,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
                 village,
                 confirm,
                 scheme,
+                by,
+                contact,
             },
         ),
         Some(Command::Audit {

@@ -19,6 +19,9 @@ pub struct Args {
     pub confirm: bool,
     /// `year new --scheme FILE`.
     pub scheme: Option<std::path::PathBuf>,
+    /// `year object --by NAME --contact PHONE`.
+    pub by: Option<String>,
+    pub contact: Option<String>,
 }
 
 /// `xingji year status|submit|publish|approve|reopen|object|resolve`.
@@ -81,7 +84,20 @@ pub fn step(
                 args.village.as_deref(),
             )?;
             if step == YearStep::Object {
-                vec![service.object(year, id, &reason)?]
+                let mut typed = reason.clone();
+                if let Some(by) = args.by.as_deref().filter(|b| !b.trim().is_empty()) {
+                    typed.push_str(&format!(
+                        " 反映人:{}",
+                        by.split_whitespace().collect::<String>()
+                    ));
+                }
+                if let Some(c) = args.contact.as_deref().filter(|c| !c.trim().is_empty()) {
+                    typed.push_str(&format!(
+                        " 电话:{}",
+                        c.split_whitespace().collect::<String>()
+                    ));
+                }
+                vec![service.object(year, id, &typed)?]
             } else {
                 vec![service.resolve(year, id, &reason)?]
             }

@@ -67,8 +67,40 @@ pub struct Objection {
     pub secretary: u32,
     pub raised_on: Date,
     pub text: String,
+    /// Who raised it, and how to reach them (either may be empty: anonymous).
+    pub by: String,
+    pub contact: String,
     /// How it was settled; None while open.
     pub resolution: Option<String>,
+}
+
+impl Objection {
+    /// Split a typed objection into its content, who raised it and how to reach them:
+    /// `得分偏低 反映人:王某 电话:13800000000` (the colon may be full- or half-width;
+    /// `联系方式` for `电话`). Without the markers it is all content.
+    pub fn split(typed: &str) -> (String, String, String) {
+        let mut content = Vec::new();
+        let (mut by, mut contact) = (String::new(), String::new());
+        for word in typed
+            .split([' ', '\u{3000}', ';', ';'])
+            .filter(|w| !w.is_empty())
+        {
+            let value = |marker: &str| {
+                [':', ':']
+                    .iter()
+                    .find_map(|c| word.strip_prefix(&format!("{marker}{c}")))
+                    .map(str::to_string)
+            };
+            if let Some(v) = value("反映人") {
+                by = v;
+            } else if let Some(v) = value("电话").or_else(|| value("联系方式")) {
+                contact = v;
+            } else {
+                content.push(word);
+            }
+        }
+        (content.join(" "), by, contact)
+    }
 }
 
 impl YearRecord {

@@ -594,7 +594,8 @@ impl Local {
     pub fn object(&self, year: i16, secretary: u32, text: &str) -> Result<String> {
         let book = &self.full_book(year)?;
         let t = self.township_to_change(book, secretary)?;
-        let text = crate::text::clean_line(text).trim().to_string();
+        let typed = crate::text::clean_line(text).trim().to_string();
+        let (text, by, contact) = Objection::split(&typed);
         if text.is_empty() {
             return refuse("异议内容不能为空");
         }
@@ -606,10 +607,12 @@ impl Local {
             secretary,
             raised_on: self.today(),
             text: text.clone(),
+            by,
+            contact,
             resolution: None,
         });
         let what = format!("{} 年度 {} 异议", book.year, book.name_of(secretary));
-        self.store_record(book, &record, (t, secretary), &what, ("", &text))?;
+        self.store_record(book, &record, (t, secretary), &what, ("", &typed))?;
         Ok(format!("已登记对 {} 的异议", book.name_of(secretary)))
     }
 

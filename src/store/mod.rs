@@ -136,14 +136,21 @@ impl Record for YearRecord {
     const VERSION: u8 = 3;
 
     fn upgrade(version: u8, bytes: &[u8]) -> Result<Self> {
-        // Format 2 had no correction mark and no township items.
+        // Format 2 had no correction mark, no township items, no objector.
+        #[derive(Deserialize)]
+        struct ObjectionV2 {
+            secretary: u32,
+            raised_on: jiff::civil::Date,
+            text: String,
+            resolution: Option<String>,
+        }
         #[derive(Deserialize)]
         struct TownshipYearV2 {
             stage: Stage,
             submitted_on: Option<jiff::civil::Date>,
             publicity: Option<(jiff::civil::Date, u32)>,
             approved_on: Option<jiff::civil::Date>,
-            objections: Vec<crate::domain::Objection>,
+            objections: Vec<ObjectionV2>,
             reopenings: Vec<(jiff::civil::Date, String, String)>,
         }
         #[derive(Deserialize)]
@@ -172,7 +179,18 @@ impl Record for YearRecord {
                                 submitted_on: y.submitted_on,
                                 publicity: y.publicity,
                                 approved_on: y.approved_on,
-                                objections: y.objections,
+                                objections: y
+                                    .objections
+                                    .into_iter()
+                                    .map(|o| crate::domain::Objection {
+                                        secretary: o.secretary,
+                                        raised_on: o.raised_on,
+                                        text: o.text,
+                                        by: String::new(),
+                                        contact: String::new(),
+                                        resolution: o.resolution,
+                                    })
+                                    .collect(),
                                 reopenings: y.reopenings,
                                 correction: false,
                                 items: Vec::new(),

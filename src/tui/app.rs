@@ -11,7 +11,9 @@ use ratatui::widgets::Paragraph;
 
 use super::context::Context;
 use super::keys::{Action, Ask, Binding, GridAt, Input, Target};
-use super::popups::{ConfirmPopup, EditorPopup, Popup, PromptPopup, SearchPopup, YearPopup};
+use super::popups::{
+    ChoosePopup, ConfirmPopup, EditorPopup, Popup, PromptPopup, SearchPopup, YearPopup,
+};
 use super::screens::audit::AuditScreen;
 use super::screens::grid::GridScreen;
 use super::screens::help::HelpScreen;
@@ -338,6 +340,11 @@ impl App {
             } => Popup::Prompt(PromptPopup::new(&mut self.ctx, title, then, &initial)),
             Ask::Search(purpose) => Popup::Search(SearchPopup::new(purpose)),
             Ask::Year => Popup::Year(YearPopup::new(&mut self.ctx)),
+            Ask::Choose { title, items } => Popup::Choose(ChoosePopup {
+                title,
+                items,
+                selected: 0,
+            }),
             Ask::Edit {
                 title,
                 text,

@@ -135,6 +135,11 @@ pub enum Ask {
     Search(Option<Step>),
     /// The years, to work on another.
     Year,
+    /// A short list: each line and what choosing it does.
+    Choose {
+        title: String,
+        items: Vec<(String, Action)>,
+    },
     /// A multi-line text editor.
     Edit {
         title: String,

@@ -754,6 +754,52 @@ fn the_grid_saves_each_cell_and_moves_along_the_row() {
 }
 
 #[test]
+fn an_objection_says_who_raised_it_and_v_lists_the_open_ones() {
+    let mut app = names_app(PLAIN);
+    let shen = app.ctx.book.district.township_id("神头镇").unwrap();
+    let all: Vec<u32> = app.ctx.book.townships();
+    app.ctx.service.submit(2025, &all).unwrap();
+    let today = app.ctx.service.today();
+    let publication = crate::service::Publication::starting(today);
+    app.ctx
+        .service
+        .publish(2025, &[shen], &publication)
+        .unwrap();
+    app.ctx.reload();
+    press(&mut app, &[KeyCode::Char('w')]);
+    press(&mut app, &[KeyCode::Char('o')]);
+    type_text(&mut app, "张三");
+    press(&mut app, &[KeyCode::Enter]);
+    type_text(&mut app, "群众反映得分偏高 反映人:王某 电话:13800000000");
+    press(&mut app, &[KeyCode::Enter]);
+    let objections = app.ctx.book.record.township(shen).objections;
+    assert_eq!(objections[0].text, "群众反映得分偏高");
+    assert_eq!(
+        (objections[0].by.as_str(), objections[0].contact.as_str()),
+        ("王某", "13800000000")
+    );
+    // A second one, about another secretary; `v` then lists the open ones to choose.
+    press(&mut app, &[KeyCode::Char('o')]);
+    type_text(&mut app, "李建国");
+    press(&mut app, &[KeyCode::Enter]);
+    type_text(&mut app, "得分偏低");
+    press(&mut app, &[KeyCode::Enter]);
+    press(&mut app, &[KeyCode::Char('v')]);
+    let Some(Popup::Choose(list)) = &app.popup else {
+        panic!("v lists the open objections");
+    };
+    assert_eq!(list.items.len(), 2);
+    assert!(list.items[0].0.contains("张三") && list.items[0].0.contains("王某 13800000000"));
+    press(&mut app, &[KeyCode::Down, KeyCode::Enter]);
+    assert!(matches!(&app.popup, Some(Popup::Prompt(p)) if p.title.contains("李建国")));
+    type_text(&mut app, "经核实无误");
+    press(&mut app, &[KeyCode::Enter]);
+    let objections = app.ctx.book.record.township(shen).objections;
+    assert_eq!(objections[1].resolution.as_deref(), Some("经核实无误"));
+    assert_eq!(objections[0].resolution, None);
+}
+
+#[test]
 fn the_workflow_screen_takes_a_township_through_its_steps() {
     let mut app = names_app(PLAIN);
     press(&mut app, &[KeyCode::Char('w')]);

@@ -1,6 +1,7 @@
-//! Popups over a screen: the search, a yes/no question, a one-line prompt, and the
-//! multi-line text editor. Each file holds one: its state, keys, `update` and `view`.
+//! Popups over a screen: the search, a yes/no question, a one-line prompt, the
+//! multi-line text editor, the years and a short list to choose from. Each file holds one: its state, keys, `update` and `view`.
 
+pub mod choose;
 pub mod confirm;
 pub mod editor;
 pub mod prompt;
@@ -13,6 +14,7 @@ use ratatui::layout::Rect;
 use super::context::Context;
 use super::keys::{Action, Binding, Input};
 
+pub use choose::ChoosePopup;
 pub use confirm::ConfirmPopup;
 pub use editor::EditorPopup;
 pub use prompt::PromptPopup;
@@ -44,6 +46,7 @@ pub enum Popup {
     Prompt(PromptPopup),
     Editor(Box<EditorPopup>),
     Year(YearPopup),
+    Choose(ChoosePopup),
 }
 
 impl Popup {
@@ -54,13 +57,14 @@ impl Popup {
             Popup::Prompt(_) => prompt::keys(),
             Popup::Editor(_) => editor::keys(),
             Popup::Year(_) => year::keys(),
+            Popup::Choose(_) => choose::keys(),
         }
     }
 
     pub fn input(&self) -> Input {
         match self {
             Popup::Search(_) | Popup::Prompt(_) => Input::Text,
-            Popup::Confirm(_) | Popup::Year(_) => Input::None,
+            Popup::Confirm(_) | Popup::Year(_) | Popup::Choose(_) => Input::None,
             Popup::Editor(_) => Input::Editor,
         }
     }
@@ -72,6 +76,7 @@ impl Popup {
             Popup::Prompt(p) => p.update(ctx, action),
             Popup::Editor(p) => p.update(ctx, action),
             Popup::Year(p) => p.update(ctx, action),
+            Popup::Choose(p) => p.update(ctx, action),
         }
     }
 
@@ -90,6 +95,7 @@ impl Popup {
             Popup::Prompt(p) => p.view(ctx, frame, area),
             Popup::Editor(p) => p.view(ctx, frame, area),
             Popup::Year(p) => p.view(ctx, frame, area),
+            Popup::Choose(p) => p.view(ctx, frame, area),
         }
     }
 
@@ -104,6 +110,7 @@ impl Popup {
             ("输入框", prompt::keys()),
             ("确认框", confirm::keys()),
             ("考核年度(y)", year::keys()),
+            ("选择(处理异议 v)", choose::keys()),
         ]
     }
 }

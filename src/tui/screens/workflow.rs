@@ -111,6 +111,43 @@ impl WorkflowScreen {
         }
     }
 
+    /// `v`: the open objections of the townships in publicity, to choose the one to
+    /// settle (one alone goes straight to its resolution).
+    fn pending(ctx: &mut Context) -> Option<Action> {
+        let mut items = Vec::new();
+        for t in ctx.visible_townships() {
+            let year = ctx.book.record.township(t);
+            for o in year.objections.iter().filter(|o| o.resolution.is_none()) {
+                let who = match (o.by.is_empty(), o.contact.is_empty()) {
+                    (true, _) => String::new(),
+                    (false, true) => format!("({})", o.by),
+                    (false, false) => format!("({} {})", o.by, o.contact),
+                };
+                items.push((
+                    format!(
+                        "{} {} {}:{}{who}",
+                        o.raised_on,
+                        ctx.township_name(t),
+                        ctx.book.name_of(o.secretary),
+                        o.text
+                    ),
+                    Action::Picked(Step::Resolve(None), o.secretary),
+                ));
+            }
+        }
+        match items.len() {
+            0 => {
+                ctx.info("没有未处理的异议");
+                None
+            }
+            1 => items.pop().map(|(_, a)| a),
+            _ => Some(Action::Ask(Ask::Choose {
+                title: "选择要处理的异议".to_string(),
+                items,
+            })),
+        }
+    }
+
     /// The search picked a secretary for an objection or its resolution: ask for
     /// the text, or say why not.
     fn picked(ctx: &mut Context, step: Step, secretary: u32) -> Option<Action> {
@@ -127,7 +164,7 @@ impl WorkflowScreen {
         }
         let (title, then) = match step {
             Step::Object(_) => (
-                format!("对 {name} 的异议内容"),
+                format!("对 {name} 的异议(可加 反映人:姓名 电话:号码)"),
                 Step::Object(Some(secretary)),
             ),
             Step::Resolve(_) if !open => {
@@ -246,14 +283,10 @@ impl Screen for WorkflowScreen {
                     initial: String::new(),
                 }));
             }
-            Action::Object | Action::Resolve => {
-                let step = if action == Action::Object {
-                    Step::Object(None)
-                } else {
-                    Step::Resolve(None)
-                };
+            Action::Resolve => return Self::pending(ctx),
+            Action::Object => {
                 ctx.info("搜索并选定书记(Enter)");
-                return Some(Action::Ask(Ask::Search(Some(step))));
+                return Some(Action::Ask(Ask::Search(Some(Step::Object(None)))));
             }
             Action::Notice(letters) => Self::write_notice(ctx, t, letters),
             Action::OpenGrid => return Some(Action::Show(Target::Grid(GridAt::Township(t)))),
@@ -325,8 +358,19 @@ impl Screen for WorkflowScreen {
                         .resolution
                         .as_deref()
                         .map_or("未处理".to_string(), |r| format!("已处理:{r}"));
+                    let who = [o.by.as_str(), o.contact.as_str()]
+                        .iter()
+                        .filter(|w| !w.is_empty())
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let who = if who.is_empty() {
+                        String::new()
+                    } else {
+                        format!("({who})")
+                    };
                     let text = format!(
-                        " {} {}:{} [{state}]",
+                        " {} {}:{}{who} [{state}]",
                         o.raised_on,
                         book.name_of(o.secretary),
                         o.text
