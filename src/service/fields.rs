@@ -226,15 +226,6 @@ pub fn changes(
     out
 }
 
-/// The entered fields of an assessment in one line: `政治素质 5;组织评价 好;…`.
-pub fn summary(scheme: &Scheme, a: &Assessment) -> String {
-    changes(scheme, &Assessment::default(), a)
-        .into_iter()
-        .map(|(label, _, after)| format!("{label} {after}"))
-        .collect::<Vec<_>>()
-        .join(";")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

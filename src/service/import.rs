@@ -14,7 +14,7 @@ use crate::domain::{
 use crate::domain::{NameIndex, Scope, YearRecord};
 use crate::exchange::{Row, Table};
 use crate::scoring::Scheme;
-use crate::store::Writer;
+use crate::store::{AuditLine, Writer};
 use crate::text::clean_line;
 
 const TOWNSHIP: &str = "乡镇";
@@ -454,15 +454,16 @@ impl Local {
         // that the import is in the year's log and each clerk reads only their own (§14).
         let mut townships: Vec<(u32, usize, usize)> = Vec::new();
         let mut tally_at: HashMap<u32, usize> = HashMap::new();
-        for (id, mut a) in parsed {
+        let mut each = |id: u32, old: Option<Assessment>, a: &mut Assessment| {
             // The file has no notes column: keep the notes a clerk wrote.
-            let old = w.assessment(year, id)?;
             if let Some(old) = &old {
                 a.notes.clone_from(&old.notes);
             }
-            let t = district.place(id).map_or(0, |(_, v)| v.township);
+            let (t, name) = district
+                .place(id)
+                .zip(district.secretary(id))
+                .map_or((0, ""), |((_, v), s)| (v.township, s.name.as_str()));
             let scheme = schemes.of(t);
-            audit_secretary(&mut w, district, (year, id), file, scheme, old.as_ref(), &a)?;
             let incomplete =
                 scheme.items().any(|i| !a.items.contains_key(&i.name)) || a.grade.is_none();
             summary.incomplete += usize::from(incomplete);
@@ -474,8 +475,9 @@ impl Local {
                 *rows += 1;
                 *n += usize::from(incomplete);
             }
-            w.put_assessment(year, id, &a)?;
-        }
+            secretary_lines((year, t, id, name), file, scheme, old.as_ref(), a)
+        };
+        w.put_assessments(year, parsed, &mut each)?;
         audit_scores(&mut w, district, year, file, townships)?;
         w.commit()?;
         Ok(summary)
@@ -483,41 +485,36 @@ impl Local {
 }
 
 /// The audit lines of one secretary's row of a scores import: each changed field with
-/// its old and new value, or, for a first entry, every field entered in one line.
-fn audit_secretary(
-    w: &mut Writer,
-    district: &District,
-    (year, id): (i16, u32),
+/// its old and new value; a first entry in one short line (the values are the record).
+fn secretary_lines(
+    (year, township, id, name): (i16, u32, u32, &str),
     file: &str,
     scheme: &Scheme,
     old: Option<&Assessment>,
     new: &Assessment,
-) -> Result<()> {
+) -> Vec<AuditLine> {
     let scope = Scope {
         year: Some(year),
-        township: district.place(id).map(|(_, v)| v.township),
+        township: Some(township),
         secretary: Some(id),
     };
-    let name = district.secretary(id).map_or("", |s| s.name.as_str());
     match old {
-        None => w.audit_in(
+        None => vec![AuditLine {
             scope,
-            &format!("{year} 年度 {name} 考核(导入 {file})"),
-            "",
-            &super::fields::summary(scheme, new),
-        )?,
-        Some(old) => {
-            for (label, before, after) in super::fields::changes(scheme, old, new) {
-                w.audit_in(
-                    scope,
-                    &format!("{year} 年度 {name} 「{label}」(导入 {file})"),
-                    &before,
-                    &after,
-                )?;
-            }
-        }
+            what: format!("{year} 年度 {name} 首次录入(导入 {file})"),
+            before: String::new(),
+            after: String::new(),
+        }],
+        Some(old) => super::fields::changes(scheme, old, new)
+            .into_iter()
+            .map(|(label, before, after)| AuditLine {
+                scope,
+                what: format!("{year} 年度 {name} 「{label}」(导入 {file})"),
+                before,
+                after,
+            })
+            .collect(),
     }
-    Ok(())
 }
 
 /// The audit lines of a scores import: one per township as (township, rows, incomplete),
@@ -664,8 +661,14 @@ impl ScoresCheck<'_> {
             .and_then(|id| self.district.place(id))
             .map(|(_, v)| v.township);
         let scheme = township.map_or(self.schemes.district, |t| self.schemes.of(t));
-        // Columns of items this township does not score on stay empty.
-        for name in self.schemes.all_items() {
+        // Columns of items this township does not score on stay empty (only a year
+        // with townships' own items has such columns).
+        let others = if self.schemes.own.is_empty() {
+            Vec::new()
+        } else {
+            self.schemes.all_items()
+        };
+        for name in others {
             if scheme.item(name).is_none() && cols.contains_key(name) && !raw(name).is_empty() {
                 problems.push((
                     Some(name.to_string()),

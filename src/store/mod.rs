@@ -253,6 +253,14 @@ pub struct Store {
     db: Database,
 }
 
+/// One audit line to write with a change (`Writer::put_assessments`).
+pub struct AuditLine {
+    pub scope: Scope,
+    pub what: String,
+    pub before: String,
+    pub after: String,
+}
+
 /// A write in progress: everything in it lands at once or not at all.
 pub struct Writer {
     txn: WriteTransaction,
@@ -819,6 +827,49 @@ impl Writer {
 
     pub fn remove_user(&mut self, name: &str) -> Result<bool> {
         Ok(self.txn.open_table(USERS)?.remove(name)?.is_some())
+    }
+
+    /// Write many assessments of a year at once (an import), each table opened once.
+    /// `each` sees a row's stored assessment, may complete the new one from it (notes a
+    /// file does not carry), and returns the row's audit lines: (scope, what, before,
+    /// after).
+    pub fn put_assessments(
+        &mut self,
+        year: i16,
+        rows: Vec<(u32, Assessment)>,
+        each: &mut dyn FnMut(u32, Option<Assessment>, &mut Assessment) -> Vec<AuditLine>,
+    ) -> Result<()> {
+        let mut next = match self.next_audit {
+            Some(id) => id,
+            None => self.next_id(AUDIT)?,
+        };
+        let now = jiff::Timestamp::now();
+        {
+            let mut assessments = self.txn.open_table(ASSESSMENTS)?;
+            let mut audit = self.txn.open_table(AUDIT)?;
+            for (id, mut a) in rows {
+                let key = assessment_key(year, id);
+                let old = assessments
+                    .get(key)?
+                    .map(|v| decode::<Assessment>(v.value()))
+                    .transpose()?;
+                for line in each(id, old, &mut a) {
+                    let entry = AuditEntry {
+                        at: now,
+                        user: self.user.clone(),
+                        what: line.what,
+                        before: line.before,
+                        after: line.after,
+                        scope: line.scope,
+                    };
+                    audit.insert(next, encode(&entry).as_slice())?;
+                    next += 1;
+                }
+                assessments.insert(key, encode(&a).as_slice())?;
+            }
+        }
+        self.next_audit = Some(next);
+        Ok(())
     }
 
     /// Append to the audit log, in the same transaction as the change it describes.
