@@ -1450,6 +1450,9 @@ fn after_approval_a_reopened_township_moves_no_other_township_until_a_correction
     );
     // B cannot be approved again before a correcting publicity.
     later.refused(&["year", "approve", "--year", "2025", "--township", B]);
+    // Nor can its notice be printed before the correcting publicity starts.
+    let told = later.refused(&["notice", "--year", "2025", "--township", B]);
+    assert!(told.contains("须更正公示"), "{told}");
 
     // The correcting publicity: the notice says what changes, old and new.
     let again = admin.on("2026-02-03");
@@ -1891,4 +1894,143 @@ fn the_district_corrects_the_dates_of_a_running_publicity() {
         log.contains("公示期由 2026-01-12 至 2026-01-16 更正为"),
         "{log}"
     );
+}
+
+#[test]
+fn a_township_marked_for_correction_and_reopened_publishes_its_new_figures() {
+    let f = Fixture::new();
+    let admin = user(&f, "admin");
+    let b_approved = approved_with_roomy_quotas(&f);
+    let later = admin.on("2026-02-02");
+    later.ok(&[
+        "year",
+        "reopen",
+        "--year",
+        "2025",
+        "--township",
+        A,
+        "--reason",
+        "更正",
+    ]);
+    let fixed = [
+        "下团堡乡,下团堡村,刘建军,6,7,6,14,9,7,6,7,5,6,9,10,好,16,4,0,,,,,",
+        "下团堡乡,四圣店村,杨志强,6,7,6,14,9,7,6,7,5,6,9,9,好,16,4,0,,,,,",
+    ];
+    later.ok(&[
+        "import",
+        "scores",
+        path(&f.write("更正.csv", scores(&fixed).csv())),
+        "--year",
+        "2025",
+    ]);
+    later.ok(&["year", "submit", "--year", "2025", "--township", A]);
+    later.ok(&[
+        "year",
+        "publish",
+        "--year",
+        "2025",
+        "--township",
+        A,
+        "--confirm",
+    ]);
+    assert_eq!(
+        lines_of(later, B),
+        b_approved,
+        "B is marked 须更正, its figures stand"
+    );
+    // The district reopens B as well and corrects 马国庆's grade (一般 → 好):
+    //   35.4 + 20 + 11.6 = 67.00: 基本合格, 1★ (was 61.00, 0★).
+    later.ok(&[
+        "year",
+        "reopen",
+        "--year",
+        "2025",
+        "--township",
+        B,
+        "--reason",
+        "马国庆组织评价有误",
+    ]);
+    let ma = ["张蔡庄乡,寇庄村,马国庆,4,4,4,9,6,4,4,5,3,4,6,6,好,8,6,6,,,,,"];
+    later.ok(&[
+        "import",
+        "scores",
+        path(&f.write("马国庆.csv", scores(&ma).csv())),
+        "--year",
+        "2025",
+    ]);
+    later.ok(&["year", "submit", "--year", "2025", "--township", B]);
+    later.ok(&["year", "publish", "--year", "2025", "--township", B]);
+    let b_now = lines_of(later, B);
+    assert!(
+        b_now[0].contains(",马国庆,59.00,100.00,58.00,0.00,0.00,67.00,基本合格,1,"),
+        "{b_now:?}"
+    );
+    assert!(
+        b_now[2].contains(",高文斌,") && b_now[2].contains(",优秀,3,"),
+        "{b_now:?}"
+    );
+    let notice = later.ok(&["notice", "--year", "2025", "--township", B]);
+    assert!(
+        notice.contains("更正公示") && notice.contains("马国庆:原为61.00 分"),
+        "{notice}"
+    );
+    assert!(admin.ok(&["check"]).contains("未发现问题"));
+}
+
+#[test]
+fn new_items_clear_the_scores_they_no_longer_count_and_reserved_names_are_refused() {
+    let f = district();
+    let admin = user(&f, "admin").on("2027-01-05");
+    b_with_own_items(&f);
+    let b_file = f.write(
+        "张蔡庄乡.csv",
+        "乡镇,村(社区),姓名,政治素质,集体经济,为民服务,组织评价,满意,基本满意,不满意\n\
+         张蔡庄乡,寇庄村,马国庆,25,35,28,好,16,4,0\n",
+    );
+    admin.ok(&["import", "scores", path(&b_file), "--year", "2026"]);
+    // 为民服务 is dropped and 政治素质's maximum changes: only 集体经济 40 still counts.
+    let items = f.write(
+        "新项目.csv",
+        "项目,满分\n政治素质,20\n集体经济,40\n乡村治理,40\n",
+    );
+    let said = admin.ok(&[
+        "scheme",
+        "set",
+        "--year",
+        "2026",
+        "--township",
+        B,
+        path(&items),
+    ]);
+    assert!(said.contains("1 名书记"), "{said}");
+    let ma = csv_lines(admin, "2026")
+        .into_iter()
+        .find(|l| l.contains("马国庆"))
+        .unwrap();
+    assert!(
+        ma.contains("未完成") && ma.contains("缺「政治素质」"),
+        "{ma}"
+    );
+    let log = admin.ok(&["audit", "--secretary", "马国庆", "--year", "2026"]);
+    assert!(
+        log.contains("「为民服务」(考核项目变更,清除):28 -> (空)"),
+        "{log}"
+    );
+    assert!(!log.contains("「集体经济」(考核项目变更"), "{log}");
+    // Names of the file's fixed columns are not items.
+    let clash = f.write("冲突.csv", "项目,满分\n组织评价,50\n集体经济,50\n");
+    let told = admin.refused(&[
+        "scheme",
+        "set",
+        "--year",
+        "2026",
+        "--township",
+        B,
+        path(&clash),
+    ]);
+    assert!(told.contains("固定列名"), "{told}");
+    // And B goes back to the district's items.
+    admin.ok(&["scheme", "reset", "--year", "2026", "--township", B]);
+    let shown = admin.ok(&["scheme", "show", "--year", "2026", "--township", B]);
+    assert!(shown.contains("全区统一"), "{shown}");
 }

@@ -80,6 +80,11 @@ pub fn scheme(
                 say!("{},{}", item.name, item.max.normalize());
             }
         }
+        (SchemeStep::Reset, None) => return Err(message("scheme reset 需要 --township 乡镇")),
+        (SchemeStep::Reset, Some(t)) => {
+            let year = need_year(year, "恢复乡镇的考核项目")?;
+            say!("{}", service.set_items(year, t, Vec::new())?);
+        }
         (SchemeStep::Set, t) => {
             let file = file
                 .ok_or_else(|| message("需要文件:考核方案(TOML),或带 --township 时的考核项目表"))?;
@@ -180,6 +185,9 @@ pub fn notice(
             _ => return Err(message("公示通知需要 --township 乡镇")),
         },
     };
+    if let Some(why) = exchange::notice::not_now(&book, t) {
+        return Err(message(why));
+    }
     let today = service.today();
     let text = if letters {
         exchange::notice::letters(&book, t, today)

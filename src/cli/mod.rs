@@ -235,6 +235,8 @@ pub enum Encoding {
 pub enum SchemeStep {
     Show,
     Set,
+    /// 乡镇恢复使用全区统一的考核项目
+    Reset,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -86,7 +86,7 @@ impl Objection {
             .filter(|w| !w.is_empty())
         {
             let value = |marker: &str| {
-                [':', ':']
+                [':', '\u{ff1a}']
                     .iter()
                     .find_map(|c| word.strip_prefix(&format!("{marker}{c}")))
                     .map(str::to_string)

@@ -38,13 +38,27 @@ fn center(text: &str, cells: usize) -> String {
 
 const PAGE: usize = 72;
 
+/// Why no notice can be written for the township now, if so: while it waits for its
+/// correcting publicity, the figures to post are not frozen yet.
+pub fn not_now(book: &YearBook, township: u32) -> Option<String> {
+    let y = book.record.township(township);
+    (y.correction && y.stage == crate::domain::Stage::Submitted).then(|| {
+        "该乡镇须更正公示:请先开始更正公示(xingji year publish,或在年度流程页面按 Enter),再生成公示通知和明白信".to_string()
+    })
+}
+
 /// The notice: every secretary of the township with a complete assessment.
 pub fn notice(book: &YearBook, township: u32, today: Date) -> String {
     let t = book
         .district
         .township(township)
         .map_or("", |t| t.name.as_str());
-    let correction = book.record.township(township).correction;
+    // A correcting publicity, running or (approved since) on record.
+    let correction = book.record.township(township).correction
+        || book
+            .entries
+            .iter()
+            .any(|e| e.replaced.is_some() && book.township_of(e.secretary) == Some(township));
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -167,7 +181,7 @@ fn corrections(book: &YearBook, township: u32, out: &mut String) {
     }
     let _ = writeln!(
         out,
-        "    因全区考核结果调整(名额按全区计算),下列党组织书记的评定结果更正如下:"
+        "    经复核(名额按全区计算,其他乡镇结果的调整也可能影响本乡镇),下列党组织书记的评定结果更正如下:"
     );
     for (e, old) in changed {
         let village = book

@@ -38,6 +38,27 @@ fn invalid(key: &str, message: impl Into<String>) -> SchemeError {
     }
 }
 
+/// The fixed columns of the roster and scores files: no item may take one of their names.
+pub const RESERVED_COLUMNS: [&str; 17] = [
+    "乡镇",
+    "村(社区)",
+    "姓名",
+    "性别",
+    "出生日期",
+    "任职日期",
+    "组织评价",
+    "满意",
+    "基本满意",
+    "不满意",
+    "不了解",
+    "加分",
+    "加分事由",
+    "减分",
+    "减分事由",
+    "否决事由",
+    "备注",
+];
+
 /// The name of the one indicator that holds a township's own items.
 pub const TOWNSHIP_ITEMS: &str = "本乡镇考核项目";
 
@@ -242,6 +263,11 @@ impl Scheme {
         for (name, max) in items {
             if name.trim().is_empty() {
                 return Err("有一项的项目名称为空".to_string());
+            }
+            if RESERVED_COLUMNS.contains(&name.trim()) {
+                return Err(format!(
+                    "「{name}」是考核分数文件的固定列名,不能作为考核项目名称"
+                ));
             }
             if !names.insert(name.as_str()) {
                 return Err(format!("项目「{name}」出现两次"));

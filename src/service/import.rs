@@ -505,6 +505,8 @@ fn secretary_lines(
             before: String::new(),
             after: String::new(),
         }],
+        // The same row again: nothing to say (and nothing to format).
+        Some(old) if old == new => Vec::new(),
         Some(old) => super::fields::changes(scheme, old, new)
             .into_iter()
             .map(|(label, before, after)| AuditLine {

@@ -12,6 +12,9 @@ use crate::domain::{Scope, Stage, YearRecord};
 use crate::exchange::Table;
 use crate::scoring::Scheme;
 
+/// Items in force: (name, maximum).
+type ItemSet = HashSet<(String, Decimal)>;
+
 /// Items as one line: `政治素质 30;集体经济 40;为民服务 30`.
 pub fn items_line(items: &[(String, Decimal)]) -> String {
     items
@@ -73,8 +76,11 @@ impl Local {
         items: Vec<(String, Decimal)>,
     ) -> Result<String> {
         self.need_district(DistrictStep::Scheme)?;
-        Scheme::check_items(&items)
-            .map_err(|e| Refusal::Invalid(format!("考核项目有误:{e};没有改动")))?;
+        // Empty: back to the district's items.
+        if !items.is_empty() {
+            Scheme::check_items(&items)
+                .map_err(|e| Refusal::Invalid(format!("考核项目有误:{e};没有改动")))?;
+        }
         let district = self.store.district()?;
         let name = district
             .township(township)
@@ -91,26 +97,35 @@ impl Local {
                 stage.label()
             )));
         }
-        // Scores already entered on items the township no longer has.
-        let names: HashSet<&str> = items.iter().map(|(n, _)| n.as_str()).collect();
-        let stale = self
-            .store
-            .assessments(year)?
-            .into_iter()
-            .filter(|(s, a)| {
-                district
-                    .place(*s)
-                    .is_some_and(|(_, v)| v.township == township)
-                    && a.items.keys().any(|k| !names.contains(k.as_str()))
-            })
-            .count();
+        // The items in force before and after (the district's when a township has none).
+        let frame = Scheme::parse(&record.scheme).map_err(|e| Refusal::BadScheme {
+            year,
+            message: e.to_string(),
+        })?;
+        let effective = |own: &[(String, Decimal)]| -> ItemSet {
+            if own.is_empty() {
+                frame
+                    .items()
+                    .map(|i| (i.name.clone(), i.max.normalize()))
+                    .collect()
+            } else {
+                own.iter()
+                    .map(|(n, m)| (n.clone(), m.normalize()))
+                    .collect()
+            }
+        };
         let y = record.township_mut(township);
+        let (was, will) = (effective(&y.items), effective(&items));
         let before = if y.items.is_empty() {
             "全区统一的考核项目".to_string()
         } else {
             items_line(&y.items)
         };
-        let after = items_line(&items);
+        let after = if items.is_empty() {
+            "全区统一的考核项目".to_string()
+        } else {
+            items_line(&items)
+        };
         y.items = items;
         let mut w = self.store.write(&self.actor.name)?;
         w.put_year(year, &record)?;
@@ -125,14 +140,72 @@ impl Local {
             &before,
             &after,
         )?;
+        // Scores entered on an item that is gone, or whose maximum changed, no longer
+        // count: they are cleared (each on record), and the assessment is 未完成 until
+        // the new items are entered.
+        let stale = self.clear_stale(&mut w, &district, (year, township), (&was, &will))?;
         w.commit()?;
         let mut said = format!("已设置 {name} {year} 年度的考核项目:{after}");
         if stale > 0 {
             said.push_str(&format!(
-                "\n该乡镇已有 {stale} 名书记的定量考核按原来的项目录入,须按新项目重新录入或导入"
+                "\n该乡镇已有 {stale} 名书记按原来的项目录入了分数:项目不再有或满分改变的分数已清除(记入审计日志),这些书记的考核为“未完成”,须按新项目录入或导入"
             ));
         }
         Ok(said)
+    }
+
+    /// Clear the scores of a township's assessments entered on items that are gone or
+    /// whose maximum changed (each on record); how many secretaries had such scores.
+    fn clear_stale(
+        &self,
+        w: &mut crate::store::Writer,
+        district: &crate::domain::District,
+        (year, township): (i16, u32),
+        (was, will): (&ItemSet, &ItemSet),
+    ) -> Result<usize> {
+        let mut stale = 0;
+        for (secretary, mut a) in self.store.assessments(year)? {
+            if district
+                .place(secretary)
+                .is_none_or(|(_, v)| v.township != township)
+            {
+                continue;
+            }
+            let gone: Vec<(String, Decimal)> = a
+                .items
+                .iter()
+                .filter(|(n, _)| was.iter().any(|(w, _)| w == *n))
+                .filter(|(n, _)| {
+                    !will
+                        .iter()
+                        .any(|(x, m)| x == *n && was.contains(&(x.clone(), *m)))
+                })
+                .map(|(n, v)| (n.clone(), *v))
+                .collect();
+            if gone.is_empty() {
+                continue;
+            }
+            stale += 1;
+            let who = district
+                .secretary(secretary)
+                .map_or("", |s| s.name.as_str());
+            for (item, value) in &gone {
+                a.items.remove(item);
+                let scope = Scope {
+                    year: Some(year),
+                    township: Some(township),
+                    secretary: Some(secretary),
+                };
+                w.audit_in(
+                    scope,
+                    &format!("{year} 年度 {who} 「{item}」(考核项目变更,清除)"),
+                    &value.normalize().to_string(),
+                    "",
+                )?;
+            }
+            w.put_assessment(year, secretary, &a)?;
+        }
+        Ok(stale)
     }
 
     /// Replace a year's scheme (its frame and default items), or, without a year, the

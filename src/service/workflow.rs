@@ -572,6 +572,9 @@ impl Local {
                 y.submitted_on = None;
                 y.publicity = None;
                 y.approved_on = None;
+                // Its next publication is a correction if its figures then differ from
+                // those it published (`corrects_itself`), whatever marked it before.
+                y.correction = false;
                 y.reopenings
                     .push((today, self.actor.name.clone(), reason.clone()));
                 Ok(Outcome::Done(format!(
@@ -752,7 +755,9 @@ fn moved_elsewhere(book: &YearBook, publishing: &[u32], live: &[Rating]) -> Vec<
         let Some(t) = book.township_of(e.secretary) else {
             continue;
         };
-        if publishing.contains(&t) || !book.record.township(t).standing() {
+        let year = book.record.township(t);
+        // Already marked 须更正公示: the district confirmed it when it was marked.
+        if publishing.contains(&t) || !year.standing() || year.correction {
             continue;
         }
         if let Some(f) = book.frozen_of(e.secretary)

@@ -253,6 +253,10 @@ pub struct Store {
     db: Database,
 }
 
+/// What `Writer::put_assessments` asks of each row: given the secretary, the stored
+/// assessment and the new one (to complete), the row's audit lines.
+pub type RowAudit<'a> = dyn FnMut(u32, Option<Assessment>, &mut Assessment) -> Vec<AuditLine> + 'a;
+
 /// One audit line to write with a change (`Writer::put_assessments`).
 pub struct AuditLine {
     pub scope: Scope,
@@ -837,7 +841,7 @@ impl Writer {
         &mut self,
         year: i16,
         rows: Vec<(u32, Assessment)>,
-        each: &mut dyn FnMut(u32, Option<Assessment>, &mut Assessment) -> Vec<AuditLine>,
+        each: &mut RowAudit<'_>,
     ) -> Result<()> {
         let mut next = match self.next_audit {
             Some(id) => id,

@@ -61,8 +61,16 @@ impl ConfirmPopup {
         let block = boxed("确认");
         let inner = block.inner(rect);
         frame.render_widget(block, rect);
-        let shown = usize::from(inner.height.saturating_sub(1));
-        let mut lines: Vec<Line> = wrapped.into_iter().take(shown).map(Line::raw).collect();
+        // What does not fit is said, and the question (the last line) is always seen.
+        let room = usize::from(inner.height.saturating_sub(1));
+        let mut shown = wrapped.clone();
+        if wrapped.len() > room && room >= 3 {
+            let head = room - 2;
+            shown = wrapped[..head].to_vec();
+            shown.push(format!("……另有 {} 行未显示", wrapped.len() - head - 1));
+            shown.extend(wrapped.last().cloned());
+        }
+        let mut lines: Vec<Line> = shown.into_iter().take(room).map(Line::raw).collect();
         lines.push(Line::styled(keys_hint(&keys()), ctx.theme.key()));
         frame.render_widget(Paragraph::new(lines), inner);
     }

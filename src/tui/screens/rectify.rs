@@ -57,6 +57,15 @@ impl Screen for RectifyScreen {
         }
         let selected = self.rows.get(self.pick.selected);
         match (action, selected) {
+            // Withdrawn: on record, no longer followed up.
+            (Action::Open | Action::MarkDone, Some((_, s, r))) if r.withdrawn.is_some() => {
+                let (day, why) = r.withdrawn.clone().unwrap_or_default();
+                ctx.info(format!(
+                    "{} 的整改已于 {day} 撤销:{why};不再更新",
+                    ctx.book.name_of(*s)
+                ));
+                None
+            }
             (Action::Open, Some((year, s, r))) => Some(Action::Ask(Ask::Edit {
                 title: format!("{year} 年度 {} 整改措施", ctx.book.name_of(*s)),
                 text: r.measures.clone(),
@@ -135,7 +144,10 @@ impl Screen for RectifyScreen {
                 pad(&truncate(&t.user(&ctx.book.name_of(*s)), 15), 15),
                 pad(r.consequence.label(), 8),
                 r.deadline,
-                status.label()
+                match &r.withdrawn {
+                    Some((day, why)) => format!("{}({day},{why})", status.label()),
+                    None => status.label().to_string(),
+                }
             );
             let style = if i == self.pick.selected {
                 t.selected()

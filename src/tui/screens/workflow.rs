@@ -114,22 +114,44 @@ impl WorkflowScreen {
     /// `v`: the open objections of the townships in publicity, to choose the one to
     /// settle (one alone goes straight to its resolution).
     fn pending(ctx: &mut Context) -> Option<Action> {
-        let mut items = Vec::new();
+        // One line a secretary: a resolution settles all of their open objections.
+        let mut items: Vec<(String, Action)> = Vec::new();
         for t in ctx.visible_townships() {
             let year = ctx.book.record.township(t);
+            let mut seen: Vec<u32> = Vec::new();
             for o in year.objections.iter().filter(|o| o.resolution.is_none()) {
-                let who = match (o.by.is_empty(), o.contact.is_empty()) {
-                    (true, _) => String::new(),
-                    (false, true) => format!("({})", o.by),
-                    (false, false) => format!("({} {})", o.by, o.contact),
+                if seen.contains(&o.secretary) {
+                    continue;
+                }
+                seen.push(o.secretary);
+                let theirs: Vec<String> = year
+                    .objections
+                    .iter()
+                    .filter(|x| x.secretary == o.secretary && x.resolution.is_none())
+                    .map(|x| {
+                        let who: Vec<&str> = [x.by.as_str(), x.contact.as_str()]
+                            .into_iter()
+                            .filter(|w| !w.is_empty())
+                            .collect();
+                        if who.is_empty() {
+                            x.text.clone()
+                        } else {
+                            format!("{}({})", x.text, who.join(" "))
+                        }
+                    })
+                    .collect();
+                let count = if theirs.len() > 1 {
+                    format!("{} 条:", theirs.len())
+                } else {
+                    String::new()
                 };
                 items.push((
                     format!(
-                        "{} {} {}:{}{who}",
+                        "{} {} {}:{count}{}",
                         o.raised_on,
                         ctx.township_name(t),
                         ctx.book.name_of(o.secretary),
-                        o.text
+                        theirs.join(";")
                     ),
                     Action::Picked(Step::Resolve(None), o.secretary),
                 ));
@@ -142,7 +164,7 @@ impl WorkflowScreen {
             }
             1 => items.pop().map(|(_, a)| a),
             _ => Some(Action::Ask(Ask::Choose {
-                title: "选择要处理的异议".to_string(),
+                title: "选择要处理异议的书记(其未处理的异议一并处理)".to_string(),
                 items,
             })),
         }
@@ -186,6 +208,10 @@ impl WorkflowScreen {
 
     /// Write a township's 公示 notice or its 明白信 as a text file in the current folder.
     fn write_notice(ctx: &mut Context, township: u32, letters: bool) {
+        if let Some(why) = crate::exchange::notice::not_now(&ctx.book, township) {
+            ctx.error(why);
+            return;
+        }
         let name = ctx.township_name(township);
         let today = ctx.service.today();
         let (kind, text) = if letters {
