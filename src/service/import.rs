@@ -452,7 +452,7 @@ impl Local {
         };
         // (township, rows, incomplete) in the file's order: one audit line per township, so
         // that the import is in the year's log and each clerk reads only their own (§14).
-        let mut townships: Vec<(u32, usize, usize)> = Vec::new();
+        let mut townships: Vec<Tally> = Vec::new();
         let mut tally_at: HashMap<u32, usize> = HashMap::new();
         let mut each = |id: u32, old: Option<Assessment>, a: &mut Assessment| {
             // The file has no notes column: keep the notes a clerk wrote.
@@ -468,12 +468,16 @@ impl Local {
                 scheme.items().any(|i| !a.items.contains_key(&i.name)) || a.grade.is_none();
             summary.incomplete += usize::from(incomplete);
             let at = *tally_at.entry(t).or_insert_with(|| {
-                townships.push((t, 0, 0));
+                townships.push(Tally {
+                    township: t,
+                    ..Tally::default()
+                });
                 townships.len() - 1
             });
-            if let Some((_, rows, n)) = townships.get_mut(at) {
-                *rows += 1;
-                *n += usize::from(incomplete);
+            if let Some(tally) = townships.get_mut(at) {
+                tally.rows += 1;
+                tally.first += usize::from(old.is_none());
+                tally.incomplete += usize::from(incomplete);
             }
             secretary_lines((year, t, id, name), file, scheme, old.as_ref(), a)
         };
@@ -485,7 +489,7 @@ impl Local {
 }
 
 /// The audit lines of one secretary's row of a scores import: each changed field with
-/// its old and new value; a first entry in one short line (the values are the record).
+/// its old and new value.
 fn secretary_lines(
     (year, township, id, name): (i16, u32, u32, &str),
     file: &str,
@@ -499,12 +503,9 @@ fn secretary_lines(
         secretary: Some(id),
     };
     match old {
-        None => vec![AuditLine {
-            scope,
-            what: format!("{year} 年度 {name} 首次录入(导入 {file})"),
-            before: String::new(),
-            after: String::new(),
-        }],
+        // A first entry is in the township's line of the import (file and count): a
+        // line for each of a province's secretaries would add a third to its import.
+        None => Vec::new(),
         // The same row again: nothing to say (and nothing to format).
         Some(old) if old == new => Vec::new(),
         Some(old) => super::fields::changes(scheme, old, new)
@@ -519,14 +520,23 @@ fn secretary_lines(
     }
 }
 
-/// The audit lines of a scores import: one per township as (township, rows, incomplete),
-/// or one line for the year when the file had no rows.
+/// One township's rows of a scores import: how many, first entries, incomplete.
+#[derive(Default)]
+struct Tally {
+    township: u32,
+    rows: usize,
+    first: usize,
+    incomplete: usize,
+}
+
+/// The audit lines of a scores import: one per township (its rows, first entries and
+/// incomplete ones), or one line for the year when the file had no rows.
 fn audit_scores(
     w: &mut Writer,
     district: &District,
     year: i16,
     file: &str,
-    townships: Vec<(u32, usize, usize)>,
+    townships: Vec<Tally>,
 ) -> Result<()> {
     if townships.is_empty() {
         let scope = Scope {
@@ -540,18 +550,23 @@ fn audit_scores(
             "0 名书记",
         )?;
     }
-    for (t, rows, incomplete) in townships {
+    for t in townships {
         let scope = Scope {
             year: Some(year),
-            township: Some(t),
+            township: Some(t.township),
             secretary: None,
         };
-        let name = district.township(t).map_or("", |t| t.name.as_str());
+        let name = district
+            .township(t.township)
+            .map_or("", |t| t.name.as_str());
         w.audit_in(
             scope,
             &format!("导入 {year} 年度考核({name}) {file}"),
             "",
-            &format!("{rows} 名书记,其中未完成 {incomplete} 名"),
+            &format!(
+                "{} 名书记(首次录入 {} 名),其中未完成 {} 名",
+                t.rows, t.first, t.incomplete
+            ),
         )?;
     }
     Ok(())
