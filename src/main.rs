@@ -2,8 +2,6 @@
 
 use std::io::Write;
 
-use clap::Parser;
-
 fn main() {
     // An empty XINGJI_SOCKET or XINGJI_DB means unset, not a path that is missing.
     for name in ["XINGJI_SOCKET", "XINGJI_DB"] {
@@ -12,7 +10,18 @@ fn main() {
             unsafe { std::env::remove_var(name) };
         }
     }
-    let cli = xingji::cli::Cli::parse();
+    let cli = match xingji::cli::usage::parse() {
+        Ok(cli) => cli,
+        Err((text, code)) => {
+            // Help and version go to standard output; a mistake to standard error.
+            if code == 0 {
+                let _ = write!(std::io::stdout(), "{text}");
+            } else {
+                let _ = writeln!(std::io::stderr(), "{text}");
+            }
+            std::process::exit(code);
+        }
+    };
     // A panic is caught here, never an abort: redb can panic on a damaged page, and the
     // user then reads which file is damaged and what to do. The hook only notes where
     // it happened (the TUI's hook restores the terminal first).

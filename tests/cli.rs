@@ -589,8 +589,27 @@ fn usage_errors_exit_2() {
         );
         let stderr = text(&out.stderr);
         assert!(!stderr.contains("panicked"), "{stderr}");
+        // In Chinese, with where to read more; none of clap's English.
+        assert!(
+            stderr.contains("命令行有误") && stderr.contains("xingji --help"),
+            "{stderr}"
+        );
+        assert!(
+            !stderr.contains("error:") && !stderr.contains("Usage"),
+            "{stderr}"
+        );
     }
-    // --help is not an error.
+    let told = text(&f.run(["--yaer", "2024", "report"]).stderr);
+    assert!(
+        told.contains("「--yaer」") && told.contains("是不是要写 --year"),
+        "{told}"
+    );
+    let told = text(
+        &f.run(["report", "--year", "2024", "--format", "pdf"])
+            .stderr,
+    );
+    assert!(told.contains("可以是:text、csv、xlsx"), "{told}");
+    // --help is not an error, and is Chinese too.
     for args in [
         &["--help"][..],
         &["import", "--help"],
@@ -598,7 +617,20 @@ fn usage_errors_exit_2() {
     ] {
         let out = f.run(args);
         assert_eq!(out.status.code(), Some(0), "{args:?}");
-        assert!(text(&out.stdout).contains("Usage"), "{args:?}");
+        let help = text(&out.stdout);
+        assert!(
+            help.contains("用法:xingji") && help.contains("选项:"),
+            "{help}"
+        );
+        for english in [
+            "Usage",
+            "Options",
+            "Print help",
+            "Commands",
+            "possible values",
+        ] {
+            assert!(!help.contains(english), "{args:?}: {english} in {help}");
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 mod admin;
 mod files;
 mod screen;
+pub mod usage;
 mod year;
 
 use std::io::Write;
@@ -52,7 +53,7 @@ pub enum Command {
     },
     /// 导入名册或考核分数(CSV 或 .xlsx);或用 --all 从导出文件建立新数据库
     Import {
-        /// roster 名册,scores 考核分数
+        /// roster 名册、scores 考核分数
         #[arg(value_enum, required_unless_present = "all")]
         kind: Option<ImportKind>,
         /// 要导入的文件(CSV 或 .xlsx)
@@ -73,6 +74,7 @@ pub enum Command {
     },
     /// 年度评定结果报表
     Report {
+        /// 格式:text 文本、csv 表格、xlsx Excel 工作簿
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// 输出文件(默认:标准输出;xlsx 必须指定;不覆盖已有文件)
@@ -102,6 +104,7 @@ pub enum Command {
     },
     /// 年度流程:录入 → 已提交 → 公示 → 已审定
     Year {
+        /// new 新建年度、status 进度、submit 提交、publish 公示、approve 审定、reopen 重新打开、object 登记异议、resolve 处理异议
         #[arg(value_enum)]
         step: YearStep,
         /// 乡镇(街道);不写则为全区各乡镇
@@ -128,6 +131,7 @@ pub enum Command {
         /// 新建年度时用的考核方案文件(year new;默认为全区当前的方案)
         #[arg(long, value_name = "FILE")]
         scheme: Option<PathBuf>,
+        /// 村(社区):同名的书记用它区分
         #[arg(long, value_name = "村")]
         village: Option<String>,
         /// 公示会改变其他乡镇已公示或已审定的结果时,确认照此公示(这些乡镇须更正公示)
@@ -146,22 +150,28 @@ pub enum Command {
     },
     /// 审计日志:谁、何时、改了什么
     Audit {
+        /// 只看这位书记的记录
         #[arg(long, value_name = "姓名")]
         secretary: Option<String>,
+        /// 只看这个乡镇(街道)的记录
         #[arg(long, value_name = "乡镇")]
         township: Option<String>,
     },
     /// 整改(诫勉整改、建议调整)跟踪
     Rectify {
+        /// list 列出、update 更新
         #[arg(value_enum)]
         step: RectifyStep,
         /// 只列逾期未完成的
         #[arg(long)]
         overdue: bool,
+        /// 书记的姓名
         #[arg(long, value_name = "姓名")]
         secretary: Option<String>,
+        /// 乡镇(街道):同名的书记用它区分;list 时只列这个乡镇
         #[arg(long, value_name = "乡镇")]
         township: Option<String>,
+        /// 村(社区):同名的书记用它区分
         #[arg(long, value_name = "村")]
         village: Option<String>,
         /// 整改措施
@@ -179,10 +189,12 @@ pub enum Command {
     },
     /// 用户与权限:district 区管理员、township 乡镇录入员、viewer 只读
     User {
+        /// add 添加或修改、list 列出、remove 删除
         #[arg(value_enum)]
         step: UserStep,
         /// Unix 用户名
         name: Option<String>,
+        /// 权限:district 区管理员、township 乡镇录入员、viewer 只读
         #[arg(long, value_enum)]
         role: Option<RoleArg>,
         /// 乡镇录入员所属乡镇
