@@ -1501,3 +1501,37 @@ fn restore_puts_a_checked_backup_in_place_and_keeps_the_old_file() {
     assert!(err.contains("正被使用"), "{err}");
     drop(open);
 }
+
+#[test]
+fn office_sheets_with_a_title_and_serial_numbers_import_as_they_are() {
+    let f = Fixture::new();
+    f.ok(["init"]);
+    // A title, a blank line, a date line, then the header with 序号 and 备注.
+    let mut roster = String::from("朔城区村(社区)党组织书记名册\n\n填报日期:2025年12月\n序号,");
+    roster.push_str(ROSTER_HEADER);
+    roster.push_str(",备注\n");
+    for (i, row) in ROSTER.iter().enumerate() {
+        roster.push_str(&format!("{},{row},\n", i + 1));
+    }
+    let out = f.import_roster(&f.write("名册.csv", roster));
+    assert!(out.contains("书记 6 名"), "{out}");
+    // (2023 as usual: 2024's star changes are against it.)
+    f.import_scores(
+        &f.write("考核2023.csv", Sheet::scores(&SCORES_2023).csv()),
+        2023,
+    );
+    let mut scores = String::from("2024年度考核得分汇总表\n序号,");
+    scores.push_str(SCORES_HEADER);
+    scores.push_str(",备注\n");
+    for (i, row) in SCORES_2024.iter().enumerate() {
+        scores.push_str(&format!("{},{row},已核\n", i + 1));
+    }
+    f.import_scores(&f.write("考核.csv", &scores), 2024);
+    assert_eq!(f.csv_lines(2024), expected(&REPORT_2024));
+    // An error still names the file's own line: the title is line 1, the header line 2,
+    // 张三 line 3.
+    let bad = scores.replacen(",较好,12,8,2,", ",优,12,8,2,", 1);
+    let out = f.try_import_scores(&f.write("错.csv", bad), 2024);
+    let err = assert_user_error(&out);
+    assert!(err.contains("第3行「组织评价」"), "{err}");
+}

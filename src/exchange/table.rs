@@ -19,9 +19,34 @@ pub struct Row {
 pub struct Table {
     pub headers: Vec<String>,
     pub rows: Vec<Row>,
+    /// The header's line in the file (1 unless a title stands above it).
+    pub header_line: usize,
 }
 
 impl Table {
+    /// A sheet as offices make them, with a title (and perhaps a date line) above the
+    /// header: when the first row is not the header, the first of the next ten rows
+    /// that holds at least two of the `known` column names is, and the lines above it
+    /// are dropped. A first row that is the header stays as it is.
+    pub fn header_among(mut self, known: &[&str]) -> Table {
+        let hits = |cells: &[String]| {
+            cells
+                .iter()
+                .filter(|c| known.contains(&normalize_header(c).as_str()))
+                .count()
+        };
+        if hits(&self.headers) >= 2.min(known.len()) {
+            return self;
+        }
+        if let Some(i) = self.rows.iter().take(10).position(|r| hits(&r.cells) >= 2) {
+            let header = self.rows[i].clone();
+            self.rows.drain(..=i);
+            self.headers = header.cells.iter().map(|h| normalize_header(h)).collect();
+            self.header_line = header.line;
+        }
+        self
+    }
+
     /// The cell of `column` (an index into `headers`), empty when the row is short.
     pub fn cell(row: &Row, column: Option<usize>) -> &str {
         column
@@ -134,12 +159,16 @@ fn into_table(records: Vec<(usize, Vec<String>)>) -> Table {
     let mut records = records
         .into_iter()
         .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()));
-    let headers = records
+    let (header_line, headers) = records
         .next()
-        .map(|(_, cells)| cells.iter().map(|h| normalize_header(h)).collect())
-        .unwrap_or_default();
+        .map(|(line, cells)| (line, cells.iter().map(|h| normalize_header(h)).collect()))
+        .unwrap_or((1, Vec::new()));
     let rows = records.map(|(line, cells)| Row { line, cells }).collect();
-    Table { headers, rows }
+    Table {
+        headers,
+        rows,
+        header_line,
+    }
 }
 
 fn read_workbook(path: &Path) -> Result<Table, String> {

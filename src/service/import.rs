@@ -21,9 +21,19 @@ const TOWNSHIP: &str = "乡镇";
 const VILLAGE: &str = "村(社区)";
 const NAME: &str = "姓名";
 /// The optional columns of a scores file other than the items.
-const SCORES_OPTIONAL: [&str; 6] = ["不了解", "加分", "加分事由", "减分", "减分事由", "否决事由"];
+/// (`序号` and `备注`, which office sheets often have, are read past.)
+const SCORES_OPTIONAL: [&str; 8] = [
+    "不了解",
+    "加分",
+    "加分事由",
+    "减分",
+    "减分事由",
+    "否决事由",
+    "序号",
+    "备注",
+];
 /// The optional columns of a roster.
-const ROSTER_OPTIONAL: [&str; 2] = ["性别", "出生日期"];
+const ROSTER_OPTIONAL: [&str; 4] = ["性别", "出生日期", "序号", "备注"];
 
 /// Map each header to its index; unknown, duplicate and missing columns are errors.
 pub(super) fn columns(
@@ -35,7 +45,7 @@ pub(super) fn columns(
     let mut found = HashMap::new();
     for (i, h) in table.headers.iter().enumerate() {
         let header_error = |message: String| RowError {
-            line: 1,
+            line: table.header_line,
             column: Some(h.clone()),
             message,
         };
@@ -46,7 +56,7 @@ pub(super) fn columns(
                 .any(|r| r.cells.get(i).is_some_and(|c| !c.is_empty()))
             {
                 errors.push(RowError {
-                    line: 1,
+                    line: table.header_line,
                     column: None,
                     message: format!("第{}列没有表头", i + 1),
                 });
@@ -71,7 +81,7 @@ pub(super) fn columns(
     for r in required {
         if !found.contains_key(*r) {
             errors.push(RowError {
-                line: 1,
+                line: table.header_line,
                 column: Some(r.to_string()),
                 message: "缺少此列".to_string(),
             });
@@ -106,6 +116,7 @@ struct RosterRow {
 impl Local {
     /// The roster import of a table already read (`file` names it in messages).
     pub fn import_roster(&self, file: &str, table: Table) -> Result<RosterSummary> {
+        let table = table.header_among(&[TOWNSHIP, VILLAGE, NAME]);
         let (store, actor) = (&self.store, &self.actor);
         if !actor.is_district() {
             return Err(Refusal::Invalid(format!(
@@ -185,7 +196,7 @@ fn roster_rows(table: &Table, errors: &mut Vec<RowError>) -> Vec<RosterRow> {
 pub(super) fn no_rows(table: &Table, errors: &mut Vec<RowError>) {
     if table.rows.is_empty() {
         errors.push(RowError {
-            line: 1,
+            line: table.header_line,
             column: None,
             message: "只有表头,没有数据行".to_string(),
         });
@@ -393,6 +404,7 @@ impl Local {
 
     /// The scores import of a table already read (`file` names it in messages).
     pub fn import_scores(&self, file: &str, table: Table, year: i16) -> Result<ScoresSummary> {
+        let table = table.header_among(&[TOWNSHIP, VILLAGE, NAME]);
         let (store, actor) = (&self.store, &self.actor);
         let file = file.to_string();
         if actor.role == crate::domain::Role::Viewer {
@@ -655,7 +667,7 @@ impl ScoresCheck<'_> {
         }
         for (name, township) in missing {
             errors.push(RowError {
-                line: 1,
+                line: table.header_line,
                 column: Some(name.to_string()),
                 message: format!("缺少此列({township}的考核项目)"),
             });

@@ -27,6 +27,7 @@ pub fn items_line(items: &[(String, Decimal)]) -> String {
 /// A township's items from a table with the columns 项目 and 满分 (序号 and 备注 may be
 /// there too). Every problem is named by its line.
 pub fn items_from(file: &str, table: &Table) -> Result<Vec<(String, Decimal)>> {
+    let table = &table.clone().header_among(&["项目", "满分"]);
     let mut errors = Vec::new();
     let cols = super::import::columns(table, &["项目", "满分"], &["序号", "备注"], &mut errors);
     let mut items = Vec::new();
