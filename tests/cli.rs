@@ -972,16 +972,23 @@ fn out_onto_a_backup_or_a_database_companion_is_refused_even_with_force() {
 #[test]
 fn out_onto_an_existing_file_needs_force() {
     let f = Fixture::district();
-    for (args, expected) in [
-        (&REPORT_CSV, f.report(2024, "csv")),
-        (&NOTICE, {
-            let notice = f.command().env("XINGJI_TODAY", TODAY).args(NOTICE).output();
-            let notice = notice.unwrap().stdout;
-            assert!(text(&notice).contains("2025年1月20日"), "{}", text(&notice));
-            notice
-        }),
+    for (args, expected, name) in [
+        (&REPORT_CSV, f.report(2024, "csv"), "已有.csv"),
+        (
+            &NOTICE,
+            {
+                let notice = f.command().env("XINGJI_TODAY", TODAY).args(NOTICE).output();
+                let notice = text(&notice.unwrap().stdout);
+                assert!(notice.contains("2025年1月20日"), "{notice}");
+                // A file gets what Notepad reads: a BOM and CRLF line ends.
+                let mut file = "\u{feff}".as_bytes().to_vec();
+                file.extend(notice.replace('\n', "\r\n").as_bytes());
+                file
+            },
+            "已有.txt",
+        ),
     ] {
-        let old = f.write("已有.csv", "旧的内容\n");
+        let old = f.write(name, "旧的内容\n");
         let stderr = assert_user_error(&run_out(&f, args, &old, false));
         assert!(
             stderr.contains(&format!("文件 {} 已存在", old.display()))
@@ -993,6 +1000,12 @@ fn out_onto_an_existing_file_needs_force() {
         let out = run_out(&f, args, &old, true);
         assert!(out.status.success(), "{}", text(&out.stderr));
         assert_eq!(fs::read(&old).unwrap(), expected, "{args:?}");
+    }
+    // A notice under a name that promises Word or PDF is refused, not written as text.
+    for name in ["公示.docx", "公示.pdf"] {
+        let err = assert_user_error(&run_out(&f, &NOTICE, &f.path(name), false));
+        assert!(err.contains(".txt"), "{err}");
+        assert!(!f.path(name).exists());
     }
     // xlsx the same way.
     let old = f.write("已有.xlsx", "旧的内容\n");

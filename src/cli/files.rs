@@ -188,11 +188,25 @@ pub fn notice(
     if let Some(why) = exchange::notice::not_now(&book, t) {
         return Err(message(why));
     }
+    // A file is plain text for Windows; a name that promises another format is refused
+    // rather than written as text under it (Word cannot open that).
+    let extension = out
+        .file
+        .and_then(|p| p.extension())
+        .map(|e| e.to_string_lossy().to_lowercase());
+    if let Some(ext) = extension.as_deref().filter(|e| *e != "txt") {
+        return Err(message(format!(
+            "公示通知和明白信写成文本文件(.txt),不能写成 .{ext};请把 --out 的文件名改为以 .txt 结尾"
+        )));
+    }
     let today = service.today();
     let text = if letters {
         exchange::notice::letters(&book, t, today)
     } else {
         exchange::notice::notice(&book, t, today)
     };
-    emit(text.as_bytes(), out)
+    match out.file {
+        Some(_) => emit(&exchange::notice::windows_text(&text), out),
+        None => emit(text.as_bytes(), out),
+    }
 }

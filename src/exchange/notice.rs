@@ -38,6 +38,14 @@ fn center(text: &str, cells: usize) -> String {
 
 const PAGE: usize = 72;
 
+/// A text file as Notepad and WPS on a township's Windows PC read it: a UTF-8 BOM and
+/// CRLF line ends (form feeds between letters kept).
+pub fn windows_text(text: &str) -> Vec<u8> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    out.extend(text.replace("\r\n", "\n").replace('\n', "\r\n").as_bytes());
+    out
+}
+
 /// Why no notice can be written for the township now, if so: while it waits for its
 /// correcting publicity, the figures to post are not frozen yet.
 pub fn not_now(book: &YearBook, township: u32) -> Option<String> {

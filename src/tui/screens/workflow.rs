@@ -228,7 +228,7 @@ impl WorkflowScreen {
         match ctx.write_new_file(
             &format!("{kind}-{}-{name}", ctx.year()),
             "txt",
-            text.as_bytes(),
+            &crate::exchange::notice::windows_text(&text),
         ) {
             Ok(path) => ctx.info(format!("已写出 {}", path.display())),
             Err(e) => ctx.error(e),
