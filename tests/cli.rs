@@ -1548,3 +1548,38 @@ fn office_sheets_with_a_title_and_serial_numbers_import_as_they_are() {
     let err = assert_user_error(&out);
     assert!(err.contains("第3行「组织评价」"), "{err}");
 }
+
+#[test]
+fn notices_name_the_committee_and_the_place_as_they_are() {
+    let f = Fixture::new();
+    let db = f.path("demo.redb");
+    drop(xingji::demo::open(&db, "tester").unwrap());
+    // A 街道 has a 党工委 and its villages are 社区; a 乡 has a 党委 and villages.
+    let street = ok_on(
+        &db,
+        "2026-01-10",
+        &[
+            "--year",
+            "2025",
+            "notice",
+            "--township",
+            "北城街道",
+            "--letters",
+        ],
+    );
+    assert!(
+        street.contains("北城街道党工委") && street.contains("本社区党组织书记"),
+        "{street}"
+    );
+    assert!(
+        !street.contains("党(工)委") && !street.contains("本村(社区)"),
+        "{street}"
+    );
+    let xiang = ok_on(
+        &db,
+        "2026-01-10",
+        &["--year", "2025", "notice", "--township", "下团堡乡"],
+    );
+    assert!(xiang.contains("下团堡乡党委"), "{xiang}");
+    assert!(!xiang.contains("党(工)委"), "{xiang}");
+}

@@ -10,6 +10,14 @@ use crate::service::YearBook;
 use crate::service::workflow::publicity_end;
 use crate::text::{pad, pad_left, width};
 
+/// The township's Party committee: 党委 for a 镇 or 乡, 党工委 for a 街道.
+fn committee(book: &YearBook, township: u32) -> &'static str {
+    match book.district.township(township).map(|t| t.kind) {
+        Some(crate::domain::TownshipKind::Jiedao) => "党工委",
+        _ => "党委",
+    }
+}
+
 fn chinese_date(d: Date) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
@@ -101,11 +109,17 @@ pub fn notice(book: &YearBook, township: u32, today: Date) -> String {
     let _ = writeln!(out, "    公示期:{}。", publicity_text(book, township));
     let _ = writeln!(
         out,
-        "    公示期间,对评定结果如有异议,可向{t}党(工)委或区委组织部反映(来信、来电、来访均可)。"
+        "    公示期间,对评定结果如有异议,可向{t}{}或区委组织部反映(来信、来电、来访均可)。",
+        committee(book, township)
     );
     let _ = writeln!(out, "反映问题应实事求是,提倡署真实姓名。");
     let _ = writeln!(out);
-    let _ = writeln!(out, "{}{t}党(工)委", " ".repeat(PAGE - 16));
+    let _ = writeln!(
+        out,
+        "{}{t}{}",
+        " ".repeat(PAGE - 16),
+        committee(book, township)
+    );
     let _ = writeln!(out, "{}{}", " ".repeat(PAGE - 16), chinese_date(today));
     out
 }
@@ -222,6 +236,32 @@ fn posted(r: &crate::scoring::Rating) -> String {
     }
 }
 
+/// What the township's secretaries are assessed on, in words: the 五有 of the
+/// district's scheme, or the township's own items.
+fn aspects(book: &YearBook, township: u32) -> String {
+    let s = book.scheme_of(township);
+    if book.record.township(township).items.is_empty() {
+        let indicators: Vec<&str> = s.indicators.iter().map(|i| i.name.as_str()).collect();
+        format!("“五有”即{}五个方面", indicators.join("、"))
+    } else {
+        let items: Vec<&str> = s.items().map(|i| i.name.as_str()).collect();
+        format!("{}{}个方面", items.join("、"), items.len())
+    }
+}
+
+/// A secretary's village, and what it is: 村 or 社区.
+fn village_of(book: &YearBook, secretary: u32) -> (String, &'static str) {
+    book.district
+        .place(secretary)
+        .map_or((String::new(), "村(社区)"), |(_, v)| {
+            let place = match v.kind {
+                crate::domain::VillageKind::Community => "社区",
+                crate::domain::VillageKind::Village => "村",
+            };
+            (v.name.clone(), place)
+        })
+}
+
 /// One 明白信 per village of the township, separated by a form feed for printing.
 pub fn letters(book: &YearBook, township: u32, today: Date) -> String {
     let t = book
@@ -229,15 +269,7 @@ pub fn letters(book: &YearBook, township: u32, today: Date) -> String {
         .township(township)
         .map_or("", |t| t.name.as_str());
     let s = book.scheme_of(township);
-    // The 五有 of the district's scheme, or the township's own items.
-    let own = !book.record.township(township).items.is_empty();
-    let aspects = if own {
-        let items: Vec<&str> = s.items().map(|i| i.name.as_str()).collect();
-        format!("{}{}个方面", items.join("、"), items.len())
-    } else {
-        let indicators: Vec<&str> = s.indicators.iter().map(|i| i.name.as_str()).collect();
-        format!("“五有”即{}五个方面", indicators.join("、"))
-    };
+    let aspects = aspects(book, township);
     let mut pages = Vec::new();
     for e in book
         .entries
@@ -247,10 +279,7 @@ pub fn letters(book: &YearBook, township: u32, today: Date) -> String {
         let Some(f) = e.rating.evaluation.figures() else {
             continue;
         };
-        let village = book
-            .district
-            .place(e.secretary)
-            .map_or(String::new(), |(_, v)| v.name.clone());
+        let (village, place) = village_of(book, e.secretary);
         let name = book.name_of(e.secretary);
         let stars = match e.rating.stars {
             Some(n) => format!("{n}星级"),
@@ -291,7 +320,7 @@ pub fn letters(book: &YearBook, township: u32, today: Date) -> String {
         );
         let _ = writeln!(
             out,
-            "    {}年度,本村(社区)党组织书记{name}同志的评定结果为:总分{:.2}分,考核结果“{}”,{stars}。",
+            "    {}年度,本{place}党组织书记{name}同志的评定结果为:总分{:.2}分,考核结果“{}”,{stars}。",
             book.year,
             f.total,
             f.outcome.label()
@@ -308,10 +337,16 @@ pub fn letters(book: &YearBook, township: u32, today: Date) -> String {
         );
         let _ = writeln!(
             out,
-            "向{t}党(工)委或区委组织部反映。感谢您对村(社区)工作的关心和支持!"
+            "向{t}{}或区委组织部反映。感谢您对{place}工作的关心和支持!",
+            committee(book, township)
         );
         let _ = writeln!(out);
-        let _ = writeln!(out, "{}{t}党(工)委", " ".repeat(PAGE - 16));
+        let _ = writeln!(
+            out,
+            "{}{t}{}",
+            " ".repeat(PAGE - 16),
+            committee(book, township)
+        );
         let _ = writeln!(out, "{}{}", " ".repeat(PAGE - 16), chinese_date(today));
         pages.push(out);
     }
