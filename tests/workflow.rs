@@ -1463,6 +1463,22 @@ fn after_approval_a_reopened_township_moves_no_other_township_until_a_correction
         notice.contains("高文斌:原为92.40 分、优秀、4星,更正为92.40 分、优秀、3星"),
         "{notice}"
     );
+    // Longer dates for the correcting publicity keep what it corrects.
+    again.ok(&[
+        "year",
+        "publish",
+        "--year",
+        "2025",
+        "--township",
+        B,
+        "--days",
+        "10",
+    ]);
+    let notice = again.ok(&["notice", "--year", "2025", "--township", B]);
+    assert!(
+        notice.contains("高文斌:原为92.40 分、优秀、4星"),
+        "{notice}"
+    );
     let b_now = lines_of(again, B);
     assert!(b_now[2].contains(",92.40,优秀,3,"), "{b_now:?}");
     assert_eq!(b_now[..2], b_approved[..2], "the others of B did not move");

@@ -222,6 +222,14 @@ impl YearBook {
                 });
             self.entries = mine;
             self.shown = Some(t);
+            // Other townships' objections (who raised them, their phone) and reopening
+            // reasons are not this clerk's to read: only their stages travel.
+            for (other, y) in &mut self.record.townships {
+                if *other != t {
+                    y.objections.clear();
+                    y.reopenings.clear();
+                }
+            }
             self.hidden = others
                 .into_iter()
                 .map(|e| (e.secretary, e.assessment))

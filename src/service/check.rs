@@ -124,7 +124,14 @@ fn check_year(
             ));
             continue;
         };
-        // The stored figures are those their stored assessment gives.
+        // The stored figures are those their stored assessment gives, where they stand
+        // (a reopened township's old figures may predate a change of its items).
+        let standing = district
+            .place(secretary)
+            .is_some_and(|(_, v)| record.township(v.township).standing());
+        if !standing {
+            continue;
+        }
         let again = scheme_of(secretary)
             .map(|scheme| evaluate(scheme, &frozen.assessment, s.took_office, year));
         if again.is_some_and(|e| e != frozen.rating.evaluation) {

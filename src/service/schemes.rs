@@ -12,6 +12,12 @@ use crate::domain::{Scope, Stage, YearRecord};
 use crate::exchange::Table;
 use crate::scoring::Scheme;
 
+/// A scheme's items as one line.
+fn items_of(scheme: &Scheme) -> String {
+    let items: Vec<(String, Decimal)> = scheme.items().map(|i| (i.name.clone(), i.max)).collect();
+    items_line(&items)
+}
+
 /// Items in force: (name, maximum).
 type ItemSet = HashSet<(String, Decimal)>;
 
@@ -87,7 +93,8 @@ impl Local {
             .township(township)
             .map(|t| t.name.clone())
             .ok_or_else(|| Refusal::NotFound(format!("没有编号为 {township} 的乡镇")))?;
-        let mut record = match self.store.year(year)? {
+        let mut w = self.store.write(&self.actor.name)?;
+        let mut record = match w.year(year)? {
             Some(r) => r,
             None => YearRecord::new(self.store.scheme_text()?),
         };
@@ -128,7 +135,6 @@ impl Local {
             items_line(&items)
         };
         y.items = items;
-        let mut w = self.store.write(&self.actor.name)?;
         w.put_year(year, &record)?;
         let scope = Scope {
             year: Some(year),
@@ -230,7 +236,7 @@ impl Local {
                 scheme.name
             ));
         };
-        let (record, before) = match w.year(year)? {
+        let (record, before, stale) = match w.year(year)? {
             Some(mut record) => {
                 let old = Scheme::parse(&record.scheme);
                 let handed_in: Vec<String> = record
@@ -245,25 +251,47 @@ impl Local {
                         handed_in.join("、")
                     )));
                 }
-                let before = old.map_or_else(|_| "(有误)".to_string(), |s| s.name);
+                // Scores on district items that are gone or whose maximum changed no
+                // longer count (townships with their own items keep theirs).
+                let mut stale = 0;
+                if let Ok(old) = &old {
+                    let set = |sc: &Scheme| -> ItemSet {
+                        sc.items()
+                            .map(|i| (i.name.clone(), i.max.normalize()))
+                            .collect()
+                    };
+                    let (was, will) = (set(old), set(&scheme));
+                    for (t, _) in &district.townships {
+                        if record.township(*t).items.is_empty() {
+                            stale +=
+                                self.clear_stale(&mut w, &district, (year, *t), (&was, &will))?;
+                        }
+                    }
+                }
+                let before = old.map_or_else(
+                    |_| "(有误)".to_string(),
+                    |s| format!("{}({})", s.name, items_of(&s)),
+                );
                 record.scheme = text.to_string();
-                (record, before)
+                (record, before, stale)
             }
-            None => (YearRecord::new(text.to_string()), String::new()),
+            None => (YearRecord::new(text.to_string()), String::new(), 0),
         };
         w.put_year(year, &record)?;
         let scope = Scope {
             year: Some(year),
             ..Scope::default()
         };
-        w.audit_in(
-            scope,
-            &format!("{year} 年度考核方案"),
-            &before,
-            &scheme.name,
-        )?;
+        let after = format!("{}({})", scheme.name, items_of(&scheme));
+        w.audit_in(scope, &format!("{year} 年度考核方案"), &before, &after)?;
         w.commit()?;
-        Ok(format!("已设置 {year} 年度的考核方案「{}」", scheme.name))
+        let mut said = format!("已设置 {year} 年度的考核方案「{}」", scheme.name);
+        if stale > 0 {
+            said.push_str(&format!(
+                "\n已有 {stale} 名书记按原来的项目录入了分数:项目不再有或满分改变的分数已清除(记入审计日志),须按新项目录入或导入"
+            ));
+        }
+        Ok(said)
     }
 
     /// Start a year explicitly, with `scheme` or the district's current one.

@@ -183,7 +183,10 @@ impl Local {
         mut step: impl FnMut(&mut YearRecord, u32) -> std::result::Result<Outcome, String>,
         also: impl FnOnce(&mut Writer, &[u32]) -> Result<()>,
     ) -> Result<Vec<String>> {
-        let mut record = book.record.clone();
+        // The record as stored now, inside the write: another user's step since the
+        // book was read is built on, never undone.
+        let mut w = self.store.write(&self.actor.name)?;
+        let mut record = w.year(book.year)?.unwrap_or_else(|| book.record.clone());
         let mut done = Vec::new();
         let mut already = Vec::new();
         let mut problems = Vec::new();
@@ -201,7 +204,6 @@ impl Local {
                 problems.join("\n  ")
             ));
         }
-        let mut w = self.store.write(&self.actor.name)?;
         w.put_year(book.year, &record)?;
         let mut lines = Vec::new();
         let changed: Vec<u32> = done.iter().map(|(t, _, _)| *t).collect();
@@ -375,8 +377,15 @@ impl Local {
                     publicity_end(from, days)
                 )))
             },
-            |w, published| {
-                freeze(w, book, published, &live)?;
+            |w, changed| {
+                // Only the townships whose publicity starts now freeze; corrected dates
+                // leave the figures as they were published.
+                let started: Vec<u32> = changed
+                    .iter()
+                    .copied()
+                    .filter(|t| book.record.stage(*t) == Stage::Submitted)
+                    .collect();
+                freeze(w, book, &started, &live)?;
                 mark_corrections(w, book, &moved)
             },
         )
@@ -756,8 +765,10 @@ fn moved_elsewhere(book: &YearBook, publishing: &[u32], live: &[Rating]) -> Vec<
             continue;
         };
         let year = book.record.township(t);
-        // Already marked 须更正公示: the district confirmed it when it was marked.
-        if publishing.contains(&t) || !year.standing() || year.correction {
+        // Already marked 须更正公示 and waiting for its correcting publicity: the
+        // district confirmed it when it was marked. (One in 更正公示 is checked again.)
+        let waiting = year.correction && year.stage == Stage::Submitted;
+        if publishing.contains(&t) || !year.standing() || waiting {
             continue;
         }
         if let Some(f) = book.frozen_of(e.secretary)
