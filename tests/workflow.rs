@@ -1380,6 +1380,8 @@ fn approved_with_roomy_quotas(f: &Fixture) -> Vec<String> {
 }
 
 #[test]
+// One scenario, read top to bottom: each step starts from the state the one before left.
+#[allow(clippy::too_many_lines)]
 fn after_approval_a_reopened_township_moves_no_other_township_until_a_correction() {
     let f = Fixture::new();
     let admin = user(&f, "admin");
