@@ -614,31 +614,43 @@ impl Local {
         if book.record.stage(t) != Stage::Publicity {
             return refuse(format!("{} 不在公示期,不能登记异议", name(book, t)));
         }
-        let mut record = book.record.clone();
-        record.township_mut(t).objections.push(Objection {
+        let objection = Objection {
             secretary,
             raised_on: self.today(),
-            text: text.clone(),
+            text,
             by,
             contact,
             resolution: None,
-        });
+        };
         let what = format!("{} 年度 {} 异议", book.year, book.name_of(secretary));
-        self.store_record(book, &record, (t, secretary), &what, ("", &typed))?;
+        self.store_record(
+            book,
+            |record| {
+                record.township_mut(t).objections.push(objection);
+                Ok(())
+            },
+            (t, secretary),
+            &what,
+            ("", &typed),
+        )?;
         Ok(format!("已登记对 {} 的异议", book.name_of(secretary)))
     }
 
     /// Store a year record changed about one secretary, with its audit line.
+    /// `change` is made to the record as stored now, inside the write (another user's
+    /// step since the book was read is kept).
     fn store_record(
         &self,
         book: &YearBook,
-        record: &YearRecord,
+        change: impl FnOnce(&mut YearRecord) -> Result<()>,
         (township, secretary): (u32, u32),
         what: &str,
         (before, after): (&str, &str),
     ) -> Result<()> {
         let mut w = self.store.write(&self.actor.name)?;
-        w.put_year(book.year, record)?;
+        let mut record = w.year(book.year)?.unwrap_or_else(|| book.record.clone());
+        change(&mut record)?;
+        w.put_year(book.year, &record)?;
         let scope = Scope {
             year: Some(book.year),
             township: Some(township),
@@ -657,24 +669,25 @@ impl Local {
         if resolution.is_empty() {
             return refuse("处理结果不能为空");
         }
-        let mut record = book.record.clone();
-        let open: Vec<&mut Objection> = record
-            .township_mut(t)
-            .objections
-            .iter_mut()
-            .filter(|o| o.secretary == secretary && o.resolution.is_none())
-            .collect();
-        if open.is_empty() {
-            return refuse(format!("{} 没有未处理的异议", book.name_of(secretary)));
-        }
-        let n = open.len();
-        for o in open {
-            o.resolution = Some(resolution.clone());
-        }
+        let mut n = 0;
         let what = format!("{} 年度 {} 异议处理", book.year, book.name_of(secretary));
         self.store_record(
             book,
-            &record,
+            |record| {
+                for o in record
+                    .township_mut(t)
+                    .objections
+                    .iter_mut()
+                    .filter(|o| o.secretary == secretary && o.resolution.is_none())
+                {
+                    o.resolution = Some(resolution.clone());
+                    n += 1;
+                }
+                if n == 0 {
+                    return refuse(format!("{} 没有未处理的异议", book.name_of(secretary)));
+                }
+                Ok(())
+            },
             (t, secretary),
             &what,
             ("未处理", &resolution),
