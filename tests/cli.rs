@@ -1589,3 +1589,24 @@ fn notices_name_the_committee_and_the_place_as_they_are() {
     assert!(xiang.contains("下团堡乡党委"), "{xiang}");
     assert!(!xiang.contains("党(工)委"), "{xiang}");
 }
+
+#[test]
+fn demo_size_makes_a_district_of_that_many_secretaries() {
+    let f = Fixture::new();
+    let db = f.path("大区.redb");
+    // Not a terminal: the generated district's report.
+    let report = ok_on(&db, "2026-01-10", &["demo", "--size", "300"]);
+    assert!(report.contains("300 名书记的考核均已完成"), "{report}");
+    assert!(
+        report.lines().last().unwrap().starts_with("共评定"),
+        "{report}"
+    );
+    // Two years, every row through the import's checks; the file is an ordinary database.
+    let csv = ok_on(
+        &db,
+        "2026-01-10",
+        &["--year", "2024", "report", "--format", "csv"],
+    );
+    assert_eq!(csv.lines().count(), 301);
+    assert!(ok_on(&db, "2026-01-10", &["check"]).contains("书记 300 名"));
+}

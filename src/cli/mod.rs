@@ -201,8 +201,12 @@ pub enum Command {
         #[arg(long, value_name = "乡镇")]
         township: Option<String>,
     },
-    /// 示范数据库(朔城区,首次运行时生成)
-    Demo,
+    /// 示范数据库(朔城区,首次运行时生成);--size N 为生成的 N 名书记的区(测试规模用)
+    Demo {
+        /// 生成一个有 N 名书记、两个年度考核的区(文件 demo-N.redb,首次生成需要一些时间)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=2_000_000))]
+        size: Option<u32>,
+    },
     /// 备份数据库(他人可同时使用)
     Backup {
         /// 备份文件(不能已存在)
@@ -522,12 +526,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             let socket = cli.socket.unwrap_or_else(|| PathBuf::from(DEFAULT_SOCKET));
             crate::server::serve(&db, &socket).map_err(CliError::Message)
         }
-        Some(Command::Demo) => {
-            let path = match &cli.db {
-                Some(p) => p.clone(),
-                None => demo_db()?,
+        Some(Command::Demo { size }) => {
+            let path = match (&cli.db, size) {
+                (Some(p), _) => p.clone(),
+                (None, None) => demo_db()?,
+                (None, Some(n)) => data_dir()?.join(format!("demo-{n}.redb")),
             };
-            screen::demo(&path, &user, year)
+            screen::demo(&path, &user, year, size)
         }
         None => screen::tui(open()?, year),
         Some(other) => housekeeping(other, (&db, &user, year), open),

@@ -1,6 +1,6 @@
 //! The terminal interface: `xingji` and `xingji demo`.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use super::{CliError, Out, emit, message};
@@ -10,8 +10,20 @@ use crate::tui;
 
 /// `xingji demo`: the demo district (made on first use); its report when not on a
 /// terminal.
-pub fn demo(path: &Path, user: &str, year: Option<i16>) -> Result<(), CliError> {
-    let service = crate::demo::open(path, user)?;
+pub fn demo(path: &Path, user: &str, year: Option<i16>, size: Option<u32>) -> Result<(), CliError> {
+    let service = match size {
+        None => crate::demo::open(path, user)?,
+        Some(n) => {
+            if !path.exists() {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "正在生成 {n} 名书记的示范区(两个年度)到 {} …",
+                    path.display()
+                );
+            }
+            crate::demo::open_generated(path, user, n as usize)?
+        }
+    };
     if !std::io::stdout().is_terminal() {
         // Not a terminal (a pipe, a file): the demo district's report instead.
         let year = service.working_year(year)?;
