@@ -124,14 +124,17 @@ pub fn write_text(book: &YearBook, out: &mut dyn Write) -> std::io::Result<()> {
         approval_word(book),
         unfinished(book)
     )?;
-    let mut townships: Vec<&str> = Vec::new();
-    for r in &all {
-        if townships.last() != Some(&r[1].as_str()) {
-            townships.push(&r[1]);
-        }
-    }
-    for township in townships {
-        let group: Vec<&[String; 17]> = all.iter().filter(|r| r[1] == township).collect();
+    // The rows come in the official order: a township's rows are together. One pass
+    // (a country has tens of thousands of townships).
+    let stages: std::collections::HashMap<&str, &str> = book
+        .district
+        .townships
+        .iter()
+        .map(|(id, t)| (t.name.as_str(), book.record.stage(*id).label()))
+        .collect();
+    for group in all.chunk_by(|a, b| a[1] == b[1]) {
+        let township = group[0][1].as_str();
+        let group: Vec<&[String; 17]> = group.iter().collect();
         let widths: Vec<usize> = shown
             .iter()
             .map(|&c| {
@@ -158,10 +161,7 @@ pub fn write_text(book: &YearBook, out: &mut dyn Write) -> std::io::Result<()> {
             parts.join("  ").trim_end().to_string()
         };
         writeln!(out)?;
-        let stage = book
-            .district
-            .township_id(township)
-            .map_or("", |t| book.record.stage(t).label());
+        let stage = stages.get(township).copied().unwrap_or_default();
         writeln!(out, "【{township}】 {} 名 · {stage}", group.len())?;
         let header = line(&|c| COLUMNS[c].to_string());
         writeln!(out, "{header}")?;

@@ -71,8 +71,16 @@ fn workbook(book: &YearBook) -> Result<Workbook, XlsxError> {
     let mut widest = width(heads[0]);
     let mut r = 3;
     let mut totals = [0u32; 12];
+    // A township's rows are together (the official order): grouped in one pass.
+    let groups: std::collections::HashMap<&str, &[[String; 17]]> = all
+        .chunk_by(|a, b| a[1] == b[1])
+        .map(|g| (g[0][1].as_str(), g))
+        .collect();
     for (_, t) in &book.district.townships {
-        let mine: Vec<&[String; 17]> = all.iter().filter(|row| row[1] == t.name).collect();
+        let mine: Vec<&[String; 17]> = groups
+            .get(t.name.as_str())
+            .map(|g| g.iter().collect())
+            .unwrap_or_default();
         if mine.is_empty() {
             continue;
         }
@@ -103,13 +111,17 @@ fn workbook(book: &YearBook) -> Result<Workbook, XlsxError> {
 
     // One sheet per township, with the report's own columns and Chinese headers, then
     // the township's own item scores (each township may score on its own items).
+    let pairs: Vec<(&crate::service::Entry, &[String; 17])> =
+        book.entries.iter().zip(&all).collect();
+    let sheets: std::collections::HashMap<&str, &[(&crate::service::Entry, &[String; 17])]> = pairs
+        .chunk_by(|a, b| a.1[1] == b.1[1])
+        .map(|g| (g[0].1[1].as_str(), g))
+        .collect();
     for (id, t) in &book.district.townships {
-        let mine: Vec<(&crate::service::Entry, &[String; 17])> = book
-            .entries
-            .iter()
-            .zip(&all)
-            .filter(|(_, row)| row[1] == t.name)
-            .collect();
+        let mine: Vec<(&crate::service::Entry, &[String; 17])> = sheets
+            .get(t.name.as_str())
+            .map(|g| g.to_vec())
+            .unwrap_or_default();
         if mine.is_empty() {
             continue;
         }
