@@ -82,6 +82,7 @@ impl Server {
     /// A server over the database file at `db`.
     pub fn open(db: &Path, identify: Identify) -> Result<Arc<Server>, String> {
         let store = Store::open(db).map_err(|e| e.to_string())?;
+        crate::service::freeze_standing(&store).map_err(|e| e.to_string())?;
         Ok(Server::new(store, identify))
     }
 

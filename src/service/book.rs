@@ -356,6 +356,44 @@ pub fn summary_of<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> String {
     )
 }
 
+/// Freeze the figures of townships that were published or approved by a program from
+/// before frozen figures (a file from an earlier version): once, at the first open, so
+/// that nothing they stand by can move silently afterwards. Returns how many years.
+pub fn freeze_standing(store: &Store) -> Result<usize, Refusal> {
+    let mut years = 0;
+    for (year, record) in store.years()? {
+        let standing = standing_townships(&record);
+        if standing.is_empty() || store.has_frozen(year)? {
+            continue;
+        }
+        let book = YearBook::load(store, year)?;
+        let mut w = store.write("xingji")?;
+        for e in &book.entries {
+            if place_of(&book.district, e.secretary).is_some_and(|t| standing.contains(&t)) {
+                let frozen = Frozen {
+                    assessment: e.assessment.clone(),
+                    rating: e.rating.clone(),
+                    replaced: None,
+                };
+                w.put_frozen(year, e.secretary, &frozen)?;
+            }
+        }
+        let scope = crate::domain::Scope {
+            year: Some(year),
+            ..crate::domain::Scope::default()
+        };
+        w.audit_in(
+            scope,
+            &format!("{year} 年度已公示、已审定的结果冻结(数据库升级)"),
+            "",
+            &format!("{} 个乡镇", standing.len()),
+        )?;
+        w.commit()?;
+        years += 1;
+    }
+    Ok(years)
+}
+
 /// The townships whose published figures stand in a year.
 fn standing_townships(record: &YearRecord) -> HashSet<u32> {
     record

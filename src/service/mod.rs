@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
-pub use book::{Entry, YearBook, summary_of};
+pub use book::{Entry, YearBook, freeze_standing, summary_of};
 pub use check::{Checked, check_store};
 pub use import::{RosterSummary, ScoresSummary};
 pub use local::Local;
@@ -232,10 +232,9 @@ impl Service {
 
     /// The database file at `path`, for a Unix user; an unknown user is refused.
     pub fn open(path: &Path, user: &str) -> Result<Service> {
-        Ok(Service::local(Local::for_user(
-            Arc::new(Store::open(path)?),
-            user,
-        )?))
+        let store = Store::open(path)?;
+        book::freeze_standing(&store)?;
+        Ok(Service::local(Local::for_user(Arc::new(store), user)?))
     }
 
     /// A new database at `path`, made by `user` (its first district admin).

@@ -511,6 +511,16 @@ impl Store {
         Ok(out)
     }
 
+    /// Does the year have any frozen figures? (One key read.)
+    pub fn has_frozen(&self, year: i16) -> Result<bool> {
+        let txn = self.read()?;
+        let Ok(table) = txn.open_table(FROZEN) else {
+            return Ok(false);
+        };
+        let mut range = table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))?;
+        Ok(range.next().transpose()?.is_some())
+    }
+
     /// The frozen figures of a year, by secretary id (none in a file from before them).
     pub fn frozen(&self, year: i16) -> Result<Vec<(u32, Frozen)>> {
         let txn = self.read()?;

@@ -281,3 +281,40 @@ mod decoding {
         }
     }
 }
+
+/// A file whose year was approved before figures were frozen: the first open freezes
+/// them, once, so that no later publication can move them silently.
+#[test]
+fn figures_approved_before_freezing_are_frozen_at_the_first_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.redb");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/schema1.redb"),
+        &path,
+    )
+    .unwrap();
+    {
+        let store = Store::open(&path).unwrap();
+        let mut year = store.year(2025).unwrap().unwrap();
+        year.township_mut(1).stage = Stage::Approved;
+        let mut w = store.write("t").unwrap();
+        w.put_year(2025, &year).unwrap();
+        w.commit().unwrap();
+        assert!(store.frozen(2025).unwrap().is_empty());
+    }
+    let audit_lines = || Store::open(&path).unwrap().audit_log().unwrap().len();
+    drop(crate::service::Service::open(&path, "t").unwrap());
+    let store = Store::open(&path).unwrap();
+    let district = store.district().unwrap();
+    let in_township_1 = district
+        .secretaries
+        .iter()
+        .filter(|(id, _)| district.place(*id).is_some_and(|(_, v)| v.township == 1))
+        .count();
+    assert!(in_township_1 > 0);
+    assert_eq!(store.frozen(2025).unwrap().len(), in_township_1);
+    drop(store);
+    let after_first = audit_lines();
+    drop(crate::service::Service::open(&path, "t").unwrap());
+    assert_eq!(audit_lines(), after_first, "only once");
+}
