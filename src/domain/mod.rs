@@ -229,6 +229,14 @@ pub fn stars_label(stars: Option<u8>) -> String {
     }
 }
 
+/// Stars in words, as notices and letters say them: `4星`, or `未定星`.
+pub fn stars_words(stars: Option<u8>) -> String {
+    match stars {
+        Some(s) => format!("{s}星"),
+        None => stars_label(None),
+    }
+}
+
 /// Stars drawn with ASCII only (§9), in six cells on every screen: `***--3`.
 pub fn stars_ascii(stars: Option<u8>) -> String {
     match stars {

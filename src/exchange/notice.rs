@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use jiff::civil::Date;
 
-use crate::domain::stars_label;
+use crate::domain::stars_words;
 use crate::service::YearBook;
 use crate::service::workflow::publicity_end;
 use crate::text::{pad, pad_left, width};
@@ -147,10 +147,7 @@ fn results_table(book: &YearBook, township: u32, out: &mut String) {
                 book.name_of(e.secretary),
                 format!("{:.2}", f.total),
                 f.outcome.label().to_string(),
-                match e.rating.stars {
-                    Some(s) => format!("{s}星"),
-                    None => stars_label(None),
-                },
+                stars_words(e.rating.stars),
             ]
         })
         .collect();
@@ -227,10 +224,7 @@ fn posted(r: &crate::scoring::Rating) -> String {
             "{:.2} 分、{}、{}",
             f.total,
             f.outcome.label(),
-            match r.stars {
-                Some(s) => format!("{s}星"),
-                None => stars_label(None),
-            }
+            stars_words(r.stars)
         ),
         None => "未完成".to_string(),
     }

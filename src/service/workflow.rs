@@ -534,11 +534,11 @@ impl Local {
                 // No longer low after a correction: the follow-up loses its basis. The
                 // record stays, marked 撤销 with the reason.
                 (_, Some(old)) if !low && old.done_on.is_none() && old.withdrawn.is_none() => {
-                    let stars = e
-                        .rating
-                        .stars
-                        .map_or_else(|| crate::domain::stars_label(None), |s| format!("{s}星"));
-                    let reason = format!("重新审定后为{stars},不再须{}", old.consequence.label());
+                    let reason = format!(
+                        "重新审定后为{},不再须{}",
+                        crate::domain::stars_words(e.rating.stars),
+                        old.consequence.label()
+                    );
                     let r = Rectification {
                         withdrawn: Some((today, reason)),
                         ..old.clone()
@@ -808,8 +808,7 @@ pub fn rating_words(r: &Rating) -> String {
         return "未完成".to_string();
     };
     let mut words = vec![
-        r.stars
-            .map_or_else(|| crate::domain::stars_label(None), |s| format!("{s}星")),
+        crate::domain::stars_words(r.stars),
         f.outcome.label().to_string(),
         format!("{:.2} 分", f.total),
     ];
