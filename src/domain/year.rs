@@ -75,6 +75,20 @@ pub struct Objection {
 }
 
 impl Objection {
+    /// The content with who raised it and their contact, as lists show it:
+    /// `得分偏低(王某 13800000000)`, or the content alone.
+    pub fn shown(&self) -> String {
+        let who: Vec<&str> = [self.by.as_str(), self.contact.as_str()]
+            .into_iter()
+            .filter(|w| !w.is_empty())
+            .collect();
+        if who.is_empty() {
+            self.text.clone()
+        } else {
+            format!("{}({})", self.text, who.join(" "))
+        }
+    }
+
     /// Split a typed objection into its content, who raised it and how to reach them:
     /// `得分偏低 反映人:王某 电话:13800000000` (the colon may be full- or half-width;
     /// `联系方式` for `电话`). Without the markers it is all content.

@@ -128,17 +128,7 @@ impl WorkflowScreen {
                     .objections
                     .iter()
                     .filter(|x| x.secretary == o.secretary && x.resolution.is_none())
-                    .map(|x| {
-                        let who: Vec<&str> = [x.by.as_str(), x.contact.as_str()]
-                            .into_iter()
-                            .filter(|w| !w.is_empty())
-                            .collect();
-                        if who.is_empty() {
-                            x.text.clone()
-                        } else {
-                            format!("{}({})", x.text, who.join(" "))
-                        }
-                    })
+                    .map(crate::domain::Objection::shown)
                     .collect();
                 let count = if theirs.len() > 1 {
                     format!("{} 条:", theirs.len())
@@ -384,22 +374,11 @@ impl Screen for WorkflowScreen {
                         .resolution
                         .as_deref()
                         .map_or("未处理".to_string(), |r| format!("已处理:{r}"));
-                    let who = [o.by.as_str(), o.contact.as_str()]
-                        .iter()
-                        .filter(|w| !w.is_empty())
-                        .copied()
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    let who = if who.is_empty() {
-                        String::new()
-                    } else {
-                        format!("({who})")
-                    };
                     let text = format!(
-                        " {} {}:{}{who} [{state}]",
+                        " {} {}:{} [{state}]",
                         o.raised_on,
                         book.name_of(o.secretary),
-                        o.text
+                        o.shown()
                     );
                     let style = if o.resolution.is_none() {
                         t.warn()
