@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::{CliError, Out, RoleArg, UserStep, emit, local_time, message, say};
 use crate::domain::Role;
-use crate::service::{AuditFilter, Refusal, Service, role_label};
+use crate::service::{AuditFilter, Service, role_label};
 use crate::text::pad;
 
 /// `xingji audit [--year Y] [--secretary NAME] [--township T]`.
@@ -133,8 +133,11 @@ pub fn import_all(db: &Path, user: &str, from: &Path) -> Result<(), CliError> {
         ))
     })?;
     let mut input = std::io::BufReader::new(file);
+    // The check's summary is kept to say what the new file holds (it is not run twice).
+    let summary = std::cell::RefCell::new(String::new());
     let verify = |store: &crate::store::Store| {
         let checked = crate::service::check_store(store).map_err(|e| e.to_string())?;
+        summary.replace(checked.summary);
         match checked.problems.len() {
             0 => Ok(()),
             n => Err(format!(
@@ -159,12 +162,7 @@ pub fn import_all(db: &Path, user: &str, from: &Path) -> Result<(), CliError> {
     );
     // Checked before it took its name: what it holds; and whether its users include
     // the one who built it.
-    if let Ok(checked) = crate::store::Store::open(db)
-        .map_err(Refusal::from)
-        .and_then(|store| crate::service::check_store(&store))
-    {
-        say!("{}", checked.summary);
-    }
+    say!("{}", summary.borrow());
     if let Err(e) = Service::open(db, user) {
         say!("注意:{e}");
     }
