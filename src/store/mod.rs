@@ -455,8 +455,23 @@ impl Store {
 
     /// Every assessment of a year, by secretary id.
     pub fn assessments(&self, year: i16) -> Result<Vec<(u32, Assessment)>> {
+        self.of_year(ASSESSMENTS, year, false)
+    }
+
+    /// The records of a year in a table keyed `(year << 32) | secretary`, by secretary,
+    /// in one range read. `may_lack`: a file from before the table has none.
+    fn of_year<T: Record>(
+        &self,
+        table: TableDefinition<u64, &'static [u8]>,
+        year: i16,
+        may_lack: bool,
+    ) -> Result<Vec<(u32, T)>> {
         let txn = self.read()?;
-        let table = txn.open_table(ASSESSMENTS)?;
+        let table = match txn.open_table(table) {
+            Ok(t) => t,
+            Err(_) if may_lack => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
         let range = table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))?;
         range
             .map(|entry| {
@@ -468,17 +483,7 @@ impl Store {
 
     /// Every rectification of a year, by secretary id.
     pub fn rectifications(&self, year: i16) -> Result<Vec<(u32, Rectification)>> {
-        let txn = self.read()?;
-        let Ok(table) = txn.open_table(RECTIFICATIONS) else {
-            return Ok(Vec::new()); // a file from before rectifications existed
-        };
-        let range = table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))?;
-        range
-            .map(|entry| {
-                let (k, v) = entry?;
-                Ok((k.value() as u32, decode(v.value())?))
-            })
-            .collect()
+        self.of_year(RECTIFICATIONS, year, true) // none in a file from before them
     }
 
     /// The years that the tables keyed by year hold records of: (table, years). A record
@@ -523,17 +528,7 @@ impl Store {
 
     /// The frozen figures of a year, by secretary id (none in a file from before them).
     pub fn frozen(&self, year: i16) -> Result<Vec<(u32, Frozen)>> {
-        let txn = self.read()?;
-        let Ok(table) = txn.open_table(FROZEN) else {
-            return Ok(Vec::new());
-        };
-        let range = table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))?;
-        range
-            .map(|entry| {
-                let (k, v) = entry?;
-                Ok((k.value() as u32, decode(v.value())?))
-            })
-            .collect()
+        self.of_year(FROZEN, year, true)
     }
 
     /// The users and their roles. Empty for a database made before roles existed.
