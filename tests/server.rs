@@ -375,10 +375,7 @@ fn year_steps(admin: &Service) -> Vec<String> {
             .publish(
                 YEAR,
                 &shentou,
-                &xingji::service::Publication {
-                    reason: Some("补录纸质公示".into()),
-                    ..xingji::service::Publication::starting(from)
-                },
+                &xingji::service::Publication::back_dated(from, "补录纸质公示"),
             )
             .unwrap(),
     );

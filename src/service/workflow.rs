@@ -49,6 +49,15 @@ pub struct Publication {
 }
 
 impl Publication {
+    /// A publicity that began on `from`, before today, for the scheme's number of days,
+    /// with why it is recorded only now.
+    pub fn back_dated(from: Date, reason: &str) -> Publication {
+        Publication {
+            reason: Some(reason.to_string()),
+            ..Publication::starting(from)
+        }
+    }
+
     /// From `from`, for the scheme's number of days.
     pub fn starting(from: Date) -> Publication {
         Publication {
@@ -971,10 +980,7 @@ mod tests {
             .publish(
                 2025,
                 &[shen],
-                &crate::service::Publication {
-                    reason: Some("补录纸质公示".into()),
-                    ..crate::service::Publication::starting(past)
-                },
+                &crate::service::Publication::back_dated(past, "补录纸质公示"),
             )
             .unwrap_err()
             .to_string();
@@ -988,20 +994,14 @@ mod tests {
             .publish(
                 2025,
                 &[shen],
-                &crate::service::Publication {
-                    reason: Some("补录纸质公示".into()),
-                    ..crate::service::Publication::starting(past)
-                },
+                &crate::service::Publication::back_dated(past, "补录纸质公示"),
             )
             .unwrap();
         admin
             .publish(
                 2025,
                 &[li],
-                &crate::service::Publication {
-                    reason: Some("补录纸质公示".into()),
-                    ..crate::service::Publication::starting(past)
-                },
+                &crate::service::Publication::back_dated(past, "补录纸质公示"),
             )
             .unwrap();
         admin.approve(2025, &[shen, li]).unwrap();

@@ -429,10 +429,7 @@ fn a_locked_year_refuses_changes() {
         .publish(
             2025,
             &[t],
-            &crate::service::Publication {
-                reason: Some("补录纸质公示".into()),
-                ..crate::service::Publication::starting(from)
-            },
+            &crate::service::Publication::back_dated(from, "补录纸质公示"),
         )
         .unwrap();
     app.ctx.service.approve(2025, &[t]).unwrap();
@@ -912,10 +909,7 @@ fn audit_rectifications_and_the_promotion_pool() {
         .publish(
             2025,
             &[t],
-            &crate::service::Publication {
-                reason: Some("补录纸质公示".into()),
-                ..crate::service::Publication::starting(from)
-            },
+            &crate::service::Publication::back_dated(from, "补录纸质公示"),
         )
         .unwrap();
     app.ctx.service.approve(2025, &[t]).unwrap();
