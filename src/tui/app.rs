@@ -11,9 +11,7 @@ use ratatui::widgets::Paragraph;
 
 use super::context::Context;
 use super::keys::{Action, Ask, Binding, GridAt, Input, Target};
-use super::popups::{
-    ChoosePopup, ConfirmPopup, EditorPopup, Popup, PromptPopup, SearchPopup, YearPopup,
-};
+use super::popups::{ChoosePopup, ConfirmPopup, EditorPopup, Popup, PromptPopup, SearchPopup};
 use super::screens::audit::AuditScreen;
 use super::screens::grid::GridScreen;
 use super::screens::help::HelpScreen;
@@ -339,11 +337,13 @@ impl App {
                 initial,
             } => Popup::Prompt(PromptPopup::new(&mut self.ctx, title, then, &initial)),
             Ask::Search(purpose) => Popup::Search(SearchPopup::new(purpose)),
-            Ask::Year => Popup::Year(YearPopup::new(&mut self.ctx)),
+            Ask::Year => Popup::Choose(super::popups::year::years(&mut self.ctx)),
             Ask::Choose { title, items } => Popup::Choose(ChoosePopup {
                 title,
                 items,
                 selected: 0,
+                enter: super::popups::choose::ENTER,
+                width: 70,
             }),
             Ask::Edit {
                 title,

@@ -1397,7 +1397,7 @@ fn y_picks_the_year_and_enter_switches_to_it() {
     let (_dir, mut app) = demo_app();
     assert!(text(&draw(&app, 80, 24)).contains("2025 年度"));
     press(&mut app, &[KeyCode::Char('l'), KeyCode::Char('y')]);
-    assert!(matches!(app.popup, Some(Popup::Year(_))));
+    assert!(matches!(&app.popup, Some(Popup::Choose(p)) if p.title == "考核年度"));
     let screen = text(&draw(&app, 80, 24));
     assert!(
         screen.contains(">2025 年度(当前)") && screen.contains("2024 年度"),

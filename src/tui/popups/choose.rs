@@ -19,11 +19,18 @@ pub struct ChoosePopup {
     /// Each line and what choosing it does.
     pub items: Vec<(String, Action)>,
     pub selected: usize,
+    /// What Enter is said to do.
+    pub enter: &'static str,
+    /// The box's width in cells.
+    pub width: u16,
 }
 
-pub fn keys() -> Vec<Binding> {
+/// What Enter does in the list of open objections.
+pub const ENTER: &str = "选定";
+
+pub fn keys(enter: &'static str) -> Vec<Binding> {
     vec![
-        bind(Enter, NONE, || Action::Open, "选定", true),
+        bind(Enter, NONE, || Action::Open, enter, true),
         bind(Up, NONE, || Action::Up, "上移", true),
         bind(Char('k'), NONE, || Action::Up, "", false),
         bind(Down, NONE, || Action::Down, "下移", true),
@@ -51,7 +58,7 @@ impl ChoosePopup {
 
     pub fn view(&self, ctx: &Context, frame: &mut Frame, area: Rect) {
         let height = u16::try_from(self.items.len().min(12) + 2).unwrap_or(14);
-        let rect = centered(area, 70, height);
+        let rect = centered(area, self.width, height);
         clear(frame, rect);
         let block = boxed(&self.title);
         let inner = block.inner(rect);

@@ -19,7 +19,6 @@ pub use confirm::ConfirmPopup;
 pub use editor::EditorPopup;
 pub use prompt::PromptPopup;
 pub use search::SearchPopup;
-pub use year::YearPopup;
 
 /// What a popup's `update` asks of the app.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -45,7 +44,6 @@ pub enum Popup {
     Confirm(ConfirmPopup),
     Prompt(PromptPopup),
     Editor(Box<EditorPopup>),
-    Year(YearPopup),
     Choose(ChoosePopup),
 }
 
@@ -56,15 +54,14 @@ impl Popup {
             Popup::Confirm(_) => confirm::keys(),
             Popup::Prompt(_) => prompt::keys(),
             Popup::Editor(_) => editor::keys(),
-            Popup::Year(_) => year::keys(),
-            Popup::Choose(_) => choose::keys(),
+            Popup::Choose(p) => choose::keys(p.enter),
         }
     }
 
     pub fn input(&self) -> Input {
         match self {
             Popup::Search(_) | Popup::Prompt(_) => Input::Text,
-            Popup::Confirm(_) | Popup::Year(_) | Popup::Choose(_) => Input::None,
+            Popup::Confirm(_) | Popup::Choose(_) => Input::None,
             Popup::Editor(_) => Input::Editor,
         }
     }
@@ -75,7 +72,6 @@ impl Popup {
             Popup::Confirm(p) => p.update(ctx, action),
             Popup::Prompt(p) => p.update(ctx, action),
             Popup::Editor(p) => p.update(ctx, action),
-            Popup::Year(p) => p.update(ctx, action),
             Popup::Choose(p) => p.update(ctx, action),
         }
     }
@@ -94,7 +90,6 @@ impl Popup {
             Popup::Confirm(p) => p.view(ctx, frame, area),
             Popup::Prompt(p) => p.view(ctx, frame, area),
             Popup::Editor(p) => p.view(ctx, frame, area),
-            Popup::Year(p) => p.view(ctx, frame, area),
             Popup::Choose(p) => p.view(ctx, frame, area),
         }
     }
@@ -109,8 +104,8 @@ impl Popup {
             ("文字编辑(备注、整改措施)", editor::keys()),
             ("输入框", prompt::keys()),
             ("确认框", confirm::keys()),
-            ("考核年度(y)", year::keys()),
-            ("选择(处理异议 v)", choose::keys()),
+            ("考核年度(y)", choose::keys(year::ENTER)),
+            ("选择(处理异议 v)", choose::keys(choose::ENTER)),
         ]
     }
 }
