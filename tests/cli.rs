@@ -979,7 +979,9 @@ fn out_onto_an_existing_file_needs_force() {
             {
                 let notice = f.command().env("XINGJI_TODAY", TODAY).args(NOTICE).output();
                 let notice = text(&notice.unwrap().stdout);
-                assert!(notice.contains("2025年1月20日"), "{notice}");
+                // Not published yet: the date is a blank to fill in, not the printing day.
+                assert!(notice.contains("____年__月__日"), "{notice}");
+                assert!(!notice.contains("2025年1月20日"), "{notice}");
                 // A file gets what Notepad reads: a BOM and CRLF line ends.
                 let mut file = "\u{feff}".as_bytes().to_vec();
                 file.extend(notice.replace('\n', "\r\n").as_bytes());
@@ -1001,10 +1003,10 @@ fn out_onto_an_existing_file_needs_force() {
         assert!(out.status.success(), "{}", text(&out.stderr));
         assert_eq!(fs::read(&old).unwrap(), expected, "{args:?}");
     }
-    // A notice under a name that promises Word or PDF is refused, not written as text.
-    for name in ["公示.docx", "公示.pdf"] {
+    // A notice under a name that promises another format is refused, not written as text.
+    for name in ["公示.pdf", "公示.doc", "公示"] {
         let err = assert_user_error(&run_out(&f, &NOTICE, &f.path(name), false));
-        assert!(err.contains(".txt"), "{err}");
+        assert!(err.contains(".docx 或 .txt"), "{err}");
         assert!(!f.path(name).exists());
     }
     // xlsx the same way.

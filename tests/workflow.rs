@@ -477,7 +477,9 @@ fn a_year_from_submission_to_approval_locking_and_reopening() {
                 "{page}"
             );
             assert!(page.contains(&format!("党组织书记{name}同志")), "{page}");
-            assert!(page.contains("2026年1月12日至2026年1月16日"), "{page}");
+            // A paragraph wraps at the page's width: read as one line.
+            let read: String = page.lines().collect();
+            assert!(read.contains("2026年1月12日至2026年1月16日"), "{page}");
         }
         assert_nothing_of(other, &letters, "the letters");
     }

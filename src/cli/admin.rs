@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{CliError, Out, RoleArg, UserStep, emit, local_time, message, say};
+use super::{CliError, Out, RoleArg, SettingsStep, UserStep, emit, local_time, message, say};
 use crate::domain::Role;
 use crate::service::{AuditFilter, Service, role_label};
 use crate::text::pad;
@@ -40,6 +40,36 @@ pub fn audit(
             .is_none_or(|ids| e.scope.secretary.is_some_and(|id| ids.contains(&id)));
         if about {
             say!("{}  {}  {}", local_time(e.at), pad(&e.user, 10), e.line());
+        }
+    }
+    Ok(())
+}
+
+/// `xingji settings set KEY VALUE` and `xingji settings list`.
+pub fn settings(
+    service: &Service,
+    step: SettingsStep,
+    key: Option<&str>,
+    value: Option<&str>,
+) -> Result<(), CliError> {
+    match (step, key, value) {
+        (SettingsStep::Set, Some(key), Some(value)) => {
+            say!("已设置 {}", service.set_setting(key, value)?);
+        }
+        (SettingsStep::Set, ..) => {
+            return Err(message(
+                "需要设置项和值,例如:xingji settings set 区名 朔城区",
+            ));
+        }
+        (SettingsStep::List, ..) => {
+            let office = service.office()?;
+            for s in crate::domain::Setting::ALL {
+                say!(
+                    "{}  {}",
+                    pad(s.key(), 10),
+                    office.get(s).unwrap_or("(未设置,文件中留空白手工填写)")
+                );
+            }
         }
     }
     Ok(())

@@ -6,6 +6,7 @@ use std::path::Path;
 use super::{
     CliError, Encoding, Format, ImportKind, Out, SchemeStep, emit, message, need_year, say,
 };
+use crate::exchange::notice::Kind;
 use crate::exchange::{self, report};
 use crate::scoring::{DEFAULT_SCHEME, Scheme};
 use crate::service::Service;
@@ -167,46 +168,88 @@ pub fn report(
     emit(&buffer, out)
 }
 
-/// `xingji notice --year Y --township T [--letters] [--out FILE]`.
+/// `xingji notice --year Y --township T [--letters|--broadcast] [--out FILE]`.
 pub fn notice(
     service: &Service,
     year: Option<i16>,
     township: Option<&str>,
-    letters: bool,
+    kind: Kind,
     out: Out<'_>,
 ) -> Result<(), CliError> {
     let year = need_year(year, "公示通知")?;
+    if let Some(path) = out.file {
+        exchange::notice::check_name(path).map_err(message)?;
+    }
     let book = service.book(year)?;
-    let t = match township {
-        Some(name) => service.township_named(name)?,
-        // A township clerk's own township; the district names one.
-        None => match service.townships(None)?[..] {
-            [only] => only,
-            _ => return Err(message("公示通知需要 --township 乡镇")),
-        },
-    };
+    let t = own_township(service, township, "公示通知")?;
     if let Some(why) = exchange::notice::not_now(&book, t) {
         return Err(message(why));
     }
-    // A file is plain text for Windows; a name that promises another format is refused
-    // rather than written as text under it (Word cannot open that).
-    let extension = out
-        .file
-        .and_then(|p| p.extension())
-        .map(|e| e.to_string_lossy().to_lowercase());
-    if let Some(ext) = extension.as_deref().filter(|e| *e != "txt") {
-        return Err(message(format!(
-            "公示通知和明白信写成文本文件(.txt),不能写成 .{ext};请把 --out 的文件名改为以 .txt 结尾"
-        )));
-    }
-    let today = service.today();
-    let text = if letters {
-        exchange::notice::letters(&book, t, today)
-    } else {
-        exchange::notice::notice(&book, t, today)
-    };
+    let paper = kind.paper(&book, t, &service.office()?);
     match out.file {
-        Some(_) => emit(&exchange::notice::windows_text(&text), out),
-        None => emit(text.as_bytes(), out),
+        Some(path) => {
+            let bytes = exchange::notice::file_bytes(&paper, path).map_err(message)?;
+            emit(&bytes, out)?;
+            say!("已生成 {}", path.display());
+            Ok(())
+        }
+        None => emit(paper.text().as_bytes(), out),
+    }
+}
+
+/// `xingji paysheet --year Y [--township T] --out F.xlsx`: a township's sheet, or
+/// every township's the user may see.
+pub fn paysheet(
+    service: &Service,
+    year: Option<i16>,
+    township: Option<&str>,
+    out: Out<'_>,
+) -> Result<(), CliError> {
+    let year = need_year(year, "发放表")?;
+    let path = out.file.ok_or_else(|| message("发放表需要 --out 文件名"))?;
+    let is_xlsx = path
+        .extension()
+        .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("xlsx"));
+    if !is_xlsx {
+        return Err(message(
+            "发放表是 Excel 工作簿:请把 --out 的文件名改为以 .xlsx 结尾",
+        ));
+    }
+    let book = service.book(year)?;
+    let townships = match township {
+        Some(name) => vec![service.township_named(name)?],
+        None => {
+            let mine = service.townships(None)?;
+            book.townships()
+                .into_iter()
+                .filter(|t| mine.contains(t))
+                .collect()
+        }
+    };
+    if townships.is_empty() {
+        return Err(message(format!("{year} 年度没有可列入发放表的乡镇")));
+    }
+    let bytes = exchange::paysheet::paysheet_bytes(&book, &townships, &service.office()?)
+        .map_err(|e| message(format!("无法生成 {}:{e}", path.display())))?;
+    emit(&bytes, out)?;
+    let pending = townships
+        .iter()
+        .filter(|t| book.record.stage(**t) != crate::domain::Stage::Approved)
+        .count();
+    say!("已生成 {}({} 个乡镇)", path.display(), townships.len());
+    if pending > 0 {
+        say!("注意:其中 {pending} 个乡镇尚未审定,表上已注明“仅供核对,不作发放依据”");
+    }
+    Ok(())
+}
+
+/// The township named, or a township clerk's own when none is.
+fn own_township(service: &Service, township: Option<&str>, what: &str) -> Result<u32, CliError> {
+    match township {
+        Some(name) => Ok(service.township_named(name)?),
+        None => match service.townships(None)?[..] {
+            [only] => Ok(only),
+            _ => Err(message(format!("{what}需要 --township 乡镇"))),
+        },
     }
 }

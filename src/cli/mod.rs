@@ -87,20 +87,47 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Encoding::Utf8)]
         encoding: Encoding,
     },
-    /// 公示通知(三务公开栏)或各村明白信
+    /// 公示通知(三务公开栏)、各村明白信或大喇叭广播稿
     Notice {
         /// 乡镇(街道);乡镇录入员不写即为本乡镇
         #[arg(long, value_name = "乡镇")]
         township: Option<String>,
-        /// 每村一封明白信
-        #[arg(long)]
+        /// 每村一封明白信(每封另起一页)
+        #[arg(long, conflicts_with = "broadcast")]
         letters: bool,
-        /// 输出文件(默认:标准输出;不覆盖已有文件)
+        /// 村广播(大喇叭)稿:短句、数字写成读法、公示期和电话各说两遍
+        #[arg(long)]
+        broadcast: bool,
+        /// 输出文件:.docx 为 Word 文件,.txt 为文本文件(默认:标准输出;不覆盖已有文件)
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// 覆盖已存在的输出文件(数据库及其备份仍不覆盖)
         #[arg(long)]
         force: bool,
+    },
+    /// 绩效报酬发放表(Excel,每个乡镇一张表,可直接打印)
+    Paysheet {
+        /// 只要这个乡镇(街道)的;乡镇录入员不写即为本乡镇,区管理员不写即为全区
+        #[arg(long, value_name = "乡镇")]
+        township: Option<String>,
+        /// 输出文件(.xlsx;不覆盖已有文件)
+        #[arg(long, value_name = "F.xlsx")]
+        out: PathBuf,
+        /// 覆盖已存在的输出文件(数据库及其备份仍不覆盖)
+        #[arg(long)]
+        force: bool,
+    },
+    /// 本区的名称、组织部名称和联系方式(公示通知、明白信、广播稿、发放表都用)
+    Settings {
+        /// set 设置(区管理员)、list 列出
+        #[arg(value_enum)]
+        step: SettingsStep,
+        /// 设置项:区名、组织部名称、联系电话、联系地址、电子邮箱
+        #[arg(value_name = "KEY", required_if_eq("step", "set"))]
+        key: Option<String>,
+        /// 设置的值;写 "" 则清除(文件中留出空白,手工填写)
+        #[arg(value_name = "VALUE", required_if_eq("step", "set"))]
+        value: Option<String>,
     },
     /// 年度流程:录入 → 已提交 → 公示 → 已审定
     Year {
@@ -272,6 +299,12 @@ pub enum YearStep {
 pub enum RectifyStep {
     List,
     Update,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SettingsStep {
+    Set,
+    List,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -483,11 +516,25 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Some(Command::Notice {
             township,
             letters,
+            broadcast,
             out,
             force,
         }) => {
             let out = Out::checked(out.as_deref(), force, &db)?;
-            files::notice(&open()?, year, township.as_deref(), letters, out)
+            let paper = match (letters, broadcast) {
+                (true, _) => crate::exchange::notice::Kind::Letters,
+                (_, true) => crate::exchange::notice::Kind::Broadcast,
+                _ => crate::exchange::notice::Kind::Notice,
+            };
+            files::notice(&open()?, year, township.as_deref(), paper, out)
+        }
+        Some(Command::Paysheet {
+            township,
+            out,
+            force,
+        }) => {
+            let out = Out::checked(Some(&out), force, &db)?;
+            files::paysheet(&open()?, year, township.as_deref(), out)
         }
         Some(Command::Year {
             step,
@@ -553,6 +600,9 @@ fn housekeeping(
             township,
         } => admin::user(&open()?, step, name.as_deref(), role, township.as_deref()),
         Command::Backup { to } => admin::backup(&open()?, &to),
+        Command::Settings { step, key, value } => {
+            admin::settings(&open()?, step, key.as_deref(), value.as_deref())
+        }
         Command::Rectify {
             step,
             overdue,

@@ -3,11 +3,13 @@
 
 mod audit;
 mod district;
+mod office;
 mod value;
 mod year;
 
 pub use audit::{AuditEntry, Scope};
 pub use district::{District, NameIndex, Role};
+pub use office::{Office, Setting};
 pub use year::{Objection, Rectification, RectifyStatus, Stage, TownshipYear, YearRecord};
 
 pub use value::{

@@ -3,7 +3,10 @@
 
 pub mod notice;
 pub mod output;
+pub mod paper;
+pub mod paysheet;
 pub mod report;
+mod spoken;
 mod table;
 pub mod xlsx;
 

@@ -10,12 +10,12 @@ use crate::service::YearBook;
 use crate::text::width;
 
 /// Excel column width for Chinese text: about one unit per display cell, plus margin.
-fn fit(cells: usize) -> f64 {
+pub(super) fn fit(cells: usize) -> f64 {
     (cells as f64 + 2.0).min(60.0)
 }
 
 /// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
-fn sheet_name(name: &str) -> String {
+pub(super) fn sheet_name(name: &str) -> String {
     name.chars()
         .filter(|c| !"[]:*?/\\".contains(*c))
         .take(31)
@@ -29,6 +29,34 @@ pub fn write_xlsx(book: &YearBook, path: &Path) -> Result<(), XlsxError> {
 /// The workbook's bytes, to be written by `output::write_output`.
 pub fn xlsx_bytes(book: &YearBook) -> Result<Vec<u8>, XlsxError> {
     workbook(book)?.save_to_buffer()
+}
+
+/// A4, fitted to the page's width, the header row(s) repeated on every page.
+pub(super) fn print_ready(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    landscape: bool,
+    header_rows: (u32, u32),
+    title: &str,
+) -> Result<(), XlsxError> {
+    sheet.set_paper_size(9);
+    if landscape {
+        sheet.set_landscape();
+    }
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(header_rows.0, header_rows.1)?;
+    sheet.set_header(format!("&C{}", title.replace('&', "&&")));
+    sheet.set_footer("&C第 &P 页,共 &N 页");
+    Ok(())
+}
+
+/// Two decimals (scores, coefficients): 80.20, 1.00.
+pub(super) fn two_places() -> Format {
+    Format::new().set_num_format("0.00")
+}
+
+/// Whole numbers: yuan, stars.
+pub(super) fn whole() -> Format {
+    Format::new().set_num_format("0")
 }
 
 fn workbook(book: &YearBook) -> Result<Workbook, XlsxError> {
@@ -108,6 +136,12 @@ fn workbook(book: &YearBook) -> Result<Workbook, XlsxError> {
     }
     summary.set_column_width(0, fit(widest))?;
     summary.write_string(r + 2, 0, book.summary())?;
+    print_ready(
+        summary,
+        true,
+        (2, 2),
+        &format!("{} 年度星级评定汇总", book.year),
+    )?;
 
     // One sheet per township, with the report's own columns and Chinese headers, then
     // the township's own item scores (each township may score on its own items).
@@ -153,13 +187,19 @@ fn township_sheet(
         sheet.write_string_with_format(0, first_item + k as u16, h, bold)?;
         sheet.set_column_width(first_item + k as u16, fit(width(h)))?;
     }
+    let (two, whole) = (two_places(), whole());
     for (i, (entry, row)) in mine.iter().enumerate() {
         let r = i as u32 + 1;
         for (c, cell) in row.iter().enumerate() {
-            let numeric = (4..=9).contains(&c) || c == 13 || c == 14;
-            match cell.parse::<f64>() {
+            let format = match c {
+                4..=9 | 13 => Some(&two),
+                // 绩效报酬 in whole yuan; 星级 0–5 a number (未定星 stays words).
+                11 | 14 => Some(&whole),
+                _ => None,
+            };
+            match (cell.parse::<f64>(), format) {
                 // Figures are exact decimals of at most 2 places: Excel shows them as written.
-                Ok(n) if numeric => sheet.write_number(r, c as u16, n)?,
+                (Ok(n), Some(format)) => sheet.write_number_with_format(r, c as u16, n, format)?,
                 _ => sheet.write_string(r, c as u16, cell)?,
             };
         }
@@ -170,7 +210,7 @@ fn township_sheet(
                 .get(&item.name)
                 .and_then(|d| d.to_string().parse::<f64>().ok())
             {
-                sheet.write_number(r, first_item + k as u16, n)?;
+                sheet.write_number_with_format(r, first_item + k as u16, n, &two)?;
             }
         }
     }
@@ -184,5 +224,15 @@ fn township_sheet(
         sheet.set_column_width(c as u16, fit(w))?;
     }
     sheet.set_freeze_panes(1, 4)?;
+    print_ready(
+        sheet,
+        true,
+        (0, 0),
+        &format!(
+            "{name} {} 年度村(社区)党组织书记星级评定结果({})",
+            book.year,
+            crate::exchange::report::approval_word(book)
+        ),
+    )?;
     Ok(())
 }

@@ -11,7 +11,9 @@ use super::{
     Actor, AuditFilter, Clock, DistrictStep, Refusal, Result, SaveAssessment, TownshipStatus,
     YearBook, role_label, user_name, workflow,
 };
-use crate::domain::{AuditEntry, District, Rectification, Role, Scope, YearRecord};
+use crate::domain::{
+    AuditEntry, District, Office, Rectification, Role, Scope, Setting, YearRecord,
+};
 use crate::scoring::Rating;
 use crate::store::Store;
 
@@ -257,6 +259,32 @@ impl Local {
         Ok(w.commit()?)
     }
 
+    /// The office's details every paper names (anyone may read them).
+    pub fn office(&self) -> Result<Office> {
+        Ok(self.store.office()?)
+    }
+
+    /// Set one of the office's details (district admins only); an empty value unsets
+    /// it. Returns the change in words.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<String> {
+        self.need_district(DistrictStep::Settings)?;
+        let setting = Setting::parse(key).ok_or_else(|| {
+            let keys: Vec<&str> = Setting::ALL.iter().map(|s| s.key()).collect();
+            Refusal::Invalid(format!("没有设置项「{key}」;可设置:{}", keys.join("、")))
+        })?;
+        let value = setting.check(value).map_err(Refusal::Invalid)?;
+        let before = self.store.office()?.get(setting).unwrap_or("").to_string();
+        let mut w = self.store.write(&self.actor.name)?;
+        w.put_setting(setting, &value)?;
+        w.audit(&format!("修改设置{}", setting.key()), &before, &value)?;
+        w.commit()?;
+        Ok(if value.is_empty() {
+            format!("已清除{}(文件中将留出空白,手工填写)", setting.key())
+        } else {
+            format!("{}:{value}", setting.key())
+        })
+    }
+
     /// A consistent copy of the database while others work (district admins only).
     pub fn backup(&self, to: &Path) -> Result<()> {
         self.need_district(DistrictStep::Backup)?;
@@ -321,6 +349,8 @@ impl Local {
                 A::Done
             }
             Q::Backup => A::Bytes(self.backup_bytes()?),
+            Q::Office => A::Office(self.office()?),
+            Q::SetSetting(key, value) => A::Text(self.set_setting(&key, &value)?),
             Q::Check => A::Checked(self.check()?),
             Q::ExportAll => A::Bytes(self.export_all()?),
             Q::SetItems(y, t, items) => A::Text(self.set_items(y, t, items)?),

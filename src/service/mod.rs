@@ -34,7 +34,9 @@ pub use restore::{Restored, restore};
 pub use schemes::{items_from, items_line};
 pub use workflow::{Publication, RectifyChange, TownshipStatus, add_days, publicity_end};
 
-use crate::domain::{Assessment, AuditEntry, District, Rectification, Role, Stage, YearRecord};
+use crate::domain::{
+    Assessment, AuditEntry, District, Office, Rectification, Role, Stage, YearRecord,
+};
 use crate::exchange::Table;
 use crate::scoring::Rating;
 use crate::store::{Store, StoreError};
@@ -403,6 +405,16 @@ impl Service {
                 Ok(())
             }
         }
+    }
+
+    /// The office's details every paper names.
+    pub fn office(&self) -> Result<Office> {
+        answer!(self, Request::Office, Response::Office(o) => o)
+    }
+
+    /// Set one of the office's details (district admins only); the change in words.
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<String> {
+        answer!(self, Request::SetSetting(key.to_string(), value.to_string()), Response::Text(t) => t)
     }
 
     /// The users and their roles (district admins only).

@@ -15,13 +15,13 @@ use super::{
     Actor, AuditFilter, Checked, RosterSummary, SaveAssessment, ScoresSummary, TownshipStatus,
     YearBook,
 };
-use crate::domain::{AuditEntry, District, Rectification, Role};
+use crate::domain::{AuditEntry, District, Office, Rectification, Role};
 use crate::exchange::Table;
 use crate::scoring::Rating;
 
 /// The protocol's version: a client and a server of different versions refuse each
 /// other with a clear message instead of misreading each other's frames.
-pub const PROTOCOL: u32 = 2;
+pub const PROTOCOL: u32 = 3;
 
 /// The largest frame either side accepts (a district's year is far smaller; an
 /// import of a province's scores file fits).
@@ -83,6 +83,9 @@ pub enum Request {
     Watch,
     /// The program's own checks of the whole database.
     Check,
+    /// The office's details.
+    Office,
+    SetSetting(String, String),
 }
 
 impl Request {
@@ -105,6 +108,7 @@ impl Request {
                 | Request::SetItems(..)
                 | Request::SetScheme(..)
                 | Request::NewYear(..)
+                | Request::SetSetting(..)
         )
     }
 }
@@ -129,6 +133,7 @@ pub enum Response {
     Roster(RosterSummary),
     Scores(ScoresSummary),
     Checked(Checked),
+    Office(Office),
 }
 
 /// Write one frame: a 4-byte little-endian length, then the postcard bytes.

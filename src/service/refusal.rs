@@ -35,6 +35,7 @@ pub enum DistrictStep {
     Check,
     Scheme,
     UndoDone,
+    Settings,
 }
 
 impl DistrictStep {
@@ -50,6 +51,7 @@ impl DistrictStep {
             DistrictStep::UndoDone => "撤回整改的“已完成”;只有区委组织部可以",
             DistrictStep::Scheme => "修改考核方案或考核项目;只有区委组织部可以",
             DistrictStep::Check => "检查整个数据库;只有区管理员可以",
+            DistrictStep::Settings => "修改区名、组织部名称和联系方式;只有区管理员可以",
         }
     }
 }

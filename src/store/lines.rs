@@ -12,11 +12,11 @@ use serde::{Deserialize, Serialize};
 
 use super::encoding::{Record, decode, encode};
 use super::{
-    ASSESSMENTS, AUDIT, FROZEN, RECTIFICATIONS, Result, SCHEMA_VERSION, SECRETARIES, Store,
-    StoreError, TOWNSHIPS, USERS, VILLAGES, YEARS,
+    ASSESSMENTS, AUDIT, FROZEN, RECTIFICATIONS, Result, SCHEMA_VERSION, SECRETARIES, SETTINGS,
+    Store, StoreError, TOWNSHIPS, USERS, VILLAGES, YEARS,
 };
 use crate::domain::{
-    Assessment, AuditEntry, Rectification, Role, Secretary, Township, Village, YearRecord,
+    Assessment, AuditEntry, Rectification, Role, Secretary, Setting, Township, Village, YearRecord,
 };
 use crate::scoring::Frozen;
 
@@ -114,25 +114,24 @@ where
     Ok(n)
 }
 
-fn export_users(txn: &ReadTransaction, out: &mut dyn Write) -> Result<usize> {
-    let Ok(source) = txn.open_table(USERS) else {
-        return Ok(0);
-    };
-    let mut n = 0;
-    for entry in source.iter()? {
-        let (k, v) = entry?;
-        let role: Role = decode(v.value())?;
+/// A table keyed by text (users, settings).
+fn export_named<T: Record>(
+    txn: &ReadTransaction,
+    table: TableDefinition<&str, &'static [u8]>,
+    out: &mut dyn Write,
+) -> Result<usize> {
+    let records = super::read_named::<T>(txn, table)?;
+    for (key, value) in &records {
         write_line(
             out,
             &LineOut {
-                table: "users",
-                key: k.value(),
-                value: role,
+                table: table.name(),
+                key,
+                value,
             },
         )?;
-        n += 1;
     }
-    Ok(n)
+    Ok(records.len())
 }
 
 impl Store {
@@ -166,7 +165,8 @@ impl Store {
         n += export_table::<u64, Rectification>(&txn, RECTIFICATIONS, out)?;
         n += export_table::<u64, Frozen>(&txn, FROZEN, out)?;
         n += export_table::<u64, AuditEntry>(&txn, AUDIT, out)?;
-        n += export_users(&txn, out)?;
+        n += export_named::<Role>(&txn, USERS, out)?;
+        n += export_named::<String>(&txn, SETTINGS, out)?;
         write_line(out, &Trailer { end: n })?;
         out.flush().map_err(|source| StoreError::Io {
             path: "导出文件".to_string(),
@@ -367,6 +367,22 @@ fn put_line(txn: &WriteTransaction, line: LineIn) -> std::result::Result<&'stati
                 return Err(Put::Bad(format!("用户 {name} 出现两次")));
             }
             "users"
+        }
+        "settings" => {
+            let key: String = serde_json::from_value(line.key)
+                .map_err(|_| Put::Bad("设置项的名称不对".to_string()))?;
+            let setting =
+                Setting::parse(&key).ok_or_else(|| Put::Bad(format!("未知的设置项「{key}」")))?;
+            let value: String = serde_json::from_value(line.value)
+                .map_err(|_| Put::Bad(format!("设置项 {key} 的值不对")))?;
+            let value = setting.check(&value).map_err(Put::Bad)?;
+            let mut t = txn.open_table(SETTINGS)?;
+            if t.insert(setting.key(), encode(&value).as_slice())?
+                .is_some()
+            {
+                return Err(Put::Bad(format!("设置项 {key} 出现两次")));
+            }
+            "settings"
         }
         "scheme" => return Err(Put::Bad("考核方案(scheme)只能在第二行".to_string())),
         other => return Err(Put::Bad(format!("未知的表「{other}」"))),

@@ -16,8 +16,8 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::domain::{
-    Assessment, AuditEntry, District, Rectification, Role, Scope, Secretary, Stage, Township,
-    TownshipYear, Village, YearRecord,
+    Assessment, AuditEntry, District, Office, Rectification, Role, Scope, Secretary, Setting,
+    Stage, Township, TownshipYear, Village, YearRecord,
 };
 use crate::scoring::Frozen;
 pub use encoding::FORMAT_VERSION;
@@ -41,6 +41,8 @@ const AUDIT: TableDefinition<u64, &[u8]> = TableDefinition::new("audit");
 /// Keyed like ASSESSMENTS.
 const RECTIFICATIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("rectifications");
 const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
+/// The office's details (`Setting::key` → the value as a `String`).
+const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("settings");
 /// The figures that stand, frozen at publication; keyed like ASSESSMENTS.
 const FROZEN: TableDefinition<u64, &[u8]> = TableDefinition::new("frozen");
 
@@ -366,6 +368,7 @@ impl Store {
         w.txn.open_table(RECTIFICATIONS)?;
         w.txn.open_table(USERS)?;
         w.txn.open_table(FROZEN)?;
+        w.txn.open_table(SETTINGS)?;
         w.audit("新建数据库", "", "")?;
         if let Some(owner) = owner {
             w.put_user(owner, Role::District)?;
@@ -533,16 +536,17 @@ impl Store {
 
     /// The users and their roles. Empty for a database made before roles existed.
     pub fn users(&self) -> Result<Vec<(String, Role)>> {
-        let txn = self.read()?;
-        let Ok(table) = txn.open_table(USERS) else {
-            return Ok(Vec::new());
-        };
-        let mut out = Vec::new();
-        for entry in table.iter()? {
-            let (k, v) = entry?;
-            out.push((k.value().to_string(), decode(v.value())?));
-        }
-        Ok(out)
+        read_named(&self.read()?, USERS)
+    }
+
+    /// The office's details as set (none in a file from before them).
+    pub fn office(&self) -> Result<Office> {
+        let values = read_named::<String>(&self.read()?, SETTINGS)?
+            .into_iter()
+            // A key a later program added is kept in the file, not shown here.
+            .filter_map(|(k, v)| Some((Setting::parse(&k)?, v)))
+            .collect();
+        Ok(Office { values })
     }
 
     pub fn audit_log(&self) -> Result<Vec<AuditEntry>> {
@@ -589,7 +593,8 @@ impl Store {
             copy_table(&txn, &w, AUDIT)?;
             copy_table(&txn, &w, RECTIFICATIONS)?;
             copy_table(&txn, &w, FROZEN)?;
-            copy_users(&txn, &w)?;
+            copy_named(&txn, &w, USERS)?;
+            copy_named(&txn, &w, SETTINGS)?;
         }
         w.commit()?;
         Ok(())
@@ -618,16 +623,38 @@ where
     Ok(())
 }
 
-fn copy_users(from: &ReadTransaction, to: &WriteTransaction) -> Result<()> {
-    let Ok(source) = from.open_table(USERS) else {
+/// Copy a table keyed by text (users, settings).
+fn copy_named(
+    from: &ReadTransaction,
+    to: &WriteTransaction,
+    table: TableDefinition<&str, &[u8]>,
+) -> Result<()> {
+    let Ok(source) = from.open_table(table) else {
         return Ok(());
     };
-    let mut target = to.open_table(USERS)?;
+    let mut target = to.open_table(table)?;
     for entry in source.iter()? {
         let (k, v) = entry?;
         target.insert(k.value(), v.value())?;
     }
     Ok(())
+}
+
+/// Every record of a table keyed by text, in key order; none when an older file does
+/// not have the table yet.
+fn read_named<T: Record>(
+    txn: &ReadTransaction,
+    table: TableDefinition<&str, &[u8]>,
+) -> Result<Vec<(String, T)>> {
+    let Ok(table) = txn.open_table(table) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for entry in table.iter()? {
+        let (k, v) = entry?;
+        out.push((k.value().to_string(), decode(v.value())?));
+    }
+    Ok(out)
 }
 
 /// The database file this process opened last: named in the message when reading it
@@ -836,6 +863,17 @@ impl Writer {
 
     pub fn remove_user(&mut self, name: &str) -> Result<bool> {
         Ok(self.txn.open_table(USERS)?.remove(name)?.is_some())
+    }
+
+    /// Set one of the office's details; an empty value unsets it.
+    pub fn put_setting(&mut self, setting: Setting, value: &str) -> Result<()> {
+        let mut table = self.txn.open_table(SETTINGS)?;
+        if value.is_empty() {
+            table.remove(setting.key())?;
+        } else {
+            table.insert(setting.key(), encode(&value.to_string()).as_slice())?;
+        }
+        Ok(())
     }
 
     /// Write many assessments of a year at once (an import), each table opened once.

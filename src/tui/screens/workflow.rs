@@ -196,30 +196,28 @@ impl WorkflowScreen {
         }))
     }
 
-    /// Write a township's 公示 notice or its 明白信 as a text file in the current folder.
+    /// Write a township's 公示 notice or its 明白信 as a Word file in the current folder.
     fn write_notice(ctx: &mut Context, township: u32, letters: bool) {
+        use crate::exchange::notice::Kind;
         if let Some(why) = crate::exchange::notice::not_now(&ctx.book, township) {
             ctx.error(why);
             return;
         }
+        let kind = if letters { Kind::Letters } else { Kind::Notice };
         let name = ctx.township_name(township);
-        let today = ctx.service.today();
-        let (kind, text) = if letters {
-            (
-                "明白信",
-                crate::exchange::notice::letters(&ctx.book, township, today),
-            )
-        } else {
-            (
-                "公示",
-                crate::exchange::notice::notice(&ctx.book, township, today),
-            )
-        };
-        match ctx.write_new_file(
-            &format!("{kind}-{}-{name}", ctx.year()),
-            "txt",
-            &crate::exchange::notice::windows_text(&text),
-        ) {
+        let written = ctx
+            .service
+            .office()
+            .map_err(|e| e.to_string())
+            .and_then(|office| kind.paper(&ctx.book, township, &office).docx())
+            .and_then(|bytes| {
+                ctx.write_new_file(
+                    &format!("{}-{}-{name}", kind.label(), ctx.year()),
+                    "docx",
+                    &bytes,
+                )
+            });
+        match written {
             Ok(path) => ctx.info(format!("已写出 {}", path.display())),
             Err(e) => ctx.error(e),
         }
