@@ -1547,14 +1547,84 @@ fn office_sheets_with_a_title_and_serial_numbers_import_as_they_are() {
     for (i, row) in SCORES_2024.iter().enumerate() {
         scores.push_str(&format!("{},{row},已核\n", i + 1));
     }
-    f.import_scores(&f.write("考核.csv", &scores), 2024);
+    // And the office's own total line at the end.
+    let total = format!(",合计{}\n", ",".repeat(SCORES_HEADER.split(',').count()));
+    let out = f.import_scores(&f.write("考核.csv", format!("{scores}{total}")), 2024);
     assert_eq!(f.csv_lines(2024), expected(&REPORT_2024));
+    assert!(out.contains("说明:略过表头上方的第 1–1 行(标题)"), "{out}");
+    assert!(out.contains("说明:略过第 9 行(合计行)"), "{out}");
+    assert!(out.contains("说明:未导入「序号」「备注」列"), "{out}");
     // An error still names the file's own line: the title is line 1, the header line 2,
     // 张三 line 3.
     let bad = scores.replacen(",较好,12,8,2,", ",优,12,8,2,", 1);
     let out = f.try_import_scores(&f.write("错.csv", bad), 2024);
     let err = assert_user_error(&out);
     assert!(err.contains("第3行「组织评价」"), "{err}");
+}
+
+#[test]
+fn an_xlsx_with_a_merged_title_and_a_total_row_imports() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let f = Fixture::new();
+    f.ok(["init"]);
+    f.import_roster(&f.write("名册.csv", Sheet::roster().csv()));
+    f.import_scores(
+        &f.write("考核2023.csv", Sheet::scores(&SCORES_2023).csv()),
+        2023,
+    );
+    let sheet = Sheet::scores(&SCORES_2024);
+    let mut workbook = Workbook::new();
+    let ws = workbook.add_worksheet();
+    let last = sheet.headers.len() as u16;
+    ws.merge_range(
+        0,
+        0,
+        0,
+        last,
+        "2024年度村(社区)党组织书记考核得分汇总表",
+        &Format::new(),
+    )
+    .unwrap();
+    ws.write_string(1, 0, "序号").unwrap();
+    for (c, h) in sheet.headers.iter().enumerate() {
+        ws.write_string(1, c as u16 + 1, h).unwrap();
+    }
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let r = r as u32 + 2;
+        ws.write_number(r, 0, f64::from(r - 1)).unwrap();
+        for (c, value) in row.iter().enumerate() {
+            match value.parse::<f64>() {
+                Ok(n) => ws.write_number(r, c as u16 + 1, n).unwrap(),
+                Err(_) => ws.write_string(r, c as u16 + 1, value).unwrap(),
+            };
+        }
+    }
+    let end = sheet.rows.len() as u32 + 2;
+    ws.merge_range(end, 0, end, 3, "合计", &Format::new())
+        .unwrap();
+    let path = f.path("考核2024.xlsx");
+    workbook.save(&path).unwrap();
+    let out = f.import_scores(&path, 2024);
+    assert!(out.contains("6 名书记"), "{out}");
+    assert_eq!(f.csv_lines(2024), expected(&REPORT_2024));
+}
+
+#[test]
+fn a_bonus_or_penalty_without_its_reason_is_refused() {
+    let f = Fixture::district();
+    let before = f.report(2024, "csv");
+    let mut sheet = Sheet::scores(&SCORES_2024);
+    sheet.set("张三", "减分事由", "");
+    sheet.set("李四", "加分", "2");
+    sheet.set("李四", "加分事由", "");
+    let out = f.try_import_scores(&f.write("无事由.csv", sheet.csv()), 2024);
+    let err = assert_user_error(&out);
+    assert!(
+        err.contains("第2行「减分事由」:减分 3 分没有写事由"),
+        "{err}"
+    );
+    assert!(err.contains("「加分事由」:加分 2 分没有写事由"), "{err}");
+    assert_eq!(f.report(2024, "csv"), before, "nothing changed");
 }
 
 #[test]

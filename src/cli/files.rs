@@ -123,6 +123,9 @@ pub fn import(
                 s.added,
                 s.updated
             );
+            for note in &s.notes {
+                say!("说明:{note}");
+            }
         }
         ImportKind::Scores => {
             let year = need_year(year, "导入考核分数")?;
@@ -133,6 +136,9 @@ pub fn import(
                 s.rows,
                 s.incomplete
             );
+            for note in &s.notes {
+                say!("说明:{note}");
+            }
         }
     }
     Ok(())

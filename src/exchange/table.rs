@@ -21,7 +21,13 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// The header's line in the file (1 unless a title stands above it).
     pub header_line: usize,
+    /// What was read past, for the summary: title lines, a 合计 row.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
+
+/// Words that make a row a total, not a person.
+const TOTAL_WORDS: [&str; 3] = ["合计", "总计", "小计"];
 
 impl Table {
     /// A sheet as offices make them, with a title (and perhaps a date line) above the
@@ -35,14 +41,27 @@ impl Table {
                 .filter(|c| known.contains(&normalize_header(c).as_str()))
                 .count()
         };
-        if hits(&self.headers) >= 2.min(known.len()) {
-            return self;
-        }
-        if let Some(i) = self.rows.iter().take(10).position(|r| hits(&r.cells) >= 2) {
+        if hits(&self.headers) < 2.min(known.len())
+            && let Some(i) = self.rows.iter().take(10).position(|r| hits(&r.cells) >= 2)
+        {
             let header = self.rows[i].clone();
             self.rows.drain(..=i);
             self.headers = header.cells.iter().map(|h| normalize_header(h)).collect();
+            self.notes
+                .push(format!("略过表头上方的第 1–{} 行(标题)", header.line - 1));
             self.header_line = header.line;
+        }
+        // Rows at the end that add up the ones above (合计, 总计).
+        while let Some(last) = self.rows.last()
+            && last
+                .cells
+                .iter()
+                .find(|c| !c.is_empty())
+                .is_some_and(|c| TOTAL_WORDS.contains(&c.replace(' ', "").as_str()))
+        {
+            let line = last.line;
+            self.rows.pop();
+            self.notes.push(format!("略过第 {line} 行(合计行)"));
         }
         self
     }
@@ -168,6 +187,7 @@ fn into_table(records: Vec<(usize, Vec<String>)>) -> Table {
         headers,
         rows,
         header_line,
+        notes: Vec::new(),
     }
 }
 

@@ -20,20 +20,38 @@ use crate::text::clean_line;
 const TOWNSHIP: &str = "乡镇";
 const VILLAGE: &str = "村(社区)";
 const NAME: &str = "姓名";
+/// Columns office sheets often have that hold nothing to import: read past, with a note.
+const READ_PAST: [&str; 3] = ["序号", "备注", "合计"];
 /// The optional columns of a scores file other than the items.
-/// (`序号` and `备注`, which office sheets often have, are read past.)
-const SCORES_OPTIONAL: [&str; 8] = [
+const SCORES_OPTIONAL: [&str; 9] = [
     "不了解",
     "加分",
     "加分事由",
     "减分",
     "减分事由",
     "否决事由",
-    "序号",
-    "备注",
+    READ_PAST[0],
+    READ_PAST[1],
+    READ_PAST[2],
 ];
 /// The optional columns of a roster.
-const ROSTER_OPTIONAL: [&str; 4] = ["性别", "出生日期", "序号", "备注"];
+const ROSTER_OPTIONAL: [&str; 5] = ["性别", "出生日期", READ_PAST[0], READ_PAST[1], READ_PAST[2]];
+
+/// What an import read past, in words: title lines and total rows (from the table),
+/// then the columns it does not import.
+pub(super) fn read_past(table: &Table) -> Vec<String> {
+    let mut notes = table.notes.clone();
+    let columns: Vec<String> = table
+        .headers
+        .iter()
+        .filter(|h| READ_PAST.contains(&h.as_str()))
+        .map(|h| format!("「{h}」"))
+        .collect();
+    if !columns.is_empty() {
+        notes.push(format!("未导入{}列", columns.join("")));
+    }
+    notes
+}
 
 /// Map each header to its index; unknown, duplicate and missing columns are errors.
 pub(super) fn columns(
@@ -105,6 +123,8 @@ pub struct RosterSummary {
     pub villages: usize,
     pub added: usize,
     pub updated: usize,
+    /// What was read past (title lines, a 合计 row, 序号 and 备注 columns).
+    pub notes: Vec<String>,
 }
 
 struct RosterRow {
@@ -135,7 +155,10 @@ impl Local {
         let mut roster = RosterWriter {
             names: NameIndex::new(&district),
             district,
-            summary: RosterSummary::default(),
+            summary: RosterSummary {
+                notes: read_past(&table),
+                ..RosterSummary::default()
+            },
             w: store.write(&actor.name)?,
         };
         for row in rows {
@@ -384,6 +407,8 @@ pub struct ScoresSummary {
     pub rows: usize,
     pub incomplete: usize,
     pub new_year: bool,
+    /// What was read past (title lines, a 合计 row, 序号 and 备注 columns).
+    pub notes: Vec<String>,
 }
 
 impl Local {
@@ -438,7 +463,9 @@ impl Local {
             return Err(Refusal::Rows { file, errors });
         }
         let new_year = record.is_none();
-        self.write_scores(&file, year, schemes, new_year, &district, parsed)
+        let mut summary = self.write_scores(&file, year, schemes, new_year, &district, parsed)?;
+        summary.notes = read_past(&table);
+        Ok(summary)
     }
 
     /// Write the checked assessments of a scores file in one transaction, with the year
@@ -461,6 +488,7 @@ impl Local {
             rows: parsed.len(),
             incomplete: 0,
             new_year,
+            notes: Vec::new(),
         };
         // (township, rows, incomplete) in the file's order: one audit line per township, so
         // that the import is in the year's log and each clerk reads only their own (§14).
@@ -822,6 +850,20 @@ impl ScoresCheck<'_> {
         a.bonus_reason = user_text(&raw("加分事由"));
         a.penalty_reason = user_text(&raw("减分事由"));
         a.veto_reason = user_text(&raw("否决事由"));
+        for (points, reason, column) in [
+            (a.bonus, &a.bonus_reason, "加分"),
+            (a.penalty, &a.penalty_reason, "减分"),
+        ] {
+            if points > Decimal::ZERO && reason.trim().is_empty() {
+                bad(
+                    &format!("{column}事由"),
+                    format!(
+                        "{column} {} 分没有写事由;请在「{column}事由」中写明",
+                        points.normalize()
+                    ),
+                );
+            }
+        }
         if crate::domain::means_no_veto(&a.veto_reason) {
             bad("否决事由", crate::domain::no_veto_message(&a.veto_reason));
         }
