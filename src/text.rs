@@ -106,7 +106,11 @@ pub fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "文件不存在".to_string(),
         std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
         std::io::ErrorKind::IsADirectory => "这是一个文件夹".to_string(),
-        _ => format!("无法读取:{e}"),
+        std::io::ErrorKind::InvalidData => "内容无法读取(文件可能已损坏)".to_string(),
+        _ => format!(
+            "无法读取(系统错误代码 {});请检查文件是否完好、磁盘是否正常",
+            e.raw_os_error().unwrap_or(0)
+        ),
     }
 }
 

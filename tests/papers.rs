@@ -345,3 +345,37 @@ fn the_office_details_travel_with_backups_and_exports() {
     let err = assert_user_error(&clerk);
     assert!(err.contains("只有区管理员可以"), "{err}");
 }
+
+#[test]
+fn library_errors_are_said_in_the_clerks_words() {
+    let (f, db) = published();
+    let broken = f.path("坏.xlsx");
+    std::fs::write(&broken, "这不是 Excel").unwrap();
+    let err = assert_user_error(&run(
+        &db,
+        &[
+            "--year",
+            "2025",
+            "import",
+            "scores",
+            broken.to_str().unwrap(),
+        ],
+    ));
+    assert!(err.contains("坏.xlsx") && err.contains("另存为"), "{err}");
+    assert!(!err.contains("Zip") && !err.contains("error"), "{err}");
+    let nowhere = f.path("没有的文件夹/结果.csv");
+    let err = assert_user_error(&run(
+        &db,
+        &[
+            "--year",
+            "2025",
+            "report",
+            "--format",
+            "csv",
+            "--out",
+            nowhere.to_str().unwrap(),
+        ],
+    ));
+    assert!(err.contains("文件夹不存在"), "{err}");
+    assert!(!err.contains("os error"), "{err}");
+}

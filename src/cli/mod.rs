@@ -276,7 +276,9 @@ pub enum Encoding {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum SchemeStep {
+    /// 显示考核方案(或乡镇的考核项目)
     Show,
+    /// 设置考核方案(或乡镇的考核项目)
     Set,
     /// 乡镇恢复使用全区统一的考核项目
     Reset,
@@ -286,12 +288,19 @@ pub enum SchemeStep {
 pub enum YearStep {
     /// 新建年度(可带 --scheme 方案文件)
     New,
+    /// 各乡镇的进度
     Status,
+    /// 乡镇提交本年度考核
     Submit,
+    /// 开始公示(可带 --from 开始日期、--days 天数)
     Publish,
+    /// 区委组织部审定
     Approve,
+    /// 重新打开(须 --reason 理由)
     Reopen,
+    /// 登记公示期间的异议(--secretary、--reason)
     Object,
+    /// 处理异议(--secretary、--reason 处理结果)
     Resolve,
 }
 

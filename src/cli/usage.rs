@@ -59,6 +59,7 @@ fn chinese(help: &str) -> String {
     help.replace("[OPTIONS]", "[选项]")
         .replace("[default: ", "[默认:")
         .replace("[possible values: ", "[可选:")
+        .replace("Possible values:", "可选值:")
         .replace("[env: ", "[环境变量:")
         .replace("[aliases: ", "[别名:")
 }

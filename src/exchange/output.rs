@@ -41,10 +41,29 @@ pub enum OutputError {
     NotAFile { path: String },
     #[error("文件 {path} 已存在;如确要覆盖,请加 --force")]
     Exists { path: String },
-    #[error("无法读取已有的文件 {path}({source}),不能确认它不是数据库,未写入;请另指定一个文件名")]
+    #[error(
+        "无法读取已有的文件 {path}({}),不能确认它不是数据库,未写入;请另指定一个文件名",
+        crate::text::io_reason(source)
+    )]
     Unreadable { path: String, source: io::Error },
-    #[error("无法写入 {path}:{source}")]
+    #[error("无法写入 {path}:{}", write_reason(source))]
     Io { path: String, source: io::Error },
+}
+
+/// Why a file could not be written, in words, with what to do.
+fn write_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "所在的文件夹不存在;请先建立文件夹,或另指定位置".to_string(),
+        io::ErrorKind::PermissionDenied => {
+            "没有在这里写文件的权限;请写到自己的文件夹(如主目录)".to_string()
+        }
+        io::ErrorKind::StorageFull => "磁盘已满;请清理后再试".to_string(),
+        io::ErrorKind::ReadOnlyFilesystem => "这里是只读的;请另指定位置".to_string(),
+        _ => format!(
+            "系统报告错误(代码 {});请另指定位置或联系管理员",
+            e.raw_os_error().unwrap_or(0)
+        ),
+    }
 }
 
 /// Check that `path` may receive an output while `database` is the database in use,

@@ -191,13 +191,22 @@ fn into_table(records: Vec<(usize, Vec<String>)>) -> Table {
     }
 }
 
+/// Why a workbook cannot be read, in the clerk's words and with what to do.
+fn workbook_reason(e: calamine::Error) -> String {
+    match e {
+        calamine::Error::Io(io) => crate::text::io_reason(&io),
+        _ => "不是能读取的 Excel 文件(可能已损坏、有密码保护,或其实是别的格式);\
+              请用 Excel 或 WPS 打开,另存为 .xlsx 或 CSV 后再导入"
+            .to_string(),
+    }
+}
+
 fn read_workbook(path: &Path) -> Result<Table, String> {
-    let mut workbook =
-        calamine::open_workbook_auto(path).map_err(|e| format!("无法读取 Excel 文件:{e}"))?;
+    let mut workbook = calamine::open_workbook_auto(path).map_err(workbook_reason)?;
     let range = workbook
         .worksheet_range_at(0)
         .ok_or("Excel 文件没有工作表")?
-        .map_err(|e| format!("无法读取第一个工作表:{e}"))?;
+        .map_err(workbook_reason)?;
     let first_row = range.start().map_or(0, |(r, _)| r as usize);
     let first_col = range.start().map_or(0, |(_, c)| c as usize);
     let records = range
