@@ -86,7 +86,13 @@ fn the_notice_is_a_word_file_naming_the_office_and_dated_the_first_day() {
     );
     // A bad value or key changes nothing.
     let err = assert_user_error(&run(&db, &["settings", "set", "联系电话", "找老王"]));
-    assert!(err.contains("不是电话号码"), "{err}");
+    assert!(err.contains("电话号码只能有数字"), "{err}");
+    let err = assert_user_error(&run(&db, &["settings", "set", "区名", "朔城区委"]));
+    assert!(err.contains("以“区”“县”“市”“旗”结尾"), "{err}");
+    // Setting the same value again changes nothing and logs nothing.
+    let audit = ok(&db, &["audit"]);
+    assert!(ok(&db, &["settings", "set", "区名", "朔城区"]).contains("区名未改变"));
+    assert_eq!(ok(&db, &["audit"]), audit);
     let err = assert_user_error(&run(&db, &["settings", "set", "电话", "1"]));
     assert!(err.contains("可设置:区名"), "{err}");
     assert_eq!(ok(&db, &["settings", "list"]), listed);
@@ -319,7 +325,8 @@ fn the_office_details_travel_with_backups_and_exports() {
     ok(&rebuilt, &["import", "--all", lines.to_str().unwrap()]);
     assert_eq!(ok(&rebuilt, &["settings", "list"]), listed);
     // Cleared again with an empty value: the papers go back to a blank.
-    ok(&db, &["settings", "set", "区名", ""]);
+    let cleared = ok(&db, &["settings", "set", "区名", ""]);
+    assert!(cleared.starts_with("已清除区名"), "{cleared}");
     assert!(ok(&db, &["settings", "list"]).contains("区名        (未设置"));
     // Only the district sets them.
     ok(&db, &["user", "add", "tester", "--role", "district"]);

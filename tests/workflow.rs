@@ -1464,7 +1464,7 @@ fn after_approval_a_reopened_township_moves_no_other_township_until_a_correction
     let notice = again.ok(&["notice", "--year", "2025", "--township", B]);
     assert!(notice.contains("更正公示"), "{notice}");
     assert!(
-        notice.contains("高文斌:原为92.40 分、优秀、4星,更正为92.40 分、优秀、3星"),
+        notice.contains("高文斌:原为92.40分、优秀、4星,更正为92.40分、优秀、3星"),
         "{notice}"
     );
     // Longer dates for the correcting publicity keep what it corrects.
@@ -1479,10 +1479,7 @@ fn after_approval_a_reopened_township_moves_no_other_township_until_a_correction
         "10",
     ]);
     let notice = again.ok(&["notice", "--year", "2025", "--township", B]);
-    assert!(
-        notice.contains("高文斌:原为92.40 分、优秀、4星"),
-        "{notice}"
-    );
+    assert!(notice.contains("高文斌:原为92.40分、优秀、4星"), "{notice}");
     let b_now = lines_of(again, B);
     assert!(b_now[2].contains(",92.40,优秀,3,"), "{b_now:?}");
     assert_eq!(b_now[..2], b_approved[..2], "the others of B did not move");
@@ -1991,7 +1988,7 @@ fn a_township_marked_for_correction_and_reopened_publishes_its_new_figures() {
     );
     let notice = later.ok(&["notice", "--year", "2025", "--township", B]);
     assert!(
-        notice.contains("更正公示") && notice.contains("马国庆:原为61.00 分"),
+        notice.contains("更正公示") && notice.contains("马国庆:原为61.00分"),
         "{notice}"
     );
     assert!(admin.ok(&["check"]).contains("未发现问题"));

@@ -54,11 +54,16 @@ pub fn settings(
 ) -> Result<(), CliError> {
     match (step, key, value) {
         (SettingsStep::Set, Some(key), Some(value)) => {
-            say!("已设置 {}", service.set_setting(key, value)?);
+            say!("{}", service.set_setting(key, value)?);
         }
         (SettingsStep::Set, ..) => {
             return Err(message(
                 "需要设置项和值,例如:xingji settings set 区名 朔城区",
+            ));
+        }
+        (SettingsStep::List, Some(_), _) => {
+            return Err(message(
+                "settings list 不带设置项;设置用 xingji settings set 设置项 值",
             ));
         }
         (SettingsStep::List, ..) => {

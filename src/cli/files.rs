@@ -171,7 +171,11 @@ pub fn report(
             return Ok(());
         }
     }
-    emit(&buffer, out)
+    emit(&buffer, out)?;
+    if let Some(path) = out.file {
+        say!("已生成 {}", path.display());
+    }
+    Ok(())
 }
 
 /// `xingji notice --year Y --township T [--letters|--broadcast] [--out FILE]`.
@@ -192,6 +196,7 @@ pub fn notice(
         return Err(message(why));
     }
     let paper = kind.paper(&book, t, &service.office()?);
+    provisional(&book, t);
     match out.file {
         Some(path) => {
             let bytes = exchange::notice::file_bytes(&paper, path).map_err(message)?;
@@ -247,6 +252,35 @@ pub fn paysheet(
         say!("注意:其中 {pending} 个乡镇尚未审定,表上已注明“仅供核对,不作发放依据”");
     }
     Ok(())
+}
+
+/// A paper of a township still being entered or checked: say on standard error that its
+/// stars may change and who is left out (the paper itself lists complete ones only).
+fn provisional(book: &crate::service::YearBook, township: u32) {
+    let stage = book.record.stage(township);
+    let missing = book
+        .entries
+        .iter()
+        .filter(|e| book.township_of(e.secretary) == Some(township))
+        .filter(|e| e.rating.evaluation.figures().is_none())
+        .count();
+    let mut said = Vec::new();
+    if matches!(
+        stage,
+        crate::domain::Stage::Entering | crate::domain::Stage::Submitted
+    ) {
+        said.push(format!(
+            "该乡镇 {} 年度处于“{}”阶段,尚未公示,星级为暂定",
+            book.year,
+            stage.label()
+        ));
+    }
+    if missing > 0 {
+        said.push(format!("{missing} 名书记考核未完成,未列入"));
+    }
+    if !said.is_empty() {
+        let _ = writeln!(std::io::stderr(), "注意:{}。", said.join(";"));
+    }
 }
 
 /// The township named, or a township clerk's own when none is.

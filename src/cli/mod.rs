@@ -30,14 +30,26 @@ macro_rules! say {
 )]
 pub struct Cli {
     /// 数据库文件(默认:$XINGJI_DB,或用户数据目录下的 xingji.redb)
-    #[arg(long, global = true, env = "XINGJI_DB", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "XINGJI_DB",
+        hide_env_values = true,
+        value_name = "路径"
+    )]
     pub db: Option<PathBuf>,
     /// 共用服务器的套接字(默认:$XINGJI_SOCKET,或存在时的 /run/xingji/xingji.sock);
     /// 经服务器时用户身份由系统确认
-    #[arg(long, global = true, env = "XINGJI_SOCKET", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "XINGJI_SOCKET",
+        hide_env_values = true,
+        value_name = "路径"
+    )]
     pub socket: Option<PathBuf>,
     /// 考核年度(界面默认:有数据的最新年度;界面中按 y 切换)
-    #[arg(long, global = true, value_name = "Y", value_parser = clap::value_parser!(i16).range(2000..=2100))]
+    #[arg(long, global = true, value_name = "年度", value_parser = clap::value_parser!(i16).range(2000..=2100))]
     pub year: Option<i16>,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -48,25 +60,25 @@ pub enum Command {
     /// 新建数据库(运行者成为区管理员)
     Init {
         /// 考核方案文件(默认:内置的 data/scheme.toml)
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "文件")]
         scheme: Option<PathBuf>,
     },
     /// 导入名册或考核分数(CSV 或 .xlsx);或用 --all 从导出文件建立新数据库
     Import {
         /// roster 名册、scores 考核分数
-        #[arg(value_enum, required_unless_present = "all")]
+        #[arg(value_enum, required_unless_present = "all", value_name = "种类")]
         kind: Option<ImportKind>,
         /// 要导入的文件(CSV 或 .xlsx)
-        #[arg(required_unless_present = "all")]
+        #[arg(required_unless_present = "all", value_name = "文件")]
         file: Option<PathBuf>,
         /// export --all 所导出的文件:建立 --db 所指的新数据库(该文件不能已存在)
-        #[arg(long, value_name = "F.jsonl", conflicts_with_all = ["kind", "file"])]
+        #[arg(long, value_name = "文件.jsonl", conflicts_with_all = ["kind", "file"])]
         all: Option<PathBuf>,
     },
     /// 导出整个数据库(每张表、连同审计日志)为 JSON Lines,供换版本或换机器时 import --all
     Export {
         /// 输出文件
-        #[arg(long, value_name = "F.jsonl")]
+        #[arg(long, value_name = "文件.jsonl")]
         all: PathBuf,
         /// 覆盖已存在的输出文件(数据库及其备份仍不覆盖)
         #[arg(long)]
@@ -78,7 +90,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// 输出文件(默认:标准输出;xlsx 必须指定;不覆盖已有文件)
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "文件")]
         out: Option<PathBuf>,
         /// 覆盖已存在的输出文件(数据库及其备份仍不覆盖)
         #[arg(long)]
@@ -99,7 +111,7 @@ pub enum Command {
         #[arg(long)]
         broadcast: bool,
         /// 输出文件:.docx 为 Word 文件,.txt 为文本文件(默认:标准输出;不覆盖已有文件)
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "文件")]
         out: Option<PathBuf>,
         /// 覆盖已存在的输出文件(数据库及其备份仍不覆盖)
         #[arg(long)]
@@ -111,7 +123,7 @@ pub enum Command {
         #[arg(long, value_name = "乡镇")]
         township: Option<String>,
         /// 输出文件(.xlsx;不覆盖已有文件)
-        #[arg(long, value_name = "F.xlsx")]
+        #[arg(long, value_name = "文件.xlsx")]
         out: PathBuf,
         /// 覆盖已存在的输出文件(数据库及其备份仍不覆盖)
         #[arg(long)]
@@ -120,31 +132,31 @@ pub enum Command {
     /// 本区的名称、组织部名称和联系方式(公示通知、明白信、广播稿、发放表都用)
     Settings {
         /// set 设置(区管理员)、list 列出
-        #[arg(value_enum)]
+        #[arg(value_enum, value_name = "操作")]
         step: SettingsStep,
         /// 设置项:区名、组织部名称、联系电话、联系地址、电子邮箱
-        #[arg(value_name = "KEY", required_if_eq("step", "set"))]
+        #[arg(value_name = "设置项", required_if_eq("step", "set"))]
         key: Option<String>,
         /// 设置的值;写 "" 则清除(文件中留出空白,手工填写)
-        #[arg(value_name = "VALUE", required_if_eq("step", "set"))]
+        #[arg(value_name = "值", required_if_eq("step", "set"))]
         value: Option<String>,
     },
     /// 年度流程:录入 → 已提交 → 公示 → 已审定
     Year {
         /// new 新建年度、status 进度、submit 提交、publish 公示、approve 审定、reopen 重新打开、object 登记异议、resolve 处理异议
-        #[arg(value_enum)]
+        #[arg(value_enum, value_name = "操作")]
         step: YearStep,
         /// 乡镇(街道);不写则为全区各乡镇
         #[arg(long, value_name = "乡镇")]
         township: Option<String>,
         /// 公示开始日期(默认今天)
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "日期")]
         from: Option<String>,
         /// 公示天数(默认按考核方案)
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "天数")]
         days: Option<u32>,
         /// 重新打开的理由,或异议内容、处理结果
-        #[arg(long, value_name = "TEXT")]
+        #[arg(long, value_name = "文字")]
         reason: Option<String>,
         /// 异议所涉书记的姓名(object / resolve)
         #[arg(long, value_name = "姓名")]
@@ -156,7 +168,7 @@ pub enum Command {
         #[arg(long, value_name = "电话")]
         contact: Option<String>,
         /// 新建年度时用的考核方案文件(year new;默认为全区当前的方案)
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "文件")]
         scheme: Option<PathBuf>,
         /// 村(社区):同名的书记用它区分
         #[arg(long, value_name = "村")]
@@ -167,7 +179,7 @@ pub enum Command {
     },
     /// 考核方案:查看,或设置某年度(或全区当前)的方案、某乡镇自己的考核项目(区管理员)
     Scheme {
-        #[arg(value_enum)]
+        #[arg(value_enum, value_name = "操作")]
         step: SchemeStep,
         /// set:考核方案文件(TOML);带 --township 时为考核项目表(CSV 或 .xlsx,列:项目,满分)
         file: Option<PathBuf>,
@@ -187,7 +199,7 @@ pub enum Command {
     /// 整改(诫勉整改、建议调整)跟踪
     Rectify {
         /// list 列出、update 更新
-        #[arg(value_enum)]
+        #[arg(value_enum, value_name = "操作")]
         step: RectifyStep,
         /// 只列逾期未完成的
         #[arg(long)]
@@ -202,7 +214,7 @@ pub enum Command {
         #[arg(long, value_name = "村")]
         village: Option<String>,
         /// 整改措施
-        #[arg(long, value_name = "TEXT")]
+        #[arg(long, value_name = "文字")]
         measures: Option<String>,
         /// 标记为已完成
         #[arg(long)]
@@ -211,13 +223,13 @@ pub enum Command {
         #[arg(long)]
         undo: bool,
         /// 撤回的理由
-        #[arg(long, value_name = "TEXT")]
+        #[arg(long, value_name = "文字")]
         reason: Option<String>,
     },
     /// 用户与权限:district 区管理员、township 乡镇录入员、viewer 只读
     User {
         /// add 添加或修改、list 列出、remove 删除
-        #[arg(value_enum)]
+        #[arg(value_enum, value_name = "操作")]
         step: UserStep,
         /// Unix 用户名
         name: Option<String>,
@@ -231,19 +243,19 @@ pub enum Command {
     /// 示范数据库(朔城区,首次运行时生成);--size N 为生成的 N 名书记的区(测试规模用)
     Demo {
         /// 生成一个有 N 名书记、两个年度考核的区(文件 demo-N.redb,首次生成需要一些时间)
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=2_000_000))]
+        #[arg(long, value_name = "人数", value_parser = clap::value_parser!(u32).range(1..=2_000_000))]
         size: Option<u32>,
     },
     /// 备份数据库(他人可同时使用)
     Backup {
         /// 备份文件(不能已存在)
-        #[arg(long, value_name = "FILE")]
+        #[arg(long, value_name = "文件")]
         to: PathBuf,
     },
     /// 用备份恢复数据库:先检查备份,原数据库文件改名留存(不删除)
     Restore {
         /// 备份文件(xingji backup 所做)
-        #[arg(long, value_name = "BACKUP")]
+        #[arg(long, value_name = "备份文件")]
         from: PathBuf,
     },
     /// 共用服务器:独占数据库文件,在套接字上为各用户的 xingji 服务

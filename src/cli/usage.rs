@@ -85,6 +85,7 @@ pub fn explain(e: &clap::Error) -> String {
         ErrorKind::InvalidSubcommand => {
             format!("没有「{}」这个命令", text(ContextKind::InvalidSubcommand))
         }
+        ErrorKind::InvalidValue if value.is_empty() => format!("{arg} 后面缺少值"),
         ErrorKind::InvalidValue => {
             let valid = text(ContextKind::ValidValue);
             if valid.is_empty() {

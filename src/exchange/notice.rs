@@ -115,7 +115,7 @@ pub fn notice(book: &YearBook, township: u32, office: &Office) -> Paper {
     let mut paper = Paper::default();
     paper.push(Block::Title(format!(
         "关于{}{t}{}年度村(社区)党组织书记星级评定结果的{kind}",
-        office.get(Setting::District).unwrap_or(""),
+        office.district(),
         book.year
     )));
     paper.push(Block::Blank);
@@ -197,7 +197,7 @@ fn corrections(book: &YearBook, township: u32, paper: &mut Paper) {
         return;
     }
     paper.push(Block::Para(
-        "经复核(名额按全区计算,其他乡镇结果的调整也可能影响本乡镇),下列党组织书记的评定结果更正如下:"
+        "经复核,下列党组织书记的评定结果更正如下(星级名额按全区计算,一处结果的调整可能影响其他书记的星级):"
             .to_string(),
     ));
     for (e, old) in changed {
@@ -215,7 +215,7 @@ fn corrections(book: &YearBook, township: u32, paper: &mut Paper) {
 fn posted(r: &crate::scoring::Rating) -> String {
     match r.evaluation.figures() {
         Some(f) => format!(
-            "{:.2} 分、{}、{}",
+            "{:.2}分、{}、{}",
             f.total,
             f.outcome.label(),
             stars_words(r.stars)
@@ -253,7 +253,11 @@ fn village_of(book: &YearBook, secretary: u32) -> (String, &'static str) {
 /// The bonus and penalty of a letter, with their reasons.
 fn bonus_and_penalty(e: &crate::service::Entry, f: &crate::scoring::Figures) -> String {
     let a = &e.assessment;
-    let mut out = format!("奖励加分{:.2}分", f.bonus);
+    let mut out = if f.bonus > Decimal::ZERO {
+        format!("奖励加分{:.2}分", f.bonus)
+    } else {
+        "无奖励加分".to_string()
+    };
     if f.bonus > Decimal::ZERO {
         let mut notes = Vec::new();
         if !a.bonus_reason.trim().is_empty() {
@@ -266,7 +270,11 @@ fn bonus_and_penalty(e: &crate::service::Entry, f: &crate::scoring::Figures) -> 
             out.push_str(&format!("({})", notes.join(";")));
         }
     }
-    out.push_str(&format!(",惩罚减分{:.2}分", f.penalty));
+    if f.penalty > Decimal::ZERO {
+        out.push_str(&format!(",惩罚减分{:.2}分", f.penalty));
+    } else {
+        out.push_str(",无惩罚减分");
+    }
     if f.penalty > Decimal::ZERO && !a.penalty_reason.trim().is_empty() {
         out.push_str(&format!("(事由:{})", a.penalty_reason.trim()));
     }
@@ -291,6 +299,7 @@ pub fn letters(book: &YearBook, township: u32, office: &Office) -> Paper {
         let (village, place) = village_of(book, e.secretary);
         let name = book.name_of(e.secretary);
         let stars = match e.rating.stars {
+            Some(0) => "未评上星级".to_string(),
             Some(n) => format!("{n}星级"),
             None => format!(
                 "未定星(任职未满{})",
@@ -336,6 +345,12 @@ pub fn letters(book: &YearBook, township: u32, office: &Office) -> Paper {
             f.mass,
             bonus_and_penalty(e, f)
         )));
+        if let Some(old) = &e.replaced {
+            paper.push(Block::Para(format!(
+                "此前公示的结果为{},经复核更正为以上结果。",
+                posted(old)
+            )));
+        }
         paper.push(Block::Para(format!(
             "您对评定结果或本{place}党组织书记的工作有意见和建议,请于公示期{}内,\
              向{t}{}或{}反映(来信、来电、来访均可)。感谢您对本{place}工作的关心和支持!",
@@ -348,6 +363,27 @@ pub fn letters(book: &YearBook, township: u32, office: &Office) -> Paper {
         paper.push(signature(book, township, office));
     }
     paper
+}
+
+/// The phone numbers as a broadcaster says them, each number a sentence of its own: a
+/// number is never broken over two lines.
+fn phone_lines(office: &Office) -> Vec<String> {
+    use super::spoken;
+    match office.get(Setting::Phone) {
+        Some(numbers) => numbers
+            .split('、')
+            .enumerate()
+            .map(|(i, n)| {
+                let said = spoken::phone(n);
+                if i == 0 {
+                    format!("监督电话是:{said}。")
+                } else {
+                    format!("或者打:{said}。")
+                }
+            })
+            .collect(),
+        None => vec![format!("监督电话是:{}。", office.contact(Setting::Phone))],
+    }
 }
 
 /// The 大喇叭 script: for each village, short sentences its broadcaster reads aloud,
@@ -364,9 +400,14 @@ pub fn broadcast(book: &YearBook, township: u32, office: &Office) -> Paper {
         ),
         None => format!("从{BLANK_DATE}起,到{BLANK_DATE}止"),
     };
-    let phone = office
-        .get(Setting::Phone)
-        .map_or_else(|| office.contact(Setting::Phone), spoken::phone);
+    let phones = phone_lines(office);
+    let correction = correcting(book, township);
+    let kind = if correction { "更正公示" } else { "公示" };
+    let stars_said = |stars: Option<u8>| match stars {
+        Some(0) => "没有评上星级".to_string(),
+        Some(n) => format!("评为{}星级", spoken::integer(n.into())),
+        None => "任职不满规定年限,不定星级".to_string(),
+    };
     let mut paper = Paper::default();
     for e in book
         .entries
@@ -380,17 +421,12 @@ pub fn broadcast(book: &YearBook, township: u32, office: &Office) -> Paper {
         if !paper.blocks.is_empty() {
             paper.push(Block::PageBreak);
         }
-        let result = match e.rating.stars {
-            Some(0) => "这次没有评上星级".to_string(),
-            Some(n) => format!("评为{}星级", spoken::integer(n.into())),
-            None => "任职不满规定年限,这次不定星级".to_string(),
-        };
         paper.push(Block::Title(format!("{village}广播稿")));
         paper.push(Block::Subtitle(format!(
-            "({place}党组织书记星级评定结果公示)"
+            "({place}党组织书记星级评定结果{kind})"
         )));
         paper.push(Block::Blank);
-        for line in [
+        let mut lines = vec![
             format!(
                 "各位党员、各位{}:",
                 if place == "社区" {
@@ -399,7 +435,7 @@ pub fn broadcast(book: &YearBook, township: u32, office: &Office) -> Paper {
                     "村民"
                 }
             ),
-            "现在广播一则公示。".to_string(),
+            format!("现在广播一则{kind}。"),
             format!(
                 "{t}{}度村和社区党组织书记星级评定的结果出来了。",
                 spoken::date_year(book.year)
@@ -409,20 +445,37 @@ pub fn broadcast(book: &YearBook, township: u32, office: &Office) -> Paper {
                 book.name_of(e.secretary),
                 spoken::decimal(f.total)
             ),
-            format!("考核结果是{},{result}。", f.outcome.label()),
-            format!("公示时间{period}。"),
             format!(
-                "大家对评定结果有意见,可以向{t}{}或者{}反映。",
-                committee(book, township),
-                office.department()
+                "考核结果是{},这次{}。",
+                f.outcome.label(),
+                stars_said(e.rating.stars)
             ),
-            "来信、来电、来访都可以。".to_string(),
-            format!("监督电话是:{phone}。"),
-            "再说一遍。".to_string(),
-            format!("公示时间{period}。"),
-            format!("监督电话是:{phone}。"),
-            "广播完了。".to_string(),
-        ] {
+        ];
+        if let Some(old) = &e.replaced {
+            let plain = |stars: Option<u8>| match stars {
+                Some(0) => "没有星级".to_string(),
+                Some(n) => format!("{}星级", spoken::integer(n.into())),
+                None => "不定星级".to_string(),
+            };
+            lines.push(format!(
+                "前次公示的是{},经过复核,更正为{}。",
+                plain(old.stars),
+                plain(e.rating.stars)
+            ));
+        }
+        lines.push(format!("公示时间{period}。"));
+        lines.push(format!(
+            "大家对评定结果有意见,可以向{t}{}或者{}反映。",
+            committee(book, township),
+            office.department()
+        ));
+        lines.push("来信、来电、来访都可以。".to_string());
+        lines.extend(phones.iter().cloned());
+        lines.push("再说一遍。".to_string());
+        lines.push(format!("公示时间{period}。"));
+        lines.extend(phones.iter().cloned());
+        lines.push("广播完了。".to_string());
+        for line in lines {
             paper.push(Block::Line(line));
         }
     }

@@ -46,14 +46,21 @@ pub enum OutputError {
         crate::text::io_reason(source)
     )]
     Unreadable { path: String, source: io::Error },
-    #[error("无法写入 {path}:{}", write_reason(source))]
+    #[error("无法写入 {path}:{}", write_reason(path, source))]
     Io { path: String, source: io::Error },
 }
 
 /// Why a file could not be written, in words, with what to do.
-fn write_reason(e: &io::Error) -> String {
+fn write_reason(path: &str, e: &io::Error) -> String {
+    let folder = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     match e.kind() {
-        io::ErrorKind::NotFound => "所在的文件夹不存在;请先建立文件夹,或另指定位置".to_string(),
+        io::ErrorKind::NotFound if !folder.is_dir() => {
+            "所在的文件夹不存在;请先建立文件夹,或另指定位置".to_string()
+        }
+        io::ErrorKind::NotFound => "不能在这个文件夹里建立文件;请另指定位置".to_string(),
         io::ErrorKind::PermissionDenied => {
             "没有在这里写文件的权限;请写到自己的文件夹(如主目录)".to_string()
         }

@@ -45,8 +45,12 @@ pub struct Paper {
 /// A line of plain text is at most this many cells (a page of A4 in Notepad).
 const PAGE: usize = 72;
 
-/// Marks that never start a line (Chinese line-breaking rule, 避头点).
-const NO_LINE_START: &str = ",。、;:?!)》」』”’%,.;:?!)]";
+/// Marks that never start a line (Chinese line-breaking rule, 避头点): closing ones,
+/// in full and half width.
+const NO_LINE_START: &str = "\u{ff0c}\u{3002}\u{3001}\u{ff1b}\u{ff1a}\u{ff1f}\u{ff01}\u{ff09}\u{300b}\u{300d}\u{300f}\u{201d}\u{2019}%,.;:?!)]";
+
+/// Marks that never end a line (避尾点): opening ones.
+const NO_LINE_END: &str = "\u{201c}\u{2018}\u{ff08}\u{300a}\u{300c}\u{300e}([";
 
 impl Paper {
     pub fn push(&mut self, block: Block) {
@@ -178,6 +182,7 @@ pub fn fill(text: &str, cells: usize) -> Vec<String> {
         let joins = units.last().is_some_and(|last| {
             let prev = last.chars().last().unwrap_or(' ');
             NO_LINE_START.contains(c)
+                || NO_LINE_END.contains(prev)
                 || (c.is_ascii_alphanumeric() || "-.@_/".contains(c))
                     && (prev.is_ascii_alphanumeric() || "-.@_/".contains(prev))
         });
@@ -305,6 +310,11 @@ mod tests {
         // The full stop does not fit: the character before it goes down with it.
         let lines = fill(&format!("{}。", "字".repeat(32)), 64);
         assert_eq!(lines, vec!["字".repeat(31), "字。".to_string()]);
+        // An opening mark goes down with what it opens.
+        let lines = fill(&format!("{}“合格”", "字".repeat(31)), 64);
+        assert_eq!(lines[1], "“合格”");
+        let lines = fill(&format!("{}反映(来信)", "字".repeat(29)), 64);
+        assert!(lines[0].ends_with("反映"), "{lines:?}");
         assert!(fill("", 10) == vec![String::new()]);
     }
 }

@@ -99,8 +99,7 @@ pub fn date_year(year: i16) -> String {
     format!("{digits}年")
 }
 
-/// A phone number digit by digit, 1 as 幺, a pause (,) where it has a dash or space;
-/// several numbers joined by 或.
+/// A phone number digit by digit, 1 as 幺, a pause (,) where it has a dash or space.
 pub fn phone(number: &str) -> String {
     let mut out = String::new();
     for c in number.chars() {
@@ -112,7 +111,6 @@ pub fn phone(number: &str) -> String {
             {
                 out.push(',');
             }
-            '、' | ',' | '\u{ff0c}' | '/' => out.push_str(",或者"),
             '转' => out.push('转'),
             _ => {}
         }
@@ -151,8 +149,8 @@ mod tests {
         assert_eq!(date(jiff::civil::date(2025, 12, 1)), "二〇二五年十二月一日");
         assert_eq!(phone("0349-1234567"), "零三四九,幺二三四五六七");
         assert_eq!(
-            phone("0349-1234567、13900000000"),
-            "零三四九,幺二三四五六七,或者幺三九零零零零零零零零"
+            phone("(0349)1234567转801"),
+            "零三四九,幺二三四五六七转八零幺"
         );
     }
 }

@@ -47,8 +47,10 @@ impl Table {
             let header = self.rows[i].clone();
             self.rows.drain(..=i);
             self.headers = header.cells.iter().map(|h| normalize_header(h)).collect();
-            self.notes
-                .push(format!("略过表头上方的第 1–{} 行(标题)", header.line - 1));
+            self.notes.push(match header.line - 1 {
+                1 => "略过表头上方的第 1 行(标题)".to_string(),
+                above => format!("略过表头上方的第 1–{above} 行(标题)"),
+            });
             self.header_line = header.line;
         }
         // Rows at the end that add up the ones above (合计, 总计).

@@ -274,6 +274,9 @@ impl Local {
         })?;
         let value = setting.check(value).map_err(Refusal::Invalid)?;
         let before = self.store.office()?.get(setting).unwrap_or("").to_string();
+        if before == value {
+            return Ok(format!("{}未改变", setting.key()));
+        }
         let mut w = self.store.write(&self.actor.name)?;
         w.put_setting(setting, &value)?;
         w.audit(&format!("修改设置{}", setting.key()), &before, &value)?;
@@ -281,7 +284,7 @@ impl Local {
         Ok(if value.is_empty() {
             format!("已清除{}(文件中将留出空白,手工填写)", setting.key())
         } else {
-            format!("{}:{value}", setting.key())
+            format!("已设置 {}:{value}", setting.key())
         })
     }
 
