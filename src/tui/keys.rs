@@ -33,8 +33,8 @@ pub enum Action {
     Reopen,
     Object,
     Resolve,
-    /// Workflow: write the selected township's 公示 notice (false) or 明白信 (true).
-    Notice(bool),
+    /// Workflow: write the selected township's 公示 notice, 明白信 or broadcast script.
+    Notice(crate::exchange::notice::Kind),
     /// Rectifications: mark the selected one done.
     MarkDone,
     /// Audit: this year only / every year.

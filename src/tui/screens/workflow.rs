@@ -11,6 +11,7 @@ use ratatui::widgets::Paragraph;
 
 use super::Screen;
 use crate::domain::Stage;
+use crate::exchange::notice::Kind;
 use crate::service::{DistrictStep, publicity_end};
 use crate::text::{pad, pad_left, truncate};
 use crate::tui::context::Context;
@@ -26,8 +27,27 @@ const OWN: &[Binding] = &[
     bind(Char('R'), NONE, || Action::Reopen, "重新打开", true),
     bind(Char('o'), NONE, || Action::Object, "登记异议", true),
     bind(Char('v'), NONE, || Action::Resolve, "处理异议", true),
-    bind(Char('n'), NONE, || Action::Notice(false), "公示通知", false),
-    bind(Char('m'), NONE, || Action::Notice(true), "明白信", false),
+    bind(
+        Char('n'),
+        NONE,
+        || Action::Notice(Kind::Notice),
+        "公示通知",
+        false,
+    ),
+    bind(
+        Char('m'),
+        NONE,
+        || Action::Notice(Kind::Letters),
+        "明白信",
+        false,
+    ),
+    bind(
+        Char('b'),
+        NONE,
+        || Action::Notice(Kind::Broadcast),
+        "广播稿",
+        false,
+    ),
 ];
 
 impl WorkflowScreen {
@@ -196,14 +216,13 @@ impl WorkflowScreen {
         }))
     }
 
-    /// Write a township's 公示 notice or its 明白信 as a Word file in the current folder.
-    fn write_notice(ctx: &mut Context, township: u32, letters: bool) {
-        use crate::exchange::notice::Kind;
+    /// Write a township's 公示 notice, its 明白信 or its broadcast script as a Word file in
+    /// the current folder.
+    fn write_notice(ctx: &mut Context, township: u32, kind: Kind) {
         if let Some(why) = crate::exchange::notice::not_now(&ctx.book, township) {
             ctx.error(why);
             return;
         }
-        let kind = if letters { Kind::Letters } else { Kind::Notice };
         let name = ctx.township_name(township);
         let written = ctx
             .service
@@ -302,7 +321,7 @@ impl Screen for WorkflowScreen {
                 ctx.info("搜索并选定书记(Enter)");
                 return Some(Action::Ask(Ask::Search(Some(Step::Object(None)))));
             }
-            Action::Notice(letters) => Self::write_notice(ctx, t, letters),
+            Action::Notice(kind) => Self::write_notice(ctx, t, kind),
             Action::OpenGrid => return Some(Action::Show(Target::Grid(GridAt::Township(t)))),
             other => return Some(other),
         }
