@@ -3,18 +3,30 @@
 
 use pinyin::ToPinyin;
 
-/// One searchable secretary.
+/// One searchable secretary, packed for a province's half a million: every text of
+/// the secretary in one buffer (one allocation, read in one pass), pieces separated by
+/// a control character no query holds, so that no match runs from one piece into the
+/// next.
 #[derive(Clone, Debug)]
 pub struct Searchable {
     pub secretary: u32,
-    /// A name's other reading, when its surname reads two ways (乐 le/yue): full, initials.
-    other: Option<(String, String)>,
-    /// Name, village, township as written.
-    text: [String; 3],
-    /// Their full pinyin and initials, lower-case ASCII.
-    full: [String; 3],
-    initials: [String; 3],
+    /// Name, village, township as written; then, lower-case ASCII, their full pinyin,
+    /// their initials, and the name's other reading (full, initials) when its surname
+    /// reads two ways (乐 le/yue), else two empty pieces.
+    buf: Box<str>,
+    /// Where each of the 11 pieces ends in `buf` (each is followed by the separator).
+    ends: [u16; PIECES],
+    /// For a single typed letter, the first key of every search (it matches half the
+    /// district): which letters each field's pinyin holds, and the letters the name
+    /// (both readings), the village and the township start with.
+    letters: [u32; 3],
+    firsts: [u8; 4],
 }
+
+const PIECES: usize = 11;
+const SEPARATOR: char = '\u{1}';
+/// The first piece of the ASCII part (full pinyin of the name).
+const ASCII_FROM: usize = 3;
 
 /// Full pinyin and initials of a text; characters without pinyin are kept lower-cased.
 pub fn romanize(text: &str) -> (String, String) {
@@ -82,23 +94,91 @@ pub fn romanize_name(name: &str) -> (String, String) {
 
 impl Searchable {
     pub fn new(secretary: u32, name: &str, village: &str, township: &str) -> Searchable {
-        let texts = [name, village, township];
         let common = romanize(name);
         let surname = romanize_name(name);
-        let other = (surname != common).then_some(common);
+        // The name's other reading, when its surname reads two ways; else nothing.
+        let other = if surname == common {
+            Default::default()
+        } else {
+            common
+        };
         let roman = [surname, romanize(village), romanize(township)];
-        Searchable {
-            secretary,
-            other,
-            text: texts.map(str::to_string),
-            full: roman.clone().map(|(f, _)| f),
-            initials: roman.map(|(_, i)| i),
+        let pieces: [&str; PIECES] = [
+            name,
+            village,
+            township,
+            &roman[0].0,
+            &roman[1].0,
+            &roman[2].0,
+            &roman[0].1,
+            &roman[1].1,
+            &roman[2].1,
+            &other.0,
+            &other.1,
+        ];
+        let mut buf = String::new();
+        let mut ends = [0u16; PIECES];
+        for (k, piece) in pieces.iter().enumerate() {
+            // A piece never holds the separator; a name long enough to overflow the
+            // offsets is cut (a real name, village or township is far shorter).
+            buf.extend(piece.chars().filter(|c| *c != SEPARATOR).take(2000));
+            ends[k] = u16::try_from(buf.len()).unwrap_or(u16::MAX);
+            buf.push(SEPARATOR);
         }
+        if buf.len() > usize::from(u16::MAX) {
+            return Searchable::new(
+                secretary,
+                &truncated(name),
+                &truncated(village),
+                &truncated(township),
+            );
+        }
+        let mut found = Searchable {
+            secretary,
+            buf: buf.into_boxed_str(),
+            ends,
+            letters: [0; 3],
+            firsts: [0; 4],
+        };
+        let mut letters = [0u32; 3];
+        for k in ASCII_FROM..PIECES {
+            for b in found.piece(k).bytes().filter(u8::is_ascii_lowercase) {
+                letters[field_of(k)] |= 1 << (b - b'a');
+            }
+        }
+        found.letters = letters;
+        let first = |k: usize| found.piece(k).bytes().next().unwrap_or(0);
+        found.firsts = [first(6), first(10), first(7), first(8)];
+        found
+    }
+
+    /// The rank of a single lower-case letter, from the letters alone.
+    fn rank_letter(&self, c: u8) -> Option<usize> {
+        let bit = 1u32 << (c - b'a');
+        if self.firsts[0] == c || self.firsts[1] == c {
+            Some(0)
+        } else if self.letters[0] & bit != 0 {
+            Some(1)
+        } else if self.firsts[2] == c {
+            Some(2)
+        } else if self.letters[1] & bit != 0 {
+            Some(3)
+        } else if self.firsts[3] == c {
+            Some(4)
+        } else if self.letters[2] & bit != 0 {
+            Some(5)
+        } else {
+            None
+        }
+    }
+
+    fn piece(&self, k: usize) -> &str {
+        &self.buf[self.start(k)..usize::from(self.ends[k])]
     }
 
     /// Name, village and township, as written.
     pub fn texts(&self) -> [&str; 3] {
-        [&self.text[0], &self.text[1], &self.text[2]]
+        [self.piece(0), self.piece(1), self.piece(2)]
     }
 
     /// Does the query match, and how well (lower is better: name before village before
@@ -108,48 +188,96 @@ impl Searchable {
         if q.is_empty() {
             return None;
         }
-        self.rank_normalised(&q)
+        self.rank_normalised(&Query::new(&q))
     }
 
-    /// `rank` of a query already normalised (and not empty).
-    fn rank_normalised(&self, q: &str) -> Option<usize> {
-        let ascii = q.is_ascii();
-        (0..3)
-            .filter_map(|i| {
-                let score = |hay: &str| {
-                    if hay.starts_with(q) {
-                        Some(0)
-                    } else if hay.contains(q) {
-                        Some(1)
-                    } else {
-                        None
-                    }
-                };
-                let best = if ascii {
-                    let other = self.other.as_ref().filter(|_| i == 0);
-                    [
-                        score(&self.initials[i]),
-                        score(&self.full[i]),
-                        other.and_then(|(f, _)| score(f)),
-                        other.and_then(|(_, n)| score(n)),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .min()
-                } else {
-                    score(&self.text[i])
-                };
-                best.map(|b| i * 2 + b)
-            })
-            .min()
+    /// `rank` of a query already normalised (and not empty): one pass over the texts
+    /// the query can match (the ASCII part for Latin letters, the Chinese part else);
+    /// each match counts for the field of the piece it lies in, as a prefix or not.
+    fn rank_normalised(&self, q: &Query<'_>) -> Option<usize> {
+        match q.letter {
+            Some(c) => self.rank_letter(c),
+            None => self.rank_scan(q),
+        }
+    }
+
+    /// `rank_normalised` by reading the texts.
+    fn rank_scan(&self, q: &Query<'_>) -> Option<usize> {
+        let (first, from, to) = if q.ascii {
+            (ASCII_FROM, self.start(ASCII_FROM), self.buf.len())
+        } else {
+            (0, 0, usize::from(self.ends[ASCII_FROM - 1]))
+        };
+        let region = &self.buf.as_bytes()[from..to];
+        let mut best: Option<usize> = None;
+        let mut k = first;
+        for found in q.finder.find_iter(region) {
+            let at = from + found;
+            // Matches come in order; none crosses a separator.
+            while k + 1 < PIECES && usize::from(self.ends[k]) < at {
+                k += 1;
+            }
+            let field = field_of(k);
+            let rank = field * 2 + usize::from(at != self.start(k));
+            best = Some(best.map_or(rank, |b| b.min(rank)));
+            if rank == 0 {
+                break;
+            }
+        }
+        best
+    }
+
+    /// Where piece `k` starts in `buf`.
+    fn start(&self, k: usize) -> usize {
+        if k == 0 {
+            0
+        } else {
+            usize::from(self.ends[k - 1]) + SEPARATOR.len_utf8()
+        }
     }
 }
 
-/// The query as it is matched: without spaces, lower-case.
+/// Which field (name, village, township) piece `k` belongs to.
+fn field_of(k: usize) -> usize {
+    match k {
+        0..=2 => k,
+        3..=5 => k - 3,
+        6..=8 => k - 6,
+        _ => 0,
+    }
+}
+
+/// A text cut to a length the offsets can hold.
+fn truncated(text: &str) -> String {
+    text.chars().take(200).collect()
+}
+
+/// A normalised query with its searcher, built once per key.
+struct Query<'a> {
+    ascii: bool,
+    /// The query when it is one lower-case letter.
+    letter: Option<u8>,
+    finder: memchr::memmem::Finder<'a>,
+}
+
+impl<'a> Query<'a> {
+    fn new(text: &'a str) -> Query<'a> {
+        Query {
+            letter: match text.as_bytes() {
+                [c] if c.is_ascii_lowercase() => Some(*c),
+                _ => None,
+            },
+            ascii: text.is_ascii(),
+            finder: memchr::memmem::Finder::new(text.as_bytes()),
+        }
+    }
+}
+
+/// The query as it is matched: without spaces or control characters, lower-case.
 fn normalise(query: &str) -> String {
     query
         .chars()
-        .filter(|c| !c.is_whitespace())
+        .filter(|c| !c.is_whitespace() && !c.is_control())
         .collect::<String>()
         .to_lowercase()
 }
@@ -196,10 +324,11 @@ impl Finder {
             && !self.query.is_empty()
             && q.starts_with(&self.query)
             && q.is_ascii() == self.query.is_ascii();
+        let query = Query::new(&q);
         let rank = |i: usize| {
             index
                 .get(i)
-                .and_then(|s| s.rank_normalised(&q))
+                .and_then(|s| s.rank_normalised(&query))
                 .map(|r| (r, i))
         };
         let mut hits: Vec<(usize, usize)> = if narrow {
@@ -258,6 +387,10 @@ mod tests {
         assert_eq!(search(&i, "shentou"), vec![1, 4]);
         assert!(search(&i, "").is_empty());
         assert!(search(&i, "xyzq").is_empty());
+        // A match never runs from one text into the next (name into village).
+        assert!(search(&i, "sanma").is_empty());
+        assert!(search(&i, "三马").is_empty());
+        assert_eq!(i[0].texts(), ["张三", "马邑村", "神头镇"]);
     }
 
     #[test]
@@ -282,6 +415,23 @@ mod tests {
         assert_eq!(search(&i, "yuejia"), vec![1]);
         assert_eq!(search(&i, "lejia"), vec![1]);
         assert_eq!(search(&i, "dtf"), vec![2]);
+    }
+
+    #[test]
+    fn a_single_letter_ranks_as_reading_the_texts_would() {
+        let mut i = index();
+        i.push(Searchable::new(5, "乐嘉", "曾家庄村", "单家集乡"));
+        i.push(Searchable::new(6, "Anna", "x3村", "z"));
+        for entry in &i {
+            for c in b'a'..=b'z' {
+                let text = (c as char).to_string();
+                let scanned = entry.rank_scan(&Query {
+                    letter: None,
+                    ..Query::new(&text)
+                });
+                assert_eq!(entry.rank_letter(c), scanned, "{:?} {text}", entry.texts());
+            }
+        }
     }
 
     #[test]
