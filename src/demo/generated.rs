@@ -2,7 +2,6 @@
 //! Chinese names (some with a middle dot), 10 to 30 villages a township, two years
 //! scored. Deterministic: the same N gives the same district.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use jiff::civil::Date;
@@ -153,7 +152,7 @@ pub fn roster(n: usize) -> Vec<Person> {
 /// One generated assessment of a year: every item, a grade and ballots (complete);
 /// a few with a bonus or a penalty.
 pub fn assessment(scheme: &Scheme, rng: &mut Rng) -> Assessment {
-    let mut items = BTreeMap::new();
+    let mut items = crate::domain::Items::new();
     for item in scheme.items() {
         // Between half and all of the maximum, one decimal place.
         let tenths = (item.max * Decimal::TEN).trunc();

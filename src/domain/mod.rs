@@ -3,12 +3,14 @@
 
 mod audit;
 mod district;
+mod items;
 mod office;
 mod value;
 mod year;
 
 pub use audit::{AuditEntry, Scope};
 pub use district::{District, NameIndex, Role};
+pub use items::Items;
 pub use office::{Office, Setting};
 pub use year::{Objection, Rectification, RectifyStatus, Stage, TownshipYear, YearRecord};
 
@@ -16,8 +18,6 @@ pub use value::{
     ValueError, means_no_veto, no_veto_message, parse_ballots, parse_date, parse_points,
     parse_score,
 };
-
-use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -139,7 +139,7 @@ pub struct Secretary {
 /// An item absent from `items` has not been entered yet.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assessment {
-    pub items: BTreeMap<String, Decimal>,
+    pub items: Items,
     pub grade: Option<Grade>,
     pub ballots: Ballots,
     /// 加分 (one total) and its reason; zero means none.

@@ -40,7 +40,7 @@ fn with_q(q: &str) -> Assessment {
     }
     assert!(left.is_zero(), "cannot reach Q {q}");
     Assessment {
-        items,
+        items: items.into_iter().collect(),
         grade: Some(Grade::Good),
         ballots: Ballots {
             satisfied: 20,

@@ -214,13 +214,13 @@ pub fn changes(
             .unwrap_or_default()
     };
     let known = |name: &str| scheme.items().any(|i| i.name == name);
-    let mut others: Vec<&String> = old.items.keys().chain(new.items.keys()).collect();
+    let mut others: Vec<&str> = old.items.keys().chain(new.items.keys()).collect();
     others.sort();
     others.dedup();
     for name in others.into_iter().filter(|n| !known(n)) {
         let (before, after) = (foreign(old, name), foreign(new, name));
         if before != after {
-            out.push((name.clone(), before, after));
+            out.push((name.to_string(), before, after));
         }
     }
     out

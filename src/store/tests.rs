@@ -1,5 +1,3 @@
-use std::collections::BTreeMap;
-
 use jiff::civil::Date;
 
 use super::*;
@@ -40,7 +38,7 @@ fn records_round_trip_through_the_versioned_encoding() {
     let store = Store::in_memory(DEFAULT_SCHEME).unwrap();
     let (_, s) = sample(&store);
     let a = Assessment {
-        items: BTreeMap::from([("政治素质".to_string(), "5.5".parse().unwrap())]),
+        items: crate::domain::Items::from([("政治素质", "5.5".parse().unwrap())]),
         grade: Some(Grade::FairlyGood),
         ballots: Ballots {
             satisfied: 30,
