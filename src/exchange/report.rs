@@ -95,8 +95,9 @@ pub fn write_csv(book: &YearBook, out: &mut dyn Write, gbk: bool) -> std::io::Re
     {
         let mut w = csv::Writer::from_writer(&mut buffer);
         w.write_record(COLUMNS)?;
-        for r in rows(book) {
-            w.write_record(&r)?;
+        // Row by row: a province's rows are never all held as text at once.
+        for e in &book.entries {
+            w.write_record(row(book, e))?;
         }
         w.flush()?;
     }
@@ -115,7 +116,6 @@ pub fn write_text(book: &YearBook, out: &mut dyn Write) -> std::io::Result<()> {
     // Columns shown in text: 村, 姓名, 定量 … 处理意见, 说明 (year and township are headings).
     let shown: Vec<usize> = (2..17).collect();
     let right = |c: usize| (4..=9).contains(&c) || c == 13 || c == 14;
-    let all = rows(book);
     // The header says whether the figures are approved, and ends with what is missing.
     writeln!(
         out,
@@ -132,9 +132,14 @@ pub fn write_text(book: &YearBook, out: &mut dyn Write) -> std::io::Result<()> {
         .iter()
         .map(|(id, t)| (t.name.as_str(), book.record.stage(*id).label()))
         .collect();
-    for group in all.chunk_by(|a, b| a[1] == b[1]) {
+    // Township by township, each one's rows made, laid out and dropped: a province's
+    // rows are never all held as text at once.
+    for entries in book
+        .entries
+        .chunk_by(|a, b| book.township_of(a.secretary) == book.township_of(b.secretary))
+    {
+        let group: Vec<[String; 17]> = entries.iter().map(|e| row(book, e)).collect();
         let township = group[0][1].as_str();
-        let group: Vec<&[String; 17]> = group.iter().collect();
         let widths: Vec<usize> = shown
             .iter()
             .map(|&c| {
@@ -146,15 +151,15 @@ pub fn write_text(book: &YearBook, out: &mut dyn Write) -> std::io::Result<()> {
                     .unwrap_or(0)
             })
             .collect();
-        let line = |cells: &dyn Fn(usize) -> String| {
+        let line = |cells: &[&str]| {
             let parts: Vec<String> = shown
                 .iter()
                 .zip(&widths)
                 .map(|(&c, &w)| {
                     if right(c) {
-                        pad_left(&cells(c), w)
+                        pad_left(cells[c], w)
                     } else {
-                        pad(&cells(c), w)
+                        pad(cells[c], w)
                     }
                 })
                 .collect();
@@ -163,11 +168,11 @@ pub fn write_text(book: &YearBook, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out)?;
         let stage = stages.get(township).copied().unwrap_or_default();
         writeln!(out, "【{township}】 {} 名 · {stage}", group.len())?;
-        let header = line(&|c| COLUMNS[c].to_string());
+        let header = line(&COLUMNS);
         writeln!(out, "{header}")?;
         writeln!(out, "{}", "-".repeat(width(&header)))?;
-        for r in group {
-            writeln!(out, "{}", line(&|c| r[c].clone()))?;
+        for r in &group {
+            writeln!(out, "{}", line(&r.each_ref().map(String::as_str)))?;
         }
     }
     writeln!(out)?;

@@ -336,14 +336,48 @@ pub fn quota_limits(scheme: &Scheme, n: usize) -> (usize, usize) {
     )
 }
 
+/// What this year's rating needs of last year's: the stars (star change) and whether it
+/// was low (建议调整). A province's last year is kept as this, not as whole ratings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Past {
+    pub stars: Option<u8>,
+    pub low: bool,
+}
+
+impl From<&Rating> for Past {
+    fn from(r: &Rating) -> Past {
+        Past {
+            stars: r.stars,
+            low: r.low,
+        }
+    }
+}
+
+/// A last year's rating, whole or as [`Past`].
+pub trait PastRating {
+    fn past(&self) -> Past;
+}
+
+impl PastRating for Past {
+    fn past(&self) -> Past {
+        *self
+    }
+}
+
+impl PastRating for Rating {
+    fn past(&self) -> Past {
+        Past::from(self)
+    }
+}
+
 /// Rate a year of one district: every candidate's figures, the quotas over the
 /// district, pay, consequences and star change against `previous` (the ratings of
 /// the year before, by secretary).
-pub fn rate_year(
+pub fn rate_year<P: PastRating>(
     scheme: &Scheme,
     year: i16,
     candidates: &[Candidate<'_>],
-    previous: &HashMap<u32, Rating>,
+    previous: &HashMap<u32, P>,
 ) -> Vec<Rating> {
     rate_year_with(scheme, year, candidates, &|_| None, previous)
 }
@@ -351,12 +385,12 @@ pub fn rate_year(
 /// [`rate_year`] where some secretaries are scored on their township's own items:
 /// `own(secretary)` is that township's scheme ([`Scheme::with_items`]), None for the
 /// district's. Quotas, pay and consequences are the district's for everyone.
-pub fn rate_year_with<'s>(
+pub fn rate_year_with<'s, P: PastRating>(
     scheme: &'s Scheme,
     year: i16,
     candidates: &[Candidate<'_>],
     own: &dyn Fn(u32) -> Option<&'s Scheme>,
-    previous: &HashMap<u32, Rating>,
+    previous: &HashMap<u32, P>,
 ) -> Vec<Rating> {
     let evaluations: Vec<Evaluation> = candidates
         .iter()
@@ -414,7 +448,7 @@ pub fn rate_year_with<'s>(
                 candidate.secretary,
                 evaluation,
                 stars,
-                previous.get(&candidate.secretary),
+                previous.get(&candidate.secretary).map(PastRating::past),
             )
         })
         .collect()
@@ -442,7 +476,7 @@ fn finish(
     secretary: u32,
     evaluation: Evaluation,
     stars: Option<u8>,
-    previous: Option<&Rating>,
+    previous: Option<Past>,
 ) -> Rating {
     let Some(figures) = evaluation.figures() else {
         return Rating {

@@ -454,7 +454,7 @@ fn rule_11_pay_follows_stars_with_the_fail_cap() {
             took_office: took,
             assessment: &a,
         }];
-        let r = rate_year(&sch, YEAR, &c, &HashMap::new()).remove(0);
+        let r = rate_year(&sch, YEAR, &c, &HashMap::<u32, Rating>::new()).remove(0);
         assert_eq!(r.stars, stars, "penalty {penalty}");
         assert_eq!(r.coefficient, Some(d(coefficient)));
         assert_eq!(r.pay, Some(d(pay)));
@@ -469,7 +469,7 @@ fn rule_11_pay_follows_stars_with_the_fail_cap() {
         took_office: veteran(),
         assessment: &a,
     }];
-    let r = rate_year(&sch, YEAR, &c, &HashMap::new()).remove(0);
+    let r = rate_year(&sch, YEAR, &c, &HashMap::<u32, Rating>::new()).remove(0);
     assert_eq!(r.pay, Some(d("11111")));
     // Incomplete: no pay line.
     let c = [Candidate {
@@ -477,7 +477,7 @@ fn rule_11_pay_follows_stars_with_the_fail_cap() {
         took_office: veteran(),
         assessment: &Assessment::default(),
     }];
-    let r = rate_year(&sch, YEAR, &c, &HashMap::new()).remove(0);
+    let r = rate_year(&sch, YEAR, &c, &HashMap::<u32, Rating>::new()).remove(0);
     assert_eq!((r.pay, r.coefficient, r.stars), (None, None, None));
 }
 

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Actor, Refusal};
 use crate::domain::{Assessment, District, Role, YearRecord};
-use crate::scoring::{Candidate, Frozen, Rating, Scheme, rate_year_with};
+use crate::scoring::{Candidate, Frozen, Past, Rating, Scheme, rate_year_with};
 use crate::store::Store;
 
 /// One secretary's line of a year: the assessment and its rating.
@@ -29,7 +29,7 @@ pub struct YearBook {
     /// In the official order: townships, villages, secretaries as the roster first listed them.
     pub entries: Vec<Entry>,
     /// The previous year's ratings by secretary (for star change and 建议调整).
-    pub previous: HashMap<u32, Rating>,
+    pub previous: HashMap<u32, Past>,
     /// Position of each secretary's entry in `entries`.
     index: HashMap<u32, usize>,
     /// The assessments of the townships this user may not see: rated with the rest
@@ -67,7 +67,10 @@ impl YearBook {
                         *r = f.rating.clone();
                     }
                 }
-                ratings.into_iter().map(|r| (r.secretary, r)).collect()
+                ratings
+                    .iter()
+                    .map(|r| (r.secretary, Past::from(r)))
+                    .collect()
             }
             None => HashMap::new(),
         };
@@ -130,8 +133,8 @@ impl YearBook {
                 if let Ok(previous) = YearBook::load(store, year - 1) {
                     book.previous = previous
                         .entries
-                        .into_iter()
-                        .map(|e| (e.secretary, e.rating))
+                        .iter()
+                        .map(|e| (e.secretary, Past::from(&e.rating)))
                         .collect();
                 }
                 Ok(book)
@@ -458,7 +461,7 @@ fn rate(
     year: i16,
     district: &District,
     list: &[(u32, Assessment)],
-    previous: &HashMap<u32, Rating>,
+    previous: &HashMap<u32, Past>,
 ) -> Vec<Rating> {
     let took: HashMap<u32, jiff::civil::Date> = district
         .secretaries
@@ -490,7 +493,7 @@ struct BookWire {
     record: YearRecord,
     district: District,
     entries: Vec<Entry>,
-    previous: HashMap<u32, Rating>,
+    previous: HashMap<u32, Past>,
     rated: usize,
     shown: Option<u32>,
 }
