@@ -399,18 +399,58 @@ pub fn rate_year_with<'s, P: PastRating>(
             evaluate(items, c.assessment, c.took_office, year)
         })
         .collect();
-    let mut stars: Vec<Option<u8>> = evaluations
+    let keys: Vec<Option<QuotaKey>> = evaluations.iter().map(QuotaKey::of).collect();
+    let stars = quota_stars(scheme, &keys);
+
+    candidates
         .iter()
-        .map(|e| e.figures().and_then(|f| f.stars))
-        .collect();
-    let rated: Vec<usize> = (0..candidates.len())
-        .filter(|&i| evaluations[i].figures().is_some_and(|f| f.eligible))
+        .zip(evaluations)
+        .zip(stars)
+        .map(|((candidate, evaluation), stars)| {
+            finish(
+                scheme,
+                candidate.secretary,
+                evaluation,
+                stars,
+                previous.get(&candidate.secretary).map(PastRating::past),
+            )
+        })
+        .collect()
+}
+
+/// What the quotas (§3.9) look at of one secretary: the figures' rank (total, Q, M)
+/// and the stars before quotas, for the rated (eligible, complete) only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuotaKey {
+    rank: (Decimal, Decimal, Decimal),
+    stars: Option<u8>,
+    eligible: bool,
+}
+
+impl QuotaKey {
+    pub fn of(evaluation: &Evaluation) -> Option<QuotaKey> {
+        evaluation.figures().map(|f| QuotaKey {
+            rank: (f.total, f.quantitative, f.mass),
+            stars: f.stars,
+            eligible: f.eligible,
+        })
+    }
+
+    pub fn rated(&self) -> bool {
+        self.eligible
+    }
+}
+
+/// The stars after the district's quotas, one per key (None: incomplete or 未定星).
+pub fn quota_stars(scheme: &Scheme, keys: &[Option<QuotaKey>]) -> Vec<Option<u8>> {
+    let mut stars: Vec<Option<u8>> = keys.iter().map(|k| k.and_then(|k| k.stars)).collect();
+    let rated: Vec<usize> = (0..keys.len())
+        .filter(|&i| keys[i].is_some_and(|k| k.eligible))
         .collect();
     let (five_limit, four_five_limit) = quota_limits(scheme, rated.len());
     let rank = |&a: &usize, &b: &usize| -> Ordering {
-        let (fa, fb) = (evaluations[a].figures(), evaluations[b].figures());
-        let key = |f: Option<&Figures>| f.map(|f| (f.total, f.quantitative, f.mass));
-        key(fb).cmp(&key(fa))
+        let key = |k: Option<QuotaKey>| k.map(|k| k.rank);
+        key(keys[b]).cmp(&key(keys[a]))
     };
     let same = |a: usize, b: usize| rank(&a, &b) == Ordering::Equal;
 
@@ -437,21 +477,7 @@ pub fn rate_year_with<'s, P: PastRating>(
     for &i in &four[kept..] {
         stars[i] = Some(3);
     }
-
-    candidates
-        .iter()
-        .zip(evaluations)
-        .zip(stars)
-        .map(|((candidate, evaluation), stars)| {
-            finish(
-                scheme,
-                candidate.secretary,
-                evaluation,
-                stars,
-                previous.get(&candidate.secretary).map(PastRating::past),
-            )
-        })
-        .collect()
+    stars
 }
 
 /// How many of `ranked` (best first) fit in `room` places, whole tie groups only:
@@ -471,7 +497,8 @@ fn fitting(ranked: &[usize], room: usize, same: impl Fn(usize, usize) -> bool) -
     kept
 }
 
-fn finish(
+/// A rating from its evaluation and its stars after quotas: pay, consequence, change.
+pub fn finish(
     scheme: &Scheme,
     secretary: u32,
     evaluation: Evaluation,

@@ -5,7 +5,10 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Actor, Refusal};
 use crate::domain::{Assessment, District, Role, YearRecord};
-use crate::scoring::{Candidate, Frozen, Past, Rating, Scheme, rate_year_with};
+use crate::scoring::{
+    Candidate, Frozen, Past, QuotaKey, Rating, Scheme, evaluate, finish, quota_stars,
+    rate_year_with,
+};
 use crate::store::Store;
 
 /// One secretary's line of a year: the assessment and its rating.
@@ -37,6 +40,11 @@ pub struct YearBook {
     hidden: Vec<(u32, Assessment)>,
     /// N of the whole district: rated secretaries (eligible, complete).
     rated: usize,
+    /// What the quotas look at of each entry's figures as computed now (before frozen
+    /// figures are laid over them), aligned with `entries`: a save re-rates one
+    /// secretary and re-runs only the quotas. Empty when the book cannot be re-rated
+    /// that way (some townships hidden), then a save re-rates the whole year.
+    live: Vec<Option<QuotaKey>>,
     /// The one township this book shows (a township clerk's), or None: all.
     shown: Option<u32>,
     /// The figures frozen at publication, by secretary: they stand for the townships
@@ -78,6 +86,10 @@ impl YearBook {
         let own = own_schemes(&scheme, &record);
         let list = ordered(&district, store.assessments(year)?);
         let ratings = rate((&scheme, &own), year, &district, &list, &previous);
+        let live = ratings
+            .iter()
+            .map(|r| QuotaKey::of(&r.evaluation))
+            .collect();
         let entries = list
             .into_iter()
             .zip(ratings)
@@ -99,6 +111,7 @@ impl YearBook {
             index: HashMap::new(),
             hidden: Vec::new(),
             rated: 0,
+            live,
             shown: None,
             frozen,
             own,
@@ -126,6 +139,7 @@ impl YearBook {
                     index: HashMap::new(),
                     hidden: Vec::new(),
                     rated: 0,
+                    live: Vec::new(),
                     shown: None,
                     frozen: HashMap::new(),
                     own: HashMap::new(),
@@ -237,6 +251,7 @@ impl YearBook {
                 .into_iter()
                 .map(|e| (e.secretary, e.assessment))
                 .collect();
+            self.live.clear();
             self.reindex();
         }
         self
@@ -302,6 +317,11 @@ impl YearBook {
     /// Re-rate after one assessment changed (quotas depend on everyone).
     pub fn replace(&mut self, secretary: u32, assessment: Assessment) {
         match self.index.get(&secretary) {
+            Some(&i) if self.live.len() == self.entries.len() && self.hidden.is_empty() => {
+                self.entries[i].assessment = assessment;
+                self.rerate_one(i);
+                return;
+            }
             Some(&i) => self.entries[i].assessment = assessment,
             None => {
                 // Rated just below with everyone else.
@@ -321,6 +341,50 @@ impl YearBook {
         self.rerate();
     }
 
+    /// Re-rate after entry `i`'s assessment changed: evaluate it alone, run the quotas
+    /// over everyone's kept figures, and finish again the ratings whose stars moved.
+    /// The same result as [`YearBook::rerate`], without evaluating the whole year.
+    fn rerate_one(&mut self, i: usize) {
+        let secretary = self.entries[i].secretary;
+        let took = self
+            .district
+            .secretary(secretary)
+            .map_or(jiff::civil::Date::MAX, |s| s.took_office);
+        let evaluation = evaluate(
+            self.scheme_for(secretary),
+            &self.entries[i].assessment,
+            took,
+            self.year,
+        );
+        self.live[i] = QuotaKey::of(&evaluation);
+        let stars = quota_stars(&self.scheme, &self.live);
+        let standing = standing_townships(&self.record);
+        for (k, e) in self.entries.iter_mut().enumerate() {
+            // A township whose results stand shows its frozen figures; its live ones
+            // only count in the quotas above.
+            let frozen = self.frozen.contains_key(&e.secretary)
+                && place_of(&self.district, e.secretary).is_some_and(|t| standing.contains(&t));
+            if k == i && !frozen {
+                e.rating = finish(
+                    &self.scheme,
+                    e.secretary,
+                    evaluation.clone(),
+                    stars[k],
+                    self.previous.get(&e.secretary).copied(),
+                );
+            } else if !frozen && e.rating.stars != stars[k] {
+                e.rating = finish(
+                    &self.scheme,
+                    e.secretary,
+                    e.rating.evaluation.clone(),
+                    stars[k],
+                    self.previous.get(&e.secretary).copied(),
+                );
+            }
+        }
+        self.rated = self.live.iter().flatten().filter(|k| k.rated()).count();
+    }
+
     fn rerate(&mut self) {
         let list: Vec<(u32, Assessment)> = self
             .entries
@@ -336,6 +400,14 @@ impl YearBook {
             &self.previous,
         );
         self.rated = ratings.iter().filter(|r| r.rated()).count();
+        self.live = if self.hidden.is_empty() {
+            ratings
+                .iter()
+                .map(|r| QuotaKey::of(&r.evaluation))
+                .collect()
+        } else {
+            Vec::new()
+        };
         // The visible entries come first in `list`; the hidden ones are only counted.
         for (e, r) in self.entries.iter_mut().zip(ratings) {
             e.rating = r;
@@ -527,6 +599,7 @@ impl TryFrom<BookWire> for YearBook {
             index: HashMap::new(),
             hidden: Vec::new(),
             rated: w.rated,
+            live: Vec::new(),
             shown: w.shown,
             // A client never re-rates (it asks the server again): the entries it was sent
             // already hold the frozen figures.
@@ -536,5 +609,87 @@ impl TryFrom<BookWire> for YearBook {
         book.own = own_schemes(&book.scheme, &book.record);
         book.reindex();
         Ok(book)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::generated::Rng;
+    use crate::domain::{Grade, Stage};
+    use rust_decimal::Decimal;
+
+    /// The demo's 2025 with one township published (its figures frozen).
+    fn book() -> (tempfile::TempDir, YearBook) {
+        let dir = tempfile::tempdir().unwrap();
+        let service = crate::demo::open(&dir.path().join("demo.redb"), "t").unwrap();
+        let mut book = service.book(2025).unwrap();
+        let published = book.townships()[1];
+        book.record.township_mut(published).stage = Stage::Publicity;
+        for e in &book.entries {
+            if book.township_of(e.secretary) == Some(published) {
+                let frozen = Frozen {
+                    assessment: e.assessment.clone(),
+                    rating: e.rating.clone(),
+                    replaced: None,
+                };
+                book.frozen.insert(e.secretary, frozen);
+            }
+        }
+        (dir, book)
+    }
+
+    #[test]
+    fn a_save_re_rates_as_the_whole_year_would() {
+        let (_dir, mut book) = book();
+        let mut rng = Rng::new(11);
+        for step in 0..300 {
+            let i = rng.below(book.entries.len());
+            let secretary = book.entries[i].secretary;
+            let mut a = book.entries[i].assessment.clone();
+            let items: Vec<(String, Decimal)> = book
+                .scheme_for(secretary)
+                .items()
+                .map(|it| (it.name.clone(), it.max))
+                .collect();
+            // Push people over and under the star lines and the quotas: full marks, low
+            // marks, a bonus, a missing item, a veto, a grade.
+            match rng.below(6) {
+                0 => {
+                    for (name, max) in &items {
+                        a.items.insert(name, *max);
+                    }
+                    a.grade = Some(Grade::Good);
+                }
+                1 => {
+                    let (name, max) = &items[rng.below(items.len())];
+                    a.items.insert(name, *max / Decimal::TWO);
+                }
+                2 => a.bonus = Decimal::from(rng.below(8)),
+                3 => {
+                    let (name, _) = &items[rng.below(items.len())];
+                    a.items.remove(name);
+                }
+                4 => {
+                    a.veto_reason = if step % 2 == 0 {
+                        "违纪".into()
+                    } else {
+                        String::new()
+                    }
+                }
+                _ => a.grade = Some(Grade::ALL[rng.below(4)]),
+            }
+            book.replace(secretary, a);
+            let mut whole = book.clone();
+            whole.rerate();
+            assert_eq!(book.rated, whole.rated, "step {step}");
+            for (one, all) in book.entries.iter().zip(&whole.entries) {
+                assert_eq!(
+                    one.rating, all.rating,
+                    "step {step}, secretary {}",
+                    one.secretary
+                );
+            }
+        }
     }
 }
