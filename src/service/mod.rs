@@ -386,6 +386,11 @@ impl Service {
         answer!(self, Request::Save(Box::new(save)), Response::Done => ())
     }
 
+    /// Is the database file opened by this process (not through the server)?
+    pub fn is_local(&self) -> bool {
+        matches!(self.backend, Backend::Local(_))
+    }
+
     /// After a saved field: the book rated again. Locally the one assessment is put
     /// in and the year re-rated; through the server the year is read again (a clerk's
     /// client never holds the other townships' assessments that the quotas need).

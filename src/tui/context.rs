@@ -256,10 +256,31 @@ impl Context {
             }
             return Err(NotSaved::Refused(refusal.to_string()));
         }
+        let complete = |book: &YearBook| {
+            book.entry(secretary)
+                .is_some_and(|e| e.rating.evaluation.figures().is_some())
+        };
+        let was_complete = complete(&self.book);
+        let local = self.service.is_local();
         if let Err(e) = self.service.rerate(&mut self.book, secretary, new) {
             self.error(format!("已保存,但读取数据失败:{e}"));
         }
-        self.statuses = self.service.statuses_of(&self.book);
+        // A save changes whether one secretary is complete, nothing else the progress
+        // counts: its township's count moves by one (a province's recount is not
+        // needed). Through the server the year was read again: counted afresh.
+        let township = self.book.township_of(secretary);
+        match self
+            .statuses
+            .iter_mut()
+            .find(|s| Some(s.township) == township)
+        {
+            Some(status) if local => match (was_complete, complete(&self.book)) {
+                (false, true) => status.complete += 1,
+                (true, false) => status.complete = status.complete.saturating_sub(1),
+                _ => {}
+            },
+            _ => self.statuses = self.service.statuses_of(&self.book),
+        }
         self.generation += 1;
         let label = field.label(self.book.scheme_for(secretary));
         self.info(format!("已保存 {label}"));

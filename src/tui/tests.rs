@@ -1585,3 +1585,47 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn a_save_moves_its_townships_progress_count_as_a_recount_would() {
+    let (_dir, mut app) = demo_app();
+    let name = name_of_first(&app);
+    let township = |app: &App| {
+        let id = app.ctx.book.people()[0];
+        app.ctx.book.township_of(id).unwrap()
+    };
+    let t = township(&app);
+    let complete = |app: &App| {
+        app.ctx
+            .statuses
+            .iter()
+            .find(|s| s.township == t)
+            .unwrap()
+            .complete
+    };
+    let before = complete(&app);
+    open(&mut app, &name);
+    // Clearing the first item makes the assessment incomplete, typing it back completes it.
+    press(
+        &mut app,
+        &[
+            KeyCode::Backspace,
+            KeyCode::Backspace,
+            KeyCode::Backspace,
+            KeyCode::Backspace,
+        ],
+    );
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(complete(&app), before - 1);
+    assert_eq!(app.ctx.statuses, app.ctx.service.statuses_of(&app.ctx.book));
+    press(&mut app, &[KeyCode::Up]);
+    type_text(&mut app, "5");
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(complete(&app), before);
+    assert_eq!(app.ctx.statuses, app.ctx.service.statuses_of(&app.ctx.book));
+}
+
+fn name_of_first(app: &App) -> String {
+    let id = app.ctx.book.people()[0];
+    app.ctx.book.name_of(id)
+}
