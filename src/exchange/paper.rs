@@ -261,7 +261,7 @@ fn grid_docx(grid: &Grid) -> Table {
     let cell = |text: &str, c: usize, head: bool| {
         let run = Run::new().add_text(text).size(24);
         TableCell::new()
-            .width(twips[c], WidthType::Dxa)
+            .width(twips.get(c).copied().unwrap_or(0), WidthType::Dxa)
             .add_paragraph(
                 Paragraph::new()
                     .align(if head {

@@ -20,7 +20,8 @@ const HEADS: [&str; 7] = [
     "领取人签字",
 ];
 
-/// The workbook's bytes: a sheet for each of `townships` that has anyone to pay.
+/// The workbook's bytes: a sheet for each of `townships` (one with nobody complete says
+/// 合计 0 人).
 pub fn paysheet_bytes(
     book: &YearBook,
     townships: &[u32],

@@ -7,22 +7,38 @@ use rust_decimal::Decimal;
 
 const DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 
-/// A whole number below one hundred million as spoken: 7 七, 15 十五, 105 一百零五,
-/// 2000 两千.
+/// A whole number as spoken: 7 七, 15 十五, 105 一百零五, 2000 两千, 10010 一万零一十,
+/// 20000 两万, 100000000 一亿.
 pub fn integer(n: u64) -> String {
+    grouped(n, true)
+}
+
+/// `n` in groups of 亿 and 万; `leading`: nothing is said before it (十五, not 一十五).
+fn grouped(n: u64, leading: bool) -> String {
+    for (size, unit) in [(100_000_000, '亿'), (10_000, '万')] {
+        if n >= size {
+            let (high, low) = (n / size, n % size);
+            let mut out = if high == 2 {
+                "两".to_string()
+            } else {
+                grouped(high, leading)
+            };
+            out.push(unit);
+            if low > 0 {
+                if low < size / 10 {
+                    out.push('零');
+                }
+                out.push_str(&grouped(low, false));
+            }
+            return out;
+        }
+    }
+    below_ten_thousand(n, leading)
+}
+
+fn below_ten_thousand(n: u64, leading: bool) -> String {
     if n < 10 {
         return DIGITS[n as usize].to_string();
-    }
-    if n >= 10_000 {
-        let (high, low) = (n / 10_000, n % 10_000);
-        let mut out = format!("{}万", integer(high));
-        if low > 0 {
-            if low < 1000 {
-                out.push('零');
-            }
-            out.push_str(&integer(low));
-        }
-        return out;
     }
     let units = [(1000, '千'), (100, '百'), (10, '十')];
     let mut out = String::new();
@@ -41,7 +57,7 @@ pub fn integer(n: u64) -> String {
         }
         // 十五 rather than 一十五 at the start; 两千, 两百 as people say them.
         match (d, value) {
-            (1, 10) if out.is_empty() => {}
+            (1, 10) if out.is_empty() && leading => {}
             (2, 1000 | 100) => out.push('两'),
             _ => out.push(DIGITS[d as usize]),
         }
@@ -138,6 +154,11 @@ mod tests {
             (250, "两百五十"),
             (12_000, "一万两千"),
             (10_050, "一万零五十"),
+            (10_010, "一万零一十"),
+            (20_000, "两万"),
+            (100_000, "十万"),
+            (100_000_000, "一亿"),
+            (300_000_005, "三亿零五"),
         ];
         for (n, said) in cases {
             assert_eq!(integer(n), said, "{n}");

@@ -55,11 +55,14 @@ impl Table {
         }
         // Rows at the end that add up the ones above (合计, 总计).
         while let Some(last) = self.rows.last()
-            && last
-                .cells
-                .iter()
-                .find(|c| !c.is_empty())
-                .is_some_and(|c| TOTAL_WORDS.contains(&c.replace(' ', "").as_str()))
+            && last.cells.iter().find(|c| !c.is_empty()).is_some_and(|c| {
+                // 合　计, 合计:, as offices space and mark it.
+                let word: String = c
+                    .chars()
+                    .filter(|ch| !ch.is_whitespace() && !":\u{ff1a}".contains(*ch))
+                    .collect();
+                TOTAL_WORDS.contains(&word.as_str())
+            })
         {
             let line = last.line;
             self.rows.pop();
@@ -256,6 +259,31 @@ fn excel_date(serial: f64) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn total_rows_at_the_end_are_read_past_however_they_are_spaced() {
+        for total in [
+            "合计",
+            "合 计",
+            "合\u{3000}计",
+            "合计:",
+            "总计",
+            "小\u{3000}\u{3000}计",
+        ] {
+            let text = format!("乡镇,村(社区),姓名\n神头镇,马邑村,张三\n{total},,\n");
+            let table = parse_csv(&text)
+                .unwrap()
+                .header_among(&["乡镇", "村(社区)", "姓名"]);
+            assert_eq!(table.rows.len(), 1, "{total}");
+            assert_eq!(table.notes, vec!["略过第 3 行(合计行)".to_string()]);
+        }
+        // A person's row is never taken for a total, nor a total in the middle.
+        let text = "乡镇,村(社区),姓名\n合计村,马邑村,张三\n神头镇,合计,李四\n";
+        let table = parse_csv(text)
+            .unwrap()
+            .header_among(&["乡镇", "村(社区)", "姓名"]);
+        assert_eq!(table.rows.len(), 2);
+    }
 
     #[test]
     fn utf8_with_bom_and_gbk_read_the_same() {
