@@ -176,7 +176,8 @@ impl YearBook {
             .filter(|id| self.shown.is_none_or(|t| self.township_of(*id) == Some(t)))
             .collect();
         let key = order_key(d);
-        ids.sort_by_key(|id| key(*id));
+        // In the official order, so each township's secretaries are together.
+        ids.sort_by_cached_key(|id| key(*id));
         ids
     }
 

@@ -48,6 +48,9 @@ pub struct Context {
     pub history: Vec<(i16, HashMap<u32, Rating>)>,
     /// The secretaries of the working year this user may see, in official order.
     pub people: Vec<u32>,
+    /// Where each township's secretaries lie in `people` (they are together in the
+    /// official order): a screen of one township never filters the whole district.
+    pub township_rows: HashMap<u32, std::ops::Range<usize>>,
     /// The search index of `people`.
     pub index: Vec<Searchable>,
     /// Each visible township's progress through the year.
@@ -82,6 +85,7 @@ impl Context {
             book,
             history,
             people: Vec::new(),
+            township_rows: HashMap::new(),
             index: Vec::new(),
             statuses: Vec::new(),
             rectifications: Vec::new(),
@@ -106,6 +110,17 @@ impl Context {
     fn derive(&mut self) {
         let book = &self.book;
         self.people = book.people();
+        self.township_rows = HashMap::new();
+        let mut start = 0;
+        for group in self
+            .people
+            .chunk_by(|a, b| book.township_of(*a) == book.township_of(*b))
+        {
+            if let Some(t) = book.township_of(group[0]) {
+                self.township_rows.insert(t, start..start + group.len());
+            }
+            start += group.len();
+        }
         // The pinyin of a name is the costly part: an entry whose texts have not changed
         // is kept (a reload after another user's save changes no name).
         let mut before: HashMap<u32, Searchable> = std::mem::take(&mut self.index)

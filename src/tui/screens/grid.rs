@@ -200,11 +200,11 @@ impl GridScreen {
 
     fn derive(&mut self, ctx: &Context) {
         self.rows = ctx
-            .people
-            .iter()
-            .copied()
-            .filter(|p| ctx.book.township_of(*p) == Some(self.township))
-            .collect();
+            .township_rows
+            .get(&self.township)
+            .and_then(|range| ctx.people.get(range.clone()))
+            .unwrap_or_default()
+            .to_vec();
         self.complete = self
             .rows
             .iter()
