@@ -353,6 +353,23 @@ impl From<&Rating> for Past {
     }
 }
 
+/// What another year's rating shows in a history: complete or not, and the stars.
+/// (A province's other years are kept as this, not as whole ratings.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct YearStars {
+    pub complete: bool,
+    pub stars: Option<u8>,
+}
+
+impl From<&Rating> for YearStars {
+    fn from(r: &Rating) -> YearStars {
+        YearStars {
+            complete: r.evaluation.figures().is_some(),
+            stars: r.stars,
+        }
+    }
+}
+
 /// A last year's rating, whole or as [`Past`].
 pub trait PastRating {
     fn past(&self) -> Past;

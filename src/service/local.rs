@@ -14,7 +14,7 @@ use super::{
 use crate::domain::{
     AuditEntry, District, Office, Rectification, Role, Scope, Setting, YearRecord,
 };
-use crate::scoring::Rating;
+use crate::scoring::YearStars;
 use crate::store::Store;
 
 /// The service on a database this process opened itself: the store, the acting user
@@ -120,15 +120,15 @@ impl Local {
     }
 
     /// Ratings of every year but `except`, for the star history.
-    pub fn history(&self, except: i16) -> Result<Vec<(i16, HashMap<u32, Rating>)>> {
+    pub fn history(&self, except: i16) -> Result<Vec<(i16, HashMap<u32, YearStars>)>> {
         let mut out = Vec::new();
         for y in self.years()? {
             if y != except {
                 let other = self.book(y)?;
                 let ratings = other
                     .entries
-                    .into_iter()
-                    .map(|e| (e.secretary, e.rating))
+                    .iter()
+                    .map(|e| (e.secretary, YearStars::from(&e.rating)))
                     .collect();
                 out.push((y, ratings));
             }

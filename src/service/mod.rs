@@ -38,7 +38,7 @@ use crate::domain::{
     Assessment, AuditEntry, District, Office, Rectification, Role, Stage, YearRecord,
 };
 use crate::exchange::Table;
-use crate::scoring::Rating;
+use crate::scoring::YearStars;
 use crate::store::{Store, StoreError};
 use protocol::{Request, Response};
 use remote::Remote;
@@ -356,8 +356,8 @@ impl Service {
         answer!(self, Request::BookOrNew(year), Response::Book(b) => *b)
     }
 
-    /// Ratings of every year but `except`, for the star history.
-    pub fn history(&self, except: i16) -> Result<Vec<(i16, HashMap<u32, Rating>)>> {
+    /// Every year but `except` as a history shows it (complete, stars), by secretary.
+    pub fn history(&self, except: i16) -> Result<Vec<(i16, HashMap<u32, YearStars>)>> {
         answer!(self, Request::History(except), Response::History(h) => h)
     }
 

@@ -17,7 +17,6 @@ use super::{
 };
 use crate::domain::{AuditEntry, District, Office, Rectification, Role};
 use crate::exchange::Table;
-use crate::scoring::Rating;
 
 /// The protocol's version: a client and a server of different versions refuse each
 /// other with a clear message instead of misreading each other's frames.
@@ -122,7 +121,7 @@ pub enum Response {
     Id(u32),
     Ids(Vec<u32>),
     Book(Box<YearBook>),
-    History(Vec<(i16, HashMap<u32, Rating>)>),
+    History(Vec<(i16, HashMap<u32, crate::scoring::YearStars>)>),
     Statuses(Vec<TownshipStatus>),
     Rectifications(Vec<(i16, u32, Rectification)>),
     Audit(Vec<AuditEntry>),

@@ -139,7 +139,7 @@ impl OverviewScreen {
             }
         }
         for (secretary, r) in last.into_iter().flatten() {
-            if let (Some(t), Some(_)) = (book.township_of(*secretary), r.evaluation.figures()) {
+            if let (Some(t), true) = (book.township_of(*secretary), r.complete) {
                 grouped.entry(t).or_default().1.push(r.stars);
             }
         }

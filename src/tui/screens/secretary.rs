@@ -311,22 +311,23 @@ fn profile(ctx: &Context, id: u32, s: &crate::domain::Secretary, frame: &mut Fra
         rest.push_str(&format!(" 至 {left}"));
     }
     let mut history = vec![Span::styled("星级历史 ", t.dim())];
-    let mut years: Vec<(i16, &crate::scoring::Rating)> = ctx
+    let mut years: Vec<(i16, crate::scoring::YearStars)> = ctx
         .history
         .iter()
-        .filter_map(|(y, ratings)| ratings.get(&id).map(|r| (*y, r)))
+        .filter_map(|(y, ratings)| ratings.get(&id).map(|r| (*y, *r)))
         .collect();
     if let Some(e) = book.entry(id) {
-        years.push((book.year, &e.rating));
+        years.push((book.year, crate::scoring::YearStars::from(&e.rating)));
     }
     years.sort_by_key(|(y, _)| *y);
     if years.is_empty() {
         history.push(Span::raw("无"));
     }
     for (y, r) in years {
-        let shown = match r.evaluation.figures() {
-            Some(_) => stars_ascii(r.stars),
-            None => "未完成".to_string(),
+        let shown = if r.complete {
+            stars_ascii(r.stars)
+        } else {
+            "未完成".to_string()
         };
         history.push(Span::raw(format!("{y}: {shown}   ")));
     }
