@@ -98,6 +98,18 @@ pub fn not_now(book: &YearBook, township: u32) -> Option<String> {
     })
 }
 
+/// The township's secretaries with a complete assessment, and their figures: whom a
+/// paper names (in the official order).
+fn complete(
+    book: &YearBook,
+    township: u32,
+) -> impl Iterator<Item = (&crate::service::Entry, &crate::scoring::Figures)> {
+    book.entries
+        .iter()
+        .filter(move |e| book.township_of(e.secretary) == Some(township))
+        .filter_map(|e| Some((e, e.rating.evaluation.figures()?)))
+}
+
 /// Is this township's publicity a correction (更正公示), running or on record?
 fn correcting(book: &YearBook, township: u32) -> bool {
     book.record.township(township).correction
@@ -154,11 +166,7 @@ pub fn notice(book: &YearBook, township: u32, office: &Office) -> Paper {
 
 /// The table of the township's secretaries: 序号, 村, 姓名, 总分, 考核结果, 星级.
 fn results_table(book: &YearBook, township: u32) -> Grid {
-    let rows = book
-        .entries
-        .iter()
-        .filter(|e| book.township_of(e.secretary) == Some(township))
-        .filter_map(|e| Some((e, e.rating.evaluation.figures()?)))
+    let rows = complete(book, township)
         .enumerate()
         .map(|(i, (e, f))| {
             vec![
@@ -288,14 +296,7 @@ pub fn letters(book: &YearBook, township: u32, office: &Office) -> Paper {
     let aspects = aspects(book, township);
     let district = office.get(Setting::District).unwrap_or("我区");
     let mut paper = Paper::default();
-    for e in book
-        .entries
-        .iter()
-        .filter(|e| book.township_of(e.secretary) == Some(township))
-    {
-        let Some(f) = e.rating.evaluation.figures() else {
-            continue;
-        };
+    for (e, f) in complete(book, township) {
         let (village, place) = village_of(book, e.secretary);
         let name = book.name_of(e.secretary);
         let stars = match e.rating.stars {
@@ -409,14 +410,7 @@ pub fn broadcast(book: &YearBook, township: u32, office: &Office) -> Paper {
         None => "任职不满规定年限,不定星级".to_string(),
     };
     let mut paper = Paper::default();
-    for e in book
-        .entries
-        .iter()
-        .filter(|e| book.township_of(e.secretary) == Some(township))
-    {
-        let Some(f) = e.rating.evaluation.figures() else {
-            continue;
-        };
+    for (e, f) in complete(book, township) {
         let (village, place) = village_of(book, e.secretary);
         if !paper.blocks.is_empty() {
             paper.push(Block::PageBreak);
