@@ -19,6 +19,23 @@ pub struct Grid {
     pub figures: Vec<usize>,
 }
 
+impl Grid {
+    /// Each column's display width: its widest cell or heading.
+    fn widths(&self) -> Vec<usize> {
+        (0..self.heads.len())
+            .map(|c| {
+                self.rows
+                    .iter()
+                    .filter_map(|r| r.get(c))
+                    .map(|t| width(t))
+                    .chain([width(&self.heads[c])])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Block {
     /// The heading, centred and large.
@@ -204,17 +221,7 @@ pub fn fill(text: &str, cells: usize) -> Vec<String> {
 
 fn grid_text(grid: &Grid, out: &mut String) {
     let columns = grid.heads.len();
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| {
-            grid.rows
-                .iter()
-                .filter_map(|r| r.get(c))
-                .map(|t| width(t))
-                .chain([width(&grid.heads[c])])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    let widths = grid.widths();
     let line = |row: &[String]| {
         row.iter()
             .zip(&widths)
@@ -244,18 +251,7 @@ fn grid_text(grid: &Grid, out: &mut String) {
 /// page's text.
 fn grid_docx(grid: &Grid) -> Table {
     const TEXT_WIDTH: usize = 11906 - 1588 - 1474;
-    let cells: Vec<usize> = (0..grid.heads.len())
-        .map(|c| {
-            grid.rows
-                .iter()
-                .filter_map(|r| r.get(c))
-                .map(|t| width(t))
-                .chain([width(&grid.heads[c])])
-                .max()
-                .unwrap_or(1)
-                + 2
-        })
-        .collect();
+    let cells: Vec<usize> = grid.widths().iter().map(|w| w + 2).collect();
     let total: usize = cells.iter().sum::<usize>().max(1);
     let twips: Vec<usize> = cells.iter().map(|c| c * TEXT_WIDTH / total).collect();
     let cell = |text: &str, c: usize, head: bool| {
