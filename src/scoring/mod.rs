@@ -342,6 +342,8 @@ pub fn quota_limits(scheme: &Scheme, n: usize) -> (usize, usize) {
 pub struct Past {
     pub stars: Option<u8>,
     pub low: bool,
+    /// Complete (what the star history shows; not used by the rating).
+    pub complete: bool,
 }
 
 impl From<&Rating> for Past {
@@ -349,6 +351,7 @@ impl From<&Rating> for Past {
         Past {
             stars: r.stars,
             low: r.low,
+            complete: r.evaluation.figures().is_some(),
         }
     }
 }
@@ -359,6 +362,15 @@ impl From<&Rating> for Past {
 pub struct YearStars {
     pub complete: bool,
     pub stars: Option<u8>,
+}
+
+impl From<Past> for YearStars {
+    fn from(p: Past) -> YearStars {
+        YearStars {
+            complete: p.complete,
+            stars: p.stars,
+        }
+    }
 }
 
 impl From<&Rating> for YearStars {

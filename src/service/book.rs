@@ -46,6 +46,7 @@ pub struct YearBook {
     /// that way (some townships hidden), then a save re-rates the whole year.
     live: Vec<Option<QuotaKey>>,
     /// The one township this book shows (a township clerk's), or None: all.
+    /// (See [`YearBook::shows`].)
     shown: Option<u32>,
     /// The figures frozen at publication, by secretary: they stand for the townships
     /// whose results are published or approved (read, never recomputed).
@@ -201,6 +202,12 @@ impl YearBook {
     pub fn scheme_for(&self, secretary: u32) -> &Scheme {
         self.township_of(secretary)
             .map_or(&self.scheme, |t| self.scheme_of(t))
+    }
+
+    /// Is this secretary's township one this book shows?
+    pub fn shows(&self, secretary: u32) -> bool {
+        self.shown
+            .is_none_or(|t| self.township_of(secretary) == Some(t))
     }
 
     pub fn township_of(&self, secretary: u32) -> Option<u32> {
@@ -690,6 +697,34 @@ mod tests {
                     "step {step}, secretary {}",
                     one.secretary
                 );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod history_tests {
+    use crate::domain::Role;
+    use crate::service::Service;
+
+    #[test]
+    fn the_history_beside_a_book_is_the_history_of_every_other_year() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.redb");
+        let admin = crate::demo::open(&path, "t").unwrap();
+        let t = admin.townships(None).unwrap()[2];
+        admin.put_user("t", Role::District).unwrap();
+        admin.put_user("clerk", Role::Township(t)).unwrap();
+        drop(admin);
+        for user in ["t", "clerk"] {
+            let service = Service::open(&path, user).unwrap();
+            for year in [2024, 2025, 2026] {
+                let book = service.book_or_new(year).unwrap();
+                let mut beside = service.history_beside(&book).unwrap();
+                let mut again = service.history(year).unwrap();
+                beside.sort_by_key(|(y, _)| *y);
+                again.sort_by_key(|(y, _)| *y);
+                assert_eq!(beside, again, "{user} {year}");
             }
         }
     }

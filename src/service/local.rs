@@ -121,17 +121,42 @@ impl Local {
 
     /// Ratings of every year but `except`, for the star history.
     pub fn history(&self, except: i16) -> Result<Vec<(i16, HashMap<u32, YearStars>)>> {
+        self.history_with(except, None)
+    }
+
+    /// [`Local::history`] beside a book already read: the year before it comes from the
+    /// book's own last year (rated once, at its load), not from rating it again.
+    pub fn history_beside(&self, book: &YearBook) -> Result<Vec<(i16, HashMap<u32, YearStars>)>> {
+        self.history_with(book.year, Some(book))
+    }
+
+    fn history_with(
+        &self,
+        except: i16,
+        beside: Option<&YearBook>,
+    ) -> Result<Vec<(i16, HashMap<u32, YearStars>)>> {
         let mut out = Vec::new();
         for y in self.years()? {
-            if y != except {
-                let other = self.book(y)?;
-                let ratings = other
-                    .entries
-                    .iter()
-                    .map(|e| (e.secretary, YearStars::from(&e.rating)))
-                    .collect();
-                out.push((y, ratings));
+            if y == except {
+                continue;
             }
+            if let Some(book) = beside.filter(|b| y == b.year - 1 && !b.previous.is_empty()) {
+                let last = book
+                    .previous
+                    .iter()
+                    .filter(|(id, _)| book.shows(**id))
+                    .map(|(id, p)| (*id, YearStars::from(*p)))
+                    .collect();
+                out.push((y, last));
+                continue;
+            }
+            let other = self.book(y)?;
+            let ratings = other
+                .entries
+                .iter()
+                .map(|e| (e.secretary, YearStars::from(&e.rating)))
+                .collect();
+            out.push((y, ratings));
         }
         Ok(out)
     }

@@ -356,6 +356,15 @@ impl Service {
         answer!(self, Request::BookOrNew(year), Response::Book(b) => *b)
     }
 
+    /// The star history beside a book already read: locally, the year before it is the
+    /// book's own last year instead of a second rating of it.
+    pub fn history_beside(&self, book: &YearBook) -> Result<Vec<(i16, HashMap<u32, YearStars>)>> {
+        match &self.backend {
+            Backend::Local(local) => local.history_beside(book),
+            Backend::Remote(_) => self.history(book.year),
+        }
+    }
+
     /// Every year but `except` as a history shows it (complete, stars), by secretary.
     pub fn history(&self, except: i16) -> Result<Vec<(i16, HashMap<u32, YearStars>)>> {
         answer!(self, Request::History(except), Response::History(h) => h)

@@ -76,7 +76,7 @@ pub struct Context {
 impl Context {
     pub fn new(service: Service, year: i16, theme: Theme) -> Result<Context, Refusal> {
         let book = service.book_or_new(year)?;
-        let history = service.history(year)?;
+        let history = service.history_beside(&book)?;
         let today = service.today();
         let mut ctx = Context {
             service,
@@ -147,7 +147,7 @@ impl Context {
     /// Work on another year.
     pub fn switch_year(&mut self, year: i16) -> Result<(), Refusal> {
         let book = self.service.book_or_new(year)?;
-        self.history = self.service.history(year)?;
+        self.history = self.service.history_beside(&book)?;
         self.book = book;
         self.derive();
         Ok(())
