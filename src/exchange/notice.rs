@@ -307,14 +307,10 @@ pub fn letters(book: &YearBook, township: u32, office: &Office) -> Paper {
                 crate::scoring::years(s.eligibility.years_in_post)
             ),
         };
-        if !paper.blocks.is_empty() {
-            paper.push(Block::PageBreak);
-        }
-        paper.push(Block::Title(format!("致{village}全体党员群众的一封信")));
-        paper.push(Block::Subtitle(format!(
-            "({place}党组织书记星级评定明白信)"
-        )));
-        paper.push(Block::Blank);
+        paper.page(
+            format!("致{village}全体党员群众的一封信"),
+            format!("({place}党组织书记星级评定明白信)"),
+        );
         paper.push(Block::Line("尊敬的党员、群众:".to_string()));
         paper.push(Block::Para(format!(
             "为激励村(社区)党组织书记担当作为,{district}实行村(社区)党组织书记星级化管理,\
@@ -412,14 +408,10 @@ pub fn broadcast(book: &YearBook, township: u32, office: &Office) -> Paper {
     let mut paper = Paper::default();
     for (e, f) in complete(book, township) {
         let (village, place) = village_of(book, e.secretary);
-        if !paper.blocks.is_empty() {
-            paper.push(Block::PageBreak);
-        }
-        paper.push(Block::Title(format!("{village}广播稿")));
-        paper.push(Block::Subtitle(format!(
-            "({place}党组织书记星级评定结果{kind})"
-        )));
-        paper.push(Block::Blank);
+        paper.page(
+            format!("{village}广播稿"),
+            format!("({place}党组织书记星级评定结果{kind})"),
+        );
         let mut lines = vec![
             format!(
                 "各位党员、各位{}:",

@@ -74,6 +74,17 @@ impl Paper {
         self.blocks.push(block);
     }
 
+    /// Start a page of its own (a letter, a village's script): a page break unless it
+    /// is the first, the title and the line under it, a blank line.
+    pub fn page(&mut self, title: String, subtitle: String) {
+        if !self.blocks.is_empty() {
+            self.push(Block::PageBreak);
+        }
+        self.push(Block::Title(title));
+        self.push(Block::Subtitle(subtitle));
+        self.push(Block::Blank);
+    }
+
     /// Plain text laid out by display width, pages separated by a form feed.
     pub fn text(&self) -> String {
         let mut out = String::new();
