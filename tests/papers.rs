@@ -44,6 +44,26 @@ fn member(path: &Path, name: &str) -> String {
     out
 }
 
+/// `xingji --year 2025 notice ARGS --out NAME` in the fixture's folder: the Word file's
+/// document.xml.
+fn word(f: &Fixture, db: &Path, name: &str, args: &[&str]) -> String {
+    let out = f.path(name);
+    let mut all = vec!["--year", "2025", "notice"];
+    all.extend(args);
+    all.extend(["--out", out.to_str().unwrap()]);
+    ok(db, &all);
+    member(&out, "word/document.xml")
+}
+
+/// The 2025 CSV report's rows of one township, split into cells.
+fn report_rows(db: &Path, township: &str) -> Vec<Vec<String>> {
+    ok(db, &["--year", "2025", "report", "--format", "csv"])
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect::<Vec<_>>())
+        .filter(|cells| cells.get(1).map(String::as_str) == Some(township))
+        .collect()
+}
+
 /// The demo district with 2025 submitted and 神头镇 (a 镇) and 北城街道 (a 街道)
 /// published from `TODAY`.
 fn published() -> (Fixture, std::path::PathBuf) {
@@ -97,20 +117,7 @@ fn the_notice_is_a_word_file_naming_the_office_and_dated_the_first_day() {
     assert!(err.contains("可设置:区名"), "{err}");
     assert_eq!(ok(&db, &["settings", "list"]), listed);
 
-    let docx = f.path("n.docx");
-    ok(
-        &db,
-        &[
-            "--year",
-            "2025",
-            "notice",
-            "--township",
-            "神头镇",
-            "--out",
-            docx.to_str().unwrap(),
-        ],
-    );
-    let document = member(&docx, "word/document.xml");
+    let document = word(&f, &db, "n.docx", &["--township", "神头镇"]);
     for wanted in [
         "朔城区",
         "0349-1234567",
@@ -125,51 +132,19 @@ fn the_notice_is_a_word_file_naming_the_office_and_dated_the_first_day() {
         "the usual title"
     );
     // Every secretary of the township, from the report.
-    let report = ok(&db, &["--year", "2025", "report", "--format", "csv"]);
-    let names: Vec<&str> = report
-        .lines()
-        .filter(|l| l.split(',').nth(1) == Some("神头镇"))
-        .filter_map(|l| l.split(',').nth(3))
-        .collect();
-    assert!(names.len() > 5);
-    for name in names {
-        assert!(document.contains(name), "{name} missing");
+    let rows = report_rows(&db, "神头镇");
+    assert!(rows.len() > 5);
+    for name in rows.iter().map(|r| &r[3]) {
+        assert!(document.contains(name.as_str()), "{name} missing");
     }
     // A 街道's notice is signed by its 党工委.
-    let street = f.path("b.docx");
-    ok(
-        &db,
-        &[
-            "--year",
-            "2025",
-            "notice",
-            "--township",
-            "北城街道",
-            "--out",
-            street.to_str().unwrap(),
-        ],
-    );
-    assert!(member(&street, "word/document.xml").contains("北城街道党工委"));
+    assert!(word(&f, &db, "b.docx", &["--township", "北城街道"]).contains("北城街道党工委"));
 }
 
 #[test]
 fn letters_are_a_page_each_and_give_the_bonus_reason() {
     let (f, db) = published();
-    let docx = f.path("信.docx");
-    ok(
-        &db,
-        &[
-            "--year",
-            "2025",
-            "notice",
-            "--township",
-            "北城街道",
-            "--letters",
-            "--out",
-            docx.to_str().unwrap(),
-        ],
-    );
-    let document = member(&docx, "word/document.xml");
+    let document = word(&f, &db, "信.docx", &["--township", "北城街道", "--letters"]);
     let letters = document.matches("全体党员群众的一封信").count();
     assert!(letters > 1);
     // Each letter after the first starts on a new page.
@@ -242,21 +217,17 @@ fn the_pay_sheet_has_a_signature_column_and_a_total() {
     assert_eq!(rows[head][..3], ["序号", "村(社区)", "姓名"]);
     let total_row = rows.iter().position(|r| r[0] == "合计").unwrap();
     // The total is the sum of the pay above it, as the report gives each.
-    let report = ok(&db, &["--year", "2025", "report", "--format", "csv"]);
+    let report = report_rows(&db, "神头镇");
     let pay: f64 = report
-        .lines()
-        .filter(|l| l.split(',').nth(1) == Some("神头镇"))
-        .filter_map(|l| l.split(',').nth(14)?.parse::<f64>().ok())
+        .iter()
+        .filter_map(|r| r[14].parse::<f64>().ok())
         .sum();
     let cell = sheet.get((total_row, 5)).unwrap();
     assert!(
         matches!(cell, Data::Float(x) if (*x - pay).abs() < 0.001),
         "{cell:?} vs {pay}"
     );
-    assert_eq!(
-        total_row - head - 1,
-        report.lines().filter(|l| l.contains(",神头镇,")).count()
-    );
+    assert_eq!(total_row - head - 1, report.len());
     // Print set-up: the heading rows repeat on every page.
     assert!(member(&out, "xl/workbook.xml").contains("_xlnm.Print_Titles"));
     // Not an xlsx name: refused before anything is written.
