@@ -336,13 +336,14 @@ pub fn quota_limits(scheme: &Scheme, n: usize) -> (usize, usize) {
     )
 }
 
-/// What this year's rating needs of last year's: the stars (star change) and whether it
-/// was low (建议调整). A province's last year is kept as this, not as whole ratings.
+/// What is kept of another year's rating: the stars (star change, the star history),
+/// whether it was low (建议调整) and complete (the history). A province's other years
+/// are kept as this, not as whole ratings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Past {
     pub stars: Option<u8>,
     pub low: bool,
-    /// Complete (what the star history shows; not used by the rating).
+    /// Complete (the star history's 未完成; not used by the rating).
     pub complete: bool,
 }
 
@@ -352,32 +353,6 @@ impl From<&Rating> for Past {
             stars: r.stars,
             low: r.low,
             complete: r.evaluation.figures().is_some(),
-        }
-    }
-}
-
-/// What another year's rating shows in a history: complete or not, and the stars.
-/// (A province's other years are kept as this, not as whole ratings.)
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct YearStars {
-    pub complete: bool,
-    pub stars: Option<u8>,
-}
-
-impl From<Past> for YearStars {
-    fn from(p: Past) -> YearStars {
-        YearStars {
-            complete: p.complete,
-            stars: p.stars,
-        }
-    }
-}
-
-impl From<&Rating> for YearStars {
-    fn from(r: &Rating) -> YearStars {
-        YearStars {
-            complete: r.evaluation.figures().is_some(),
-            stars: r.stars,
         }
     }
 }

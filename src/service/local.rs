@@ -14,7 +14,7 @@ use super::{
 use crate::domain::{
     AuditEntry, District, Office, Rectification, Role, Scope, Setting, YearRecord,
 };
-use crate::scoring::YearStars;
+use crate::scoring::Past;
 use crate::store::Store;
 
 /// The service on a database this process opened itself: the store, the acting user
@@ -120,13 +120,13 @@ impl Local {
     }
 
     /// Ratings of every year but `except`, for the star history.
-    pub fn history(&self, except: i16) -> Result<Vec<(i16, HashMap<u32, YearStars>)>> {
+    pub fn history(&self, except: i16) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
         self.history_with(except, None)
     }
 
     /// [`Local::history`] beside a book already read: the year before it comes from the
     /// book's own last year (rated once, at its load), not from rating it again.
-    pub fn history_beside(&self, book: &YearBook) -> Result<Vec<(i16, HashMap<u32, YearStars>)>> {
+    pub fn history_beside(&self, book: &YearBook) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
         self.history_with(book.year, Some(book))
     }
 
@@ -134,7 +134,7 @@ impl Local {
         &self,
         except: i16,
         beside: Option<&YearBook>,
-    ) -> Result<Vec<(i16, HashMap<u32, YearStars>)>> {
+    ) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
         let mut out = Vec::new();
         for y in self.years()? {
             if y == except {
@@ -145,7 +145,7 @@ impl Local {
                     .previous
                     .iter()
                     .filter(|(id, _)| book.shows(**id))
-                    .map(|(id, p)| (*id, YearStars::from(*p)))
+                    .map(|(id, p)| (*id, *p))
                     .collect();
                 out.push((y, last));
                 continue;
@@ -154,7 +154,7 @@ impl Local {
             let ratings = other
                 .entries
                 .iter()
-                .map(|e| (e.secretary, YearStars::from(&e.rating)))
+                .map(|e| (e.secretary, Past::from(&e.rating)))
                 .collect();
             out.push((y, ratings));
         }

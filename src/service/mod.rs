@@ -38,7 +38,7 @@ use crate::domain::{
     Assessment, AuditEntry, District, Office, Rectification, Role, Stage, YearRecord,
 };
 use crate::exchange::Table;
-use crate::scoring::YearStars;
+use crate::scoring::Past;
 use crate::store::{Store, StoreError};
 use protocol::{Request, Response};
 use remote::Remote;
@@ -358,7 +358,7 @@ impl Service {
 
     /// The star history beside a book already read: locally, the year before it is the
     /// book's own last year instead of a second rating of it.
-    pub fn history_beside(&self, book: &YearBook) -> Result<Vec<(i16, HashMap<u32, YearStars>)>> {
+    pub fn history_beside(&self, book: &YearBook) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
         match &self.backend {
             Backend::Local(local) => local.history_beside(book),
             Backend::Remote(_) => self.history(book.year),
@@ -366,7 +366,7 @@ impl Service {
     }
 
     /// Every year but `except` as a history shows it (complete, stars), by secretary.
-    pub fn history(&self, except: i16) -> Result<Vec<(i16, HashMap<u32, YearStars>)>> {
+    pub fn history(&self, except: i16) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
         answer!(self, Request::History(except), Response::History(h) => h)
     }
 

@@ -121,7 +121,7 @@ pub enum Response {
     Id(u32),
     Ids(Vec<u32>),
     Book(Box<YearBook>),
-    History(Vec<(i16, HashMap<u32, crate::scoring::YearStars>)>),
+    History(Vec<(i16, HashMap<u32, crate::scoring::Past>)>),
     Statuses(Vec<TownshipStatus>),
     Rectifications(Vec<(i16, u32, Rectification)>),
     Audit(Vec<AuditEntry>),

@@ -44,7 +44,7 @@ pub struct Context {
     /// The working year, rated; a township clerk's holds their own township.
     pub book: YearBook,
     /// Ratings of the other years, for the star history.
-    pub history: Vec<(i16, HashMap<u32, crate::scoring::YearStars>)>,
+    pub history: Vec<(i16, HashMap<u32, crate::scoring::Past>)>,
     /// The secretaries of the working year this user may see, in official order.
     pub people: Vec<u32>,
     /// Where each township's secretaries lie in `people` (they are together in the

@@ -311,13 +311,13 @@ fn profile(ctx: &Context, id: u32, s: &crate::domain::Secretary, frame: &mut Fra
         rest.push_str(&format!(" 至 {left}"));
     }
     let mut history = vec![Span::styled("星级历史 ", t.dim())];
-    let mut years: Vec<(i16, crate::scoring::YearStars)> = ctx
+    let mut years: Vec<(i16, crate::scoring::Past)> = ctx
         .history
         .iter()
         .filter_map(|(y, ratings)| ratings.get(&id).map(|r| (*y, *r)))
         .collect();
     if let Some(e) = book.entry(id) {
-        years.push((book.year, crate::scoring::YearStars::from(&e.rating)));
+        years.push((book.year, crate::scoring::Past::from(&e.rating)));
     }
     years.sort_by_key(|(y, _)| *y);
     if years.is_empty() {
