@@ -230,6 +230,31 @@ fn the_pay_sheet_has_a_signature_column_and_a_total() {
     assert_eq!(total_row - head - 1, report.len());
     // Print set-up: the heading rows repeat on every page.
     assert!(member(&out, "xl/workbook.xml").contains("_xlnm.Print_Titles"));
+    // A township clerk's sheet without --township: their own township only.
+    ok(&db, &["user", "add", "tester", "--role", "district"]);
+    ok(
+        &db,
+        &[
+            "user",
+            "add",
+            "clerk",
+            "--role",
+            "township",
+            "--township",
+            "神头镇",
+        ],
+    );
+    let own = f.path("本镇.xlsx");
+    let clerk = xingji()
+        .arg("--db")
+        .arg(&db)
+        .args(["--year", "2025", "paysheet", "--out", own.to_str().unwrap()])
+        .env("XINGJI_USER", "clerk")
+        .output()
+        .unwrap();
+    assert!(clerk.status.success(), "{}", text(&clerk.stderr));
+    let sheets = open_workbook::<Xlsx<_>, _>(&own).unwrap().sheet_names();
+    assert_eq!(sheets, ["神头镇"]);
     // Not an xlsx name: refused before anything is written.
     let err = assert_user_error(&run(&db, &["--year", "2025", "paysheet", "--out", "p.csv"]));
     assert!(err.contains(".xlsx"), "{err}");
