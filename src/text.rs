@@ -37,6 +37,10 @@ pub fn clean_multiline(text: &str) -> String {
 
 /// Display width in terminal cells.
 pub fn width(text: &str) -> usize {
+    // Figures and dates are printable ASCII: one cell a byte.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return text.len();
+    }
     UnicodeWidthStr::width(text)
 }
 

@@ -17,22 +17,49 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Items(Vec<(Arc<str>, Decimal)>);
 
+/// The item names seen by this thread (a district has a few dozen), and the names of
+/// the last assessment read, by position: the next one almost always has the same.
+#[derive(Default)]
+struct Names {
+    all: HashSet<Arc<str>>,
+    last: Vec<Arc<str>>,
+}
+
 thread_local! {
-    /// The item names seen by this thread: a district has a few dozen.
-    static NAMES: RefCell<HashSet<Arc<str>>> = RefCell::new(HashSet::new());
+    static NAMES: RefCell<Names> = RefCell::new(Names::default());
 }
 
 /// The one shared copy of an item name.
 fn interned(name: &str) -> Arc<str> {
-    NAMES.with(|names| {
-        let mut names = names.borrow_mut();
-        if let Some(known) = names.get(name) {
+    NAMES.with(|names| names.borrow_mut().get(name))
+}
+
+impl Names {
+    fn get(&mut self, name: &str) -> Arc<str> {
+        if let Some(known) = self.all.get(name) {
             return known.clone();
         }
         let new: Arc<str> = Arc::from(name);
-        names.insert(new.clone());
+        self.all.insert(new.clone());
         new
-    })
+    }
+
+    /// The shared copy of the `at`-th name of an assessment being read: compared with
+    /// the last assessment's name there before any hashing.
+    fn get_at(&mut self, at: usize, name: &str) -> Arc<str> {
+        if let Some(last) = self.last.get(at)
+            && last.as_ref() == name
+        {
+            return last.clone();
+        }
+        let shared = self.get(name);
+        if at < self.last.len() {
+            self.last[at] = shared.clone();
+        } else if at == self.last.len() {
+            self.last.push(shared.clone());
+        }
+        shared
+    }
 }
 
 impl Items {
@@ -152,7 +179,8 @@ impl<'de> Deserialize<'de> for Items {
                 while let Some((name, value)) =
                     access.next_entry::<std::borrow::Cow<'de, str>, Decimal>()?
                 {
-                    items.push((interned(&name), value));
+                    let at = items.len();
+                    items.push((NAMES.with(|n| n.borrow_mut().get_at(at, &name)), value));
                 }
                 // Written in name order by this program; sorted anyway, a repeated name
                 // keeping its last score (as the map did).
