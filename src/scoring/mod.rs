@@ -125,11 +125,15 @@ pub fn evaluate(
     took_office: Date,
     year: i16,
 ) -> Evaluation {
-    let mut missing: Vec<Missing> = scheme
-        .items()
-        .filter(|i| !assessment.items.contains_key(&i.name))
-        .map(|i| Missing::Item(i.name.clone()))
-        .collect();
+    // Each item looked up once: a province rates millions of them.
+    let mut quantitative = Decimal::ZERO;
+    let mut missing: Vec<Missing> = Vec::new();
+    for item in scheme.items() {
+        match assessment.items.get(&item.name) {
+            Some(score) => quantitative += score,
+            None => missing.push(Missing::Item(item.name.clone())),
+        }
+    }
     if assessment.grade.is_none() {
         missing.push(Missing::Grade);
     }
@@ -148,7 +152,6 @@ pub fn evaluate(
         return Evaluation::Incomplete(missing);
     }
 
-    let quantitative: Decimal = scheme.items().map(|i| assessment.items[&i.name]).sum();
     let organizational = scheme.grade_points(grade);
     let v = scheme.ballots;
     let ballot_sum = Decimal::from(b.satisfied) * v.satisfied
@@ -396,6 +399,22 @@ pub fn rate_year_with<'s, P: PastRating>(
     own: &dyn Fn(u32) -> Option<&'s Scheme>,
     previous: &HashMap<u32, P>,
 ) -> Vec<Rating> {
+    finish_year(
+        scheme,
+        candidates,
+        evaluate_year(scheme, year, candidates, own),
+        previous,
+    )
+}
+
+/// The first half of [`rate_year_with`], which needs nothing of the year before: each
+/// candidate's figures and stars after the quotas.
+pub fn evaluate_year<'s>(
+    scheme: &'s Scheme,
+    year: i16,
+    candidates: &[Candidate<'_>],
+    own: &dyn Fn(u32) -> Option<&'s Scheme>,
+) -> Vec<(Evaluation, Option<u8>)> {
     let evaluations: Vec<Evaluation> = candidates
         .iter()
         .map(|c| {
@@ -405,12 +424,21 @@ pub fn rate_year_with<'s, P: PastRating>(
         .collect();
     let keys: Vec<Option<QuotaKey>> = evaluations.iter().map(QuotaKey::of).collect();
     let stars = quota_stars(scheme, &keys);
+    evaluations.into_iter().zip(stars).collect()
+}
 
+/// The second half of [`rate_year_with`]: pay, consequences and star change against
+/// `previous`, for `evaluated` as [`evaluate_year`] made it of `candidates`.
+pub fn finish_year<P: PastRating>(
+    scheme: &Scheme,
+    candidates: &[Candidate<'_>],
+    evaluated: Vec<(Evaluation, Option<u8>)>,
+    previous: &HashMap<u32, P>,
+) -> Vec<Rating> {
     candidates
         .iter()
-        .zip(evaluations)
-        .zip(stars)
-        .map(|((candidate, evaluation), stars)| {
+        .zip(evaluated)
+        .map(|(candidate, (evaluation, stars))| {
             finish(
                 scheme,
                 candidate.secretary,

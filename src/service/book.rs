@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use super::{Actor, Refusal};
 use crate::domain::{Assessment, District, Role, YearRecord};
 use crate::scoring::{
-    Candidate, Frozen, Past, QuotaKey, Rating, Scheme, evaluate, finish, quota_stars,
-    rate_year_with,
+    Candidate, Evaluation, Frozen, Past, QuotaKey, Rating, Scheme, evaluate, evaluate_year, finish,
+    finish_year, quota_stars,
 };
 use crate::store::Store;
 
@@ -59,34 +59,22 @@ impl YearBook {
     pub(super) fn load(store: &Store, year: i16) -> Result<YearBook, Refusal> {
         let record = store.year(year)?.ok_or(Refusal::NoYear(year))?;
         let district = store.district()?;
-        let previous = match store.year(year - 1)? {
-            Some(prev) => {
-                let scheme = parse_scheme(year - 1, &prev.scheme)?;
-                let own = own_schemes(&scheme, &prev);
-                let list = ordered(&district, store.assessments(year - 1)?);
-                let mut ratings =
-                    rate((&scheme, &own), year - 1, &district, &list, &HashMap::new());
-                // Last year's figures as they were published and approved.
-                let frozen: HashMap<u32, Frozen> = store.frozen(year - 1)?.into_iter().collect();
-                let standing = standing_townships(&prev);
-                for r in &mut ratings {
-                    if let Some(f) = frozen.get(&r.secretary)
-                        && place_of(&district, r.secretary).is_some_and(|t| standing.contains(&t))
-                    {
-                        *r = f.rating.clone();
-                    }
-                }
-                ratings
-                    .iter()
-                    .map(|r| (r.secretary, Past::from(r)))
-                    .collect()
-            }
-            None => HashMap::new(),
-        };
         let scheme = parse_scheme(year, &record.scheme)?;
         let own = own_schemes(&scheme, &record);
-        let list = ordered(&district, store.assessments(year)?);
-        let ratings = rate((&scheme, &own), year, &district, &list, &previous);
+        // Last year is read and rated on the second core while this year is read and
+        // scored: only the last step of a rating (star change, consequence) needs it.
+        let (list, ratings, previous) = std::thread::scope(|s| {
+            let past = s.spawn(|| past_year(store, year - 1, &district));
+            let list = ordered(&district, store.assessments(year)?);
+            let candidates = candidates(&district, &list);
+            let evaluated = evaluate_list((&scheme, &own), year, &district, &candidates);
+            let previous = past
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            let ratings = finish_year(&scheme, &candidates, evaluated, &previous);
+            drop(candidates);
+            Ok::<_, Refusal>((list, ratings, previous))
+        })?;
         let live = ratings
             .iter()
             .map(|r| QuotaKey::of(&r.evaluation))
@@ -145,13 +133,7 @@ impl YearBook {
                     frozen: HashMap::new(),
                     own: HashMap::new(),
                 };
-                if let Ok(previous) = YearBook::load(store, year - 1) {
-                    book.previous = previous
-                        .entries
-                        .iter()
-                        .map(|e| (e.secretary, Past::from(&e.rating)))
-                        .collect();
-                }
+                book.previous = past_year(store, year - 1, &book.district).unwrap_or_default();
                 Ok(book)
             }
             other => other,
@@ -501,19 +483,11 @@ fn parse_scheme(year: i16, text: &str) -> Result<Scheme, Refusal> {
 /// Sort key of the official order: (township, village, secretary) ids, which the
 /// roster import assigns in the order it first lists them.
 fn order_key(district: &District) -> impl Fn(u32) -> (u32, u32, u32) + '_ {
-    let villages: HashMap<u32, u32> = district
-        .villages
-        .iter()
-        .map(|(id, v)| (*id, v.township))
-        .collect();
-    let of: HashMap<u32, u32> = district
-        .secretaries
-        .iter()
-        .map(|(id, s)| (*id, s.village))
-        .collect();
     move |secretary| {
-        let village = of.get(&secretary).copied().unwrap_or(u32::MAX);
-        let township = villages.get(&village).copied().unwrap_or(u32::MAX);
+        let village = district
+            .secretary(secretary)
+            .map_or(u32::MAX, |s| s.village);
+        let township = district.village(village).map_or(u32::MAX, |v| v.township);
         (township, village, secretary)
     }
 }
@@ -537,31 +511,85 @@ pub(super) fn own_schemes(scheme: &Scheme, record: &YearRecord) -> HashMap<u32, 
 
 /// Rate a year: `(scheme, own)` are the district's scheme and the townships' own.
 fn rate(
-    (scheme, own): (&Scheme, &HashMap<u32, Scheme>),
+    schemes: (&Scheme, &HashMap<u32, Scheme>),
     year: i16,
     district: &District,
     list: &[(u32, Assessment)],
     previous: &HashMap<u32, Past>,
 ) -> Vec<Rating> {
-    let took: HashMap<u32, jiff::civil::Date> = district
-        .secretaries
-        .iter()
-        .map(|(id, s)| (*id, s.took_office))
-        .collect();
-    let candidates: Vec<Candidate> = list
-        .iter()
+    let candidates = candidates(district, list);
+    let evaluated = evaluate_list(schemes, year, district, &candidates);
+    finish_year(schemes.0, &candidates, evaluated, previous)
+}
+
+/// The assessments of a year as the rating takes them, with each secretary's date of
+/// taking office from the roster.
+fn candidates<'a>(district: &District, list: &'a [(u32, Assessment)]) -> Vec<Candidate<'a>> {
+    list.iter()
         .map(|(id, a)| Candidate {
             secretary: *id,
             // Every assessment names a stored secretary; a missing one is never eligible.
-            took_office: took.get(id).copied().unwrap_or(jiff::civil::Date::MAX),
+            took_office: district
+                .secretary(*id)
+                .map_or(jiff::civil::Date::MAX, |s| s.took_office),
             assessment: a,
         })
-        .collect();
+        .collect()
+}
+
+/// Each candidate's figures and stars after the quotas ([`evaluate_year`]).
+fn evaluate_list(
+    (scheme, own): (&Scheme, &HashMap<u32, Scheme>),
+    year: i16,
+    district: &District,
+    candidates: &[Candidate<'_>],
+) -> Vec<(Evaluation, Option<u8>)> {
     if own.is_empty() {
-        return rate_year_with(scheme, year, &candidates, &|_| None, previous);
+        return evaluate_year(scheme, year, candidates, &|_| None);
     }
     let of = |secretary: u32| place_of(district, secretary).and_then(|t| own.get(&t));
-    rate_year_with(scheme, year, &candidates, &of, previous)
+    evaluate_year(scheme, year, candidates, &of)
+}
+
+/// A year's stars and "low" by secretary, as they stand: rated, with the figures frozen
+/// at publication laid over the computed ones. Empty when the year has no data.
+fn past_year(store: &Store, year: i16, district: &District) -> Result<HashMap<u32, Past>, Refusal> {
+    let Some(record) = store.year(year)? else {
+        return Ok(HashMap::new());
+    };
+    // The year's figures as they were published and approved.
+    let frozen: HashMap<u32, Frozen> = store.frozen(year)?.into_iter().collect();
+    let standing = standing_townships(&record);
+    let stands = |secretary: u32| {
+        frozen.contains_key(&secretary)
+            && place_of(district, secretary).is_some_and(|t| standing.contains(&t))
+    };
+    // A year whose figures all stand (approved, as last year usually is) is read, not
+    // rated again.
+    if !frozen.is_empty() {
+        let assessed = store.assessed(year)?;
+        if assessed.iter().all(|&s| stands(s)) {
+            return Ok(assessed
+                .iter()
+                .filter_map(|s| Some((*s, Past::from(&frozen.get(s)?.rating))))
+                .collect());
+        }
+    }
+    let scheme = parse_scheme(year, &record.scheme)?;
+    let own = own_schemes(&scheme, &record);
+    let list = ordered(district, store.assessments(year)?);
+    let mut ratings = rate((&scheme, &own), year, district, &list, &HashMap::new());
+    for r in &mut ratings {
+        if stands(r.secretary)
+            && let Some(f) = frozen.get(&r.secretary)
+        {
+            *r = f.rating.clone();
+        }
+    }
+    Ok(ratings
+        .iter()
+        .map(|r| (r.secretary, Past::from(r)))
+        .collect())
 }
 
 /// A year book as it travels between the server and a client: the scheme goes as the
@@ -699,6 +727,41 @@ mod tests {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod past_tests {
+    use super::*;
+
+    #[test]
+    fn an_approved_year_is_read_as_rating_it_again_would_give() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.redb");
+        let service = crate::demo::open(&path, "t").unwrap();
+        // 2024 published and approved in every township: its figures are read.
+        let all = service.townships(None).unwrap();
+        let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
+        service.submit(2024, &all).unwrap();
+        let publication = super::super::Publication::back_dated(from, "补录纸质公示");
+        service.publish(2024, &all, &publication).unwrap();
+        service.approve(2024, &all).unwrap();
+        drop(service);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(
+            store.frozen(2024).unwrap().len(),
+            store.assessed(2024).unwrap().len()
+        );
+        let district = store.district().unwrap();
+        let read = past_year(&store, 2024, &district).unwrap();
+        let rated: HashMap<u32, Past> = YearBook::load(&store, 2024)
+            .unwrap()
+            .entries
+            .iter()
+            .map(|e| (e.secretary, Past::from(&e.rating)))
+            .collect();
+        assert_eq!(read.len(), store.assessed(2024).unwrap().len());
+        assert_eq!(read, rated);
     }
 }
 

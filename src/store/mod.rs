@@ -461,6 +461,14 @@ impl Store {
         self.of_year(ASSESSMENTS, year, false)
     }
 
+    /// The secretaries with an assessment in a year (nothing decoded).
+    pub fn assessed(&self, year: i16) -> Result<Vec<u32>> {
+        let txn = self.read()?;
+        let table = txn.open_table(ASSESSMENTS)?;
+        let range = table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))?;
+        range.map(|entry| Ok(entry?.0.value() as u32)).collect()
+    }
+
     /// The records of a year in a table keyed `(year << 32) | secretary`, by secretary,
     /// in one range read. `may_lack`: a file from before the table has none.
     fn of_year<T: Record>(
