@@ -5,7 +5,7 @@ use std::io::Write;
 
 use crate::scoring::{Evaluation, rating_stars_label, remarks};
 use crate::service::{Entry, YearBook};
-use crate::text::{pad, pad_left, width};
+use crate::text::width;
 
 pub const COLUMNS: [&str; 17] = [
     "年度",
@@ -89,18 +89,62 @@ pub fn rows(book: &YearBook) -> Vec<[String; 17]> {
     book.entries.iter().map(|e| row(book, e)).collect()
 }
 
+/// The entries cut in two at a township's first row near the middle: the two halves
+/// of a report are made on the machine's two cores, then joined in order.
+fn halves(book: &YearBook) -> [&[Entry]; 2] {
+    let entries = &book.entries[..];
+    let mut cut = entries.len() / 2;
+    while cut > 0
+        && cut < entries.len()
+        && book.township_of(entries[cut - 1].secretary) == book.township_of(entries[cut].secretary)
+    {
+        cut += 1;
+    }
+    let (a, b) = entries.split_at(cut);
+    [a, b]
+}
+
+/// `write` applied to each half of the entries on its own thread, the bytes in order.
+fn in_two(
+    book: &YearBook,
+    write: impl Fn(&[Entry], &mut Vec<u8>) -> std::io::Result<()> + Sync,
+) -> std::io::Result<Vec<u8>> {
+    let [first, second] = halves(book);
+    let write = &write;
+    let (mut a, b) = std::thread::scope(|s| {
+        let later = s.spawn(move || {
+            let mut bytes = Vec::new();
+            write(second, &mut bytes).map(|()| bytes)
+        });
+        let mut bytes = Vec::new();
+        let first = write(first, &mut bytes).map(|()| bytes);
+        let second = later
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    });
+    if let Ok(bytes) = &mut a {
+        bytes.extend_from_slice(&b?);
+    }
+    a
+}
+
 /// CSV, UTF-8 with a BOM (Excel on Chinese Windows opens it), or GBK for old tools.
 pub fn write_csv(book: &YearBook, out: &mut dyn Write, gbk: bool) -> std::io::Result<()> {
     let mut buffer = Vec::new();
     {
         let mut w = csv::Writer::from_writer(&mut buffer);
         w.write_record(COLUMNS)?;
-        // Row by row: a province's rows are never all held as text at once.
-        for e in &book.entries {
-            w.write_record(row(book, e))?;
-        }
         w.flush()?;
     }
+    // Row by row: a province's rows are never all held as text at once.
+    buffer.extend(in_two(book, |entries, bytes| {
+        let mut w = csv::Writer::from_writer(bytes);
+        for e in entries {
+            w.write_record(row(book, e))?;
+        }
+        w.flush()
+    })?);
     if gbk {
         let text = String::from_utf8(buffer).expect("csv writes UTF-8");
         let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
@@ -113,9 +157,6 @@ pub fn write_csv(book: &YearBook, out: &mut dyn Write, gbk: bool) -> std::io::Re
 
 /// Text: a table per township laid out by display width, then the summary sentence.
 pub fn write_text(book: &YearBook, out: &mut dyn Write) -> std::io::Result<()> {
-    // Columns shown in text: 村, 姓名, 定量 … 处理意见, 说明 (year and township are headings).
-    let shown: Vec<usize> = (2..17).collect();
-    let right = |c: usize| (4..=9).contains(&c) || c == 13 || c == 14;
     // The header says whether the figures are approved, and ends with what is missing.
     writeln!(
         out,
@@ -132,51 +173,79 @@ pub fn write_text(book: &YearBook, out: &mut dyn Write) -> std::io::Result<()> {
         .iter()
         .map(|(id, t)| (t.name.as_str(), book.record.stage(*id).label()))
         .collect();
-    // Township by township, each one's rows made, laid out and dropped: a province's
-    // rows are never all held as text at once.
-    for entries in book
-        .entries
-        .chunk_by(|a, b| book.township_of(a.secretary) == book.township_of(b.secretary))
-    {
-        let group: Vec<[String; 17]> = entries.iter().map(|e| row(book, e)).collect();
-        let township = group[0][1].as_str();
-        let widths: Vec<usize> = shown
-            .iter()
-            .map(|&c| {
-                group
-                    .iter()
-                    .map(|r| width(&r[c]))
-                    .chain([width(COLUMNS[c])])
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        let line = |cells: &[&str]| {
-            let parts: Vec<String> = shown
-                .iter()
-                .zip(&widths)
-                .map(|(&c, &w)| {
-                    if right(c) {
-                        pad_left(cells[c], w)
-                    } else {
-                        pad(cells[c], w)
-                    }
-                })
-                .collect();
-            parts.join("  ").trim_end().to_string()
-        };
-        writeln!(out)?;
-        let stage = stages.get(township).copied().unwrap_or_default();
-        writeln!(out, "【{township}】 {} 名 · {stage}", group.len())?;
-        let header = line(&COLUMNS);
-        writeln!(out, "{header}")?;
-        writeln!(out, "{}", "-".repeat(width(&header)))?;
-        for r in &group {
-            writeln!(out, "{}", line(&r.each_ref().map(String::as_str)))?;
-        }
-    }
+    out.write_all(&in_two(book, |entries, out| {
+        write_townships(book, entries, &stages, out)
+    })?)?;
     writeln!(out)?;
     writeln!(out, "{}", book.summary())
+}
+
+/// The text tables of the townships whose rows are `entries`.
+fn write_townships(
+    book: &YearBook,
+    entries: &[Entry],
+    stages: &std::collections::HashMap<&str, &str>,
+    out: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    // Township by township, each one's rows made, laid out and dropped: a province's
+    // rows are never all held as text at once.
+    for entries in
+        entries.chunk_by(|a, b| book.township_of(a.secretary) == book.township_of(b.secretary))
+    {
+        let group: Vec<[String; 17]> = entries.iter().map(|e| row(book, e)).collect();
+        // Each cell is measured once (a province's report has millions of cells).
+        let measured: Vec<[usize; 17]> = group
+            .iter()
+            .map(|r| r.each_ref().map(|c| width(c)))
+            .collect();
+        let heading = COLUMNS.map(width);
+        let mut widths = heading;
+        for cells in &measured {
+            for (w, cell) in widths.iter_mut().zip(cells) {
+                *w = (*w).max(*cell);
+            }
+        }
+        let township = group[0][1].as_str();
+        let stage = stages.get(township).copied().unwrap_or_default();
+        writeln!(out)?;
+        writeln!(out, "【{township}】 {} 名 · {stage}", group.len())?;
+        let mut text = String::new();
+        lay_out(&COLUMNS, &heading, &widths, &mut text);
+        writeln!(out, "{text}")?;
+        writeln!(out, "{}", "-".repeat(width(&text)))?;
+        for (cells, measured) in group.iter().zip(&measured) {
+            lay_out(
+                &cells.each_ref().map(String::as_str),
+                measured,
+                &widths,
+                &mut text,
+            );
+            writeln!(out, "{text}")?;
+        }
+    }
+    Ok(())
+}
+
+/// One line of a township's text table into `text`: the cells shown (村, 姓名, 定量 …
+/// 处理意见, 说明; year and township are headings), figures right-aligned, each padded to
+/// its column's width. `measured`: each cell's display width.
+fn lay_out(cells: &[&str; 17], measured: &[usize; 17], widths: &[usize; 17], text: &mut String) {
+    let right = |c: usize| (4..=9).contains(&c) || c == 13 || c == 14;
+    text.clear();
+    for c in 2..17 {
+        if c > 2 {
+            text.push_str("  ");
+        }
+        let fill = std::iter::repeat_n(' ', widths[c].saturating_sub(measured[c]));
+        if right(c) {
+            text.extend(fill);
+            text.push_str(cells[c]);
+        } else {
+            text.push_str(cells[c]);
+            text.extend(fill);
+        }
+    }
+    text.truncate(text.trim_end().len());
 }
 
 /// 已审定 when every township shown is approved, else 未审定 (with how many are).
