@@ -512,6 +512,133 @@ pub fn quota_stars(scheme: &Scheme, keys: &[Option<QuotaKey>]) -> Vec<Option<u8>
     stars
 }
 
+/// A place in [`Quotas`]: (5 stars before quotas, rank), best first; then the index.
+type Place = (
+    std::cmp::Reverse<(bool, (Decimal, Decimal, Decimal))>,
+    usize,
+);
+
+/// The quota lines (§3.9) of a year kept current across saves: the rated secretaries
+/// with 5 or 4 stars before the quotas in one ordered list, so that a save moves one
+/// entry and finds the lines again by position, instead of sorting the district.
+///
+/// A 5-star total is at least the 5-star threshold and a 4-star one below it (every
+/// township has the district's thresholds), so the 5s come first and what [`quota_stars`]
+/// ranks for the fourth star (the 5s dropped, then the 4s) is the list after the first
+/// line. The 5s are kept first by the key itself, whatever the thresholds.
+#[derive(Clone, Debug, Default)]
+pub struct Quotas {
+    /// (5 stars before quotas, rank) best first, then the key's index.
+    ranked: Vec<Place>,
+    fives: usize,
+    rated: usize,
+}
+
+impl Quotas {
+    pub fn new(keys: &[Option<QuotaKey>]) -> Quotas {
+        let mut quotas = Quotas::default();
+        for (i, key) in keys.iter().enumerate() {
+            if let Some(entry) = Quotas::entry(i, *key) {
+                quotas.ranked.push(entry);
+            }
+            quotas.count(*key, 1);
+        }
+        quotas.ranked.sort_unstable();
+        quotas
+    }
+
+    /// N: the rated secretaries.
+    pub fn rated(&self) -> usize {
+        self.rated
+    }
+
+    /// Key `i`'s place, when it is in the list (rated, 4 or 5 stars before quotas).
+    fn entry(i: usize, key: Option<QuotaKey>) -> Option<Place> {
+        let key = key.filter(|k| k.eligible)?;
+        matches!(key.stars, Some(4 | 5))
+            .then(|| (std::cmp::Reverse((key.stars == Some(5), key.rank)), i))
+    }
+
+    fn count(&mut self, key: Option<QuotaKey>, by: isize) {
+        let Some(key) = key.filter(|k| k.eligible) else {
+            return;
+        };
+        self.rated = self.rated.saturating_add_signed(by);
+        if key.stars == Some(5) {
+            self.fives = self.fives.saturating_add_signed(by);
+        }
+    }
+
+    /// Key `i` changed from `old` to `new`.
+    pub fn update(&mut self, i: usize, old: Option<QuotaKey>, new: Option<QuotaKey>) {
+        if let Some(entry) = Quotas::entry(i, old)
+            && let Ok(at) = self.ranked.binary_search(&entry)
+        {
+            self.ranked.remove(at);
+        }
+        self.count(old, -1);
+        if let Some(entry) = Quotas::entry(i, new) {
+            let at = self.ranked.binary_search(&entry).unwrap_or_else(|at| at);
+            self.ranked.insert(at, entry);
+        }
+        self.count(new, 1);
+    }
+
+    /// Where the lines fall in the list: before them 5 stars, between them 4, after 3.
+    pub fn lines(&self, scheme: &Scheme) -> (usize, usize) {
+        let (five_limit, four_five_limit) = quota_limits(scheme, self.rated);
+        let five = self.fit(0, self.fives, five_limit);
+        let four = self.fit(
+            five,
+            self.ranked.len(),
+            four_five_limit.saturating_sub(five),
+        );
+        (five, five + four)
+    }
+
+    /// How many of `ranked[from..to]` fit in `room` places, whole tie groups only (as
+    /// [`fitting`]): the tie group of the first one left out is left out whole.
+    fn fit(&self, from: usize, to: usize, room: usize) -> usize {
+        let list = &self.ranked[from..to];
+        match list.get(room) {
+            None => list.len(),
+            Some(out) => {
+                let rank = (out.0).0;
+                list[..room].partition_point(|e| (e.0).0 != rank)
+            }
+        }
+    }
+
+    /// The stars after the quotas of key `i`.
+    pub fn stars(&self, scheme: &Scheme, i: usize, key: Option<QuotaKey>) -> Option<u8> {
+        let Some(entry) = Quotas::entry(i, key) else {
+            return key.and_then(|k| k.stars);
+        };
+        let (five, four) = self.lines(scheme);
+        let at = self.ranked.binary_search(&entry).ok()?;
+        Some(if at < five {
+            5
+        } else if at < four {
+            4
+        } else {
+            3
+        })
+    }
+
+    /// The keys whose stars may have moved when the lines went from `before` to `after`
+    /// (one entry moved meanwhile): everyone from just above the higher of each pair of
+    /// lines to just below the lower.
+    pub fn around(&self, before: (usize, usize), after: (usize, usize)) -> Vec<usize> {
+        let mut near = Vec::new();
+        for (a, b) in [(before.0, after.0), (before.1, after.1)] {
+            let from = a.min(b).saturating_sub(2);
+            let to = (a.max(b) + 2).min(self.ranked.len());
+            near.extend(self.ranked[from..to].iter().map(|e| e.1));
+        }
+        near
+    }
+}
+
 /// How many of `ranked` (best first) fit in `room` places, whole tie groups only:
 /// a tie group that straddles the line drops as a whole, and so does everyone below it.
 fn fitting(ranked: &[usize], room: usize, same: impl Fn(usize, usize) -> bool) -> usize {

@@ -649,3 +649,60 @@ proptest! {
         prop_assert!(after.stars <= before.stars);
     }
 }
+
+/// A rated key with `stars` before the quotas, its total in that star's band; totals,
+/// Q and M come from a few values, so that ties are common.
+fn quota_key(rng: &mut crate::demo::generated::Rng) -> Option<QuotaKey> {
+    let stars = match rng.below(8) {
+        0 => return None,
+        1 => {
+            return Some(QuotaKey {
+                rank: (d("91"), d("50"), d("90")),
+                stars: None,
+                eligible: false,
+            });
+        }
+        k => Some((k as u8).min(5)),
+    };
+    let band = Decimal::from(50 + 10 * u32::from(stars.unwrap_or(0)));
+    let step = |rng: &mut crate::demo::generated::Rng| Decimal::from(rng.below(3));
+    Some(QuotaKey {
+        rank: (band + step(rng), d("40") + step(rng), d("80") + step(rng)),
+        stars,
+        eligible: true,
+    })
+}
+
+#[test]
+fn the_kept_quota_lines_give_what_ranking_everyone_gives() {
+    let scheme = scheme();
+    let mut rng = crate::demo::generated::Rng::new(7);
+    let mut keys: Vec<Option<QuotaKey>> = (0..300).map(|_| quota_key(&mut rng)).collect();
+    let mut quotas = Quotas::new(&keys);
+    let mut drops = 0;
+    for step in 0..600 {
+        let everyone = quota_stars(&scheme, &keys);
+        for (i, stars) in everyone.iter().enumerate() {
+            assert_eq!(
+                quotas.stars(&scheme, i, keys[i]),
+                *stars,
+                "step {step}, key {i}"
+            );
+        }
+        drops += everyone
+            .iter()
+            .zip(&keys)
+            .filter(|(after, key)| **after < key.and_then(|k| k.stars))
+            .count();
+        assert_eq!(
+            quotas.rated(),
+            keys.iter().flatten().filter(|k| k.eligible).count()
+        );
+        let i = rng.below(keys.len());
+        let new = quota_key(&mut rng);
+        quotas.update(i, keys[i], new);
+        keys[i] = new;
+    }
+    // The quotas did drop people, so the lines were tried.
+    assert!(drops > 600, "{drops}");
+}

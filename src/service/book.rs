@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use super::{Actor, Refusal};
 use crate::domain::{Assessment, District, Role, YearRecord};
 use crate::scoring::{
-    Candidate, Evaluation, Frozen, Past, QuotaKey, Rating, Scheme, evaluate, evaluate_year, finish,
-    finish_year, quota_stars,
+    Candidate, Evaluation, Frozen, Past, QuotaKey, Quotas, Rating, Scheme, evaluate, evaluate_year,
+    finish, finish_year,
 };
 use crate::store::Store;
 
@@ -45,6 +45,8 @@ pub struct YearBook {
     /// secretary and re-runs only the quotas. Empty when the book cannot be re-rated
     /// that way (some townships hidden), then a save re-rates the whole year.
     live: Vec<Option<QuotaKey>>,
+    /// The quota lines over `live`, made at the first save and kept current by each.
+    quotas: Option<Quotas>,
     /// The one township this book shows (a township clerk's), or None: all.
     /// (See [`YearBook::shows`].)
     shown: Option<u32>,
@@ -101,6 +103,7 @@ impl YearBook {
             hidden: Vec::new(),
             rated: 0,
             live,
+            quotas: None,
             shown: None,
             frozen,
             own,
@@ -129,6 +132,7 @@ impl YearBook {
                     hidden: Vec::new(),
                     rated: 0,
                     live: Vec::new(),
+                    quotas: None,
                     shown: None,
                     frozen: HashMap::new(),
                     own: HashMap::new(),
@@ -242,6 +246,7 @@ impl YearBook {
                 .map(|e| (e.secretary, e.assessment))
                 .collect();
             self.live.clear();
+            self.quotas = None;
             self.reindex();
         }
         self
@@ -346,33 +351,42 @@ impl YearBook {
             took,
             self.year,
         );
-        self.live[i] = QuotaKey::of(&evaluation);
-        let stars = quota_stars(&self.scheme, &self.live);
+        let key = QuotaKey::of(&evaluation);
+        let quotas = self.quotas.get_or_insert_with(|| Quotas::new(&self.live));
+        let before = quotas.lines(&self.scheme);
+        quotas.update(i, self.live[i], key);
+        self.live[i] = key;
+        let after = quotas.lines(&self.scheme);
+        // Only the secretaries next to a line that moved can change their stars.
+        let mut moved = quotas.around(before, after);
+        moved.push(i);
+        moved.sort_unstable();
+        moved.dedup();
         let standing = standing_townships(&self.record);
-        for (k, e) in self.entries.iter_mut().enumerate() {
+        let mut evaluation = Some(evaluation);
+        for k in moved {
+            let e = &mut self.entries[k];
+            let stars = quotas.stars(&self.scheme, k, self.live[k]);
             // A township whose results stand shows its frozen figures; its live ones
             // only count in the quotas above.
             let frozen = self.frozen.contains_key(&e.secretary)
                 && place_of(&self.district, e.secretary).is_some_and(|t| standing.contains(&t));
-            if k == i && !frozen {
+            let evaluation = match evaluation.take_if(|_| k == i) {
+                Some(new) => new,
+                None if e.rating.stars != stars => e.rating.evaluation.clone(),
+                None => continue,
+            };
+            if !frozen {
                 e.rating = finish(
                     &self.scheme,
                     e.secretary,
-                    evaluation.clone(),
-                    stars[k],
-                    self.previous.get(&e.secretary).copied(),
-                );
-            } else if !frozen && e.rating.stars != stars[k] {
-                e.rating = finish(
-                    &self.scheme,
-                    e.secretary,
-                    e.rating.evaluation.clone(),
-                    stars[k],
+                    evaluation,
+                    stars,
                     self.previous.get(&e.secretary).copied(),
                 );
             }
         }
-        self.rated = self.live.iter().flatten().filter(|k| k.rated()).count();
+        self.rated = quotas.rated();
     }
 
     fn rerate(&mut self) {
@@ -390,6 +404,7 @@ impl YearBook {
             &self.previous,
         );
         self.rated = ratings.iter().filter(|r| r.rated()).count();
+        self.quotas = None;
         self.live = if self.hidden.is_empty() {
             ratings
                 .iter()
@@ -636,6 +651,7 @@ impl TryFrom<BookWire> for YearBook {
             hidden: Vec::new(),
             rated: w.rated,
             live: Vec::new(),
+            quotas: None,
             shown: w.shown,
             // A client never re-rates (it asks the server again): the entries it was sent
             // already hold the frozen figures.
