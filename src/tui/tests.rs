@@ -1629,3 +1629,23 @@ fn name_of_first(app: &App) -> String {
     let id = app.ctx.book.people()[0];
     app.ctx.book.name_of(id)
 }
+
+#[test]
+fn the_workflow_list_scrolls_to_keep_the_selected_township_in_sight() {
+    // A district of more townships than a 24-row terminal shows.
+    let dir = tempfile::tempdir().unwrap();
+    let service = crate::demo::open_generated(&dir.path().join("d.redb"), "t", 3000).unwrap();
+    let mut app = App::new(service, 2025, PLAIN).unwrap();
+    press(&mut app, &[KeyCode::Char('w')]);
+    let names: Vec<String> = app.ctx.statuses.iter().map(|s| s.name.clone()).collect();
+    assert!(
+        names.len() > crate::tui::widgets::list_page((80, 24)),
+        "{}",
+        names.len()
+    );
+    let last = names.last().unwrap();
+    assert!(!text(&draw(&app, 80, 24)).contains(last.as_str()));
+    press(&mut app, &vec![KeyCode::Down; names.len()]);
+    let screen = text(&draw(&app, 80, 24));
+    assert!(screen.contains(&format!(">{last}")), "{screen}");
+}

@@ -87,10 +87,9 @@ impl WorkflowScreen {
         let book = &ctx.book;
         match status.stage {
             Stage::Entering if status.complete < status.people => {
-                let missing: Vec<String> = ctx
-                    .people
+                let rows = ctx.township_rows.get(&t).cloned().unwrap_or_default();
+                let missing: Vec<String> = ctx.people[rows]
                     .iter()
-                    .filter(|p| book.township_of(**p) == Some(t))
                     .filter(|p| {
                         book.entry(**p)
                             .is_none_or(|e| e.rating.evaluation.figures().is_none())
@@ -352,7 +351,14 @@ impl Screen for WorkflowScreen {
             ),
             t.title(),
         )];
-        for (i, s) in ctx.statuses.iter().enumerate() {
+        // The window of townships around the selected one (a province has thousands).
+        let window = ctx
+            .statuses
+            .iter()
+            .enumerate()
+            .skip(self.pick.offset)
+            .take(list_page(ctx.size));
+        for (i, s) in window {
             let mut note = String::new();
             if let Some((a, b)) = s.publicity {
                 note.push_str(&format!("公示 {a}~{b} "));
