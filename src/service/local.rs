@@ -178,15 +178,23 @@ impl Local {
             Some(y) => vec![y],
             None => self.years()?,
         };
-        let district = self.store.district()?;
         let mut out = Vec::new();
         for y in years {
-            for (id, r) in self.store.rectifications(y)? {
-                let township = district.place(id).map(|(_, v)| v.township);
-                if township.is_some_and(|t| self.actor.may_see(t)) {
-                    out.push((y, id, r));
-                }
-            }
+            out.extend(
+                self.store
+                    .rectifications(y)?
+                    .into_iter()
+                    .map(|(id, r)| (y, id, r)),
+            );
+        }
+        // The roster is read only to leave out what this user may not see (a province's
+        // roster takes a moment to read).
+        if !out.is_empty() && !self.actor.is_district() {
+            let district = self.store.district()?;
+            out.retain(|(_, id, _)| {
+                let township = district.place(*id).map(|(_, v)| v.township);
+                township.is_some_and(|t| self.actor.may_see(t))
+            });
         }
         Ok(out)
     }
