@@ -50,8 +50,10 @@ pub struct Context {
     /// Where each township's secretaries lie in `people` (they are together in the
     /// official order): a screen of one township never filters the whole district.
     pub township_rows: HashMap<u32, std::ops::Range<usize>>,
-    /// The search index of `people`.
-    pub index: Vec<Searchable>,
+    /// The search index of `people`: made on the second core after each reading of the
+    /// year (a province's pinyin takes most of a second), taken by [`Context::index`].
+    index: Vec<Searchable>,
+    indexing: Option<std::thread::JoinHandle<Vec<Searchable>>>,
     /// Each visible township's progress through the year.
     pub statuses: Vec<TownshipStatus>,
     /// Every visible rectification: (year, secretary, record).
@@ -86,6 +88,7 @@ impl Context {
             people: Vec::new(),
             township_rows: HashMap::new(),
             index: Vec::new(),
+            indexing: None,
             statuses: Vec::new(),
             rectifications: Vec::new(),
             size: (80, 24),
@@ -107,6 +110,11 @@ impl Context {
 
     /// What follows from the book: the people, the index, the progress.
     fn derive(&mut self) {
+        // The index of the year as read before (still being made, perhaps).
+        let before: HashMap<u32, Searchable> = std::mem::take(self.index())
+            .into_iter()
+            .map(|s| (s.secretary, s))
+            .collect();
         let book = &self.book;
         self.people = book.people();
         self.township_rows = HashMap::new();
@@ -122,26 +130,39 @@ impl Context {
         }
         // The pinyin of a name is the costly part: an entry whose texts have not changed
         // is kept (a reload after another user's save changes no name).
-        let mut before: HashMap<u32, Searchable> = std::mem::take(&mut self.index)
-            .into_iter()
-            .map(|s| (s.secretary, s))
-            .collect();
-        self.index = self
+        let texts: Vec<(u32, [String; 3])> = self
             .people
             .iter()
             .filter_map(|&id| {
                 let s = book.district.secretary(id)?;
                 let (t, v) = book.district.place(id)?;
-                let texts = [s.name.as_str(), v.name.as_str(), t.name.as_str()];
-                Some(match before.remove(&id) {
-                    Some(kept) if kept.texts() == texts => kept,
-                    _ => Searchable::new(id, texts[0], texts[1], texts[2]),
-                })
+                Some((id, [s.name.clone(), v.name.clone(), t.name.clone()]))
             })
             .collect();
+        self.indexing = Some(std::thread::spawn(move || {
+            let mut before = before;
+            texts
+                .into_iter()
+                .map(|(id, [name, village, township])| match before.remove(&id) {
+                    Some(kept) if kept.texts() == [name.as_str(), &village, &township] => kept,
+                    _ => Searchable::new(id, &name, &village, &township),
+                })
+                .collect()
+        }));
         self.statuses = self.service.statuses_of(book);
         self.rectifications = self.service.rectifications(None).unwrap_or_default();
         self.generation += 1;
+    }
+
+    /// The search index of the people of the year as last read (waits for it while it
+    /// is still being made).
+    pub fn index(&mut self) -> &mut Vec<Searchable> {
+        if let Some(making) = self.indexing.take() {
+            self.index = making
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
+        &mut self.index
     }
 
     /// Work on another year.

@@ -1495,23 +1495,23 @@ fn the_audit_log_on_screen_shows_another_users_change() {
 #[test]
 fn a_reload_keeps_every_name_searchable() {
     let mut app = names_app(PLAIN);
-    let ids = |app: &App| {
+    let ids = |app: &mut App| {
         app.ctx
-            .index
+            .index()
             .iter()
             .map(|s| s.secretary)
             .collect::<Vec<_>>()
     };
-    let before = ids(&app);
+    let before = ids(&mut app);
     assert_eq!(before.len(), 5);
     app.ctx.reload();
-    assert_eq!(ids(&app), before);
+    assert_eq!(ids(&mut app), before);
     let ouyang = app.ctx.book.district.secretary_by_name("欧阳娜娜");
     assert_eq!(
-        crate::tui::search::search(&app.ctx.index, "oynn"),
+        crate::tui::search::search(app.ctx.index(), "oynn"),
         vec![ouyang]
     );
-    assert_eq!(crate::tui::search::search(&app.ctx.index, "吉𠮷").len(), 1);
+    assert_eq!(crate::tui::search::search(app.ctx.index(), "吉𠮷").len(), 1);
 }
 
 mod fuzz {

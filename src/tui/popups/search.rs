@@ -52,7 +52,8 @@ impl SearchPopup {
         if self.query.apply(&action) {
             let query = self.query.text();
             if query != before {
-                let found = self.finder.find(&ctx.index, ctx.generation, &query, KEPT);
+                let generation = ctx.generation;
+                let found = self.finder.find(ctx.index(), generation, &query, KEPT);
                 (self.hits, self.total) = (found.best, found.total);
                 self.selected = 0;
             }
