@@ -695,6 +695,7 @@ mod tests {
     fn a_save_re_rates_as_the_whole_year_would() {
         let (_dir, mut book) = book();
         let mut rng = Rng::new(11);
+        let mut drops = 0;
         for step in 0..300 {
             let i = rng.below(book.entries.len());
             let secretary = book.entries[i].secretary;
@@ -704,14 +705,21 @@ mod tests {
                 .items()
                 .map(|it| (it.name.clone(), it.max))
                 .collect();
-            // Push people over and under the star lines and the quotas: full marks, low
-            // marks, a bonus, a missing item, a veto, a grade.
+            // Push people over and under the star lines and the quotas: full marks (the
+            // same figures for all, so that whole tie groups meet the lines), low marks, a
+            // bonus, a missing item, a veto, a grade.
             match rng.below(6) {
                 0 => {
                     for (name, max) in &items {
                         a.items.insert(name, *max);
                     }
                     a.grade = Some(Grade::Good);
+                    a.ballots = crate::domain::Ballots {
+                        satisfied: 30,
+                        ..Default::default()
+                    };
+                    (a.bonus, a.penalty) = (Decimal::ZERO, Decimal::ZERO);
+                    a.veto_reason.clear();
                 }
                 1 => {
                     let (name, max) = &items[rng.below(items.len())];
@@ -742,7 +750,14 @@ mod tests {
                     one.secretary
                 );
             }
+            drops += book
+                .entries
+                .iter()
+                .filter(|e| e.rating.quota_drop.is_some())
+                .count();
         }
+        // The quotas dropped people along the way: the lines were crossed.
+        assert!(drops > 300, "{drops}");
     }
 }
 
