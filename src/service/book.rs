@@ -35,6 +35,9 @@ pub struct YearBook {
     pub previous: HashMap<u32, Past>,
     /// Position of each secretary's entry in `entries`.
     index: HashMap<u32, usize>,
+    /// [`YearBook::people`] once made (a province's takes a moment); made again after
+    /// the entries change ([`YearBook::reindex`]).
+    people: std::sync::OnceLock<Vec<u32>>,
     /// The assessments of the townships this user may not see: rated with the rest
     /// (quotas are district-wide), never shown.
     hidden: Vec<(u32, Assessment)>,
@@ -100,6 +103,7 @@ impl YearBook {
             entries,
             previous,
             index: HashMap::new(),
+            people: std::sync::OnceLock::new(),
             hidden: Vec::new(),
             rated: 0,
             live,
@@ -129,6 +133,7 @@ impl YearBook {
                     entries: Vec::new(),
                     previous: HashMap::new(),
                     index: HashMap::new(),
+                    people: std::sync::OnceLock::new(),
                     hidden: Vec::new(),
                     rated: 0,
                     live: Vec::new(),
@@ -147,6 +152,10 @@ impl YearBook {
     /// The secretaries of the year: assessed in it, or in post now and by its end; in
     /// the official order.
     pub fn people(&self) -> Vec<u32> {
+        self.people.get_or_init(|| self.list_people()).clone()
+    }
+
+    fn list_people(&self) -> Vec<u32> {
         let d = &self.district;
         let Ok(year_end) = jiff::civil::Date::new(self.year, 12, 31) else {
             return Vec::new();
@@ -211,6 +220,7 @@ impl YearBook {
     }
 
     fn reindex(&mut self) {
+        self.people = std::sync::OnceLock::new();
         self.index = self
             .entries
             .iter()
@@ -648,6 +658,7 @@ impl TryFrom<BookWire> for YearBook {
             entries: w.entries,
             previous: w.previous,
             index: HashMap::new(),
+            people: std::sync::OnceLock::new(),
             hidden: Vec::new(),
             rated: w.rated,
             live: Vec::new(),
@@ -758,6 +769,26 @@ mod tests {
         }
         // The quotas dropped people along the way: the lines were crossed.
         assert!(drops > 300, "{drops}");
+    }
+}
+
+#[cfg(test)]
+mod people_tests {
+    #[test]
+    fn an_assessment_of_someone_out_of_post_adds_them_to_the_people() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = crate::demo::open(&dir.path().join("demo.redb"), "t").unwrap();
+        let mut book = service.book_or_new(2026).unwrap();
+        let (id, left) = &mut book.district.secretaries[0];
+        let id = *id;
+        *left = crate::domain::Secretary {
+            left_office: Some(jiff::civil::Date::new(2026, 6, 30).unwrap()),
+            ..left.clone()
+        };
+        // Left before the year's end: not one of the year's people (the list is kept).
+        assert!(!book.people().contains(&id));
+        book.replace(id, crate::domain::Assessment::default());
+        assert!(book.people().contains(&id));
     }
 }
 
