@@ -111,16 +111,22 @@ fn in_two(
 ) -> std::io::Result<Vec<u8>> {
     let [first, second] = halves(book);
     let write = &write;
-    let (mut a, b) = std::thread::scope(|s| {
-        let later = s.spawn(move || {
-            let mut bytes = Vec::new();
-            write(second, &mut bytes).map(|()| bytes)
-        });
+    let half = move |entries: &[Entry]| {
         let mut bytes = Vec::new();
-        let first = write(first, &mut bytes).map(|()| bytes);
-        let second = later
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        write(entries, &mut bytes).map(|()| bytes)
+    };
+    let (mut a, b) = std::thread::scope(|s| {
+        // A server out of threads makes the second half afterwards, on this one.
+        let later = std::thread::Builder::new()
+            .spawn_scoped(s, move || half(second))
+            .ok();
+        let first = half(first);
+        let second = match later {
+            Some(later) => later
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => half(second),
+        };
         (first, second)
     });
     if let Ok(bytes) = &mut a {

@@ -69,13 +69,18 @@ impl YearBook {
         // Last year is read and rated on the second core while this year is read and
         // scored: only the last step of a rating (star change, consequence) needs it.
         let (list, ratings, previous) = std::thread::scope(|s| {
-            let past = s.spawn(|| past_year(store, year - 1, &district));
+            let last_year = || past_year(store, year - 1, &district);
+            // A server out of threads reads last year afterwards, on this one.
+            let past = std::thread::Builder::new().spawn_scoped(s, last_year).ok();
             let list = ordered(&district, store.assessments(year)?);
             let candidates = candidates(&district, &list);
             let evaluated = evaluate_list((&scheme, &own), year, &district, &candidates);
-            let previous = past
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            let previous = match past {
+                Some(past) => past
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
+                None => last_year()?,
+            };
             let ratings = finish_year(&scheme, &candidates, evaluated, &previous);
             drop(candidates);
             Ok::<_, Refusal>((list, ratings, previous))

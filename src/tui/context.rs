@@ -130,25 +130,12 @@ impl Context {
         }
         // The pinyin of a name is the costly part: an entry whose texts have not changed
         // is kept (a reload after another user's save changes no name).
-        let texts: Vec<(u32, [String; 3])> = self
-            .people
-            .iter()
-            .filter_map(|&id| {
-                let s = book.district.secretary(id)?;
-                let (t, v) = book.district.place(id)?;
-                Some((id, [s.name.clone(), v.name.clone(), t.name.clone()]))
-            })
-            .collect();
-        self.indexing = Some(std::thread::spawn(move || {
-            let mut before = before;
-            texts
-                .into_iter()
-                .map(|(id, [name, village, township])| match before.remove(&id) {
-                    Some(kept) if kept.texts() == [name.as_str(), &village, &township] => kept,
-                    _ => Searchable::new(id, &name, &village, &township),
-                })
-                .collect()
-        }));
+        let texts = texts_of(&self.people, book);
+        match std::thread::Builder::new().spawn(move || index_of(texts, before)) {
+            Ok(making) => self.indexing = Some(making),
+            // A server out of threads: made here and now, afresh.
+            Err(_) => self.index = index_of(texts_of(&self.people, book), HashMap::new()),
+        }
         self.statuses = self.service.statuses_of(book);
         self.rectifications = self.service.rectifications(None).unwrap_or_default();
         self.generation += 1;
@@ -433,6 +420,32 @@ impl Context {
             .map_err(|e| e.to_string())?;
         Ok(std::fs::canonicalize(&path).unwrap_or(path))
     }
+}
+
+/// Each of `people`'s searchable texts: name, village, township.
+fn texts_of(people: &[u32], book: &YearBook) -> Vec<(u32, [String; 3])> {
+    people
+        .iter()
+        .filter_map(|&id| {
+            let s = book.district.secretary(id)?;
+            let (t, v) = book.district.place(id)?;
+            Some((id, [s.name.clone(), v.name.clone(), t.name.clone()]))
+        })
+        .collect()
+}
+
+/// The search index of `texts`, keeping the entries of `before` whose texts are the same.
+fn index_of(
+    texts: Vec<(u32, [String; 3])>,
+    mut before: HashMap<u32, Searchable>,
+) -> Vec<Searchable> {
+    texts
+        .into_iter()
+        .map(|(id, [name, village, township])| match before.remove(&id) {
+            Some(kept) if kept.texts() == [name.as_str(), &village, &township] => kept,
+            _ => Searchable::new(id, &name, &village, &township),
+        })
+        .collect()
 }
 
 /// A publicity typed on one line: `开始日期 天数 [理由]`, e.g. `2026-12-01 5`; empty: today,
