@@ -132,8 +132,21 @@ pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
     let keys = tx.clone();
     std::thread::spawn(move || {
         while let Ok(event) = event::read() {
-            if keys.send(Incoming::Terminal(event)).is_err() {
-                return;
+            let mut events = vec![event];
+            // What arrived with an Esc, in the same read: an arrow key it may have cut.
+            while is_esc(&events[0])
+                && events.len() < 3
+                && event::poll(std::time::Duration::ZERO).unwrap_or(false)
+            {
+                match event::read() {
+                    Ok(next) => events.push(next),
+                    Err(_) => break,
+                }
+            }
+            for event in arrow_after_esc(events) {
+                if keys.send(Incoming::Terminal(event)).is_err() {
+                    return;
+                }
             }
         }
     });
@@ -150,6 +163,45 @@ pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
         .and_then(|mut terminal| run_loop(&mut terminal, &mut app, || Ok(rx.recv().ok())));
     restore_terminal();
     result
+}
+
+fn is_esc(event: &Event) -> bool {
+    matches!(event, Event::Key(k) if k.code == KeyCode::Esc && k.modifiers.is_empty())
+}
+
+/// crossterm reads Esc and an arrow key that come in one read (fast fingers, or a slow
+/// link that sends them in one packet: `ESC ESC [ B`) as Esc, `[`, `B`, and `[` means
+/// "previous secretary". Esc followed at once by `[` or `O` and an arrow's letter is
+/// Esc and that arrow.
+fn arrow_after_esc(events: Vec<Event>) -> Vec<Event> {
+    let char_of = |e: &Event| match e {
+        Event::Key(k) if k.kind == event::KeyEventKind::Press => match k.code {
+            KeyCode::Char(c) => Some(c),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let [esc, open, letter] = &events[..]
+        && is_esc(esc)
+        && matches!(char_of(open), Some('[' | 'O'))
+    {
+        let arrow = match char_of(letter) {
+            Some('A') => Some(KeyCode::Up),
+            Some('B') => Some(KeyCode::Down),
+            Some('C') => Some(KeyCode::Right),
+            Some('D') => Some(KeyCode::Left),
+            Some('H') => Some(KeyCode::Home),
+            Some('F') => Some(KeyCode::End),
+            _ => None,
+        };
+        if let Some(arrow) = arrow {
+            return vec![
+                esc.clone(),
+                Event::Key(KeyEvent::new(arrow, KeyModifiers::NONE)),
+            ];
+        }
+    }
+    events
 }
 
 /// What the main loop waits for.

@@ -1649,3 +1649,36 @@ fn the_workflow_list_scrolls_to_keep_the_selected_township_in_sight() {
     let screen = text(&draw(&app, 80, 24));
     assert!(screen.contains(&format!(">{last}")), "{screen}");
 }
+
+#[test]
+fn an_arrow_read_with_the_esc_before_it_stays_an_arrow() {
+    let key = |code| Event::Key(key(code));
+    let shifted = |c| Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT));
+    // `ESC ESC [ B` as crossterm reads it: Esc, `[`, `B`.
+    let read = vec![key(KeyCode::Esc), key(KeyCode::Char('[')), shifted('B')];
+    assert_eq!(
+        super::arrow_after_esc(read),
+        vec![key(KeyCode::Esc), key(KeyCode::Down)]
+    );
+    let read = vec![key(KeyCode::Esc), key(KeyCode::Char('O')), shifted('D')];
+    assert_eq!(
+        super::arrow_after_esc(read),
+        vec![key(KeyCode::Esc), key(KeyCode::Left)]
+    );
+    // `[` after Esc with anything else, or alone, is `[` (previous secretary).
+    for read in [
+        vec![
+            key(KeyCode::Esc),
+            key(KeyCode::Char('[')),
+            key(KeyCode::Char('1')),
+        ],
+        vec![key(KeyCode::Esc), key(KeyCode::Char('['))],
+        vec![
+            key(KeyCode::Char('[')),
+            key(KeyCode::Char('[')),
+            shifted('B'),
+        ],
+    ] {
+        assert_eq!(super::arrow_after_esc(read.clone()), read);
+    }
+}
