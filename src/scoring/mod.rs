@@ -350,6 +350,30 @@ pub struct Past {
     pub complete: bool,
 }
 
+impl Past {
+    /// What [`finish`] would keep of a rating, without making it: `stars` after quotas.
+    pub fn of(scheme: &Scheme, evaluation: &Evaluation, stars: Option<u8>) -> Past {
+        match evaluation.figures() {
+            None => Past {
+                stars: None,
+                low: false,
+                complete: false,
+            },
+            Some(figures) => Past {
+                stars,
+                low: is_low(scheme, figures, stars),
+                complete: true,
+            },
+        }
+    }
+}
+
+/// Low (§3.12): 不合格, or no more stars than the scheme's low line.
+fn is_low(scheme: &Scheme, figures: &Figures, stars: Option<u8>) -> bool {
+    figures.outcome == Outcome::Fail
+        || stars.is_some_and(|s| s <= scheme.consequences.low_max_stars)
+}
+
 impl From<&Rating> for Past {
     fn from(r: &Rating) -> Past {
         Past {
@@ -681,7 +705,7 @@ pub fn finish(
     }
     let pay = round_half_up(scheme.pay.base * coefficient, 0);
     let c = scheme.consequences;
-    let low = failed || stars.is_some_and(|s| s <= c.low_max_stars);
+    let low = is_low(scheme, figures, stars);
     let consequence = if low && previous.is_some_and(|p| p.low) {
         Some(Consequence::Replace)
     } else if low {

@@ -706,3 +706,29 @@ fn the_kept_quota_lines_give_what_ranking_everyone_gives() {
     // The quotas did drop people, so the lines were tried.
     assert!(drops > 600, "{drops}");
 }
+
+#[test]
+fn what_is_kept_of_a_rating_is_what_finishing_it_keeps() {
+    let scheme = scheme();
+    let mut rng = crate::demo::generated::Rng::new(3);
+    let took = Date::new(2010, 1, 1).unwrap();
+    let mut seen_low = (false, false);
+    for k in 0..400 {
+        let mut assessment = crate::demo::generated::assessment(&scheme, &mut rng);
+        match k % 5 {
+            0 => assessment.veto_reason = "违纪".into(),
+            1 => assessment = Assessment::default(),
+            _ => {}
+        }
+        let evaluation = evaluate(&scheme, &assessment, took, 2025);
+        for stars in [None, Some(0), Some(1), Some(2), Some(3), Some(4), Some(5)] {
+            let kept = Past::of(&scheme, &evaluation, stars);
+            let whole = finish(&scheme, 1, evaluation.clone(), stars, None);
+            assert_eq!(kept, Past::from(&whole), "{assessment:?} {stars:?}");
+            if kept.complete {
+                seen_low = (seen_low.0 || kept.low, seen_low.1 || !kept.low);
+            }
+        }
+    }
+    assert_eq!(seen_low, (true, true));
+}

@@ -608,17 +608,19 @@ fn past_year(store: &Store, year: i16, district: &District) -> Result<HashMap<u3
     let scheme = parse_scheme(year, &record.scheme)?;
     let own = own_schemes(&scheme, &record);
     let list = ordered(district, store.assessments(year)?);
-    let mut ratings = rate((&scheme, &own), year, district, &list, &HashMap::new());
-    for r in &mut ratings {
-        if stands(r.secretary)
-            && let Some(f) = frozen.get(&r.secretary)
-        {
-            *r = f.rating.clone();
-        }
-    }
-    Ok(ratings
+    let candidates = candidates(district, &list);
+    let evaluated = evaluate_list((&scheme, &own), year, district, &candidates);
+    // Only what is kept of each rating is made (no pay, no consequence).
+    Ok(candidates
         .iter()
-        .map(|r| (r.secretary, Past::from(r)))
+        .zip(&evaluated)
+        .map(|(c, (evaluation, stars))| {
+            let past = match frozen.get(&c.secretary) {
+                Some(f) if stands(c.secretary) => Past::from(&f.rating),
+                _ => Past::of(&scheme, evaluation, *stars),
+            };
+            (c.secretary, past)
+        })
         .collect())
 }
 
