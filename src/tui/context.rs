@@ -48,8 +48,9 @@ pub struct Context {
     /// The secretaries of the working year this user may see, in official order.
     pub people: Vec<u32>,
     /// Where each township's secretaries lie in `people` (they are together in the
-    /// official order): a screen of one township never filters the whole district.
-    pub township_rows: HashMap<u32, std::ops::Range<usize>>,
+    /// official order): a screen of one township never filters the whole district
+    /// ([`Context::people_of`]).
+    township_rows: HashMap<u32, std::ops::Range<usize>>,
     /// The search index of `people`: made on the second core after each reading of the
     /// year (a province's pinyin takes most of a second), taken by [`Context::index`].
     index: Vec<Searchable>,
@@ -139,6 +140,14 @@ impl Context {
         self.statuses = self.service.statuses_of(book);
         self.rectifications = self.service.rectifications(None).unwrap_or_default();
         self.generation += 1;
+    }
+
+    /// The secretaries of one township, in the official order (a range of `people`).
+    pub fn people_of(&self, township: u32) -> &[u32] {
+        self.township_rows
+            .get(&township)
+            .and_then(|rows| self.people.get(rows.clone()))
+            .unwrap_or_default()
     }
 
     /// The search index of the people of the year as last read (waits for it while it

@@ -199,12 +199,7 @@ impl GridScreen {
     }
 
     fn derive(&mut self, ctx: &Context) {
-        self.rows = ctx
-            .township_rows
-            .get(&self.township)
-            .and_then(|range| ctx.people.get(range.clone()))
-            .unwrap_or_default()
-            .to_vec();
+        self.rows = ctx.people_of(self.township).to_vec();
         self.complete = self
             .rows
             .iter()

@@ -87,8 +87,8 @@ impl WorkflowScreen {
         let book = &ctx.book;
         match status.stage {
             Stage::Entering if status.complete < status.people => {
-                let rows = ctx.township_rows.get(&t).cloned().unwrap_or_default();
-                let missing: Vec<String> = ctx.people[rows]
+                let missing: Vec<String> = ctx
+                    .people_of(t)
                     .iter()
                     .filter(|p| {
                         book.entry(**p)
