@@ -283,12 +283,9 @@ impl YearBook {
         if self.frozen.is_empty() {
             return;
         }
-        let standing = standing_townships(&self.record);
+        let standing = Standing::of(&self.record);
         for e in &mut self.entries {
-            let frozen = self.frozen.get(&e.secretary).filter(|_| {
-                place_of(&self.district, e.secretary).is_some_and(|t| standing.contains(&t))
-            });
-            match frozen {
+            match standing.frozen(&self.district, &self.frozen, e.secretary) {
                 Some(f) => {
                     e.assessment.clone_from(&f.assessment);
                     e.rating.clone_from(&f.rating);
@@ -377,15 +374,16 @@ impl YearBook {
         moved.push(i);
         moved.sort_unstable();
         moved.dedup();
-        let standing = standing_townships(&self.record);
+        let standing = Standing::of(&self.record);
         let mut evaluation = Some(evaluation);
         for k in moved {
             let e = &mut self.entries[k];
             let stars = quotas.stars(&self.scheme, k, self.live[k]);
             // A township whose results stand shows its frozen figures; its live ones
             // only count in the quotas above.
-            let frozen = self.frozen.contains_key(&e.secretary)
-                && place_of(&self.district, e.secretary).is_some_and(|t| standing.contains(&t));
+            let frozen = standing
+                .frozen(&self.district, &self.frozen, e.secretary)
+                .is_some();
             let evaluation = match evaluation.take_if(|_| k == i) {
                 Some(new) => new,
                 None if e.rating.stars != stars => e.rating.evaluation.clone(),
@@ -457,14 +455,14 @@ pub fn summary_of<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> String {
 pub fn freeze_standing(store: &Store) -> Result<usize, Refusal> {
     let mut years = 0;
     for (year, record) in store.years()? {
-        let standing = standing_townships(&record);
-        if standing.is_empty() || store.has_frozen(year)? {
+        let standing = Standing::of(&record);
+        if standing.0.is_empty() || store.has_frozen(year)? {
             continue;
         }
         let book = YearBook::load(store, year)?;
         let mut w = store.write("xingji")?;
         for e in &book.entries {
-            if place_of(&book.district, e.secretary).is_some_and(|t| standing.contains(&t)) {
+            if standing.holds(&book.district, e.secretary) {
                 let frozen = Frozen {
                     assessment: e.assessment.clone(),
                     rating: e.rating.clone(),
@@ -481,7 +479,7 @@ pub fn freeze_standing(store: &Store) -> Result<usize, Refusal> {
             scope,
             &format!("{year} 年度已公示、已审定的结果冻结(数据库升级)"),
             "",
-            &format!("{} 个乡镇", standing.len()),
+            &format!("{} 个乡镇", standing.0.len()),
         )?;
         w.commit()?;
         years += 1;
@@ -490,13 +488,36 @@ pub fn freeze_standing(store: &Store) -> Result<usize, Refusal> {
 }
 
 /// The townships whose published figures stand in a year.
-fn standing_townships(record: &YearRecord) -> HashSet<u32> {
-    record
-        .townships
-        .iter()
-        .filter(|(_, y)| y.standing())
-        .map(|(t, _)| *t)
-        .collect()
+struct Standing(HashSet<u32>);
+
+impl Standing {
+    fn of(record: &YearRecord) -> Standing {
+        Standing(
+            record
+                .townships
+                .iter()
+                .filter(|(_, y)| y.standing())
+                .map(|(t, _)| *t)
+                .collect(),
+        )
+    }
+
+    /// Do the published figures of `secretary`'s township stand?
+    fn holds(&self, district: &District, secretary: u32) -> bool {
+        place_of(district, secretary).is_some_and(|t| self.0.contains(&t))
+    }
+
+    /// The frozen figures that stand for `secretary`, if any.
+    fn frozen<'f>(
+        &self,
+        district: &District,
+        frozen: &'f HashMap<u32, Frozen>,
+        secretary: u32,
+    ) -> Option<&'f Frozen> {
+        frozen
+            .get(&secretary)
+            .filter(|_| self.holds(district, secretary))
+    }
 }
 
 fn place_of(district: &District, secretary: u32) -> Option<u32> {
@@ -589,19 +610,16 @@ fn past_year(store: &Store, year: i16, district: &District) -> Result<HashMap<u3
     };
     // The year's figures as they were published and approved.
     let frozen: HashMap<u32, Frozen> = store.frozen(year)?.into_iter().collect();
-    let standing = standing_townships(&record);
-    let stands = |secretary: u32| {
-        frozen.contains_key(&secretary)
-            && place_of(district, secretary).is_some_and(|t| standing.contains(&t))
-    };
+    let standing = Standing::of(&record);
+    let stands = |secretary: u32| standing.frozen(district, &frozen, secretary);
     // A year whose figures all stand (approved, as last year usually is) is read, not
     // rated again.
     if !frozen.is_empty() {
         let assessed = store.assessed(year)?;
-        if assessed.iter().all(|&s| stands(s)) {
+        if assessed.iter().all(|&s| stands(s).is_some()) {
             return Ok(assessed
                 .iter()
-                .filter_map(|s| Some((*s, Past::from(&frozen.get(s)?.rating))))
+                .filter_map(|&s| Some((s, Past::from(&stands(s)?.rating))))
                 .collect());
         }
     }
@@ -615,9 +633,9 @@ fn past_year(store: &Store, year: i16, district: &District) -> Result<HashMap<u3
         .iter()
         .zip(&evaluated)
         .map(|(c, (evaluation, stars))| {
-            let past = match frozen.get(&c.secretary) {
-                Some(f) if stands(c.secretary) => Past::from(&f.rating),
-                _ => Past::of(&scheme, evaluation, *stars),
+            let past = match stands(c.secretary) {
+                Some(f) => Past::from(&f.rating),
+                None => Past::of(&scheme, evaluation, *stars),
             };
             (c.secretary, past)
         })
