@@ -32,6 +32,23 @@ fn ok(db: &Path, args: &[&str]) -> String {
     text(&out.stdout)
 }
 
+/// Users from now on: the demo's maker as the district, and `clerk` of 神头镇.
+fn add_clerk(db: &Path) {
+    ok(db, &["user", "add", "tester", "--role", "district"]);
+    ok(
+        db,
+        &[
+            "user",
+            "add",
+            "clerk",
+            "--role",
+            "township",
+            "--township",
+            "神头镇",
+        ],
+    );
+}
+
 /// One member of a zip file (a .docx or .xlsx), as text.
 fn member(path: &Path, name: &str) -> String {
     let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
@@ -231,19 +248,7 @@ fn the_pay_sheet_has_a_signature_column_and_a_total() {
     // Print set-up: the heading rows repeat on every page.
     assert!(member(&out, "xl/workbook.xml").contains("_xlnm.Print_Titles"));
     // A township clerk's sheet without --township: their own township only.
-    ok(&db, &["user", "add", "tester", "--role", "district"]);
-    ok(
-        &db,
-        &[
-            "user",
-            "add",
-            "clerk",
-            "--role",
-            "township",
-            "--township",
-            "神头镇",
-        ],
-    );
+    add_clerk(&db);
     let own = f.path("本镇.xlsx");
     let clerk = xingji()
         .arg("--db")
@@ -325,19 +330,7 @@ fn the_office_details_travel_with_backups_and_exports() {
     assert!(cleared.starts_with("已清除区名"), "{cleared}");
     assert!(ok(&db, &["settings", "list"]).contains("区名        (未设置"));
     // Only the district sets them.
-    ok(&db, &["user", "add", "tester", "--role", "district"]);
-    ok(
-        &db,
-        &[
-            "user",
-            "add",
-            "clerk",
-            "--role",
-            "township",
-            "--township",
-            "神头镇",
-        ],
-    );
+    add_clerk(&db);
     let clerk = xingji()
         .arg("--db")
         .arg(&db)
