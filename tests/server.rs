@@ -239,11 +239,92 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
         what: "备注".into(),
         change: (String::new(), "乡里的备注".into()),
     });
-    assert_eq!(conflict, Err(Refusal::Conflict));
+    assert!(matches!(conflict, Err(Refusal::Conflict)), "{conflict:?}");
     assert_eq!(
         clerk.book(YEAR).unwrap().entry(id).unwrap().assessment,
         after
     );
+}
+
+/// The ratings of a book's entries, by secretary.
+fn ratings(book: &xingji::service::YearBook) -> Vec<(u32, xingji::scoring::Rating)> {
+    book.entries
+        .iter()
+        .map(|e| (e.secretary, e.rating.clone()))
+        .collect()
+}
+
+#[test]
+fn the_year_the_server_keeps_moves_with_each_save_and_is_read_again_after_other_writes() {
+    let f = Fixture::new();
+    let admin = f.client("admin").unwrap();
+    let clerk = f.client("clerk").unwrap();
+    let mut mine = admin.book(YEAR).unwrap();
+    let mut theirs = clerk.book(YEAR).unwrap();
+    let shentou = admin.townships(Some(SHENTOU)).unwrap()[0];
+    let people: Vec<u32> = mine
+        .people()
+        .into_iter()
+        .filter(|p| mine.township_of(*p) == Some(shentou))
+        .collect();
+    // Full marks for a few of 神头镇 (stars and quota lines move), then one low.
+    let full = |book: &xingji::service::YearBook, id: u32| {
+        let mut a = book
+            .entry(id)
+            .map(|e| e.assessment.clone())
+            .unwrap_or_default();
+        for item in book.scheme_for(id).items() {
+            a.items.insert(&item.name, item.max);
+        }
+        a
+    };
+    for (n, &id) in people.iter().take(4).enumerate() {
+        let (service, book) = if n % 2 == 0 {
+            (&admin, &mut mine)
+        } else {
+            (&clerk, &mut theirs)
+        };
+        let before = book.entry(id).map(|e| e.assessment.clone());
+        let mut after = full(book, id);
+        if n == 3 {
+            after.bonus = rust_decimal::Decimal::ZERO;
+            after.veto_reason = "违纪".into();
+        }
+        let rerated = service
+            .save_assessment(SaveAssessment {
+                year: YEAR,
+                secretary: id,
+                before,
+                after: after.clone(),
+                what: "满分".into(),
+                change: (String::new(), "满分".into()),
+            })
+            .unwrap();
+        // The server says what the save moved in the year it keeps; the client puts
+        // that in place of its own entries instead of reading the year again, and
+        // holds what reading it afresh gives.
+        assert!(rerated.is_some(), "save {n}: the kept year moved");
+        service.rerate(book, id, after, rerated).unwrap();
+        assert_eq!(
+            ratings(book),
+            ratings(&service.book(YEAR).unwrap()),
+            "save {n}"
+        );
+        // The other client reads the year again (as a change notice makes it do).
+        mine = admin.book(YEAR).unwrap();
+        theirs = clerk.book(YEAR).unwrap();
+    }
+    let fresh = admin.book(YEAR).unwrap();
+    let full_marks = fresh.entry(people[2]).unwrap();
+    assert_eq!(full_marks.rating.stars, Some(5), "{full_marks:?}");
+    // Another write than a save: the server reads the year again.
+    admin.submit(YEAR, &[shentou]).unwrap();
+    let after_step = admin.book(YEAR).unwrap();
+    assert_eq!(
+        after_step.record.stage(shentou),
+        xingji::domain::Stage::Submitted
+    );
+    assert_eq!(ratings(&after_step), ratings(&fresh));
 }
 
 #[test]

@@ -23,7 +23,7 @@ pub use peer::{peer_uid, user_name};
 use crate::service::protocol::{
     Hello, Notice, PROTOCOL, Request, Response, Welcome, read_frame, write_frame,
 };
-use crate::service::{Local, Refusal};
+use crate::service::{Local, Refusal, Resident};
 use crate::store::Store;
 
 /// Connections served at once; one more is told so and closed.
@@ -46,6 +46,8 @@ pub fn kernel_identity() -> Identify {
 
 pub struct Server {
     store: Arc<Store>,
+    /// The rated years kept between requests (docs/architecture.md §7).
+    resident: Arc<Resident>,
     identify: Identify,
     watchers: Mutex<Vec<UnixStream>>,
     connections: AtomicUsize,
@@ -73,6 +75,7 @@ impl Server {
     pub fn new(store: Store, identify: Identify) -> Arc<Server> {
         Arc::new(Server {
             store: Arc::new(store),
+            resident: Arc::default(),
             identify,
             watchers: Mutex::new(Vec::new()),
             connections: AtomicUsize::new(0),
@@ -142,7 +145,7 @@ impl Server {
             let writes = request.writes();
             // The user's role is read again for every request: a role changed or a
             // user removed counts at once.
-            let answer = Local::for_user(Arc::clone(&self.store), &user)
+            let answer = Local::served(Arc::clone(&self.store), Arc::clone(&self.resident), &user)
                 .and_then(|local| local.handle(request));
             if writes && answer.is_ok() {
                 self.notify();

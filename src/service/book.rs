@@ -22,8 +22,8 @@ pub struct Entry {
 }
 
 /// A rated year of the district.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(into = "BookWire", try_from = "BookWire")]
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(try_from = "BookWire")]
 pub struct YearBook {
     pub year: i16,
     pub record: YearRecord,
@@ -248,14 +248,7 @@ impl YearBook {
                 });
             self.entries = mine;
             self.shown = Some(t);
-            // Other townships' objections (who raised them, their phone) and reopening
-            // reasons are not this clerk's to read: only their stages travel.
-            for (other, y) in &mut self.record.townships {
-                if *other != t {
-                    y.objections.clear();
-                    y.reopenings.clear();
-                }
-            }
+            only_stages_beside(&mut self.record, t);
             self.hidden = others
                 .into_iter()
                 .map(|e| (e.secretary, e.assessment))
@@ -265,6 +258,47 @@ impl YearBook {
             self.reindex();
         }
         self
+    }
+
+    /// A copy of the book as `actor` may see it, for a server to send: a township
+    /// clerk's holds their own township's entries and last-year ratings and no other
+    /// township's assessments. (A client never re-rates a book: it asks again.)
+    pub(super) fn seen_by(&self, actor: &Actor) -> YearBook {
+        let Role::Township(t) = actor.role else {
+            return self.clone();
+        };
+        let mine = |id: u32| self.township_of(id) == Some(t);
+        let mut record = self.record.clone();
+        only_stages_beside(&mut record, t);
+        let mut book = YearBook {
+            year: self.year,
+            record,
+            scheme: self.scheme.clone(),
+            district: self.district.clone(),
+            entries: self
+                .entries
+                .iter()
+                .filter(|e| mine(e.secretary))
+                .cloned()
+                .collect(),
+            previous: self
+                .previous
+                .iter()
+                .filter(|(id, _)| mine(**id))
+                .map(|(id, p)| (*id, *p))
+                .collect(),
+            index: HashMap::new(),
+            people: std::sync::OnceLock::new(),
+            hidden: Vec::new(),
+            rated: self.rated,
+            live: Vec::new(),
+            quotas: None,
+            shown: Some(t),
+            frozen: HashMap::new(),
+            own: self.own.clone(),
+        };
+        book.reindex();
+        book
     }
 
     /// N of the whole district: rated secretaries (eligible, complete).
@@ -321,37 +355,76 @@ impl YearBook {
         self.frozen.get(&secretary)
     }
 
-    /// Re-rate after one assessment changed (quotas depend on everyone).
-    pub fn replace(&mut self, secretary: u32, assessment: Assessment) {
-        match self.index.get(&secretary) {
-            Some(&i) if self.live.len() == self.entries.len() && self.hidden.is_empty() => {
+    /// Re-rate after one assessment changed (quotas depend on everyone). The answer is
+    /// the entries whose figures may have changed (positions in `entries`), or None when
+    /// the whole year was rated again.
+    pub fn replace(&mut self, secretary: u32, assessment: Assessment) -> Option<Vec<usize>> {
+        // One secretary and the quota lines (not the whole year) when every rated
+        // secretary's figures are here.
+        let one_by_one = self.live.len() == self.entries.len() && self.hidden.is_empty();
+        let i = match self.index.get(&secretary) {
+            Some(&i) => {
                 self.entries[i].assessment = assessment;
-                self.rerate_one(i);
-                return;
+                i
             }
-            Some(&i) => self.entries[i].assessment = assessment,
             None => {
-                // Rated just below with everyone else.
-                let rating = Rating::unrated(secretary);
-                self.entries.push(Entry {
-                    secretary,
-                    assessment,
-                    rating,
-                    replaced: None,
-                });
+                // A first assessment: its place in the official order.
                 let key = order_key(&self.district);
-                self.entries.sort_by_key(|e| key(e.secretary));
+                let place = key(secretary);
+                let i = self.entries.partition_point(|e| key(e.secretary) < place);
                 drop(key);
+                self.entries.insert(
+                    i,
+                    Entry {
+                        secretary,
+                        assessment,
+                        rating: Rating::unrated(secretary),
+                        replaced: None,
+                    },
+                );
+                if one_by_one {
+                    // The kept lines count entries by position: made again from `live`.
+                    self.live.insert(i, None);
+                    self.quotas = None;
+                }
                 self.reindex();
+                i
+            }
+        };
+        if one_by_one {
+            Some(self.rerate_one(i))
+        } else {
+            self.rerate();
+            None
+        }
+    }
+
+    /// Take what a save moved in the server's year: its entries in place of these (a
+    /// first assessment in its place in the official order), and the district's count.
+    pub fn take_rerated(&mut self, rerated: super::Rerated) {
+        for entry in rerated.entries {
+            match self.index.get(&entry.secretary) {
+                Some(&i) => self.entries[i] = entry,
+                None => {
+                    let key = order_key(&self.district);
+                    let place = key(entry.secretary);
+                    let i = self.entries.partition_point(|e| key(e.secretary) < place);
+                    drop(key);
+                    self.entries.insert(i, entry);
+                    // (Also lists again the year's people: one who had left office
+                    // may be among them now.)
+                    self.reindex();
+                }
             }
         }
-        self.rerate();
+        self.rated = rerated.rated;
     }
 
     /// Re-rate after entry `i`'s assessment changed: evaluate it alone, run the quotas
     /// over everyone's kept figures, and finish again the ratings whose stars moved.
     /// The same result as [`YearBook::rerate`], without evaluating the whole year.
-    fn rerate_one(&mut self, i: usize) {
+    /// The answer is the entries it rated again.
+    fn rerate_one(&mut self, i: usize) -> Vec<usize> {
         let secretary = self.entries[i].secretary;
         let took = self
             .district
@@ -376,6 +449,7 @@ impl YearBook {
         moved.dedup();
         let standing = Standing::of(&self.record);
         let mut evaluation = Some(evaluation);
+        let mut rated = Vec::new();
         for k in moved {
             let e = &mut self.entries[k];
             let stars = quotas.stars(&self.scheme, k, self.live[k]);
@@ -397,9 +471,11 @@ impl YearBook {
                     stars,
                     self.previous.get(&e.secretary).copied(),
                 );
+                rated.push(k);
             }
         }
         self.rated = quotas.rated();
+        rated
     }
 
     fn rerate(&mut self) {
@@ -533,6 +609,17 @@ fn parse_scheme(year: i16, text: &str) -> Result<Scheme, Refusal> {
 
 /// Sort key of the official order: (township, village, secretary) ids, which the
 /// roster import assigns in the order it first lists them.
+/// Other townships' objections (who raised them, their phone) and reopening reasons
+/// are not a clerk's to read: only their stages travel.
+fn only_stages_beside(record: &mut YearRecord, township: u32) {
+    for (other, y) in &mut record.townships {
+        if *other != township {
+            y.objections.clear();
+            y.reopenings.clear();
+        }
+    }
+}
+
 fn order_key(district: &District) -> impl Fn(u32) -> (u32, u32, u32) + '_ {
     move |secretary| {
         let village = district
@@ -645,7 +732,7 @@ fn past_year(store: &Store, year: i16, district: &District) -> Result<HashMap<u3
 /// A year book as it travels between the server and a client: the scheme goes as the
 /// year's own text (parsed again on arrival), and the assessments of townships the
 /// user may not see do not go at all.
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Deserialize)]
 struct BookWire {
     year: i16,
     record: YearRecord,
@@ -656,17 +743,31 @@ struct BookWire {
     shown: Option<u32>,
 }
 
-impl From<YearBook> for BookWire {
-    fn from(b: YearBook) -> BookWire {
-        BookWire {
-            year: b.year,
-            record: b.record,
-            district: b.district,
-            entries: b.entries,
-            previous: b.previous,
-            rated: b.rated,
-            shown: b.shown,
+/// [`BookWire`] borrowed from a book: a server sends the year it keeps without a copy.
+/// (The same fields in the same order: postcard writes a slice as it writes a `Vec`.)
+#[derive(serde::Serialize)]
+struct BookWireRef<'a> {
+    year: i16,
+    record: &'a YearRecord,
+    district: &'a District,
+    entries: &'a [Entry],
+    previous: &'a HashMap<u32, Past>,
+    rated: usize,
+    shown: Option<u32>,
+}
+
+impl serde::Serialize for YearBook {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        BookWireRef {
+            year: self.year,
+            record: &self.record,
+            district: &self.district,
+            entries: &self.entries,
+            previous: &self.previous,
+            rated: self.rated,
+            shown: self.shown,
         }
+        .serialize(serializer)
     }
 }
 
@@ -730,12 +831,31 @@ mod tests {
     #[test]
     fn a_save_re_rates_as_the_whole_year_would() {
         let (_dir, mut book) = book();
+        // Some of the township still entering have no assessment yet: their first is
+        // put in its place in the official order.
+        let published = book.townships()[1];
+        let mut absent: Vec<u32> = book
+            .entries
+            .iter()
+            .map(|e| e.secretary)
+            .filter(|s| book.township_of(*s) != Some(published))
+            .step_by(9)
+            .collect();
+        book.entries.retain(|e| !absent.contains(&e.secretary));
+        book.reindex();
+        book.rerate();
         let mut rng = Rng::new(11);
         let mut drops = 0;
         for step in 0..300 {
             let i = rng.below(book.entries.len());
-            let secretary = book.entries[i].secretary;
+            let mut secretary = book.entries[i].secretary;
             let mut a = book.entries[i].assessment.clone();
+            if step % 4 == 0
+                && let Some(first) = absent.pop()
+            {
+                // Someone else's figures, changed below, as a first assessment.
+                secretary = first;
+            }
             let items: Vec<(String, Decimal)> = book
                 .scheme_for(secretary)
                 .items()
@@ -775,7 +895,18 @@ mod tests {
                 }
                 _ => a.grade = Some(Grade::ALL[rng.below(4)]),
             }
-            book.replace(secretary, a);
+            let before: HashMap<u32, Rating> = book
+                .entries
+                .iter()
+                .map(|e| (e.secretary, e.rating.clone()))
+                .collect();
+            let moved = book.replace(secretary, a).unwrap();
+            // What the save says it moved is all it moved (a server sends only that).
+            for (k, e) in book.entries.iter().enumerate() {
+                if before.get(&e.secretary) != Some(&e.rating) {
+                    assert!(moved.contains(&k), "step {step}: {k} not said");
+                }
+            }
             let mut whole = book.clone();
             whole.rerate();
             assert_eq!(book.rated, whole.rated, "step {step}");
@@ -794,6 +925,10 @@ mod tests {
         }
         // The quotas dropped people along the way: the lines were crossed.
         assert!(drops > 300, "{drops}");
+        // Every first assessment went in, each in its place in the official order.
+        assert!(absent.is_empty(), "{} left", absent.len());
+        let key = order_key(&book.district);
+        assert!(book.entries.is_sorted_by_key(|e| key(e.secretary)));
     }
 }
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use super::check::{Checked, check_store};
 use super::protocol::{Request, Response};
+use super::resident::{Rerated, Resident};
 use super::{
     Actor, AuditFilter, Clock, DistrictStep, Refusal, Result, SaveAssessment, TownshipStatus,
     YearBook, role_label, user_name, workflow,
@@ -23,6 +24,9 @@ pub struct Local {
     pub(super) store: Arc<Store>,
     pub(super) actor: Actor,
     pub(super) clock: Clock,
+    /// The rated years a server keeps between requests; None: each is read when asked
+    /// (a single user's run keeps its year in the TUI itself).
+    resident: Option<Arc<Resident>>,
 }
 
 impl Local {
@@ -33,7 +37,15 @@ impl Local {
             store,
             actor,
             clock: Clock::System,
+            resident: None,
         })
+    }
+
+    /// [`Local::for_user`] reading its years from those the server keeps.
+    pub fn served(store: Arc<Store>, resident: Arc<Resident>, user: &str) -> Result<Local> {
+        let mut local = Local::for_user(store, user)?;
+        local.resident = Some(resident);
+        Ok(local)
     }
 
     pub fn actor(&self) -> &Actor {
@@ -104,19 +116,48 @@ impl Local {
 
     /// A rated year as this user may see it (a township clerk: their township only).
     pub fn book(&self, year: i16) -> Result<YearBook> {
-        Ok(YearBook::load(&self.store, year)?.visible_to(&self.actor))
+        match &self.resident {
+            Some(_) => Ok(self.full_book(year)?.seen_by(&self.actor)),
+            None => Ok(YearBook::load(&self.store, year)?.visible_to(&self.actor)),
+        }
     }
 
     /// Like [`Service::book`], or an empty year with the district's current scheme
     /// when the year has no data yet: its first saved field stores it.
     pub fn book_or_new(&self, year: i16) -> Result<YearBook> {
-        Ok(YearBook::load_or_new(&self.store, year)?.visible_to(&self.actor))
+        match self.shared_book(year) {
+            Ok(book) => Ok(Arc::unwrap_or_clone(book)),
+            Err(Refusal::NoYear(_)) => {
+                Ok(YearBook::load_or_new(&self.store, year)?.visible_to(&self.actor))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The book to send: the kept year itself to a district user (no copy of a
+    /// province), a township clerk's part of it to a clerk.
+    fn shared_book(&self, year: i16) -> Result<Arc<YearBook>> {
+        match &self.resident {
+            Some(_) if self.actor.is_district() => self.full_book(year),
+            _ => Ok(Arc::new(self.book(year)?)),
+        }
+    }
+
+    /// [`Local::shared_book`], or an empty year ([`Local::book_or_new`]).
+    fn shared_book_or_new(&self, year: i16) -> Result<Arc<YearBook>> {
+        match self.shared_book(year) {
+            Err(Refusal::NoYear(_)) => Ok(Arc::new(self.book_or_new(year)?)),
+            other => other,
+        }
     }
 
     /// The whole district's rated year, for the checks of a step (quotas and stages
     /// are district-wide, whoever asks).
-    pub(crate) fn full_book(&self, year: i16) -> Result<YearBook> {
-        YearBook::load(&self.store, year)
+    pub(crate) fn full_book(&self, year: i16) -> Result<Arc<YearBook>> {
+        match &self.resident {
+            Some(resident) => resident.book(&self.store, year),
+            None => Ok(Arc::new(YearBook::load(&self.store, year)?)),
+        }
     }
 
     /// Ratings of every year but `except`, for the star history.
@@ -150,10 +191,15 @@ impl Local {
                 out.push((y, last));
                 continue;
             }
-            let other = self.book(y)?;
+            let other = self.full_book(y)?;
             let ratings = other
                 .entries
                 .iter()
+                .filter(|e| {
+                    other
+                        .township_of(e.secretary)
+                        .is_some_and(|t| self.actor.may_see(t))
+                })
                 .map(|e| (e.secretary, Past::from(&e.rating)))
                 .collect();
             out.push((y, ratings));
@@ -163,7 +209,7 @@ impl Local {
 
     /// Each visible township's progress through a year.
     pub fn statuses(&self, year: i16) -> Result<Vec<TownshipStatus>> {
-        Ok(self.statuses_of(&self.book_or_new(year)?))
+        Ok(self.statuses_of(&*self.shared_book_or_new(year)?))
     }
 
     /// Each visible township's progress in a book already read.
@@ -223,7 +269,9 @@ impl Local {
 
     /// Save one field of an assessment, as typed on a screen. The role, the year's
     /// stage and the version are checked inside the write, against what is stored.
-    pub fn save_assessment(&self, save: SaveAssessment) -> Result<()> {
+    /// Through a server that keeps the year, the answer is what the save moved in it
+    /// (this user's part); None: read the year again (or re-rate it, when it is yours).
+    pub fn save_assessment(&self, save: SaveAssessment) -> Result<Option<Rerated>> {
         let year = save.year;
         // Two point reads, not the whole district: a save stays cheap at any size.
         let (township, name) = self
@@ -247,7 +295,25 @@ impl Local {
             secretary: Some(save.secretary),
         };
         w.audit_in(scope, &save.what, &save.change.0, &save.change.1)?;
-        Ok(w.commit()?)
+        // The count of writes before this one: the kept year moves along only if it
+        // was current then (docs/architecture.md §7, "The resident year").
+        let before = self.store.changes();
+        w.commit()?;
+        let Some(resident) = &self.resident else {
+            return Ok(None);
+        };
+        Ok(resident
+            .saved(before, year, save.secretary, save.after)
+            .map(|mut rerated| {
+                rerated.entries.retain(|e| {
+                    self.store
+                        .township_of(e.secretary)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|(t, _)| self.actor.may_see(t))
+                });
+                rerated
+            }))
     }
 
     /// The users and their roles (district admins only).
@@ -367,17 +433,13 @@ impl Local {
             Q::District => A::District(self.district()?),
             Q::TownshipNamed(name) => A::Id(self.township_named(&name)?),
             Q::Townships(name) => A::Ids(self.townships(name.as_deref())?),
-            Q::Book(y) => A::Book(Box::new(self.book(y)?)),
-            Q::BookOrNew(y) => A::Book(Box::new(self.book_or_new(y)?)),
+            Q::Book(y) => A::Book(self.shared_book(y)?),
+            Q::BookOrNew(y) => A::Book(self.shared_book_or_new(y)?),
             Q::History(y) => A::History(self.history(y)?),
             Q::Statuses(y) => A::Statuses(self.statuses(y)?),
             Q::Rectifications(y) => A::Rectifications(self.rectifications(y)?),
             Q::AuditLog(filter) => A::Audit(self.audit_log(&filter)?),
-            Q::Save(save) => {
-                let save = *save;
-                self.save_assessment(save)?;
-                A::Done
-            }
+            Q::Save(save) => A::Saved(self.save_assessment(*save)?),
             Q::Users => A::Users(self.users()?),
             Q::PutUser(name, role) => A::Text(self.put_user(&name, role)?),
             Q::RemoveUser(name) => {

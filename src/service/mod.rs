@@ -15,6 +15,7 @@ mod local;
 pub mod protocol;
 mod refusal;
 mod remote;
+mod resident;
 mod restore;
 mod schemes;
 pub mod workflow;
@@ -30,6 +31,7 @@ pub use check::{Checked, check_store};
 pub use import::{RosterSummary, ScoresSummary};
 pub use local::Local;
 pub use refusal::{DistrictStep, Refusal};
+pub use resident::{Rerated, Resident};
 pub use restore::{Restored, restore};
 pub use schemes::{items_from, items_line};
 pub use workflow::{Publication, RectifyChange, TownshipStatus, add_days, publicity_end};
@@ -347,13 +349,13 @@ impl Service {
 
     /// A rated year as this user may see it (a township clerk: their township only).
     pub fn book(&self, year: i16) -> Result<YearBook> {
-        answer!(self, Request::Book(year), Response::Book(b) => *b)
+        answer!(self, Request::Book(year), Response::Book(b) => Arc::unwrap_or_clone(b))
     }
 
     /// Like [`Service::book`], or an empty year with the district's current scheme
     /// when the year has no data yet: its first saved field stores it.
     pub fn book_or_new(&self, year: i16) -> Result<YearBook> {
-        answer!(self, Request::BookOrNew(year), Response::Book(b) => *b)
+        answer!(self, Request::BookOrNew(year), Response::Book(b) => Arc::unwrap_or_clone(b))
     }
 
     /// The star history beside a book already read: locally, the year before it is the
@@ -390,9 +392,10 @@ impl Service {
         answer!(self, Request::AuditLog(filter.clone()), Response::Audit(a) => a)
     }
 
-    /// Save one field of an assessment, as typed on a screen.
-    pub fn save_assessment(&self, save: SaveAssessment) -> Result<()> {
-        answer!(self, Request::Save(Box::new(save)), Response::Done => ())
+    /// Save one field of an assessment, as typed on a screen. Through a server that
+    /// keeps the year, the answer is what the save moved in it ([`Service::rerate`]).
+    pub fn save_assessment(&self, save: SaveAssessment) -> Result<Option<Rerated>> {
+        answer!(self, Request::Save(Box::new(save)), Response::Saved(r) => r)
     }
 
     /// Is the database file opened by this process (not through the server)?
@@ -401,20 +404,27 @@ impl Service {
     }
 
     /// After a saved field: the book rated again. Locally the one assessment is put
-    /// in and the year re-rated; through the server the year is read again (a clerk's
-    /// client never holds the other townships' assessments that the quotas need).
+    /// in and the year re-rated; through the server the book takes what the save
+    /// moved in the server's year (`rerated`), or, without it, is read again (a
+    /// clerk's client never holds the other townships' assessments that the quotas
+    /// need).
     pub fn rerate(
         &self,
         book: &mut YearBook,
         secretary: u32,
         assessment: Assessment,
+        rerated: Option<Rerated>,
     ) -> Result<()> {
-        match &self.backend {
-            Backend::Local(_) => {
+        match (&self.backend, rerated) {
+            (Backend::Local(_), _) => {
                 book.replace(secretary, assessment);
                 Ok(())
             }
-            Backend::Remote(_) => {
+            (Backend::Remote(_), Some(rerated)) => {
+                book.take_rerated(rerated);
+                Ok(())
+            }
+            (Backend::Remote(_), None) => {
                 *book = self.book_or_new(book.year)?;
                 Ok(())
             }

@@ -120,7 +120,10 @@ pub enum Response {
     District(District),
     Id(u32),
     Ids(Vec<u32>),
-    Book(Box<YearBook>),
+    /// Shared with the year a server keeps: sent without a copy.
+    Book(std::sync::Arc<YearBook>),
+    /// What a save moved in the year the server keeps (None: read it again).
+    Saved(Option<super::Rerated>),
     History(Vec<(i16, HashMap<u32, crate::scoring::Past>)>),
     Statuses(Vec<TownshipStatus>),
     Rectifications(Vec<(i16, u32, Rectification)>),

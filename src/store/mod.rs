@@ -7,6 +7,8 @@ mod lines;
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use redb::{
     Database, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata,
@@ -253,6 +255,9 @@ fn assessment_key(year: i16, secretary: u32) -> u64 {
 
 pub struct Store {
     db: Database,
+    /// How many writes have been committed since the file was opened: whoever keeps a
+    /// year read from it knows whether it is still current ([`Store::changes`]).
+    changes: Arc<AtomicU64>,
 }
 
 /// What `Writer::put_assessments` asks of each row: given the secretary, the stored
@@ -270,6 +275,8 @@ pub struct AuditLine {
 /// A write in progress: everything in it lands at once or not at all.
 pub struct Writer {
     txn: WriteTransaction,
+    /// The store's count of commits, moved on by [`Writer::commit`].
+    changes: Arc<AtomicU64>,
     user: String,
     /// The next audit entry's key, once known: an import appends many.
     next_audit: Option<u64>,
@@ -319,7 +326,10 @@ impl Store {
         let db = redb::backends::FileBackend::new(file)
             .and_then(|backend| builder(None).create_with_backend(backend))
             .map_err(|e| open_error(&shown, e))?;
-        let store = Store { db };
+        let store = Store {
+            db,
+            changes: Arc::default(),
+        };
         store.initialize(scheme, owner)?;
         Ok(store)
     }
@@ -337,7 +347,10 @@ impl Store {
         let db = builder(large.then(|| shown.clone()))
             .open(path)
             .map_err(|e| open_error(&shown, e))?;
-        let store = Store { db };
+        let store = Store {
+            db,
+            changes: Arc::default(),
+        };
         store.check_schema(&shown)?;
         Ok(store)
     }
@@ -347,7 +360,10 @@ impl Store {
         let db = builder(None)
             .create_with_backend(redb::backends::InMemoryBackend::new())
             .map_err(|e| open_error("内存", e))?;
-        let store = Store { db };
+        let store = Store {
+            db,
+            changes: Arc::default(),
+        };
         store.initialize(scheme, None)?;
         Ok(store)
     }
@@ -398,12 +414,20 @@ impl Store {
         Ok(self.db.begin_read()?)
     }
 
+    /// How many writes this store has committed since it was opened. Only this process
+    /// writes the file while it is open (redb's lock), so a year read when the count was
+    /// `n` is current as long as the count is still `n`.
+    pub fn changes(&self) -> u64 {
+        self.changes.load(Ordering::SeqCst)
+    }
+
     /// Begin a write on behalf of `user` (the Unix user, for the audit log).
     pub fn write(&self, user: &str) -> Result<Writer> {
         let mut txn = self.db.begin_write()?;
         txn.set_quick_repair(true);
         Ok(Writer {
             txn,
+            changes: Arc::clone(&self.changes),
             user: user.to_string(),
             next_audit: None,
         })
@@ -746,6 +770,9 @@ where
 impl Writer {
     pub fn commit(self) -> Result<()> {
         self.txn.commit()?;
+        // Counted once the data is there: a reader that sees the new count reads the
+        // new data (docs/architecture.md §7, "The resident year").
+        self.changes.fetch_add(1, Ordering::SeqCst);
         Ok(())
     }
 

@@ -280,32 +280,35 @@ impl Context {
             what,
             change,
         });
-        if let Err(refusal) = saved {
-            if matches!(refusal, Refusal::Conflict) {
+        let rerated = match saved {
+            Ok(rerated) => rerated,
+            Err(Refusal::Conflict) => {
                 self.reload();
-                return Err(NotSaved::Conflict(refusal.to_string()));
+                return Err(NotSaved::Conflict(Refusal::Conflict.to_string()));
             }
-            return Err(NotSaved::Refused(refusal.to_string()));
-        }
+            Err(refusal) => return Err(NotSaved::Refused(refusal.to_string())),
+        };
         let complete = |book: &YearBook| {
             book.entry(secretary)
                 .is_some_and(|e| e.rating.evaluation.figures().is_some())
         };
         let was_complete = complete(&self.book);
-        let local = self.service.is_local();
-        if let Err(e) = self.service.rerate(&mut self.book, secretary, new) {
+        // Was the book moved by this one save (locally, or by what the server moved in
+        // its year), not read again?
+        let moved = self.service.is_local() || rerated.is_some();
+        if let Err(e) = self.service.rerate(&mut self.book, secretary, new, rerated) {
             self.error(format!("已保存,但读取数据失败:{e}"));
         }
         // A save changes whether one secretary is complete, nothing else the progress
         // counts: its township's count moves by one (a province's recount is not
-        // needed). Through the server the year was read again: counted afresh.
+        // needed). A year read again is counted afresh.
         let township = self.book.township_of(secretary);
         match self
             .statuses
             .iter_mut()
             .find(|s| Some(s.township) == township)
         {
-            Some(status) if local => match (was_complete, complete(&self.book)) {
+            Some(status) if moved => match (was_complete, complete(&self.book)) {
                 (false, true) => status.complete += 1,
                 (true, false) => status.complete = status.complete.saturating_sub(1),
                 _ => {}
