@@ -327,6 +327,90 @@ fn the_year_the_server_keeps_moves_with_each_save_and_is_read_again_after_other_
     assert_eq!(ratings(&after_step), ratings(&fresh));
 }
 
+/// The whole screen as text, drawn at 80×24.
+fn screen(app: &xingji::tui::App) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| app.view(f)).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    (0..buffer.area.height)
+        .map(|y| {
+            // The cell after a wide character is its second half: left out.
+            let mut line = String::new();
+            let mut x = 0;
+            while x < buffer.area.width {
+                let symbol = buffer[(x, y)].symbol();
+                line.push_str(symbol);
+                x += u16::try_from(xingji::text::width(symbol).max(1)).unwrap();
+            }
+            line
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_first_screen_shows_the_servers_counts_before_the_year_arrives_and_keys_wait_for_it() {
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    use xingji::tui::{App, Incoming, Theme, run_loop};
+    let f = Fixture::new();
+    // A start makes a second connection, for the reading on the side.
+    let start = |user: &str| {
+        let client = f.client(user).unwrap();
+        f.users.lock().unwrap().push_back(user.to_string());
+        App::start(client, YEAR, Theme::plain()).unwrap()
+    };
+    for user in ["admin", "clerk"] {
+        let mut app = start(user);
+        assert!(app.ctx.loading());
+        let loader = app.ctx.loader.take().expect("the year is read on the side");
+        app.update(xingji::tui::keys::Action::Resize(80, 24));
+        let first = screen(&app);
+        assert!(first.contains("星级分布"), "{first}");
+        assert!(first.contains("正在读取"), "{first}");
+        // The year arrives; the overview counted from it is the one the server sent.
+        let loaded = loader.join().unwrap();
+        app.loaded(loaded);
+        assert!(!app.ctx.loading());
+        let then = screen(&app);
+        let figures = |s: &str| -> Vec<String> {
+            s.lines()
+                .take(20)
+                .map(|l| l.replace("正在读取", ""))
+                .filter(|l| !l.contains("读完后"))
+                .collect()
+        };
+        assert_eq!(figures(&first), figures(&then), "{user}:\n{first}\n{then}");
+        let full = App::new(f.client(user).unwrap(), YEAR, Theme::plain()).unwrap();
+        assert_eq!(screen(&full), then, "{user}");
+    }
+    // Keys typed before the year is there wait for it, and then act in order.
+    let mut app = start("admin");
+    let loader = app.ctx.loader.take().unwrap();
+    let key = |code| Incoming::Terminal(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    let mut events = vec![
+        key(KeyCode::Char('l')),
+        key(KeyCode::Down),
+        key(KeyCode::Enter),
+    ];
+    events.reverse();
+    let mut loader = Some(loader);
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    run_loop(&mut terminal, &mut app, || {
+        Ok(events.pop().or_else(|| {
+            // Only after the keys: the year arrives.
+            let loader = loader.take()?;
+            Some(Incoming::Loaded(Box::new(loader.join().unwrap())))
+        }))
+    })
+    .unwrap();
+    assert_eq!(app.screen, xingji::tui::screens::ScreenId::Secretary);
+    let second = app.ctx.people[1];
+    assert_eq!(
+        app.secretary.entry.secretary, second,
+        "the second of the list opened"
+    );
+}
+
 #[test]
 fn unknown_users_and_other_versions_are_refused_at_the_door() {
     let f = Fixture::new();

@@ -119,6 +119,18 @@ impl Server {
         Ok(())
     }
 
+    /// Read and keep the year clients open first (the newest with data).
+    fn keep_working_year(&self) {
+        if let Some((year, _)) = self
+            .store
+            .years()
+            .ok()
+            .and_then(|y| y.into_iter().next_back())
+        {
+            let _ = self.resident.book(&self.store, year);
+        }
+    }
+
     /// One client, from its hello to its end.
     fn connection(&self, mut stream: UnixStream) {
         let Some(user) = self.welcome(&mut stream) else {
@@ -224,5 +236,9 @@ pub fn serve(db: &Path, socket: &Path) -> Result<(), String> {
         db.display(),
         socket.display()
     );
+    // The working year is read and rated now, on the side: the first clerk who logs in
+    // finds it kept instead of waiting for it.
+    let warm = Arc::clone(&server);
+    std::thread::spawn(move || warm.keep_working_year());
     server.run(&listener).map_err(|e| e.to_string())
 }

@@ -154,6 +154,30 @@ impl YearBook {
         }
     }
 
+    /// A year with nothing in it, on the district's default scheme: what a screen
+    /// holds while the year itself is still on its way (nothing reads it meanwhile).
+    pub fn waiting(year: i16) -> Result<YearBook, Refusal> {
+        let record = YearRecord::new(crate::scoring::DEFAULT_SCHEME.to_string());
+        let scheme = parse_scheme(year, &record.scheme)?;
+        Ok(YearBook {
+            year,
+            record,
+            scheme,
+            district: District::default(),
+            entries: Vec::new(),
+            previous: HashMap::new(),
+            index: HashMap::new(),
+            people: std::sync::OnceLock::new(),
+            hidden: Vec::new(),
+            rated: 0,
+            live: Vec::new(),
+            quotas: None,
+            shown: None,
+            frozen: HashMap::new(),
+            own: HashMap::new(),
+        })
+    }
+
     /// The secretaries of the year: assessed in it, or in post now and by its end; in
     /// the official order.
     pub fn people(&self) -> Vec<u32> {

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::check::{Checked, check_store};
+use super::overview::Overview;
 use super::protocol::{Request, Response};
 use super::resident::{Rerated, Resident};
 use super::{
@@ -210,6 +211,31 @@ impl Local {
     /// Each visible township's progress through a year.
     pub fn statuses(&self, year: i16) -> Result<Vec<TownshipStatus>> {
         Ok(self.statuses_of(&*self.shared_book_or_new(year)?))
+    }
+
+    /// The first screen's counts of a year as this user may see them, overdue
+    /// rectifications counted on `today`.
+    pub fn overview(&self, year: i16, today: jiff::civil::Date) -> Result<Overview> {
+        // A server counts in the year it keeps; a single user's run in its view.
+        let kept = match &self.resident {
+            Some(resident) => match resident.book(&self.store, year) {
+                Err(Refusal::NoYear(_)) => None,
+                other => Some(other?),
+            },
+            None => None,
+        };
+        let book = match kept {
+            Some(book) => book,
+            None => Arc::new(self.book_or_new(year)?),
+        };
+        let rectifications = self.rectifications(None)?;
+        let shows = |t| self.actor.may_see(t);
+        Ok(Overview::with_statuses(
+            &book,
+            &shows,
+            &rectifications,
+            today,
+        ))
     }
 
     /// Each visible township's progress in a book already read.
@@ -437,6 +463,7 @@ impl Local {
             Q::BookOrNew(y) => A::Book(self.shared_book_or_new(y)?),
             Q::History(y) => A::History(self.history(y)?),
             Q::Statuses(y) => A::Statuses(self.statuses(y)?),
+            Q::Overview(y, today) => A::Overview(Box::new(self.overview(y, today)?)),
             Q::Rectifications(y) => A::Rectifications(self.rectifications(y)?),
             Q::AuditLog(filter) => A::Audit(self.audit_log(&filter)?),
             Q::Save(save) => A::Saved(self.save_assessment(*save)?),

@@ -12,6 +12,7 @@ mod check;
 pub mod fields;
 mod import;
 mod local;
+mod overview;
 pub mod protocol;
 mod refusal;
 mod remote;
@@ -30,6 +31,7 @@ pub use book::{Entry, YearBook, freeze_standing, summary_of};
 pub use check::{Checked, check_store};
 pub use import::{RosterSummary, ScoresSummary};
 pub use local::Local;
+pub use overview::{Overview, TownshipStars};
 pub use refusal::{DistrictStep, Refusal};
 pub use resident::{Rerated, Resident};
 pub use restore::{Restored, restore};
@@ -271,6 +273,18 @@ impl Service {
         })
     }
 
+    /// A second connection to the same server as the same user, for a thread of its
+    /// own (the TUI reads the year on one while the first screen shows). None on a
+    /// file this process opened: its reading is done before the first screen.
+    pub fn another(&self) -> Option<Result<Service>> {
+        match &self.backend {
+            Backend::Local(_) => None,
+            Backend::Remote(remote) => Some(
+                Service::connect(remote.socket()).map(|service| service.with_clock(self.clock)),
+            ),
+        }
+    }
+
     /// The same database as another user (tests of who may do what; a local file).
     pub fn as_user(self, user: &str) -> Result<Service> {
         match self.backend {
@@ -375,6 +389,11 @@ impl Service {
     /// Each visible township's progress through a year.
     pub fn statuses(&self, year: i16) -> Result<Vec<TownshipStatus>> {
         answer!(self, Request::Statuses(year), Response::Statuses(s) => s)
+    }
+
+    /// The first screen's counts of a year (a server counts them in the year it keeps).
+    pub fn overview(&self, year: i16) -> Result<Overview> {
+        answer!(self, Request::Overview(year, self.today()), Response::Overview(o) => *o)
     }
 
     /// Each visible township's progress in a book already read.

@@ -20,7 +20,7 @@ use crate::exchange::Table;
 
 /// The protocol's version: a client and a server of different versions refuse each
 /// other with a clear message instead of misreading each other's frames.
-pub const PROTOCOL: u32 = 3;
+pub const PROTOCOL: u32 = 4;
 
 /// The largest frame either side accepts (a district's year is far smaller; an
 /// import of a province's scores file fits).
@@ -56,6 +56,8 @@ pub enum Request {
     BookOrNew(i16),
     History(i16),
     Statuses(i16),
+    /// The first screen's counts of a year, with the caller's today (for overdue).
+    Overview(i16, jiff::civil::Date),
     Rectifications(Option<i16>),
     AuditLog(AuditFilter),
     Save(Box<SaveAssessment>),
@@ -126,6 +128,7 @@ pub enum Response {
     Saved(Option<super::Rerated>),
     History(Vec<(i16, HashMap<u32, crate::scoring::Past>)>),
     Statuses(Vec<TownshipStatus>),
+    Overview(Box<super::Overview>),
     Rectifications(Vec<(i16, u32, Rectification)>),
     Audit(Vec<AuditEntry>),
     Users(Vec<(String, Role)>),

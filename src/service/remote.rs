@@ -70,6 +70,11 @@ impl Remote {
         Ok((remote, welcome.actor))
     }
 
+    /// The server's socket.
+    pub fn socket(&self) -> &Path {
+        &self.socket
+    }
+
     /// One request and its answer. When the connection has broken (the server was
     /// restarted), it is made again: a read is asked again at once; a change is not,
     /// since it may have landed before the break, and the user is asked to check.

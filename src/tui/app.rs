@@ -48,9 +48,20 @@ pub struct App {
 }
 
 impl App {
+    /// The app on the whole year, read before it returns.
     pub fn new(service: Service, year: i16, theme: Theme) -> Result<App, Refusal> {
-        let ctx = Context::new(service, year, theme)?;
-        Ok(App {
+        Ok(App::on(Context::new(service, year, theme)?))
+    }
+
+    /// The app as a terminal starts it: through the server, the first screen shows
+    /// while the year is read ([`Context::start`]; the main loop hands it over with
+    /// [`App::loaded`]).
+    pub fn start(service: Service, year: i16, theme: Theme) -> Result<App, Refusal> {
+        Ok(App::on(Context::start(service, year, theme)?))
+    }
+
+    fn on(ctx: Context) -> App {
+        App {
             overview: OverviewScreen::new(&ctx),
             list: ListScreen::new(&ctx),
             secretary: SecretaryScreen::new(),
@@ -64,7 +75,13 @@ impl App {
             screen: ScreenId::Overview,
             stack: Vec::new(),
             ctx,
-        })
+        }
+    }
+
+    /// The year [`App::start`] began to read has arrived.
+    pub fn loaded(&mut self, loaded: Result<super::context::Loaded, Refusal>) {
+        self.ctx.loaded(loaded);
+        self.sync();
     }
 
     pub fn quit(&self) -> bool {

@@ -10,7 +10,7 @@ use super::keys::Step;
 use super::search::Searchable;
 use super::theme::Theme;
 use crate::domain::{Assessment, Rectification, Stage};
-use crate::service::{Refusal, SaveAssessment, Service, TownshipStatus, YearBook};
+use crate::service::{Overview, Refusal, SaveAssessment, Service, TownshipStatus, YearBook};
 
 /// Why a field was not saved.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,6 +74,18 @@ pub struct Context {
     /// A question the last step raised (a publication that moves others' figures):
     /// the popup that ran the step asks it next.
     pub follow_up: Option<crate::tui::keys::Ask>,
+    /// Through the server, the first screen's counts, shown while the year itself is
+    /// still on its way ([`Context::start`]); None once it is here.
+    pub first_overview: Option<Overview>,
+    /// The reading of the year that [`Context::start`] began, for the main loop to
+    /// wait on.
+    pub loader: Option<std::thread::JoinHandle<Result<Loaded, Refusal>>>,
+}
+
+/// The year read on the side while the first screen shows ([`Context::start`]).
+pub struct Loaded {
+    book: YearBook,
+    history: Vec<(i16, HashMap<u32, crate::scoring::Past>)>,
 }
 
 impl Context {
@@ -100,9 +112,78 @@ impl Context {
             out_dir: PathBuf::from("."),
             quit: false,
             follow_up: None,
+            first_overview: None,
+            loader: None,
         };
         ctx.derive();
         Ok(ctx)
+    }
+
+    /// Like [`Context::new`], but through the server the first screen needs only the
+    /// year's counts: they are asked for first, and the year itself is read on a
+    /// second connection meanwhile ([`Context::loader`], then [`Context::loaded`]).
+    /// A province's year takes seconds to arrive; its overview, milliseconds.
+    pub fn start(service: Service, year: i16, theme: Theme) -> Result<Context, Refusal> {
+        let Some(other) = service.another() else {
+            return Context::new(service, year, theme);
+        };
+        let other = other?;
+        let overview = service.overview(year)?;
+        let read = move || {
+            let book = other.book_or_new(year)?;
+            let history = other.history_beside(&book)?;
+            Ok(Loaded { book, history })
+        };
+        let loader = match std::thread::Builder::new().spawn(read) {
+            Ok(loader) => loader,
+            // No thread to be had: the whole year first, as without a server.
+            Err(_) => return Context::new(service, year, theme),
+        };
+        let today = service.today();
+        let mut ctx = Context {
+            service,
+            theme,
+            book: YearBook::waiting(year)?,
+            history: Vec::new(),
+            people: Vec::new(),
+            township_rows: HashMap::new(),
+            index: Vec::new(),
+            indexing: None,
+            statuses: overview.statuses.clone(),
+            rectifications: Vec::new(),
+            size: (80, 24),
+            today,
+            status: None,
+            draft: None,
+            generation: 0,
+            out_dir: PathBuf::from("."),
+            quit: false,
+            follow_up: None,
+            first_overview: Some(overview),
+            loader: Some(loader),
+        };
+        ctx.info(format!("正在读取 {year} 年度的数据……按键在读完后执行"));
+        Ok(ctx)
+    }
+
+    /// Is the year still on its way ([`Context::start`])? Keys wait meanwhile.
+    pub fn loading(&self) -> bool {
+        self.first_overview.is_some()
+    }
+
+    /// The year [`Context::start`] read has arrived (or could not be read: then it
+    /// is read here and now, and a failure of that too is said).
+    pub fn loaded(&mut self, loaded: Result<Loaded, Refusal>) {
+        self.first_overview = None;
+        self.status = None;
+        match loaded {
+            Ok(Loaded { book, history }) => {
+                self.book = book;
+                self.history = history;
+                self.derive();
+            }
+            Err(_) => self.reload(),
+        }
     }
 
     pub fn year(&self) -> i16 {

@@ -96,7 +96,7 @@ fn probe_wide_ambiguous() -> bool {
 /// Run the TUI on a terminal until the user quits.
 pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
     let mut theme = Theme::from_env();
-    let mut app = App::new(service, year, theme).map_err(|e| io::Error::other(e.to_string()))?;
+    let mut app = App::start(service, year, theme).map_err(|e| io::Error::other(e.to_string()))?;
     if !utf8_locale() {
         app.ctx.info(LOCALE_HINT);
     }
@@ -150,6 +150,16 @@ pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
             }
         }
     });
+    if let Some(loader) = app.ctx.loader.take() {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            // A reading that failed, even by a panic, is done again on the main thread.
+            let loaded = loader.join().unwrap_or_else(|_| {
+                Err(crate::service::Refusal::Server("读取年度数据时出错".into()))
+            });
+            let _ = tx.send(Incoming::Loaded(Box::new(loaded)));
+        });
+    }
     if let Some(changes) = app.ctx.service.watch() {
         std::thread::spawn(move || {
             while changes.recv().is_ok() {
@@ -205,12 +215,25 @@ fn arrow_after_esc(events: Vec<Event>) -> Vec<Event> {
 }
 
 /// What the main loop waits for.
-#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Incoming {
     /// A key, a paste or a resize.
     Terminal(Event),
     /// Another user changed the data (told by the shared server).
     Changed,
+    /// The year read while the first screen showed ([`App::start`]).
+    Loaded(Box<Result<context::Loaded, crate::service::Refusal>>),
+}
+
+/// Is this event one that acts while the year is still on its way (the others wait
+/// for it, in order)? Ctrl-C, and a resize.
+fn acts_at_once(event: &Event) -> bool {
+    match event {
+        Event::Key(k) => {
+            k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL)
+        }
+        Event::Resize(..) => true,
+        _ => false,
+    }
 }
 
 /// The main loop, generic over the backend so that whole sessions run in tests.
@@ -224,6 +247,10 @@ pub fn run_loop<B: Backend>(
     let size = terminal.size().map_err(fail)?;
     app.update(Action::Resize(size.width, size.height));
     let mut pads = HashSet::new();
+    // Keys typed while the year is on its way, and those to hand on once it is here.
+    let mut held: Vec<Event> = Vec::new();
+    let mut ready: std::collections::VecDeque<Event> = std::collections::VecDeque::new();
+    let mut changed_meanwhile = false;
     loop {
         if app.ctx.theme.wide_ambiguous {
             blank_new_pads(terminal, app, &mut pads).map_err(fail)?;
@@ -234,11 +261,34 @@ pub fn run_loop<B: Backend>(
         }
         let mut changed = false;
         while !changed {
-            let event = match next_event()? {
+            let incoming = match ready.pop_front() {
+                Some(event) => Some(Incoming::Terminal(event)),
+                None => next_event()?,
+            };
+            let event = match incoming {
                 None => return Ok(()),
+                // Another user's change while the year is on its way: read again
+                // once it is here (it may have been read before the change).
+                Some(Incoming::Changed) if app.ctx.loading() => {
+                    changed_meanwhile = true;
+                    continue;
+                }
                 Some(Incoming::Changed) => {
                     app.update(Action::Refresh);
                     changed = true;
+                    continue;
+                }
+                Some(Incoming::Loaded(loaded)) => {
+                    app.loaded(*loaded);
+                    if std::mem::take(&mut changed_meanwhile) {
+                        app.update(Action::Refresh);
+                    }
+                    ready.extend(held.drain(..));
+                    changed = true;
+                    continue;
+                }
+                Some(Incoming::Terminal(event)) if app.ctx.loading() && !acts_at_once(&event) => {
+                    held.push(event);
                     continue;
                 }
                 Some(Incoming::Terminal(event)) => event,

@@ -2,8 +2,6 @@
 //! township's progress (or its stars this year and last), the district's summary in
 //! its own words, and overdue rectifications.
 
-use std::collections::HashMap;
-
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode::{Char, Enter, Esc, Tab};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -12,8 +10,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::Screen;
-use crate::domain::{Outcome, RectifyStatus, stars_ascii};
-use crate::scoring::Evaluation;
+use crate::domain::{Outcome, stars_ascii};
+use crate::service::{Overview, TownshipStars};
 use crate::text::{pad, pad_left, truncate, width, wrap};
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Binding, NAVIGATION, NONE, QUIT, bind};
@@ -31,12 +29,6 @@ struct Stats {
     /// Each visible township's stars this year and last.
     by_township: Vec<TownshipStars>,
 }
-
-/// A township's name and its stars this year and last, best first.
-type TownshipStars = (String, Vec<Option<u8>>, Vec<Option<u8>>);
-
-/// Stars this year and last, of one township.
-type TwoYears = (Vec<Option<u8>>, Vec<Option<u8>>);
 
 pub struct OverviewScreen {
     /// Show stars by township (this year and last) instead of the entry progress.
@@ -70,86 +62,40 @@ impl OverviewScreen {
     }
 
     fn derive(&mut self, ctx: &Context) {
-        let book = &ctx.book;
-        let mut s = Stats::default();
-        let mut incomplete = 0;
-        for e in &book.entries {
-            match (&e.rating.evaluation, e.rating.stars) {
-                (Evaluation::Incomplete(_), _) => incomplete += 1,
-                (_, Some(n)) => s.stars[usize::from(n.min(5))] += 1,
-                (_, None) => s.unrated += 1,
-            }
-        }
-        let not_entered = ctx
-            .people
+        // While the year is on its way from the server, its counts came ahead of it.
+        let o = match &ctx.first_overview {
+            Some(o) => o.clone(),
+            None => Overview::of(&ctx.book, &|_| true, &ctx.rectifications, ctx.today),
+        };
+        let mut results: Vec<(&'static str, usize)> = Outcome::ALL
             .iter()
-            .filter(|id| book.entry(**id).is_none())
-            .count();
-        s.results = Outcome::ALL
-            .iter()
-            .map(|o| {
-                let n = book
-                    .entries
-                    .iter()
-                    .filter(|e| {
-                        e.rating
-                            .evaluation
-                            .figures()
-                            .is_some_and(|f| f.outcome == *o)
-                    })
-                    .count();
-                (o.label(), n)
-            })
+            .zip(o.results)
+            .map(|(x, n)| (x.label(), n))
             .collect();
-        s.results.push(("未完成", incomplete));
-        s.results.push(("未录入", not_entered));
-        let summary = if book.entries.is_empty() {
+        results.push(("未完成", o.incomplete));
+        results.push(("未录入", o.not_entered));
+        let summary = if o.assessed == 0 {
             format!(
                 "{} 年度还没有考核数据。按 {} 打开名单,Enter 录入。",
-                book.year,
+                o.year,
                 key_for(NAVIGATION, &Action::OpenList)
             )
         } else {
-            book.summary()
+            o.summary
         };
-        let today = ctx.today;
-        let overdue = ctx
-            .rectifications
-            .iter()
-            .filter(|(_, _, r)| r.status(today) == RectifyStatus::Overdue)
-            .count();
-        s.summary = if overdue > 0 {
+        let summary = if o.overdue > 0 {
             let key = key_for(NAVIGATION, &Action::OpenRectifications);
-            format!("{summary}。整改逾期 {overdue} 项(按 {key} 查看)")
+            format!("{summary}。整改逾期 {} 项(按 {key} 查看)", o.overdue)
         } else {
             summary
         };
-        let last = ctx
-            .history
-            .iter()
-            .find(|(y, _)| *y == book.year - 1)
-            .map(|(_, r)| r);
-        // One pass over each year, grouped by township (not one pass per township).
-        let mut grouped: HashMap<u32, TwoYears> = HashMap::new();
-        for e in &book.entries {
-            if let (Some(t), Some(_)) =
-                (book.township_of(e.secretary), e.rating.evaluation.figures())
-            {
-                grouped.entry(t).or_default().0.push(e.rating.stars);
-            }
-        }
-        for (secretary, r) in last.into_iter().flatten() {
-            if let (Some(t), true) = (book.township_of(*secretary), r.complete) {
-                grouped.entry(t).or_default().1.push(r.stars);
-            }
-        }
-        for id in ctx.visible_townships() {
-            let (mut now, mut before) = grouped.remove(&id).unwrap_or_default();
-            now.sort_by(|a, b| b.cmp(a));
-            before.sort_by(|a, b| b.cmp(a));
-            s.by_township.push((ctx.township_name(id), now, before));
-        }
-        self.stats = s;
+        self.stats = Stats {
+            stars: o.stars,
+            unrated: o.unrated,
+            results,
+            summary,
+            by_township: o.by_township,
+        };
         self.generation = ctx.generation;
     }
 }
@@ -274,10 +220,15 @@ impl OverviewScreen {
         frame.render_widget(block, area);
         let name_cells = name_width(area.width);
         let half = usize::from(inner.width).saturating_sub(name_cells) / 2;
-        let strip = |stars: &[Option<u8>]| -> String {
-            let s: String = stars
+        // Best first: the 5s, … the 0s, then `-` for those without stars.
+        let strip = |counts: &[usize; 7]| -> String {
+            let marks = (0..=5u8).rev().map(|n| char::from(b'0' + n)).chain(['-']);
+            let order = [5, 4, 3, 2, 1, 0, 6];
+            let s: String = order
                 .iter()
-                .map(|s| s.map_or('-', |n| char::from(b'0' + n.min(9))))
+                .zip(marks)
+                .flat_map(|(&slot, mark)| std::iter::repeat_n(mark, counts[slot]))
+                .take(half)
                 .collect();
             pad(&truncate(&s, half.saturating_sub(1)), half)
         };
@@ -291,11 +242,14 @@ impl OverviewScreen {
         let mut lines: Vec<Line> = all
             .iter()
             .take(room)
-            .map(|(name, now, before)| {
+            .map(|township| {
                 Line::from(vec![
-                    Span::raw(pad(&truncate(&t.user(name), name_cells), name_cells)),
-                    Span::styled(strip(now), t.good()),
-                    Span::styled(strip(before), t.dim()),
+                    Span::raw(pad(
+                        &truncate(&t.user(&township.name), name_cells),
+                        name_cells,
+                    )),
+                    Span::styled(strip(&township.now), t.good()),
+                    Span::styled(strip(&township.before), t.dim()),
                 ])
             })
             .collect();
