@@ -38,6 +38,11 @@ pub struct YearBook {
     /// [`YearBook::people`] once made (a province's takes a moment); made again after
     /// the entries change ([`YearBook::reindex`]).
     people: std::sync::OnceLock<Vec<u32>>,
+    /// How many of [`YearBook::people`] each township has; made with them, again
+    /// after the entries change.
+    headcount: std::sync::OnceLock<HashMap<u32, usize>>,
+    /// Last year's complete ratings by township and stars ([`YearBook::last_year_stars`]).
+    last_year: std::sync::OnceLock<HashMap<u32, [usize; 7]>>,
     /// The assessments of the townships this user may not see: rated with the rest
     /// (quotas are district-wide), never shown.
     hidden: Vec<(u32, Assessment)>,
@@ -109,6 +114,8 @@ impl YearBook {
             previous,
             index: HashMap::new(),
             people: std::sync::OnceLock::new(),
+            headcount: std::sync::OnceLock::new(),
+            last_year: std::sync::OnceLock::new(),
             hidden: Vec::new(),
             rated: 0,
             live,
@@ -139,6 +146,8 @@ impl YearBook {
                     previous: HashMap::new(),
                     index: HashMap::new(),
                     people: std::sync::OnceLock::new(),
+                    headcount: std::sync::OnceLock::new(),
+                    last_year: std::sync::OnceLock::new(),
                     hidden: Vec::new(),
                     rated: 0,
                     live: Vec::new(),
@@ -168,6 +177,8 @@ impl YearBook {
             previous: HashMap::new(),
             index: HashMap::new(),
             people: std::sync::OnceLock::new(),
+            headcount: std::sync::OnceLock::new(),
+            last_year: std::sync::OnceLock::new(),
             hidden: Vec::new(),
             rated: 0,
             live: Vec::new(),
@@ -184,6 +195,37 @@ impl YearBook {
         self.people.get_or_init(|| self.list_people()).clone()
     }
 
+    /// How many of the year's people each township has.
+    pub fn headcount(&self) -> &HashMap<u32, usize> {
+        self.headcount.get_or_init(|| {
+            let mut count = HashMap::new();
+            let people = self.people.get_or_init(|| self.list_people());
+            // In the official order: each township's people are together.
+            for group in people.chunk_by(|a, b| self.township_of(*a) == self.township_of(*b)) {
+                if let Some(t) = self.township_of(group[0]) {
+                    *count.entry(t).or_default() += group.len();
+                }
+            }
+            count
+        })
+    }
+
+    /// Last year's complete ratings, by this year's township: how many at 0★ … 5★,
+    /// then how many without stars. (Last year does not change with this year's saves.)
+    pub fn last_year_stars(&self) -> &HashMap<u32, [usize; 7]> {
+        self.last_year.get_or_init(|| {
+            let mut count: HashMap<u32, [usize; 7]> = HashMap::new();
+            for (secretary, past) in &self.previous {
+                if past.complete
+                    && let Some(t) = self.township_of(*secretary)
+                {
+                    count.entry(t).or_default()[star_slot(past.stars)] += 1;
+                }
+            }
+            count
+        })
+    }
+
     fn list_people(&self) -> Vec<u32> {
         let d = &self.district;
         let Ok(year_end) = jiff::civil::Date::new(self.year, 12, 31) else {
@@ -192,11 +234,7 @@ impl YearBook {
         let mut ids: Vec<u32> = d
             .secretaries
             .iter()
-            .filter(|(id, s)| {
-                self.entry(*id).is_some()
-                    || (s.took_office <= year_end
-                        && s.left_office.is_none_or(|left| left > year_end))
-            })
+            .filter(|(id, s)| self.entry(*id).is_some() || in_post(s, year_end))
             .map(|(id, _)| *id)
             .filter(|id| self.shown.is_none_or(|t| self.township_of(*id) == Some(t)))
             .collect();
@@ -248,8 +286,9 @@ impl YearBook {
         self.index.get(&secretary).map(|&i| &self.entries[i])
     }
 
-    fn reindex(&mut self) {
+    pub(super) fn reindex(&mut self) {
         self.people = std::sync::OnceLock::new();
+        self.headcount = std::sync::OnceLock::new();
         self.index = self
             .entries
             .iter()
@@ -313,6 +352,8 @@ impl YearBook {
                 .collect(),
             index: HashMap::new(),
             people: std::sync::OnceLock::new(),
+            headcount: std::sync::OnceLock::new(),
+            last_year: std::sync::OnceLock::new(),
             hidden: Vec::new(),
             rated: self.rated,
             live: Vec::new(),
@@ -392,26 +433,17 @@ impl YearBook {
                 i
             }
             None => {
-                // A first assessment: its place in the official order.
-                let key = order_key(&self.district);
-                let place = key(secretary);
-                let i = self.entries.partition_point(|e| key(e.secretary) < place);
-                drop(key);
-                self.entries.insert(
-                    i,
-                    Entry {
-                        secretary,
-                        assessment,
-                        rating: Rating::unrated(secretary),
-                        replaced: None,
-                    },
-                );
+                let i = self.insert(Entry {
+                    secretary,
+                    assessment,
+                    rating: Rating::unrated(secretary),
+                    replaced: None,
+                });
                 if one_by_one {
                     // The kept lines count entries by position: made again from `live`.
                     self.live.insert(i, None);
                     self.quotas = None;
                 }
-                self.reindex();
                 i
             }
         };
@@ -430,18 +462,38 @@ impl YearBook {
             match self.index.get(&entry.secretary) {
                 Some(&i) => self.entries[i] = entry,
                 None => {
-                    let key = order_key(&self.district);
-                    let place = key(entry.secretary);
-                    let i = self.entries.partition_point(|e| key(e.secretary) < place);
-                    drop(key);
-                    self.entries.insert(i, entry);
-                    // (Also lists again the year's people: one who had left office
-                    // may be among them now.)
-                    self.reindex();
+                    self.insert(entry);
                 }
             }
         }
         self.rated = rerated.rated;
+    }
+
+    /// Put a first assessment's entry in its place in the official order; the answer
+    /// is that place. The year's people stay as listed unless the secretary had left
+    /// office (then they are one of them now).
+    fn insert(&mut self, entry: Entry) -> usize {
+        let secretary = entry.secretary;
+        let key = order_key(&self.district);
+        let place = key(secretary);
+        let i = self.entries.partition_point(|e| key(e.secretary) < place);
+        drop(key);
+        self.entries.insert(i, entry);
+        let listed = jiff::civil::Date::new(self.year, 12, 31).is_ok_and(|end| {
+            self.district
+                .secretary(secretary)
+                .is_some_and(|s| in_post(s, end))
+        });
+        // Those after it move up one (cheaper than indexing a province again).
+        for at in self.index.values_mut() {
+            *at += usize::from(*at >= i);
+        }
+        self.index.insert(secretary, i);
+        if !listed {
+            self.people = std::sync::OnceLock::new();
+            self.headcount = std::sync::OnceLock::new();
+        }
+        i
     }
 
     /// Re-rate after entry `i`'s assessment changed: evaluate it alone, run the quotas
@@ -536,17 +588,29 @@ impl YearBook {
 
 /// 共评定N名,产生5星级党组织书记a名、4星级党组织书记b名,3星及以下党组织书记c名
 pub fn summary_of<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> String {
-    let rated: Vec<&Entry> = entries.into_iter().filter(|e| e.rating.rated()).collect();
+    let (mut rated, mut five, mut four) = (0, 0, 0);
+    for e in entries.into_iter().filter(|e| e.rating.rated()) {
+        rated += 1;
+        match e.rating.stars {
+            Some(5) => five += 1,
+            Some(4) => four += 1,
+            _ => {}
+        }
+    }
+    summary_text(rated, five, four)
+}
 
-    let at = |s: u8| rated.iter().filter(|e| e.rating.stars == Some(s)).count();
-    let (five, four) = (at(5), at(4));
+/// [`summary_of`] from its counts: rated, 5 stars, 4 stars.
+pub fn summary_text(rated: usize, five: usize, four: usize) -> String {
     format!(
-        "共评定{}名,产生5星级党组织书记{}名、4星级党组织书记{}名,3星及以下党组织书记{}名",
-        rated.len(),
-        five,
-        four,
-        rated.len() - five - four
+        "共评定{rated}名,产生5星级党组织书记{five}名、4星级党组织书记{four}名,3星及以下党组织书记{}名",
+        rated - five - four
     )
+}
+
+/// Where a rating's stars are counted in a row of seven: 0 … 5, or 6 for none.
+pub fn star_slot(stars: Option<u8>) -> usize {
+    stars.map_or(6, |n| usize::from(n.min(5)))
 }
 
 /// Freeze the figures of townships that were published or approved by a program from
@@ -642,6 +706,11 @@ fn only_stages_beside(record: &mut YearRecord, township: u32) {
             y.reopenings.clear();
         }
     }
+}
+
+/// Is this secretary in post at the end of the year (`year_end`)?
+fn in_post(s: &crate::domain::Secretary, year_end: jiff::civil::Date) -> bool {
+    s.took_office <= year_end && s.left_office.is_none_or(|left| left > year_end)
 }
 
 fn order_key(district: &District) -> impl Fn(u32) -> (u32, u32, u32) + '_ {
@@ -809,6 +878,8 @@ impl TryFrom<BookWire> for YearBook {
             previous: w.previous,
             index: HashMap::new(),
             people: std::sync::OnceLock::new(),
+            headcount: std::sync::OnceLock::new(),
+            last_year: std::sync::OnceLock::new(),
             hidden: Vec::new(),
             rated: w.rated,
             live: Vec::new(),
@@ -953,6 +1024,13 @@ mod tests {
         assert!(absent.is_empty(), "{} left", absent.len());
         let key = order_key(&book.district);
         assert!(book.entries.is_sorted_by_key(|e| key(e.secretary)));
+        // And each is found where it is.
+        for e in &book.entries {
+            assert_eq!(book.entry(e.secretary).unwrap().secretary, e.secretary);
+        }
+        let mut whole = book.clone();
+        whole.reindex();
+        assert_eq!(book.people(), whole.people());
     }
 }
 

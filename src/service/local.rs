@@ -216,20 +216,16 @@ impl Local {
     /// The first screen's counts of a year as this user may see them, overdue
     /// rectifications counted on `today`.
     pub fn overview(&self, year: i16, today: jiff::civil::Date) -> Result<Overview> {
-        // A server counts in the year it keeps; a single user's run in its view.
-        let kept = match &self.resident {
-            Some(resident) => match resident.book(&self.store, year) {
-                Err(Refusal::NoYear(_)) => None,
-                other => Some(other?),
-            },
-            None => None,
-        };
-        let book = match kept {
-            Some(book) => book,
-            None => Arc::new(self.book_or_new(year)?),
-        };
         let rectifications = self.rectifications(None)?;
         let shows = |t| self.actor.may_see(t);
+        // A server counts in the year it keeps; a single user's run in its view.
+        if let Some(resident) = &self.resident {
+            match resident.overview(&self.store, year, &shows, &rectifications, today) {
+                Err(Refusal::NoYear(_)) => {}
+                other => return other,
+            }
+        }
+        let book = self.book_or_new(year)?;
         Ok(Overview::with_statuses(
             &book,
             &shows,

@@ -5,7 +5,10 @@
 
 use jiff::civil::Date;
 
-use super::{TownshipStatus, YearBook, summary_of, workflow};
+use std::collections::HashMap;
+
+use super::book::{star_slot, summary_text};
+use super::{Entry, TownshipStatus, YearBook, workflow};
 use crate::domain::{Outcome, Rectification, RectifyStatus};
 use crate::scoring::Evaluation;
 
@@ -53,66 +56,7 @@ impl Overview {
         rectifications: &[(i16, u32, Rectification)],
         today: Date,
     ) -> Overview {
-        let seen = |secretary: u32| book.township_of(secretary).is_some_and(shows);
-        let entries: Vec<_> = book.entries.iter().filter(|e| seen(e.secretary)).collect();
-        let townships: Vec<u32> = book.townships().into_iter().filter(|t| shows(*t)).collect();
-        let row: std::collections::HashMap<u32, usize> =
-            townships.iter().enumerate().map(|(i, t)| (*t, i)).collect();
-        let place = |secretary: u32| row.get(&book.township_of(secretary)?).copied();
-        let mut o = Overview {
-            year: book.year,
-            assessed: entries.len(),
-            summary: summary_of(entries.iter().copied()),
-            by_township: townships
-                .iter()
-                .map(|t| TownshipStars {
-                    name: book
-                        .district
-                        .township(*t)
-                        .map_or_else(String::new, |t| t.name.clone()),
-                    ..TownshipStars::default()
-                })
-                .collect(),
-            ..Overview::default()
-        };
-        for e in &entries {
-            let figures = match &e.rating.evaluation {
-                Evaluation::Incomplete(_) => {
-                    o.incomplete += 1;
-                    continue;
-                }
-                evaluation => evaluation.figures(),
-            };
-            match e.rating.stars {
-                Some(n) => o.stars[usize::from(n.min(5))] += 1,
-                None => o.unrated += 1,
-            }
-            if let Some(f) = figures {
-                if let Some(k) = Outcome::ALL.iter().position(|x| *x == f.outcome) {
-                    o.results[k] += 1;
-                }
-                if let Some(i) = place(e.secretary) {
-                    o.by_township[i].now[star_slot(e.rating.stars)] += 1;
-                }
-            }
-        }
-        for (secretary, past) in &book.previous {
-            if past.complete
-                && let Some(i) = place(*secretary)
-            {
-                o.by_township[i].before[star_slot(past.stars)] += 1;
-            }
-        }
-        o.not_entered = book
-            .people()
-            .into_iter()
-            .filter(|p| seen(*p) && book.entry(*p).is_none())
-            .count();
-        o.overdue = rectifications
-            .iter()
-            .filter(|(_, _, r)| r.status(today) == RectifyStatus::Overdue)
-            .count();
-        o
+        Tallies::of(book).overview(book, shows, rectifications, today)
     }
 
     /// [`Overview::of`] with each township's progress, for a first screen.
@@ -122,8 +66,186 @@ impl Overview {
         rectifications: &[(i16, u32, Rectification)],
         today: Date,
     ) -> Overview {
-        let mut o = Overview::of(book, shows, rectifications, today);
-        o.statuses = workflow::status(book)
+        Tallies::of(book).with_statuses(book, shows, rectifications, today)
+    }
+}
+
+/// The year's counts kept by township, and each secretary's part in them: a save
+/// moves the parts of the secretaries it re-rated, and an overview adds up townships,
+/// not secretaries (docs/architecture.md §7, "The resident year").
+#[derive(Clone, Debug, Default)]
+pub struct Tallies {
+    parts: HashMap<u32, Part>,
+    counts: HashMap<u32, Count>,
+}
+
+/// What one assessed secretary adds to their township's [`Count`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Part {
+    township: u32,
+    incomplete: bool,
+    stars: Option<u8>,
+    /// The result's place in [`Outcome::ALL`], when there are figures.
+    outcome: Option<usize>,
+    rated: bool,
+}
+
+/// A township's counts (see [`Overview`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Count {
+    assessed: usize,
+    incomplete: usize,
+    stars: [usize; 6],
+    unrated: usize,
+    results: [usize; 4],
+    /// Stars of those with figures, as [`TownshipStars::now`].
+    now: [usize; 7],
+    /// Those with figures (complete).
+    complete: usize,
+    rated: usize,
+    five: usize,
+    four: usize,
+}
+
+impl Part {
+    fn of(book: &YearBook, e: &Entry) -> Option<Part> {
+        let figures = e.rating.evaluation.figures();
+        Some(Part {
+            township: book.township_of(e.secretary)?,
+            incomplete: matches!(e.rating.evaluation, Evaluation::Incomplete(_)),
+            stars: e.rating.stars,
+            outcome: figures.and_then(|f| Outcome::ALL.iter().position(|x| *x == f.outcome)),
+            rated: e.rating.rated(),
+        })
+    }
+}
+
+impl Count {
+    /// Count a part in (`add`) or out.
+    fn count(&mut self, p: Part, add: bool) {
+        let step = |n: &mut usize| {
+            *n = if add { *n + 1 } else { n.saturating_sub(1) };
+        };
+        step(&mut self.assessed);
+        if p.rated {
+            step(&mut self.rated);
+            match p.stars {
+                Some(5) => step(&mut self.five),
+                Some(4) => step(&mut self.four),
+                _ => {}
+            }
+        }
+        if p.incomplete {
+            step(&mut self.incomplete);
+            return;
+        }
+        match p.stars {
+            Some(n) => step(&mut self.stars[usize::from(n.min(5))]),
+            None => step(&mut self.unrated),
+        }
+        if let Some(k) = p.outcome {
+            step(&mut self.results[k]);
+            step(&mut self.now[star_slot(p.stars)]);
+            step(&mut self.complete);
+        }
+    }
+}
+
+impl Tallies {
+    /// One pass over the year.
+    pub fn of(book: &YearBook) -> Tallies {
+        let mut tallies = Tallies::default();
+        tallies.update(book, &book.entries);
+        tallies
+    }
+
+    /// These entries were rated again (or are new): their parts move.
+    pub fn update(&mut self, book: &YearBook, entries: &[Entry]) {
+        for e in entries {
+            if let Some(old) = self.parts.remove(&e.secretary)
+                && let Some(count) = self.counts.get_mut(&old.township)
+            {
+                count.count(old, false);
+            }
+            if let Some(new) = Part::of(book, e) {
+                self.counts
+                    .entry(new.township)
+                    .or_default()
+                    .count(new, true);
+                self.parts.insert(e.secretary, new);
+            }
+        }
+    }
+
+    /// How many secretaries of a township are complete.
+    pub fn complete(&self, township: u32) -> usize {
+        self.counts.get(&township).map_or(0, |c| c.complete)
+    }
+
+    /// The overview of the townships `shows` lets through.
+    pub fn overview(
+        &self,
+        book: &YearBook,
+        shows: &dyn Fn(u32) -> bool,
+        rectifications: &[(i16, u32, Rectification)],
+        today: Date,
+    ) -> Overview {
+        let townships: Vec<u32> = book.townships().into_iter().filter(|t| shows(*t)).collect();
+        let last_year = book.last_year_stars();
+        let mut all = Count::default();
+        let mut o = Overview {
+            year: book.year,
+            ..Overview::default()
+        };
+        for t in &townships {
+            let c = self.counts.get(t).copied().unwrap_or_default();
+            all.assessed += c.assessed;
+            all.incomplete += c.incomplete;
+            all.unrated += c.unrated;
+            all.rated += c.rated;
+            all.five += c.five;
+            all.four += c.four;
+            for (sum, n) in all.stars.iter_mut().zip(c.stars) {
+                *sum += n;
+            }
+            for (sum, n) in all.results.iter_mut().zip(c.results) {
+                *sum += n;
+            }
+            o.by_township.push(TownshipStars {
+                name: book
+                    .district
+                    .township(*t)
+                    .map_or_else(String::new, |t| t.name.clone()),
+                now: c.now,
+                before: last_year.get(t).copied().unwrap_or_default(),
+            });
+        }
+        (o.stars, o.unrated, o.results) = (all.stars, all.unrated, all.results);
+        (o.assessed, o.incomplete) = (all.assessed, all.incomplete);
+        o.summary = summary_text(all.rated, all.five, all.four);
+        // Everyone assessed is one of the year's people.
+        let people: usize = townships
+            .iter()
+            .filter_map(|t| book.headcount().get(t))
+            .sum();
+        o.not_entered = people.saturating_sub(o.assessed);
+        o.overdue = rectifications
+            .iter()
+            .filter(|(_, _, r)| r.status(today) == RectifyStatus::Overdue)
+            .count();
+        o
+    }
+
+    /// [`Tallies::overview`] with each township's progress.
+    pub fn with_statuses(
+        &self,
+        book: &YearBook,
+        shows: &dyn Fn(u32) -> bool,
+        rectifications: &[(i16, u32, Rectification)],
+        today: Date,
+    ) -> Overview {
+        let mut o = self.overview(book, shows, rectifications, today);
+        o.statuses = workflow::status_with(book, &|t| self.complete(t))
             .into_iter()
             .filter(|s| shows(s.township))
             .collect();
@@ -131,7 +253,86 @@ impl Overview {
     }
 }
 
-/// Where a rating's stars are counted in [`TownshipStars`]: 0 … 5, or 6 for none.
-fn star_slot(stars: Option<u8>) -> usize {
-    stars.map_or(6, |n| usize::from(n.min(5)))
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Assessment;
+
+    /// The counts as the screen once made them: each figure its own pass over the
+    /// entries and the people.
+    fn recounted(book: &YearBook) -> ([usize; 6], usize, [usize; 4], usize, usize) {
+        let mut stars = [0; 6];
+        let (mut unrated, mut incomplete) = (0, 0);
+        let mut results = [0; 4];
+        for e in &book.entries {
+            match (&e.rating.evaluation, e.rating.stars) {
+                (Evaluation::Incomplete(_), _) => incomplete += 1,
+                (_, Some(n)) => stars[usize::from(n)] += 1,
+                (_, None) => unrated += 1,
+            }
+            for (k, o) in Outcome::ALL.iter().enumerate() {
+                if e.rating
+                    .evaluation
+                    .figures()
+                    .is_some_and(|f| f.outcome == *o)
+                {
+                    results[k] += 1;
+                }
+            }
+        }
+        let people = book.people();
+        let not_entered = people.iter().filter(|p| book.entry(**p).is_none()).count();
+        (stars, unrated, results, incomplete, not_entered)
+    }
+
+    #[test]
+    fn the_counts_are_those_of_the_entries_and_people_for_the_district_and_a_clerk() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = crate::demo::open(&dir.path().join("demo.redb"), "t").unwrap();
+        let mut book = service.book(2025).unwrap();
+        // Some not entered, some incomplete.
+        let ids: Vec<u32> = book.entries.iter().map(|e| e.secretary).collect();
+        for id in ids.iter().step_by(7) {
+            book.replace(*id, Assessment::default());
+        }
+        book.entries.retain(|e| e.secretary % 5 != 0);
+        book.reindex();
+        let today = jiff::civil::Date::new(2026, 3, 1).unwrap();
+        let o = Overview::of(&book, &|_| true, &[], today);
+        assert_eq!(
+            (o.stars, o.unrated, o.results, o.incomplete, o.not_entered),
+            recounted(&book)
+        );
+        assert!(o.not_entered > 0 && o.incomplete > 0, "{o:?}");
+        assert_eq!(o.summary, super::super::summary_of(&book.entries));
+        // A clerk's: the figures of their township, counted in the whole year.
+        let township = book.townships()[4];
+        let shows = |t: u32| t == township;
+        let mine = Overview::with_statuses(&book, &shows, &[], today);
+        let clerk = super::super::Actor {
+            name: "clerk".into(),
+            role: crate::domain::Role::Township(township),
+        };
+        let theirs = book.clone().visible_to(&clerk);
+        assert_eq!(
+            (
+                mine.stars,
+                mine.unrated,
+                mine.results,
+                mine.incomplete,
+                mine.not_entered
+            ),
+            recounted(&theirs)
+        );
+        assert_eq!(mine.by_township.len(), 1);
+        let status = &mine.statuses[..];
+        assert_eq!(status.len(), 1);
+        assert_eq!(status[0].people, theirs.people().len());
+        let complete = theirs
+            .entries
+            .iter()
+            .filter(|e| e.rating.evaluation.figures().is_some())
+            .count();
+        assert_eq!(status[0].complete, complete);
+    }
 }

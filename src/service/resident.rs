@@ -6,8 +6,9 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use super::{Entry, Refusal, YearBook};
-use crate::domain::Assessment;
+use super::overview::Tallies;
+use super::{Entry, Overview, Refusal, YearBook};
+use crate::domain::{Assessment, Rectification};
 use crate::store::Store;
 
 /// At most this many years are kept: the working year and one looked back at.
@@ -32,6 +33,37 @@ struct Kept {
     /// The store's count of writes ([`Store::changes`]) the book is current at.
     changes: u64,
     book: Arc<YearBook>,
+    /// The book's counts by township, made when first asked for and moved by saves.
+    tallies: Option<Tallies>,
+}
+
+/// The kept year, current (read again when anyone has written since), first in line.
+fn current<'a>(
+    years: &'a mut Vec<Kept>,
+    store: &Store,
+    year: i16,
+) -> Result<&'a mut Kept, Refusal> {
+    let now = store.changes();
+    if let Some(at) = years.iter().position(|k| k.year == year) {
+        let kept = years.remove(at);
+        if kept.changes == now {
+            years.insert(0, kept);
+            return Ok(&mut years[0]);
+        }
+        // Out of date: let it go before the new one is read (a province's is large).
+    }
+    years.truncate(KEPT_YEARS - 1);
+    let book = Arc::new(YearBook::load(store, year)?);
+    years.insert(
+        0,
+        Kept {
+            year,
+            changes: now,
+            book,
+            tallies: None,
+        },
+    );
+    Ok(&mut years[0])
 }
 
 impl Resident {
@@ -48,27 +80,24 @@ impl Resident {
     /// reading, not one each.
     pub fn book(&self, store: &Store, year: i16) -> Result<Arc<YearBook>, Refusal> {
         let mut years = self.lock();
-        let now = store.changes();
-        if let Some(at) = years.iter().position(|k| k.year == year) {
-            let kept = years.remove(at);
-            if kept.changes == now {
-                let book = Arc::clone(&kept.book);
-                years.insert(0, kept);
-                return Ok(book);
-            }
-            // Out of date: let it go before the new one is read (a province's is large).
-        }
-        years.truncate(KEPT_YEARS - 1);
-        let book = Arc::new(YearBook::load(store, year)?);
-        years.insert(
-            0,
-            Kept {
-                year,
-                changes: now,
-                book: Arc::clone(&book),
-            },
-        );
-        Ok(book)
+        Ok(Arc::clone(&current(&mut years, store, year)?.book))
+    }
+
+    /// The first screen's counts in the kept year, for a user who may see the
+    /// townships `shows` lets through: added up by township, not by secretary.
+    pub fn overview(
+        &self,
+        store: &Store,
+        year: i16,
+        shows: &dyn Fn(u32) -> bool,
+        rectifications: &[(i16, u32, Rectification)],
+        today: jiff::civil::Date,
+    ) -> Result<Overview, Refusal> {
+        let mut years = self.lock();
+        let kept = current(&mut years, store, year)?;
+        let book = &kept.book;
+        let tallies = kept.tallies.get_or_insert_with(|| Tallies::of(book));
+        Ok(tallies.with_statuses(book, shows, rectifications, today))
     }
 
     /// A save was committed as the store's write after `before` (the count read in
@@ -97,6 +126,17 @@ impl Resident {
         };
         let changed = book.replace(secretary, assessment);
         kept.changes = before + 1;
+        match &changed {
+            Some(moved) => {
+                if let Some(tallies) = &mut kept.tallies {
+                    let entries: Vec<Entry> =
+                        moved.iter().map(|&i| book.entries[i].clone()).collect();
+                    tallies.update(book, &entries);
+                }
+            }
+            // Everyone rated again: counted again when next asked.
+            None => kept.tallies = None,
+        }
         Some(Rerated {
             entries: changed?.iter().map(|&i| book.entries[i].clone()).collect(),
             rated: book.rated_count(),

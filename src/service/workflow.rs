@@ -111,26 +111,28 @@ pub fn add_days(date: Date, days: i64) -> Date {
 }
 
 pub fn status(book: &YearBook) -> Vec<TownshipStatus> {
-    // One pass over the people, grouped by township: (people, complete).
-    let mut counts: HashMap<u32, (usize, usize)> = HashMap::new();
-    for p in book.people() {
-        if let Some(t) = book.township_of(p) {
-            let count = counts.entry(t).or_default();
-            count.0 += 1;
-            if book
-                .entry(p)
-                .is_some_and(|e| e.rating.evaluation.figures().is_some())
-            {
-                count.1 += 1;
-            }
+    // One pass over the assessments, grouped by township: complete. (Everyone
+    // assessed is one of the year's people, counted with them.)
+    let mut complete: HashMap<u32, usize> = HashMap::new();
+    for e in &book.entries {
+        if e.rating.evaluation.figures().is_some()
+            && let Some(t) = book.township_of(e.secretary)
+        {
+            *complete.entry(t).or_default() += 1;
         }
     }
+    status_with(book, &|t| complete.get(&t).copied().unwrap_or_default())
+}
+
+/// [`status`] with each township's count of complete secretaries already known.
+pub fn status_with(book: &YearBook, complete: &dyn Fn(u32) -> usize) -> Vec<TownshipStatus> {
+    let people = book.headcount();
     book.district
         .townships
         .iter()
         .map(|(id, t)| {
             let year = book.record.township(*id);
-            let (people, complete) = counts.get(id).copied().unwrap_or_default();
+            let (people, complete) = (people.get(id).copied().unwrap_or_default(), complete(*id));
             TownshipStatus {
                 township: *id,
                 name: t.name.clone(),
