@@ -119,7 +119,8 @@ impl Server {
         Ok(())
     }
 
-    /// Read and keep the year clients open first (the newest with data).
+    /// Read and keep the year clients open first (the newest with data), and count
+    /// its first screen.
     fn keep_working_year(&self) {
         if let Some((year, _)) = self
             .store
@@ -127,7 +128,11 @@ impl Server {
             .ok()
             .and_then(|y| y.into_iter().next_back())
         {
-            let _ = self.resident.book(&self.store, year);
+            // The first screen's counts too (made once, then moved by saves).
+            let today = crate::service::Clock::System.today();
+            let _ = self
+                .resident
+                .overview(&self.store, year, &|_| true, &[], today);
         }
     }
 
