@@ -330,6 +330,16 @@ fn the_year_the_server_keeps_moves_with_each_save_and_is_read_again_after_other_
         mine = admin.book(YEAR).unwrap();
         theirs = clerk.book(YEAR).unwrap();
     }
+    // A clerk's copy holds their own township's roster, not the district's.
+    assert!(
+        theirs
+            .district
+            .secretaries
+            .iter()
+            .all(|(id, _)| theirs.township_of(*id) == Some(shentou))
+    );
+    assert_eq!(theirs.people(), people);
+    assert_eq!(theirs.district.townships, mine.district.townships);
     let fresh = admin.book(YEAR).unwrap();
     let full_marks = fresh.entry(people[2]).unwrap();
     assert_eq!(full_marks.rating.stars, Some(5), "{full_marks:?}");

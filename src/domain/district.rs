@@ -32,6 +32,32 @@ impl District {
         by_id(&self.townships, id)
     }
 
+    /// Every township, and the villages and secretaries of one: what a township
+    /// clerk's screens hold (the rest of a province is not theirs to list).
+    pub fn of_township(&self, township: u32) -> District {
+        let villages: Vec<(u32, Village)> = self
+            .villages
+            .iter()
+            .filter(|(_, v)| v.township == township)
+            .cloned()
+            .collect();
+        let secretaries = self
+            .secretaries
+            .iter()
+            .filter(|(_, s)| {
+                villages
+                    .binary_search_by_key(&s.village, |(id, _)| *id)
+                    .is_ok()
+            })
+            .cloned()
+            .collect();
+        District {
+            townships: self.townships.clone(),
+            villages,
+            secretaries,
+        }
+    }
+
     pub fn village(&self, id: u32) -> Option<&Village> {
         by_id(&self.villages, id)
     }

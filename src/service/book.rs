@@ -324,8 +324,9 @@ impl YearBook {
     }
 
     /// A copy of the book as `actor` may see it, for a server to send: a township
-    /// clerk's holds their own township's entries and last-year ratings and no other
-    /// township's assessments. (A client never re-rates a book: it asks again.)
+    /// clerk's holds their own township's villages, secretaries, entries and last-year
+    /// ratings, and no other township's. (A client never re-rates a book: it asks
+    /// again.) A province's clerk gets a few hundred secretaries, not the province.
     pub(super) fn seen_by(&self, actor: &Actor) -> YearBook {
         let Role::Township(t) = actor.role else {
             return self.clone();
@@ -337,7 +338,7 @@ impl YearBook {
             year: self.year,
             record,
             scheme: self.scheme.clone(),
-            district: self.district.clone(),
+            district: self.district.of_township(t),
             entries: self
                 .entries
                 .iter()
