@@ -343,6 +343,21 @@ fn the_year_the_server_keeps_moves_with_each_save_and_is_read_again_after_other_
     let fresh = admin.book(YEAR).unwrap();
     let full_marks = fresh.entry(people[2]).unwrap();
     assert_eq!(full_marks.rating.stars, Some(5), "{full_marks:?}");
+    // Last year's stars come from the kept year, as rating last year whole gives them
+    // (asked beside a year with no data, the server rates 2024 whole).
+    for who in [&admin, &clerk] {
+        let last = |except: i16| {
+            who.history(except)
+                .unwrap()
+                .into_iter()
+                .find(|(y, _)| *y == YEAR - 1)
+                .unwrap()
+                .1
+        };
+        let kept = last(YEAR);
+        assert!(!kept.is_empty());
+        assert_eq!(kept, last(YEAR + 1));
+    }
     // Another write than a save: the server reads the year again.
     admin.submit(YEAR, &[shentou]).unwrap();
     let after_step = admin.book(YEAR).unwrap();

@@ -177,16 +177,26 @@ impl Local {
         except: i16,
         beside: Option<&YearBook>,
     ) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
+        // A server has `except` kept: its last year is there, and not read whole.
+        let kept = match (&self.resident, beside) {
+            (Some(_), None) => self.full_book(except).ok(),
+            _ => None,
+        };
+        let beside = beside.or(kept.as_deref());
         let mut out = Vec::new();
         for y in self.years()? {
             if y == except {
                 continue;
             }
             if let Some(book) = beside.filter(|b| y == b.year - 1 && !b.previous.is_empty()) {
+                let seen = |id: u32| {
+                    self.actor.is_district()
+                        || book.township_of(id).is_some_and(|t| self.actor.may_see(t))
+                };
                 let last = book
                     .previous
                     .iter()
-                    .filter(|(id, _)| book.shows(**id))
+                    .filter(|(id, _)| book.shows(**id) && seen(**id))
                     .map(|(id, p)| (*id, *p))
                     .collect();
                 out.push((y, last));
