@@ -1,5 +1,6 @@
 //! docs/architecture.md, "Performance", in process: start to first screen, key press to finished frame at
-//! 200×50 (p50/p99), and bytes sent to the terminal for one typed digit.
+//! 200×50 (p50/p99), and bytes sent to the terminal for one typed digit; start and a
+//! save through a server running in this process.
 //!
 //! `cargo bench --bench tui` (scales: `XINGJI_BENCH_SCALES=20000,100000`).
 
@@ -280,6 +281,65 @@ fn keys(label: &str, path: &Path, budget: Duration) {
     }
 }
 
+/// Through a running server (in this process, on a Unix socket): start to first
+/// screen as `xingji --socket` starts (connect, App::start, the overview drawn), when
+/// the year has arrived, and a save on the form with what it moves sent back.
+fn served(label: &str, path: &Path, budget: Duration) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let socket = dir.path().join("x.sock");
+    let listener = xingji::server::bind(&socket).expect("bind");
+    let store = xingji::store::Store::open(path).expect("open");
+    let server = xingji::server::Server::new(store, Box::new(|_| Ok("bench".to_string())));
+    std::thread::spawn(move || server.run(&listener));
+    // As `xingji serve` does when it starts: the working year read and counted.
+    let (_, warm) = common::timed(|| {
+        let service = Service::connect(&socket).expect("connect");
+        let year = service.working_year(None).expect("year");
+        service.overview(year).expect("overview");
+    });
+    println!("[{label}] server: year read and counted in {}", show(warm));
+    let mut arrived = Vec::new();
+    let stats = sample(1, 50, budget, || {
+        let t0 = Instant::now();
+        let service = Service::connect(&socket).expect("connect");
+        let year = service.working_year(None).expect("year");
+        let mut app = App::start(service, year, THEME).expect("app");
+        app.update(Action::Resize(80, 24));
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+        terminal.draw(|f| app.view(f)).expect("draw");
+        let first = t0.elapsed();
+        if let Some(loader) = app.ctx.loader.take() {
+            app.loaded(loader.join().expect("loader"));
+        }
+        arrived.push(t0.elapsed());
+        first
+    });
+    report(
+        &format!("[{label}] through the server: start to first screen (80x24)"),
+        &stats,
+    );
+    report(
+        &format!("[{label}]   the year arrived (keys act) after"),
+        &Stats { samples: arrived },
+    );
+
+    let service = Service::connect(&socket).expect("connect");
+    let year = service.working_year(None).expect("year");
+    let mut app = App::new(service, year, THEME).expect("app");
+    let (mut term, counter) = terminal(200, 50);
+    app.update(Action::Resize(200, 50));
+    app.update(Action::OpenList);
+    app.update(Action::Open);
+    term.draw(|f| app.view(f)).expect("draw");
+    let mut k = Keys {
+        label: format!("{label}, through the server"),
+        budget,
+        bytes: Vec::new(),
+    };
+    let mut s = |app: &mut App, a: Action| step(app, &mut term, &counter, a);
+    digit_enter_back(&mut k, &mut app, &mut s, "form", Action::Up);
+}
+
 /// The §13 bytes figure: draw the form once, type one digit, draw again; the bytes
 /// of the second draw through the real crossterm backend.
 fn digit_bytes(label: &str, path: &Path, w: u16, h: u16) {
@@ -307,6 +367,7 @@ fn main() {
         digit_bytes("demo", &demo, 80, 24);
         start("demo", &demo, budget);
         keys("demo", &demo, budget);
+        served("demo", &demo, budget);
         return;
     }
     let n = Service::open(&demo, "bench")
@@ -319,6 +380,7 @@ fn main() {
     digit_bytes("demo", &demo, 200, 50);
     start("demo", &demo, Duration::from_secs(5));
     keys("demo", &demo, Duration::from_secs(3));
+    served("demo", &demo, Duration::from_secs(3));
 
     for n in scales() {
         let label = format!("{n}");
@@ -329,5 +391,6 @@ fn main() {
         digit_bytes(&label, &path, 80, 24);
         start(&label, &path, Duration::from_secs(20));
         keys(&label, &path, Duration::from_secs(20));
+        served(&label, &path, Duration::from_secs(20));
     }
 }
