@@ -201,6 +201,7 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
     let before = book.entry(id).map(|e| e.assessment.clone());
     let mut after = before.clone().unwrap_or_default();
     after.notes = "区里核对过".into();
+    let mut clerks_book = clerk.book(YEAR).unwrap();
     let started = Instant::now();
     admin
         .save_assessment(SaveAssessment {
@@ -212,10 +213,38 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
             change: (String::new(), "区里核对过".into()),
         })
         .unwrap();
-    changes
+    let notice = changes
         .recv_timeout(Duration::from_secs(1))
         .expect("told within a second");
     assert!(started.elapsed() < Duration::from_secs(1));
+    // The notice names whom the save moved; the clerk asks for those entries and its
+    // book is then what a fresh reading gives, without reading the year again.
+    let (year, moved) = notice.saved.expect("a save names whom it moved");
+    assert_eq!(year, YEAR);
+    assert!(moved.contains(&id));
+    clerks_book.take_rerated(clerk.rerated(YEAR, &moved).unwrap().unwrap());
+    let entries = |b: &xingji::service::YearBook| -> Vec<_> {
+        b.entries
+            .iter()
+            .map(|e| (e.secretary, e.assessment.clone(), e.rating.clone()))
+            .collect()
+    };
+    assert_eq!(entries(&clerks_book), entries(&clerk.book(YEAR).unwrap()));
+    // Never another township's entry, asked for by id.
+    let other = book
+        .people()
+        .into_iter()
+        .find(|p| book.township_of(*p) != Some(shentou))
+        .unwrap();
+    let theirs = clerk.rerated(YEAR, &[other, id]).unwrap().unwrap();
+    assert_eq!(
+        theirs
+            .entries
+            .iter()
+            .map(|e| e.secretary)
+            .collect::<Vec<_>>(),
+        [id]
+    );
     assert_eq!(
         clerk
             .book(YEAR)

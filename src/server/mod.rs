@@ -162,10 +162,15 @@ impl Server {
             let writes = request.writes();
             // The user's role is read again for every request: a role changed or a
             // user removed counts at once.
+            let mut moved = None;
             let answer = Local::served(Arc::clone(&self.store), Arc::clone(&self.resident), &user)
-                .and_then(|local| local.handle(request));
+                .and_then(|local| {
+                    let answer = local.handle(request);
+                    moved = local.take_moved();
+                    answer
+                });
             if writes && answer.is_ok() {
-                self.notify();
+                self.notify(&Notice { saved: moved });
             }
             if write_frame(&mut stream, &answer).is_err() {
                 return;
@@ -224,9 +229,9 @@ impl Server {
         }
     }
 
-    fn notify(&self) {
+    fn notify(&self, notice: &Notice) {
         if let Ok(mut watchers) = self.watchers.lock() {
-            watchers.retain_mut(|w| write_frame(w, &Notice).is_ok());
+            watchers.retain_mut(|w| write_frame(w, notice).is_ok());
         }
     }
 }

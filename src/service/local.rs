@@ -28,6 +28,8 @@ pub struct Local {
     /// The rated years a server keeps between requests; None: each is read when asked
     /// (a single user's run keeps its year in the TUI itself).
     resident: Option<Arc<Resident>>,
+    /// Whose figures the last save moved in the kept year (for the server's notice).
+    moved: std::cell::Cell<Option<(i16, Vec<u32>)>>,
 }
 
 impl Local {
@@ -39,6 +41,7 @@ impl Local {
             actor,
             clock: Clock::System,
             resident: None,
+            moved: std::cell::Cell::new(None),
         })
     }
 
@@ -336,16 +339,45 @@ impl Local {
         };
         Ok(resident
             .saved(before, year, save.secretary, save.after)
-            .map(|mut rerated| {
-                rerated.entries.retain(|e| {
-                    self.store
-                        .township_of(e.secretary)
-                        .ok()
-                        .flatten()
-                        .is_some_and(|(t, _)| self.actor.may_see(t))
-                });
-                rerated
+            .map(|rerated| {
+                let moved = rerated.entries.iter().map(|e| e.secretary).collect();
+                self.moved.set(Some((year, moved)));
+                self.seen(rerated)
             }))
+    }
+
+    /// What this user may see of what a save moved.
+    fn seen(&self, mut rerated: Rerated) -> Rerated {
+        rerated.entries.retain(|e| {
+            self.store
+                .township_of(e.secretary)
+                .ok()
+                .flatten()
+                .is_some_and(|(t, _)| self.actor.may_see(t))
+        });
+        rerated
+    }
+
+    /// Whose figures the last save moved in the kept year, if it moved them there.
+    pub fn take_moved(&self) -> Option<(i16, Vec<u32>)> {
+        self.moved.take()
+    }
+
+    /// These secretaries' entries in the kept year, as far as this user may see them
+    /// (after another user's save); None: read the year again.
+    pub fn rerated(&self, year: i16, secretaries: &[u32]) -> Result<Option<Rerated>> {
+        if self.resident.is_none() {
+            return Ok(None);
+        }
+        let book = self.full_book(year)?;
+        let entries = secretaries
+            .iter()
+            .filter_map(|id| book.entry(*id).cloned())
+            .collect();
+        Ok(Some(self.seen(Rerated {
+            entries,
+            rated: book.rated_count(),
+        })))
     }
 
     /// The users and their roles (district admins only).
@@ -473,6 +505,7 @@ impl Local {
             Q::Rectifications(y) => A::Rectifications(self.rectifications(y)?),
             Q::AuditLog(filter) => A::Audit(self.audit_log(&filter)?),
             Q::Save(save) => A::Saved(self.save_assessment(*save)?),
+            Q::Rerated(y, ids) => A::Saved(self.rerated(y, &ids)?),
             Q::Users => A::Users(self.users()?),
             Q::PutUser(name, role) => A::Text(self.put_user(&name, role)?),
             Q::RemoveUser(name) => {

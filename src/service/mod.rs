@@ -326,7 +326,7 @@ impl Service {
     }
 
     /// A channel told of every change other users make (through the server only).
-    pub fn watch(&self) -> Option<std::sync::mpsc::Receiver<()>> {
+    pub fn watch(&self) -> Option<std::sync::mpsc::Receiver<protocol::Notice>> {
         match &self.backend {
             Backend::Local(_) => None,
             Backend::Remote(remote) => remote.watch().ok(),
@@ -415,6 +415,13 @@ impl Service {
     /// keeps the year, the answer is what the save moved in it ([`Service::rerate`]).
     pub fn save_assessment(&self, save: SaveAssessment) -> Result<Option<Rerated>> {
         answer!(self, Request::Save(Box::new(save)), Response::Saved(r) => r)
+    }
+
+    /// These secretaries' entries in the year the server keeps, as far as this user
+    /// may see them (a notice of another user's save named them); None: read the year
+    /// again.
+    pub fn rerated(&self, year: i16, secretaries: &[u32]) -> Result<Option<Rerated>> {
+        answer!(self, Request::Rerated(year, secretaries.to_vec()), Response::Saved(r) => r)
     }
 
     /// Is the database file opened by this process (not through the server)?

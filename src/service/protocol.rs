@@ -41,9 +41,13 @@ pub struct Welcome {
     pub version: String,
 }
 
-/// Something changed in the database (sent on a watching connection).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Notice;
+/// Something changed in the database (sent on a watching connection). A save says
+/// whose figures it moved (ids only: [`Request::Rerated`] asks for what the user may
+/// see of them); anything else: read the year again.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub saved: Option<(i16, Vec<u32>)>,
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Request {
@@ -61,6 +65,8 @@ pub enum Request {
     Rectifications(Option<i16>),
     AuditLog(AuditFilter),
     Save(Box<SaveAssessment>),
+    /// These secretaries' entries in the year the server keeps (after a [`Notice`]).
+    Rerated(i16, Vec<u32>),
     Users,
     PutUser(String, Role),
     RemoveUser(String),

@@ -111,14 +111,14 @@ impl Remote {
     /// A channel that receives a message after every change anyone makes, fed by a
     /// thread that sleeps on a second connection (no polling). When the server goes
     /// away it tries again every two seconds, and says "changed" once it is back.
-    pub fn watch(&self) -> Result<mpsc::Receiver<()>> {
+    pub fn watch(&self) -> Result<mpsc::Receiver<Notice>> {
         let mut stream = watching(&self.socket)?;
         let socket = self.socket.clone();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             loop {
-                while let Ok(Some(Notice)) = read_frame::<Notice>(&mut stream) {
-                    if tx.send(()).is_err() {
+                while let Ok(Some(notice)) = read_frame::<Notice>(&mut stream) {
+                    if tx.send(notice).is_err() {
                         return;
                     }
                 }
@@ -128,7 +128,8 @@ impl Remote {
                         break s;
                     }
                 };
-                if tx.send(()).is_err() {
+                // Whatever changed meanwhile: read the year again.
+                if tx.send(Notice::default()).is_err() {
                     return;
                 }
             }

@@ -78,6 +78,22 @@ impl App {
         }
     }
 
+    /// Another user changed the data: what a save moved is asked for and put in
+    /// place; anything else reads the year again. (What this user is typing stays.)
+    pub fn changed(&mut self, notice: crate::service::protocol::Notice) {
+        let taken = match notice.saved {
+            Some((year, moved)) if year == self.ctx.year() => self.ctx.take_moved(&moved),
+            // Another year's save: nothing shown here moved.
+            Some(_) => true,
+            None => false,
+        };
+        if taken {
+            self.sync();
+        } else {
+            self.update(Action::Refresh);
+        }
+    }
+
     /// The year [`App::start`] began to read has arrived.
     pub fn loaded(&mut self, loaded: Result<super::context::Loaded, Refusal>) {
         self.ctx.loaded(loaded);

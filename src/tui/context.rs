@@ -262,6 +262,31 @@ impl Context {
         }
     }
 
+    /// Put in place what another user's save moved (a notice named them): true when
+    /// done, false when the year must be read again.
+    pub fn take_moved(&mut self, moved: &[u32]) -> bool {
+        match self.service.rerated(self.year(), moved) {
+            Ok(Some(rerated)) => {
+                self.take_rerated(rerated);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The book takes what a save moved in the server's year; the screens derive again.
+    fn take_rerated(&mut self, rerated: crate::service::Rerated) {
+        self.book.take_rerated(rerated);
+        if self.book.people().len() == self.people.len() {
+            self.statuses = self.service.statuses_of(&self.book);
+            self.generation += 1;
+        } else {
+            // A first assessment of someone who had left office: one more of the
+            // year's people.
+            self.derive();
+        }
+    }
+
     pub fn info(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),

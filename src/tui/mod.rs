@@ -162,8 +162,8 @@ pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
     }
     if let Some(changes) = app.ctx.service.watch() {
         std::thread::spawn(move || {
-            while changes.recv().is_ok() {
-                if tx.send(Incoming::Changed).is_err() {
+            while let Ok(notice) = changes.recv() {
+                if tx.send(Incoming::Changed(notice)).is_err() {
                     return;
                 }
             }
@@ -219,7 +219,7 @@ pub enum Incoming {
     /// A key, a paste or a resize.
     Terminal(Event),
     /// Another user changed the data (told by the shared server).
-    Changed,
+    Changed(crate::service::protocol::Notice),
     /// The year read while the first screen showed ([`App::start`]).
     Loaded(Box<Result<context::Loaded, crate::service::Refusal>>),
 }
@@ -269,12 +269,12 @@ pub fn run_loop<B: Backend>(
                 None => return Ok(()),
                 // Another user's change while the year is on its way: read again
                 // once it is here (it may have been read before the change).
-                Some(Incoming::Changed) if app.ctx.loading() => {
+                Some(Incoming::Changed(_)) if app.ctx.loading() => {
                     changed_meanwhile = true;
                     continue;
                 }
-                Some(Incoming::Changed) => {
-                    app.update(Action::Refresh);
+                Some(Incoming::Changed(notice)) => {
+                    app.changed(notice);
                     changed = true;
                     continue;
                 }
