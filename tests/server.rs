@@ -482,6 +482,35 @@ fn the_first_screen_shows_the_servers_counts_before_the_year_arrives_and_keys_wa
 }
 
 #[test]
+fn a_client_reading_slowly_does_not_keep_a_save_from_moving_the_kept_year() {
+    let f = Fixture::new();
+    let admin = f.client("admin").unwrap();
+    let book = admin.book(YEAR).unwrap();
+    let mut slow = f.raw("admin");
+    // Many books asked for and none read: the server is stuck sending one of them.
+    for _ in 0..64 {
+        write_frame(&mut slow, &Request::Book(YEAR)).unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let id = book.people()[0];
+    let before = book.entry(id).map(|e| e.assessment.clone());
+    let mut after = before.clone().unwrap_or_default();
+    after.notes = "慢".into();
+    let rerated = admin
+        .save_assessment(SaveAssessment {
+            year: YEAR,
+            secretary: id,
+            before,
+            after: after.clone(),
+            what: "备注".into(),
+            change: (String::new(), "慢".into()),
+        })
+        .unwrap();
+    let rerated = rerated.expect("the kept year moved (the slow reader keeps its copy)");
+    assert!(rerated.entries.iter().any(|e| e.assessment == after));
+}
+
+#[test]
 fn unknown_users_and_other_versions_are_refused_at_the_door() {
     let f = Fixture::new();
     let refused = f.client("stranger");

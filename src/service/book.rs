@@ -605,7 +605,7 @@ pub fn summary_of<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> String {
 pub fn summary_text(rated: usize, five: usize, four: usize) -> String {
     format!(
         "共评定{rated}名,产生5星级党组织书记{five}名、4星级党组织书记{four}名,3星及以下党组织书记{}名",
-        rated - five - four
+        rated.saturating_sub(five + four)
     )
 }
 
@@ -785,7 +785,11 @@ fn evaluate_list(
 
 /// A year's stars and "low" by secretary, as they stand: rated, with the figures frozen
 /// at publication laid over the computed ones. Empty when the year has no data.
-fn past_year(store: &Store, year: i16, district: &District) -> Result<HashMap<u32, Past>, Refusal> {
+pub(super) fn past_year(
+    store: &Store,
+    year: i16,
+    district: &District,
+) -> Result<HashMap<u32, Past>, Refusal> {
     let Some(record) = store.year(year)? else {
         return Ok(HashMap::new());
     };

@@ -132,7 +132,12 @@ impl Local {
         match self.shared_book(year) {
             Ok(book) => Ok(Arc::unwrap_or_clone(book)),
             Err(Refusal::NoYear(_)) => {
-                Ok(YearBook::load_or_new(&self.store, year)?.visible_to(&self.actor))
+                let new = YearBook::load_or_new(&self.store, year)?;
+                // What travels from a server is cut as a year with data is.
+                Ok(match &self.resident {
+                    Some(_) => new.seen_by(&self.actor),
+                    None => new.visible_to(&self.actor),
+                })
             }
             Err(e) => Err(e),
         }
@@ -180,43 +185,43 @@ impl Local {
         except: i16,
         beside: Option<&YearBook>,
     ) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
-        // A server has `except` kept: its last year is there, and not read whole.
+        // A server has `except` kept: its last year is there, and its roster.
         let kept = match (&self.resident, beside) {
             (Some(_), None) => self.full_book(except).ok(),
             _ => None,
         };
         let beside = beside.or(kept.as_deref());
+        let read;
+        let district = match beside {
+            Some(book) => &book.district,
+            None => {
+                read = self.store.district()?;
+                &read
+            }
+        };
+        let seen = |id: u32| {
+            self.actor.is_district()
+                || district
+                    .place(id)
+                    .is_some_and(|(_, v)| self.actor.may_see(v.township))
+        };
         let mut out = Vec::new();
         for y in self.years()? {
             if y == except {
                 continue;
             }
-            if let Some(book) = beside.filter(|b| y == b.year - 1 && !b.previous.is_empty()) {
-                let seen = |id: u32| {
-                    self.actor.is_district()
-                        || book.township_of(id).is_some_and(|t| self.actor.may_see(t))
+            let last: HashMap<u32, Past> =
+                match beside.filter(|b| y == b.year - 1 && !b.previous.is_empty()) {
+                    Some(book) => book
+                        .previous
+                        .iter()
+                        .filter(|(id, _)| book.shows(**id))
+                        .map(|(id, p)| (*id, *p))
+                        .collect(),
+                    // Stars and "low" only: the year is not read whole, nor kept.
+                    None => super::book::past_year(&self.store, y, district)?,
                 };
-                let last = book
-                    .previous
-                    .iter()
-                    .filter(|(id, _)| book.shows(**id) && seen(**id))
-                    .map(|(id, p)| (*id, *p))
-                    .collect();
-                out.push((y, last));
-                continue;
-            }
-            let other = self.full_book(y)?;
-            let ratings = other
-                .entries
-                .iter()
-                .filter(|e| {
-                    other
-                        .township_of(e.secretary)
-                        .is_some_and(|t| self.actor.may_see(t))
-                })
-                .map(|e| (e.secretary, Past::from(&e.rating)))
-                .collect();
-            out.push((y, ratings));
+            out.push((y, last.into_iter().filter(|(id, _)| seen(*id)).collect()));
         }
         Ok(out)
     }
@@ -348,6 +353,9 @@ impl Local {
 
     /// What this user may see of what a save moved.
     fn seen(&self, mut rerated: Rerated) -> Rerated {
+        if self.actor.is_district() {
+            return rerated;
+        }
         rerated.entries.retain(|e| {
             self.store
                 .township_of(e.secretary)

@@ -124,6 +124,8 @@ impl Count {
     /// Count a part in (`add`) or out.
     fn count(&mut self, p: Part, add: bool) {
         let step = |n: &mut usize| {
+            // A part is only counted out after it was counted in.
+            debug_assert!(add || *n > 0, "a count went below zero");
             *n = if add { *n + 1 } else { n.saturating_sub(1) };
         };
         step(&mut self.assessed);

@@ -18,6 +18,8 @@ const KEPT_YEARS: usize = 2;
 #[derive(Default)]
 pub struct Resident {
     years: Mutex<Vec<Kept>>,
+    /// Held while a year is read (one reading at a time; the years stay open).
+    reading: Mutex<()>,
 }
 
 /// What a save moved in the kept year: the entries whose figures changed, and the
@@ -34,53 +36,65 @@ struct Kept {
     changes: u64,
     book: Arc<YearBook>,
     /// The book's counts by township, made when first asked for and moved by saves.
-    tallies: Option<Tallies>,
-}
-
-/// The kept year, current (read again when anyone has written since), first in line.
-fn current<'a>(
-    years: &'a mut Vec<Kept>,
-    store: &Store,
-    year: i16,
-) -> Result<&'a mut Kept, Refusal> {
-    let now = store.changes();
-    if let Some(at) = years.iter().position(|k| k.year == year) {
-        let kept = years.remove(at);
-        if kept.changes == now {
-            years.insert(0, kept);
-            return Ok(&mut years[0]);
-        }
-        // Out of date: let it go before the new one is read (a province's is large).
-    }
-    years.truncate(KEPT_YEARS - 1);
-    let book = Arc::new(YearBook::load(store, year)?);
-    years.insert(
-        0,
-        Kept {
-            year,
-            changes: now,
-            book,
-            tallies: None,
-        },
-    );
-    Ok(&mut years[0])
+    tallies: Option<Arc<Tallies>>,
 }
 
 impl Resident {
     fn lock(&self) -> MutexGuard<'_, Vec<Kept>> {
         // A request that panicked while holding the lock leaves nothing half-changed
-        // that a reading could trip on: a book is replaced whole or moved by `replace`.
+        // that a reading could trip on: a book and its counts are replaced whole, and
+        // moved (by `saved`) before their stamp is.
         self.years
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The whole district's rated year as stored now: the kept one while nobody has
-    /// written since, else read, rated and kept. Readers of one year wait for one
-    /// reading, not one each.
-    pub fn book(&self, store: &Store, year: i16) -> Result<Arc<YearBook>, Refusal> {
+    /// The kept year if nobody has written since it was read.
+    fn kept(&self, store: &Store, year: i16) -> Option<(Arc<YearBook>, Option<Arc<Tallies>>)> {
         let mut years = self.lock();
-        Ok(Arc::clone(&current(&mut years, store, year)?.book))
+        let at = years.iter().position(|k| k.year == year)?;
+        if years[at].changes != store.changes() {
+            // Out of date: let it go before a new one is read (a province's is large).
+            years.remove(at);
+            return None;
+        }
+        let kept = years.remove(at);
+        let found = (Arc::clone(&kept.book), kept.tallies.clone());
+        years.insert(0, kept);
+        Some(found)
+    }
+
+    /// The whole district's rated year as stored now: the kept one while nobody has
+    /// written since, else read, rated and kept. The reading is done outside the lock
+    /// (other years, and saves, go on meanwhile), one at a time: readers of the year
+    /// wait for that one reading.
+    pub fn book(&self, store: &Store, year: i16) -> Result<Arc<YearBook>, Refusal> {
+        if let Some((book, _)) = self.kept(store, year) {
+            return Ok(book);
+        }
+        let _one_at_a_time = self
+            .reading
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((book, _)) = self.kept(store, year) {
+            return Ok(book);
+        }
+        // Counted before reading: a write meanwhile makes it out of date at once.
+        let now = store.changes();
+        let book = Arc::new(YearBook::load(store, year)?);
+        let mut years = self.lock();
+        years.retain(|k| k.year != year);
+        years.truncate(KEPT_YEARS - 1);
+        years.insert(
+            0,
+            Kept {
+                year,
+                changes: now,
+                book: Arc::clone(&book),
+                tallies: None,
+            },
+        );
+        Ok(book)
     }
 
     /// The first screen's counts in the kept year, for a user who may see the
@@ -93,11 +107,23 @@ impl Resident {
         rectifications: &[(i16, u32, Rectification)],
         today: jiff::civil::Date,
     ) -> Result<Overview, Refusal> {
-        let mut years = self.lock();
-        let kept = current(&mut years, store, year)?;
-        let book = &kept.book;
-        let tallies = kept.tallies.get_or_insert_with(|| Tallies::of(book));
-        Ok(tallies.with_statuses(book, shows, rectifications, today))
+        let book = self.book(store, year)?;
+        let tallies = match self.kept(store, year).and_then(|(_, t)| t) {
+            Some(tallies) => tallies,
+            None => {
+                // Counted outside the lock, kept if the year is still the same one.
+                let tallies = Arc::new(Tallies::of(&book));
+                let mut years = self.lock();
+                if let Some(kept) = years
+                    .iter_mut()
+                    .find(|k| k.year == year && Arc::ptr_eq(&k.book, &book))
+                {
+                    kept.tallies = Some(Arc::clone(&tallies));
+                }
+                tallies
+            }
+        };
+        Ok(tallies.with_statuses(&book, shows, rectifications, today))
     }
 
     /// A save was committed as the store's write after `before` (the count read in
@@ -115,30 +141,27 @@ impl Resident {
         let mut years = self.lock();
         let at = years.iter().position(|k| k.year == year)?;
         let kept = &mut years[at];
-        // Another request still sending this book: rather than copy a province, it is
-        // read again when next asked for.
-        let book = match Arc::get_mut(&mut kept.book) {
-            Some(book) if kept.changes == before => book,
-            _ => {
-                years.remove(at);
-                return None;
-            }
-        };
+        if kept.changes != before {
+            // Read after this save (it holds it), or before another write: as it is.
+            return None;
+        }
+        // Another request may still be sending this book: it keeps its copy.
+        let book = Arc::make_mut(&mut kept.book);
         let changed = book.replace(secretary, assessment);
-        kept.changes = before + 1;
-        match &changed {
-            Some(moved) => {
-                if let Some(tallies) = &mut kept.tallies {
-                    let entries: Vec<Entry> =
-                        moved.iter().map(|&i| book.entries[i].clone()).collect();
-                    tallies.update(book, &entries);
-                }
+        let entries: Option<Vec<Entry>> = changed
+            .as_ref()
+            .map(|moved| moved.iter().map(|&i| book.entries[i].clone()).collect());
+        kept.tallies = match (kept.tallies.take(), &entries) {
+            (Some(mut tallies), Some(entries)) => {
+                Arc::make_mut(&mut tallies).update(book, entries);
+                Some(tallies)
             }
             // Everyone rated again: counted again when next asked.
-            None => kept.tallies = None,
-        }
+            _ => None,
+        };
+        kept.changes = before + 1;
         Some(Rerated {
-            entries: changed?.iter().map(|&i| book.entries[i].clone()).collect(),
+            entries: entries?,
             rated: book.rated_count(),
         })
     }

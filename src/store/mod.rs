@@ -9,6 +9,7 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 use redb::{
     Database, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata,
@@ -258,6 +259,8 @@ pub struct Store {
     /// How many writes have been committed since the file was opened: whoever keeps a
     /// year read from it knows whether it is still current ([`Store::changes`]).
     changes: Arc<AtomicU64>,
+    /// Held while a write is committed and counted: nobody reads the count between.
+    counting: Arc<Mutex<()>>,
 }
 
 /// What `Writer::put_assessments` asks of each row: given the secretary, the stored
@@ -277,6 +280,7 @@ pub struct Writer {
     txn: WriteTransaction,
     /// The store's count of commits, moved on by [`Writer::commit`].
     changes: Arc<AtomicU64>,
+    counting: Arc<Mutex<()>>,
     user: String,
     /// The next audit entry's key, once known: an import appends many.
     next_audit: Option<u64>,
@@ -329,6 +333,7 @@ impl Store {
         let store = Store {
             db,
             changes: Arc::default(),
+            counting: Arc::default(),
         };
         store.initialize(scheme, owner)?;
         Ok(store)
@@ -350,6 +355,7 @@ impl Store {
         let store = Store {
             db,
             changes: Arc::default(),
+            counting: Arc::default(),
         };
         store.check_schema(&shown)?;
         Ok(store)
@@ -363,6 +369,7 @@ impl Store {
         let store = Store {
             db,
             changes: Arc::default(),
+            counting: Arc::default(),
         };
         store.initialize(scheme, None)?;
         Ok(store)
@@ -418,6 +425,7 @@ impl Store {
     /// writes the file while it is open (redb's lock), so a year read when the count was
     /// `n` is current as long as the count is still `n`.
     pub fn changes(&self) -> u64 {
+        let _counted = lock(&self.counting);
         self.changes.load(Ordering::SeqCst)
     }
 
@@ -428,6 +436,7 @@ impl Store {
         Ok(Writer {
             txn,
             changes: Arc::clone(&self.changes),
+            counting: Arc::clone(&self.counting),
             user: user.to_string(),
             next_audit: None,
         })
@@ -767,12 +776,22 @@ where
     Ok(out)
 }
 
+/// A lock that a panic elsewhere did not leave unusable (it guards no data).
+fn lock(mutex: &Mutex<()>) -> MutexGuard<'_, ()> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 impl Writer {
     pub fn commit(self) -> Result<()> {
-        self.txn.commit()?;
+        let _counting = lock(&self.counting);
+        let committed = self.txn.commit();
         // Counted once the data is there: a reader that sees the new count reads the
-        // new data (docs/architecture.md §7, "The resident year").
+        // new data (docs/architecture.md §7, "The resident year"). A commit that
+        // failed is counted too: it may have reached the disk all the same.
         self.changes.fetch_add(1, Ordering::SeqCst);
+        committed?;
         Ok(())
     }
 

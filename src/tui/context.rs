@@ -80,6 +80,8 @@ pub struct Context {
     /// The reading of the year that [`Context::start`] began, for the main loop to
     /// wait on.
     pub loader: Option<std::thread::JoinHandle<Result<Loaded, Refusal>>>,
+    /// Why the program ends without the user asking (the year could not be read).
+    pub fatal: Option<String>,
 }
 
 /// The year read on the side while the first screen shows ([`Context::start`]).
@@ -114,6 +116,7 @@ impl Context {
             follow_up: None,
             first_overview: None,
             loader: None,
+            fatal: None,
         };
         ctx.derive();
         Ok(ctx)
@@ -124,21 +127,20 @@ impl Context {
     /// second connection meanwhile ([`Context::loader`], then [`Context::loaded`]).
     /// A province's year takes seconds to arrive; its overview, milliseconds.
     pub fn start(service: Service, year: i16, theme: Theme) -> Result<Context, Refusal> {
-        let Some(other) = service.another() else {
+        // No second connection (the server full) or no thread to be had: the whole
+        // year first, as without a server.
+        let Some(Ok(other)) = service.another() else {
             return Context::new(service, year, theme);
         };
-        let other = other?;
-        let overview = service.overview(year)?;
         let read = move || {
             let book = other.book_or_new(year)?;
             let history = other.history_beside(&book)?;
             Ok(Loaded { book, history })
         };
-        let loader = match std::thread::Builder::new().spawn(read) {
-            Ok(loader) => loader,
-            // No thread to be had: the whole year first, as without a server.
-            Err(_) => return Context::new(service, year, theme),
+        let Ok(loader) = std::thread::Builder::new().spawn(read) else {
+            return Context::new(service, year, theme);
         };
+        let overview = service.overview(year)?;
         let today = service.today();
         let mut ctx = Context {
             service,
@@ -161,6 +163,7 @@ impl Context {
             follow_up: None,
             first_overview: Some(overview),
             loader: Some(loader),
+            fatal: None,
         };
         ctx.info(format!("正在读取 {year} 年度的数据……按键在读完后执行"));
         Ok(ctx)
@@ -172,17 +175,26 @@ impl Context {
     }
 
     /// The year [`Context::start`] read has arrived (or could not be read: then it
-    /// is read here and now, and a failure of that too is said).
+    /// is read here and now; if that fails too, the program ends with the reason
+    /// rather than show an empty year).
     pub fn loaded(&mut self, loaded: Result<Loaded, Refusal>) {
         self.first_overview = None;
         self.status = None;
+        let loaded = loaded.or_else(|_| {
+            let book = self.service.book_or_new(self.year())?;
+            let history = self.service.history_beside(&book)?;
+            Ok::<_, Refusal>(Loaded { book, history })
+        });
         match loaded {
             Ok(Loaded { book, history }) => {
                 self.book = book;
                 self.history = history;
                 self.derive();
             }
-            Err(_) => self.reload(),
+            Err(e) => {
+                self.fatal = Some(format!("读取 {} 年度的数据失败:{e}", self.year()));
+                self.quit = true;
+            }
         }
     }
 

@@ -172,7 +172,10 @@ pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
     let result = Terminal::new(CrosstermBackend::new(io::stdout()))
         .and_then(|mut terminal| run_loop(&mut terminal, &mut app, || Ok(rx.recv().ok())));
     restore_terminal();
-    result
+    match app.ctx.fatal.take() {
+        Some(reason) => Err(io::Error::other(reason)),
+        None => result,
+    }
 }
 
 fn is_esc(event: &Event) -> bool {
