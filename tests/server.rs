@@ -511,6 +511,49 @@ fn a_client_reading_slowly_does_not_keep_a_save_from_moving_the_kept_year() {
 }
 
 #[test]
+fn another_users_save_in_last_year_reaches_the_star_history_of_an_open_screen() {
+    use xingji::service::protocol::Notice;
+    use xingji::tui::{App, Theme};
+    let f = Fixture::new();
+    let admin = f.client("admin").unwrap();
+    let mut app = App::new(f.client("admin").unwrap(), YEAR, Theme::plain()).unwrap();
+    let last = admin.book(YEAR - 1).unwrap();
+    let id = last
+        .entries
+        .iter()
+        .find(|e| e.rating.stars.is_some_and(|n| n > 0))
+        .unwrap()
+        .secretary;
+    let stars_then = |app: &App| {
+        app.ctx
+            .history
+            .iter()
+            .find(|(y, _)| *y == YEAR - 1)
+            .and_then(|(_, h)| h.get(&id))
+            .and_then(|p| p.stars)
+    };
+    assert!(stars_then(&app).is_some_and(|n| n > 0));
+    // Another user vetoes last year's figures of this secretary.
+    let before = last.entry(id).map(|e| e.assessment.clone());
+    let mut after = before.clone().unwrap_or_default();
+    after.veto_reason = "违纪".into();
+    admin
+        .save_assessment(SaveAssessment {
+            year: YEAR - 1,
+            secretary: id,
+            before,
+            after,
+            what: "否决事由".into(),
+            change: (String::new(), "违纪".into()),
+        })
+        .unwrap();
+    app.changed(Notice {
+        saved: Some((YEAR - 1, vec![id])),
+    });
+    assert_eq!(stars_then(&app), Some(0));
+}
+
+#[test]
 fn unknown_users_and_other_versions_are_refused_at_the_door() {
     let f = Fixture::new();
     let refused = f.client("stranger");

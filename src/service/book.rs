@@ -106,23 +106,12 @@ impl YearBook {
             .collect();
         let frozen = store.frozen(year)?.into_iter().collect();
         let mut book = YearBook {
-            year,
-            record,
-            scheme,
-            district,
             entries,
             previous,
-            index: HashMap::new(),
-            people: std::sync::OnceLock::new(),
-            headcount: std::sync::OnceLock::new(),
-            last_year: std::sync::OnceLock::new(),
-            hidden: Vec::new(),
-            rated: 0,
             live,
-            quotas: None,
-            shown: None,
             frozen,
             own,
+            ..YearBook::bare(year, record, scheme, district)
         };
         book.reindex();
         book.rated = book.entries.iter().filter(|e| e.rating.rated()).count();
@@ -137,25 +126,7 @@ impl YearBook {
             Err(Refusal::NoYear(_)) => {
                 let record = YearRecord::new(store.scheme_text()?);
                 let scheme = parse_scheme(year, &record.scheme)?;
-                let mut book = YearBook {
-                    year,
-                    record,
-                    scheme,
-                    district: store.district()?,
-                    entries: Vec::new(),
-                    previous: HashMap::new(),
-                    index: HashMap::new(),
-                    people: std::sync::OnceLock::new(),
-                    headcount: std::sync::OnceLock::new(),
-                    last_year: std::sync::OnceLock::new(),
-                    hidden: Vec::new(),
-                    rated: 0,
-                    live: Vec::new(),
-                    quotas: None,
-                    shown: None,
-                    frozen: HashMap::new(),
-                    own: HashMap::new(),
-                };
+                let mut book = YearBook::bare(year, record, scheme, store.district()?);
                 book.previous = past_year(store, year - 1, &book.district).unwrap_or_default();
                 Ok(book)
             }
@@ -168,11 +139,16 @@ impl YearBook {
     pub fn waiting(year: i16) -> Result<YearBook, Refusal> {
         let record = YearRecord::new(crate::scoring::DEFAULT_SCHEME.to_string());
         let scheme = parse_scheme(year, &record.scheme)?;
-        Ok(YearBook {
+        Ok(YearBook::bare(year, record, scheme, District::default()))
+    }
+
+    /// A book of `year` with nothing in it yet.
+    fn bare(year: i16, record: YearRecord, scheme: Scheme, district: District) -> YearBook {
+        YearBook {
             year,
             record,
             scheme,
-            district: District::default(),
+            district,
             entries: Vec::new(),
             previous: HashMap::new(),
             index: HashMap::new(),
@@ -186,7 +162,7 @@ impl YearBook {
             shown: None,
             frozen: HashMap::new(),
             own: HashMap::new(),
-        })
+        }
     }
 
     /// The secretaries of the year: assessed in it, or in post now and by its end; in
@@ -335,10 +311,6 @@ impl YearBook {
         let mut record = self.record.clone();
         only_stages_beside(&mut record, t);
         let mut book = YearBook {
-            year: self.year,
-            record,
-            scheme: self.scheme.clone(),
-            district: self.district.of_township(t),
             entries: self
                 .entries
                 .iter()
@@ -351,17 +323,15 @@ impl YearBook {
                 .filter(|(id, _)| mine(**id))
                 .map(|(id, p)| (*id, *p))
                 .collect(),
-            index: HashMap::new(),
-            people: std::sync::OnceLock::new(),
-            headcount: std::sync::OnceLock::new(),
-            last_year: std::sync::OnceLock::new(),
-            hidden: Vec::new(),
             rated: self.rated,
-            live: Vec::new(),
-            quotas: None,
             shown: Some(t),
-            frozen: HashMap::new(),
             own: self.own.clone(),
+            ..YearBook::bare(
+                self.year,
+                record,
+                self.scheme.clone(),
+                self.district.of_township(t),
+            )
         };
         book.reindex();
         book
@@ -874,26 +844,14 @@ impl TryFrom<BookWire> for YearBook {
 
     fn try_from(w: BookWire) -> Result<YearBook, Refusal> {
         let scheme = parse_scheme(w.year, &w.record.scheme)?;
+        // A client never re-rates (it asks the server again): the entries it was sent
+        // already hold the frozen figures.
         let mut book = YearBook {
-            year: w.year,
-            record: w.record,
-            scheme,
-            district: w.district,
             entries: w.entries,
             previous: w.previous,
-            index: HashMap::new(),
-            people: std::sync::OnceLock::new(),
-            headcount: std::sync::OnceLock::new(),
-            last_year: std::sync::OnceLock::new(),
-            hidden: Vec::new(),
             rated: w.rated,
-            live: Vec::new(),
-            quotas: None,
             shown: w.shown,
-            // A client never re-rates (it asks the server again): the entries it was sent
-            // already hold the frozen figures.
-            frozen: HashMap::new(),
-            own: HashMap::new(),
+            ..YearBook::bare(w.year, w.record, scheme, w.district)
         };
         book.own = own_schemes(&book.scheme, &book.record);
         book.reindex();

@@ -81,11 +81,11 @@ impl App {
     /// Another user changed the data: what a save moved is asked for and put in
     /// place; anything else reads the year again. (What this user is typing stays.)
     pub fn changed(&mut self, notice: crate::service::protocol::Notice) {
+        // Another year's save may move this year's star changes and the star history:
+        // read again.
         let taken = match notice.saved {
             Some((year, moved)) if year == self.ctx.year() => self.ctx.take_moved(&moved),
-            // Another year's save: nothing shown here moved.
-            Some(_) => true,
-            None => false,
+            _ => false,
         };
         if taken {
             self.sync();
@@ -155,7 +155,7 @@ impl App {
         self.ctx.today = self.ctx.service.today();
         if action == Action::Refresh {
             // What others saved shows at once; what this user is typing stays.
-            self.ctx.reload();
+            self.ctx.refresh();
             self.sync();
             return;
         }

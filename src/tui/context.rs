@@ -94,8 +94,20 @@ impl Context {
     pub fn new(service: Service, year: i16, theme: Theme) -> Result<Context, Refusal> {
         let book = service.book_or_new(year)?;
         let history = service.history_beside(&book)?;
+        let mut ctx = Context::holding(service, theme, book, history);
+        ctx.derive();
+        Ok(ctx)
+    }
+
+    /// A context holding `book` (nothing derived from it yet).
+    fn holding(
+        service: Service,
+        theme: Theme,
+        book: YearBook,
+        history: Vec<(i16, HashMap<u32, crate::scoring::Past>)>,
+    ) -> Context {
         let today = service.today();
-        let mut ctx = Context {
+        Context {
             service,
             theme,
             book,
@@ -117,9 +129,7 @@ impl Context {
             first_overview: None,
             loader: None,
             fatal: None,
-        };
-        ctx.derive();
-        Ok(ctx)
+        }
     }
 
     /// Like [`Context::new`], but through the server the first screen needs only the
@@ -141,30 +151,10 @@ impl Context {
             return Context::new(service, year, theme);
         };
         let overview = service.overview(year)?;
-        let today = service.today();
-        let mut ctx = Context {
-            service,
-            theme,
-            book: YearBook::waiting(year)?,
-            history: Vec::new(),
-            people: Vec::new(),
-            township_rows: HashMap::new(),
-            index: Vec::new(),
-            indexing: None,
-            statuses: overview.statuses.clone(),
-            rectifications: Vec::new(),
-            size: (80, 24),
-            today,
-            status: None,
-            draft: None,
-            generation: 0,
-            out_dir: PathBuf::from("."),
-            quit: false,
-            follow_up: None,
-            first_overview: Some(overview),
-            loader: Some(loader),
-            fatal: None,
-        };
+        let mut ctx = Context::holding(service, theme, YearBook::waiting(year)?, Vec::new());
+        ctx.statuses = overview.statuses.clone();
+        ctx.first_overview = Some(overview);
+        ctx.loader = Some(loader);
         ctx.info(format!("正在读取 {year} 年度的数据……按键在读完后执行"));
         Ok(ctx)
     }
@@ -265,9 +255,29 @@ impl Context {
 
     /// Read the year again (after a step, a conflict, or on opening a list).
     pub fn reload(&mut self) {
-        match self.service.book_or_new(self.year()) {
-            Ok(book) => {
+        self.read_again(false);
+    }
+
+    /// Read the year again and the star history beside it: another user's change may
+    /// have been to another year.
+    pub fn refresh(&mut self) {
+        self.read_again(true);
+    }
+
+    fn read_again(&mut self, history: bool) {
+        let read = self.service.book_or_new(self.year()).and_then(|book| {
+            let history = match history {
+                true => Some(self.service.history_beside(&book)?),
+                false => None,
+            };
+            Ok((book, history))
+        });
+        match read {
+            Ok((book, history)) => {
                 self.book = book;
+                if let Some(history) = history {
+                    self.history = history;
+                }
                 self.derive();
             }
             Err(e) => self.error(format!("读取数据失败:{e}")),

@@ -96,11 +96,6 @@ fn probe_wide_ambiguous() -> bool {
 /// Run the TUI on a terminal until the user quits.
 pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
     let mut theme = Theme::from_env();
-    let mut app = App::start(service, year, theme).map_err(|e| io::Error::other(e.to_string()))?;
-    if !utf8_locale() {
-        app.ctx.info(LOCALE_HINT);
-    }
-
     // The terminal is restored whatever happens: panic, SIGTERM, SIGHUP.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -120,7 +115,19 @@ pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
     });
 
     watch_for_hangup();
+    // Raw mode before the year is asked for: keys typed meanwhile (fast fingers, a
+    // slow link) arrive as keys, not as an echoed line whose Enter is a line feed.
     terminal::enable_raw_mode()?;
+    let mut app = match App::start(service, year, theme) {
+        Ok(app) => app,
+        Err(e) => {
+            let _ = terminal::disable_raw_mode();
+            return Err(io::Error::other(e.to_string()));
+        }
+    };
+    if !utf8_locale() {
+        app.ctx.info(LOCALE_HINT);
+    }
     if std::env::var("XINGJI_AMBIGUOUS").is_err() {
         theme.wide_ambiguous = probe_wide_ambiguous();
         app.ctx.theme = theme;
@@ -217,6 +224,17 @@ fn arrow_after_esc(events: Vec<Event>) -> Vec<Event> {
     events
 }
 
+/// A line feed is Enter: typed before the terminal was put in raw mode (the tty turned
+/// Enter into one), or sent for Enter by the client; crossterm reads it as Ctrl-J.
+fn line_feed_is_enter(event: Event) -> Event {
+    match event {
+        Event::Key(k) if k.code == KeyCode::Char('j') && k.modifiers == KeyModifiers::CONTROL => {
+            Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
+        }
+        other => other,
+    }
+}
+
 /// What the main loop waits for.
 pub enum Incoming {
     /// A key, a paste or a resize.
@@ -296,7 +314,7 @@ pub fn run_loop<B: Backend>(
                 }
                 Some(Incoming::Terminal(event)) => event,
             };
-            let actions: Vec<Action> = match event {
+            let actions: Vec<Action> = match line_feed_is_enter(event) {
                 // Esc followed quickly by a key arrives as Alt+key (slow links, fast
                 // fingers): it is both keys.
                 Event::Key(key)

@@ -604,6 +604,24 @@ fn snapshots_of_every_screen() {
 }
 
 #[test]
+fn a_line_feed_acts_as_enter() {
+    // Enter typed before the terminal was raw, or sent as a line feed: crossterm reads
+    // Ctrl-J.
+    let (_dir, mut app) = demo_app();
+    let mut events = vec![
+        Event::Key(key(KeyCode::Char('l'))),
+        Event::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::CONTROL)),
+    ];
+    events.reverse();
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    run_loop(&mut terminal, &mut app, || {
+        Ok(events.pop().map(super::Incoming::Terminal))
+    })
+    .unwrap();
+    assert_eq!(app.screen, ScreenId::Secretary);
+}
+
+#[test]
 fn a_whole_session_through_the_main_loop() {
     let mut app = names_app(PLAIN);
     let mut events: Vec<Event> = vec![Event::Key(key(KeyCode::Char('/')))];
