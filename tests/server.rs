@@ -551,6 +551,37 @@ fn another_users_save_in_last_year_reaches_the_star_history_of_an_open_screen() 
         saved: Some((YEAR - 1, vec![id])),
     });
     assert_eq!(stars_then(&app), Some(0));
+    // A save in the year on screen: the entries named are put in place, and the
+    // progress counts as a fresh reading does (one secretary made incomplete).
+    let now = admin.book(YEAR).unwrap();
+    let id = now.people()[0];
+    let before = now.entry(id).map(|e| e.assessment.clone());
+    let mut after = before.clone().unwrap();
+    after.grade = None;
+    let rerated = admin
+        .save_assessment(SaveAssessment {
+            year: YEAR,
+            secretary: id,
+            before,
+            after: after.clone(),
+            what: "组织评价".into(),
+            change: ("好".into(), String::new()),
+        })
+        .unwrap()
+        .unwrap();
+    app.changed(Notice {
+        saved: Some((YEAR, rerated.entries.iter().map(|e| e.secretary).collect())),
+    });
+    assert_eq!(app.ctx.book.entry(id).unwrap().assessment, after);
+    assert_eq!(app.ctx.statuses, admin.statuses(YEAR).unwrap());
+    let township = now.township_of(id).unwrap();
+    let status = app
+        .ctx
+        .statuses
+        .iter()
+        .find(|s| s.township == township)
+        .unwrap();
+    assert_eq!(status.complete + 1, status.people, "{status:?}");
 }
 
 #[test]

@@ -297,16 +297,41 @@ impl Context {
     }
 
     /// The book takes what a save moved in the server's year; the screens derive again.
+    /// Only a saved secretary can become complete or not: the progress moves by that,
+    /// not by counting a province again.
     fn take_rerated(&mut self, rerated: crate::service::Rerated) {
+        let complete = |e: Option<&crate::service::Entry>| {
+            e.is_some_and(|e| e.rating.evaluation.figures().is_some())
+        };
+        let moves: Vec<(Option<u32>, bool, bool)> = rerated
+            .entries
+            .iter()
+            .map(|e| {
+                let was = complete(self.book.entry(e.secretary));
+                (self.book.township_of(e.secretary), was, complete(Some(e)))
+            })
+            .filter(|(_, was, now)| was != now)
+            .collect();
         self.book.take_rerated(rerated);
-        if self.book.people().len() == self.people.len() {
-            self.statuses = self.service.statuses_of(&self.book);
-            self.generation += 1;
-        } else {
+        if self.book.people().len() != self.people.len() {
             // A first assessment of someone who had left office: one more of the
             // year's people.
             self.derive();
+            return;
         }
+        for (township, _, now) in moves {
+            if let Some(status) = self
+                .statuses
+                .iter_mut()
+                .find(|s| Some(s.township) == township)
+            {
+                status.complete = match now {
+                    true => status.complete + 1,
+                    false => status.complete.saturating_sub(1),
+                };
+            }
+        }
+        self.generation += 1;
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
