@@ -585,6 +585,24 @@ fn another_users_save_in_last_year_reaches_the_star_history_of_an_open_screen() 
 }
 
 #[test]
+fn a_clerk_moved_to_another_township_sees_its_progress_after_the_notice() {
+    use xingji::service::protocol::Notice;
+    use xingji::tui::{App, Theme};
+    let f = Fixture::new();
+    let admin = f.client("admin").unwrap();
+    let mut app = App::new(f.client("clerk").unwrap(), YEAR, Theme::plain()).unwrap();
+    let names =
+        |app: &App| -> Vec<String> { app.ctx.statuses.iter().map(|s| s.name.clone()).collect() };
+    assert_eq!(names(&app), [SHENTOU]);
+    let limin = admin.townships(Some(LIMIN)).unwrap()[0];
+    admin.put_user("clerk", Role::Township(limin)).unwrap();
+    app.changed(Notice::default());
+    assert_eq!(names(&app), [LIMIN]);
+    let people = app.ctx.statuses[0].people;
+    assert!(people > 0 && people == app.ctx.people.len());
+}
+
+#[test]
 fn unknown_users_and_other_versions_are_refused_at_the_door() {
     let f = Fixture::new();
     let refused = f.client("stranger");

@@ -226,7 +226,7 @@ impl YearBook {
             .townships
             .iter()
             .map(|(id, _)| *id)
-            .filter(|id| self.shown.is_none_or(|t| t == *id))
+            .filter(|id| self.shows_township(*id))
             .collect()
     }
 
@@ -243,6 +243,11 @@ impl YearBook {
     }
 
     /// Is this secretary's township one this book shows?
+    /// Does this book show a township (all, or a township clerk's own)?
+    pub fn shows_township(&self, township: u32) -> bool {
+        self.shown.is_none_or(|t| t == township)
+    }
+
     pub fn shows(&self, secretary: u32) -> bool {
         self.shown
             .is_none_or(|t| self.township_of(secretary) == Some(t))

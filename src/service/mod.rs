@@ -398,7 +398,12 @@ impl Service {
 
     /// Each visible township's progress in a book already read.
     pub fn statuses_of(&self, book: &YearBook) -> Vec<TownshipStatus> {
-        self.actor.statuses(book)
+        // The townships the book was cut to, not this client's idea of the user: a
+        // clerk moved to another township meanwhile gets the new one's year.
+        workflow::status(book)
+            .into_iter()
+            .filter(|s| book.shows_township(s.township))
+            .collect()
     }
 
     /// Rectifications of one year, or of every year: (year, secretary, record).
