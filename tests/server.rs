@@ -184,6 +184,26 @@ fn a_server_and_two_clients_each_see_and_change_what_their_role_allows() {
     );
 }
 
+/// Save `text` as the notes of `id`, from the notes `book` holds.
+fn save_notes(
+    service: &Service,
+    book: &xingji::service::YearBook,
+    id: u32,
+    text: &str,
+) -> Result<Option<xingji::service::Rerated>, Refusal> {
+    let before = book.entry(id).map(|e| e.assessment.clone());
+    let mut after = before.clone().unwrap_or_default();
+    after.notes = text.into();
+    service.save_assessment(SaveAssessment {
+        year: YEAR,
+        secretary: id,
+        before,
+        after,
+        what: "备注".into(),
+        change: (String::new(), text.into()),
+    })
+}
+
 #[test]
 fn a_change_reaches_another_clients_open_screen_within_a_second() {
     let f = Fixture::new();
@@ -273,6 +293,25 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
         clerk.book(YEAR).unwrap().entry(id).unwrap().assessment,
         after
     );
+
+    // A save in another township: the clerk is told that something changed, not
+    // whose record it was.
+    let limin = admin.townships(Some(LIMIN)).unwrap()[0];
+    let theirs = book
+        .people()
+        .into_iter()
+        .find(|p| book.township_of(*p) == Some(limin))
+        .unwrap();
+    let rerated = save_notes(&admin, &book, theirs, "利民镇的备注").unwrap();
+    assert!(
+        rerated
+            .unwrap()
+            .entries
+            .iter()
+            .any(|e| e.secretary == theirs)
+    );
+    let told = changes.recv_timeout(Duration::from_secs(1)).unwrap();
+    assert_eq!(told.saved, Some((YEAR, Vec::new())));
 }
 
 /// The ratings of a book's entries, by secretary.

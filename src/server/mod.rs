@@ -49,7 +49,8 @@ pub struct Server {
     /// The rated years kept between requests (docs/architecture.md §7).
     resident: Arc<Resident>,
     identify: Identify,
-    watchers: Mutex<Vec<UnixStream>>,
+    /// The watching connections and their users.
+    watchers: Mutex<Vec<(UnixStream, String)>>,
     connections: AtomicUsize,
 }
 
@@ -156,7 +157,7 @@ impl Server {
                 }
             };
             if request == Request::Watch {
-                self.watch(stream);
+                self.watch(stream, user);
                 return;
             }
             let writes = request.writes();
@@ -222,16 +223,47 @@ impl Server {
 
     /// Keep the connection to tell it of changes; a watcher that stops reading is
     /// dropped rather than holding the others up.
-    fn watch(&self, stream: UnixStream) {
+    fn watch(&self, stream: UnixStream, user: String) {
         let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
         if let Ok(mut watchers) = self.watchers.lock() {
-            watchers.push(stream);
+            watchers.push((stream, user));
         }
     }
 
     fn notify(&self, notice: &Notice) {
         if let Ok(mut watchers) = self.watchers.lock() {
-            watchers.retain_mut(|w| write_frame(w, notice).is_ok());
+            watchers.retain_mut(|(w, user)| write_frame(w, &self.notice_for(user, notice)).is_ok());
+        }
+    }
+
+    /// The notice as `user` may read it: a clerk is told of the secretaries of their
+    /// own township that a save moved (an empty list still says the district's count
+    /// may have moved), not who in other townships was just re-rated.
+    fn notice_for(&self, user: &str, notice: &Notice) -> Notice {
+        let Some((year, moved)) = &notice.saved else {
+            return notice.clone();
+        };
+        let Ok(local) = Local::for_user(Arc::clone(&self.store), user) else {
+            // A user removed meanwhile: their next request is refused.
+            return Notice::default();
+        };
+        let actor = local.actor();
+        if actor.is_district() {
+            return notice.clone();
+        }
+        let mine = moved
+            .iter()
+            .copied()
+            .filter(|id| {
+                self.store
+                    .township_of(*id)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|(t, _)| actor.may_see(t))
+            })
+            .collect();
+        Notice {
+            saved: Some((*year, mine)),
         }
     }
 }

@@ -79,9 +79,15 @@ impl Resident {
         if let Some((book, _)) = self.kept(store, year) {
             return Ok(book);
         }
-        // Counted before reading: a write meanwhile makes it out of date at once.
+        // Counted before reading and after: a book is kept only if no write came in
+        // between (the reading is several reads: it might hold part of such a write,
+        // and a save must not be applied to it twice). Without one, the next request
+        // reads the year again.
         let now = store.changes();
         let book = Arc::new(YearBook::load(store, year)?);
+        if store.changes() != now {
+            return Ok(book);
+        }
         let mut years = self.lock();
         years.retain(|k| k.year != year);
         years.truncate(KEPT_YEARS - 1);
@@ -107,10 +113,11 @@ impl Resident {
         rectifications: &[(i16, u32, Rectification)],
         today: jiff::civil::Date,
     ) -> Result<Overview, Refusal> {
-        let book = self.book(store, year)?;
-        let tallies = match self.kept(store, year).and_then(|(_, t)| t) {
-            Some(tallies) => tallies,
-            None => {
+        // The counts and the book they were counted in, the same one.
+        let (book, tallies) = match self.kept(store, year) {
+            Some((book, Some(tallies))) => (book, tallies),
+            _ => {
+                let book = self.book(store, year)?;
                 // Counted outside the lock, kept if the year is still the same one.
                 let tallies = Arc::new(Tallies::of(&book));
                 let mut years = self.lock();
@@ -120,7 +127,7 @@ impl Resident {
                 {
                     kept.tallies = Some(Arc::clone(&tallies));
                 }
-                tallies
+                (book, tallies)
             }
         };
         Ok(tallies.with_statuses(&book, shows, rectifications, today))
