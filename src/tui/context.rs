@@ -142,6 +142,9 @@ impl Context {
         let Some(Ok(other)) = service.another() else {
             return Context::new(service, year, theme);
         };
+        // The counts first: a province's year sent meanwhile would take both cores
+        // from them.
+        let overview = service.overview(year)?;
         let read = move || {
             let book = other.book_or_new(year)?;
             let history = other.history_beside(&book)?;
@@ -150,7 +153,6 @@ impl Context {
         let Ok(loader) = std::thread::Builder::new().spawn(read) else {
             return Context::new(service, year, theme);
         };
-        let overview = service.overview(year)?;
         let mut ctx = Context::holding(service, theme, YearBook::waiting(year)?, Vec::new());
         ctx.statuses = overview.statuses.clone();
         ctx.first_overview = Some(overview);
