@@ -247,20 +247,10 @@ impl Server {
             // A user removed meanwhile: their next request is refused.
             return Notice::default();
         };
-        let actor = local.actor();
-        if actor.is_district() {
-            return notice.clone();
-        }
         let mine = moved
             .iter()
             .copied()
-            .filter(|id| {
-                self.store
-                    .township_of(*id)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|(t, _)| actor.may_see(t))
-            })
+            .filter(|id| local.may_see_secretary(*id))
             .collect();
         Notice {
             saved: Some((*year, mine)),

@@ -353,17 +353,22 @@ impl Local {
 
     /// What this user may see of what a save moved.
     fn seen(&self, mut rerated: Rerated) -> Rerated {
-        if self.actor.is_district() {
-            return rerated;
-        }
-        rerated.entries.retain(|e| {
-            self.store
-                .township_of(e.secretary)
+        rerated
+            .entries
+            .retain(|e| self.may_see_secretary(e.secretary));
+        rerated
+    }
+
+    /// May this user see a secretary's records? (A point read for a clerk; a
+    /// secretary whose township cannot be read is not shown.)
+    pub fn may_see_secretary(&self, secretary: u32) -> bool {
+        self.actor.is_district()
+            || self
+                .store
+                .township_of(secretary)
                 .ok()
                 .flatten()
                 .is_some_and(|(t, _)| self.actor.may_see(t))
-        });
-        rerated
     }
 
     /// Whose figures the last save moved in the kept year, if it moved them there.
