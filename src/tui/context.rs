@@ -305,14 +305,11 @@ impl Context {
         let complete = |e: Option<&crate::service::Entry>| {
             e.is_some_and(|e| e.rating.evaluation.figures().is_some())
         };
-        let moves: Vec<(Option<u32>, bool, bool)> = rerated
+        let moves: Vec<(Option<u32>, bool)> = rerated
             .entries
             .iter()
-            .map(|e| {
-                let was = complete(self.book.entry(e.secretary));
-                (self.book.township_of(e.secretary), was, complete(Some(e)))
-            })
-            .filter(|(_, was, now)| was != now)
+            .filter(|e| complete(self.book.entry(e.secretary)) != complete(Some(e)))
+            .map(|e| (self.book.township_of(e.secretary), complete(Some(e))))
             .collect();
         self.book.take_rerated(rerated);
         if self.book.people().len() != self.people.len() {
@@ -321,7 +318,14 @@ impl Context {
             self.derive();
             return;
         }
-        for (township, _, now) in moves {
+        self.move_complete(&moves);
+        self.generation += 1;
+    }
+
+    /// Secretaries became complete (true) or not (false): their townships' counts
+    /// move by one each, instead of counting a province again.
+    fn move_complete(&mut self, moves: &[(Option<u32>, bool)]) {
+        for &(township, now) in moves {
             if let Some(status) = self
                 .statuses
                 .iter_mut()
@@ -333,7 +337,6 @@ impl Context {
                 };
             }
         }
-        self.generation += 1;
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
@@ -458,17 +461,13 @@ impl Context {
         // counts: its township's count moves by one (a province's recount is not
         // needed). A year read again is counted afresh.
         let township = self.book.township_of(secretary);
-        match self
-            .statuses
-            .iter_mut()
-            .find(|s| Some(s.township) == township)
-        {
-            Some(status) if moved => match (was_complete, complete(&self.book)) {
-                (false, true) => status.complete += 1,
-                (true, false) => status.complete = status.complete.saturating_sub(1),
-                _ => {}
-            },
-            _ => self.statuses = self.service.statuses_of(&self.book),
+        let now = complete(&self.book);
+        if moved && self.statuses.iter().any(|s| Some(s.township) == township) {
+            if now != was_complete {
+                self.move_complete(&[(township, now)]);
+            }
+        } else {
+            self.statuses = self.service.statuses_of(&self.book);
         }
         self.generation += 1;
         let label = field.label(self.book.scheme_for(secretary));
