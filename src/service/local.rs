@@ -129,18 +129,7 @@ impl Local {
     /// Like [`Service::book`], or an empty year with the district's current scheme
     /// when the year has no data yet: its first saved field stores it.
     pub fn book_or_new(&self, year: i16) -> Result<YearBook> {
-        match self.shared_book(year) {
-            Ok(book) => Ok(Arc::unwrap_or_clone(book)),
-            Err(Refusal::NoYear(_)) => {
-                let new = YearBook::load_or_new(&self.store, year)?;
-                // What travels from a server is cut as a year with data is.
-                Ok(match &self.resident {
-                    Some(_) => new.seen_by(&self.actor),
-                    None => new.visible_to(&self.actor),
-                })
-            }
-            Err(e) => Err(e),
-        }
+        Ok(Arc::unwrap_or_clone(self.shared_book_or_new(year)?))
     }
 
     /// The book to send: the kept year itself to a district user (no copy of a
@@ -155,7 +144,14 @@ impl Local {
     /// [`Local::shared_book`], or an empty year ([`Local::book_or_new`]).
     fn shared_book_or_new(&self, year: i16) -> Result<Arc<YearBook>> {
         match self.shared_book(year) {
-            Err(Refusal::NoYear(_)) => Ok(Arc::new(self.book_or_new(year)?)),
+            Err(Refusal::NoYear(_)) => {
+                let new = YearBook::load_or_new(&self.store, year)?;
+                // What travels from a server is cut as a year with data is.
+                Ok(Arc::new(match &self.resident {
+                    Some(_) => new.seen_by(&self.actor),
+                    None => new.visible_to(&self.actor),
+                }))
+            }
             other => other,
         }
     }
