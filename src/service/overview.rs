@@ -56,7 +56,7 @@ impl Overview {
         rectifications: &[(i16, u32, Rectification)],
         today: Date,
     ) -> Overview {
-        Tallies::of(book).overview(book, shows, rectifications, today)
+        Tallies::counted(book).overview(book, shows, rectifications, today)
     }
 
     /// [`Overview::of`] with each township's progress, for a first screen.
@@ -66,7 +66,7 @@ impl Overview {
         rectifications: &[(i16, u32, Rectification)],
         today: Date,
     ) -> Overview {
-        Tallies::of(book).with_statuses(book, shows, rectifications, today)
+        Tallies::counted(book).with_statuses(book, shows, rectifications, today)
     }
 }
 
@@ -154,10 +154,20 @@ impl Count {
 }
 
 impl Tallies {
-    /// One pass over the year.
+    /// One pass over the year, each secretary's part kept to be moved by saves.
     pub fn of(book: &YearBook) -> Tallies {
         let mut tallies = Tallies::default();
         tallies.update(book, &book.entries);
+        tallies
+    }
+
+    /// One pass over the year for counts read once: no parts kept (a province's would
+    /// be half a million map entries made for nothing).
+    fn counted(book: &YearBook) -> Tallies {
+        let mut tallies = Tallies::default();
+        for e in &book.entries {
+            tallies.add(book, e);
+        }
         tallies
     }
 
@@ -169,14 +179,20 @@ impl Tallies {
             {
                 count.count(old, false);
             }
-            if let Some(new) = Part::of(book, e) {
-                self.counts
-                    .entry(new.township)
-                    .or_default()
-                    .count(new, true);
+            if let Some(new) = self.add(book, e) {
                 self.parts.insert(e.secretary, new);
             }
         }
+    }
+
+    /// Count an entry in its township; its part, if it has a township.
+    fn add(&mut self, book: &YearBook, e: &Entry) -> Option<Part> {
+        let part = Part::of(book, e)?;
+        self.counts
+            .entry(part.township)
+            .or_default()
+            .count(part, true);
+        Some(part)
     }
 
     /// How many secretaries of a township are complete.
