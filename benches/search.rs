@@ -1,5 +1,5 @@
 //! docs/architecture.md, "Performance": incremental pinyin search, per key, over every secretary's name,
-//! village and township (`tui::search::Finder`, as the search box uses it, over the index
+//! village and township (`service::search::Finder`, as the search box uses it, over the index
 //! that the TUI builds).
 //!
 //! `cargo bench --bench search` (scales: `XINGJI_BENCH_SCALES=20000,100000,500000`).
@@ -12,7 +12,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{Stats, report, roster, sample, scales, show, timed};
-use xingji::tui::search::{Finder, KEPT, Searchable};
+use xingji::service::search::{Finder, KEPT, Searchable};
 
 /// What a clerk types, key by key: full pinyin, initials, Chinese characters.
 const QUERIES: [&str; 4] = ["zhangwei", "zjg", "王建", "shentou"];

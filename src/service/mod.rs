@@ -19,6 +19,7 @@ mod remote;
 mod resident;
 mod restore;
 mod schemes;
+pub mod search;
 pub mod workflow;
 
 use std::collections::HashMap;

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use super::fields::Field;
 use super::keys::Step;
-use super::search::Searchable;
 use super::theme::Theme;
 use crate::domain::{Assessment, Rectification, Stage};
+use crate::service::search::Searchable;
 use crate::service::{Overview, Refusal, SaveAssessment, Service, TownshipStatus, YearBook};
 
 /// Why a field was not saved.

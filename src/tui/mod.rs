@@ -8,7 +8,6 @@ pub use crate::service::fields;
 pub mod keys;
 pub mod popups;
 pub mod screens;
-pub mod search;
 pub mod theme;
 pub mod widgets;
 

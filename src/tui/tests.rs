@@ -1526,10 +1526,13 @@ fn a_reload_keeps_every_name_searchable() {
     assert_eq!(ids(&mut app), before);
     let ouyang = app.ctx.book.district.secretary_by_name("欧阳娜娜");
     assert_eq!(
-        crate::tui::search::search(app.ctx.index(), "oynn"),
+        crate::service::search::search(app.ctx.index(), "oynn"),
         vec![ouyang]
     );
-    assert_eq!(crate::tui::search::search(app.ctx.index(), "吉𠮷").len(), 1);
+    assert_eq!(
+        crate::service::search::search(app.ctx.index(), "吉𠮷").len(),
+        1
+    );
 }
 
 mod fuzz {

@@ -9,10 +9,10 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::Reply;
+use crate::service::search::{Finder, KEPT};
 use crate::text::{pad, truncate};
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Binding, LINE_EDIT, NONE, QUIT, Step, Target, bind};
-use crate::tui::search::{Finder, KEPT};
 use crate::tui::widgets::{LineEdit, boxed, centered, clear};
 
 #[derive(Default)]

@@ -12,10 +12,10 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Screen;
 use crate::domain::{Stage, stars_ascii};
+use crate::service::search::romanize_name;
 use crate::text::{pad, pad_left, truncate};
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Binding, GridAt, NONE, Target, bind, list_table};
-use crate::tui::search::romanize_name;
 use crate::tui::widgets::{ASCII, Pick, list_page};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
