@@ -212,7 +212,7 @@ fn keys(label: &str, path: &Path, budget: Duration) {
 
     s(&mut app, Action::OpenList);
     k.run("list: Down", || {
-        if app.list.pick.selected + 1 >= app.list.rows.len() {
+        if app.list.paged.pick.selected + 1 >= app.list.paged.rows.total {
             s(&mut app, Action::First);
         }
         s(&mut app, Action::Down)

@@ -22,6 +22,7 @@ use xingji::domain::Role;
 use xingji::exchange::parse_csv;
 use xingji::server::{Server, bind};
 use xingji::service::protocol::{Hello, PROTOCOL, Request, read_frame, write_frame};
+use xingji::service::rows::{Filter, Window};
 use xingji::service::{AuditFilter, Refusal, SaveAssessment, Service};
 use xingji::store::Store;
 
@@ -131,6 +132,29 @@ fn a_server_and_two_clients_each_see_and_change_what_their_role_allows() {
     for e in &theirs.entries {
         assert_eq!(all.entry(e.secretary).unwrap().rating, e.rating);
     }
+    // A window of the list, asked of the server, holds the clerk's township only,
+    // whatever the filter says; the district's holds everyone.
+    let limin = admin.townships(Some(LIMIN)).unwrap()[0];
+    let every = |service: &Service, filter: Filter| {
+        let window = Window {
+            filter,
+            count: 10_000,
+            ..Window::default()
+        };
+        service.rows(&theirs, &window).unwrap()
+    };
+    let mine = every(&clerk, Filter::All);
+    assert_eq!(mine.total, theirs.people().len());
+    assert!(mine.rows.iter().all(|r| r.township == SHENTOU));
+    assert_eq!(every(&clerk, Filter::Township(limin)).total, 0);
+    assert!(
+        every(&clerk, Filter::Pool)
+            .rows
+            .iter()
+            .all(|r| r.township == SHENTOU)
+    );
+    assert_eq!(every(&admin, Filter::All).total, all.people().len());
+    assert!(every(&admin, Filter::Township(limin)).total > 0);
 
     // An import with a 利民镇 row is refused whole; one of 神头镇 only lands.
     let header = xingji::demo::DEMO_SCORES[1].1.lines().next().unwrap();

@@ -43,6 +43,9 @@ pub struct YearBook {
     headcount: std::sync::OnceLock<HashMap<u32, usize>>,
     /// Last year's complete ratings by township and stars ([`YearBook::last_year_stars`]).
     last_year: std::sync::OnceLock<HashMap<u32, [usize; 7]>>,
+    /// The orders the list and the pool are read in, made when first asked for
+    /// ([`super::rows`]); the ones a save moves are made again after it.
+    pub(super) orders: super::rows::Orders,
     /// The assessments of the townships this user may not see: rated with the rest
     /// (quotas are district-wide), never shown.
     hidden: Vec<(u32, Assessment)>,
@@ -155,6 +158,7 @@ impl YearBook {
             people: std::sync::OnceLock::new(),
             headcount: std::sync::OnceLock::new(),
             last_year: std::sync::OnceLock::new(),
+            orders: super::rows::Orders::default(),
             hidden: Vec::new(),
             rated: 0,
             live: Vec::new(),
@@ -168,7 +172,12 @@ impl YearBook {
     /// The secretaries of the year: assessed in it, or in post now and by its end; in
     /// the official order.
     pub fn people(&self) -> Vec<u32> {
-        self.people.get_or_init(|| self.list_people()).clone()
+        self.people_in_order().to_vec()
+    }
+
+    /// [`YearBook::people`], borrowed.
+    pub fn people_in_order(&self) -> &[u32] {
+        self.people.get_or_init(|| self.list_people())
     }
 
     /// How many of the year's people each township has.
@@ -270,6 +279,7 @@ impl YearBook {
     pub(super) fn reindex(&mut self) {
         self.people = std::sync::OnceLock::new();
         self.headcount = std::sync::OnceLock::new();
+        self.orders = super::rows::Orders::default();
         self.index = self
             .entries
             .iter()
@@ -403,6 +413,7 @@ impl YearBook {
         // One secretary and the quota lines (not the whole year) when every rated
         // secretary's figures are here.
         let one_by_one = self.live.len() == self.entries.len() && self.hidden.is_empty();
+        self.orders.rated_again();
         let i = match self.index.get(&secretary) {
             Some(&i) => {
                 self.entries[i].assessment = assessment;
@@ -434,6 +445,7 @@ impl YearBook {
     /// Take what a save moved in the server's year: its entries in place of these (a
     /// first assessment in its place in the official order), and the district's count.
     pub fn take_rerated(&mut self, rerated: super::Rerated) {
+        self.orders.rated_again();
         for entry in rerated.entries {
             match self.index.get(&entry.secretary) {
                 Some(&i) => self.entries[i] = entry,
@@ -468,6 +480,7 @@ impl YearBook {
         if !listed {
             self.people = std::sync::OnceLock::new();
             self.headcount = std::sync::OnceLock::new();
+            self.orders = super::rows::Orders::default();
         }
         i
     }

@@ -515,6 +515,7 @@ impl Local {
             Q::AuditLog(filter) => A::Audit(self.audit_log(&filter)?),
             Q::Save(save) => A::Saved(self.save_assessment(*save)?),
             Q::Rerated(y, ids) => A::Saved(self.rerated(y, &ids)?),
+            Q::Rows(y, window) => A::Rows(Box::new(self.shared_book(y)?.rows(&window))),
             Q::Users => A::Users(self.users()?),
             Q::PutUser(name, role) => A::Text(self.put_user(&name, role)?),
             Q::RemoveUser(name) => {

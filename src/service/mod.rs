@@ -18,6 +18,7 @@ mod refusal;
 mod remote;
 mod resident;
 mod restore;
+pub mod rows;
 mod schemes;
 pub mod search;
 pub mod workflow;
@@ -428,6 +429,18 @@ impl Service {
     /// again.
     pub fn rerated(&self, year: i16, secretaries: &[u32]) -> Result<Option<Rerated>> {
         answer!(self, Request::Rerated(year, secretaries.to_vec()), Response::Saved(r) => r)
+    }
+
+    /// A window of the list or the pool of `book`'s year. A file this process opened
+    /// answers from the book itself; through the server, the server answers from the
+    /// year it keeps, and only the window travels.
+    pub fn rows(&self, book: &YearBook, window: &rows::Window) -> Result<rows::Rows> {
+        match &self.backend {
+            Backend::Local(_) => Ok(book.rows(window)),
+            Backend::Remote(_) => {
+                answer!(self, Request::Rows(book.year, *window), Response::Rows(r) => *r)
+            }
+        }
     }
 
     /// Is the database file opened by this process (not through the server)?

@@ -20,7 +20,7 @@ use crate::exchange::Table;
 
 /// The protocol's version: a client and a server of different versions refuse each
 /// other with a clear message instead of misreading each other's frames.
-pub const PROTOCOL: u32 = 4;
+pub const PROTOCOL: u32 = 5;
 
 /// The largest frame either side accepts (a district's year is far smaller; an
 /// import of a province's scores file fits).
@@ -67,6 +67,8 @@ pub enum Request {
     Save(Box<SaveAssessment>),
     /// These secretaries' entries in the year the server keeps (after a [`Notice`]).
     Rerated(i16, Vec<u32>),
+    /// A window of the list or the pool of a year.
+    Rows(i16, super::rows::Window),
     Users,
     PutUser(String, Role),
     RemoveUser(String),
@@ -135,6 +137,7 @@ pub enum Response {
     History(Vec<(i16, HashMap<u32, crate::scoring::Past>)>),
     Statuses(Vec<TownshipStatus>),
     Overview(Box<super::Overview>),
+    Rows(Box<super::rows::Rows>),
     Rectifications(Vec<(i16, u32, Rectification)>),
     Audit(Vec<AuditEntry>),
     Users(Vec<(String, Role)>),

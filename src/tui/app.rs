@@ -311,7 +311,7 @@ impl App {
                 let field =
                     field.or((from == ScreenId::Secretary).then_some(self.secretary.entry.field));
                 self.list.select(&self.ctx, secretary);
-                let sequence = self.list.rows.clone();
+                let sequence = self.list.shape();
                 self.secretary.open(&self.ctx, secretary, field, sequence);
             }
             Target::Grid(at) => {

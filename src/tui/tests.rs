@@ -962,11 +962,11 @@ fn audit_rectifications_and_the_promotion_pool() {
     assert!(shown.iter().any(|w| w.contains("审定")));
     // The promotion pool lists exactly the 优先选拔 secretaries.
     press(&mut app, &[KeyCode::Char('p')]);
-    let pool = app.pool.rows.clone();
-    assert_eq!(pool.len(), 16, "5 + 11 at 4 stars and above");
+    let pool = app.pool.paged.rows.clone();
+    assert_eq!(pool.total, 16, "5 + 11 at 4 stars and above");
     press(&mut app, &[KeyCode::Enter]);
     assert_eq!(app.screen, ScreenId::Secretary);
-    assert_eq!(app.secretary.entry.secretary, pool[0]);
+    assert_eq!(app.secretary.entry.secretary, pool.rows[0].secretary);
 }
 
 #[test]
@@ -1494,7 +1494,7 @@ fn the_list_selection_follows_its_secretary_when_a_change_resorts_it() {
     press(&mut b, &[KeyCode::Enter]);
     a.update(Action::Refresh);
     assert_eq!(a.list.selected(), Some(chosen));
-    assert_ne!(a.list.pick.selected, 2, "it moved down the list");
+    assert_ne!(a.list.paged.pick.selected, 2, "it moved down the list");
 }
 
 #[test]
@@ -1702,4 +1702,66 @@ fn an_arrow_read_with_the_esc_before_it_stays_an_arrow() {
     ] {
         assert_eq!(super::arrow_after_esc(read.clone()), read);
     }
+}
+
+/// Down through the whole list, one key at a time: the secretaries selected in turn.
+fn walked_down(app: &mut App) -> Vec<u32> {
+    let mut seen = vec![app.list.selected().unwrap()];
+    for _ in 1..app.list.paged.rows.total {
+        press(app, &[KeyCode::Down]);
+        seen.push(app.list.selected().unwrap());
+    }
+    seen
+}
+
+#[test]
+fn the_list_reads_a_window_at_a_time_and_down_reaches_everyone_in_order() {
+    let (_dir, mut local) = demo_app();
+    let (_dir2, mut served, _) = two_apps_through_a_server();
+    let people = local.ctx.book.people();
+    for app in [&mut local, &mut served] {
+        press(app, &[KeyCode::Char('l')]);
+        assert_eq!(app.list.paged.rows.total, people.len());
+        // An 80×24 terminal holds a window of three pages, not the year.
+        assert!(app.list.paged.rows.rows.len() < people.len() / 2);
+        assert_eq!(walked_down(app), people);
+        // The last page shows the last secretary, and Home goes back to the first.
+        let last = app.ctx.book.name_of(people[people.len() - 1]);
+        assert!(text(&draw(app, 80, 24)).contains(&last), "{last}");
+        press(app, &[KeyCode::Home]);
+        assert_eq!(app.list.selected(), Some(people[0]));
+        // By pinyin too, through every window.
+        // (The selection stays on its secretary when the order changes: Home first.)
+        press(
+            app,
+            &[KeyCode::Char('s'), KeyCode::Char('s'), KeyCode::Home],
+        );
+        let by_pinyin = walked_down(app);
+        let mut sorted = people.clone();
+        sorted
+            .sort_by_key(|id| crate::service::search::romanize_name(&app.ctx.book.name_of(*id)).0);
+        assert_eq!(by_pinyin, sorted);
+    }
+}
+
+#[test]
+fn brackets_on_a_form_walk_the_list_in_its_order_across_windows() {
+    let (_dir, mut app) = demo_app();
+    let people = app.ctx.book.people();
+    // The last of the first window's rows and past it.
+    press(&mut app, &[KeyCode::Char('l')]);
+    for _ in 0..50 {
+        press(&mut app, &[KeyCode::Down]);
+    }
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.secretary.entry.secretary, people[50]);
+    for step in 1..=20 {
+        press(&mut app, &[KeyCode::Char(']')]);
+        assert_eq!(app.secretary.entry.secretary, people[50 + step]);
+    }
+    press(&mut app, &[KeyCode::Char('[')]);
+    assert_eq!(app.secretary.entry.secretary, people[69]);
+    // Back on the list, the selection is where the walk ended.
+    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(app.list.selected(), Some(people[69]));
 }

@@ -1,8 +1,6 @@
 //! The secretary list: every secretary of the year this user may see, filtered by
 //! township, sorted by the official order, the total or the pinyin of the name.
 
-use std::collections::HashMap;
-
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode::{Char, Enter};
 use ratatui::layout::Rect;
@@ -11,37 +9,18 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::Screen;
+use super::paged::Paged;
 use crate::domain::{Stage, stars_ascii};
-use crate::service::search::romanize_name;
+pub use crate::service::rows::Sort;
+use crate::service::rows::{Filter, Mark, Row, Window};
 use crate::text::{pad, pad_left, truncate};
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Binding, GridAt, NONE, Target, bind, list_table};
-use crate::tui::widgets::{ASCII, Pick, list_page};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Sort {
-    /// The district's official order (roster order).
-    Official,
-    /// By total, highest first.
-    Total,
-    /// By the pinyin of the name.
-    Pinyin,
-}
-
-impl Sort {
-    pub fn label(self) -> &'static str {
-        match self {
-            Sort::Official => "名册顺序",
-            Sort::Total => "总分",
-            Sort::Pinyin => "姓名拼音",
-        }
-    }
-}
+use crate::tui::widgets::{ASCII, Pick};
 
 pub struct ListScreen {
-    /// Secretary ids in the order and filter shown.
-    pub rows: Vec<u32>,
-    pub pick: Pick,
+    /// The rows shown and around them, in the filter and order chosen.
+    pub paged: Paged,
     pub township: Option<u32>,
     pub sort: Sort,
     generation: u64,
@@ -56,8 +35,7 @@ const OWN: &[Binding] = &[
 impl ListScreen {
     pub fn new(ctx: &Context) -> ListScreen {
         let mut list = ListScreen {
-            rows: Vec::new(),
-            pick: Pick::default(),
+            paged: Paged::default(),
             township: None,
             sort: Sort::Official,
             generation: 0,
@@ -66,62 +44,36 @@ impl ListScreen {
         list
     }
 
-    /// The rows in the filter and order chosen; the selection stays on its secretary
-    /// when a change re-sorts them.
+    /// The filter and order chosen (where in them is the window's business).
+    pub fn shape(&self) -> Window {
+        Window {
+            filter: self.township.map_or(Filter::All, Filter::Township),
+            sort: self.sort,
+            ..Window::default()
+        }
+    }
+
+    /// The rows in the filter and order chosen, read again; the selection stays on its
+    /// secretary when a change re-sorts them.
     fn derive(&mut self, ctx: &Context) {
         let selected = self.selected();
-        let book = &ctx.book;
-        let mut rows: Vec<u32> = ctx
-            .people
-            .iter()
-            .copied()
-            .filter(|id| {
-                self.township.is_none()
-                    || book.district.place(*id).map(|(_, v)| v.township) == self.township
-            })
-            .collect();
-        match self.sort {
-            Sort::Official => {}
-            Sort::Total => {
-                let total = |id: &u32| {
-                    book.entry(*id)
-                        .and_then(|e| e.rating.evaluation.figures().map(|f| f.total))
-                };
-                rows.sort_by_key(|id| std::cmp::Reverse(total(id)));
-            }
-            Sort::Pinyin => {
-                let key: HashMap<u32, String> = rows
-                    .iter()
-                    .map(|id| {
-                        let name = book.district.secretary(*id).map_or("", |s| &s.name);
-                        (*id, romanize_name(name).0)
-                    })
-                    .collect();
-                rows.sort_by(|a, b| key.get(a).cmp(&key.get(b)));
-            }
-        }
-        self.rows = rows;
+        self.paged.read(ctx, self.shape(), selected);
         self.generation = ctx.generation;
-        if let Some(i) = selected.and_then(|id| self.rows.iter().position(|r| *r == id)) {
-            self.pick.selected = i;
-        }
-        self.pick.step(0, self.rows.len(), list_page(ctx.size));
     }
 
     /// Select a secretary; one outside the filter clears the filter first.
     pub fn select(&mut self, ctx: &Context, secretary: u32) {
-        if !self.rows.contains(&secretary) {
+        self.paged.read(ctx, self.shape(), Some(secretary));
+        if self.paged.rows.at.is_none() && self.township.is_some() {
             self.township = None;
-            self.derive(ctx);
+            self.paged.pick = Pick::default();
+            self.paged.read(ctx, self.shape(), Some(secretary));
         }
-        if let Some(i) = self.rows.iter().position(|&r| r == secretary) {
-            self.pick.selected = i;
-            self.pick.step(0, self.rows.len(), list_page(ctx.size));
-        }
+        self.generation = ctx.generation;
     }
 
     pub fn selected(&self) -> Option<u32> {
-        self.rows.get(self.pick.selected).copied()
+        self.paged.selected().map(|r| r.secretary)
     }
 }
 
@@ -139,7 +91,7 @@ impl Screen for ListScreen {
     }
 
     fn update(&mut self, ctx: &mut Context, action: Action) -> Option<Action> {
-        if self.pick.apply(&action, self.rows.len(), ctx.size) {
+        if self.paged.apply(ctx, self.shape(), &action) {
             return None;
         }
         match action {
@@ -160,15 +112,11 @@ impl Screen for ListScreen {
                     None => ids.first().copied(),
                     Some(t) => ids.iter().skip_while(|&&i| i != t).nth(1).copied(),
                 };
-                self.pick = Pick::default();
-                self.derive(ctx);
+                self.paged.pick = Pick::default();
+                self.paged.read(ctx, self.shape(), None);
             }
             Action::CycleSort => {
-                self.sort = match self.sort {
-                    Sort::Official => Sort::Total,
-                    Sort::Total => Sort::Pinyin,
-                    Sort::Pinyin => Sort::Official,
-                };
+                self.sort = self.sort.next();
                 self.derive(ctx);
             }
             other => return Some(other),
@@ -180,7 +128,7 @@ impl Screen for ListScreen {
         if self.generation != ctx.generation {
             self.derive(ctx);
         } else {
-            self.pick.step(0, self.rows.len(), list_page(ctx.size));
+            self.paged.follow(ctx, self.shape());
         }
     }
 
@@ -192,7 +140,7 @@ impl Screen for ListScreen {
         let title = format!(
             "{filter} | 按{} | {} 人",
             self.sort.label(),
-            self.rows.len()
+            self.paged.rows.total
         );
         // No side borders: the table needs all 80 columns.
         let block = Block::new()
@@ -210,15 +158,9 @@ impl Screen for ListScreen {
         )];
         let rows = usize::from(inner.height.saturating_sub(1));
         // Only the visible window is built.
-        for (i, &id) in self
-            .rows
-            .iter()
-            .enumerate()
-            .skip(self.pick.offset)
-            .take(rows)
-        {
-            let text = cells_line(&cells(ctx, id), &columns);
-            let selected = i == self.pick.selected;
+        for (i, row) in self.paged.shown(rows) {
+            let text = cells_line(&cells(ctx, row), &columns);
+            let selected = i == self.paged.pick.selected;
             let marker = if selected { ">" } else { " " };
             let style = if selected {
                 ctx.theme.selected()
@@ -230,7 +172,12 @@ impl Screen for ListScreen {
                 style,
             ));
         }
-        if self.rows.is_empty() {
+        if let Some(why) = &self.paged.failed {
+            lines.push(Line::styled(
+                format!("读取名单失败:{why}"),
+                ctx.theme.error(),
+            ));
+        } else if self.paged.rows.total == 0 {
             lines.push(Line::styled(
                 "没有书记。请先导入名册:xingji import roster 名册.csv",
                 ctx.theme.dim(),
@@ -277,19 +224,13 @@ fn cells_line(cells: &[String], columns: &[(&str, usize, bool)]) -> String {
 }
 
 /// The cells of one secretary in the list.
-fn cells(ctx: &Context, id: u32) -> Vec<String> {
-    let book = &ctx.book;
+fn cells(ctx: &Context, row: &Row) -> Vec<String> {
     let t = &ctx.theme;
-    let name = book
-        .district
-        .secretary(id)
-        .map_or(String::new(), |s| t.user(&s.name).into_owned());
-    let (township, village) = book
-        .district
-        .place(id)
-        .map(|(a, b)| (t.user(&a.name).into_owned(), t.user(&b.name).into_owned()))
-        .unwrap_or_default();
-    let mut cells = vec![township, village, name];
+    let mut cells = vec![
+        t.user(&row.township).into_owned(),
+        t.user(&row.village).into_owned(),
+        t.user(&row.name).into_owned(),
+    ];
     let empty = |status: &str| {
         [
             String::new(),
@@ -300,25 +241,29 @@ fn cells(ctx: &Context, id: u32) -> Vec<String> {
             String::new(),
         ]
     };
-    match book.entry(id) {
-        None => cells.extend(empty("未录入")),
-        Some(e) => match e.rating.evaluation.figures() {
-            None => cells.extend(empty("未完成")),
-            Some(f) => cells.extend([
-                format!("{:.2}", f.total),
-                f.outcome.label().to_string(),
-                stars_ascii(e.rating.stars),
-                e.rating.change.map(|c| c.label()).unwrap_or_default(),
-                match ctx.stage_of(id) {
-                    Stage::Entering => "已完成".to_string(),
-                    stage => stage.label().to_string(),
-                },
-                e.rating
-                    .consequence
-                    .map(|c| c.label().to_string())
-                    .unwrap_or_default(),
-            ]),
-        },
+    match &row.mark {
+        Mark::NotEntered => cells.extend(empty("未录入")),
+        Mark::Incomplete => cells.extend(empty("未完成")),
+        Mark::Rated {
+            total,
+            outcome,
+            stars,
+            change,
+            stage,
+            consequence,
+        } => cells.extend([
+            format!("{total:.2}"),
+            outcome.label().to_string(),
+            stars_ascii(*stars),
+            change.map(|c| c.label()).unwrap_or_default(),
+            match stage {
+                Stage::Entering => "已完成".to_string(),
+                stage => stage.label().to_string(),
+            },
+            consequence
+                .map(|c| c.label().to_string())
+                .unwrap_or_default(),
+        ]),
     }
     cells
 }

@@ -7,6 +7,7 @@ pub mod grid;
 pub mod help;
 pub mod list;
 pub mod overview;
+pub mod paged;
 pub mod pool;
 pub mod rectify;
 pub mod secretary;

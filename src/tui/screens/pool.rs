@@ -8,32 +8,37 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::Screen;
-use crate::domain::{Consequence, stars_ascii};
+use super::paged::Paged;
+use crate::domain::stars_ascii;
+use crate::service::rows::{Filter, Mark, Sort, Window};
 use crate::text::{pad, pad_left, truncate};
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Binding, NAVIGATION, NONE, Target, bind, list_table};
-use crate::tui::widgets::{Pick, boxed, key_for, list_page};
+use crate::tui::widgets::{boxed, key_for};
 
 #[derive(Default)]
 pub struct PoolScreen {
-    pub rows: Vec<u32>,
-    pub pick: Pick,
+    /// The rows shown and around them.
+    pub paged: Paged,
     generation: u64,
 }
 
 const OWN: &[Binding] = &[bind(Enter, NONE, || Action::Open, "打开", true)];
 
+/// The pool in the official order.
+const SHAPE: Window = Window {
+    filter: Filter::Pool,
+    sort: Sort::Official,
+    from: 0,
+    count: 0,
+    around: None,
+};
+
 impl PoolScreen {
     fn derive(&mut self, ctx: &Context) {
-        self.rows = ctx
-            .book
-            .entries
-            .iter()
-            .filter(|e| e.rating.consequence == Some(Consequence::Promote))
-            .map(|e| e.secretary)
-            .collect();
+        let selected = self.paged.selected().map(|r| r.secretary);
+        self.paged.read(ctx, SHAPE, selected);
         self.generation = ctx.generation;
-        self.pick.step(0, self.rows.len(), list_page(ctx.size));
     }
 }
 
@@ -51,12 +56,12 @@ impl Screen for PoolScreen {
     }
 
     fn update(&mut self, ctx: &mut Context, action: Action) -> Option<Action> {
-        if self.pick.apply(&action, self.rows.len(), ctx.size) {
+        if self.paged.apply(ctx, SHAPE, &action) {
             return None;
         }
         match action {
             Action::Open => {
-                let id = self.rows.get(self.pick.selected).copied()?;
+                let id = self.paged.selected()?.secretary;
                 Some(Action::Show(Target::Secretary(id, None)))
             }
             other => Some(other),
@@ -66,6 +71,8 @@ impl Screen for PoolScreen {
     fn sync(&mut self, ctx: &Context) {
         if self.generation != ctx.generation {
             self.derive(ctx);
+        } else {
+            self.paged.follow(ctx, SHAPE);
         }
     }
 
@@ -74,7 +81,7 @@ impl Screen for PoolScreen {
         let block = boxed(format!(
             "{} 年度优先选拔(4星及以上)| {} 人 | {} 导出Excel",
             ctx.year(),
-            self.rows.len(),
+            self.paged.rows.total,
             key_for(NAVIGATION, &Action::Export)
         ));
         let inner = block.inner(area);
@@ -91,40 +98,30 @@ impl Screen for PoolScreen {
             t.title(),
         )];
         let room = usize::from(inner.height).saturating_sub(1);
-        for (i, &s) in self
-            .rows
-            .iter()
-            .enumerate()
-            .skip(self.pick.offset)
-            .take(room)
-        {
-            let (tw, v) = ctx
-                .book
-                .district
-                .place(s)
-                .map(|(a, b)| (a.name.clone(), b.name.clone()))
-                .unwrap_or_default();
-            let e = ctx.book.entry(s);
-            let total = e
-                .and_then(|e| e.rating.evaluation.figures())
-                .map_or(String::new(), |f| format!("{:.2}", f.total));
-            let stars = e.map_or(String::new(), |e| stars_ascii(e.rating.stars));
+        for (i, row) in self.paged.shown(room) {
+            let total = match row.mark {
+                Mark::Rated { total, .. } => format!("{total:.2}"),
+                _ => String::new(),
+            };
+            let stars = match row.mark {
+                Mark::Rated { stars, .. } => stars_ascii(stars),
+                _ => stars_ascii(None),
+            };
+            let selected = i == self.paged.pick.selected;
             let text = format!(
                 "{}{} {} {} {} {stars}",
-                if i == self.pick.selected { ">" } else { " " },
-                pad(&truncate(&t.user(&tw), 10), 10),
-                pad(&truncate(&t.user(&v), 12), 12),
-                pad(&truncate(&t.user(&ctx.book.name_of(s)), 15), 15),
+                if selected { ">" } else { " " },
+                pad(&truncate(&t.user(&row.township), 10), 10),
+                pad(&truncate(&t.user(&row.village), 12), 12),
+                pad(&truncate(&t.user(&row.name), 15), 15),
                 pad_left(&total, 6)
             );
-            let style = if i == self.pick.selected {
-                t.selected()
-            } else {
-                Style::new()
-            };
+            let style = if selected { t.selected() } else { Style::new() };
             lines.push(Line::styled(truncate(&text, inner.width.into()), style));
         }
-        if self.rows.is_empty() {
+        if let Some(why) = &self.paged.failed {
+            lines.push(Line::styled(format!("读取名单失败:{why}"), t.error()));
+        } else if self.paged.rows.total == 0 {
             lines.push(Line::styled("本年度没有 4 星及以上的书记", t.dim()));
         }
         frame.render_widget(Paragraph::new(lines), inner);

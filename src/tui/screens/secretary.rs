@@ -14,6 +14,7 @@ use ratatui::widgets::Paragraph;
 use super::Screen;
 use crate::domain::{Outcome, Stage, stars_ascii};
 use crate::scoring::explain;
+use crate::service::rows::Window;
 use crate::text::{pad, truncate, width, wrap};
 use crate::tui::context::Context;
 use crate::tui::entry::Entry;
@@ -26,7 +27,7 @@ use crate::tui::widgets::boxed;
 pub struct SecretaryScreen {
     pub entry: Entry,
     /// The secretaries `[` and `]` walk through: the list's rows when opened from it.
-    sequence: Vec<u32>,
+    sequence: Window,
     /// The explanation of the rating, line by line (label, detail), made in `sync`.
     explanation: Vec<(&'static str, String)>,
     generation: u64,
@@ -80,21 +81,16 @@ impl SecretaryScreen {
     pub fn new() -> SecretaryScreen {
         SecretaryScreen {
             entry: Entry::default(),
-            sequence: Vec::new(),
+            sequence: Window::default(),
             explanation: Vec::new(),
             generation: u64::MAX,
         }
     }
 
     /// Show a secretary, on `field` (else the field the screen was on, or the first
-    /// when coming from elsewhere); `[` `]` then walk `sequence`.
-    pub fn open(
-        &mut self,
-        ctx: &Context,
-        secretary: u32,
-        field: Option<usize>,
-        sequence: Vec<u32>,
-    ) {
+    /// when coming from elsewhere); `[` `]` then walk the list in `sequence`'s filter
+    /// and order.
+    pub fn open(&mut self, ctx: &Context, secretary: u32, field: Option<usize>, sequence: Window) {
         self.entry.secretary = secretary;
         self.entry.field = field.unwrap_or(0);
         self.entry.reset();
@@ -135,16 +131,22 @@ impl SecretaryScreen {
         if !self.entry.commit(ctx) {
             return;
         }
-        let Some(i) = self
-            .sequence
-            .iter()
-            .position(|&r| r == self.entry.secretary)
-        else {
+        // This secretary and the one either side.
+        let around = Window {
+            count: 3,
+            around: Some(self.entry.secretary),
+            ..self.sequence
+        };
+        let rows = match ctx.service.rows(&ctx.book, &around) {
+            Ok(rows) => rows,
+            Err(e) => return ctx.error(e.to_string()),
+        };
+        let Some(i) = rows.at else {
             return;
         };
         let next = if forward { i + 1 } else { i.wrapping_sub(1) };
-        match self.sequence.get(next) {
-            Some(&id) => {
+        match rows.get(next).map(|r| r.secretary) {
+            Some(id) => {
                 // The same field on the next secretary.
                 self.entry.secretary = id;
                 self.entry.reset();

@@ -1,0 +1,431 @@
+//! Windows of the list and the pool: a page of rows in the order asked, with how many
+//! there are in all. A screen holds the rows it shows, not the year; through the
+//! server only those rows travel (docs/architecture.md §7, "Windows").
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::YearBook;
+use super::search::romanize_name;
+use crate::domain::{Consequence, Outcome, Stage};
+use crate::scoring::StarChange;
+
+/// The order of the rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Sort {
+    /// The district's official order (roster order).
+    #[default]
+    Official,
+    /// By total, highest first.
+    Total,
+    /// By the pinyin of the name.
+    Pinyin,
+}
+
+impl Sort {
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Official => "名册顺序",
+            Sort::Total => "总分",
+            Sort::Pinyin => "姓名拼音",
+        }
+    }
+
+    /// The next order of the list's `s` key.
+    pub fn next(self) -> Sort {
+        match self {
+            Sort::Official => Sort::Total,
+            Sort::Total => Sort::Pinyin,
+            Sort::Pinyin => Sort::Official,
+        }
+    }
+}
+
+/// Which secretaries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Filter {
+    /// Every secretary of the year the user may see.
+    #[default]
+    All,
+    /// One township's.
+    Township(u32),
+    /// The promotion pool (优先选拔).
+    Pool,
+}
+
+/// The rows asked for: a filter, an order, and where.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    pub filter: Filter,
+    pub sort: Sort,
+    /// The place of the first row wanted, and how many.
+    pub from: usize,
+    pub count: usize,
+    /// A secretary to find: when they are among the rows, the window is moved to hold
+    /// them and the answer says where they are.
+    pub around: Option<u32>,
+}
+
+/// A window's answer.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Rows {
+    /// How many rows the filter has in all.
+    pub total: usize,
+    /// The place of the first row given.
+    pub from: usize,
+    pub rows: Vec<Row>,
+    /// The place of the secretary asked for (`around`), when they are among the rows.
+    pub at: Option<usize>,
+}
+
+impl Rows {
+    /// The row at a place, if this window holds it.
+    pub fn get(&self, place: usize) -> Option<&Row> {
+        place.checked_sub(self.from).and_then(|i| self.rows.get(i))
+    }
+
+    /// Does this window hold every row of `places` that exists?
+    pub fn holds(&self, places: Range<usize>) -> bool {
+        let end = places.end.min(self.total);
+        let start = places.start.min(end);
+        start >= self.from && end <= self.from + self.rows.len()
+    }
+}
+
+/// One secretary as a list shows them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    pub secretary: u32,
+    pub name: String,
+    pub township: String,
+    pub village: String,
+    pub mark: Mark,
+}
+
+/// Where a secretary's assessment stands.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Mark {
+    /// No assessment entered.
+    NotEntered,
+    /// Entered, with figures still missing.
+    Incomplete,
+    Rated {
+        total: Decimal,
+        outcome: Outcome,
+        stars: Option<u8>,
+        change: Option<StarChange>,
+        stage: Stage,
+        consequence: Option<Consequence>,
+    },
+}
+
+/// The orders a book's rows are read in, each made when first asked for. A save
+/// moves totals and stars: the orders by them are made again after it; the official
+/// order and the pinyin stay until the people change.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Orders {
+    townships: OnceLock<HashMap<u32, Range<usize>>>,
+    pinyin: OnceLock<Vec<u32>>,
+    total: OnceLock<Vec<u32>>,
+    pool: OnceLock<Vec<u32>>,
+}
+
+impl Orders {
+    /// After figures moved: the orders by total and stars are made again when asked.
+    pub(super) fn rated_again(&mut self) {
+        self.total = OnceLock::new();
+        self.pool = OnceLock::new();
+    }
+}
+
+impl YearBook {
+    /// The rows of a window.
+    pub fn rows(&self, window: &Window) -> Rows {
+        let order = self.order(window.filter, window.sort);
+        let at = window
+            .around
+            .and_then(|id| order.iter().position(|&s| s == id));
+        let mut from = window.from.min(order.len());
+        if let Some(at) = at
+            && !(from..from + window.count).contains(&at)
+        {
+            from = at.saturating_sub(window.count / 2);
+        }
+        let rows = order
+            .iter()
+            .skip(from)
+            .take(window.count)
+            .map(|&id| self.row(id))
+            .collect();
+        Rows {
+            total: order.len(),
+            from,
+            rows,
+            at,
+        }
+    }
+
+    /// A township's people, in the official order.
+    pub fn people_of(&self, township: u32) -> &[u32] {
+        let ranges = self.orders.townships.get_or_init(|| {
+            let people = self.people_in_order();
+            let mut ranges = HashMap::new();
+            let mut start = 0;
+            // In the official order each township's people are together.
+            for group in people.chunk_by(|a, b| self.township_of(*a) == self.township_of(*b)) {
+                if let Some(t) = self.township_of(group[0]) {
+                    ranges.insert(t, start..start + group.len());
+                }
+                start += group.len();
+            }
+            ranges
+        });
+        ranges
+            .get(&township)
+            .and_then(|r| self.people_in_order().get(r.clone()))
+            .unwrap_or_default()
+    }
+
+    fn order(&self, filter: Filter, sort: Sort) -> Cow<'_, [u32]> {
+        let orders = &self.orders;
+        match (filter, sort) {
+            (Filter::All, Sort::Official) => Cow::Borrowed(self.people_in_order()),
+            (Filter::All, Sort::Total) => Cow::Borrowed(
+                orders
+                    .total
+                    .get_or_init(|| self.sorted(self.people_in_order(), Sort::Total)),
+            ),
+            (Filter::All, Sort::Pinyin) => Cow::Borrowed(
+                orders
+                    .pinyin
+                    .get_or_init(|| self.sorted(self.people_in_order(), Sort::Pinyin)),
+            ),
+            (Filter::Township(t), sort) => self.in_order(self.people_of(t), sort),
+            (Filter::Pool, sort) => {
+                let pool = orders.pool.get_or_init(|| {
+                    self.entries
+                        .iter()
+                        .filter(|e| e.rating.consequence == Some(Consequence::Promote))
+                        .map(|e| e.secretary)
+                        .collect()
+                });
+                self.in_order(pool, sort)
+            }
+        }
+    }
+
+    fn in_order<'a>(&self, ids: &'a [u32], sort: Sort) -> Cow<'a, [u32]> {
+        match sort {
+            Sort::Official => Cow::Borrowed(ids),
+            sort => Cow::Owned(self.sorted(ids, sort)),
+        }
+    }
+
+    /// `ids` (in the official order) in another order; ties keep the official order.
+    fn sorted(&self, ids: &[u32], sort: Sort) -> Vec<u32> {
+        let mut ids = ids.to_vec();
+        match sort {
+            Sort::Official => {}
+            Sort::Total => {
+                let total = |id: &u32| {
+                    self.entry(*id)
+                        .and_then(|e| e.rating.evaluation.figures().map(|f| f.total))
+                };
+                ids.sort_by_key(|id| std::cmp::Reverse(total(id)));
+            }
+            Sort::Pinyin => {
+                let name = |id: &u32| self.district.secretary(*id).map_or("", |s| &s.name);
+                ids.sort_by_cached_key(|id| romanize_name(name(id)).0);
+            }
+        }
+        ids
+    }
+
+    fn row(&self, id: u32) -> Row {
+        let name = self.district.secretary(id).map_or("", |s| &s.name);
+        let (township, village) = self
+            .district
+            .place(id)
+            .map(|(t, v)| (t.name.as_str(), v.name.as_str()))
+            .unwrap_or_default();
+        let mark = match self.entry(id) {
+            None => Mark::NotEntered,
+            Some(e) => match e.rating.evaluation.figures() {
+                None => Mark::Incomplete,
+                Some(f) => Mark::Rated {
+                    total: f.total,
+                    outcome: f.outcome,
+                    stars: e.rating.stars,
+                    change: e.rating.change,
+                    stage: self
+                        .township_of(id)
+                        .map_or(Stage::Entering, |t| self.record.stage(t)),
+                    consequence: e.rating.consequence,
+                },
+            },
+        };
+        Row {
+            secretary: id,
+            name: name.to_string(),
+            township: township.to_string(),
+            village: village.to_string(),
+            mark,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::domain::Assessment;
+
+    fn demo_book() -> (tempfile::TempDir, YearBook) {
+        let dir = tempfile::tempdir().unwrap();
+        let service = crate::demo::open(&dir.path().join("d.redb"), "t").unwrap();
+        let book = service.book(2025).unwrap();
+        (dir, book)
+    }
+
+    /// The order a list should show, made the plain way: every person, filtered, then
+    /// sorted by a key with ties in the official order.
+    fn expected(book: &YearBook, filter: Filter, sort: Sort) -> Vec<u32> {
+        let mut ids: Vec<u32> = book
+            .people()
+            .into_iter()
+            .filter(|&id| match filter {
+                Filter::All => true,
+                Filter::Township(t) => book.township_of(id) == Some(t),
+                Filter::Pool => book
+                    .entry(id)
+                    .is_some_and(|e| e.rating.consequence == Some(Consequence::Promote)),
+            })
+            .collect();
+        match sort {
+            Sort::Official => {}
+            Sort::Total => ids.sort_by_key(|id| {
+                std::cmp::Reverse(
+                    book.entry(*id)
+                        .and_then(|e| e.rating.evaluation.figures().map(|f| f.total)),
+                )
+            }),
+            Sort::Pinyin => ids.sort_by_key(|id| romanize_name(&book.name_of(*id)).0),
+        }
+        ids
+    }
+
+    /// Every row of a filter and order, read seven at a time.
+    fn paged(book: &YearBook, filter: Filter, sort: Sort) -> Vec<u32> {
+        let mut seen = Vec::new();
+        loop {
+            let rows = book.rows(&Window {
+                filter,
+                sort,
+                from: seen.len(),
+                count: 7,
+                around: None,
+            });
+            assert_eq!(rows.from, seen.len());
+            if rows.rows.is_empty() {
+                assert_eq!(rows.total, seen.len(), "{filter:?} {sort:?}");
+                return seen;
+            }
+            seen.extend(rows.rows.iter().map(|r| r.secretary));
+        }
+    }
+
+    fn every_shape(book: &YearBook) -> Vec<(Filter, Sort)> {
+        let township = book.townships()[1];
+        let mut shapes = Vec::new();
+        for filter in [Filter::All, Filter::Township(township), Filter::Pool] {
+            for sort in [Sort::Official, Sort::Total, Sort::Pinyin] {
+                shapes.push((filter, sort));
+            }
+        }
+        shapes
+    }
+
+    #[test]
+    fn windows_read_one_after_another_are_the_whole_list_in_its_order() {
+        let (_dir, book) = demo_book();
+        for (filter, sort) in every_shape(&book) {
+            let whole = expected(&book, filter, sort);
+            assert!(!whole.is_empty(), "{filter:?}");
+            assert_eq!(paged(&book, filter, sort), whole, "{filter:?} {sort:?}");
+        }
+        // The rows say what the list shows.
+        let row = book.rows(&Window {
+            count: 1,
+            ..Window::default()
+        });
+        let first = &row.rows[0];
+        let (township, village) = book.district.place(first.secretary).unwrap();
+        assert_eq!(first.name, book.name_of(first.secretary));
+        assert_eq!(
+            (first.township.as_str(), first.village.as_str()),
+            (township.name.as_str(), village.name.as_str())
+        );
+    }
+
+    #[test]
+    fn a_window_around_a_secretary_holds_them_and_says_where() {
+        let (_dir, book) = demo_book();
+        let whole = expected(&book, Filter::All, Sort::Pinyin);
+        for (place, &id) in whole.iter().enumerate() {
+            let rows = book.rows(&Window {
+                sort: Sort::Pinyin,
+                from: 0,
+                count: 5,
+                around: Some(id),
+                ..Window::default()
+            });
+            assert_eq!(rows.at, Some(place));
+            assert_eq!(rows.get(place).map(|r| r.secretary), Some(id));
+            assert!(rows.holds(place..place + 1));
+        }
+        // Someone not in the rows: the window stays where it was asked.
+        let pool = book.rows(&Window {
+            filter: Filter::Pool,
+            from: 0,
+            count: 5,
+            around: Some(u32::MAX),
+            ..Window::default()
+        });
+        assert_eq!((pool.at, pool.from), (None, 0));
+    }
+
+    #[test]
+    fn a_save_moves_the_orders_by_total_and_the_pool() {
+        let (_dir, mut book) = demo_book();
+        // Read every order once, so that each is made and kept.
+        for (filter, sort) in every_shape(&book) {
+            paged(&book, filter, sort);
+        }
+        // The last by total gets everyone's best figures, the first loses them.
+        let by_total = expected(&book, Filter::All, Sort::Total);
+        let best = book.entry(by_total[0]).unwrap().assessment.clone();
+        let last = *by_total
+            .iter()
+            .rev()
+            .find(|id| book.entry(**id).is_some())
+            .unwrap();
+        book.replace(last, best);
+        book.replace(by_total[0], Assessment::default());
+        let now = expected(&book, Filter::All, Sort::Total);
+        assert_ne!(now, by_total, "the saves moved the order");
+        assert!(now.iter().position(|&id| id == last) < Some(3));
+        for (filter, sort) in every_shape(&book) {
+            assert_eq!(
+                paged(&book, filter, sort),
+                expected(&book, filter, sort),
+                "{filter:?} {sort:?} after the saves"
+            );
+        }
+    }
+}
