@@ -23,6 +23,7 @@ use xingji::exchange::parse_csv;
 use xingji::server::{Server, bind};
 use xingji::service::protocol::{Hello, PROTOCOL, Request, read_frame, write_frame};
 use xingji::service::rows::{Filter, Window};
+use xingji::service::search::Finder;
 use xingji::service::{AuditFilter, Refusal, SaveAssessment, Service};
 use xingji::store::Store;
 
@@ -155,6 +156,34 @@ fn a_server_and_two_clients_each_see_and_change_what_their_role_allows() {
     );
     assert_eq!(every(&admin, Filter::All).total, all.people().len());
     assert!(every(&admin, Filter::Township(limin)).total > 0);
+    // A search is answered by the server: the clerk finds only 神头镇's people, the
+    // district everyone; typed a key at a time (narrowed on the server) it finds
+    // what the whole query finds at once.
+    let find = |service: &Service, query: &str| {
+        let mut finder = Finder::default();
+        let hits = service.search(&theirs, &mut finder, query, 500).unwrap();
+        (hits.total, hits.rows)
+    };
+    let (_, everyone) = find(&admin, "cun");
+    assert!(everyone.iter().any(|r| r.township == LIMIN));
+    let (_, theirs_found) = find(&clerk, "cun");
+    assert!(!theirs_found.is_empty());
+    assert!(theirs_found.iter().all(|r| r.township == SHENTOU));
+    assert_eq!(
+        find(&admin, LIMIN).0,
+        every(&admin, Filter::Township(limin)).total
+    );
+    assert_eq!(find(&clerk, LIMIN).0, 0);
+    let fresh = f.client("admin").unwrap();
+    let mut finder = Finder::default();
+    let mut typed = String::new();
+    for c in "zhangcai".chars() {
+        typed.push(c);
+        let hits = admin.search(&theirs, &mut finder, &typed, 500).unwrap();
+        // (A query that is not the last one grown makes the server search afresh.)
+        find(&fresh, "#");
+        assert_eq!((hits.total, hits.rows), find(&fresh, &typed), "{typed}");
+    }
 
     // An import with a 利民镇 row is refused whole; one of 神头镇 only lands.
     let header = xingji::demo::DEMO_SCORES[1].1.lines().next().unwrap();
@@ -537,7 +566,7 @@ fn the_first_screen_shows_the_servers_counts_before_the_year_arrives_and_keys_wa
     })
     .unwrap();
     assert_eq!(app.screen, xingji::tui::screens::ScreenId::Secretary);
-    let second = app.ctx.people[1];
+    let second = app.ctx.book.people()[1];
     assert_eq!(
         app.secretary.entry.secretary, second,
         "the second of the list opened"
@@ -662,7 +691,7 @@ fn a_clerk_moved_to_another_township_sees_its_progress_after_the_notice() {
     app.changed(Notice::default());
     assert_eq!(names(&app), [LIMIN]);
     let people = app.ctx.statuses[0].people;
-    assert!(people > 0 && people == app.ctx.people.len());
+    assert!(people > 0 && people == app.ctx.book.people().len());
 }
 
 #[test]

@@ -30,6 +30,8 @@ pub struct Local {
     resident: Option<Arc<Resident>>,
     /// Whose figures the last save moved in the kept year (for the server's notice).
     moved: std::cell::Cell<Option<(i16, Vec<u32>)>>,
+    /// The last search of this client, narrowed while its query grows.
+    finder: std::cell::RefCell<super::search::Finder>,
 }
 
 impl Local {
@@ -42,6 +44,7 @@ impl Local {
             clock: Clock::System,
             resident: None,
             moved: std::cell::Cell::new(None),
+            finder: std::cell::RefCell::default(),
         })
     }
 
@@ -516,6 +519,11 @@ impl Local {
             Q::Save(save) => A::Saved(self.save_assessment(*save)?),
             Q::Rerated(y, ids) => A::Saved(self.rerated(y, &ids)?),
             Q::Rows(y, window) => A::Rows(Box::new(self.shared_book(y)?.rows(&window))),
+            Q::Search(y, query, keep) => {
+                let book = self.shared_book(y)?;
+                let mut finder = self.finder.borrow_mut();
+                A::Hits(Box::new(book.search(&mut finder, &query, keep)))
+            }
             Q::Users => A::Users(self.users()?),
             Q::PutUser(name, role) => A::Text(self.put_user(&name, role)?),
             Q::RemoveUser(name) => {

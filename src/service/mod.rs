@@ -443,6 +443,26 @@ impl Service {
         }
     }
 
+    /// The best `keep` matches of a search among the people of `book`'s year. A file
+    /// this process opened searches the book with the caller's `finder`; through the
+    /// server, the server searches the year it keeps (and narrows as the query grows).
+    pub fn search(
+        &self,
+        book: &YearBook,
+        finder: &mut search::Finder,
+        query: &str,
+        keep: usize,
+    ) -> Result<rows::Hits> {
+        match &self.backend {
+            Backend::Local(_) => Ok(book.search(finder, query, keep)),
+            Backend::Remote(_) => answer!(
+                self,
+                Request::Search(book.year, query.to_string(), keep),
+                Response::Hits(h) => *h
+            ),
+        }
+    }
+
     /// Is the database file opened by this process (not through the server)?
     pub fn is_local(&self) -> bool {
         matches!(self.backend, Backend::Local(_))

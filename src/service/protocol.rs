@@ -69,6 +69,8 @@ pub enum Request {
     Rerated(i16, Vec<u32>),
     /// A window of the list or the pool of a year.
     Rows(i16, super::rows::Window),
+    /// The best matches of a search among a year's people: (year, query, how many).
+    Search(i16, String, usize),
     Users,
     PutUser(String, Role),
     RemoveUser(String),
@@ -138,6 +140,7 @@ pub enum Response {
     Statuses(Vec<TownshipStatus>),
     Overview(Box<super::Overview>),
     Rows(Box<super::rows::Rows>),
+    Hits(Box<super::rows::Hits>),
     Rectifications(Vec<(i16, u32, Rectification)>),
     Audit(Vec<AuditEntry>),
     Users(Vec<(String, Role)>),

@@ -6,12 +6,13 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::YearBook;
-use super::search::romanize_name;
+use super::search::{Finder, Found, Searchable, romanize_name};
 use crate::domain::{Consequence, Outcome, Stage};
 use crate::scoring::StarChange;
 
@@ -124,6 +125,13 @@ pub enum Mark {
     },
 }
 
+/// The best matches of a search, as rows, and how many there are in all.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Hits {
+    pub rows: Vec<Row>,
+    pub total: usize,
+}
+
 /// The orders a book's rows are read in, each made when first asked for. A save
 /// moves totals and stars: the orders by them are made again after it; the official
 /// order and the pinyin stay until the people change.
@@ -133,7 +141,12 @@ pub(super) struct Orders {
     pinyin: OnceLock<Vec<u32>>,
     total: OnceLock<Vec<u32>>,
     pool: OnceLock<Vec<u32>>,
+    /// The search index of the people, and its stamp ([`Finder::find`]'s generation).
+    index: OnceLock<(u64, Vec<Searchable>)>,
 }
+
+/// Stamps of search indexes: each one made gets its own.
+static INDEXES: AtomicU64 = AtomicU64::new(1);
 
 impl Orders {
     /// After figures moved: the orders by total and stars are made again when asked.
@@ -167,6 +180,38 @@ impl YearBook {
             from,
             rows,
             at,
+        }
+    }
+
+    /// The best `keep` matches of a search among the people, found with `finder`
+    /// (which narrows its last matches while the query grows).
+    pub fn search(&self, finder: &mut Finder, query: &str, keep: usize) -> Hits {
+        let (stamp, index) = self.search_index();
+        self.hits(finder.find(index, *stamp, query, keep))
+    }
+
+    /// The search index of the people, made when first asked for (a province's pinyin
+    /// takes a second: the server makes it once, as it starts).
+    pub fn search_index(&self) -> &(u64, Vec<Searchable>) {
+        self.orders.index.get_or_init(|| {
+            let index = self
+                .people_in_order()
+                .iter()
+                .filter_map(|&id| {
+                    let s = self.district.secretary(id)?;
+                    let (t, v) = self.district.place(id)?;
+                    Some(Searchable::new(id, &s.name, &v.name, &t.name))
+                })
+                .collect();
+            (INDEXES.fetch_add(1, Ordering::Relaxed), index)
+        })
+    }
+
+    /// The rows of what a search found.
+    pub fn hits(&self, found: Found) -> Hits {
+        Hits {
+            rows: found.best.into_iter().map(|id| self.row(id)).collect(),
+            total: found.total,
         }
     }
 

@@ -9,7 +9,8 @@ use super::fields::Field;
 use super::keys::Step;
 use super::theme::Theme;
 use crate::domain::{Assessment, Rectification, Stage};
-use crate::service::search::Searchable;
+use crate::service::rows::Hits;
+use crate::service::search::{Finder, Searchable};
 use crate::service::{Overview, Refusal, SaveAssessment, Service, TownshipStatus, YearBook};
 
 /// Why a field was not saved.
@@ -45,14 +46,10 @@ pub struct Context {
     pub book: YearBook,
     /// Ratings of the other years, for the star history.
     pub history: Vec<(i16, HashMap<u32, crate::scoring::Past>)>,
-    /// The secretaries of the working year this user may see, in official order.
-    pub people: Vec<u32>,
-    /// Where each township's secretaries lie in `people` (they are together in the
-    /// official order): a screen of one township never filters the whole district
-    /// ([`Context::people_of`]).
-    township_rows: HashMap<u32, std::ops::Range<usize>>,
-    /// The search index of `people`: made on the second core after each reading of the
-    /// year (a province's pinyin takes most of a second), taken by [`Context::index`].
+    /// The search index of the year's people, on a file this process opened: made on
+    /// the second core after each reading of the year (a province's pinyin takes most
+    /// of a second), taken by [`Context::index`]. Through the server, the server
+    /// searches.
     index: Vec<Searchable>,
     indexing: Option<std::thread::JoinHandle<Vec<Searchable>>>,
     /// Each visible township's progress through the year.
@@ -112,8 +109,6 @@ impl Context {
             theme,
             book,
             history,
-            people: Vec::new(),
-            township_rows: HashMap::new(),
             index: Vec::new(),
             indexing: None,
             statuses: Vec::new(),
@@ -202,37 +197,44 @@ impl Context {
             .map(|s| (s.secretary, s))
             .collect();
         let book = &self.book;
-        self.people = book.people();
-        self.township_rows = HashMap::new();
-        let mut start = 0;
-        for group in self
-            .people
-            .chunk_by(|a, b| book.township_of(*a) == book.township_of(*b))
-        {
-            if let Some(t) = book.township_of(group[0]) {
-                self.township_rows.insert(t, start..start + group.len());
-            }
-            start += group.len();
-        }
         // The pinyin of a name is the costly part: an entry whose texts have not changed
         // is kept (a reload after another user's save changes no name).
-        let texts = texts_of(&self.people, book);
-        match std::thread::Builder::new().spawn(move || index_of(texts, before)) {
-            Ok(making) => self.indexing = Some(making),
-            // A server out of threads: made here and now, afresh.
-            Err(_) => self.index = index_of(texts_of(&self.people, book), HashMap::new()),
+        if self.service.is_local() {
+            let texts = texts_of(book.people_in_order(), book);
+            match std::thread::Builder::new().spawn(move || index_of(texts, before)) {
+                Ok(making) => self.indexing = Some(making),
+                // Out of threads: made here and now, afresh.
+                Err(_) => {
+                    let texts = texts_of(book.people_in_order(), book);
+                    self.index = index_of(texts, HashMap::new());
+                }
+            }
         }
         self.statuses = self.service.statuses_of(book);
         self.rectifications = self.service.rectifications(None).unwrap_or_default();
         self.generation += 1;
     }
 
-    /// The secretaries of one township, in the official order (a range of `people`).
+    /// The secretaries of one township, in the official order.
     pub fn people_of(&self, township: u32) -> &[u32] {
-        self.township_rows
-            .get(&township)
-            .and_then(|rows| self.people.get(rows.clone()))
-            .unwrap_or_default()
+        self.book.people_of(township)
+    }
+
+    /// The best matches of a search among the year's people: on a file this process
+    /// opened, in the index made beside the year; through the server, by the server.
+    pub fn search(
+        &mut self,
+        finder: &mut Finder,
+        query: &str,
+        keep: usize,
+    ) -> Result<Hits, Refusal> {
+        if self.service.is_local() {
+            let generation = self.generation;
+            let found = finder.find(self.index(), generation, query, keep);
+            Ok(self.book.hits(found))
+        } else {
+            self.service.search(&self.book, finder, query, keep)
+        }
     }
 
     /// The search index of the people of the year as last read (waits for it while it
@@ -311,8 +313,9 @@ impl Context {
             .filter(|e| complete(self.book.entry(e.secretary)) != complete(Some(e)))
             .map(|e| (self.book.township_of(e.secretary), complete(Some(e))))
             .collect();
+        let people = self.book.people_in_order().len();
         self.book.take_rerated(rerated);
-        if self.book.people().len() != self.people.len() {
+        if self.book.people_in_order().len() != people {
             // A first assessment of someone who had left office: one more of the
             // year's people.
             self.derive();

@@ -9,6 +9,7 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::Reply;
+use crate::service::rows::Row;
 use crate::service::search::{Finder, KEPT};
 use crate::text::{pad, truncate};
 use crate::tui::context::Context;
@@ -19,7 +20,7 @@ use crate::tui::widgets::{LineEdit, boxed, centered, clear};
 pub struct SearchPopup {
     pub query: LineEdit,
     /// The best matches (at most `KEPT`), and how many there are in all.
-    pub hits: Vec<u32>,
+    pub hits: Vec<Row>,
     pub total: usize,
     finder: Finder,
     pub selected: usize,
@@ -52,9 +53,13 @@ impl SearchPopup {
         if self.query.apply(&action) {
             let query = self.query.text();
             if query != before {
-                let generation = ctx.generation;
-                let found = self.finder.find(ctx.index(), generation, &query, KEPT);
-                (self.hits, self.total) = (found.best, found.total);
+                match ctx.search(&mut self.finder, &query, KEPT) {
+                    Ok(hits) => (self.hits, self.total) = (hits.rows, hits.total),
+                    Err(e) => {
+                        (self.hits, self.total) = (Vec::new(), 0);
+                        ctx.error(e.to_string());
+                    }
+                }
                 self.selected = 0;
             }
             return Reply::stay();
@@ -64,7 +69,7 @@ impl SearchPopup {
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Down if n > 0 => self.selected = (self.selected + 1).min(n - 1),
             Action::Open => {
-                let Some(&id) = self.hits.get(self.selected) else {
+                let Some(id) = self.hits.get(self.selected).map(|r| r.secretary) else {
                     ctx.error("没有找到匹配的书记");
                     return Reply::stay();
                 };
@@ -94,18 +99,9 @@ impl SearchPopup {
         let cut = self.total > self.hits.len();
         let room = usize::from(inner.height.saturating_sub(1 + u16::from(cut)));
         let first = self.selected.saturating_sub(room.saturating_sub(1));
-        for (i, &id) in self.hits.iter().enumerate().skip(first).take(room) {
-            let name = ctx
-                .book
-                .district
-                .secretary(id)
-                .map_or(String::new(), |x| t.user(&x.name).into_owned());
-            let (tw, v) = ctx
-                .book
-                .district
-                .place(id)
-                .map(|(a, b)| (t.user(&a.name).into_owned(), t.user(&b.name).into_owned()))
-                .unwrap_or_default();
+        for (i, row) in self.hits.iter().enumerate().skip(first).take(room) {
+            let name = t.user(&row.name);
+            let (tw, v) = (t.user(&row.township), t.user(&row.village));
             let text = format!(
                 "{}{} {} {}",
                 if i == self.selected { ">" } else { " " },

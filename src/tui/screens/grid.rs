@@ -153,13 +153,7 @@ impl GridScreen {
         let visible = ctx.visible_townships();
         let (secretary, field) = match at {
             GridAt::Secretary(s, f) => (Some(s), f),
-            GridAt::Township(t) => (
-                ctx.people
-                    .iter()
-                    .copied()
-                    .find(|p| ctx.book.township_of(*p) == Some(t)),
-                0,
-            ),
+            GridAt::Township(t) => (ctx.people_of(t).first().copied(), 0),
             GridAt::Anywhere => (None, 0),
         };
         let township = match at {
