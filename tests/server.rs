@@ -133,6 +133,65 @@ fn a_server_and_two_clients_each_see_and_change_what_their_role_allows() {
     for e in &theirs.entries {
         assert_eq!(all.entry(e.secretary).unwrap().rating, e.rating);
     }
+    // An import with a 利民镇 row is refused whole; one of 神头镇 only lands.
+    let header = xingji::demo::DEMO_SCORES[1].1.lines().next().unwrap();
+    let rows: Vec<&str> = xingji::demo::DEMO_SCORES[1]
+        .1
+        .lines()
+        .skip(1)
+        .filter(|l| l.starts_with(SHENTOU) || l.starts_with(LIMIN))
+        .collect();
+    let mixed = format!("{header}\n{}\n", rows.join("\n"));
+    let before = admin.audit_log(&AuditFilter::default()).unwrap().len();
+    let refused = clerk.import_scores("mixed.csv", parse_csv(&mixed).unwrap(), YEAR);
+    assert!(
+        matches!(&refused, Err(Refusal::Rows { errors, .. }) if errors.iter().all(|e| e.message.contains(LIMIN))),
+        "{refused:?}"
+    );
+    assert_eq!(
+        admin.audit_log(&AuditFilter::default()).unwrap().len(),
+        before
+    );
+    let own: Vec<&str> = rows
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with(SHENTOU))
+        .collect();
+    let own = format!("{header}\n{}\n", own.join("\n"));
+    let s = clerk
+        .import_scores("shentou.csv", parse_csv(&own).unwrap(), YEAR)
+        .unwrap();
+    assert_eq!(s.rows, 11);
+    // The audit log names the user the server knows, and the clerk reads only theirs.
+    let log = admin.audit_log(&AuditFilter::default()).unwrap();
+    assert!(
+        log.iter()
+            .any(|e| e.user == "clerk" && e.what.contains("shentou.csv"))
+    );
+    for e in clerk.audit_log(&AuditFilter::default()).unwrap() {
+        assert!(!e.what.contains(LIMIN), "{e:?}");
+    }
+    // Another township's notice, or its name in a filter, is refused to the clerk.
+    assert!(matches!(
+        clerk.township_named(LIMIN),
+        Err(Refusal::CannotSee { .. })
+    ));
+    assert!(admin.township_named(LIMIN).is_ok());
+    // District-only steps are refused to the clerk, with the service's own words.
+    let users = clerk.users();
+    assert!(
+        matches!(users, Err(Refusal::DistrictOnly { .. })),
+        "{users:?}"
+    );
+}
+
+#[test]
+fn windows_and_searches_through_the_server_hold_what_the_user_may_see() {
+    let f = Fixture::new();
+    let admin = f.client("admin").unwrap();
+    let clerk = f.client("clerk").unwrap();
+    let theirs = clerk.book(YEAR).unwrap();
+    let all = admin.book(YEAR).unwrap();
     // A window of the list, asked of the server, holds the clerk's township only,
     // whatever the filter says; the district's holds everyone.
     let limin = admin.townships(Some(LIMIN)).unwrap()[0];
@@ -184,57 +243,6 @@ fn a_server_and_two_clients_each_see_and_change_what_their_role_allows() {
         find(&fresh, "#");
         assert_eq!((hits.total, hits.rows), find(&fresh, &typed), "{typed}");
     }
-
-    // An import with a 利民镇 row is refused whole; one of 神头镇 only lands.
-    let header = xingji::demo::DEMO_SCORES[1].1.lines().next().unwrap();
-    let rows: Vec<&str> = xingji::demo::DEMO_SCORES[1]
-        .1
-        .lines()
-        .skip(1)
-        .filter(|l| l.starts_with(SHENTOU) || l.starts_with(LIMIN))
-        .collect();
-    let mixed = format!("{header}\n{}\n", rows.join("\n"));
-    let before = admin.audit_log(&AuditFilter::default()).unwrap().len();
-    let refused = clerk.import_scores("mixed.csv", parse_csv(&mixed).unwrap(), YEAR);
-    assert!(
-        matches!(&refused, Err(Refusal::Rows { errors, .. }) if errors.iter().all(|e| e.message.contains(LIMIN))),
-        "{refused:?}"
-    );
-    assert_eq!(
-        admin.audit_log(&AuditFilter::default()).unwrap().len(),
-        before
-    );
-    let own: Vec<&str> = rows
-        .iter()
-        .copied()
-        .filter(|l| l.starts_with(SHENTOU))
-        .collect();
-    let own = format!("{header}\n{}\n", own.join("\n"));
-    let s = clerk
-        .import_scores("shentou.csv", parse_csv(&own).unwrap(), YEAR)
-        .unwrap();
-    assert_eq!(s.rows, 11);
-    // The audit log names the user the server knows, and the clerk reads only theirs.
-    let log = admin.audit_log(&AuditFilter::default()).unwrap();
-    assert!(
-        log.iter()
-            .any(|e| e.user == "clerk" && e.what.contains("shentou.csv"))
-    );
-    for e in clerk.audit_log(&AuditFilter::default()).unwrap() {
-        assert!(!e.what.contains(LIMIN), "{e:?}");
-    }
-    // Another township's notice, or its name in a filter, is refused to the clerk.
-    assert!(matches!(
-        clerk.township_named(LIMIN),
-        Err(Refusal::CannotSee { .. })
-    ));
-    assert!(admin.township_named(LIMIN).is_ok());
-    // District-only steps are refused to the clerk, with the service's own words.
-    let users = clerk.users();
-    assert!(
-        matches!(users, Err(Refusal::DistrictOnly { .. })),
-        "{users:?}"
-    );
 }
 
 /// Save `text` as the notes of `id`, from the notes `book` holds.
