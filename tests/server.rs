@@ -1223,3 +1223,181 @@ fn a_client_reconnects_after_the_server_is_restarted() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+/// A district user's client as `xingji --socket` starts it: the first screen from the
+/// server's counts, then the first township's part of the year.
+fn started(f: &Fixture, user: &str) -> xingji::tui::App {
+    let client = f.client(user).unwrap();
+    // The second connection, for the reading on the side.
+    f.users.lock().unwrap().push_back(user.to_string());
+    let mut app = xingji::tui::App::start(client, YEAR, xingji::tui::Theme::plain()).unwrap();
+    let loader = app.ctx.loader.take().unwrap();
+    app.loaded(loader.join().unwrap());
+    app.update(xingji::tui::keys::Action::Resize(80, 24));
+    app
+}
+
+fn press(app: &mut xingji::tui::App, code: ratatui::crossterm::event::KeyCode) {
+    use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+    if let Some(action) = app.action(KeyEvent::new(code, KeyModifiers::NONE)) {
+        app.update(action);
+    }
+}
+
+#[test]
+fn a_district_client_holding_one_township_at_a_time_shows_what_the_whole_year_shows() {
+    use ratatui::crossterm::event::KeyCode::{Char, Down, Enter, Esc, Tab};
+    let f = Fixture::new();
+    let admin = f.client("admin").unwrap();
+    let everyone = admin.book(YEAR).unwrap().people().len();
+    let mut parted = started(&f, "admin");
+    assert!(parted.ctx.parted());
+    assert!(
+        parted.ctx.book.people().len() < everyone / 5,
+        "one township of {everyone} people"
+    );
+    let mut whole = xingji::tui::App::new(
+        f.client("admin").unwrap(),
+        YEAR,
+        xingji::tui::Theme::plain(),
+    )
+    .unwrap();
+    whole.update(xingji::tui::keys::Action::Resize(80, 24));
+    assert!(!whole.ctx.parted());
+    let mut keys = vec![Tab, Tab, Char('l')];
+    // Down the list past the first townships, a form, and `]` across townships.
+    keys.extend([Down; 25]);
+    keys.push(Enter);
+    keys.extend([Char(']'); 15]);
+    keys.extend([Esc, Char('s'), Down, Down, Enter, Esc, Char('s')]);
+    keys.extend([Char('t'), Char('t'), Down, Enter, Esc]);
+    // The grid, into the next townships and back.
+    keys.extend([Char('g'), Char(']'), Char(']'), Char(']'), Char('['), Esc]);
+    // A search, and the pool.
+    keys.push(Char('/'));
+    keys.extend("ouyang".chars().map(Char));
+    keys.extend([Enter, Esc, Char('p'), Down, Down, Enter, Esc]);
+    // The screens that read the whole year.
+    keys.extend([Char('w'), Esc, Char('r'), Esc, Char('h'), Esc]);
+    let mut parts = std::collections::HashSet::new();
+    for (i, &key) in keys.iter().enumerate() {
+        press(&mut parted, key);
+        press(&mut whole, key);
+        parts.insert(parted.ctx.book.part_of());
+        assert_eq!(
+            screen(&parted),
+            screen(&whole),
+            "after key {i} ({key:?}) of {keys:?}"
+        );
+    }
+    assert!(
+        parts.len() > 4,
+        "it held several townships in turn: {parts:?}"
+    );
+}
+
+#[test]
+fn a_district_client_holding_one_township_saves_and_takes_others_saves_as_the_whole_year_does() {
+    use ratatui::crossterm::event::KeyCode::{Char, Enter, Esc};
+    use xingji::service::protocol::Notice;
+    let f = Fixture::new();
+    let admin = f.client("admin").unwrap();
+    let mut app = started(&f, "admin");
+    let first = app.ctx.book.part_of().unwrap();
+    // A secretary of another township, found by the server's search: its part is read.
+    press(&mut app, Char('/'));
+    for c in "ouyang".chars() {
+        press(&mut app, Char(c));
+    }
+    press(&mut app, Enter);
+    let id = app.secretary.entry.secretary;
+    let theirs = admin.book(YEAR).unwrap().township_of(id).unwrap();
+    assert_ne!(theirs, first, "欧阳娜娜 is not of the first township");
+    assert_eq!(app.ctx.book.part_of(), Some(theirs));
+    // A field saved here is what a client of the whole year shows.
+    press(&mut app, Char('3'));
+    press(&mut app, Enter);
+    assert!(app.secretary.entry.error.is_none(), "{:?}", app.ctx.status);
+    let stored = admin
+        .book(YEAR)
+        .unwrap()
+        .entry(id)
+        .unwrap()
+        .assessment
+        .clone();
+    assert_eq!(app.ctx.book.entry(id).unwrap().assessment, stored);
+    let mut whole = xingji::tui::App::new(
+        f.client("admin").unwrap(),
+        YEAR,
+        xingji::tui::Theme::plain(),
+    )
+    .unwrap();
+    whole.update(xingji::tui::keys::Action::Resize(80, 24));
+    whole.update(xingji::tui::keys::Action::Show(
+        xingji::tui::keys::Target::Secretary(id, Some(1)),
+    ));
+    // (But for the status line: 已保存 here.)
+    let but_status = |app: &xingji::tui::App| {
+        let mut lines: Vec<String> = screen(app).lines().map(str::to_string).collect();
+        lines.remove(lines.len() - 2);
+        lines
+    };
+    assert_eq!(but_status(&app), but_status(&whole));
+    // Another user's save in this township reaches the form; one elsewhere, whose
+    // entries this client does not hold, leaves the part as it is and moves the
+    // progress the server counts.
+    let now = admin.book(YEAR).unwrap();
+    let elsewhere = now.people_of(first)[0];
+    for other in [id, elsewhere] {
+        let before = now.entry(other).map(|e| e.assessment.clone());
+        let mut after = before.clone().unwrap();
+        after.grade = None;
+        let rerated = admin
+            .save_assessment(SaveAssessment {
+                year: YEAR,
+                secretary: other,
+                before,
+                after,
+                what: "组织评价".into(),
+                change: ("好".into(), String::new()),
+            })
+            .unwrap()
+            .unwrap();
+        app.changed(Notice {
+            saved: Some((YEAR, rerated.entries.iter().map(|e| e.secretary).collect())),
+        });
+        assert!(
+            app.ctx
+                .book
+                .people()
+                .iter()
+                .all(|p| now.township_of(*p) == Some(theirs))
+        );
+    }
+    assert_eq!(app.ctx.book.entry(id).unwrap().assessment.grade, None);
+    assert!(app.ctx.book.entry(elsewhere).is_none());
+    // The overview counts the district, as the server does: both saves made a
+    // secretary incomplete.
+    press(&mut app, Esc);
+    press(&mut app, Esc);
+    let progress = |name: &str| {
+        let status = admin.statuses(YEAR).unwrap();
+        let s = status.iter().find(|s| s.name == name).unwrap();
+        format!("{}/{}", s.complete, s.people)
+    };
+    for t in [theirs, first] {
+        let name = now.district.township(t).unwrap().name.clone();
+        let shown = screen(&app);
+        let line = shown.lines().find(|l| l.contains(&name)).unwrap();
+        assert!(line.contains(&progress(&name)), "{line}");
+        assert!(!line.contains("7/7") && !line.contains("6/6"), "{line}");
+    }
+    let mut fresh = xingji::tui::App::new(
+        f.client("admin").unwrap(),
+        YEAR,
+        xingji::tui::Theme::plain(),
+    )
+    .unwrap();
+    fresh.update(xingji::tui::keys::Action::Resize(80, 24));
+    assert_eq!(screen(&app), screen(&fresh));
+}

@@ -58,6 +58,8 @@ pub struct YearBook {
     live: Vec<Option<QuotaKey>>,
     /// The quota lines over `live`, made at the first save and kept current by each.
     quotas: Option<Quotas>,
+    /// The township whose people this book holds, when it is a part of the year.
+    part: Option<u32>,
     /// The one township this book shows (a township clerk's), or None: all.
     /// (See [`YearBook::shows`].)
     shown: Option<u32>,
@@ -163,6 +165,7 @@ impl YearBook {
             rated: 0,
             live: Vec::new(),
             quotas: None,
+            part: None,
             shown: None,
             frozen: HashMap::new(),
             own: HashMap::new(),
@@ -315,16 +318,28 @@ impl YearBook {
     }
 
     /// A copy of the book as `actor` may see it, for a server to send: a township
-    /// clerk's holds their own township's villages, secretaries, entries and last-year
-    /// ratings, and no other township's. (A client never re-rates a book: it asks
-    /// again.) A province's clerk gets a few hundred secretaries, not the province.
+    /// clerk's is their own township's part ([`YearBook::part`]). (A client never
+    /// re-rates a book: it asks again.) A province's clerk gets a few hundred
+    /// secretaries, not the province.
     pub(super) fn seen_by(&self, actor: &Actor) -> YearBook {
-        let Role::Township(t) = actor.role else {
-            return self.clone();
-        };
-        let mine = |id: u32| self.township_of(id) == Some(t);
+        match actor.role {
+            Role::Township(t) => self.part(t, actor),
+            _ => self.clone(),
+        }
+    }
+
+    /// One township's part of the book, for a server to send: every township's name
+    /// and stage, that township's villages, secretaries, entries and last-year
+    /// ratings, and nobody else's. A clerk's part shows only their township; a
+    /// district user's shows every township and holds one at a time
+    /// ([`YearBook::part_of`]).
+    pub(super) fn part(&self, township: u32, actor: &Actor) -> YearBook {
+        let mine = |id: u32| self.township_of(id) == Some(township);
+        let clerk = matches!(actor.role, Role::Township(_));
         let mut record = self.record.clone();
-        only_stages_beside(&mut record, t);
+        if clerk {
+            only_stages_beside(&mut record, township);
+        }
         let mut book = YearBook {
             entries: self
                 .entries
@@ -339,17 +354,24 @@ impl YearBook {
                 .map(|(id, p)| (*id, *p))
                 .collect(),
             rated: self.rated,
-            shown: Some(t),
+            shown: self.shown.or(clerk.then_some(township)),
+            part: Some(township),
             own: self.own.clone(),
             ..YearBook::bare(
                 self.year,
                 record,
                 self.scheme.clone(),
-                self.district.of_township(t),
+                self.district.of_township(township),
             )
         };
         book.reindex();
         book
+    }
+
+    /// The one township whose people this book holds, when it is a part of the year
+    /// ([`YearBook::part`]); None: it holds everyone it shows.
+    pub fn part_of(&self) -> Option<u32> {
+        self.part
     }
 
     /// N of the whole district: rated secretaries (eligible, complete).
@@ -447,6 +469,11 @@ impl YearBook {
     pub fn take_rerated(&mut self, rerated: super::Rerated) {
         self.orders.rated_again();
         for entry in rerated.entries {
+            // A part of the year takes its own township's, not the others' the quotas
+            // moved.
+            if self.district.secretary(entry.secretary).is_none() {
+                continue;
+            }
             match self.index.get(&entry.secretary) {
                 Some(&i) => self.entries[i] = entry,
                 None => {
@@ -827,6 +854,7 @@ struct BookWire {
     previous: HashMap<u32, Past>,
     rated: usize,
     shown: Option<u32>,
+    part: Option<u32>,
 }
 
 /// [`BookWire`] borrowed from a book: a server sends the year it keeps without a copy.
@@ -840,6 +868,7 @@ struct BookWireRef<'a> {
     previous: &'a HashMap<u32, Past>,
     rated: usize,
     shown: Option<u32>,
+    part: Option<u32>,
 }
 
 impl serde::Serialize for YearBook {
@@ -852,6 +881,7 @@ impl serde::Serialize for YearBook {
             previous: &self.previous,
             rated: self.rated,
             shown: self.shown,
+            part: self.part,
         }
         .serialize(serializer)
     }
@@ -869,6 +899,7 @@ impl TryFrom<BookWire> for YearBook {
             previous: w.previous,
             rated: w.rated,
             shown: w.shown,
+            part: w.part,
             ..YearBook::bare(w.year, w.record, scheme, w.district)
         };
         book.own = own_schemes(&book.scheme, &book.record);

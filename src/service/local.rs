@@ -9,6 +9,7 @@ use super::check::{Checked, check_store};
 use super::overview::Overview;
 use super::protocol::{Request, Response};
 use super::resident::{Rerated, Resident};
+use super::rows::Focus;
 use super::{
     Actor, AuditFilter, Clock, DistrictStep, Refusal, Result, SaveAssessment, TownshipStatus,
     YearBook, role_label, user_name, workflow,
@@ -159,6 +160,29 @@ impl Local {
         }
     }
 
+    /// One township's part of a year ([`YearBook::part`]): what a client holds of a
+    /// province at a time. A township the user may not see is refused.
+    pub fn part(&self, year: i16, focus: Focus) -> Result<Arc<YearBook>> {
+        let book = match self.full_book(year) {
+            Err(Refusal::NoYear(_)) => Arc::new(YearBook::load_or_new(&self.store, year)?),
+            other => other?,
+        };
+        let township = match focus {
+            Focus::Township(t) => t,
+            Focus::Secretary(s) => book
+                .township_of(s)
+                .ok_or_else(|| Refusal::NotFound(format!("名册中没有编号为 {s} 的书记")))?,
+        };
+        if !self.actor.may_see(township) {
+            let name = book.district.township(township).map(|t| t.name.clone());
+            return Err(Refusal::CannotSee {
+                user: self.actor.name.clone(),
+                township: name.unwrap_or_else(|| township.to_string()),
+            });
+        }
+        Ok(Arc::new(book.part(township, &self.actor)))
+    }
+
     /// The whole district's rated year, for the checks of a step (quotas and stages
     /// are district-wide, whoever asks).
     pub(crate) fn full_book(&self, year: i16) -> Result<Arc<YearBook>> {
@@ -170,19 +194,29 @@ impl Local {
 
     /// Ratings of every year but `except`, for the star history.
     pub fn history(&self, except: i16) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
-        self.history_with(except, None)
+        self.history_with(except, None, None)
+    }
+
+    /// [`Local::history`] of one township's people (a part of the year), or all.
+    pub fn history_in(
+        &self,
+        except: i16,
+        township: Option<u32>,
+    ) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
+        self.history_with(except, None, township)
     }
 
     /// [`Local::history`] beside a book already read: the year before it comes from the
     /// book's own last year (rated once, at its load), not from rating it again.
     pub fn history_beside(&self, book: &YearBook) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
-        self.history_with(book.year, Some(book))
+        self.history_with(book.year, Some(book), book.part_of())
     }
 
     fn history_with(
         &self,
         except: i16,
         beside: Option<&YearBook>,
+        township: Option<u32>,
     ) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
         // A server has `except` kept: its last year is there, and its roster.
         let kept = match (&self.resident, beside) {
@@ -199,10 +233,9 @@ impl Local {
             }
         };
         let seen = |id: u32| {
-            self.actor.is_district()
-                || district
-                    .place(id)
-                    .is_some_and(|(_, v)| self.actor.may_see(v.township))
+            let place = district.place(id).map(|(_, v)| v.township);
+            township.is_none_or(|t| place == Some(t))
+                && (self.actor.is_district() || place.is_some_and(|t| self.actor.may_see(t)))
         };
         let mut out = Vec::new();
         for y in self.years()? {
@@ -511,13 +544,14 @@ impl Local {
             Q::Townships(name) => A::Ids(self.townships(name.as_deref())?),
             Q::Book(y) => A::Book(self.shared_book(y)?),
             Q::BookOrNew(y) => A::Book(self.shared_book_or_new(y)?),
-            Q::History(y) => A::History(self.history(y)?),
+            Q::History(y, township) => A::History(self.history_in(y, township)?),
             Q::Statuses(y) => A::Statuses(self.statuses(y)?),
             Q::Overview(y, today) => A::Overview(Box::new(self.overview(y, today)?)),
             Q::Rectifications(y) => A::Rectifications(self.rectifications(y)?),
             Q::AuditLog(filter) => A::Audit(self.audit_log(&filter)?),
             Q::Save(save) => A::Saved(self.save_assessment(*save)?),
             Q::Rerated(y, ids) => A::Saved(self.rerated(y, &ids)?),
+            Q::Part(y, focus) => A::Book(self.part(y, focus)?),
             Q::Rows(y, window) => A::Rows(Box::new(self.shared_book(y)?.rows(&window))),
             Q::Search(y, query, keep) => {
                 let book = self.shared_book(y)?;

@@ -379,13 +379,17 @@ impl Service {
     pub fn history_beside(&self, book: &YearBook) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
         match &self.backend {
             Backend::Local(local) => local.history_beside(book),
-            Backend::Remote(_) => self.history(book.year),
+            Backend::Remote(_) => answer!(
+                self,
+                Request::History(book.year, book.part_of()),
+                Response::History(h) => h
+            ),
         }
     }
 
     /// Every year but `except` as a history shows it (complete, stars), by secretary.
     pub fn history(&self, except: i16) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
-        answer!(self, Request::History(except), Response::History(h) => h)
+        answer!(self, Request::History(except, None), Response::History(h) => h)
     }
 
     /// Each visible township's progress through a year.
@@ -429,6 +433,13 @@ impl Service {
     /// again.
     pub fn rerated(&self, year: i16, secretaries: &[u32]) -> Result<Option<Rerated>> {
         answer!(self, Request::Rerated(year, secretaries.to_vec()), Response::Saved(r) => r)
+    }
+
+    /// One township's part of a year (every township's name and stage, that
+    /// township's people and figures): through the server, what a district user's
+    /// client holds of a province at a time.
+    pub fn part(&self, year: i16, focus: rows::Focus) -> Result<YearBook> {
+        answer!(self, Request::Part(year, focus), Response::Book(b) => Arc::unwrap_or_clone(b))
     }
 
     /// A window of the list or the pool of `book`'s year. A file this process opened

@@ -58,7 +58,8 @@ pub enum Request {
     Townships(Option<String>),
     Book(i16),
     BookOrNew(i16),
-    History(i16),
+    /// The star history beside a year: every other year, of one township or all.
+    History(i16, Option<u32>),
     Statuses(i16),
     /// The first screen's counts of a year, with the caller's today (for overdue).
     Overview(i16, jiff::civil::Date),
@@ -67,6 +68,8 @@ pub enum Request {
     Save(Box<SaveAssessment>),
     /// These secretaries' entries in the year the server keeps (after a [`Notice`]).
     Rerated(i16, Vec<u32>),
+    /// One township's part of a year: what a district user's client holds at a time.
+    Part(i16, super::rows::Focus),
     /// A window of the list or the pool of a year.
     Rows(i16, super::rows::Window),
     /// The best matches of a search among a year's people: (year, query, how many).

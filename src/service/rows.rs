@@ -72,6 +72,13 @@ pub struct Window {
     pub around: Option<u32>,
 }
 
+/// Which part of a year a client holds: a township's, or the township of a secretary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Focus {
+    Township(u32),
+    Secretary(u32),
+}
+
 /// A window's answer.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Rows {

@@ -24,6 +24,7 @@ use super::screens::workflow::WorkflowScreen;
 use super::screens::{Screen, ScreenId};
 use super::theme::{Theme, WIDE_FILLER};
 use super::widgets::hint_bar;
+use crate::service::rows::Focus;
 use crate::service::{Refusal, Service};
 use crate::text::{truncate, width, wrap};
 
@@ -307,6 +308,9 @@ impl App {
         let from = self.screen;
         match target {
             Target::Secretary(secretary, field) => {
+                if !self.ctx.focus(Focus::Secretary(secretary)) {
+                    return;
+                }
                 // On the secretary's screen already: keep the field.
                 let field =
                     field.or((from == ScreenId::Secretary).then_some(self.secretary.entry.field));
@@ -319,12 +323,17 @@ impl App {
                     return;
                 }
             }
-            Target::Audit => self.audit.open(&mut self.ctx),
+            Target::Audit => {
+                self.ctx.whole();
+                self.audit.open(&mut self.ctx);
+            }
             Target::Help => {
                 let tables = self.tables();
                 self.help.open(tables);
             }
             // Lists of the district open on fresh data: another clerk may have changed it.
+            // The workflow and the rectifications read the whole year.
+            Target::Workflow | Target::Rectify if self.ctx.parted() => self.ctx.whole(),
             Target::Workflow | Target::Rectify | Target::Pool => self.ctx.reload(),
             Target::Overview | Target::List => {}
         }
@@ -411,6 +420,7 @@ impl App {
     /// Write the year's report as `xingji-<year>.xlsx` in the current folder (never
     /// over an existing file).
     fn export(&mut self) {
+        self.ctx.whole();
         let ctx = &mut self.ctx;
         let written = crate::exchange::xlsx::xlsx_bytes(&ctx.book)
             .map_err(|e| e.to_string())

@@ -8,8 +8,9 @@ use std::path::{Path, PathBuf};
 use super::fields::Field;
 use super::keys::Step;
 use super::theme::Theme;
+use crate::domain::Role;
 use crate::domain::{Assessment, Rectification, Stage};
-use crate::service::rows::Hits;
+use crate::service::rows::{Focus, Hits};
 use crate::service::search::{Finder, Searchable};
 use crate::service::{Overview, Refusal, SaveAssessment, Service, TownshipStatus, YearBook};
 
@@ -52,7 +53,8 @@ pub struct Context {
     /// searches.
     index: Vec<Searchable>,
     indexing: Option<std::thread::JoinHandle<Vec<Searchable>>>,
-    /// Each visible township's progress through the year.
+    /// Each visible township's progress through the year; empty while the client
+    /// holds a part of it ([`Context::parted`]: the overview asks the server).
     pub statuses: Vec<TownshipStatus>,
     /// Every visible rectification: (year, secretary, record).
     pub rectifications: Vec<(i16, u32, Rectification)>,
@@ -140,11 +142,11 @@ impl Context {
         // The counts first: a province's year sent meanwhile would take both cores
         // from them.
         let overview = service.overview(year)?;
-        let read = move || {
-            let book = other.book_or_new(year)?;
-            let history = other.history_beside(&book)?;
-            Ok(Loaded { book, history })
-        };
+        // A district user's client holds one township's part of the year at a time
+        // (a province is a gigabyte): the first township's. A clerk's year is their
+        // township's.
+        let first = overview.statuses.first().map(|s| s.township);
+        let read = move || first_read(&other, year, first);
         let Ok(loader) = std::thread::Builder::new().spawn(read) else {
             return Context::new(service, year, theme);
         };
@@ -167,11 +169,8 @@ impl Context {
     pub fn loaded(&mut self, loaded: Result<Loaded, Refusal>) {
         self.first_overview = None;
         self.status = None;
-        let loaded = loaded.or_else(|_| {
-            let book = self.service.book_or_new(self.year())?;
-            let history = self.service.history_beside(&book)?;
-            Ok::<_, Refusal>(Loaded { book, history })
-        });
+        let first = self.statuses.first().map(|s| s.township);
+        let loaded = loaded.or_else(|_| first_read(&self.service, self.year(), first));
         match loaded {
             Ok(Loaded { book, history }) => {
                 self.book = book;
@@ -187,6 +186,62 @@ impl Context {
 
     pub fn year(&self) -> i16 {
         self.book.year
+    }
+
+    /// Does this client hold one township's part of a year that shows more (a district
+    /// user's, through the server)? Then the district's counts, progress and lists
+    /// come from the server, and a screen of another township reads its part first
+    /// ([`Context::focus`]).
+    pub fn parted(&self) -> bool {
+        self.book.part_of().is_some() && !matches!(self.service.actor().role, Role::Township(_))
+    }
+
+    /// Hold the part of the year a screen is about to show: a township's, or a
+    /// secretary's township's. False (with the reason on the status line) when it
+    /// cannot be read. A whole year holds every part already.
+    pub fn focus(&mut self, focus: Focus) -> bool {
+        let held = match focus {
+            Focus::Township(t) => self.book.part_of() == Some(t),
+            Focus::Secretary(s) => self.book.district.secretary(s).is_some(),
+        };
+        if !self.parted() || held {
+            return true;
+        }
+        let read = self.service.part(self.year(), focus).and_then(|book| {
+            let history = self.service.history_beside(&book)?;
+            Ok((book, history))
+        });
+        match read {
+            Ok((book, history)) => {
+                self.book = book;
+                self.history = history;
+                self.derive();
+                true
+            }
+            Err(e) => {
+                self.error(format!("读取数据失败:{e}"));
+                false
+            }
+        }
+    }
+
+    /// Hold the whole year (the screens that are not yet read a part at a time:
+    /// the workflow, rectifications, the audit log, the Excel report).
+    pub fn whole(&mut self) {
+        if self.parted() {
+            let read = self.service.book_or_new(self.year()).and_then(|book| {
+                let history = self.service.history_beside(&book)?;
+                Ok((book, history))
+            });
+            match read {
+                Ok((book, history)) => {
+                    self.book = book;
+                    self.history = history;
+                    self.derive();
+                }
+                Err(e) => self.error(format!("读取数据失败:{e}")),
+            }
+        }
     }
 
     /// What follows from the book: the people, the index, the progress.
@@ -210,7 +265,11 @@ impl Context {
                 }
             }
         }
-        self.statuses = self.service.statuses_of(book);
+        // A part of the year counts one township: the overview asks the server.
+        self.statuses = match self.parted() {
+            true => Vec::new(),
+            false => self.service.statuses_of(&self.book),
+        };
         self.rectifications = self.service.rectifications(None).unwrap_or_default();
         self.generation += 1;
     }
@@ -250,7 +309,10 @@ impl Context {
 
     /// Work on another year.
     pub fn switch_year(&mut self, year: i16) -> Result<(), Refusal> {
-        let book = self.service.book_or_new(year)?;
+        let book = match self.book.part_of() {
+            Some(t) if self.parted() => self.service.part(year, Focus::Township(t))?,
+            _ => self.service.book_or_new(year)?,
+        };
         self.history = self.service.history_beside(&book)?;
         self.book = book;
         self.derive();
@@ -269,7 +331,12 @@ impl Context {
     }
 
     fn read_again(&mut self, history: bool) {
-        let read = self.service.book_or_new(self.year()).and_then(|book| {
+        let year = self.year();
+        let read = match self.book.part_of() {
+            Some(t) if self.parted() => self.service.part(year, Focus::Township(t)),
+            _ => self.service.book_or_new(year),
+        };
+        let read = read.and_then(|book| {
             let history = match history {
                 true => Some(self.service.history_beside(&book)?),
                 false => None,
@@ -465,7 +532,9 @@ impl Context {
         // needed). A year read again is counted afresh.
         let township = self.book.township_of(secretary);
         let now = complete(&self.book);
-        if moved && self.statuses.iter().any(|s| Some(s.township) == township) {
+        if self.parted() {
+            // (The overview asks the server for the district's progress.)
+        } else if moved && self.statuses.iter().any(|s| Some(s.township) == township) {
             if now != was_complete {
                 self.move_complete(&[(township, now)]);
             }
@@ -601,6 +670,18 @@ fn texts_of(people: &[u32], book: &YearBook) -> Vec<(u32, [String; 3])> {
             Some((id, [s.name.clone(), v.name.clone(), t.name.clone()]))
         })
         .collect()
+}
+
+/// The year as a client started through the server first holds it: a district
+/// user's, the part of the first township (`first`); a clerk's, their township's.
+fn first_read(service: &Service, year: i16, first: Option<u32>) -> Result<Loaded, Refusal> {
+    let parted = !matches!(service.actor().role, Role::Township(_));
+    let book = match first {
+        Some(t) if parted => service.part(year, Focus::Township(t))?,
+        _ => service.book_or_new(year)?,
+    };
+    let history = service.history_beside(&book)?;
+    Ok(Loaded { book, history })
 }
 
 /// The search index of `texts`, keeping the entries of `before` whose texts are the same.

@@ -15,6 +15,7 @@ use ratatui::widgets::Paragraph;
 use super::Screen;
 use crate::domain::stars_ascii;
 use crate::scoring::{Evaluation, Scheme};
+use crate::service::rows::Focus;
 use crate::text::{pad, pad_left, truncate, width};
 use crate::tui::context::Context;
 use crate::tui::entry::Entry;
@@ -150,6 +151,15 @@ impl GridScreen {
     /// Open the grid where asked: at a secretary's row and field, or at a township's
     /// first row and first item. False when there is no township to enter.
     pub fn open(&mut self, ctx: &mut Context, at: GridAt) -> bool {
+        // The township's part of the year, when the client holds one at a time.
+        let focus = match at {
+            GridAt::Secretary(s, _) => Some(Focus::Secretary(s)),
+            GridAt::Township(t) => Some(Focus::Township(t)),
+            GridAt::Anywhere => ctx.book.part_of().map(Focus::Township),
+        };
+        if focus.is_some_and(|f| !ctx.focus(f)) {
+            return false;
+        }
         let visible = ctx.visible_townships();
         let (secretary, field) = match at {
             GridAt::Secretary(s, f) => (Some(s), f),
@@ -308,6 +318,9 @@ impl GridScreen {
             i + visible.len() - 1
         } % visible.len().max(1);
         if let Some(&t) = visible.get(next) {
+            if !ctx.focus(Focus::Township(t)) {
+                return;
+            }
             // Another township starts on its first row, first item.
             self.set_township(ctx, t);
             self.scroll(ctx);

@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 
 use super::Screen;
 use crate::domain::{Outcome, stars_ascii};
-use crate::service::{Overview, TownshipStars};
+use crate::service::{Overview, TownshipStars, TownshipStatus};
 use crate::text::{pad, pad_left, truncate, width, wrap};
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Binding, NAVIGATION, NONE, QUIT, bind};
@@ -28,6 +28,8 @@ struct Stats {
     summary: String,
     /// Each visible township's stars this year and last.
     by_township: Vec<TownshipStars>,
+    /// Each visible township's progress.
+    statuses: Vec<TownshipStatus>,
 }
 
 pub struct OverviewScreen {
@@ -63,10 +65,16 @@ impl OverviewScreen {
 
     fn derive(&mut self, ctx: &Context) {
         // While the year is on its way from the server, its counts came ahead of it.
-        let o = match &ctx.first_overview {
-            Some(o) => o.clone(),
-            None => Overview::of(&ctx.book, &|_| true, &ctx.rectifications, ctx.today),
+        // A district user's client holds one township: the server counts them all.
+        let served = match (&ctx.first_overview, ctx.parted()) {
+            (Some(o), _) => Some(o.clone()),
+            (None, true) => ctx.service.overview(ctx.year()).ok(),
+            (None, false) => None,
         };
+        let o = served.unwrap_or_else(|| Overview {
+            statuses: ctx.statuses.clone(),
+            ..Overview::of(&ctx.book, &|_| true, &ctx.rectifications, ctx.today)
+        });
         let mut results: Vec<(&'static str, usize)> = Outcome::ALL
             .iter()
             .zip(o.results)
@@ -95,6 +103,7 @@ impl OverviewScreen {
             results,
             summary,
             by_township: o.by_township,
+            statuses: o.statuses,
         };
         self.generation = ctx.generation;
     }
@@ -137,7 +146,7 @@ impl Screen for OverviewScreen {
         if self.stars_pane {
             self.stars_by_township(ctx, frame, right);
         } else {
-            progress(ctx, frame, right);
+            progress(ctx, &self.stats.statuses, frame, right);
         }
         // Our own wrapping by display width: ratatui's lets a wide character overrun the edge.
         let lines: Vec<Line> = wrap(
@@ -270,7 +279,7 @@ fn name_width(pane: u16) -> usize {
 }
 
 /// Entry progress per township.
-fn progress(ctx: &Context, frame: &mut Frame, area: Rect) {
+fn progress(ctx: &Context, statuses: &[TownshipStatus], frame: &mut Frame, area: Rect) {
     let t = &ctx.theme;
     let inner = usize::from(area.width.saturating_sub(2));
     let name_cells = name_width(area.width) + 3;
@@ -285,12 +294,12 @@ fn progress(ctx: &Context, frame: &mut Frame, area: Rect) {
     )];
     // The box, the heading; when not all fit, the last row says how many more.
     let rows = usize::from(area.height.saturating_sub(3));
-    let room = if ctx.statuses.len() > rows {
+    let room = if statuses.len() > rows {
         rows.saturating_sub(1)
     } else {
         rows
     };
-    for s in ctx.statuses.iter().take(room) {
+    for s in statuses.iter().take(room) {
         let style = if s.complete == s.people && s.people > 0 {
             t.good()
         } else {
@@ -304,9 +313,9 @@ fn progress(ctx: &Context, frame: &mut Frame, area: Rect) {
         );
         lines.push(Line::styled(truncate(&text, inner), style));
     }
-    if ctx.statuses.len() > room {
+    if statuses.len() > room {
         lines.push(Line::styled(
-            format!("..另有 {} 个乡镇", ctx.statuses.len() - room),
+            format!("..另有 {} 个乡镇", statuses.len() - room),
             t.dim(),
         ));
     }

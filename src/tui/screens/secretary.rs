@@ -14,7 +14,7 @@ use ratatui::widgets::Paragraph;
 use super::Screen;
 use crate::domain::{Outcome, Stage, stars_ascii};
 use crate::scoring::explain;
-use crate::service::rows::Window;
+use crate::service::rows::{Focus, Window};
 use crate::text::{pad, truncate, width, wrap};
 use crate::tui::context::Context;
 use crate::tui::entry::Entry;
@@ -146,6 +146,7 @@ impl SecretaryScreen {
         };
         let next = if forward { i + 1 } else { i.wrapping_sub(1) };
         match rows.get(next).map(|r| r.secretary) {
+            Some(id) if !ctx.focus(Focus::Secretary(id)) => {}
             Some(id) => {
                 // The same field on the next secretary.
                 self.entry.secretary = id;
