@@ -22,7 +22,7 @@ use xingji::domain::Role;
 use xingji::exchange::parse_csv;
 use xingji::server::{Server, bind};
 use xingji::service::protocol::{Hello, PROTOCOL, Request, read_frame, write_frame};
-use xingji::service::rows::{Filter, Window};
+use xingji::service::rows::{Filter, Focus, Window};
 use xingji::service::search::Finder;
 use xingji::service::{AuditFilter, Refusal, SaveAssessment, Service};
 use xingji::store::Store;
@@ -383,6 +383,19 @@ fn ratings(book: &xingji::service::YearBook) -> Vec<(u32, xingji::scoring::Ratin
         .collect()
 }
 
+/// A copy that holds one township: its roster, its name and its year's record.
+fn only_of(book: &xingji::service::YearBook, township: u32) {
+    assert!(
+        book.district
+            .secretaries
+            .iter()
+            .all(|(id, _)| book.township_of(*id) == Some(township))
+    );
+    let townships: Vec<u32> = book.district.townships.iter().map(|(t, _)| *t).collect();
+    assert_eq!(townships, [township]);
+    assert!(book.record.townships.iter().all(|(t, _)| *t == township));
+}
+
 #[test]
 fn the_year_the_server_keeps_moves_with_each_save_and_is_read_again_after_other_writes() {
     let f = Fixture::new();
@@ -460,15 +473,8 @@ fn the_year_the_server_keeps_moves_with_each_save_and_is_read_again_after_other_
         theirs = clerk.book(YEAR).unwrap();
     }
     // A clerk's copy holds their own township's roster, not the district's.
-    assert!(
-        theirs
-            .district
-            .secretaries
-            .iter()
-            .all(|(id, _)| theirs.township_of(*id) == Some(shentou))
-    );
+    only_of(&theirs, shentou);
     assert_eq!(theirs.people(), people);
-    assert_eq!(theirs.district.townships, mine.district.townships);
     let fresh = admin.book(YEAR).unwrap();
     let full_marks = fresh.entry(people[2]).unwrap();
     assert_eq!(full_marks.rating.stars, Some(5), "{full_marks:?}");
@@ -1294,6 +1300,8 @@ fn a_district_client_holding_one_township_at_a_time_shows_what_the_whole_year_sh
         parts.len() > 4,
         "it held several townships in turn: {parts:?}"
     );
+    // What travels for a part is one township's, not every township's name and year.
+    only_of(&admin.part(YEAR, Focus::Township(2)).unwrap(), 2);
 }
 
 #[test]

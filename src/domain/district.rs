@@ -32,8 +32,8 @@ impl District {
         by_id(&self.townships, id)
     }
 
-    /// Every township, and the villages and secretaries of one: what a township
-    /// clerk's screens hold (the rest of a province is not theirs to list).
+    /// One township, its villages and secretaries: what a client holds of a province
+    /// at a time (and all a township clerk's screens hold).
     pub fn of_township(&self, township: u32) -> District {
         let villages: Vec<(u32, Village)> = self
             .villages
@@ -52,7 +52,12 @@ impl District {
             .cloned()
             .collect();
         District {
-            townships: self.townships.clone(),
+            townships: self
+                .townships
+                .iter()
+                .filter(|(id, _)| *id == township)
+                .cloned()
+                .collect(),
             villages,
             secretaries,
         }

@@ -134,9 +134,10 @@ impl Server {
             let _ = self
                 .resident
                 .overview(&self.store, year, &|_| true, &[], today);
-            // And the search index: a province's pinyin takes a second.
+            // And the search index and the list's orders: a province's pinyin takes a
+            // second.
             if let Ok(book) = self.resident.book(&self.store, year) {
-                book.search_index();
+                book.prepare();
             }
         }
     }

@@ -328,41 +328,50 @@ impl YearBook {
         }
     }
 
-    /// One township's part of the book, for a server to send: every township's name
-    /// and stage, that township's villages, secretaries, entries and last-year
-    /// ratings, and nobody else's. A clerk's part shows only their township; a
+    /// One township's part of the book, for a server to send: that township, its
+    /// year's record, villages, secretaries, entries and last-year ratings, and
+    /// nobody else's (tens of kilobytes of a province). A clerk's part shows only their township; a
     /// district user's shows every township and holds one at a time
     /// ([`YearBook::part_of`]).
     pub(super) fn part(&self, township: u32, actor: &Actor) -> YearBook {
-        let mine = |id: u32| self.township_of(id) == Some(township);
         let clerk = matches!(actor.role, Role::Township(_));
-        let mut record = self.record.clone();
-        if clerk {
-            only_stages_beside(&mut record, township);
-        }
-        let mut book = YearBook {
-            entries: self
-                .entries
+        let record = YearRecord {
+            scheme: self.record.scheme.clone(),
+            townships: self
+                .record
+                .townships
                 .iter()
-                .filter(|e| mine(e.secretary))
+                .filter(|(t, _)| *t == township)
                 .cloned()
                 .collect(),
-            previous: self
-                .previous
-                .iter()
-                .filter(|(id, _)| mine(**id))
-                .map(|(id, p)| (*id, *p))
-                .collect(),
+        };
+        let district = self.district.of_township(township);
+        // Looked up by the township's own people, not by filtering a province.
+        let mut entries: Vec<Entry> = district
+            .secretaries
+            .iter()
+            .filter_map(|(id, _)| self.entry(*id).cloned())
+            .collect();
+        let key = order_key(&self.district);
+        entries.sort_by_cached_key(|e| key(e.secretary));
+        let previous = district
+            .secretaries
+            .iter()
+            .filter_map(|(id, _)| self.previous.get(id).map(|p| (*id, *p)))
+            .collect();
+        let mut book = YearBook {
+            entries,
+            previous,
             rated: self.rated,
             shown: self.shown.or(clerk.then_some(township)),
             part: Some(township),
-            own: self.own.clone(),
-            ..YearBook::bare(
-                self.year,
-                record,
-                self.scheme.clone(),
-                self.district.of_township(township),
-            )
+            own: self
+                .own
+                .get(&township)
+                .map(|scheme| (township, scheme.clone()))
+                .into_iter()
+                .collect(),
+            ..YearBook::bare(self.year, record, self.scheme.clone(), district)
         };
         book.reindex();
         book

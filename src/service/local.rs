@@ -237,22 +237,32 @@ impl Local {
             township.is_none_or(|t| place == Some(t))
                 && (self.actor.is_district() || place.is_some_and(|t| self.actor.may_see(t)))
         };
+        // One township's people are looked up, not filtered out of a province.
+        let ids: Option<Vec<u32>> = township.map(|t| {
+            let part = district.of_township(t);
+            part.secretaries.iter().map(|(id, _)| *id).collect()
+        });
         let mut out = Vec::new();
         for y in self.years()? {
             if y == except {
                 continue;
             }
-            let last: HashMap<u32, Past> =
-                match beside.filter(|b| y == b.year - 1 && !b.previous.is_empty()) {
-                    Some(book) => book
-                        .previous
-                        .iter()
-                        .filter(|(id, _)| book.shows(**id))
-                        .map(|(id, p)| (*id, *p))
-                        .collect(),
-                    // Stars and "low" only: the year is not read whole, nor kept.
-                    None => super::book::past_year(&self.store, y, district)?,
-                };
+            let kept_last = beside.filter(|b| y == b.year - 1 && !b.previous.is_empty());
+            let last: HashMap<u32, Past> = match (kept_last, &ids) {
+                (Some(book), Some(ids)) => ids
+                    .iter()
+                    .filter(|id| book.shows(**id))
+                    .filter_map(|id| book.previous.get(id).map(|p| (*id, *p)))
+                    .collect(),
+                (Some(book), None) => book
+                    .previous
+                    .iter()
+                    .filter(|(id, _)| book.shows(**id))
+                    .map(|(id, p)| (*id, *p))
+                    .collect(),
+                // Stars and "low" only: the year is not read whole, nor kept.
+                (None, _) => super::book::past_year(&self.store, y, district)?,
+            };
             out.push((y, last.into_iter().filter(|(id, _)| seen(*id)).collect()));
         }
         Ok(out)

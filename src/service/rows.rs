@@ -222,6 +222,17 @@ impl YearBook {
         }
     }
 
+    /// Make now what the list, the pool and the search will ask for (a server does
+    /// it as it starts: a province's pinyin and sorting take a second).
+    pub fn prepare(&self) {
+        self.search_index();
+        for sort in [Sort::Total, Sort::Pinyin] {
+            self.order(Filter::All, sort);
+        }
+        self.order(Filter::Pool, Sort::Official);
+        self.people_of(0);
+    }
+
     /// A township's people, in the official order.
     pub fn people_of(&self, township: u32) -> &[u32] {
         let ranges = self.orders.townships.get_or_init(|| {
@@ -288,7 +299,7 @@ impl YearBook {
                     self.entry(*id)
                         .and_then(|e| e.rating.evaluation.figures().map(|f| f.total))
                 };
-                ids.sort_by_key(|id| std::cmp::Reverse(total(id)));
+                ids.sort_by_cached_key(|id| std::cmp::Reverse(total(id)));
             }
             Sort::Pinyin => {
                 let name = |id: &u32| self.district.secretary(*id).map_or("", |s| &s.name);

@@ -53,6 +53,10 @@ pub struct Context {
     /// searches.
     index: Vec<Searchable>,
     indexing: Option<std::thread::JoinHandle<Vec<Searchable>>>,
+    /// Every visible township (id, name) in the official order, while the client
+    /// holds one township's part of the year ([`Context::parted`]); the book's own
+    /// otherwise.
+    townships: Vec<(u32, String)>,
     /// Each visible township's progress through the year; empty while the client
     /// holds a part of it ([`Context::parted`]: the overview asks the server).
     pub statuses: Vec<TownshipStatus>,
@@ -113,6 +117,7 @@ impl Context {
             history,
             index: Vec::new(),
             indexing: None,
+            townships: Vec::new(),
             statuses: Vec::new(),
             rectifications: Vec::new(),
             size: (80, 24),
@@ -152,6 +157,7 @@ impl Context {
         };
         let mut ctx = Context::holding(service, theme, YearBook::waiting(year)?, Vec::new());
         ctx.statuses = overview.statuses.clone();
+        ctx.townships = townships_of(&overview.statuses);
         ctx.first_overview = Some(overview);
         ctx.loader = Some(loader);
         ctx.info(format!("正在读取 {year} 年度的数据……按键在读完后执行"));
@@ -333,7 +339,13 @@ impl Context {
     fn read_again(&mut self, history: bool) {
         let year = self.year();
         let read = match self.book.part_of() {
-            Some(t) if self.parted() => self.service.part(year, Focus::Township(t)),
+            Some(t) if self.parted() => {
+                // Another write may have been a roster import: the townships too.
+                if let Ok(statuses) = self.service.statuses(year) {
+                    self.townships = townships_of(&statuses);
+                }
+                self.service.part(year, Focus::Township(t))
+            }
             _ => self.service.book_or_new(year),
         };
         let read = read.and_then(|book| {
@@ -425,7 +437,10 @@ impl Context {
 
     /// The townships this user may see, in the official order.
     pub fn visible_townships(&self) -> Vec<u32> {
-        self.book.townships()
+        match self.parted() {
+            true => self.townships.iter().map(|(id, _)| *id).collect(),
+            false => self.book.townships(),
+        }
     }
 
     /// What "every township" is for this user: 全部乡镇, or a clerk's own township.
@@ -437,10 +452,18 @@ impl Context {
     }
 
     pub fn township_name(&self, township: u32) -> String {
-        self.book
-            .district
-            .township(township)
-            .map_or_else(String::new, |t| t.name.clone())
+        match self.parted() {
+            true => self
+                .townships
+                .iter()
+                .find(|(id, _)| *id == township)
+                .map_or_else(String::new, |(_, name)| name.clone()),
+            false => self
+                .book
+                .district
+                .township(township)
+                .map_or_else(String::new, |t| t.name.clone()),
+        }
     }
 
     pub fn stage_of(&self, secretary: u32) -> Stage {
@@ -669,6 +692,14 @@ fn texts_of(people: &[u32], book: &YearBook) -> Vec<(u32, [String; 3])> {
             let (t, v) = book.district.place(id)?;
             Some((id, [s.name.clone(), v.name.clone(), t.name.clone()]))
         })
+        .collect()
+}
+
+/// The townships of the progress, as (id, name).
+fn townships_of(statuses: &[TownshipStatus]) -> Vec<(u32, String)> {
+    statuses
+        .iter()
+        .map(|s| (s.township, s.name.clone()))
         .collect()
 }
 

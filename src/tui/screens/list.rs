@@ -135,8 +135,7 @@ impl Screen for ListScreen {
     fn view(&self, ctx: &Context, frame: &mut Frame, area: Rect) {
         let filter = self
             .township
-            .and_then(|t| ctx.book.district.township(t))
-            .map_or_else(|| ctx.all_townships(), |t| t.name.clone());
+            .map_or_else(|| ctx.all_townships(), |t| ctx.township_name(t));
         let title = format!(
             "{filter} | 按{} | {} 人",
             self.sort.label(),
