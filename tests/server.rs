@@ -661,23 +661,12 @@ fn another_users_save_in_last_year_reaches_the_star_history_of_an_open_screen() 
     // progress counts as a fresh reading does (one secretary made incomplete).
     let now = admin.book(YEAR).unwrap();
     let id = now.people()[0];
-    let before = now.entry(id).map(|e| e.assessment.clone());
-    let mut after = before.clone().unwrap();
-    after.grade = None;
-    let rerated = admin
-        .save_assessment(SaveAssessment {
-            year: YEAR,
-            secretary: id,
-            before,
-            after: after.clone(),
-            what: "组织评价".into(),
-            change: ("好".into(), String::new()),
-        })
-        .unwrap()
-        .unwrap();
+    let moved = grade_cleared(&admin, &now, id);
     app.changed(Notice {
-        saved: Some((YEAR, rerated.entries.iter().map(|e| e.secretary).collect())),
+        saved: Some((YEAR, moved)),
     });
+    let mut after = now.entry(id).unwrap().assessment.clone();
+    after.grade = None;
     assert_eq!(app.ctx.book.entry(id).unwrap().assessment, after);
     assert_eq!(app.ctx.statuses, admin.statuses(YEAR).unwrap());
     let township = now.township_of(id).unwrap();
@@ -1304,6 +1293,26 @@ fn a_district_client_holding_one_township_at_a_time_shows_what_the_whole_year_sh
     only_of(&admin.part(YEAR, Focus::Township(2)).unwrap(), 2);
 }
 
+/// Another user clears a secretary's grade (组织评价) as `book` shows it: whose entries
+/// the save moved in the server's year.
+fn grade_cleared(admin: &Service, book: &xingji::service::YearBook, id: u32) -> Vec<u32> {
+    let before = book.entry(id).map(|e| e.assessment.clone());
+    let mut after = before.clone().unwrap();
+    after.grade = None;
+    let rerated = admin
+        .save_assessment(SaveAssessment {
+            year: YEAR,
+            secretary: id,
+            before,
+            after,
+            what: "组织评价".into(),
+            change: ("好".into(), String::new()),
+        })
+        .unwrap()
+        .unwrap();
+    rerated.entries.iter().map(|e| e.secretary).collect()
+}
+
 #[test]
 fn a_district_client_holding_one_township_saves_and_takes_others_saves_as_the_whole_year_does() {
     use ratatui::crossterm::event::KeyCode::{Char, Enter, Esc};
@@ -1357,22 +1366,9 @@ fn a_district_client_holding_one_township_saves_and_takes_others_saves_as_the_wh
     let now = admin.book(YEAR).unwrap();
     let elsewhere = now.people_of(first)[0];
     for other in [id, elsewhere] {
-        let before = now.entry(other).map(|e| e.assessment.clone());
-        let mut after = before.clone().unwrap();
-        after.grade = None;
-        let rerated = admin
-            .save_assessment(SaveAssessment {
-                year: YEAR,
-                secretary: other,
-                before,
-                after,
-                what: "组织评价".into(),
-                change: ("好".into(), String::new()),
-            })
-            .unwrap()
-            .unwrap();
+        let moved = grade_cleared(&admin, &now, other);
         app.changed(Notice {
-            saved: Some((YEAR, rerated.entries.iter().map(|e| e.secretary).collect())),
+            saved: Some((YEAR, moved)),
         });
         assert!(
             app.ctx

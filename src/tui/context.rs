@@ -213,7 +213,23 @@ impl Context {
         if !self.parted() || held {
             return true;
         }
-        let read = self.service.part(self.year(), focus).and_then(|book| {
+        let read = self.service.part(self.year(), focus);
+        self.hold(read)
+    }
+
+    /// Hold the whole year (the screens that are not yet read a part at a time:
+    /// the workflow, rectifications, the audit log, the Excel report).
+    pub fn whole(&mut self) {
+        if self.parted() {
+            let read = self.service.book_or_new(self.year());
+            self.hold(read);
+        }
+    }
+
+    /// Hold a book just read, with the star history beside it; false (with the reason
+    /// on the status line) when either could not be read.
+    fn hold(&mut self, read: Result<YearBook, Refusal>) -> bool {
+        let read = read.and_then(|book| {
             let history = self.service.history_beside(&book)?;
             Ok((book, history))
         });
@@ -227,25 +243,6 @@ impl Context {
             Err(e) => {
                 self.error(format!("读取数据失败:{e}"));
                 false
-            }
-        }
-    }
-
-    /// Hold the whole year (the screens that are not yet read a part at a time:
-    /// the workflow, rectifications, the audit log, the Excel report).
-    pub fn whole(&mut self) {
-        if self.parted() {
-            let read = self.service.book_or_new(self.year()).and_then(|book| {
-                let history = self.service.history_beside(&book)?;
-                Ok((book, history))
-            });
-            match read {
-                Ok((book, history)) => {
-                    self.book = book;
-                    self.history = history;
-                    self.derive();
-                }
-                Err(e) => self.error(format!("读取数据失败:{e}")),
             }
         }
     }
