@@ -505,7 +505,12 @@ fn the_year_the_server_keeps_moves_with_each_save_and_is_read_again_after_other_
 
 /// The whole screen as text, drawn at 80×24.
 fn screen(app: &xingji::tui::App) -> String {
-    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    screen_at(app, 80, 24)
+}
+
+/// The whole screen as text, drawn at `w`×`h`.
+fn screen_at(app: &xingji::tui::App, w: u16, h: u16) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
     terminal.draw(|f| app.view(f)).unwrap();
     let buffer = terminal.backend().buffer().clone();
     (0..buffer.area.height)
@@ -1404,4 +1409,73 @@ fn a_district_client_holding_one_township_saves_and_takes_others_saves_as_the_wh
     .unwrap();
     fresh.update(xingji::tui::keys::Action::Resize(80, 24));
     assert_eq!(screen(&app), screen(&fresh));
+}
+
+#[test]
+fn a_province_overview_sent_again_after_a_save_holds_the_townships_a_screen_shows() {
+    use xingji::service::protocol::Notice;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.redb");
+    drop(xingji::demo::open_generated(&db, "admin", 6000).unwrap());
+    let socket = dir.path().join("p.sock");
+    let listener = bind(&socket).unwrap();
+    let server = Server::new(
+        Store::open(&db).unwrap(),
+        Box::new(|_| Ok("admin".to_string())),
+    );
+    std::thread::spawn(move || server.run(&listener));
+    let admin = Service::connect(&socket).unwrap();
+    let whole = admin.overview(YEAR).unwrap();
+    assert!(whole.townships > 200, "{} townships", whole.townships);
+    assert_eq!(whole.statuses.len(), whole.townships);
+    let first = admin.overview_first(YEAR, 200).unwrap();
+    assert_eq!(first.statuses.len(), 200);
+    assert_eq!(first.by_township[..], whole.by_township[..200]);
+    assert_eq!(
+        (first.stars, first.townships),
+        (whole.stars, whole.townships)
+    );
+    // A client holding one township draws the overview a client of the whole year
+    // draws, before and after another user's save, at both sizes and in both panes.
+    let mut parted = xingji::tui::App::start(
+        Service::connect(&socket).unwrap(),
+        YEAR,
+        xingji::tui::Theme::plain(),
+    )
+    .unwrap();
+    let loader = parted.ctx.loader.take().unwrap();
+    parted.loaded(loader.join().unwrap());
+    assert!(parted.ctx.parted());
+    let book = admin.book(YEAR).unwrap();
+    let id = book.people()[0];
+    for round in 0..2 {
+        let mut whole_app = xingji::tui::App::new(
+            Service::connect(&socket).unwrap(),
+            YEAR,
+            xingji::tui::Theme::plain(),
+        )
+        .unwrap();
+        for (w, h) in [(80, 24), (200, 50)] {
+            for app in [&mut parted, &mut whole_app] {
+                app.update(xingji::tui::keys::Action::Resize(w, h));
+            }
+            for _pane in 0..2 {
+                let shown = screen_at(&parted, w, h);
+                assert!(shown.contains("..另有"), "{shown}");
+                assert_eq!(
+                    shown,
+                    screen_at(&whole_app, w, h),
+                    "round {round} at {w}×{h}"
+                );
+                press(&mut parted, ratatui::crossterm::event::KeyCode::Tab);
+                press(&mut whole_app, ratatui::crossterm::event::KeyCode::Tab);
+            }
+        }
+        if round == 0 {
+            let moved = grade_cleared(&admin, &book, id);
+            parted.changed(Notice {
+                saved: Some((YEAR, moved)),
+            });
+        }
+    }
 }

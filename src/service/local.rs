@@ -556,7 +556,13 @@ impl Local {
             Q::BookOrNew(y) => A::Book(self.shared_book_or_new(y)?),
             Q::History(y, township) => A::History(self.history_in(y, township)?),
             Q::Statuses(y) => A::Statuses(self.statuses(y)?),
-            Q::Overview(y, today) => A::Overview(Box::new(self.overview(y, today)?)),
+            Q::Overview(y, today, first) => {
+                let o = self.overview(y, today)?;
+                A::Overview(Box::new(match first {
+                    Some(n) => o.first(n),
+                    None => o,
+                }))
+            }
             Q::Rectifications(y) => A::Rectifications(self.rectifications(y)?),
             Q::AuditLog(filter) => A::Audit(self.audit_log(&filter)?),
             Q::Save(save) => A::Saved(self.save_assessment(*save)?),

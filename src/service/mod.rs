@@ -399,7 +399,13 @@ impl Service {
 
     /// The first screen's counts of a year (a server counts them in the year it keeps).
     pub fn overview(&self, year: i16) -> Result<Overview> {
-        answer!(self, Request::Overview(year, self.today()), Response::Overview(o) => *o)
+        answer!(self, Request::Overview(year, self.today(), None), Response::Overview(o) => *o)
+    }
+
+    /// [`Service::overview`] with only the first `n` townships' stars and progress
+    /// (what a screen shows; the counts are the whole year's).
+    pub fn overview_first(&self, year: i16, n: usize) -> Result<Overview> {
+        answer!(self, Request::Overview(year, self.today(), Some(n)), Response::Overview(o) => *o)
     }
 
     /// Each visible township's progress in a book already read.

@@ -36,6 +36,9 @@ pub struct Overview {
     pub by_township: Vec<TownshipStars>,
     /// Each township's progress through the year (only in [`Overview::with_statuses`]).
     pub statuses: Vec<TownshipStatus>,
+    /// How many townships the user may see: `by_township` and `statuses` may hold
+    /// only the first of them ([`Overview::first`]).
+    pub townships: usize,
 }
 
 /// One township's stars, this year and last: how many at 0★ … 5★, then how many
@@ -57,6 +60,14 @@ impl Overview {
         today: Date,
     ) -> Overview {
         Tallies::counted(book).overview(book, shows, rectifications, today)
+    }
+
+    /// Only the first `n` townships' stars and progress: what a screen can show of a
+    /// province's tens of thousands (sent again after each change).
+    pub fn first(mut self, n: usize) -> Overview {
+        self.by_township.truncate(n);
+        self.statuses.truncate(n);
+        self
     }
 
     /// [`Overview::of`] with each township's progress, for a first screen.
@@ -213,6 +224,7 @@ impl Tallies {
         let mut all = Count::default();
         let mut o = Overview {
             year: book.year,
+            townships: townships.len(),
             ..Overview::default()
         };
         for t in &townships {

@@ -61,8 +61,9 @@ pub enum Request {
     /// The star history beside a year: every other year, of one township or all.
     History(i16, Option<u32>),
     Statuses(i16),
-    /// The first screen's counts of a year, with the caller's today (for overdue).
-    Overview(i16, jiff::civil::Date),
+    /// The first screen's counts of a year, with the caller's today (for overdue), and
+    /// with every township's stars and progress or only the first n.
+    Overview(i16, jiff::civil::Date, Option<usize>),
     Rectifications(Option<i16>),
     AuditLog(AuditFilter),
     Save(Box<SaveAssessment>),

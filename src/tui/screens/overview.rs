@@ -30,7 +30,12 @@ struct Stats {
     by_township: Vec<TownshipStars>,
     /// Each visible township's progress.
     statuses: Vec<TownshipStatus>,
+    /// How many townships there are (the two lists above may hold only the first).
+    townships: usize,
 }
+
+/// The townships a refreshed overview asks the server for: more than a screen shows.
+const SHOWN: usize = 200;
 
 pub struct OverviewScreen {
     /// Show stars by township (this year and last) instead of the entry progress.
@@ -68,7 +73,9 @@ impl OverviewScreen {
         // A district user's client holds one township: the server counts them all.
         let served = match (&ctx.first_overview, ctx.parted()) {
             (Some(o), _) => Some(o.clone()),
-            (None, true) => ctx.service.overview(ctx.year()).ok(),
+            // As many townships as the tallest screen shows: a province's thousands
+            // travel once, with the first screen.
+            (None, true) => ctx.service.overview_first(ctx.year(), SHOWN).ok(),
             (None, false) => None,
         };
         let o = served.unwrap_or_else(|| Overview {
@@ -104,6 +111,7 @@ impl OverviewScreen {
             summary,
             by_township: o.by_township,
             statuses: o.statuses,
+            townships: o.townships,
         };
         self.generation = ctx.generation;
     }
@@ -146,7 +154,7 @@ impl Screen for OverviewScreen {
         if self.stars_pane {
             self.stars_by_township(ctx, frame, right);
         } else {
-            progress(ctx, &self.stats.statuses, frame, right);
+            progress(ctx, &self.stats, frame, right);
         }
         // Our own wrapping by display width: ratatui's lets a wide character overrun the edge.
         let lines: Vec<Line> = wrap(
@@ -243,7 +251,7 @@ impl OverviewScreen {
         };
         let all = &self.stats.by_township;
         let height = usize::from(inner.height);
-        let room = if all.len() > height {
+        let room = if self.stats.townships > height {
             height.saturating_sub(1)
         } else {
             height
@@ -262,9 +270,9 @@ impl OverviewScreen {
                 ])
             })
             .collect();
-        if all.len() > room {
+        if self.stats.townships > room {
             lines.push(Line::styled(
-                format!("..另有 {} 个乡镇", all.len() - room),
+                format!("..另有 {} 个乡镇", self.stats.townships - room),
                 t.dim(),
             ));
         }
@@ -279,7 +287,8 @@ fn name_width(pane: u16) -> usize {
 }
 
 /// Entry progress per township.
-fn progress(ctx: &Context, statuses: &[TownshipStatus], frame: &mut Frame, area: Rect) {
+fn progress(ctx: &Context, stats: &Stats, frame: &mut Frame, area: Rect) {
+    let statuses = &stats.statuses;
     let t = &ctx.theme;
     let inner = usize::from(area.width.saturating_sub(2));
     let name_cells = name_width(area.width) + 3;
@@ -294,7 +303,7 @@ fn progress(ctx: &Context, statuses: &[TownshipStatus], frame: &mut Frame, area:
     )];
     // The box, the heading; when not all fit, the last row says how many more.
     let rows = usize::from(area.height.saturating_sub(3));
-    let room = if statuses.len() > rows {
+    let room = if stats.townships > rows {
         rows.saturating_sub(1)
     } else {
         rows
@@ -313,9 +322,9 @@ fn progress(ctx: &Context, statuses: &[TownshipStatus], frame: &mut Frame, area:
         );
         lines.push(Line::styled(truncate(&text, inner), style));
     }
-    if statuses.len() > room {
+    if stats.townships > room {
         lines.push(Line::styled(
-            format!("..另有 {} 个乡镇", statuses.len() - room),
+            format!("..另有 {} 个乡镇", stats.townships - room),
             t.dim(),
         ));
     }
