@@ -323,13 +323,16 @@ fn served(label: &str, path: &Path, budget: Duration) {
         &Stats { samples: arrived },
     );
 
+    // A district user's client as it starts: one township's part of the year; the
+    // list, the search and other townships asked of the server.
     let service = Service::connect(&socket).expect("connect");
     let year = service.working_year(None).expect("year");
-    let mut app = App::new(service, year, THEME).expect("app");
+    let mut app = App::start(service, year, THEME).expect("app");
+    if let Some(loader) = app.ctx.loader.take() {
+        app.loaded(loader.join().expect("loader"));
+    }
     let (mut term, counter) = terminal(200, 50);
     app.update(Action::Resize(200, 50));
-    app.update(Action::OpenList);
-    app.update(Action::Open);
     term.draw(|f| app.view(f)).expect("draw");
     let mut k = Keys {
         label: format!("{label}, through the server"),
@@ -337,7 +340,36 @@ fn served(label: &str, path: &Path, budget: Duration) {
         bytes: Vec::new(),
     };
     let mut s = |app: &mut App, a: Action| step(app, &mut term, &counter, a);
+    s(&mut app, Action::OpenList);
+    k.run("list: Down (a window read every 44 rows)", || {
+        if app.list.paged.pick.selected + 1 >= app.list.paged.rows.total {
+            s(&mut app, Action::First);
+        }
+        s(&mut app, Action::Down)
+    });
+    s(&mut app, Action::OpenSearch);
+    let keys: Vec<Action> = "zhang"
+        .chars()
+        .map(Action::Input)
+        .chain(std::iter::repeat_n(Action::Backspace, 5))
+        .collect();
+    let mut i = 0;
+    k.run("search popup: type/erase 'zhang', per key", || {
+        let a = keys[i % keys.len()].clone();
+        i += 1;
+        s(&mut app, a)
+    });
+    s(&mut app, Action::Cancel);
+    s(&mut app, Action::Open);
     digit_enter_back(&mut k, &mut app, &mut s, "form", Action::Up);
+    k.run(
+        "form: ] (next secretary; another township's part read at its first)",
+        || s(&mut app, Action::NextSecretary),
+    );
+    s(&mut app, Action::OpenGrid);
+    k.run("grid: ] (next township: its part read)", || {
+        s(&mut app, Action::NextTownship)
+    });
 }
 
 /// The §13 bytes figure: draw the form once, type one digit, draw again; the bytes
