@@ -1244,18 +1244,11 @@ fn press(app: &mut xingji::tui::App, code: ratatui::crossterm::event::KeyCode) {
     }
 }
 
-#[test]
-fn a_district_client_holding_one_township_at_a_time_shows_what_the_whole_year_shows() {
-    use ratatui::crossterm::event::KeyCode::{Char, Down, Enter, Esc, Tab};
-    let f = Fixture::new();
-    let admin = f.client("admin").unwrap();
-    let everyone = admin.book(YEAR).unwrap().people().len();
-    let mut parted = started(&f, "admin");
+/// Press `keys` on a client holding one township at a time and on one holding the
+/// whole year, side by side: every screen the same. The townships the first held.
+fn same_screens(f: &Fixture, keys: &[ratatui::crossterm::event::KeyCode]) -> Vec<Option<u32>> {
+    let mut parted = started(f, "admin");
     assert!(parted.ctx.parted());
-    assert!(
-        parted.ctx.book.people().len() < everyone / 5,
-        "one township of {everyone} people"
-    );
     let mut whole = xingji::tui::App::new(
         f.client("admin").unwrap(),
         YEAR,
@@ -1264,6 +1257,31 @@ fn a_district_client_holding_one_township_at_a_time_shows_what_the_whole_year_sh
     .unwrap();
     whole.update(xingji::tui::keys::Action::Resize(80, 24));
     assert!(!whole.ctx.parted());
+    let mut held = Vec::new();
+    for (i, &key) in keys.iter().enumerate() {
+        press(&mut parted, key);
+        press(&mut whole, key);
+        held.push(parted.ctx.book.part_of());
+        assert_eq!(
+            screen(&parted),
+            screen(&whole),
+            "after key {i} ({key:?}) of {keys:?}"
+        );
+    }
+    held
+}
+
+#[test]
+fn a_district_client_holding_one_township_at_a_time_shows_what_the_whole_year_shows() {
+    use ratatui::crossterm::event::KeyCode::{Char, Down, Enter, Esc, Tab, Up};
+    let f = Fixture::new();
+    let admin = f.client("admin").unwrap();
+    let everyone = admin.book(YEAR).unwrap().people().len();
+    let first = started(&f, "admin");
+    assert!(
+        first.ctx.book.people().len() < everyone / 5,
+        "one township of {everyone} people"
+    );
     let mut keys = vec![Tab, Tab, Char('l')];
     // Down the list past the first townships, a form, and `]` across townships.
     keys.extend([Down; 25]);
@@ -1271,31 +1289,74 @@ fn a_district_client_holding_one_township_at_a_time_shows_what_the_whole_year_sh
     keys.extend([Char(']'); 15]);
     keys.extend([Esc, Char('s'), Down, Down, Enter, Esc, Char('s')]);
     keys.extend([Char('t'), Char('t'), Down, Enter, Esc]);
-    // The grid, into the next townships and back.
+    // The grid, into the next townships and back; from the overview after another
+    // township was held.
     keys.extend([Char('g'), Char(']'), Char(']'), Char(']'), Char('['), Esc]);
+    keys.extend([Esc, Esc, Char('g'), Esc]);
     // A search, and the pool.
     keys.push(Char('/'));
     keys.extend("ouyang".chars().map(Char));
     keys.extend([Enter, Esc, Char('p'), Down, Down, Enter, Esc]);
-    // The screens that read the whole year.
-    keys.extend([Char('w'), Esc, Char('r'), Esc, Char('h'), Esc]);
-    let mut parts = std::collections::HashSet::new();
-    for (i, &key) in keys.iter().enumerate() {
-        press(&mut parted, key);
-        press(&mut whole, key);
-        parts.insert(parted.ctx.book.part_of());
-        assert_eq!(
-            screen(&parted),
-            screen(&whole),
-            "after key {i} ({key:?}) of {keys:?}"
-        );
-    }
+    // Another year and back.
+    keys.extend([Esc, Char('y'), Up, Enter, Char('l'), Down, Enter, Esc]);
+    keys.extend([
+        Char('g'),
+        Char(']'),
+        Esc,
+        Char('y'),
+        Down,
+        Enter,
+        Char('l'),
+        Enter,
+    ]);
+    let held: std::collections::HashSet<_> = same_screens(&f, &keys).into_iter().collect();
     assert!(
-        parts.len() > 4,
-        "it held several townships in turn: {parts:?}"
+        held.len() > 4,
+        "it held several townships in turn: {held:?}"
     );
+    // The screens that read the whole year.
+    let keys = [
+        Char('l'),
+        Enter,
+        Esc,
+        Char('w'),
+        Esc,
+        Char('r'),
+        Esc,
+        Char('h'),
+        Esc,
+    ];
+    same_screens(&f, &keys);
     // What travels for a part is one township's, not every township's name and year.
     only_of(&admin.part(YEAR, Focus::Township(2)).unwrap(), 2);
+}
+
+#[test]
+fn a_client_holding_one_township_keeps_to_it_when_a_save_finds_the_servers_year_stale() {
+    use ratatui::crossterm::event::KeyCode::{Char, Enter};
+    let f = Fixture::new();
+    let admin = f.client("admin").unwrap();
+    let mut app = started(&f, "admin");
+    let held = app.ctx.book.part_of();
+    press(&mut app, Char('l'));
+    press(&mut app, Enter);
+    // Another write (a user added) leaves the server's year to be read again: the save
+    // gets no entries back, and the client reads its part again, not the province.
+    admin.put_user("someone", Role::Viewer).unwrap();
+    press(&mut app, Char('1'));
+    press(&mut app, Enter);
+    assert!(app.secretary.entry.error.is_none(), "{:?}", app.ctx.status);
+    assert!(app.ctx.parted());
+    assert_eq!(app.ctx.book.part_of(), held);
+    // A viewer reads the district as its admin does.
+    let viewer = started(&f, "someone");
+    assert!(viewer.ctx.parted());
+    let window = Window {
+        count: 1000,
+        ..Window::default()
+    };
+    let of = |app: &xingji::tui::App| app.ctx.service.rows(&app.ctx.book, &window).unwrap();
+    assert_eq!(of(&viewer), of(&app));
 }
 
 /// Another user clears a secretary's grade (组织评价) as `book` shows it: whose entries

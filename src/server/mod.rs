@@ -134,11 +134,6 @@ impl Server {
             let _ = self
                 .resident
                 .overview(&self.store, year, &|_| true, &[], today);
-            // And the search index and the list's orders: a province's pinyin takes a
-            // second.
-            if let Ok(book) = self.resident.book(&self.store, year) {
-                book.prepare();
-            }
         }
     }
 

@@ -444,7 +444,9 @@ impl YearBook {
         // One secretary and the quota lines (not the whole year) when every rated
         // secretary's figures are here.
         let one_by_one = self.live.len() == self.entries.len() && self.hidden.is_empty();
-        self.orders.rated_again();
+        let before = self
+            .entry(secretary)
+            .and_then(|e| e.rating.evaluation.figures().map(|f| f.total));
         let i = match self.index.get(&secretary) {
             Some(&i) => {
                 self.entries[i].assessment = assessment;
@@ -466,8 +468,12 @@ impl YearBook {
             }
         };
         if one_by_one {
-            Some(self.rerate_one(i))
+            let moved = self.rerate_one(i);
+            let ids: Vec<u32> = moved.iter().map(|&at| self.entries[at].secretary).collect();
+            self.reorder(secretary, before, &ids);
+            Some(moved)
         } else {
+            self.orders.rated_again();
             self.rerate();
             None
         }
@@ -738,7 +744,7 @@ fn in_post(s: &crate::domain::Secretary, year_end: jiff::civil::Date) -> bool {
     s.took_office <= year_end && s.left_office.is_none_or(|left| left > year_end)
 }
 
-fn order_key(district: &District) -> impl Fn(u32) -> (u32, u32, u32) + '_ {
+pub(super) fn order_key(district: &District) -> impl Fn(u32) -> (u32, u32, u32) + '_ {
     move |secretary| {
         let village = district
             .secretary(secretary)

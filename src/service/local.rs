@@ -140,7 +140,8 @@ impl Local {
     /// province), a township clerk's part of it to a clerk.
     fn shared_book(&self, year: i16) -> Result<Arc<YearBook>> {
         match &self.resident {
-            Some(_) if self.actor.is_district() => self.full_book(year),
+            // (A viewer sees the district as its admin does.)
+            Some(_) if !matches!(self.actor.role, Role::Township(_)) => self.full_book(year),
             _ => Ok(Arc::new(self.book(year)?)),
         }
     }
@@ -169,8 +170,10 @@ impl Local {
         };
         let township = match focus {
             Focus::Township(t) => t,
+            // Nor where a secretary of another township is.
             Focus::Secretary(s) => book
                 .township_of(s)
+                .filter(|t| self.actor.may_see(*t))
                 .ok_or_else(|| Refusal::NotFound(format!("名册中没有编号为 {s} 的书记")))?,
         };
         if !self.actor.may_see(township) {
@@ -248,6 +251,7 @@ impl Local {
                 continue;
             }
             let kept_last = beside.filter(|b| y == b.year - 1 && !b.previous.is_empty());
+            let older;
             let last: HashMap<u32, Past> = match (kept_last, &ids) {
                 (Some(book), Some(ids)) => ids
                     .iter()
@@ -260,8 +264,21 @@ impl Local {
                     .filter(|(id, _)| book.shows(**id))
                     .map(|(id, p)| (*id, *p))
                     .collect(),
-                // Stars and "low" only: the year is not read whole, nor kept.
-                (None, _) => super::book::past_year(&self.store, y, district)?,
+                // Stars and "low" only: the year is not read whole (a server keeps
+                // these while nobody writes).
+                (None, ids) => {
+                    older = match &self.resident {
+                        Some(resident) => resident.past(&self.store, y, district)?,
+                        None => Arc::new(super::book::past_year(&self.store, y, district)?),
+                    };
+                    match ids {
+                        Some(ids) => ids
+                            .iter()
+                            .filter_map(|id| older.get(id).map(|p| (*id, *p)))
+                            .collect(),
+                        None => (*older).clone(),
+                    }
+                }
             };
             out.push((y, last.into_iter().filter(|(id, _)| seen(*id)).collect()));
         }

@@ -507,7 +507,11 @@ impl Service {
                 Ok(())
             }
             (Backend::Remote(_), None) => {
-                *book = self.book_or_new(book.year)?;
+                // A part of the year is read again as the part it is.
+                *book = match book.part_of() {
+                    Some(t) => self.part(book.year, rows::Focus::Township(t))?,
+                    None => self.book_or_new(book.year)?,
+                };
                 Ok(())
             }
         }

@@ -4,11 +4,13 @@
 //! Any other write (an import, a workflow step, a roster change) leaves it to be read
 //! again by the next request that needs it.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::overview::Tallies;
 use super::{Entry, Overview, Refusal, YearBook};
-use crate::domain::{Assessment, Rectification};
+use crate::domain::{Assessment, District, Rectification};
+use crate::scoring::Past;
 use crate::store::Store;
 
 /// At most this many years are kept: the working year and one looked back at.
@@ -20,7 +22,17 @@ pub struct Resident {
     years: Mutex<Vec<Kept>>,
     /// Held while a year is read (one reading at a time; the years stay open).
     reading: Mutex<()>,
+    /// Other years' stars, for the star history: (year, the store's count of writes
+    /// they are current at, stars by secretary).
+    pasts: Mutex<Vec<KeptPast>>,
 }
+
+/// A year's stars kept for the star history: the year, the store's count of writes it
+/// is current at, and the stars by secretary.
+type KeptPast = (i16, u64, Arc<HashMap<u32, Past>>);
+
+/// At most this many years' stars are kept for the star history.
+const KEPT_PASTS: usize = 4;
 
 /// What a save moved in the kept year: the entries whose figures changed, and the
 /// district's count of rated secretaries after it.
@@ -85,6 +97,10 @@ impl Resident {
         // reads the year again.
         let now = store.changes();
         let book = Arc::new(YearBook::load(store, year)?);
+        // The list's orders and the search index too (a province's take a second, which
+        // the first search or sorted list would wait for): made here, while no save
+        // can find the book shared and have to copy it.
+        book.prepare();
         if store.changes() != now {
             return Ok(book);
         }
@@ -101,6 +117,35 @@ impl Resident {
             },
         );
         Ok(book)
+    }
+
+    /// A year's stars by secretary, for the star history (`book::past_year`): kept
+    /// while nobody writes, so that each township a client opens does not rate the
+    /// older years again. `district` is the roster as stored now.
+    pub fn past(
+        &self,
+        store: &Store,
+        year: i16,
+        district: &District,
+    ) -> Result<Arc<HashMap<u32, Past>>, Refusal> {
+        let lock = || {
+            self.pasts
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let now = store.changes();
+        if let Some((_, _, past)) = lock().iter().find(|(y, at, _)| *y == year && *at == now) {
+            return Ok(Arc::clone(past));
+        }
+        let past = Arc::new(super::book::past_year(store, year, district)?);
+        // Kept only if no write came in while it was read.
+        if store.changes() == now {
+            let mut pasts = lock();
+            pasts.retain(|(y, at, _)| *y != year && *at == now);
+            pasts.truncate(KEPT_PASTS - 1);
+            pasts.insert(0, (year, now, Arc::clone(&past)));
+        }
+        Ok(past)
     }
 
     /// The first screen's counts in the kept year, for a user who may see the

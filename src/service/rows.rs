@@ -67,8 +67,8 @@ pub struct Window {
     /// The place of the first row wanted, and how many.
     pub from: usize,
     pub count: usize,
-    /// A secretary to find: when they are among the rows, the window is moved to hold
-    /// them and the answer says where they are.
+    /// A secretary to find: when they are among the rows, the window is centred on
+    /// them (instead of starting at `from`) and the answer says where they are.
     pub around: Option<u32>,
 }
 
@@ -170,12 +170,12 @@ impl YearBook {
         let at = window
             .around
             .and_then(|id| order.iter().position(|&s| s == id));
-        let mut from = window.from.min(order.len());
-        if let Some(at) = at
-            && !(from..from + window.count).contains(&at)
-        {
-            from = at.saturating_sub(window.count / 2);
-        }
+        // Around the secretary asked for, the window is centred on them: their
+        // neighbours either side are in it.
+        let from = match at {
+            Some(at) => at.saturating_sub(window.count / 2),
+            None => window.from.min(order.len()),
+        };
         let rows = order
             .iter()
             .skip(from)
@@ -233,6 +233,51 @@ impl YearBook {
         self.people_of(0);
     }
 
+    /// After `saved`'s assessment changed (its total was `before`) and these
+    /// secretaries were rated again: the orders by total and the pool move them,
+    /// instead of sorting a province again at the next window. (Only the saved
+    /// secretary's total moves; the quotas move stars, and so the pool.)
+    pub(super) fn reorder(&mut self, saved: u32, before: Option<Decimal>, moved: &[u32]) {
+        let mut orders = std::mem::take(&mut self.orders);
+        let place = super::book::order_key(&self.district);
+        if let Some(by_total) = orders.total.get_mut() {
+            // Highest total first, ties in the official order (as `sorted` makes it).
+            let key = |id: u32, total: Option<Decimal>| (std::cmp::Reverse(total), place(id));
+            let was = key(saved, before);
+            let at = by_total.partition_point(|&x| match x == saved {
+                true => was,
+                false => key(x, self.total_of(x)),
+            } < was);
+            match by_total.get(at) {
+                Some(&x) if x == saved => {
+                    by_total.remove(at);
+                }
+                _ => by_total.retain(|&x| x != saved),
+            }
+            let now = key(saved, self.total_of(saved));
+            let at = by_total.partition_point(|&x| key(x, self.total_of(x)) < now);
+            by_total.insert(at, saved);
+        }
+        if let Some(pool) = orders.pool.get_mut() {
+            pool.retain(|id| !moved.contains(id));
+            for &id in moved.iter().filter(|id| self.promoted(**id)) {
+                let at = pool.partition_point(|x| place(*x) < place(id));
+                pool.insert(at, id);
+            }
+        }
+        self.orders = orders;
+    }
+
+    fn total_of(&self, id: u32) -> Option<Decimal> {
+        self.entry(id)
+            .and_then(|e| e.rating.evaluation.figures().map(|f| f.total))
+    }
+
+    fn promoted(&self, id: u32) -> bool {
+        self.entry(id)
+            .is_some_and(|e| e.rating.consequence == Some(Consequence::Promote))
+    }
+
     /// A township's people, in the official order.
     pub fn people_of(&self, township: u32) -> &[u32] {
         let ranges = self.orders.townships.get_or_init(|| {
@@ -273,8 +318,8 @@ impl YearBook {
                 let pool = orders.pool.get_or_init(|| {
                     self.entries
                         .iter()
-                        .filter(|e| e.rating.consequence == Some(Consequence::Promote))
                         .map(|e| e.secretary)
+                        .filter(|id| self.promoted(*id))
                         .collect()
                 });
                 self.in_order(pool, sort)
@@ -294,13 +339,7 @@ impl YearBook {
         let mut ids = ids.to_vec();
         match sort {
             Sort::Official => {}
-            Sort::Total => {
-                let total = |id: &u32| {
-                    self.entry(*id)
-                        .and_then(|e| e.rating.evaluation.figures().map(|f| f.total))
-                };
-                ids.sort_by_cached_key(|id| std::cmp::Reverse(total(id)));
-            }
+            Sort::Total => ids.sort_by_cached_key(|id| std::cmp::Reverse(self.total_of(*id))),
             Sort::Pinyin => {
                 let name = |id: &u32| self.district.secretary(*id).map_or("", |s| &s.name);
                 ids.sort_by_cached_key(|id| romanize_name(name(id)).0);
@@ -450,7 +489,9 @@ mod tests {
             });
             assert_eq!(rows.at, Some(place));
             assert_eq!(rows.get(place).map(|r| r.secretary), Some(id));
-            assert!(rows.holds(place..place + 1));
+            // Centred: the neighbours either side are in it (but at the ends).
+            let ends = place.saturating_sub(2)..(place + 3).min(whole.len());
+            assert!(rows.holds(ends), "{place}: {}..", rows.from);
         }
         // Someone not in the rows: the window stays where it was asked.
         let pool = book.rows(&Window {
@@ -490,5 +531,31 @@ mod tests {
                 "{filter:?} {sort:?} after the saves"
             );
         }
+        // Random saves: one secretary takes another's figures (ties and quota lines
+        // move), each order read after each save.
+        let mut rng = crate::demo::generated::Rng::new(7);
+        let people = book.people();
+        let mut pool_moved = false;
+        for n in 0..40 {
+            let (to, from) = (
+                people[rng.below(people.len())],
+                people[rng.below(people.len())],
+            );
+            let taken = book
+                .entry(from)
+                .map(|e| e.assessment.clone())
+                .unwrap_or_default();
+            let pool_before = expected(&book, Filter::Pool, Sort::Official);
+            book.replace(to, taken);
+            pool_moved |= expected(&book, Filter::Pool, Sort::Official) != pool_before;
+            for (filter, sort) in every_shape(&book) {
+                assert_eq!(
+                    paged(&book, filter, sort),
+                    expected(&book, filter, sort),
+                    "{filter:?} {sort:?} after save {n}"
+                );
+            }
+        }
+        assert!(pool_moved, "some save moved the pool");
     }
 }

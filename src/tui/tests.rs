@@ -1745,6 +1745,19 @@ fn the_list_reads_a_window_at_a_time_and_down_reaches_everyone_in_order() {
 }
 
 #[test]
+fn brackets_walk_from_every_place_of_the_list() {
+    let (_dir, mut app) = demo_app();
+    let people = app.ctx.book.people();
+    press(&mut app, &[KeyCode::Char('l'), KeyCode::Enter]);
+    for next in &people[1..] {
+        press(&mut app, &[KeyCode::Char(']')]);
+        assert_eq!(app.secretary.entry.secretary, *next, "{:?}", app.ctx.status);
+    }
+    press(&mut app, &[KeyCode::Char(']')]);
+    assert_eq!(app.ctx.status.as_ref().unwrap().text, "已是最后一位");
+}
+
+#[test]
 fn brackets_on_a_form_walk_the_list_in_its_order_across_windows() {
     let (_dir, mut app) = demo_app();
     let people = app.ctx.book.people();

@@ -151,16 +151,17 @@ impl GridScreen {
     /// Open the grid where asked: at a secretary's row and field, or at a township's
     /// first row and first item. False when there is no township to enter.
     pub fn open(&mut self, ctx: &mut Context, at: GridAt) -> bool {
-        // The township's part of the year, when the client holds one at a time.
+        let visible = ctx.visible_townships();
+        // The township's part of the year, when the client holds one at a time
+        // (anywhere: the first township, as for a client of the whole year).
         let focus = match at {
             GridAt::Secretary(s, _) => Some(Focus::Secretary(s)),
             GridAt::Township(t) => Some(Focus::Township(t)),
-            GridAt::Anywhere => ctx.book.part_of().map(Focus::Township),
+            GridAt::Anywhere => visible.first().map(|t| Focus::Township(*t)),
         };
         if focus.is_some_and(|f| !ctx.focus(f)) {
             return false;
         }
-        let visible = ctx.visible_townships();
         let (secretary, field) = match at {
             GridAt::Secretary(s, f) => (Some(s), f),
             GridAt::Township(t) => (ctx.people_of(t).first().copied(), 0),
