@@ -1778,3 +1778,51 @@ fn brackets_on_a_form_walk_the_list_in_its_order_across_windows() {
     press(&mut app, &[KeyCode::Esc]);
     assert_eq!(app.list.selected(), Some(people[69]));
 }
+
+#[test]
+fn a_list_made_taller_at_its_end_fills_the_page_with_the_rows_above() {
+    let (_dir, mut app) = demo_app();
+    app.update(Action::Resize(80, 24));
+    press(&mut app, &[KeyCode::Char('l'), KeyCode::End]);
+    let total = app.list.paged.rows.total;
+    app.update(Action::Resize(200, 50));
+    let page = crate::tui::widgets::list_page((200, 50));
+    assert_eq!(app.list.paged.pick.offset, total - page);
+    let shown = text(&draw(&app, 200, 50));
+    let first = app.ctx.book.name_of(app.ctx.book.people()[total - page]);
+    assert!(shown.contains(&first), "{first}:\n{shown}");
+}
+
+#[test]
+fn a_clerk_of_one_township_is_not_sent_to_a_next_one() {
+    let (_dir, app) = demo_app();
+    let service = app.ctx.service;
+    let shentou = service.township_named("神头镇").unwrap();
+    service
+        .put_user("tester", crate::domain::Role::District)
+        .unwrap();
+    service
+        .put_user("clerk", crate::domain::Role::Township(shentou))
+        .unwrap();
+    let mut app = App::new(service.as_user("clerk").unwrap(), 2025, PLAIN).unwrap();
+    press(&mut app, &[KeyCode::Char('g'), KeyCode::Char(']')]);
+    assert_eq!(
+        app.ctx.status.as_ref().unwrap().text,
+        "只有这一个乡镇可录入"
+    );
+    // The last row entered says so, and no more.
+    for _ in 0..20 {
+        press(&mut app, &[KeyCode::Down]);
+    }
+    press(&mut app, &[KeyCode::Home]);
+    for _ in 0..20 {
+        press(&mut app, &[KeyCode::Enter]);
+    }
+    let said = app.ctx.status.as_ref().map(|s| s.text.clone());
+    assert_eq!(
+        said.as_deref(),
+        Some("本乡镇已录完最后一行"),
+        "{}",
+        text(&draw(&app, 80, 24))
+    );
+}

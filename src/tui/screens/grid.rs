@@ -309,6 +309,10 @@ impl GridScreen {
             return;
         }
         let visible = ctx.visible_townships();
+        if visible.len() < 2 {
+            ctx.info("只有这一个乡镇可录入");
+            return;
+        }
         let i = visible
             .iter()
             .position(|t| *t == self.township)
@@ -351,7 +355,10 @@ impl GridScreen {
                     if self.row + 1 < self.rows.len() {
                         self.go(ctx, 1, -col, false);
                     } else if self.entry.commit(ctx) {
-                        ctx.info("本乡镇已录完最后一行;按 ] 换下一个乡镇");
+                        ctx.info(match ctx.visible_townships().len() {
+                            0 | 1 => "本乡镇已录完最后一行",
+                            _ => "本乡镇已录完最后一行;按 ] 换下一个乡镇",
+                        });
                     }
                 } else {
                     self.go(ctx, 0, 1, true);

@@ -103,6 +103,8 @@ impl Pick {
             self.selected = 0;
         }
         keep_visible(self.selected, &mut self.offset, page.max(1));
+        // A page made taller at the end of the list shows rows above, not blanks.
+        self.offset = self.offset.min(n.saturating_sub(page.max(1)));
     }
 
     /// Move by a list key among `n` rows at this terminal size; false when the
