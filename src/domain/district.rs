@@ -63,6 +63,31 @@ impl District {
         }
     }
 
+    /// [`District::of_township`] from the township's own villages and secretaries,
+    /// by id (a lookup each, not a pass over a province).
+    pub fn of_township_by_ids(
+        &self,
+        township: u32,
+        villages: &[u32],
+        secretaries: &[u32],
+    ) -> District {
+        District {
+            townships: self
+                .township(township)
+                .map(|t| (township, t.clone()))
+                .into_iter()
+                .collect(),
+            villages: villages
+                .iter()
+                .filter_map(|id| self.village(*id).map(|v| (*id, v.clone())))
+                .collect(),
+            secretaries: secretaries
+                .iter()
+                .filter_map(|id| self.secretary(*id).map(|s| (*id, s.clone())))
+                .collect(),
+        }
+    }
+
     pub fn village(&self, id: u32) -> Option<&Village> {
         by_id(&self.villages, id)
     }

@@ -241,9 +241,12 @@ impl Local {
                 && (self.actor.is_district() || place.is_some_and(|t| self.actor.may_see(t)))
         };
         // One township's people are looked up, not filtered out of a province.
-        let ids: Option<Vec<u32>> = township.map(|t| {
-            let part = district.of_township(t);
-            part.secretaries.iter().map(|(id, _)| *id).collect()
+        let ids: Option<Vec<u32>> = township.map(|t| match beside {
+            Some(book) => book.roster_of(t).1.to_vec(),
+            None => {
+                let part = district.of_township(t);
+                part.secretaries.iter().map(|(id, _)| *id).collect()
+            }
         });
         let mut out = Vec::new();
         for y in self.years()? {

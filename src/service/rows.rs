@@ -150,7 +150,12 @@ pub(super) struct Orders {
     pool: OnceLock<Vec<u32>>,
     /// The search index of the people, and its stamp ([`Finder::find`]'s generation).
     index: OnceLock<(u64, Vec<Searchable>)>,
+    /// Each township's villages and secretaries (everyone of the roster), in id order.
+    roster: OnceLock<HashMap<u32, Roster>>,
 }
+
+/// A township's villages and secretaries, by id.
+type Roster = (Vec<u32>, Vec<u32>);
 
 /// Stamps of search indexes: each one made gets its own.
 static INDEXES: AtomicU64 = AtomicU64::new(1);
@@ -231,6 +236,27 @@ impl YearBook {
         }
         self.order(Filter::Pool, Sort::Official);
         self.people_of(0);
+        self.roster_of(0);
+    }
+
+    /// A township's villages and secretaries (everyone the roster places there), in id
+    /// order: what its part of the year holds, found without a pass over a province.
+    pub fn roster_of(&self, township: u32) -> (&[u32], &[u32]) {
+        let roster = self.orders.roster.get_or_init(|| {
+            let mut roster: HashMap<u32, Roster> = HashMap::new();
+            for (id, v) in &self.district.villages {
+                roster.entry(v.township).or_default().0.push(*id);
+            }
+            for (id, s) in &self.district.secretaries {
+                if let Some(v) = self.district.village(s.village) {
+                    roster.entry(v.township).or_default().1.push(*id);
+                }
+            }
+            roster
+        });
+        roster
+            .get(&township)
+            .map_or((&[], &[]), |(v, s)| (v.as_slice(), s.as_slice()))
     }
 
     /// After `saved`'s assessment changed (its total was `before`) and these
@@ -473,6 +499,19 @@ mod tests {
             (first.township.as_str(), first.village.as_str()),
             (township.name.as_str(), village.name.as_str())
         );
+    }
+
+    #[test]
+    fn a_townships_roster_found_by_ids_is_the_one_a_pass_finds() {
+        let (_dir, book) = demo_book();
+        for t in book.townships() {
+            let (villages, secretaries) = book.roster_of(t);
+            assert!(!secretaries.is_empty());
+            assert_eq!(
+                book.district.of_township_by_ids(t, villages, secretaries),
+                book.district.of_township(t)
+            );
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 
 use super::{DistrictStep, Local, Refusal, YearBook};
 use crate::domain::Consequence;
-use crate::domain::{Objection, Rectification, Scope, Stage, YearRecord};
+use crate::domain::{Objection, Rectification, Scope, Stage, TownshipYear, YearRecord};
 use crate::scoring::{Frozen, Rating};
 use crate::store::Writer;
 
@@ -127,11 +127,15 @@ pub fn status(book: &YearBook) -> Vec<TownshipStatus> {
 /// [`status`] with each township's count of complete secretaries already known.
 pub fn status_with(book: &YearBook, complete: &dyn Fn(u32) -> usize) -> Vec<TownshipStatus> {
     let people = book.headcount();
+    // Each township's year looked up, not searched for among a province's.
+    let years: HashMap<u32, &TownshipYear> =
+        book.record.townships.iter().map(|(t, y)| (*t, y)).collect();
+    let none = TownshipYear::default();
     book.district
         .townships
         .iter()
         .map(|(id, t)| {
-            let year = book.record.township(*id);
+            let year = years.get(id).copied().unwrap_or(&none);
             let (people, complete) = (people.get(id).copied().unwrap_or_default(), complete(*id));
             TownshipStatus {
                 township: *id,
@@ -156,10 +160,17 @@ pub fn status_with(book: &YearBook, complete: &dyn Fn(u32) -> usize) -> Vec<Town
 
 /// The townships still entering (not yet submitted), by name.
 pub fn waiting(book: &YearBook) -> Vec<String> {
+    let moved_on: std::collections::HashSet<u32> = book
+        .record
+        .townships
+        .iter()
+        .filter(|(_, y)| y.stage != Stage::Entering)
+        .map(|(t, _)| *t)
+        .collect();
     book.district
         .townships
         .iter()
-        .filter(|(id, _)| book.record.stage(*id) == Stage::Entering)
+        .filter(|(id, _)| !moved_on.contains(id))
         .map(|(_, t)| t.name.clone())
         .collect()
 }
