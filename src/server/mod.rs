@@ -123,9 +123,9 @@ impl Server {
     /// Read and keep the year clients open first (the newest with data), and count
     /// its first screen.
     fn keep_working_year(&self) {
-        if let Some((year, _)) = self
+        if let Some(year) = self
             .store
-            .years()
+            .year_numbers()
             .ok()
             .and_then(|y| y.into_iter().next_back())
         {

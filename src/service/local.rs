@@ -66,7 +66,7 @@ impl Local {
 
     /// The years that have data, oldest first.
     pub fn years(&self) -> Result<Vec<i16>> {
-        Ok(self.store.years()?.into_iter().map(|(y, _)| y).collect())
+        Ok(self.store.year_numbers()?)
     }
 
     /// The working year: the one asked for, else the newest year not yet approved in
@@ -77,7 +77,7 @@ impl Local {
         }
         // The newest year that has data; else the year just ended (before July, its
         // assessment is still under way) or the current one.
-        if let Some((y, _)) = self.store.years()?.into_iter().next_back() {
+        if let Some(y) = self.store.year_numbers()?.into_iter().next_back() {
             return Ok(y);
         }
         let now = jiff::ZonedDateTime::now();

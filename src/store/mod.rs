@@ -489,6 +489,18 @@ impl Store {
         read_all(&self.read()?, YEARS)
     }
 
+    /// The years with data, oldest first (nothing decoded: a province's year records
+    /// hold every township's stage).
+    pub fn year_numbers(&self) -> Result<Vec<i16>> {
+        let txn = self.read()?;
+        let table = txn.open_table(YEARS)?;
+        let mut out = Vec::new();
+        for entry in table.iter()? {
+            out.push(entry?.0.value());
+        }
+        Ok(out)
+    }
+
     /// Every assessment of a year, by secretary id.
     pub fn assessments(&self, year: i16) -> Result<Vec<(u32, Assessment)>> {
         self.of_year(ASSESSMENTS, year, false)
