@@ -152,6 +152,8 @@ pub(super) struct Orders {
     index: OnceLock<(u64, Vec<Searchable>)>,
     /// Each township's villages and secretaries (everyone of the roster), in id order.
     roster: OnceLock<HashMap<u32, Roster>>,
+    /// Each township's stage (the year's record lists a province's in no order).
+    stages: OnceLock<HashMap<u32, Stage>>,
 }
 
 /// A township's villages and secretaries, by id.
@@ -390,9 +392,16 @@ impl YearBook {
                     outcome: f.outcome,
                     stars: e.rating.stars,
                     change: e.rating.change,
-                    stage: self
-                        .township_of(id)
-                        .map_or(Stage::Entering, |t| self.record.stage(t)),
+                    stage: self.township_of(id).map_or(Stage::Entering, |t| {
+                        let stages = self.orders.stages.get_or_init(|| {
+                            self.record
+                                .townships
+                                .iter()
+                                .map(|(t, y)| (*t, y.stage))
+                                .collect()
+                        });
+                        stages.get(&t).copied().unwrap_or_default()
+                    }),
                     consequence: e.rating.consequence,
                 },
             },

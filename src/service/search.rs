@@ -282,8 +282,9 @@ fn normalise(query: &str) -> String {
         .to_lowercase()
 }
 
-/// How many matches the search box keeps, best first.
-pub const KEPT: usize = 200;
+/// How many matches the search box keeps, best first: a few screens of its dozen rows
+/// (through the server each key's matches travel).
+pub const KEPT: usize = 50;
 
 /// The best matches of a query and how many there are in all.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
