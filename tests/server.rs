@@ -1244,18 +1244,24 @@ fn press(app: &mut xingji::tui::App, code: ratatui::crossterm::event::KeyCode) {
     }
 }
 
-/// Press `keys` on a client holding one township at a time and on one holding the
-/// whole year, side by side: every screen the same. The townships the first held.
-fn same_screens(f: &Fixture, keys: &[ratatui::crossterm::event::KeyCode]) -> Vec<Option<u32>> {
-    let mut parted = started(f, "admin");
-    assert!(parted.ctx.parted());
-    let mut whole = xingji::tui::App::new(
+/// A district user's client holding the whole year (as a local file's does), at 80×24.
+fn whole_year(f: &Fixture) -> xingji::tui::App {
+    let mut app = xingji::tui::App::new(
         f.client("admin").unwrap(),
         YEAR,
         xingji::tui::Theme::plain(),
     )
     .unwrap();
-    whole.update(xingji::tui::keys::Action::Resize(80, 24));
+    app.update(xingji::tui::keys::Action::Resize(80, 24));
+    app
+}
+
+/// Press `keys` on a client holding one township at a time and on one holding the
+/// whole year, side by side: every screen the same. The townships the first held.
+fn same_screens(f: &Fixture, keys: &[ratatui::crossterm::event::KeyCode]) -> Vec<Option<u32>> {
+    let mut parted = started(f, "admin");
+    assert!(parted.ctx.parted());
+    let mut whole = whole_year(f);
     assert!(!whole.ctx.parted());
     let mut held = Vec::new();
     for (i, &key) in keys.iter().enumerate() {
@@ -1409,13 +1415,7 @@ fn a_district_client_holding_one_township_saves_and_takes_others_saves_as_the_wh
         .assessment
         .clone();
     assert_eq!(app.ctx.book.entry(id).unwrap().assessment, stored);
-    let mut whole = xingji::tui::App::new(
-        f.client("admin").unwrap(),
-        YEAR,
-        xingji::tui::Theme::plain(),
-    )
-    .unwrap();
-    whole.update(xingji::tui::keys::Action::Resize(80, 24));
+    let mut whole = whole_year(&f);
     whole.update(xingji::tui::keys::Action::Show(
         xingji::tui::keys::Target::Secretary(id, Some(1)),
     ));
@@ -1462,13 +1462,7 @@ fn a_district_client_holding_one_township_saves_and_takes_others_saves_as_the_wh
         assert!(line.contains(&progress(&name)), "{line}");
         assert!(!line.contains("7/7") && !line.contains("6/6"), "{line}");
     }
-    let mut fresh = xingji::tui::App::new(
-        f.client("admin").unwrap(),
-        YEAR,
-        xingji::tui::Theme::plain(),
-    )
-    .unwrap();
-    fresh.update(xingji::tui::keys::Action::Resize(80, 24));
+    let mut fresh = whole_year(&f);
     assert_eq!(screen(&app), screen(&fresh));
 }
 
