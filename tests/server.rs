@@ -1462,7 +1462,7 @@ fn a_district_client_holding_one_township_saves_and_takes_others_saves_as_the_wh
         assert!(line.contains(&progress(&name)), "{line}");
         assert!(!line.contains("7/7") && !line.contains("6/6"), "{line}");
     }
-    let mut fresh = whole_year(&f);
+    let fresh = whole_year(&f);
     assert_eq!(screen(&app), screen(&fresh));
 }
 
