@@ -183,6 +183,36 @@ fn digit_enter_back(
     entry(app).reset();
 }
 
+/// Down the list (from the top again at its end), then type and erase a name in the
+/// search box; each key timed. The list is left open.
+fn list_and_search(
+    k: &mut Keys,
+    app: &mut App,
+    s: &mut impl FnMut(&mut App, Action) -> (Duration, u64),
+    list: &str,
+) {
+    s(app, Action::OpenList);
+    k.run(list, || {
+        if app.list.paged.pick.selected + 1 >= app.list.paged.rows.total {
+            s(app, Action::First);
+        }
+        s(app, Action::Down)
+    });
+    s(app, Action::OpenSearch);
+    let keys: Vec<Action> = "zhang"
+        .chars()
+        .map(Action::Input)
+        .chain(std::iter::repeat_n(Action::Backspace, 5))
+        .collect();
+    let mut i = 0;
+    k.run("search popup: type/erase 'zhang', per key", || {
+        let a = keys[i % keys.len()].clone();
+        i += 1;
+        s(app, a)
+    });
+    s(app, Action::Cancel);
+}
+
 /// The field being typed into: the form's or the grid's.
 fn entry(app: &mut App) -> &mut xingji::tui::entry::Entry {
     if app.screen == Screen::Grid {
@@ -210,27 +240,7 @@ fn keys(label: &str, path: &Path, budget: Duration) {
         s(&mut app, Action::TogglePane)
     });
 
-    s(&mut app, Action::OpenList);
-    k.run("list: Down", || {
-        if app.list.paged.pick.selected + 1 >= app.list.paged.rows.total {
-            s(&mut app, Action::First);
-        }
-        s(&mut app, Action::Down)
-    });
-
-    s(&mut app, Action::OpenSearch);
-    let keys: Vec<Action> = "zhang"
-        .chars()
-        .map(Action::Input)
-        .chain(std::iter::repeat_n(Action::Backspace, 5))
-        .collect();
-    let mut i = 0;
-    k.run("search popup: type/erase 'zhang', per key", || {
-        let a = keys[i % keys.len()].clone();
-        i += 1;
-        s(&mut app, a)
-    });
-    s(&mut app, Action::Cancel);
+    list_and_search(&mut k, &mut app, &mut s, "list: Down");
 
     s(&mut app, Action::First);
     s(&mut app, Action::Open);
@@ -340,26 +350,12 @@ fn served(label: &str, path: &Path, budget: Duration) {
         bytes: Vec::new(),
     };
     let mut s = |app: &mut App, a: Action| step(app, &mut term, &counter, a);
-    s(&mut app, Action::OpenList);
-    k.run("list: Down (a window read every 44 rows)", || {
-        if app.list.paged.pick.selected + 1 >= app.list.paged.rows.total {
-            s(&mut app, Action::First);
-        }
-        s(&mut app, Action::Down)
-    });
-    s(&mut app, Action::OpenSearch);
-    let keys: Vec<Action> = "zhang"
-        .chars()
-        .map(Action::Input)
-        .chain(std::iter::repeat_n(Action::Backspace, 5))
-        .collect();
-    let mut i = 0;
-    k.run("search popup: type/erase 'zhang', per key", || {
-        let a = keys[i % keys.len()].clone();
-        i += 1;
-        s(&mut app, a)
-    });
-    s(&mut app, Action::Cancel);
+    list_and_search(
+        &mut k,
+        &mut app,
+        &mut s,
+        "list: Down (a window read every 44 rows)",
+    );
     s(&mut app, Action::Open);
     digit_enter_back(&mut k, &mut app, &mut s, "form", Action::Up);
     k.run(
