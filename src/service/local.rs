@@ -221,6 +221,9 @@ impl Local {
         beside: Option<&YearBook>,
         township: Option<u32>,
     ) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
+        // A part of a year holds one township's roster: the older years are rated
+        // with the district's (quotas are district-wide).
+        let beside = beside.filter(|b| b.part_of().is_none());
         // A server has `except` kept: its last year is there, and its roster.
         let kept = match (&self.resident, beside) {
             (Some(_), None) => self.full_book(except).ok(),
@@ -588,6 +591,11 @@ impl Local {
             Q::Save(save) => A::Saved(self.save_assessment(*save)?),
             Q::Rerated(y, ids) => A::Saved(self.rerated(y, &ids)?),
             Q::Part(y, focus) => A::Book(self.part(y, focus)?),
+            Q::PartAndHistory(y, focus) => {
+                let book = self.part(y, focus)?;
+                let history = self.history_in(y, book.part_of())?;
+                A::Part(Box::new((book, history)))
+            }
             Q::Rows(y, window) => A::Rows(Box::new(self.shared_book(y)?.rows(&window))),
             Q::Search(y, query, keep) => {
                 let book = self.shared_book(y)?;

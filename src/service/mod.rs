@@ -205,6 +205,9 @@ pub struct AuditFilter {
     pub secretary: Option<u32>,
 }
 
+/// Every other year's stars by secretary, for the star history.
+pub type History = Vec<(i16, HashMap<u32, Past>)>;
+
 /// The one way in for screens and commands: the acting user, the clock, and behind
 /// them either the database file this process opened itself, or the shared server.
 /// Every call is the same either way; only the constructor differs.
@@ -446,6 +449,26 @@ impl Service {
     /// client holds of a province at a time.
     pub fn part(&self, year: i16, focus: rows::Focus) -> Result<YearBook> {
         answer!(self, Request::Part(year, focus), Response::Book(b) => Arc::unwrap_or_clone(b))
+    }
+
+    /// [`Service::part`] and the star history of its people, in one request (a client
+    /// turning to another township waits for one answer, not two).
+    pub fn part_and_history(&self, year: i16, focus: rows::Focus) -> Result<(YearBook, History)> {
+        match &self.backend {
+            Backend::Local(local) => {
+                let book = Arc::unwrap_or_clone(local.part(year, focus)?);
+                let history = local.history_in(year, book.part_of())?;
+                Ok((book, history))
+            }
+            Backend::Remote(_) => answer!(
+                self,
+                Request::PartAndHistory(year, focus),
+                Response::Part(p) => {
+                    let (book, history) = *p;
+                    (Arc::unwrap_or_clone(book), history)
+                }
+            ),
+        }
     }
 
     /// A window of the list or the pool of `book`'s year. A file this process opened

@@ -71,6 +71,8 @@ pub enum Request {
     Rerated(i16, Vec<u32>),
     /// One township's part of a year: what a district user's client holds at a time.
     Part(i16, super::rows::Focus),
+    /// [`Request::Part`] with its people's star history, in one answer.
+    PartAndHistory(i16, super::rows::Focus),
     /// A window of the list or the pool of a year.
     Rows(i16, super::rows::Window),
     /// The best matches of a search among a year's people: (year, query, how many).
@@ -141,6 +143,7 @@ pub enum Response {
     /// What a save moved in the year the server keeps (None: read it again).
     Saved(Option<super::Rerated>),
     History(Vec<(i16, HashMap<u32, crate::scoring::Past>)>),
+    Part(Box<(std::sync::Arc<YearBook>, super::History)>),
     Statuses(Vec<TownshipStatus>),
     Overview(Box<super::Overview>),
     Rows(Box<super::rows::Rows>),

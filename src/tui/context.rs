@@ -212,8 +212,19 @@ impl Context {
         if !self.parted() || held {
             return true;
         }
-        let read = self.service.part(self.year(), focus);
-        self.hold(read)
+        match self.service.part_and_history(self.year(), focus) {
+            Ok((book, history)) => {
+                self.book = book;
+                self.history = history;
+                // (The rectifications do not change with the township held.)
+                self.derive_book();
+                true
+            }
+            Err(e) => {
+                self.error(format!("读取数据失败:{e}"));
+                false
+            }
+        }
     }
 
     /// Hold the whole year (the screens that are not yet read a part at a time:
@@ -246,8 +257,15 @@ impl Context {
         }
     }
 
-    /// What follows from the book: the people, the index, the progress.
+    /// What follows from the book: the index, the progress, the rectifications.
     fn derive(&mut self) {
+        self.rectifications = self.service.rectifications(None).unwrap_or_default();
+        self.derive_book();
+    }
+
+    /// What follows from the book but the rectifications (which another township's part
+    /// does not change): the index and the progress.
+    fn derive_book(&mut self) {
         // The index of the year as read before (still being made, perhaps).
         let before: HashMap<u32, Searchable> = std::mem::take(self.index())
             .into_iter()
@@ -272,7 +290,6 @@ impl Context {
             true => Vec::new(),
             false => self.service.statuses_of(&self.book),
         };
-        self.rectifications = self.service.rectifications(None).unwrap_or_default();
         self.generation += 1;
     }
 
