@@ -11,7 +11,9 @@ use super::theme::Theme;
 use crate::domain::{Assessment, Rectification, Role, Stage};
 use crate::service::rows::{Focus, Hits};
 use crate::service::search::{Finder, Searchable};
-use crate::service::{Overview, Refusal, SaveAssessment, Service, TownshipStatus, YearBook};
+use crate::service::{
+    History, Overview, Refusal, SaveAssessment, Service, TownshipStatus, YearBook,
+};
 
 /// Why a field was not saved.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +47,7 @@ pub struct Context {
     /// The working year, rated; a township clerk's holds their own township.
     pub book: YearBook,
     /// Ratings of the other years, for the star history.
-    pub history: Vec<(i16, HashMap<u32, crate::scoring::Past>)>,
+    pub history: History,
     /// The search index of the year's people, on a file this process opened: made on
     /// the second core after each reading of the year (a province's pinyin takes most
     /// of a second), taken by [`Context::index`]. Through the server, the server
@@ -89,7 +91,7 @@ pub struct Context {
 /// The year read on the side while the first screen shows ([`Context::start`]).
 pub struct Loaded {
     book: YearBook,
-    history: Vec<(i16, HashMap<u32, crate::scoring::Past>)>,
+    history: History,
 }
 
 impl Context {
@@ -102,12 +104,7 @@ impl Context {
     }
 
     /// A context holding `book` (nothing derived from it yet).
-    fn holding(
-        service: Service,
-        theme: Theme,
-        book: YearBook,
-        history: Vec<(i16, HashMap<u32, crate::scoring::Past>)>,
-    ) -> Context {
+    fn holding(service: Service, theme: Theme, book: YearBook, history: History) -> Context {
         let today = service.today();
         Context {
             service,
@@ -212,42 +209,35 @@ impl Context {
         if !self.parted() || held {
             return true;
         }
-        match self.service.part_and_history(self.year(), focus) {
-            Ok((book, history)) => {
-                self.book = book;
-                self.history = history;
-                // (The rectifications do not change with the township held.)
-                self.derive_book();
-                true
-            }
-            Err(e) => {
-                self.error(format!("读取数据失败:{e}"));
-                false
-            }
-        }
+        let read = self.service.part_and_history(self.year(), focus);
+        // (The rectifications do not change with the township held.)
+        self.hold(read, false)
     }
 
     /// Hold the whole year (the screens that are not yet read a part at a time:
     /// the workflow, rectifications, the audit log, the Excel report).
     pub fn whole(&mut self) {
         if self.parted() {
-            let read = self.service.book_or_new(self.year());
-            self.hold(read);
+            let read = self.service.book_or_new(self.year()).and_then(|book| {
+                let history = self.service.history_beside(&book)?;
+                Ok((book, history))
+            });
+            self.hold(read, true);
         }
     }
 
-    /// Hold a book just read, with the star history beside it; false (with the reason
-    /// on the status line) when either could not be read.
-    fn hold(&mut self, read: Result<YearBook, Refusal>) -> bool {
-        let read = read.and_then(|book| {
-            let history = self.service.history_beside(&book)?;
-            Ok((book, history))
-        });
+    /// Hold a book just read and the star history beside it (`rectifications`: and
+    /// read those again); false (with the reason on the status line) when they could
+    /// not be read.
+    fn hold(&mut self, read: Result<(YearBook, History), Refusal>, rectifications: bool) -> bool {
         match read {
             Ok((book, history)) => {
                 self.book = book;
                 self.history = history;
-                self.derive();
+                match rectifications {
+                    true => self.derive(),
+                    false => self.derive_book(),
+                }
                 true
             }
             Err(e) => {
