@@ -274,11 +274,7 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
     let changes = clerk.watch().expect("a watch over the server");
     let book = admin.book(YEAR).unwrap();
     let shentou = admin.townships(Some(SHENTOU)).unwrap()[0];
-    let id = book
-        .people()
-        .into_iter()
-        .find(|p| book.township_of(*p) == Some(shentou))
-        .unwrap();
+    let id = book.people_of(shentou)[0];
     let before = book.entry(id).map(|e| e.assessment.clone());
     let mut after = before.clone().unwrap_or_default();
     after.notes = "区里核对过".into();
@@ -358,11 +354,7 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
     // A save in another township: the clerk is told that something changed, not
     // whose record it was.
     let limin = admin.townships(Some(LIMIN)).unwrap()[0];
-    let theirs = book
-        .people()
-        .into_iter()
-        .find(|p| book.township_of(*p) == Some(limin))
-        .unwrap();
+    let theirs = book.people_of(limin)[0];
     let rerated = save_notes(&admin, &book, theirs, "利民镇的备注").unwrap();
     assert!(
         rerated
