@@ -64,7 +64,7 @@ impl App {
     fn on(ctx: Context) -> App {
         App {
             overview: OverviewScreen::new(&ctx),
-            list: ListScreen::new(&ctx),
+            list: ListScreen::new(),
             secretary: SecretaryScreen::new(),
             grid: GridScreen::new(),
             workflow: WorkflowScreen::new(),
@@ -405,7 +405,7 @@ impl App {
     fn switch_year(&mut self, year: i16) {
         match self.ctx.switch_year(year) {
             Ok(()) => {
-                self.list = ListScreen::new(&self.ctx);
+                self.list = ListScreen::new();
                 self.grid = GridScreen::new();
                 self.secretary = SecretaryScreen::new();
                 self.audit = AuditScreen::default();

@@ -32,16 +32,22 @@ const OWN: &[Binding] = &[
     bind(Char('s'), NONE, || Action::CycleSort, "排序", true),
 ];
 
+impl Default for ListScreen {
+    fn default() -> Self {
+        ListScreen::new()
+    }
+}
+
 impl ListScreen {
-    pub fn new(ctx: &Context) -> ListScreen {
-        let mut list = ListScreen {
+    /// A list whose rows are read when it is first shown (not at start: through the
+    /// server that is a request the first screen need not wait for).
+    pub fn new() -> ListScreen {
+        ListScreen {
             paged: Paged::default(),
             township: None,
             sort: Sort::Official,
-            generation: 0,
-        };
-        list.derive(ctx);
-        list
+            generation: u64::MAX,
+        }
     }
 
     /// The filter and order chosen (where in them is the window's business).
