@@ -11,6 +11,8 @@ use crate::scoring::{
 };
 use crate::store::Store;
 
+use super::rated::{self, Line};
+
 /// One secretary's line of a year: the assessment and its rating.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
@@ -72,6 +74,9 @@ pub struct YearBook {
 
 impl YearBook {
     pub(super) fn load(store: &Store, year: i16) -> Result<YearBook, Refusal> {
+        // Before anything is read: the lines of a year rated here are kept only if
+        // nothing changed since.
+        let read_at = store.changes();
         let record = store.year(year)?.ok_or(Refusal::NoYear(year))?;
         let district = store.district()?;
         let scheme = parse_scheme(year, &record.scheme)?;
@@ -79,7 +84,7 @@ impl YearBook {
         // Last year is read and rated on the second core while this year is read and
         // scored: only the last step of a rating (star change, consequence) needs it.
         let (list, ratings, previous) = std::thread::scope(|s| {
-            let last_year = || past_year(store, year - 1, &district);
+            let last_year = || past_year(store, year - 1, &district, Some(read_at));
             // A server out of threads reads last year afterwards, on this one.
             let past = std::thread::Builder::new().spawn_scoped(s, last_year).ok();
             let list = ordered(&district, store.assessments(year)?);
@@ -121,6 +126,12 @@ impl YearBook {
         book.reindex();
         book.rated = book.entries.iter().filter(|e| e.rating.rated()).count();
         book.stand_frozen();
+        // Rated once: next year's reading and the star history read what this year's
+        // ratings stand at.
+        if rated::read(store, year)?.is_none() {
+            let lines: Vec<Line> = book.entries.iter().map(|e| Line::of(&e.rating)).collect();
+            rated::keep(store, year, read_at, &lines);
+        }
         Ok(book)
     }
 
@@ -129,10 +140,12 @@ impl YearBook {
     pub(super) fn load_or_new(store: &Store, year: i16) -> Result<YearBook, Refusal> {
         match YearBook::load(store, year) {
             Err(Refusal::NoYear(_)) => {
+                let read_at = store.changes();
                 let record = YearRecord::new(store.scheme_text()?);
                 let scheme = parse_scheme(year, &record.scheme)?;
                 let mut book = YearBook::bare(year, record, scheme, store.district()?);
-                book.previous = past_year(store, year - 1, &book.district).unwrap_or_default();
+                book.previous =
+                    past_year(store, year - 1, &book.district, Some(read_at)).unwrap_or_default();
                 Ok(book)
             }
             other => other,
@@ -818,13 +831,30 @@ fn evaluate_list(
 
 /// A year's stars and "low" by secretary, as they stand: rated, with the figures frozen
 /// at publication laid over the computed ones. Empty when the year has no data.
+///
+/// Read from the year's kept lines ([`rated`]) when it has them. Otherwise the year is
+/// rated, and its lines kept when the caller read `district` at `read_at`
+/// ([`Store::changes`]).
 pub(super) fn past_year(
     store: &Store,
     year: i16,
     district: &District,
+    read_at: Option<u64>,
 ) -> Result<HashMap<u32, Past>, Refusal> {
+    if let Some(lines) = rated::read(store, year)? {
+        return Ok(lines.iter().map(|l| (l.secretary, l.past)).collect());
+    }
+    let lines = rate_lines(store, year, district)?;
+    if let Some(read_at) = read_at {
+        rated::keep(store, year, read_at, &lines);
+    }
+    Ok(lines.iter().map(|l| (l.secretary, l.past)).collect())
+}
+
+/// [`past_year`] worked out: the year rated, its lines as they stand.
+fn rate_lines(store: &Store, year: i16, district: &District) -> Result<Vec<Line>, Refusal> {
     let Some(record) = store.year(year)? else {
-        return Ok(HashMap::new());
+        return Ok(Vec::new());
     };
     // The year's figures as they were published and approved.
     let frozen: HashMap<u32, Frozen> = store.frozen(year)?.into_iter().collect();
@@ -837,7 +867,7 @@ pub(super) fn past_year(
         if assessed.iter().all(|&s| stands(s).is_some()) {
             return Ok(assessed
                 .iter()
-                .filter_map(|&s| Some((s, Past::from(&stands(s)?.rating))))
+                .filter_map(|&s| Some(Line::of(&stands(s)?.rating)))
                 .collect());
         }
     }
@@ -850,12 +880,13 @@ pub(super) fn past_year(
     Ok(candidates
         .iter()
         .zip(&evaluated)
-        .map(|(c, (evaluation, stars))| {
-            let past = match stands(c.secretary) {
-                Some(f) => Past::from(&f.rating),
-                None => Past::of(&scheme, evaluation, *stars),
-            };
-            (c.secretary, past)
+        .map(|(c, (evaluation, stars))| match stands(c.secretary) {
+            Some(f) => Line::of(&f.rating),
+            None => Line::with(
+                c.secretary,
+                evaluation.figures(),
+                Past::of(&scheme, evaluation, *stars),
+            ),
         })
         .collect())
 }
@@ -1107,7 +1138,7 @@ mod past_tests {
             store.assessed(2024).unwrap().len()
         );
         let district = store.district().unwrap();
-        let read = past_year(&store, 2024, &district).unwrap();
+        let read = past_year(&store, 2024, &district, None).unwrap();
         let rated: HashMap<u32, Past> = YearBook::load(&store, 2024)
             .unwrap()
             .entries
@@ -1116,6 +1147,94 @@ mod past_tests {
             .collect();
         assert_eq!(read.len(), store.assessed(2024).unwrap().len());
         assert_eq!(read, rated);
+    }
+
+    /// Each year as rating it now gives, and as read (from its kept lines, if any).
+    fn rated_and_read(store: &Store) -> Vec<(HashMap<u32, Past>, HashMap<u32, Past>)> {
+        let district = store.district().unwrap();
+        (2023..=2026)
+            .map(|year| {
+                let rated = rate_lines(store, year, &district)
+                    .unwrap()
+                    .iter()
+                    .map(|l| (l.secretary, l.past))
+                    .collect();
+                (rated, past_year(store, year, &district, None).unwrap())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_year_is_rated_once_and_read_as_it_stands_after_every_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.redb");
+        drop(crate::demo::open(&path, "t").unwrap());
+        let store = Store::open(&path).unwrap();
+        // Reading 2025 rates 2024 for its star change; both are kept.
+        let before = YearBook::load(&store, 2025).unwrap();
+        assert!(rated::read(&store, 2024).unwrap().is_some());
+        assert!(rated::read(&store, 2025).unwrap().is_some());
+        for (rated, read) in rated_and_read(&store) {
+            assert_eq!(read, rated);
+        }
+        // A 2024 secretary with stars, rated again in 2025.
+        let (secretary, stars) = before
+            .entries
+            .iter()
+            .find_map(|e| Some((e.secretary, before.previous.get(&e.secretary)?.stars?)))
+            .filter(|(_, stars)| *stars > 0)
+            .unwrap();
+        drop(store);
+
+        // 2024's assessment vetoed: 0 stars that year.
+        let service = super::super::Service::open(&path, "t").unwrap();
+        let stored = service
+            .book(2024)
+            .unwrap()
+            .entry(secretary)
+            .unwrap()
+            .assessment
+            .clone();
+        let mut vetoed = stored.clone();
+        vetoed.veto_reason = "违纪".into();
+        service
+            .save_assessment(super::super::SaveAssessment {
+                year: 2024,
+                secretary,
+                before: Some(stored),
+                after: vetoed,
+                what: "否决事由".into(),
+                change: (String::new(), "违纪".into()),
+            })
+            .unwrap();
+        drop(service);
+
+        let store = Store::open(&path).unwrap();
+        let after = YearBook::load(&store, 2025).unwrap();
+        assert_eq!(after.previous[&secretary].stars, Some(0), "was {stars}");
+        let change = after.entry(secretary).unwrap().rating.change;
+        let now = after.entry(secretary).unwrap().rating.stars;
+        assert_eq!(
+            change,
+            now.map(|n| crate::scoring::StarChange::Delta(n as i8))
+        );
+        for (rated, read) in rated_and_read(&store) {
+            assert_eq!(read, rated);
+        }
+        drop(store);
+
+        // 2024 published and approved: its frozen figures are what it stands at.
+        let service = super::super::Service::open(&path, "t").unwrap();
+        let all = service.townships(None).unwrap();
+        let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
+        service.submit(2024, &all).unwrap();
+        let publication = super::super::Publication::back_dated(from, "补录纸质公示");
+        service.publish(2024, &all, &publication).unwrap();
+        drop(service);
+        let store = Store::open(&path).unwrap();
+        for (rated, read) in rated_and_read(&store) {
+            assert_eq!(read, rated);
+        }
     }
 }
 

@@ -224,6 +224,10 @@ impl Local {
         // A part of a year holds one township's roster: the older years are rated
         // with the district's (quotas are district-wide).
         let beside = beside.filter(|b| b.part_of().is_none());
+        // The roster read below (or the server's kept year, current now) is the one
+        // stored at this count: older years rated with it may be kept. A caller's book
+        // may be older.
+        let read_at = beside.is_none().then(|| self.store.changes());
         // A server has `except` kept: its last year is there, and its roster.
         let kept = match (&self.resident, beside) {
             (Some(_), None) => self.full_book(except).ok(),
@@ -274,8 +278,10 @@ impl Local {
                 // these while nobody writes).
                 (None, ids) => {
                     older = match &self.resident {
-                        Some(resident) => resident.past(&self.store, y, district)?,
-                        None => Arc::new(super::book::past_year(&self.store, y, district)?),
+                        Some(resident) => resident.past(&self.store, y, district, read_at)?,
+                        None => {
+                            Arc::new(super::book::past_year(&self.store, y, district, read_at)?)
+                        }
                     };
                     match ids {
                         Some(ids) => ids

@@ -14,6 +14,7 @@ mod import;
 mod local;
 mod overview;
 pub mod protocol;
+mod rated;
 mod refusal;
 mod remote;
 mod resident;

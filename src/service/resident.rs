@@ -121,12 +121,14 @@ impl Resident {
 
     /// A year's stars by secretary, for the star history (`book::past_year`): kept
     /// while nobody writes, so that each township a client opens does not rate the
-    /// older years again. `district` is the roster as stored now.
+    /// older years again. `district` is the roster as stored now (at the count
+    /// `read_at`, when known: the year's lines are then kept in the file).
     pub fn past(
         &self,
         store: &Store,
         year: i16,
         district: &District,
+        read_at: Option<u64>,
     ) -> Result<Arc<HashMap<u32, Past>>, Refusal> {
         let lock = || {
             self.pasts
@@ -137,7 +139,7 @@ impl Resident {
         if let Some((_, _, past)) = lock().iter().find(|(y, at, _)| *y == year && *at == now) {
             return Ok(Arc::clone(past));
         }
-        let past = Arc::new(super::book::past_year(store, year, district)?);
+        let past = Arc::new(super::book::past_year(store, year, district, read_at)?);
         // Kept only if no write came in while it was read.
         if store.changes() == now {
             let mut pasts = lock();

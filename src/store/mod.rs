@@ -28,7 +28,10 @@ use encoding::{Record, body, decode, encode};
 pub use lines::LineCounts;
 
 /// The layout of tables in the file. A newer program migrates an older file on open.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version 2 added the kept lines of rated years ([`Store::kept_lines`]), which every
+/// change they depend on must drop: a program of version 1 would not, so it refuses a
+/// file of version 2.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// redb's own default cache is 1 GiB; a township server has far less to spare.
 const CACHE_BYTES: usize = 8 * 1024 * 1024;
@@ -48,6 +51,14 @@ const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
 const SETTINGS: TableDefinition<&str, &[u8]> = TableDefinition::new("settings");
 /// The figures that stand, frozen at publication; keyed like ASSESSMENTS.
 const FROZEN: TableDefinition<u64, &[u8]> = TableDefinition::new("frozen");
+/// Lines derived from a year's data, kept so that the year is not worked out again at
+/// every reading (the rated year, `service::rated`): key the year, then the chunk, 0
+/// the header (the body's length). Never backed up or exported: a copy works them out
+/// again. Dropped in the same transaction as any change to the year's record,
+/// assessments or frozen figures, and all of them with any change to the roster.
+const KEPT: TableDefinition<u64, &[u8]> = TableDefinition::new("kept");
+/// The body of kept lines is stored in pieces of this many bytes.
+const KEPT_CHUNK: usize = 64 * 1024;
 
 const KEY_SCHEMA: &str = "schema_version";
 const KEY_SCHEME: &str = "scheme";
@@ -254,6 +265,18 @@ fn assessment_key(year: i16, secretary: u32) -> u64 {
     (u64::from(year as u16) << 32) | u64::from(secretary)
 }
 
+/// A key of [`KEPT`]: the year, then the chunk.
+fn kept_key(year: i16, chunk: u32) -> u64 {
+    assessment_key(year, chunk)
+}
+
+/// What a write changed that kept lines depend on ([`Writer::commit`] drops them).
+#[derive(Default)]
+struct Touched {
+    years: Vec<i16>,
+    roster: bool,
+}
+
 pub struct Store {
     db: Database,
     /// How many writes have been committed since the file was opened: whoever keeps a
@@ -284,6 +307,7 @@ pub struct Writer {
     user: String,
     /// The next audit entry's key, once known: an import appends many.
     next_audit: Option<u64>,
+    touched: Touched,
 }
 
 impl Store {
@@ -439,7 +463,68 @@ impl Store {
             counting: Arc::clone(&self.counting),
             user: user.to_string(),
             next_audit: None,
+            touched: Touched::default(),
         })
+    }
+
+    /// The lines kept for `year` ([`Store::keep_lines`]), or None: never kept, or
+    /// dropped by a change since.
+    pub fn kept_lines(&self, year: i16) -> Result<Option<Vec<u8>>> {
+        let txn = self.read()?;
+        let table = match txn.open_table(KEPT) {
+            Ok(table) => table,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let Some(header) = table.get(kept_key(year, 0))? else {
+            return Ok(None);
+        };
+        let Ok(length) = <[u8; 8]>::try_from(header.value()).map(u64::from_le_bytes) else {
+            return Ok(None);
+        };
+        let mut body = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
+        for chunk in table.range(kept_key(year, 1)..=kept_key(year, u32::MAX))? {
+            body.extend_from_slice(chunk?.1.value());
+        }
+        Ok((body.len() as u64 == length).then_some(body))
+    }
+
+    /// Keep lines worked out from `year`'s data as it stood at `read_at` (the count of
+    /// [`Store::changes`] before any of it was read): kept only if nothing was written
+    /// since, so that no change can slip in between the reading and the keeping. A
+    /// keeping is not a change (the count stays). True if kept.
+    pub fn keep_lines(&self, year: i16, read_at: u64, body: &[u8]) -> Result<bool> {
+        // The write lock first: while it is held nobody else commits, so the count
+        // read next stays true until this commit.
+        let mut txn = self.db.begin_write()?;
+        txn.set_quick_repair(true);
+        let _counting = lock(&self.counting);
+        if self.changes.load(Ordering::SeqCst) != read_at {
+            return Ok(false);
+        }
+        {
+            let mut meta = txn.open_table(META)?;
+            let version = meta
+                .get(KEY_SCHEMA)?
+                .and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
+                .map_or(0, u32::from_le_bytes);
+            // A program that would not drop these lines must not open the file.
+            if version < SCHEMA_VERSION {
+                meta.insert(KEY_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
+            }
+            let mut kept = txn.open_table(KEPT)?;
+            kept.retain_in(kept_key(year, 0)..=kept_key(year, u32::MAX), |_, _| false)?;
+            kept.insert(
+                kept_key(year, 0),
+                (body.len() as u64).to_le_bytes().as_slice(),
+            )?;
+            for (at, chunk) in body.chunks(KEPT_CHUNK).enumerate() {
+                let at = u32::try_from(at + 1).unwrap_or(u32::MAX);
+                kept.insert(kept_key(year, at), chunk)?;
+            }
+        }
+        txn.commit()?;
+        Ok(true)
     }
 
     /// The district's current scheme (TOML text).
@@ -797,6 +882,7 @@ fn lock(mutex: &Mutex<()>) -> MutexGuard<'_, ()> {
 
 impl Writer {
     pub fn commit(self) -> Result<()> {
+        self.drop_kept()?;
         let _counting = lock(&self.counting);
         let committed = self.txn.commit();
         // Counted once the data is there: a reader that sees the new count reads the
@@ -805,6 +891,26 @@ impl Writer {
         self.changes.fetch_add(1, Ordering::SeqCst);
         committed?;
         Ok(())
+    }
+
+    /// Drop the kept lines this write makes untrue: the touched years', or all of them
+    /// when the roster changed (who is in post since when, and in which township).
+    fn drop_kept(&self) -> Result<()> {
+        if self.touched.roster {
+            self.txn.delete_table(KEPT)?;
+        } else if !self.touched.years.is_empty() {
+            let mut kept = self.txn.open_table(KEPT)?;
+            for &year in &self.touched.years {
+                kept.retain_in(kept_key(year, 0)..=kept_key(year, u32::MAX), |_, _| false)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn touch(&mut self, year: i16) {
+        if !self.touched.years.contains(&year) {
+            self.touched.years.push(year);
+        }
     }
 
     fn next_id<K>(&self, table: TableDefinition<K, &'static [u8]>) -> Result<K>
@@ -820,6 +926,7 @@ impl Writer {
     }
 
     pub fn add_township(&mut self, township: &Township) -> Result<u32> {
+        self.touched.roster = true;
         let id = self.next_id(TOWNSHIPS)?;
         self.txn
             .open_table(TOWNSHIPS)?
@@ -828,6 +935,7 @@ impl Writer {
     }
 
     pub fn add_village(&mut self, village: &Village) -> Result<u32> {
+        self.touched.roster = true;
         let id = self.next_id(VILLAGES)?;
         self.txn
             .open_table(VILLAGES)?
@@ -842,6 +950,7 @@ impl Writer {
     }
 
     pub fn put_secretary(&mut self, id: u32, secretary: &Secretary) -> Result<()> {
+        self.touched.roster = true;
         self.txn
             .open_table(SECRETARIES)?
             .insert(id, encode(secretary).as_slice())?;
@@ -857,6 +966,7 @@ impl Writer {
     }
 
     pub fn put_year(&mut self, year: i16, record: &YearRecord) -> Result<()> {
+        self.touch(year);
         self.txn
             .open_table(YEARS)?
             .insert(year, encode(record).as_slice())?;
@@ -881,6 +991,7 @@ impl Writer {
         secretary: u32,
         assessment: &Assessment,
     ) -> Result<()> {
+        self.touch(year);
         self.txn.open_table(ASSESSMENTS)?.insert(
             assessment_key(year, secretary),
             encode(assessment).as_slice(),
@@ -914,6 +1025,7 @@ impl Writer {
     }
 
     pub fn put_frozen(&mut self, year: i16, secretary: u32, frozen: &Frozen) -> Result<()> {
+        self.touch(year);
         self.txn
             .open_table(FROZEN)?
             .insert(assessment_key(year, secretary), encode(frozen).as_slice())?;
@@ -952,6 +1064,7 @@ impl Writer {
         rows: Vec<(u32, Assessment)>,
         each: &mut RowAudit<'_>,
     ) -> Result<()> {
+        self.touch(year);
         let mut next = match self.next_audit {
             Some(id) => id,
             None => self.next_id(AUDIT)?,

@@ -1,0 +1,264 @@
+//! The rated year as stored: one fixed-width line per assessed secretary, what the
+//! rating stands at (the figures frozen at publication laid over the computed ones).
+//! A year is rated once and its lines kept ([`Store::keep_lines`]); a reading that
+//! needs only what a year's ratings stand at (last year's stars for the star change
+//! and 建议调整, the older years of the star history) reads the lines instead of the
+//! year's assessments and rates nothing. Any change the lines depend on drops them in
+//! its own transaction, so a line read is always the rating as it stands.
+
+use rust_decimal::Decimal;
+
+use crate::domain::Outcome;
+use crate::scoring::{Figures, Past, Rating};
+use crate::store::Store;
+
+/// What a rating stands at, in a line of [`LINE_BYTES`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub secretary: u32,
+    /// Stars after the quotas, low, complete.
+    pub past: Past,
+    /// In post long enough to be rated (counted in N).
+    pub eligible: bool,
+    pub outcome: Option<Outcome>,
+    /// Stars by the total alone, before the quotas.
+    pub stars_before: Option<u8>,
+    /// The figures the quotas rank by (zero when incomplete).
+    pub total: Decimal,
+    pub quantitative: Decimal,
+    pub mass: Decimal,
+}
+
+/// The format of a body of lines: its first byte.
+const FORMAT: u8 = 1;
+/// secretary (4), flags (1), stars (1), stars before the quotas (1), outcome (1),
+/// total, Q, M (16 each, as [`Decimal::serialize`]).
+const LINE_BYTES: usize = 8 + 3 * 16;
+const NONE: u8 = u8::MAX;
+
+const COMPLETE: u8 = 1;
+const LOW: u8 = 2;
+const ELIGIBLE: u8 = 4;
+
+impl Line {
+    /// The line of a rating as it stands.
+    pub fn of(rating: &Rating) -> Line {
+        Line::with(
+            rating.secretary,
+            rating.evaluation.figures(),
+            Past::from(rating),
+        )
+    }
+
+    /// The line of a secretary whose figures (None: incomplete) and [`Past`] are known.
+    pub fn with(secretary: u32, figures: Option<&Figures>, past: Past) -> Line {
+        Line {
+            secretary,
+            past,
+            eligible: figures.is_some_and(|f| f.eligible),
+            outcome: figures.map(|f| f.outcome),
+            stars_before: figures.and_then(|f| f.stars),
+            total: figures.map_or(Decimal::ZERO, |f| f.total),
+            quantitative: figures.map_or(Decimal::ZERO, |f| f.quantitative),
+            mass: figures.map_or(Decimal::ZERO, |f| f.mass),
+        }
+    }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        let mut flags = 0;
+        for (set, flag) in [
+            (self.past.complete, COMPLETE),
+            (self.past.low, LOW),
+            (self.eligible, ELIGIBLE),
+        ] {
+            if set {
+                flags |= flag;
+            }
+        }
+        out.extend_from_slice(&self.secretary.to_le_bytes());
+        out.extend_from_slice(&[
+            flags,
+            self.past.stars.unwrap_or(NONE),
+            self.stars_before.unwrap_or(NONE),
+            self.outcome
+                .and_then(|o| Outcome::ALL.iter().position(|x| *x == o))
+                .and_then(|at| u8::try_from(at).ok())
+                .unwrap_or(NONE),
+        ]);
+        for figure in [self.total, self.quantitative, self.mass] {
+            out.extend_from_slice(&figure.serialize());
+        }
+    }
+
+    fn read(bytes: &[u8]) -> Option<Line> {
+        let secretary = u32::from_le_bytes(bytes.get(..4)?.try_into().ok()?);
+        let &[flags, stars, stars_before, outcome] = bytes.get(4..8)? else {
+            return None;
+        };
+        let stars_of = |b: u8| match b {
+            NONE => Some(None),
+            0..=5 => Some(Some(b)),
+            _ => None,
+        };
+        let figure = |at: usize| -> Option<Decimal> {
+            let raw: [u8; 16] = bytes.get(8 + 16 * at..8 + 16 * (at + 1))?.try_into().ok()?;
+            Some(Decimal::deserialize(raw))
+        };
+        Some(Line {
+            secretary,
+            past: Past {
+                stars: stars_of(stars)?,
+                low: flags & LOW != 0,
+                complete: flags & COMPLETE != 0,
+            },
+            eligible: flags & ELIGIBLE != 0,
+            outcome: match outcome {
+                NONE => None,
+                at => Some(*Outcome::ALL.get(usize::from(at))?),
+            },
+            stars_before: stars_of(stars_before)?,
+            total: figure(0)?,
+            quantitative: figure(1)?,
+            mass: figure(2)?,
+        })
+    }
+}
+
+/// The lines of a body written by [`encode`], or None when it is not one.
+fn decode(body: &[u8]) -> Option<Vec<Line>> {
+    let (&format, lines) = body.split_first()?;
+    if format != FORMAT || lines.len() % LINE_BYTES != 0 {
+        return None;
+    }
+    lines.chunks_exact(LINE_BYTES).map(Line::read).collect()
+}
+
+fn encode(lines: &[Line]) -> Vec<u8> {
+    let mut body = Vec::with_capacity(1 + lines.len() * LINE_BYTES);
+    body.push(FORMAT);
+    for line in lines {
+        line.write(&mut body);
+    }
+    body
+}
+
+/// The kept lines of `year`, or None: not kept (or kept by a program that wrote them
+/// otherwise: they are worked out again).
+pub fn read(store: &Store, year: i16) -> crate::store::Result<Option<Vec<Line>>> {
+    Ok(store.kept_lines(year)?.and_then(|body| decode(&body)))
+}
+
+/// Keep `lines`, worked out from `year` as it stood at `read_at` ([`Store::changes`]
+/// before it was read). Only a help for later readings: a keeping that fails or
+/// comes too late (a change came in meanwhile) leaves the year to be rated again.
+pub fn keep(store: &Store, year: i16, read_at: u64, lines: &[Line]) {
+    let _ = store.keep_lines(year, read_at, &encode(lines));
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::scoring::DEFAULT_SCHEME;
+
+    fn line(secretary: u32, stars: Option<u8>, total: &str) -> Line {
+        Line {
+            secretary,
+            past: Past {
+                stars,
+                low: stars.is_some_and(|s| s <= 1),
+                complete: true,
+            },
+            eligible: stars.is_some(),
+            outcome: Some(Outcome::BasicPass),
+            stars_before: stars.map(|s| s.saturating_add(1).min(5)),
+            total: total.parse().unwrap(),
+            quantitative: "71.375".parse().unwrap(),
+            mass: "88.46".parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn lines_read_back_as_written() {
+        let lines = vec![
+            line(1, Some(5), "97.50"),
+            line(70_000, None, "0"),
+            line(u32::MAX, Some(0), "12.05"),
+            Line::with(
+                9,
+                None,
+                Past {
+                    stars: None,
+                    low: false,
+                    complete: false,
+                },
+            ),
+        ];
+        assert_eq!(decode(&encode(&lines)), Some(lines));
+        assert_eq!(decode(&encode(&[])), Some(Vec::new()));
+    }
+
+    #[test]
+    fn a_body_not_of_this_format_is_no_lines() {
+        let body = encode(&[line(1, Some(3), "80")]);
+        let mut other = body.clone();
+        other[0] = FORMAT + 1;
+        assert_eq!(decode(&other), None);
+        assert_eq!(decode(&body[..body.len() - 1]), None);
+        let mut stars = body.clone();
+        stars[1 + 5] = 6;
+        assert_eq!(decode(&stars), None);
+    }
+
+    #[test]
+    fn kept_lines_go_with_any_change_to_their_year_or_the_roster() {
+        let store = Store::in_memory(DEFAULT_SCHEME).unwrap();
+        let lines = vec![line(1, Some(4), "88.10"), line(2, Some(2), "70")];
+        let at = store.changes();
+        keep(&store, 2024, at, &lines);
+        keep(&store, 2025, at, &lines[..1]);
+        assert_eq!(read(&store, 2024).unwrap(), Some(lines.clone()));
+
+        // Another year's change leaves them; this year's takes them.
+        let mut w = store.write("t").unwrap();
+        w.put_assessment(2025, 1, &crate::domain::Assessment::default())
+            .unwrap();
+        w.commit().unwrap();
+        assert_eq!(read(&store, 2024).unwrap(), Some(lines.clone()));
+        assert_eq!(read(&store, 2025).unwrap(), None);
+
+        // Lines worked out before a change are not kept after it.
+        keep(&store, 2025, at, &lines);
+        assert_eq!(read(&store, 2025).unwrap(), None);
+        keep(&store, 2025, store.changes(), &lines);
+        assert_eq!(read(&store, 2025).unwrap(), Some(lines.clone()));
+
+        // A change of the roster takes every year's.
+        let mut w = store.write("t").unwrap();
+        w.add_township(&crate::domain::Township {
+            name: "新乡".into(),
+            kind: crate::domain::TownshipKind::Zhen,
+        })
+        .unwrap();
+        w.commit().unwrap();
+        assert_eq!(read(&store, 2024).unwrap(), None);
+        assert_eq!(read(&store, 2025).unwrap(), None);
+    }
+
+    #[test]
+    fn many_lines_span_chunks() {
+        let store = Store::in_memory(DEFAULT_SCHEME).unwrap();
+        let lines: Vec<Line> = (0..5_000)
+            .map(|i| {
+                line(
+                    i,
+                    Some(u8::try_from(i % 6).unwrap()),
+                    &format!("{}.5", i % 100),
+                )
+            })
+            .collect();
+        keep(&store, 2024, store.changes(), &lines);
+        assert_eq!(read(&store, 2024).unwrap(), Some(lines));
+    }
+}
