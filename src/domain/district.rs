@@ -1,7 +1,5 @@
 //! The district as the roster built it, and who may do what in it.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::{Secretary, Township, Village};
@@ -164,12 +162,27 @@ fn by_id<T>(list: &[(u32, T)], id: u32) -> Option<&T> {
 /// It answers as `District`'s own look-ups do: the first township or village of a name,
 /// the latest secretary of a name in a village, the village's current secretary. Each
 /// answer is the position in `District`'s lists.
+///
+/// Its maps are hashbrown's, looked up by a borrowed name: a province's import looks
+/// up millions of names, and an owned key made for each look-up cost more than the
+/// look-up itself.
 #[derive(Debug, Default)]
 pub struct NameIndex {
-    townships: HashMap<String, u32>,
-    villages: HashMap<(u32, String), u32>,
-    secretaries: HashMap<(u32, String), usize>,
-    current: HashMap<u32, usize>,
+    townships: hashbrown::HashMap<String, u32>,
+    villages: hashbrown::HashMap<(u32, String), u32>,
+    secretaries: hashbrown::HashMap<(u32, String), usize>,
+    current: hashbrown::HashMap<u32, usize>,
+}
+
+/// A key of [`NameIndex`] with the name borrowed: it hashes as `(u32, String)` does
+/// (the id, then the text).
+#[derive(Hash)]
+struct Named<'a>(u32, &'a str);
+
+impl hashbrown::Equivalent<(u32, String)> for Named<'_> {
+    fn equivalent(&self, key: &(u32, String)) -> bool {
+        self.0 == key.0 && self.1 == key.1
+    }
 }
 
 impl NameIndex {
@@ -211,12 +224,12 @@ impl NameIndex {
     }
 
     pub fn village_id(&self, township: u32, name: &str) -> Option<u32> {
-        self.villages.get(&(township, name.to_string())).copied()
+        self.villages.get(&Named(township, name)).copied()
     }
 
     /// The position of the latest secretary of this name in the village.
     pub fn secretary_at(&self, village: u32, name: &str) -> Option<usize> {
-        self.secretaries.get(&(village, name.to_string())).copied()
+        self.secretaries.get(&Named(village, name)).copied()
     }
 
     /// The position of the village's current secretary, checked against the district

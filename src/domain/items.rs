@@ -4,7 +4,6 @@
 //! the JSON export are unchanged): a map from name to score.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -21,7 +20,8 @@ pub struct Items(Vec<(Arc<str>, Decimal)>);
 /// the last assessment read, by position: the next one almost always has the same.
 #[derive(Default)]
 struct Names {
-    all: HashSet<Arc<str>>,
+    /// hashbrown's: every item of every imported row is looked up here.
+    all: hashbrown::HashSet<Arc<str>>,
     last: Vec<Arc<str>>,
 }
 

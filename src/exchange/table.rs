@@ -143,6 +143,11 @@ pub fn normalize_header(header: &str) -> String {
 }
 
 fn clean_cell(cell: &str) -> String {
+    // Almost every cell has no control character (C0, DEL, or C1, whose UTF-8 starts
+    // 0xC2): trimmed and copied once.
+    if !cell.bytes().any(|b| b < 0x20 || b == 0x7f || b == 0xc2) {
+        return cell.trim().to_string();
+    }
     cell.chars()
         .filter(|c| !c.is_control())
         .collect::<String>()
@@ -259,6 +264,23 @@ fn excel_date(serial: f64) -> Option<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_lose_control_characters_and_surrounding_space() {
+        for (cell, clean) in [
+            (" 张三 ", "张三"),
+            ("\u{3000}欧阳娜娜\u{3000}", "欧阳娜娜"),
+            ("张\t三", "张三"),
+            ("马邑\u{85}村", "马邑村"),
+            ("\u{7f}85.5\r", "85.5"),
+            // ¢ is written C2 A2 in UTF-8 like the C1 controls (C2 80–9F), and is kept.
+            ("5¢", "5¢"),
+            ("\u{a0}好\u{a0}", "好"),
+            ("", ""),
+        ] {
+            assert_eq!(clean_cell(cell), clean, "{cell:?}");
+        }
+    }
 
     #[test]
     fn total_rows_at_the_end_are_read_past_however_they_are_spaced() {

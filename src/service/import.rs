@@ -53,14 +53,18 @@ pub(super) fn read_past(table: &Table) -> Vec<String> {
     notes
 }
 
+/// Each header's index. Looked up by name for every cell of every row: hashbrown's
+/// hash, which is faster than std's on these short names.
+pub(super) type Columns = hashbrown::HashMap<String, usize>;
+
 /// Map each header to its index; unknown, duplicate and missing columns are errors.
 pub(super) fn columns(
     table: &Table,
     required: &[&str],
     optional: &[&str],
     errors: &mut Vec<RowError>,
-) -> HashMap<String, usize> {
-    let mut found = HashMap::new();
+) -> Columns {
+    let mut found = Columns::new();
     for (i, h) in table.headers.iter().enumerate() {
         let header_error = |message: String| RowError {
             line: table.header_line,
@@ -109,7 +113,7 @@ pub(super) fn columns(
 }
 
 /// Every required column is there (the rows can be checked).
-fn has_all(found: &HashMap<String, usize>, required: &[&str]) -> bool {
+fn has_all(found: &Columns, required: &[&str]) -> bool {
     required.iter().all(|r| found.contains_key(*r))
 }
 
@@ -241,11 +245,7 @@ fn plausible(
 
 /// One roster row, or None when its 任职日期 is missing or unreadable. Its problems go
 /// to `errors`.
-fn roster_row(
-    row: &Row,
-    cols: &HashMap<String, usize>,
-    errors: &mut Vec<RowError>,
-) -> Option<RosterRow> {
+fn roster_row(row: &Row, cols: &Columns, errors: &mut Vec<RowError>) -> Option<RosterRow> {
     let cell = |name: &str| user_text(Table::cell(row, cols.get(name).copied()));
     let mut bad = |column: &str, message: String| {
         errors.push(RowError {
@@ -680,12 +680,17 @@ impl ScoresCheck<'_> {
             .iter()
             .filter_map(|row| self.row(row, &cols, errors))
             .collect();
-        // Each township's items must have their columns (said once per column).
+        // Each township's items must have their columns (said once per column; each
+        // township looked at once).
         let mut missing: Vec<(&str, String)> = Vec::new();
+        let mut looked = hashbrown::HashSet::new();
         for (id, _) in &rows {
             let Some((t, v)) = self.district.place(*id) else {
                 continue;
             };
+            if !looked.insert(v.township) {
+                continue;
+            }
             let scheme = self.schemes.of(v.township);
             for item in scheme.items() {
                 if !cols.contains_key(&item.name) && !missing.iter().any(|(n, _)| *n == item.name) {
@@ -708,10 +713,10 @@ impl ScoresCheck<'_> {
     fn row(
         &mut self,
         row: &Row,
-        cols: &HashMap<String, usize>,
+        cols: &Columns,
         errors: &mut Vec<RowError>,
     ) -> Option<(u32, Assessment)> {
-        let raw = |name: &str| Table::cell(row, cols.get(name).copied()).to_string();
+        let raw = |name: &str| Table::cell(row, cols.get(name).copied());
         let mut problems = Problems::new();
         let secretary = self.secretary(&raw, row.line, &mut problems);
         let township = secretary
@@ -744,16 +749,16 @@ impl ScoresCheck<'_> {
 
     /// The secretary a row names. A name not in the roster, a secretary already on an
     /// earlier line, and one this user may not change this year are problems.
-    fn secretary(
+    fn secretary<'r>(
         &mut self,
-        raw: &impl Fn(&str) -> String,
+        raw: &impl Fn(&str) -> &'r str,
         line: usize,
         problems: &mut Problems,
     ) -> Option<u32> {
         let (t, v, n) = (
-            user_text(&raw(TOWNSHIP)),
-            user_text(&raw(VILLAGE)),
-            user_text(&raw(NAME)),
+            user_text(raw(TOWNSHIP)),
+            user_text(raw(VILLAGE)),
+            user_text(raw(NAME)),
         );
         let Some(id) = self.names.find_secretary(self.district, &t, &v, &n) else {
             problems.push((
@@ -788,10 +793,10 @@ impl ScoresCheck<'_> {
 
     /// The assessment a row gives: items, grade, ballots, bonus, penalty and reasons.
     /// An empty item or grade is not entered yet (the assessment is 未完成).
-    fn assessment(
+    fn assessment<'r>(
         &self,
         scheme: &Scheme,
-        raw: &impl Fn(&str) -> String,
+        raw: &impl Fn(&str) -> &'r str,
         problems: &mut Problems,
     ) -> Assessment {
         let mut bad =
@@ -802,22 +807,22 @@ impl ScoresCheck<'_> {
             if text.is_empty() {
                 continue; // not entered yet: the assessment is 未完成
             }
-            match parse_score(&text, item.max) {
+            match parse_score(text, item.max) {
                 Ok(score) => {
-                    a.items.insert(item.name.clone(), score);
+                    a.items.insert(&item.name, score);
                 }
                 Err(e) => bad(&item.name, e.to_string()),
             }
         }
         let grade = raw("组织评价");
         if !grade.is_empty() {
-            a.grade = Grade::parse(&grade);
+            a.grade = Grade::parse(grade);
             if a.grade.is_none() {
                 bad("组织评价", format!("{grade} 应为 好、较好、一般 或 差"));
             }
         }
         let mut count = |column: &str| {
-            parse_ballots(&raw(column)).unwrap_or_else(|e| {
+            parse_ballots(raw(column)).unwrap_or_else(|e| {
                 bad(column, e.to_string());
                 0
             })
@@ -838,7 +843,7 @@ impl ScoresCheck<'_> {
                 ),
             );
         }
-        let mut points = |column: &str| match raw(column).as_str() {
+        let mut points = |column: &str| match raw(column) {
             "" => Decimal::ZERO,
             text => parse_points(text).unwrap_or_else(|e| {
                 bad(column, e.to_string());
@@ -847,9 +852,9 @@ impl ScoresCheck<'_> {
         };
         a.bonus = points("加分");
         a.penalty = points("减分");
-        a.bonus_reason = user_text(&raw("加分事由"));
-        a.penalty_reason = user_text(&raw("减分事由"));
-        a.veto_reason = user_text(&raw("否决事由"));
+        a.bonus_reason = user_text(raw("加分事由"));
+        a.penalty_reason = user_text(raw("减分事由"));
+        a.veto_reason = user_text(raw("否决事由"));
         for (points, reason, column) in [
             (a.bonus, &a.bonus_reason, "加分"),
             (a.penalty, &a.penalty_reason, "减分"),

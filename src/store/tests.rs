@@ -316,3 +316,70 @@ fn figures_approved_before_freezing_are_frozen_at_the_first_open() {
     drop(crate::service::Service::open(&path, "t").unwrap());
     assert_eq!(audit_lines(), after_first, "only once");
 }
+
+#[test]
+fn a_row_imported_again_is_seen_as_stored_and_keeps_the_notes_written_since() {
+    let store = Store::in_memory(DEFAULT_SCHEME).unwrap();
+    let (v, s) = sample(&store);
+    let mut w = store.write("clerk").unwrap();
+    let other = w
+        .add_secretary(&Secretary {
+            village: v,
+            name: "张三".into(),
+            gender: None,
+            born: None,
+            took_office: Date::new(2020, 1, 1).unwrap(),
+            left_office: None,
+        })
+        .unwrap();
+    let mut from_file = Assessment {
+        grade: Some(Grade::Good),
+        bonus: "1.5".parse().unwrap(),
+        ..Assessment::default()
+    };
+    from_file.items.insert("党建引领", "18".parse().unwrap());
+    let noted = Assessment {
+        notes: "已核实".into(),
+        ..from_file.clone()
+    };
+    w.put_assessment(2025, s, &noted).unwrap();
+    w.put_assessment(2025, other, &from_file).unwrap();
+    w.commit().unwrap();
+
+    // The same file again: each row sees what is stored, notes and all.
+    let mut seen = Vec::new();
+    let mut w = store.write("clerk").unwrap();
+    let rows = vec![(s, from_file.clone()), (other, from_file.clone())];
+    w.put_assessments(2025, rows, &mut |id, old, a| {
+        if let Some(old) = &old {
+            a.notes.clone_from(&old.notes);
+        }
+        seen.push((id, old));
+        Vec::new()
+    })
+    .unwrap();
+    w.commit().unwrap();
+    assert_eq!(
+        seen,
+        vec![(s, Some(noted.clone())), (other, Some(from_file.clone()))]
+    );
+    let txn = store.write("t").unwrap();
+    assert_eq!(txn.assessment(2025, s).unwrap(), Some(noted));
+    assert_eq!(
+        txn.assessment(2025, other).unwrap(),
+        Some(from_file.clone())
+    );
+    drop(txn);
+
+    // A changed row is written.
+    let mut changed = from_file.clone();
+    changed.penalty = "2".parse().unwrap();
+    let mut w = store.write("clerk").unwrap();
+    w.put_assessments(2025, vec![(other, changed.clone())], &mut |_, _, _| {
+        Vec::new()
+    })
+    .unwrap();
+    w.commit().unwrap();
+    let txn = store.write("t").unwrap();
+    assert_eq!(txn.assessment(2025, other).unwrap(), Some(changed));
+}
