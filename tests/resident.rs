@@ -72,7 +72,7 @@ fn client_book(local: &Local) -> YearBook {
     }
 }
 
-type Line = (u32, Assessment, Rating, Option<Rating>);
+type Line = (u32, Assessment, Rating, Option<Box<Rating>>);
 fn lines(b: &YearBook) -> Vec<Line> {
     b.entries
         .iter()

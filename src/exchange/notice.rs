@@ -195,7 +195,7 @@ fn corrections(book: &YearBook, township: u32, paper: &mut Paper) {
         .entries
         .iter()
         .filter(|e| book.township_of(e.secretary) == Some(township))
-        .filter_map(|e| Some((e, e.replaced.as_ref()?)))
+        .filter_map(|e| Some((e, e.replaced.as_deref()?)))
         .collect();
     paper.push(Block::Blank);
     if changed.is_empty() {
