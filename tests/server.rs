@@ -233,6 +233,18 @@ fn windows_and_searches_through_the_server_hold_what_the_user_may_see() {
         every(&admin, Filter::Township(limin)).total
     );
     assert_eq!(find(&clerk, LIMIN).0, 0);
+    // Names asked of the server: a clerk is told only their own township's.
+    let limin_people = all.people_of(limin).to_vec();
+    let named = admin.names(&limin_people).unwrap();
+    assert_eq!(named.len(), limin_people.len());
+    assert!(
+        named
+            .iter()
+            .all(|n| n.township == LIMIN && !n.name.is_empty())
+    );
+    assert!(clerk.names(&limin_people).unwrap().is_empty());
+    let own = theirs.people_of(theirs.townships()[0]).to_vec();
+    assert_eq!(clerk.names(&own).unwrap().len(), own.len());
     let fresh = f.client("admin").unwrap();
     let mut finder = Finder::default();
     let mut typed = String::new();
@@ -1312,19 +1324,45 @@ fn a_district_client_holding_one_township_at_a_time_shows_what_the_whole_year_sh
         held.len() > 4,
         "it held several townships in turn: {held:?}"
     );
-    // The screens that read the whole year.
+    // 2024 approved everywhere: its low-star secretaries are followed up, in several
+    // townships. A client holding one township's part names them as the whole year.
+    let all = admin.townships(None).unwrap();
+    admin.submit(2024, &all).unwrap();
+    let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
+    let publication = xingji::service::Publication::back_dated(from, "补录纸质公示");
+    admin.publish(2024, &all, &publication).unwrap();
+    admin.approve(2024, &all).unwrap();
+    let book = admin.book(2024).unwrap();
+    let followed: std::collections::HashSet<_> = admin
+        .rectifications(None)
+        .unwrap()
+        .iter()
+        .filter_map(|(_, s, _)| book.township_of(*s))
+        .collect();
+    assert!(followed.len() > 1, "{followed:?}");
+    // The rectifications and the audit log (by township), then the workflow.
     let keys = [
         Char('l'),
         Enter,
         Esc,
-        Char('w'),
-        Esc,
         Char('r'),
+        Down,
+        Down,
+        Down,
         Esc,
         Char('h'),
+        Char('t'),
+        Char('t'),
+        Down,
+        Esc,
+        Char('w'),
         Esc,
     ];
-    same_screens(&f, &keys);
+    let held = same_screens(&f, &keys);
+    // Neither the rectifications nor the audit log read the whole year; the workflow
+    // does.
+    assert!(held[..13].iter().all(Option::is_some), "{held:?}");
+    assert_eq!(held[13], None);
     // What travels for a part is one township's, not every township's name and year.
     only_of(&admin.part(YEAR, Focus::Township(2)).unwrap(), 2);
 }

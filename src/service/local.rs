@@ -356,13 +356,36 @@ impl Local {
         Ok(out)
     }
 
-    /// The audit log as this user may read it, oldest first.
+    /// These secretaries' names, villages and townships, as far as this user may see
+    /// them.
+    pub fn names(&self, ids: &[u32]) -> Result<Vec<super::Named>> {
+        Ok(self
+            .store
+            .placed(ids)?
+            .into_iter()
+            .filter(|(_, _, v, _)| self.actor.may_see(v.township))
+            .map(|(secretary, s, v, t)| super::Named {
+                secretary,
+                name: s.name,
+                village: v.name,
+                township: t.name,
+            })
+            .collect())
+    }
+
+    /// The audit log as this user may read it, oldest first. Each entry about a
+    /// secretary names their township (a client holding one township's part has no
+    /// roster to find it in).
     pub fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
         let district = self.store.district()?;
         Ok(self
             .store
             .audit_log()?
             .into_iter()
+            .map(|mut e| {
+                e.scope.township = e.township(&district);
+                e
+            })
             .filter(|e| self.actor.may_see_entry(e, &district))
             .filter(|e| filter.year.is_none_or(|y| e.scope.year == Some(y)))
             .filter(|e| {
@@ -594,6 +617,7 @@ impl Local {
             }
             Q::Rectifications(y) => A::Rectifications(self.rectifications(y)?),
             Q::AuditLog(filter) => A::Audit(self.audit_log(&filter)?),
+            Q::Names(ids) => A::Names(self.names(&ids)?),
             Q::Save(save) => A::Saved(self.save_assessment(*save)?),
             Q::Rerated(y, ids) => A::Saved(self.rerated(y, &ids)?),
             Q::Part(y, focus) => A::Book(self.part(y, focus)?),

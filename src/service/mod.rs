@@ -206,6 +206,15 @@ pub struct AuditFilter {
     pub secretary: Option<u32>,
 }
 
+/// A secretary's name, village and township ([`Service::names`]).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Named {
+    pub secretary: u32,
+    pub name: String,
+    pub village: String,
+    pub township: String,
+}
+
 /// Every other year's stars by secretary, for the star history.
 pub type History = Vec<(i16, HashMap<u32, Past>)>;
 
@@ -425,6 +434,12 @@ impl Service {
     /// Rectifications of one year, or of every year: (year, secretary, record).
     pub fn rectifications(&self, year: Option<i16>) -> Result<Vec<(i16, u32, Rectification)>> {
         answer!(self, Request::Rectifications(year), Response::Rectifications(r) => r)
+    }
+
+    /// These secretaries' names, villages and townships, as far as this user may see
+    /// them.
+    pub fn names(&self, ids: &[u32]) -> Result<Vec<Named>> {
+        answer!(self, Request::Names(ids.to_vec()), Response::Names(n) => n)
     }
 
     /// The audit log as this user may read it, oldest first.

@@ -20,7 +20,7 @@ use crate::exchange::Table;
 
 /// The protocol's version: a client and a server of different versions refuse each
 /// other with a clear message instead of misreading each other's frames.
-pub const PROTOCOL: u32 = 5;
+pub const PROTOCOL: u32 = 6;
 
 /// The largest frame either side accepts (a district's year is far smaller; an
 /// import of a province's scores file fits).
@@ -66,6 +66,8 @@ pub enum Request {
     Overview(i16, jiff::civil::Date, Option<usize>),
     Rectifications(Option<i16>),
     AuditLog(AuditFilter),
+    /// Secretaries' names (those of the rectifications, for a client holding a part).
+    Names(Vec<u32>),
     Save(Box<SaveAssessment>),
     /// These secretaries' entries in the year the server keeps (after a [`Notice`]).
     Rerated(i16, Vec<u32>),
@@ -150,6 +152,7 @@ pub enum Response {
     Hits(Box<super::rows::Hits>),
     Rectifications(Vec<(i16, u32, Rectification)>),
     Audit(Vec<AuditEntry>),
+    Names(Vec<super::Named>),
     Users(Vec<(String, Role)>),
     Text(String),
     Lines(Vec<String>),

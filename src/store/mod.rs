@@ -546,6 +546,33 @@ impl Store {
         })
     }
 
+    /// Secretaries with their village and township, by point reads in one transaction
+    /// (those not in the roster are left out): (id, secretary, village, township id,
+    /// township).
+    pub fn placed(&self, ids: &[u32]) -> Result<Vec<(u32, Secretary, Village, Township)>> {
+        let txn = self.read()?;
+        let secretaries = txn.open_table(SECRETARIES)?;
+        let villages = txn.open_table(VILLAGES)?;
+        let townships = txn.open_table(TOWNSHIPS)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let Some(s) = secretaries.get(id)? else {
+                continue;
+            };
+            let s: Secretary = decode(s.value())?;
+            let Some(v) = villages.get(s.village)? else {
+                continue;
+            };
+            let v: Village = decode(v.value())?;
+            let Some(t) = townships.get(v.township)? else {
+                continue;
+            };
+            let t: Township = decode(t.value())?;
+            out.push((id, s, v, t));
+        }
+        Ok(out)
+    }
+
     /// The township (id and name) of a secretary, by two point reads.
     pub fn township_of(&self, secretary: u32) -> Result<Option<(u32, String)>> {
         let txn = self.read()?;

@@ -323,17 +323,16 @@ impl App {
                     return;
                 }
             }
-            Target::Audit => {
-                self.ctx.whole();
-                self.audit.open(&mut self.ctx);
-            }
+            Target::Audit => self.audit.open(&mut self.ctx),
             Target::Help => {
                 let tables = self.tables();
                 self.help.open(tables);
             }
             // Lists of the district open on fresh data: another clerk may have changed it.
-            // The workflow and the rectifications read the whole year.
-            Target::Workflow | Target::Rectify if self.ctx.parted() => self.ctx.whole(),
+            // The workflow reads the whole year; the rectifications only themselves (and
+            // the names of their secretaries) while a part of the year is held.
+            Target::Workflow if self.ctx.parted() => self.ctx.whole(),
+            Target::Rectify if self.ctx.parted() => self.ctx.read_rectifications(),
             Target::Workflow | Target::Rectify | Target::Pool => self.ctx.reload(),
             Target::Overview | Target::List => {}
         }

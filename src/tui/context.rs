@@ -63,6 +63,9 @@ pub struct Context {
     pub statuses: Vec<TownshipStatus>,
     /// Every visible rectification: (year, secretary, record).
     pub rectifications: Vec<(i16, u32, Rectification)>,
+    /// The rectified secretaries the book does not hold (another township's, while the
+    /// client holds one township's part): their names, villages and townships.
+    names: HashMap<u32, crate::service::Named>,
     pub size: (u16, u16),
     /// Today, read in `update` (views do no I/O).
     pub today: jiff::civil::Date,
@@ -116,6 +119,7 @@ impl Context {
             townships: Vec::new(),
             statuses: Vec::new(),
             rectifications: Vec::new(),
+            names: HashMap::new(),
             size: (80, 24),
             today,
             status: None,
@@ -249,8 +253,54 @@ impl Context {
 
     /// What follows from the book: the index, the progress, the rectifications.
     fn derive(&mut self) {
-        self.rectifications = self.service.rectifications(None).unwrap_or_default();
+        self.read_rectifications();
         self.derive_book();
+    }
+
+    /// Read the rectifications again, and the names of their secretaries that the book
+    /// does not hold (a part holds one township's).
+    pub fn read_rectifications(&mut self) {
+        self.rectifications = self.service.rectifications(None).unwrap_or_default();
+        let mut missing: Vec<u32> = self
+            .rectifications
+            .iter()
+            .map(|(_, s, _)| *s)
+            .filter(|s| self.book.district.secretary(*s).is_none())
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        self.names = match missing.is_empty() {
+            true => HashMap::new(),
+            false => self
+                .service
+                .names(&missing)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|n| (n.secretary, n))
+                .collect(),
+        };
+        self.generation += 1;
+    }
+
+    /// A secretary's name: from the book, or among the rectified ones it does not hold.
+    pub fn name_of(&self, secretary: u32) -> String {
+        match self.names.get(&secretary) {
+            Some(named) => named.name.clone(),
+            None => self.book.name_of(secretary),
+        }
+    }
+
+    /// A secretary's township and village names, as [`Context::name_of`].
+    pub fn place_names(&self, secretary: u32) -> (String, String) {
+        match self.names.get(&secretary) {
+            Some(named) => (named.township.clone(), named.village.clone()),
+            None => self
+                .book
+                .district
+                .place(secretary)
+                .map(|(t, v)| (t.name.clone(), v.name.clone()))
+                .unwrap_or_default(),
+        }
     }
 
     /// What follows from the book but the rectifications (which another township's part

@@ -56,15 +56,13 @@ impl AuditScreen {
 
     fn filter(&mut self, ctx: &Context) {
         let year = ctx.year();
-        let district = &ctx.book.district;
+        // The log names each entry's township (its secretary's, when it is about one).
         self.rows = (0..self.entries.len())
             .rev()
             .filter(|&i| {
                 let e = &self.entries[i];
                 (self.all_years || e.scope.year == Some(year))
-                    && self
-                        .township
-                        .is_none_or(|t| e.township(district) == Some(t))
+                    && self.township.is_none_or(|t| e.scope.township == Some(t))
             })
             .collect();
         self.pick = Pick::default();
@@ -123,8 +121,7 @@ impl Screen for AuditScreen {
         let t = &ctx.theme;
         let township = self
             .township
-            .and_then(|id| ctx.book.district.township(id))
-            .map_or_else(|| ctx.all_townships(), |t| t.name.clone());
+            .map_or_else(|| ctx.all_townships(), |id| ctx.township_name(id));
         let years = if self.all_years {
             "全部年度".to_string()
         } else {

@@ -62,12 +62,12 @@ impl Screen for RectifyScreen {
                 let (day, why) = r.withdrawn.clone().unwrap_or_default();
                 ctx.info(format!(
                     "{} 的整改已于 {day} 撤销:{why};不再更新",
-                    ctx.book.name_of(*s)
+                    ctx.name_of(*s)
                 ));
                 None
             }
             (Action::Open, Some((year, s, r))) => Some(Action::Ask(Ask::Edit {
-                title: format!("{year} 年度 {} 整改措施", ctx.book.name_of(*s)),
+                title: format!("{year} 年度 {} 整改措施", ctx.name_of(*s)),
                 text: r.measures.clone(),
                 then: Step::Measures(*year, *s),
                 seen: None,
@@ -77,7 +77,7 @@ impl Screen for RectifyScreen {
                 None
             }
             (Action::MarkDone, Some((year, s, _))) => Some(Action::Ask(Ask::Confirm {
-                question: format!("将 {} 的整改标记为已完成?", ctx.book.name_of(*s)),
+                question: format!("将 {} 的整改标记为已完成?", ctx.name_of(*s)),
                 then: Step::MarkDone(*year, *s),
                 text: String::new(),
                 seen: None,
@@ -128,12 +128,7 @@ impl Screen for RectifyScreen {
             .skip(self.pick.offset)
             .take(room)
         {
-            let (tw, v) = ctx
-                .book
-                .district
-                .place(*s)
-                .map(|(a, b)| (a.name.clone(), b.name.clone()))
-                .unwrap_or_default();
+            let (tw, v) = ctx.place_names(*s);
             let status = r.status(today);
             let text = format!(
                 "{}{} {} {} {} {} {} {}",
@@ -141,7 +136,7 @@ impl Screen for RectifyScreen {
                 pad(&year.to_string(), 4),
                 pad(&truncate(&t.user(&tw), 10), 10),
                 pad(&truncate(&t.user(&v), 10), 10),
-                pad(&truncate(&t.user(&ctx.book.name_of(*s)), 15), 15),
+                pad(&truncate(&t.user(&ctx.name_of(*s)), 15), 15),
                 pad(r.consequence.label(), 8),
                 r.deadline,
                 match &r.withdrawn {
