@@ -289,6 +289,12 @@ impl App {
                 None
             }
             Action::Picked(..) => self.workflow.update(&mut self.ctx, action),
+            // The township chosen in `t`'s popup, for the screen that asked.
+            Action::FilterTownship(_) => match self.screen {
+                ScreenId::List => self.list.update(&mut self.ctx, action),
+                ScreenId::Audit => self.audit.update(&mut self.ctx, action),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -378,6 +384,9 @@ impl App {
                 initial,
             } => Popup::Prompt(PromptPopup::new(&mut self.ctx, title, then, &initial)),
             Ask::Search(purpose) => Popup::Search(SearchPopup::new(purpose)),
+            Ask::Township(current) => {
+                Popup::Township(super::popups::TownshipPopup::new(&self.ctx, current))
+            }
             Ask::Year => Popup::Choose(super::popups::year::years(&mut self.ctx)),
             Ask::Choose { title, items } => Popup::Choose(ChoosePopup {
                 title,

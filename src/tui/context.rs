@@ -504,6 +504,19 @@ impl Context {
         }
     }
 
+    /// Every visible township (id, name), in the official order.
+    pub fn township_names(&self) -> Vec<(u32, String)> {
+        match self.parted() {
+            true => self.townships.clone(),
+            false => self
+                .book
+                .townships()
+                .into_iter()
+                .map(|t| (t, self.township_name(t)))
+                .collect(),
+        }
+    }
+
     pub fn township_name(&self, township: u32) -> String {
         match self.parted() {
             true => self

@@ -55,7 +55,10 @@ pub enum Action {
     Last,
     /// Enter on a list: open the selected row.
     Open,
-    CycleTownship,
+    /// `t`: choose the township to filter by (a popup).
+    ChooseTownship,
+    /// The township chosen (None: every township).
+    FilterTownship(Option<u32>),
     CycleSort,
     /// Enter in a field: save it and go on.
     Submit,
@@ -133,6 +136,8 @@ pub enum Ask {
     },
     /// The search: to open a secretary, or to pick one for a step.
     Search(Option<Step>),
+    /// The townships, to filter a list by one (on the one chosen now).
+    Township(Option<u32>),
     /// The years, to work on another.
     Year,
     /// A short list: each line and what choosing it does.

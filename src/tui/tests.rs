@@ -583,7 +583,12 @@ fn snapshots_of_every_screen() {
     snapshot("overview_too_small", &app, 60, 20);
     press(&mut app, &[KeyCode::Char('l')]);
     snapshot("list_demo", &app, 80, 24);
-    press(&mut app, &[KeyCode::Char('t'), KeyCode::Char('s')]);
+    // `t`, then the first township (the line after 全部乡镇).
+    press(
+        &mut app,
+        &[KeyCode::Char('t'), KeyCode::Down, KeyCode::Enter],
+    );
+    press(&mut app, &[KeyCode::Char('s')]);
     snapshot("list_township_by_total", &app, 80, 24);
     press(&mut app, &[KeyCode::Char('/')]);
     type_text(&mut app, "zs");
@@ -1825,4 +1830,58 @@ fn a_clerk_of_one_township_is_not_sent_to_a_next_one() {
         "{}",
         text(&draw(&app, 80, 24))
     );
+}
+
+#[test]
+fn t_finds_a_township_by_name_pinyin_or_initials_and_goes_back_to_all() {
+    let (_dir, mut app) = demo_app();
+    let everyone = app.ctx.book.people().len();
+    let shentou = app
+        .ctx
+        .township_names()
+        .into_iter()
+        .find(|(_, name)| name == "神头镇")
+        .map(|(id, _)| id)
+        .unwrap();
+    let theirs = app.ctx.book.people_of(shentou).len();
+    press(&mut app, &[KeyCode::Char('l')]);
+    // (神头 alone finds 神头街道 too.)
+    press(&mut app, &[KeyCode::Char('t')]);
+    type_text(&mut app, "神头");
+    let both = text(&draw(&app, 80, 24));
+    assert!(
+        both.contains("神头街道") && both.contains("神头镇"),
+        "{both}"
+    );
+    press(&mut app, &[KeyCode::Esc]);
+    for typed in ["神头镇", "shentouzhen", "stz", "SHENTOUZ"] {
+        press(&mut app, &[KeyCode::Char('t')]);
+        type_text(&mut app, typed);
+        let shown = text(&draw(&app, 80, 24));
+        assert!(shown.contains("神头镇"), "{typed}: {shown}");
+        assert!(!shown.contains("利民镇"), "{typed}: {shown}");
+        press(&mut app, &[KeyCode::Enter]);
+        assert_eq!(app.list.township, Some(shentou), "{typed}");
+        assert_eq!(app.list.paged.rows.total, theirs, "{typed}");
+        assert!(text(&draw(&app, 80, 24)).contains("神头镇"));
+    }
+    // Opened again, it stands on the township chosen; the first line is every township.
+    press(&mut app, &[KeyCode::Char('t')]);
+    let shown = text(&draw(&app, 80, 24));
+    assert!(shown.contains(">神头镇"), "{shown}");
+    press(&mut app, &[KeyCode::Up; 20]);
+    let shown = text(&draw(&app, 80, 24));
+    assert!(shown.contains(">全部乡镇"), "{shown}");
+    press(&mut app, &[KeyCode::Enter]);
+    assert_eq!(app.list.township, None);
+    assert_eq!(app.list.paged.rows.total, everyone);
+    // Nothing found: Enter says so and the popup stays; Esc leaves the filter as it was.
+    press(&mut app, &[KeyCode::Char('t')]);
+    type_text(&mut app, "xyzxyz");
+    assert!(text(&draw(&app, 80, 24)).contains("没有匹配的乡镇"));
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(app.popup.is_some());
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(app.popup.is_none());
+    assert_eq!(app.list.township, None);
 }

@@ -6,6 +6,7 @@ pub mod confirm;
 pub mod editor;
 pub mod prompt;
 pub mod search;
+pub mod township;
 pub mod year;
 
 use ratatui::Frame;
@@ -19,6 +20,7 @@ pub use confirm::ConfirmPopup;
 pub use editor::EditorPopup;
 pub use prompt::PromptPopup;
 pub use search::SearchPopup;
+pub use township::TownshipPopup;
 
 /// What a popup's `update` asks of the app.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -45,6 +47,7 @@ pub enum Popup {
     Prompt(PromptPopup),
     Editor(Box<EditorPopup>),
     Choose(ChoosePopup),
+    Township(TownshipPopup),
 }
 
 impl Popup {
@@ -55,12 +58,13 @@ impl Popup {
             Popup::Prompt(_) => prompt::keys(),
             Popup::Editor(_) => editor::keys(),
             Popup::Choose(p) => choose::keys(p.enter),
+            Popup::Township(_) => township::keys(),
         }
     }
 
     pub fn input(&self) -> Input {
         match self {
-            Popup::Search(_) | Popup::Prompt(_) => Input::Text,
+            Popup::Search(_) | Popup::Prompt(_) | Popup::Township(_) => Input::Text,
             Popup::Confirm(_) | Popup::Choose(_) => Input::None,
             Popup::Editor(_) => Input::Editor,
         }
@@ -73,6 +77,7 @@ impl Popup {
             Popup::Prompt(p) => p.update(ctx, action),
             Popup::Editor(p) => p.update(ctx, action),
             Popup::Choose(p) => p.update(ctx, action),
+            Popup::Township(p) => p.update(ctx, action),
         }
     }
 
@@ -91,6 +96,7 @@ impl Popup {
             Popup::Prompt(p) => p.view(ctx, frame, area),
             Popup::Editor(p) => p.view(ctx, frame, area),
             Popup::Choose(p) => p.view(ctx, frame, area),
+            Popup::Township(p) => p.view(ctx, frame, area),
         }
     }
 
@@ -106,6 +112,7 @@ impl Popup {
             ("确认框", confirm::keys()),
             ("考核年度(y)", choose::keys(year::ENTER)),
             ("选择(处理异议 v)", choose::keys(choose::ENTER)),
+            ("乡镇筛选(t,名称、拼音或首字母)", township::keys()),
         ]
     }
 }

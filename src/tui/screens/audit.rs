@@ -13,7 +13,7 @@ use crate::domain::AuditEntry;
 use crate::service::AuditFilter;
 use crate::text::{pad, truncate};
 use crate::tui::context::Context;
-use crate::tui::keys::{Action, Binding, NONE, bind, list_table};
+use crate::tui::keys::{Action, Ask, Binding, NONE, bind, list_table};
 use crate::tui::widgets::{Pick, boxed, key_for, list_page};
 
 #[derive(Default)]
@@ -28,7 +28,7 @@ pub struct AuditScreen {
 }
 
 const OWN: &[Binding] = &[
-    bind(Char('t'), NONE, || Action::CycleTownship, "乡镇筛选", true),
+    bind(Char('t'), NONE, || Action::ChooseTownship, "乡镇筛选", true),
     bind(Char('a'), NONE, || Action::ToggleYears, "本年/全部", true),
 ];
 
@@ -92,12 +92,9 @@ impl Screen for AuditScreen {
             return None;
         }
         match action {
-            Action::CycleTownship => {
-                let visible = ctx.visible_townships();
-                self.township = match self.township {
-                    None => visible.first().copied(),
-                    Some(t) => visible.iter().skip_while(|&&i| i != t).nth(1).copied(),
-                };
+            Action::ChooseTownship => return Some(Action::Ask(Ask::Township(self.township))),
+            Action::FilterTownship(township) => {
+                self.township = township;
                 self.filter(ctx);
             }
             Action::ToggleYears => {

@@ -15,7 +15,7 @@ pub use crate::service::rows::Sort;
 use crate::service::rows::{Filter, Mark, Row, Window};
 use crate::text::{pad, pad_left, truncate};
 use crate::tui::context::Context;
-use crate::tui::keys::{Action, Binding, GridAt, NONE, Target, bind, list_table};
+use crate::tui::keys::{Action, Ask, Binding, GridAt, NONE, Target, bind, list_table};
 use crate::tui::widgets::{ASCII, Pick};
 
 pub struct ListScreen {
@@ -28,7 +28,7 @@ pub struct ListScreen {
 
 const OWN: &[Binding] = &[
     bind(Enter, NONE, || Action::Open, "打开", true),
-    bind(Char('t'), NONE, || Action::CycleTownship, "乡镇筛选", true),
+    bind(Char('t'), NONE, || Action::ChooseTownship, "乡镇筛选", true),
     bind(Char('s'), NONE, || Action::CycleSort, "排序", true),
 ];
 
@@ -112,12 +112,9 @@ impl Screen for ListScreen {
                     .map_or(GridAt::Anywhere, |id| GridAt::Secretary(id, 0));
                 return Some(Action::Show(Target::Grid(at)));
             }
-            Action::CycleTownship => {
-                let ids = ctx.visible_townships();
-                self.township = match self.township {
-                    None => ids.first().copied(),
-                    Some(t) => ids.iter().skip_while(|&&i| i != t).nth(1).copied(),
-                };
+            Action::ChooseTownship => return Some(Action::Ask(Ask::Township(self.township))),
+            Action::FilterTownship(township) => {
+                self.township = township;
                 self.paged.pick = Pick::default();
                 self.paged.read(ctx, self.shape(), None);
             }
