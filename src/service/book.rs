@@ -130,7 +130,7 @@ impl YearBook {
         book.stand_frozen();
         // Rated once: next year's reading and the star history read what this year's
         // ratings stand at.
-        if rated::read(store, year)?.is_none() {
+        if !store.has_kept_lines(year)? {
             let lines: Vec<Line> = book.entries.iter().map(|e| Line::of(&e.rating)).collect();
             rated::keep(store, year, read_at, &lines);
         }

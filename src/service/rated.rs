@@ -247,6 +247,25 @@ mod tests {
     }
 
     #[test]
+    fn a_keeping_never_waits_for_a_write_under_way() {
+        let store = std::sync::Arc::new(Store::in_memory(DEFAULT_SCHEME).unwrap());
+        let lines = vec![line(1, Some(4), "88.10")];
+        let at = store.changes();
+        // An import under way holds the write lock: the keeping gives up at once.
+        let writer = store.write("t").unwrap();
+        let (done, wait) = std::sync::mpsc::channel();
+        let keeping = std::sync::Arc::clone(&store);
+        let body = encode(&lines);
+        std::thread::spawn(move || done.send(keeping.keep_lines(2024, at, &body).unwrap()));
+        let kept = wait.recv_timeout(std::time::Duration::from_secs(10));
+        assert_eq!(kept, Ok(false));
+        drop(writer);
+        assert_eq!(read(&store, 2024).unwrap(), None);
+        keep(&store, 2024, at, &lines);
+        assert_eq!(read(&store, 2024).unwrap(), Some(lines));
+    }
+
+    #[test]
     fn many_lines_span_chunks() {
         let store = Store::in_memory(DEFAULT_SCHEME).unwrap();
         let lines: Vec<Line> = (0..5_000)

@@ -489,14 +489,33 @@ impl Store {
         Ok((body.len() as u64 == length).then_some(body))
     }
 
+    /// Are lines kept for `year`? (One key read.)
+    pub fn has_kept_lines(&self, year: i16) -> Result<bool> {
+        let txn = self.read()?;
+        match txn.open_table(KEPT) {
+            Ok(table) => Ok(table.get(kept_key(year, 0))?.is_some()),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Keep lines worked out from `year`'s data as it stood at `read_at` (the count of
     /// [`Store::changes`] before any of it was read): kept only if nothing was written
     /// since, so that no change can slip in between the reading and the keeping. A
-    /// keeping is not a change (the count stays). True if kept.
+    /// keeping is not a change (the count stays). It never waits: while another write
+    /// is under way (an import, say) nothing is kept, and a later reading keeps them.
+    /// True if kept.
     pub fn keep_lines(&self, year: i16, read_at: u64, body: &[u8]) -> Result<bool> {
+        if self.changes() != read_at {
+            return Ok(false);
+        }
         // The write lock first: while it is held nobody else commits, so the count
         // read next stays true until this commit.
-        let mut txn = self.db.begin_write()?;
+        let mut txn = match self.db.try_begin_write() {
+            Ok(txn) => txn,
+            Err(redb::TransactionError::WouldBlock) => return Ok(false),
+            Err(e) => return Err(e.into()),
+        };
         txn.set_quick_repair(true);
         let _counting = lock(&self.counting);
         if self.changes.load(Ordering::SeqCst) != read_at {
