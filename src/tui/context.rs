@@ -63,8 +63,9 @@ pub struct Context {
     pub statuses: Vec<TownshipStatus>,
     /// Every visible rectification: (year, secretary, record).
     pub rectifications: Vec<(i16, u32, Rectification)>,
-    /// The rectified secretaries the book does not hold (another township's, while the
-    /// client holds one township's part): their names, villages and townships.
+    /// The rectified secretaries' names, villages and townships, asked of the server
+    /// while the client holds one township's part (it holds only that township's),
+    /// once the rectifications were shown; kept when another township is held.
     names: HashMap<u32, crate::service::Named>,
     pub size: (u16, u16),
     /// Today, read in `update` (views do no I/O).
@@ -253,53 +254,66 @@ impl Context {
 
     /// What follows from the book: the index, the progress, the rectifications.
     fn derive(&mut self) {
-        self.read_rectifications();
+        self.rectifications = self.service.rectifications(None).unwrap_or_default();
+        // Once shown, the rectifications stay named (a new one is named now).
+        if !self.names.is_empty() {
+            self.name_rectified();
+        }
         self.derive_book();
     }
 
-    /// Read the rectifications again, and the names of their secretaries that the book
-    /// does not hold (a part holds one township's).
+    /// Read the rectifications again, and name their secretaries (the rectifications
+    /// screen opens).
     pub fn read_rectifications(&mut self) {
         self.rectifications = self.service.rectifications(None).unwrap_or_default();
+        self.name_rectified();
+        self.generation += 1;
+    }
+
+    /// While a part of the year is held, ask the server for the rectified secretaries
+    /// not named yet: all of them, not only those of other townships, so that they stay
+    /// named whichever township is held next.
+    fn name_rectified(&mut self) {
+        if !self.parted() {
+            return;
+        }
         let mut missing: Vec<u32> = self
             .rectifications
             .iter()
             .map(|(_, s, _)| *s)
-            .filter(|s| self.book.district.secretary(*s).is_none())
+            .filter(|s| !self.names.contains_key(s))
             .collect();
         missing.sort_unstable();
         missing.dedup();
-        self.names = match missing.is_empty() {
-            true => HashMap::new(),
-            false => self
-                .service
-                .names(&missing)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|n| (n.secretary, n))
-                .collect(),
-        };
-        self.generation += 1;
+        if missing.is_empty() {
+            return;
+        }
+        let named = self.service.names(&missing).unwrap_or_default();
+        self.names
+            .extend(named.into_iter().map(|n| (n.secretary, n)));
     }
 
     /// A secretary's name: from the book, or among the rectified ones it does not hold.
     pub fn name_of(&self, secretary: u32) -> String {
-        match self.names.get(&secretary) {
-            Some(named) => named.name.clone(),
-            None => self.book.name_of(secretary),
+        match (
+            self.book.district.secretary(secretary),
+            self.names.get(&secretary),
+        ) {
+            (Some(s), _) => s.name.clone(),
+            (None, Some(named)) => named.name.clone(),
+            (None, None) => String::new(),
         }
     }
 
     /// A secretary's township and village names, as [`Context::name_of`].
     pub fn place_names(&self, secretary: u32) -> (String, String) {
-        match self.names.get(&secretary) {
-            Some(named) => (named.township.clone(), named.village.clone()),
-            None => self
-                .book
-                .district
-                .place(secretary)
-                .map(|(t, v)| (t.name.clone(), v.name.clone()))
-                .unwrap_or_default(),
+        match (
+            self.book.district.place(secretary),
+            self.names.get(&secretary),
+        ) {
+            (Some((t, v)), _) => (t.name.clone(), v.name.clone()),
+            (None, Some(named)) => (named.township.clone(), named.village.clone()),
+            (None, None) => (String::new(), String::new()),
         }
     }
 
