@@ -207,6 +207,12 @@ pub fn changes(
             (before != after).then(|| (f.label(scheme), before, after))
         })
         .collect();
+    // 不了解 is no field of the form (it is not counted) but comes with a scores file:
+    // a change to it is a change to the record all the same.
+    let (before, after) = (old.ballots.unknown, new.ballots.unknown);
+    if before != after {
+        out.push(("不了解".to_string(), before.to_string(), after.to_string()));
+    }
     let foreign = |a: &Assessment, name: &str| {
         a.items
             .get(name)
@@ -229,6 +235,19 @@ pub fn changes(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_stored_difference_is_a_change_not_unknown_ballots_excepted() {
+        let s = Scheme::default_scheme();
+        let old = Assessment::default();
+        let mut new = old.clone();
+        new.ballots.unknown = 9;
+        assert_eq!(
+            changes(&s, &old, &new),
+            vec![("不了解".to_string(), "0".to_string(), "9".to_string())]
+        );
+        assert!(changes(&s, &new, &new.clone()).is_empty());
+    }
 
     #[test]
     fn the_form_order_is_the_scores_file_order() {
