@@ -133,7 +133,7 @@ impl Actor {
     }
 
     /// Change a township's assessments in a year: the role allows it and the year is open.
-    fn may_edit(
+    pub fn may_edit(
         &self,
         (township, name): (u32, &str),
         record: Option<&YearRecord>,

@@ -400,12 +400,21 @@ impl App {
                 text,
                 then,
                 seen,
-            } => Popup::Editor(Box::new(EditorPopup::new(
-                title,
-                &text,
-                then,
-                seen.map(|s| *s),
-            ))),
+            } => {
+                let text = match self.ctx.take_draft(then) {
+                    Some(draft) => {
+                        self.ctx.info("已带出上次未保存的文字");
+                        draft
+                    }
+                    None => text,
+                };
+                Popup::Editor(Box::new(EditorPopup::new(
+                    title,
+                    &text,
+                    then,
+                    seen.map(|s| *s),
+                )))
+            }
         });
     }
 

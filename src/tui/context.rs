@@ -73,6 +73,9 @@ pub struct Context {
     pub status: Option<Status>,
     /// Text of a prompt left with Esc, offered again by the next prompt.
     pub draft: Option<String>,
+    /// Text an editor left unsaved (its save refused), offered again when the same
+    /// editor opens.
+    editor_draft: Option<(Step, String)>,
     /// Counts every change of the data above, so that screens know when to derive
     /// their rows again.
     pub generation: u64,
@@ -125,6 +128,7 @@ impl Context {
             today,
             status: None,
             draft: None,
+            editor_draft: None,
             generation: 0,
             out_dir: PathBuf::from("."),
             quit: false,
@@ -291,6 +295,30 @@ impl Context {
         let named = self.service.names(&missing).unwrap_or_default();
         self.names
             .extend(named.into_iter().map(|n| (n.secretary, n)));
+    }
+
+    /// Keep the text an editor for `step` could not save.
+    pub fn keep_draft(&mut self, step: Step, text: String) {
+        self.editor_draft = Some((step, text));
+    }
+
+    /// The unsaved text of the editor for `step`, once.
+    pub fn take_draft(&mut self, step: Step) -> Option<String> {
+        match &self.editor_draft {
+            Some((kept, _)) if *kept == step => self.editor_draft.take().map(|(_, text)| text),
+            _ => None,
+        }
+    }
+
+    /// May this user change the secretary's assessment now? The reason why not.
+    pub fn may_edit(&self, secretary: u32) -> Result<(), String> {
+        let Some((t, v)) = self.book.district.place(secretary) else {
+            return Ok(());
+        };
+        self.service
+            .actor()
+            .may_edit((v.township, &t.name), Some(&self.book.record), self.year())
+            .map_err(|e| e.to_string())
     }
 
     /// A secretary's name: from the book, or among the rectified ones it does not hold.

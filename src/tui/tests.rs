@@ -1885,3 +1885,106 @@ fn t_finds_a_township_by_name_pinyin_or_initials_and_goes_back_to_all() {
     assert!(app.popup.is_none());
     assert_eq!(app.list.township, None);
 }
+
+/// The notes field of 张三's form, on a small district.
+fn notes_of_zhang_san() -> (App, u32) {
+    let mut app = names_app(PLAIN);
+    open(&mut app, "张三");
+    for _ in 0..30 {
+        press(&mut app, &[KeyCode::Tab]);
+    }
+    assert_eq!(
+        app.secretary.entry.field(&app.ctx),
+        super::fields::Field::Notes
+    );
+    let id = app.secretary.entry.secretary;
+    (app, id)
+}
+
+fn stored_notes(app: &App, id: u32) -> String {
+    app.ctx
+        .service
+        .book(2025)
+        .unwrap()
+        .entry(id)
+        .unwrap()
+        .assessment
+        .notes
+        .clone()
+}
+
+#[test]
+fn notes_saved_by_another_meanwhile_are_said_and_a_second_esc_saves_knowingly() {
+    let (mut app, id) = notes_of_zhang_san();
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(matches!(app.popup, Some(Popup::Editor(_))));
+    type_text(&mut app, "甲写的");
+    // Another user saves the notes meanwhile.
+    let before = app.ctx.book.entry(id).map(|e| e.assessment.clone());
+    let mut after = before.clone().unwrap();
+    after.notes = "乙写的".into();
+    app.ctx
+        .service
+        .save_assessment(crate::service::SaveAssessment {
+            year: 2025,
+            secretary: id,
+            before,
+            after,
+            what: "备注".into(),
+            change: (String::new(), "乙写的".into()),
+        })
+        .unwrap();
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(matches!(app.popup, Some(Popup::Editor(_))), "kept open");
+    let status = app.ctx.status.clone().unwrap().text;
+    assert!(status.contains("其他用户"), "{status}");
+    assert_eq!(stored_notes(&app, id), "乙写的");
+    // Told, the user saves again: theirs stands.
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(app.popup.is_none());
+    assert_eq!(stored_notes(&app, id), "甲写的");
+}
+
+#[test]
+fn notes_that_cannot_be_saved_are_kept_as_a_draft_and_a_locked_form_opens_no_editor() {
+    let (mut app, id) = notes_of_zhang_san();
+    let township = app.ctx.book.township_of(id).unwrap();
+    press(&mut app, &[KeyCode::Enter]);
+    type_text(&mut app, "丙的备注");
+    // Meanwhile the township is approved: the save is refused, the editor stays.
+    // (Publicity waits for every township's submission: all are submitted.)
+    let service = &app.ctx.service;
+    let all = service.townships(None).unwrap();
+    service.submit(2025, &all).unwrap();
+    let from = jiff::civil::Date::new(2026, 1, 2).unwrap();
+    let publication = crate::service::Publication::back_dated(from, "补录纸质公示");
+    service.publish(2025, &[township], &publication).unwrap();
+    service.approve(2025, &[township]).unwrap();
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(matches!(app.popup, Some(Popup::Editor(_))));
+    // A second Esc leaves it; the text is kept, not saved.
+    press(&mut app, &[KeyCode::Esc]);
+    assert!(app.popup.is_none());
+    let status = app.ctx.status.clone().unwrap().text;
+    assert!(status.contains("草稿"), "{status}");
+    assert_eq!(stored_notes(&app, id), "");
+    // The approved form opens no editor, and says why.
+    app.ctx.reload();
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(app.popup.is_none());
+    let status = app.ctx.status.clone().unwrap().text;
+    assert!(status.contains("已审定"), "{status}");
+    // Reopened, the editor offers the draft.
+    app.ctx
+        .service
+        .reopen(2025, &[township], "复核更正")
+        .unwrap();
+    app.ctx.reload();
+    press(&mut app, &[KeyCode::Enter]);
+    let Some(Popup::Editor(editor)) = &app.popup else {
+        panic!("the editor opens again");
+    };
+    assert_eq!(editor.text(), "丙的备注");
+    press(&mut app, &[KeyCode::Esc]);
+    assert_eq!(stored_notes(&app, id), "丙的备注");
+}

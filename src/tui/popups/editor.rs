@@ -1,5 +1,7 @@
 //! The multi-line text editor (a secretary's notes, a rectification's measures).
-//! Ctrl-S saves, Esc saves and leaves; a refused save keeps the text in the editor.
+//! Ctrl-S saves, Esc saves and leaves; a refused save keeps the text in the editor,
+//! and a second Esc then leaves it unsaved, the text kept as a draft that the same
+//! editor offers when it opens again.
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode::{Char, Esc};
@@ -19,6 +21,10 @@ pub struct EditorPopup {
     /// The assessment as it was when the editor opened: a save is checked against it,
     /// and after a save against what was saved.
     seen: Option<Option<crate::domain::Assessment>>,
+    /// The last key was an Esc whose save was refused (not for another user's save).
+    refused: bool,
+    /// The last save was refused because another user had saved meanwhile.
+    moved: bool,
 }
 
 pub fn keys() -> Vec<Binding> {
@@ -45,6 +51,8 @@ impl EditorPopup {
             editor,
             then,
             seen,
+            refused: false,
+            moved: false,
         }
     }
 
@@ -55,9 +63,14 @@ impl EditorPopup {
     /// Save the text; false when refused (the status line says why).
     pub fn save(&mut self, ctx: &mut Context) -> bool {
         let saved = ctx.run_and_tell(self.then, &self.text(), self.seen.clone());
-        if saved && let Step::Notes(s) = self.then {
-            // Saved: the next Ctrl-S builds on this version.
-            self.seen = Some(ctx.book.entry(s).map(|e| e.assessment.clone()));
+        self.moved = false;
+        if let Step::Notes(s) = self.then {
+            // Saved: the next Ctrl-S builds on this version. Refused because another
+            // user saved meanwhile (the year was read again and the user told): the
+            // next save is made knowing it.
+            let now = Some(ctx.book.entry(s).map(|e| e.assessment.clone()));
+            self.moved = !saved && now != self.seen;
+            self.seen = now;
         }
         saved
     }
@@ -73,9 +86,20 @@ impl EditorPopup {
             Action::SaveText => {
                 self.save(ctx);
             }
+            // Esc again after a refusal: the text goes unsaved, kept as a draft.
+            Action::Cancel if self.refused => {
+                ctx.keep_draft(self.then, self.text());
+                ctx.error("未保存;文字已留作草稿,再次打开时带出");
+                return Reply::close(None);
+            }
             Action::Cancel if self.save(ctx) => return Reply::close(None),
+            Action::Cancel => {
+                self.refused = !self.moved;
+                return Reply::stay();
+            }
             _ => {}
         }
+        self.refused = false;
         Reply::stay()
     }
 

@@ -183,6 +183,12 @@ impl SecretaryScreen {
         }
         match action {
             Action::Submit if self.entry.field(ctx) == Field::Notes => {
+                // A form that cannot be changed (已审定, 公示, handed in) opens no editor
+                // to type into in vain.
+                if let Err(why) = ctx.may_edit(self.entry.secretary) {
+                    ctx.error(why);
+                    return None;
+                }
                 return Some(self.notes_editor(ctx));
             }
             Action::Submit | Action::NextField | Action::Down => self.move_field(ctx, true),
