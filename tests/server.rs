@@ -1582,3 +1582,53 @@ fn a_province_overview_sent_again_after_a_save_holds_the_townships_a_screen_show
         }
     }
 }
+
+#[test]
+fn two_users_writing_one_rectifications_measures_are_told_not_overwritten() {
+    use ratatui::crossterm::event::KeyCode::{Char, Enter, Esc};
+    let f = Fixture::new();
+    let admin = f.client("admin").unwrap();
+    let all = admin.townships(None).unwrap();
+    admin.submit(2024, &all).unwrap();
+    let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
+    let publication = xingji::service::Publication::back_dated(from, "补录纸质公示");
+    admin.publish(2024, &all, &publication).unwrap();
+    admin.approve(2024, &all).unwrap();
+    let (year, first) = {
+        let mut all = admin.rectifications(None).unwrap();
+        all.sort_by_key(|(y, _, _)| std::cmp::Reverse(*y));
+        (all[0].0, all[0].1)
+    };
+    let measures = || {
+        admin
+            .rectifications(Some(year))
+            .unwrap()
+            .into_iter()
+            .find(|(_, s, _)| *s == first)
+            .unwrap()
+            .2
+            .measures
+    };
+    let mut a = started(&f, "admin");
+    let mut b = started(&f, "admin");
+    for app in [&mut a, &mut b] {
+        press(app, Char('r'));
+        press(app, Enter);
+        assert!(app.popup.is_some());
+    }
+    a.update(xingji::tui::keys::Action::Paste("甲写的措施".into()));
+    press(&mut a, Esc);
+    assert!(a.popup.is_none());
+    assert_eq!(measures(), "甲写的措施");
+    // B wrote from the empty measures: told, nothing written, the text kept.
+    b.update(xingji::tui::keys::Action::Paste("乙写的措施".into()));
+    press(&mut b, Esc);
+    assert!(b.popup.is_some());
+    let said = b.ctx.status.clone().unwrap().text;
+    assert!(said.contains("刚被其他用户修改"), "{said}");
+    assert_eq!(measures(), "甲写的措施");
+    // Told, B saves again: theirs stands, knowingly.
+    press(&mut b, Esc);
+    assert!(b.popup.is_none());
+    assert_eq!(measures(), "乙写的措施");
+}

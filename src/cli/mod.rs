@@ -644,6 +644,7 @@ fn housekeeping(
                     measures,
                     done,
                     undo: undo.then(|| reason.unwrap_or_default()),
+                    seen: None,
                 },
             ),
         },

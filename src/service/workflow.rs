@@ -30,6 +30,9 @@ pub struct RectifyChange {
     pub done: bool,
     /// Undo a completion, with this reason (district only).
     pub undo: Option<String>,
+    /// The measures as the screen showed them when the user began to write: if the
+    /// stored ones differ, somebody else wrote meanwhile and nothing is written.
+    pub seen: Option<String>,
 }
 
 /// How a publicity is to run: `xingji year publish --from --days --reason --confirm`.
@@ -735,6 +738,15 @@ impl Local {
         };
         if old.withdrawn.is_some() {
             return refuse(format!("{name} 的整改已撤销,不能再更新"));
+        }
+        if change
+            .seen
+            .as_ref()
+            .is_some_and(|seen| *seen != old.measures)
+        {
+            return refuse(format!(
+                "{name} 的整改措施刚被其他用户修改,已重新读取;请核对后再保存"
+            ));
         }
         let mut r = old.clone();
         if let Some(m) = &change.measures {

@@ -697,6 +697,37 @@ impl Context {
         }
     }
 
+    /// Save a rectification's measures as written in the editor, `seen` the measures it
+    /// opened with (or last saved): refused, with the rectifications read again, when
+    /// somebody else wrote them meanwhile. True when saved.
+    pub fn save_measures(&mut self, (year, secretary): (i16, u32), text: &str, seen: &str) -> bool {
+        let change = crate::service::RectifyChange {
+            measures: Some(text.to_string()),
+            seen: Some(seen.to_string()),
+            ..Default::default()
+        };
+        match self.service.update_rectification(year, secretary, &change) {
+            Ok(line) => {
+                self.reload();
+                self.info(line);
+                true
+            }
+            Err(e) => {
+                self.read_rectifications();
+                self.error(e.to_string());
+                false
+            }
+        }
+    }
+
+    /// The stored measures of a rectification, as last read.
+    pub fn measures_of(&self, year: i16, secretary: u32) -> Option<String> {
+        self.rectifications
+            .iter()
+            .find(|(y, s, _)| *y == year && *s == secretary)
+            .map(|(_, _, r)| r.measures.clone())
+    }
+
     /// Carry out a step a popup confirmed, through the service; the year is read again
     /// after it. The answer is the line to show, or why it was refused.
     /// `seen`: for a step that saves a field, the assessment the user saw.

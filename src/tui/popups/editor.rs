@@ -25,6 +25,9 @@ pub struct EditorPopup {
     refused: bool,
     /// The last save was refused because another user had saved meanwhile.
     moved: bool,
+    /// The text as stored when the editor opened or last saved (a rectification's
+    /// measures are checked against it).
+    stored: String,
 }
 
 pub fn keys() -> Vec<Binding> {
@@ -53,6 +56,7 @@ impl EditorPopup {
             seen,
             refused: false,
             moved: false,
+            stored: text.to_string(),
         }
     }
 
@@ -62,6 +66,14 @@ impl EditorPopup {
 
     /// Save the text; false when refused (the status line says why).
     pub fn save(&mut self, ctx: &mut Context) -> bool {
+        if let Step::Measures(year, s) = self.then {
+            let saved = ctx.save_measures((year, s), &self.text(), &self.stored);
+            // As stored now: after another user's writing, the next save knows it.
+            let now = ctx.measures_of(year, s).unwrap_or_default();
+            self.moved = !saved && now != self.stored;
+            self.stored = now;
+            return saved;
+        }
         let saved = ctx.run_and_tell(self.then, &self.text(), self.seen.clone());
         self.moved = false;
         if let Step::Notes(s) = self.then {
