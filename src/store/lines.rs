@@ -25,6 +25,11 @@ const KIND: &str = "xingji 全部数据";
 /// The layout of the lines themselves.
 const LINES_FORMAT: u32 = 1;
 
+/// The layout of the tables an export holds. Schema 2 added only the kept lines of
+/// rated years, which are never exported: its export is schema 1's, and a program of
+/// schema 1 reads it.
+const EXPORTED_SCHEMA: u32 = 1;
+
 #[derive(Serialize, Deserialize)]
 struct Header {
     xingji: String,
@@ -145,7 +150,7 @@ impl Store {
             &Header {
                 xingji: KIND.to_string(),
                 format: LINES_FORMAT,
-                schema: SCHEMA_VERSION,
+                schema: EXPORTED_SCHEMA,
             },
         )?;
         write_line(
