@@ -322,7 +322,7 @@ impl Local {
             .filter(|r| !r.is_empty());
         if from < self.today() && reason.is_none() {
             return refuse(format!(
-                "公示开始日期 {from} 早于今天,须说明理由(--reason),理由记入审计日志"
+                "公示开始日期 {from} 早于今天,须说明理由(写在日期、天数之后;命令行用 --reason),理由记入审计日志"
             ));
         }
         // Who may not publish is told that first.

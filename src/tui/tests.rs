@@ -1988,3 +1988,39 @@ fn notes_that_cannot_be_saved_are_kept_as_a_draft_and_a_locked_form_opens_no_edi
     press(&mut app, &[KeyCode::Esc]);
     assert_eq!(stored_notes(&app, id), "丙的备注");
 }
+
+#[test]
+fn a_refused_prompt_keeps_its_text_to_be_put_right() {
+    let mut app = names_app(PLAIN);
+    let service = &app.ctx.service;
+    service
+        .submit(2025, &service.townships(None).unwrap())
+        .unwrap();
+    app.ctx.reload();
+    press(&mut app, &[KeyCode::Char('w'), KeyCode::Enter]);
+    assert!(matches!(app.popup, Some(Popup::Prompt(_))));
+    // A first day before today, without the reason: refused, the line stays.
+    let ctrl_u = KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL);
+    let clear = app.action(ctrl_u).unwrap();
+    app.update(clear);
+    type_text(&mut app, "2026-01-02 5");
+    press(&mut app, &[KeyCode::Enter]);
+    let Some(Popup::Prompt(prompt)) = &app.popup else {
+        panic!("the prompt stays after a refusal");
+    };
+    assert_eq!(prompt.input.text(), "2026-01-02 5");
+    let said = app.ctx.status.clone().unwrap().text;
+    assert!(
+        said.contains("须说明理由") && said.contains("写在日期"),
+        "{said}"
+    );
+    // The reason added, it is done.
+    type_text(&mut app, " 补录纸质公示");
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(app.popup.is_none());
+    let shen = app.ctx.book.district.township_id("神头镇").unwrap();
+    assert_eq!(
+        app.ctx.service.book(2025).unwrap().record.stage(shen),
+        crate::domain::Stage::Publicity
+    );
+}

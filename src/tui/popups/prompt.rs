@@ -52,9 +52,14 @@ impl PromptPopup {
                     ctx.error("内容不能为空");
                     return Reply::stay();
                 }
-                ctx.run_and_tell(self.then, &text, None);
-                // A step that needs a second look asks it next.
-                Reply::close(ctx.follow_up.take().map(Action::Ask))
+                let done = ctx.run_and_tell(self.then, &text, None);
+                match ctx.follow_up.take() {
+                    // A step that needs a second look asks it next.
+                    Some(ask) => Reply::close(Some(Action::Ask(ask))),
+                    // Refused (the status line says why): the text stays, to be put right.
+                    None if !done => Reply::stay(),
+                    None => Reply::close(None),
+                }
             }
             Action::Cancel => {
                 ctx.draft = Some(self.input.text()).filter(|s| !s.is_empty());
