@@ -135,7 +135,7 @@ impl TownshipPopup {
         let (query, at) = self
             .query
             .window(usize::from(inner.width).saturating_sub(3));
-        let mut lines = vec![Line::raw(format!("> {}", t.user(&query)))];
+        let mut lines = vec![Line::raw(format!("/ {}", t.user(&query)))];
         let room = usize::from(inner.height.saturating_sub(1));
         let first = self.selected.saturating_sub(room.saturating_sub(1));
         for (i, choice) in self.shown.iter().enumerate().skip(first).take(room) {
