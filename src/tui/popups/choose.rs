@@ -4,12 +4,10 @@
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode::{Char, Down, Enter, Esc, Up};
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::Reply;
-use crate::text::truncate;
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Binding, NONE, QUIT, bind};
 use crate::tui::widgets::{boxed, centered, clear};
@@ -72,19 +70,7 @@ impl ChoosePopup {
             .enumerate()
             .skip(first)
             .map(|(i, (text, _))| {
-                let mark = if i == self.selected { ">" } else { " " };
-                let style = if i == self.selected {
-                    ctx.theme.selected()
-                } else {
-                    Style::new()
-                };
-                Line::styled(
-                    truncate(
-                        &format!("{mark}{}", ctx.theme.user(text)),
-                        inner.width.into(),
-                    ),
-                    style,
-                )
+                super::marked_row(ctx, &ctx.theme.user(text), i == self.selected, inner.width)
             })
             .collect();
         frame.render_widget(Paragraph::new(lines), inner);

@@ -10,7 +10,11 @@ pub mod township;
 pub mod year;
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+
+use crate::text::truncate;
 
 use super::context::Context;
 use super::keys::{Action, Binding, Input};
@@ -21,6 +25,37 @@ pub use editor::EditorPopup;
 pub use prompt::PromptPopup;
 pub use search::SearchPopup;
 pub use township::TownshipPopup;
+
+/// The query line of a box that finds as one types (`/ text`): the line, and the
+/// column of the cursor in it, for [`query_cursor`].
+fn query_line(
+    ctx: &Context,
+    query: &crate::tui::widgets::LineEdit,
+    inner: Rect,
+) -> (Line<'static>, usize) {
+    let (text, at) = query.window(usize::from(inner.width).saturating_sub(3));
+    (Line::raw(format!("/ {}", ctx.theme.user(&text))), at)
+}
+
+/// The terminal's cursor at column `at` of the query line.
+fn query_cursor(frame: &mut Frame, inner: Rect, at: usize) {
+    let x = inner.x + 2 + u16::try_from(at).unwrap_or(0);
+    frame.set_cursor_position(Position::new(
+        x.min(inner.right().saturating_sub(1)),
+        inner.y,
+    ));
+}
+
+/// A row of a popup's list, `>` and highlighted when selected, cut to `width`.
+fn marked_row(ctx: &Context, text: &str, selected: bool, width: u16) -> Line<'static> {
+    let mark = if selected { ">" } else { " " };
+    let style = if selected {
+        ctx.theme.selected()
+    } else {
+        Style::new()
+    };
+    Line::styled(truncate(&format!("{mark}{text}"), width.into()), style)
+}
 
 /// What a popup's `update` asks of the app.
 #[derive(Debug, Default, PartialEq, Eq)]

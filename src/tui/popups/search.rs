@@ -3,15 +3,14 @@
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode::{Down, Enter, Esc, Up};
-use ratatui::layout::{Position, Rect};
-use ratatui::style::Style;
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::Reply;
 use crate::service::rows::Row;
 use crate::service::search::{Finder, KEPT};
-use crate::text::{pad, truncate};
+use crate::text::pad;
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Binding, LINE_EDIT, NONE, QUIT, Step, Target, bind};
 use crate::tui::widgets::{LineEdit, boxed, centered, clear};
@@ -91,10 +90,8 @@ impl SearchPopup {
         let inner = block.inner(popup);
         frame.render_widget(block, popup);
         let t = &ctx.theme;
-        let (query, at) = self
-            .query
-            .window(usize::from(inner.width).saturating_sub(3));
-        let mut lines = vec![Line::raw(format!("/ {}", t.user(&query)))];
+        let (query, at) = super::query_line(ctx, &self.query, inner);
+        let mut lines = vec![query];
         // When not every match is kept, the last line says how many there are.
         let cut = self.total > self.hits.len();
         let room = usize::from(inner.height.saturating_sub(1 + u16::from(cut)));
@@ -102,19 +99,13 @@ impl SearchPopup {
         for (i, row) in self.hits.iter().enumerate().skip(first).take(room) {
             let name = t.user(&row.name);
             let (tw, v) = (t.user(&row.township), t.user(&row.village));
-            let text = format!(
-                "{}{} {} {}",
-                if i == self.selected { ">" } else { " " },
-                pad(&name, 16),
-                pad(&v, 14),
-                pad(&tw, 12)
-            );
-            let style = if i == self.selected {
-                t.selected()
-            } else {
-                Style::new()
-            };
-            lines.push(Line::styled(truncate(&text, inner.width.into()), style));
+            let text = format!("{} {} {}", pad(&name, 16), pad(&v, 14), pad(&tw, 12));
+            lines.push(super::marked_row(
+                ctx,
+                &text,
+                i == self.selected,
+                inner.width,
+            ));
         }
         if cut {
             lines.push(Line::styled(
@@ -130,10 +121,6 @@ impl SearchPopup {
             lines.push(Line::styled("没有匹配", t.dim()));
         }
         frame.render_widget(Paragraph::new(lines), inner);
-        let x = inner.x + 2 + u16::try_from(at).unwrap_or(0);
-        frame.set_cursor_position(Position::new(
-            x.min(inner.right().saturating_sub(1)),
-            inner.y,
-        ));
+        super::query_cursor(frame, inner, at);
     }
 }

@@ -4,14 +4,13 @@
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode::{Down, Enter, Esc, Up};
-use ratatui::layout::{Position, Rect};
-use ratatui::style::Style;
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
 use super::Reply;
 use crate::service::search::romanize;
-use crate::text::{pad, truncate};
+use crate::text::pad;
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Binding, LINE_EDIT, NONE, QUIT, bind};
 use crate::tui::widgets::{LineEdit, boxed, centered, clear};
@@ -132,10 +131,8 @@ impl TownshipPopup {
         let inner = block.inner(popup);
         frame.render_widget(block, popup);
         let t = &ctx.theme;
-        let (query, at) = self
-            .query
-            .window(usize::from(inner.width).saturating_sub(3));
-        let mut lines = vec![Line::raw(format!("/ {}", t.user(&query)))];
+        let (query, at) = super::query_line(ctx, &self.query, inner);
+        let mut lines = vec![query];
         let room = usize::from(inner.height.saturating_sub(1));
         let first = self.selected.saturating_sub(room.saturating_sub(1));
         for (i, choice) in self.shown.iter().enumerate().skip(first).take(room) {
@@ -143,23 +140,18 @@ impl TownshipPopup {
                 None => ctx.all_townships(),
                 Some(c) => t.user(&self.all[*c].name).into_owned(),
             };
-            let mark = if i == self.selected { ">" } else { " " };
-            let style = if i == self.selected {
-                t.selected()
-            } else {
-                Style::new()
-            };
-            let text = format!("{mark}{}", pad(&name, 20));
-            lines.push(Line::styled(truncate(&text, inner.width.into()), style));
+            let text = pad(&name, 20);
+            lines.push(super::marked_row(
+                ctx,
+                &text,
+                i == self.selected,
+                inner.width,
+            ));
         }
         if self.shown.is_empty() {
             lines.push(Line::styled("没有匹配的乡镇", t.dim()));
         }
         frame.render_widget(Paragraph::new(lines), inner);
-        let x = inner.x + 2 + u16::try_from(at).unwrap_or(0);
-        frame.set_cursor_position(Position::new(
-            x.min(inner.right().saturating_sub(1)),
-            inner.y,
-        ));
+        super::query_cursor(frame, inner, at);
     }
 }
