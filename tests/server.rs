@@ -1330,12 +1330,7 @@ fn a_district_client_holding_one_township_at_a_time_shows_what_the_whole_year_sh
     );
     // 2024 approved everywhere: its low-star secretaries are followed up, in several
     // townships. A client holding one township's part names them as the whole year.
-    let all = admin.townships(None).unwrap();
-    admin.submit(2024, &all).unwrap();
-    let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
-    let publication = xingji::service::Publication::back_dated(from, "补录纸质公示");
-    admin.publish(2024, &all, &publication).unwrap();
-    admin.approve(2024, &all).unwrap();
+    approve_2024(&admin);
     let book = admin.book(2024).unwrap();
     let followed: std::collections::HashSet<_> = admin
         .rectifications(None)
@@ -1588,12 +1583,7 @@ fn two_users_writing_one_rectifications_measures_are_told_not_overwritten() {
     use ratatui::crossterm::event::KeyCode::{Char, Enter, Esc};
     let f = Fixture::new();
     let admin = f.client("admin").unwrap();
-    let all = admin.townships(None).unwrap();
-    admin.submit(2024, &all).unwrap();
-    let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
-    let publication = xingji::service::Publication::back_dated(from, "补录纸质公示");
-    admin.publish(2024, &all, &publication).unwrap();
-    admin.approve(2024, &all).unwrap();
+    approve_2024(&admin);
     let (year, first) = {
         let mut all = admin.rectifications(None).unwrap();
         all.sort_by_key(|(y, _, _)| std::cmp::Reverse(*y));
@@ -1631,4 +1621,15 @@ fn two_users_writing_one_rectifications_measures_are_told_not_overwritten() {
     press(&mut b, Esc);
     assert!(b.popup.is_none());
     assert_eq!(measures(), "乙写的措施");
+}
+
+/// 2024 submitted, published (back-dated, as a paper publicity put on record) and
+/// approved in every township: its low-star secretaries are followed up.
+fn approve_2024(admin: &Service) {
+    let all = admin.townships(None).unwrap();
+    admin.submit(2024, &all).unwrap();
+    let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
+    let publication = xingji::service::Publication::back_dated(from, "补录纸质公示");
+    admin.publish(2024, &all, &publication).unwrap();
+    admin.approve(2024, &all).unwrap();
 }
