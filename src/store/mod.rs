@@ -270,6 +270,28 @@ fn kept_key(year: i16, chunk: u32) -> u64 {
     assessment_key(year, chunk)
 }
 
+/// Every key of a year's kept lines, the header and the chunks.
+fn kept_range(year: i16) -> std::ops::RangeInclusive<u64> {
+    kept_key(year, 0)..=kept_key(year, u32::MAX)
+}
+
+/// [`KEPT`] for reading; None in a file that never kept lines.
+fn kept_table(txn: &ReadTransaction) -> Result<Option<redb::ReadOnlyTable<u64, &'static [u8]>>> {
+    match txn.open_table(KEPT) {
+        Ok(table) => Ok(Some(table)),
+        Err(redb::TableError::TableDoesNotExist(_)) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The schema version `meta` records, if it records one.
+fn schema_of(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Option<u32>> {
+    Ok(meta
+        .get(KEY_SCHEMA)?
+        .and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
+        .map(u32::from_le_bytes))
+}
+
 /// What a write changed that kept lines depend on ([`Writer::commit`] drops them).
 #[derive(Default)]
 struct Touched {
@@ -429,11 +451,7 @@ impl Store {
         let meta = txn
             .open_table(META)
             .map_err(|_| StoreError::NotOurs(shown.to_string()))?;
-        let version = meta
-            .get(KEY_SCHEMA)?
-            .and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
-            .map(u32::from_le_bytes)
-            .ok_or_else(|| StoreError::NotOurs(shown.to_string()))?;
+        let version = schema_of(&meta)?.ok_or_else(|| StoreError::NotOurs(shown.to_string()))?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::TooNew(version));
         }
@@ -471,10 +489,8 @@ impl Store {
     /// dropped by a change since.
     pub fn kept_lines(&self, year: i16) -> Result<Option<Vec<u8>>> {
         let txn = self.read()?;
-        let table = match txn.open_table(KEPT) {
-            Ok(table) => table,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
-            Err(e) => return Err(e.into()),
+        let Some(table) = kept_table(&txn)? else {
+            return Ok(None);
         };
         let Some(header) = table.get(kept_key(year, 0))? else {
             return Ok(None);
@@ -492,10 +508,9 @@ impl Store {
     /// Are lines kept for `year`? (One key read.)
     pub fn has_kept_lines(&self, year: i16) -> Result<bool> {
         let txn = self.read()?;
-        match txn.open_table(KEPT) {
-            Ok(table) => Ok(table.get(kept_key(year, 0))?.is_some()),
-            Err(redb::TableError::TableDoesNotExist(_)) => Ok(false),
-            Err(e) => Err(e.into()),
+        match kept_table(&txn)? {
+            Some(table) => Ok(table.get(kept_key(year, 0))?.is_some()),
+            None => Ok(false),
         }
     }
 
@@ -523,16 +538,12 @@ impl Store {
         }
         {
             let mut meta = txn.open_table(META)?;
-            let version = meta
-                .get(KEY_SCHEMA)?
-                .and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
-                .map_or(0, u32::from_le_bytes);
             // A program that would not drop these lines must not open the file.
-            if version < SCHEMA_VERSION {
+            if schema_of(&meta)?.unwrap_or(0) < SCHEMA_VERSION {
                 meta.insert(KEY_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
             }
             let mut kept = txn.open_table(KEPT)?;
-            kept.retain_in(kept_key(year, 0)..=kept_key(year, u32::MAX), |_, _| false)?;
+            kept.retain_in(kept_range(year), |_, _| false)?;
             kept.insert(
                 kept_key(year, 0),
                 (body.len() as u64).to_le_bytes().as_slice(),
@@ -947,7 +958,7 @@ impl Writer {
         } else if !self.touched.years.is_empty() {
             let mut kept = self.txn.open_table(KEPT)?;
             for &year in &self.touched.years {
-                kept.retain_in(kept_key(year, 0)..=kept_key(year, u32::MAX), |_, _| false)?;
+                kept.retain_in(kept_range(year), |_, _| false)?;
             }
         }
         Ok(())
