@@ -1135,9 +1135,8 @@ impl Writer {
                 // A row that is what is stored (a file imported again) is compared as
                 // bytes, neither decoded nor written again. (The file carries no notes:
                 // a stored assessment with notes is never the same bytes.)
-                let new = encode(&a);
                 let (old, same) = match assessments.get(key)? {
-                    Some(v) if v.value() == new.as_slice() => (Some(a.clone()), true),
+                    Some(v) if v.value() == encode(&a).as_slice() => (Some(a.clone()), true),
                     Some(v) => (Some(decode::<Assessment>(v.value())?), false),
                     None => (None, false),
                 };
