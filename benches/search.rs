@@ -12,12 +12,12 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{Stats, report, roster, sample, scales, show, timed};
-use xingji::service::search::{Finder, KEPT, Searchable};
+use xingji::service::search::{Finder, KEPT, SearchIndex};
 
 /// What a clerk types, key by key: full pinyin, initials, Chinese characters.
 const QUERIES: [&str; 4] = ["zhangwei", "zjg", "王建", "shentou"];
 
-fn bench(label: &str, index: &[Searchable], budget: Duration) {
+fn bench(label: &str, index: &SearchIndex, budget: Duration) {
     let mut all = Vec::new();
     let mut worst = (Duration::ZERO, String::new());
     for query in QUERIES {
@@ -59,12 +59,12 @@ fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = xingji::demo::open(&dir.path().join("demo.redb"), "bench").expect("demo");
     let demo = store.district().expect("district");
-    let index: Vec<Searchable> = demo
+    let index: SearchIndex = demo
         .secretaries
         .iter()
         .map(|(id, s)| {
             let (t, v) = demo.place(*id).expect("place");
-            Searchable::new(*id, &s.name, &v.name, &t.name)
+            (*id, s.name.as_str(), v.name.as_str(), t.name.as_str())
         })
         .collect();
     if quick {
@@ -80,8 +80,11 @@ fn main() {
             people
                 .iter()
                 .enumerate()
-                .map(|(i, p)| Searchable::new(i as u32 + 1, &p.name, &p.village, &p.township))
-                .collect::<Vec<_>>()
+                .map(|(i, p)| {
+                    let id = i as u32 + 1;
+                    (id, p.name.as_str(), p.village.as_str(), p.township.as_str())
+                })
+                .collect::<SearchIndex>()
         });
         println!("[{label}] building the search index: {}", show(took));
         bench(&label, &index, Duration::from_secs(3));

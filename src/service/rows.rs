@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::YearBook;
-use super::search::{Finder, Found, Searchable, romanize_name};
+use super::search::{Finder, Found, SearchIndex, romanize_name};
 use crate::domain::{Consequence, Outcome, Stage};
 use crate::scoring::StarChange;
 
@@ -149,7 +149,7 @@ pub(super) struct Orders {
     total: OnceLock<Vec<u32>>,
     pool: OnceLock<Vec<u32>>,
     /// The search index of the people, and its stamp ([`Finder::find`]'s generation).
-    index: OnceLock<(u64, Vec<Searchable>)>,
+    index: OnceLock<(u64, SearchIndex)>,
     /// Each township's villages and secretaries (everyone of the roster), in id order.
     roster: OnceLock<HashMap<u32, Roster>>,
     /// Each township's stage (the year's record lists a province's in no order).
@@ -206,7 +206,7 @@ impl YearBook {
 
     /// The search index of the people, made when first asked for (a province's pinyin
     /// takes a second: the server makes it once, as it starts).
-    pub fn search_index(&self) -> &(u64, Vec<Searchable>) {
+    pub fn search_index(&self) -> &(u64, SearchIndex) {
         self.orders.index.get_or_init(|| {
             let index = self
                 .people_in_order()
@@ -214,7 +214,7 @@ impl YearBook {
                 .filter_map(|&id| {
                     let s = self.district.secretary(id)?;
                     let (t, v) = self.district.place(id)?;
-                    Some(Searchable::new(id, &s.name, &v.name, &t.name))
+                    Some((id, s.name.as_str(), v.name.as_str(), t.name.as_str()))
                 })
                 .collect();
             (INDEXES.fetch_add(1, Ordering::Relaxed), index)

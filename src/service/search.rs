@@ -3,24 +3,40 @@
 
 use pinyin::ToPinyin;
 
-/// One searchable secretary, packed for a province's half a million: every text of
-/// the secretary in one buffer (one allocation, read in one pass), pieces separated by
-/// a control character no query holds, so that no match runs from one piece into the
-/// next.
-#[derive(Clone, Debug)]
-pub struct Searchable {
-    pub secretary: u32,
-    /// Name, village, township as written; then, lower-case ASCII, their full pinyin,
-    /// their initials, and the name's other reading (full, initials) when its surname
-    /// reads two ways (乐 le/yue), else two empty pieces.
-    buf: Box<str>,
-    /// Where each of the 11 pieces ends in `buf` (each is followed by the separator).
+/// The search index of a year's people, packed for a province's half a million: every
+/// text of every person in one buffer, read in one pass as a search goes down the
+/// index, and each person's place in it.
+#[derive(Clone, Debug, Default)]
+pub struct SearchIndex {
+    people: Vec<Person>,
+    /// Each person's pieces, separated by a control character no query holds, so that
+    /// no match runs from one piece into the next.
+    text: String,
+}
+
+/// One searchable secretary: where their pieces lie in the index's text.
+#[derive(Clone, Copy, Debug)]
+struct Person {
+    secretary: u32,
+    /// Where the pieces start in the text.
+    at: usize,
+    /// The pieces: name, village, township as written; then, lower-case ASCII, their
+    /// full pinyin, their initials, and the name's other reading (full, initials) when
+    /// its surname reads two ways (乐 le/yue), else two empty pieces. Where each ends,
+    /// from `at` (each is followed by the separator).
     ends: [u16; PIECES],
     /// For a single typed letter, the first key of every search (it matches half the
     /// district): which letters each field's pinyin holds, and the letters the name
     /// (both readings), the village and the township start with.
     letters: [u32; 3],
     firsts: [u8; 4],
+}
+
+/// One person of the index, with their pieces.
+#[derive(Clone, Copy)]
+struct Searchable<'a> {
+    person: &'a Person,
+    buf: &'a str,
 }
 
 const PIECES: usize = 11;
@@ -92,8 +108,40 @@ pub fn romanize_name(name: &str) -> (String, String) {
     romanize(name)
 }
 
-impl Searchable {
-    pub fn new(secretary: u32, name: &str, village: &str, township: &str) -> Searchable {
+impl SearchIndex {
+    pub fn new() -> SearchIndex {
+        SearchIndex::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.people.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.people.is_empty()
+    }
+
+    /// The secretary at a position of the index.
+    pub fn secretary(&self, at: usize) -> Option<u32> {
+        self.people.get(at).map(|p| p.secretary)
+    }
+
+    /// Name, village and township as written, of the person at a position.
+    pub fn texts(&self, at: usize) -> Option<[&str; 3]> {
+        self.get(at).map(|s| s.texts())
+    }
+
+    fn get(&self, at: usize) -> Option<Searchable<'_>> {
+        let person = self.people.get(at)?;
+        let end = person.at + usize::from(person.ends[PIECES - 1]) + SEPARATOR.len_utf8();
+        Some(Searchable {
+            person,
+            buf: self.text.get(person.at..end)?,
+        })
+    }
+
+    /// Add a person at the end, their pinyin worked out.
+    pub fn push(&mut self, secretary: u32, name: &str, village: &str, township: &str) {
         let common = romanize(name);
         let surname = romanize_name(name);
         // The name's other reading, when its surname reads two ways; else nothing.
@@ -116,29 +164,35 @@ impl Searchable {
             &other.0,
             &other.1,
         ];
-        let mut buf = String::new();
+        let at = self.text.len();
         let mut ends = [0u16; PIECES];
         for (k, piece) in pieces.iter().enumerate() {
             // A piece never holds the separator; a name long enough to overflow the
             // offsets is cut (a real name, village or township is far shorter).
-            buf.extend(piece.chars().filter(|c| *c != SEPARATOR).take(2000));
-            ends[k] = u16::try_from(buf.len()).unwrap_or(u16::MAX);
-            buf.push(SEPARATOR);
+            self.text
+                .extend(piece.chars().filter(|c| *c != SEPARATOR).take(2000));
+            ends[k] = u16::try_from(self.text.len() - at).unwrap_or(u16::MAX);
+            self.text.push(SEPARATOR);
         }
-        if buf.len() > usize::from(u16::MAX) {
-            return Searchable::new(
+        if self.text.len() - at > usize::from(u16::MAX) {
+            self.text.truncate(at);
+            return self.push(
                 secretary,
                 &truncated(name),
                 &truncated(village),
                 &truncated(township),
             );
         }
-        let mut found = Searchable {
+        let mut person = Person {
             secretary,
-            buf: buf.into_boxed_str(),
+            at,
             ends,
             letters: [0; 3],
             firsts: [0; 4],
+        };
+        let found = Searchable {
+            person: &person,
+            buf: &self.text[at..],
         };
         let mut letters = [0u32; 3];
         for k in ASCII_FROM..PIECES {
@@ -146,69 +200,109 @@ impl Searchable {
                 letters[field_of(k)] |= 1 << (b - b'a');
             }
         }
-        found.letters = letters;
         let first = |k: usize| found.piece(k).bytes().next().unwrap_or(0);
-        found.firsts = [first(6), first(10), first(7), first(8)];
-        found
+        let firsts = [first(6), first(10), first(7), first(8)];
+        person.letters = letters;
+        person.firsts = firsts;
+        self.people.push(person);
+    }
+
+    /// Add the person at `at` of another index (whose pinyin is worked out already).
+    pub fn push_from(&mut self, other: &SearchIndex, at: usize) {
+        let Some(found) = other.get(at) else {
+            return;
+        };
+        let person = Person {
+            at: self.text.len(),
+            ..*found.person
+        };
+        self.text.push_str(found.buf);
+        self.people.push(person);
+    }
+
+    /// Does the query match the person at a position, and how well (lower is better:
+    /// name before village before township, a prefix before a substring)?
+    pub fn rank(&self, at: usize, query: &str) -> Option<usize> {
+        let q = normalise(query);
+        if q.is_empty() {
+            return None;
+        }
+        self.rank_normalised(at, &Query::new(&q))
+    }
+
+    fn rank_normalised(&self, at: usize, q: &Query<'_>) -> Option<usize> {
+        let person = self.people.get(at)?;
+        person.rank(self.text.as_bytes().get(person.at..)?, q)
+    }
+}
+
+impl<'a> FromIterator<(u32, &'a str, &'a str, &'a str)> for SearchIndex {
+    fn from_iter<I: IntoIterator<Item = (u32, &'a str, &'a str, &'a str)>>(
+        people: I,
+    ) -> SearchIndex {
+        let mut index = SearchIndex::new();
+        for (id, name, village, township) in people {
+            index.push(id, name, village, township);
+        }
+        index
+    }
+}
+
+impl<'a> Searchable<'a> {
+    fn piece(&self, k: usize) -> &'a str {
+        &self.buf[self.person.start(k)..usize::from(self.person.ends[k])]
+    }
+
+    /// Name, village and township, as written.
+    fn texts(&self) -> [&'a str; 3] {
+        [self.piece(0), self.piece(1), self.piece(2)]
+    }
+}
+
+impl Person {
+    /// The rank of a query already normalised (and not empty), `buf` being the
+    /// index's text from this person's place on: from the letters alone for a single
+    /// letter, else by reading the texts.
+    fn rank(&self, buf: &[u8], q: &Query<'_>) -> Option<usize> {
+        match q.letter {
+            Some(c) => self.rank_letter(c),
+            None => self.rank_scan(buf, q),
+        }
     }
 
     /// The rank of a single lower-case letter, from the letters alone.
     fn rank_letter(&self, c: u8) -> Option<usize> {
         let bit = 1u32 << (c - b'a');
-        if self.firsts[0] == c || self.firsts[1] == c {
+        let Person {
+            letters, firsts, ..
+        } = self;
+        if firsts[0] == c || firsts[1] == c {
             Some(0)
-        } else if self.letters[0] & bit != 0 {
+        } else if letters[0] & bit != 0 {
             Some(1)
-        } else if self.firsts[2] == c {
+        } else if firsts[2] == c {
             Some(2)
-        } else if self.letters[1] & bit != 0 {
+        } else if letters[1] & bit != 0 {
             Some(3)
-        } else if self.firsts[3] == c {
+        } else if firsts[3] == c {
             Some(4)
-        } else if self.letters[2] & bit != 0 {
+        } else if letters[2] & bit != 0 {
             Some(5)
         } else {
             None
         }
     }
 
-    fn piece(&self, k: usize) -> &str {
-        &self.buf[self.start(k)..usize::from(self.ends[k])]
-    }
-
-    /// Name, village and township, as written.
-    pub fn texts(&self) -> [&str; 3] {
-        [self.piece(0), self.piece(1), self.piece(2)]
-    }
-
-    /// Does the query match, and how well (lower is better: name before village before
-    /// township, a prefix before a substring)?
-    pub fn rank(&self, query: &str) -> Option<usize> {
-        let q = normalise(query);
-        if q.is_empty() {
-            return None;
-        }
-        self.rank_normalised(&Query::new(&q))
-    }
-
-    /// `rank` of a query already normalised (and not empty): one pass over the texts
-    /// the query can match (the ASCII part for Latin letters, the Chinese part else);
-    /// each match counts for the field of the piece it lies in, as a prefix or not.
-    fn rank_normalised(&self, q: &Query<'_>) -> Option<usize> {
-        match q.letter {
-            Some(c) => self.rank_letter(c),
-            None => self.rank_scan(q),
-        }
-    }
-
-    /// `rank_normalised` by reading the texts.
-    fn rank_scan(&self, q: &Query<'_>) -> Option<usize> {
+    /// One pass over the texts the query can match (the ASCII part for Latin letters,
+    /// the Chinese part else); each match counts for the field of the piece it lies
+    /// in, as a prefix or not.
+    fn rank_scan(&self, buf: &[u8], q: &Query<'_>) -> Option<usize> {
         let (first, from, to) = if q.ascii {
-            (ASCII_FROM, self.start(ASCII_FROM), self.buf.len())
+            (ASCII_FROM, self.start(ASCII_FROM), self.ends[PIECES - 1])
         } else {
-            (0, 0, usize::from(self.ends[ASCII_FROM - 1]))
+            (0, 0, self.ends[ASCII_FROM - 1])
         };
-        let region = &self.buf.as_bytes()[from..to];
+        let region = buf.get(from..usize::from(to))?;
         let mut best: Option<usize> = None;
         let mut k = first;
         for found in q.finder.find_iter(region) {
@@ -227,7 +321,7 @@ impl Searchable {
         best
     }
 
-    /// Where piece `k` starts in `buf`.
+    /// Where piece `k` starts, from the person's place in the text.
     fn start(&self, k: usize) -> usize {
         if k == 0 {
             0
@@ -295,71 +389,107 @@ pub struct Found {
 
 /// An incremental search: while the query grows (the normal case as a clerk types),
 /// each key looks only among the previous key's matches, since a text that contains
-/// the longer query contains the shorter one.
+/// the longer query contains the shorter one. Each step is kept while the query grows,
+/// so that erasing a letter goes back to the step before instead of searching the
+/// index again (a province's half a million).
 #[derive(Debug, Default)]
 pub struct Finder {
-    /// The last query, normalised.
-    query: String,
-    /// Positions in the index of every match of `query`, in index order.
-    pool: Vec<usize>,
-    /// The index's version the pool was found in.
+    /// The steps of the query as typed, shortest first: each a prefix of the next.
+    steps: Vec<Step>,
+    /// The index's version the steps were found in.
     generation: u64,
 }
+
+#[derive(Debug)]
+struct Step {
+    /// The query, normalised.
+    query: String,
+    /// Positions in the index of every match of `query`, in index order.
+    pool: Vec<u32>,
+    /// The answer given for it, and how many it kept.
+    found: Found,
+    keep: usize,
+}
+
+/// At most this many steps are kept (a query longer than this searches among the last
+/// step's matches all the same).
+const STEPS: usize = 32;
 
 impl Finder {
     /// The best `keep` matches of `query` in `index`, best first (ties keep the index
     /// order). `generation` names the index's version: a new one searches afresh.
     pub fn find(
         &mut self,
-        index: &[Searchable],
+        index: &SearchIndex,
         generation: u64,
         query: &str,
         keep: usize,
     ) -> Found {
         let q = normalise(query);
-        if q.is_empty() {
-            *self = Finder::default();
-            return Found::default();
+        if q.is_empty() || generation != self.generation {
+            *self = Finder {
+                steps: Vec::new(),
+                generation,
+            };
+            if q.is_empty() {
+                return Found::default();
+            }
         }
-        let narrow = generation == self.generation
-            && !self.query.is_empty()
-            && q.starts_with(&self.query)
-            && q.is_ascii() == self.query.is_ascii();
+        // The steps still on the way to this query (erased letters leave theirs).
+        while let Some(last) = self.steps.last()
+            && !(q.starts_with(&last.query) && q.is_ascii() == last.query.is_ascii())
+        {
+            self.steps.pop();
+        }
+        if let Some(last) = self.steps.last()
+            && last.query == q
+            && last.keep == keep
+        {
+            return last.found.clone();
+        }
         let query = Query::new(&q);
-        let rank = |i: usize| {
-            index
-                .get(i)
-                .and_then(|s| s.rank_normalised(&query))
-                .map(|r| (r, i))
+        let rank = |i: u32| index.rank_normalised(i as usize, &query).map(|r| (r, i));
+        let mut hits: Vec<(usize, u32)> = match self.steps.last() {
+            Some(last) => last.pool.iter().filter_map(|&i| rank(i)).collect(),
+            None => (0..u32::try_from(index.len()).unwrap_or(u32::MAX))
+                .filter_map(rank)
+                .collect(),
         };
-        let mut hits: Vec<(usize, usize)> = if narrow {
-            self.pool.iter().filter_map(|&i| rank(i)).collect()
-        } else {
-            (0..index.len()).filter_map(rank).collect()
-        };
-        self.pool = hits.iter().map(|&(_, i)| i).collect();
-        self.query = q;
-        self.generation = generation;
+        let pool = hits.iter().map(|&(_, i)| i).collect();
         let total = hits.len();
         if keep == 0 {
             hits.clear();
         } else if hits.len() > keep {
+            // Only the best `keep` are sorted (a single letter matches half a province).
             hits.select_nth_unstable(keep - 1);
             hits.truncate(keep);
         }
         hits.sort_unstable();
-        Found {
+        let found = Found {
             best: hits
                 .into_iter()
-                .filter_map(|(_, i)| index.get(i).map(|s| s.secretary))
+                .filter_map(|(_, i)| index.secretary(i as usize))
                 .collect(),
             total,
+        };
+        if self.steps.last().is_some_and(|last| last.query == q) {
+            self.steps.pop();
         }
+        if self.steps.len() == STEPS {
+            self.steps.remove(0);
+        }
+        self.steps.push(Step {
+            query: q,
+            pool,
+            found: found.clone(),
+            keep,
+        });
+        found
     }
 }
 
 /// Every match of `query` in `index`, best first (ties keep the index order).
-pub fn search(index: &[Searchable], query: &str) -> Vec<u32> {
+pub fn search(index: &SearchIndex, query: &str) -> Vec<u32> {
     Finder::default().find(index, 0, query, usize::MAX).best
 }
 
@@ -367,13 +497,13 @@ pub fn search(index: &[Searchable], query: &str) -> Vec<u32> {
 mod tests {
     use super::*;
 
-    fn index() -> Vec<Searchable> {
-        vec![
-            Searchable::new(1, "张三", "马邑村", "神头镇"),
-            Searchable::new(2, "欧阳娜娜", "张家堡村", "张蔡庄乡"),
-            Searchable::new(3, "阿依古丽·买买提", "鄯阳社区", "北城街道"),
-            Searchable::new(4, "赵静", "小泊村", "神头镇"),
-        ]
+    fn index() -> SearchIndex {
+        SearchIndex::from_iter([
+            (1, "张三", "马邑村", "神头镇"),
+            (2, "欧阳娜娜", "张家堡村", "张蔡庄乡"),
+            (3, "阿依古丽·买买提", "鄯阳社区", "北城街道"),
+            (4, "赵静", "小泊村", "神头镇"),
+        ])
     }
 
     #[test]
@@ -391,17 +521,17 @@ mod tests {
         // A match never runs from one text into the next (name into village).
         assert!(search(&i, "sanma").is_empty());
         assert!(search(&i, "三马").is_empty());
-        assert_eq!(i[0].texts(), ["张三", "马邑村", "神头镇"]);
+        assert_eq!(i.texts(0), Some(["张三", "马邑村", "神头镇"]));
     }
 
     #[test]
     fn a_surname_is_read_as_a_surname() {
-        let i = vec![
-            Searchable::new(1, "曾小红", "东村", "神头镇"),
-            Searchable::new(2, "单田芳", "西村", "神头镇"),
-            Searchable::new(3, "翟志刚", "南村", "神头镇"),
-            Searchable::new(4, "仇虎", "北村", "神头镇"),
-        ];
+        let i = SearchIndex::from_iter([
+            (1, "曾小红", "东村", "神头镇"),
+            (2, "单田芳", "西村", "神头镇"),
+            (3, "翟志刚", "南村", "神头镇"),
+            (4, "仇虎", "北村", "神头镇"),
+        ]);
         assert_eq!(search(&i, "zxh"), vec![1]);
         assert_eq!(search(&i, "zeng"), vec![1]);
         assert_eq!(search(&i, "stf"), vec![2]);
@@ -409,10 +539,10 @@ mod tests {
         assert_eq!(search(&i, "qiuhu"), vec![4]);
         assert_eq!(romanize_name("曾小红").0, "zengxiaohong");
         // A surname read two ways is found by either.
-        let i = vec![
-            Searchable::new(1, "乐嘉", "东村", "神头镇"),
-            Searchable::new(2, "单田芳", "西村", "神头镇"),
-        ];
+        let i = SearchIndex::from_iter([
+            (1, "乐嘉", "东村", "神头镇"),
+            (2, "单田芳", "西村", "神头镇"),
+        ]);
         assert_eq!(search(&i, "yuejia"), vec![1]);
         assert_eq!(search(&i, "lejia"), vec![1]);
         assert_eq!(search(&i, "dtf"), vec![2]);
@@ -421,16 +551,20 @@ mod tests {
     #[test]
     fn a_single_letter_ranks_as_reading_the_texts_would() {
         let mut i = index();
-        i.push(Searchable::new(5, "乐嘉", "曾家庄村", "单家集乡"));
-        i.push(Searchable::new(6, "Anna", "x3村", "z"));
-        for entry in &i {
+        i.push(5, "乐嘉", "曾家庄村", "单家集乡");
+        i.push(6, "Anna", "x3村", "z");
+        for entry in (0..i.len()).filter_map(|at| i.get(at)) {
             for c in b'a'..=b'z' {
                 let text = (c as char).to_string();
-                let scanned = entry.rank_scan(&Query {
-                    letter: None,
-                    ..Query::new(&text)
-                });
-                assert_eq!(entry.rank_letter(c), scanned, "{:?} {text}", entry.texts());
+                let scanned = entry.person.rank_scan(
+                    entry.buf.as_bytes(),
+                    &Query {
+                        letter: None,
+                        ..Query::new(&text)
+                    },
+                );
+                let letter = entry.person.rank_letter(c);
+                assert_eq!(letter, scanned, "{:?} {text}", entry.texts());
             }
         }
     }
@@ -455,11 +589,30 @@ mod tests {
         // Deleting a key, or a new index, searches afresh.
         assert_eq!(f.find(&i, 1, "zha", 10).best, search(&i, "zha"));
         assert_eq!(f.find(&i, 1, "z", 10).total, 3);
-        let fewer = vec![Searchable::new(4, "赵静", "小泊村", "神头镇")];
+        let fewer = SearchIndex::from_iter([(4, "赵静", "小泊村", "神头镇")]);
         assert_eq!(f.find(&fewer, 2, "zh", 10).best, vec![4]);
         // From Latin letters to characters is not a narrowing.
         assert_eq!(f.find(&i, 2, "z", 10).total, 3);
         assert_eq!(f.find(&i, 2, "z张", 10).total, 0);
         assert_eq!(f.find(&i, 2, "张", 10).best, vec![1, 2]);
+    }
+
+    #[test]
+    fn erasing_goes_back_to_the_steps_typed() {
+        let i = index();
+        let mut f = Finder::default();
+        for query in ["z", "zh", "zha", "zhang"] {
+            assert_eq!(f.find(&i, 1, query, 10).best, search(&i, query));
+        }
+        // Back to a step kept, asking for fewer: as from scratch, not the step's answer.
+        let z = f.find(&i, 1, "z", 2);
+        assert_eq!((z.best, z.total), (vec![1, 4], 3));
+        assert_eq!(f.find(&i, 1, "z", 10).best, search(&i, "z"));
+        // Erased letters are gone: a different letter after them searches among "z".
+        assert_eq!(f.find(&i, 1, "zs", 10).best, search(&i, "zs"));
+        assert_eq!(f.find(&i, 1, "zh", 10).best, search(&i, "zh"));
+        // The same query in a new index is searched there.
+        let fewer = SearchIndex::from_iter([(4, "赵静", "小泊村", "神头镇")]);
+        assert_eq!(f.find(&fewer, 2, "z", 10).best, vec![4]);
     }
 }

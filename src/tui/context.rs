@@ -10,7 +10,7 @@ use super::keys::Step;
 use super::theme::Theme;
 use crate::domain::{Assessment, Rectification, Role, Stage};
 use crate::service::rows::{Focus, Hits};
-use crate::service::search::{Finder, Searchable};
+use crate::service::search::{Finder, SearchIndex};
 use crate::service::{
     History, Overview, Refusal, SaveAssessment, Service, TownshipStatus, YearBook,
 };
@@ -52,8 +52,8 @@ pub struct Context {
     /// the second core after each reading of the year (a province's pinyin takes most
     /// of a second), taken by [`Context::index`]. Through the server, the server
     /// searches.
-    index: Vec<Searchable>,
-    indexing: Option<std::thread::JoinHandle<Vec<Searchable>>>,
+    index: SearchIndex,
+    indexing: Option<std::thread::JoinHandle<SearchIndex>>,
     /// Every visible township (id, name) in the official order, while the client
     /// holds one township's part of the year ([`Context::parted`]); the book's own
     /// otherwise.
@@ -118,7 +118,7 @@ impl Context {
             theme,
             book,
             history,
-            index: Vec::new(),
+            index: SearchIndex::new(),
             indexing: None,
             townships: Vec::new(),
             statuses: Vec::new(),
@@ -349,10 +349,7 @@ impl Context {
     /// does not change): the index and the progress.
     fn derive_book(&mut self) {
         // The index of the year as read before (still being made, perhaps).
-        let before: HashMap<u32, Searchable> = std::mem::take(self.index())
-            .into_iter()
-            .map(|s| (s.secretary, s))
-            .collect();
+        let before = std::mem::take(self.index());
         let book = &self.book;
         // The pinyin of a name is the costly part: an entry whose texts have not changed
         // is kept (a reload after another user's save changes no name).
@@ -363,7 +360,7 @@ impl Context {
                 // Out of threads: made here and now, afresh.
                 Err(_) => {
                     let texts = texts_of(book.people_in_order(), book);
-                    self.index = index_of(texts, HashMap::new());
+                    self.index = index_of(texts, SearchIndex::new());
                 }
             }
         }
@@ -399,7 +396,7 @@ impl Context {
 
     /// The search index of the people of the year as last read (waits for it while it
     /// is still being made).
-    pub fn index(&mut self) -> &mut Vec<Searchable> {
+    pub fn index(&mut self) -> &mut SearchIndex {
         if let Some(making) = self.indexing.take() {
             self.index = making
                 .join()
@@ -855,17 +852,20 @@ fn first_read(service: &Service, year: i16, first: Option<u32>) -> Result<Loaded
 }
 
 /// The search index of `texts`, keeping the entries of `before` whose texts are the same.
-fn index_of(
-    texts: Vec<(u32, [String; 3])>,
-    mut before: HashMap<u32, Searchable>,
-) -> Vec<Searchable> {
-    texts
-        .into_iter()
-        .map(|(id, [name, village, township])| match before.remove(&id) {
-            Some(kept) if kept.texts() == [name.as_str(), &village, &township] => kept,
-            _ => Searchable::new(id, &name, &village, &township),
-        })
-        .collect()
+fn index_of(texts: Vec<(u32, [String; 3])>, before: SearchIndex) -> SearchIndex {
+    let kept: HashMap<u32, usize> = (0..before.len())
+        .filter_map(|at| before.secretary(at).map(|id| (id, at)))
+        .collect();
+    let mut index = SearchIndex::new();
+    for (id, [name, village, township]) in texts {
+        match kept.get(&id) {
+            Some(&at) if before.texts(at) == Some([name.as_str(), &village, &township]) => {
+                index.push_from(&before, at)
+            }
+            _ => index.push(id, &name, &village, &township),
+        }
+    }
+    index
 }
 
 /// A publicity typed on one line: `开始日期 天数 [理由]`, e.g. `2026-12-01 5`; empty: today,

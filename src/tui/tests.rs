@@ -1519,10 +1519,9 @@ fn the_audit_log_on_screen_shows_another_users_change() {
 fn a_reload_keeps_every_name_searchable() {
     let mut app = names_app(PLAIN);
     let ids = |app: &mut App| {
-        app.ctx
-            .index()
-            .iter()
-            .map(|s| s.secretary)
+        let index = app.ctx.index();
+        (0..index.len())
+            .filter_map(|at| index.secretary(at))
             .collect::<Vec<_>>()
     };
     let before = ids(&mut app);
