@@ -207,6 +207,12 @@ impl SearchIndex {
         self.people.push(person);
     }
 
+    /// Give back what the buffers took beyond what they hold (once the index is made).
+    pub fn shrink_to_fit(&mut self) {
+        self.people.shrink_to_fit();
+        self.text.shrink_to_fit();
+    }
+
     /// Add the person at `at` of another index (whose pinyin is worked out already).
     pub fn push_from(&mut self, other: &SearchIndex, at: usize) {
         let Some(found) = other.get(at) else {
@@ -244,6 +250,7 @@ impl<'a> FromIterator<(u32, &'a str, &'a str, &'a str)> for SearchIndex {
         for (id, name, village, township) in people {
             index.push(id, name, village, township);
         }
+        index.shrink_to_fit();
         index
     }
 }

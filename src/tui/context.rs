@@ -865,6 +865,7 @@ fn index_of(texts: Vec<(u32, [String; 3])>, before: SearchIndex) -> SearchIndex 
             _ => index.push(id, &name, &village, &township),
         }
     }
+    index.shrink_to_fit();
     index
 }
 
