@@ -802,18 +802,19 @@ impl ScoresCheck<'_> {
         let mut bad =
             |column: &str, message: String| problems.push((Some(column.to_string()), message));
         let mut a = Assessment::default();
+        let mut items = Vec::with_capacity(scheme.items().count());
         for item in scheme.items() {
             let text = raw(&item.name);
             if text.is_empty() {
                 continue; // not entered yet: the assessment is 未完成
             }
             match parse_score(text, item.max) {
-                Ok(score) => {
-                    a.items.insert(&item.name, score);
-                }
+                Ok(score) => items.push((item.name.as_str(), score)),
                 Err(e) => bad(&item.name, e.to_string()),
             }
         }
+        // All at once: the row's list of names is looked up once, not once an item.
+        a.items = items.into_iter().collect();
         let grade = raw("组织评价");
         if !grade.is_empty() {
             a.grade = Grade::parse(grade);
