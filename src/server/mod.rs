@@ -23,6 +23,7 @@ pub use peer::{peer_uid, user_name};
 use crate::service::protocol::{
     Hello, Notice, PROTOCOL, Request, Response, Welcome, read_frame, write_frame,
 };
+use crate::service::search::Finder;
 use crate::service::{Local, Refusal, Resident};
 use crate::store::Store;
 
@@ -142,6 +143,10 @@ impl Server {
         let Some(user) = self.welcome(&mut stream) else {
             return;
         };
+        // The connection's search, kept while it searches (each key narrows the last
+        // key's matches, an erased letter goes back to its step); any other request
+        // lets it go.
+        let mut finder = Finder::default();
         loop {
             let request: Request = match read_frame(&mut stream) {
                 Ok(Some(r)) => r,
@@ -161,13 +166,18 @@ impl Server {
                 return;
             }
             let writes = request.writes();
+            if !matches!(request, Request::Search(..)) {
+                finder = Finder::default();
+            }
             // The user's role is read again for every request: a role changed or a
             // user removed counts at once.
             let mut moved = None;
             let answer = Local::served(Arc::clone(&self.store), Arc::clone(&self.resident), &user)
                 .and_then(|local| {
+                    local.keep_finder(std::mem::take(&mut finder));
                     let answer = local.handle(request);
                     moved = local.take_moved();
+                    finder = local.take_finder();
                     answer
                 });
             if writes && answer.is_ok() {

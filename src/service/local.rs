@@ -465,6 +465,17 @@ impl Local {
                 .is_some_and(|(t, _)| self.actor.may_see(t))
     }
 
+    /// Search with this finder (a server keeps one per connection: each request is
+    /// answered by a new `Local`).
+    pub fn keep_finder(&self, finder: super::search::Finder) {
+        *self.finder.borrow_mut() = finder;
+    }
+
+    /// The finder, with what the last search found.
+    pub fn take_finder(&self) -> super::search::Finder {
+        self.finder.take()
+    }
+
     /// Whose figures the last save moved in the kept year, if it moved them there.
     pub fn take_moved(&self) -> Option<(i16, Vec<u32>)> {
         self.moved.take()
