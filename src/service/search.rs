@@ -456,12 +456,15 @@ impl Finder {
         }
         let query = Query::new(&q);
         let rank = |i: u32| index.rank_normalised(i as usize, &query).map(|r| (r, i));
-        let mut hits: Vec<(usize, u32)> = match self.steps.last() {
-            Some(last) => last.pool.iter().filter_map(|&i| rank(i)).collect(),
-            None => (0..u32::try_from(index.len()).unwrap_or(u32::MAX))
-                .filter_map(rank)
-                .collect(),
+        let everyone: Vec<u32>;
+        let candidates = match self.steps.last() {
+            Some(last) => &last.pool,
+            None => {
+                everyone = (0..u32::try_from(index.len()).unwrap_or(u32::MAX)).collect();
+                &everyone
+            }
         };
+        let mut hits = ranked(candidates, &rank);
         let pool = hits.iter().map(|&(_, i)| i).collect();
         let total = hits.len();
         if keep == 0 {
@@ -494,6 +497,36 @@ impl Finder {
         found
     }
 }
+
+/// The candidates that match, with their rank: on both cores when there are many (the first keys of a search match half a province).
+fn ranked<R>(candidates: &[u32], rank: &R) -> Vec<(usize, u32)>
+where
+    R: Fn(u32) -> Option<(usize, u32)> + Sync,
+{
+    let rank_all =
+        |part: &[u32]| -> Vec<(usize, u32)> { part.iter().filter_map(|&i| rank(i)).collect() };
+    if candidates.len() < SHARED_FROM {
+        return rank_all(candidates);
+    }
+    let (first, second) = candidates.split_at(candidates.len() / 2);
+    std::thread::scope(|s| {
+        let other = std::thread::Builder::new().spawn_scoped(s, || rank_all(second));
+        let mut hits = rank_all(first);
+        match other {
+            Ok(other) => hits.extend(
+                other
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            ),
+            // Out of threads: the second half here too.
+            Err(_) => hits.extend(rank_all(second)),
+        }
+        hits
+    })
+}
+
+/// From this many candidates on, a search shares its work with the second core.
+const SHARED_FROM: usize = 50_000;
 
 /// Every match of `query` in `index`, best first (ties keep the index order).
 pub fn search(index: &SearchIndex, query: &str) -> Vec<u32> {
@@ -602,6 +635,33 @@ mod tests {
         assert_eq!(f.find(&i, 2, "z", 10).total, 3);
         assert_eq!(f.find(&i, 2, "z张", 10).total, 0);
         assert_eq!(f.find(&i, 2, "张", 10).best, vec![1, 2]);
+    }
+
+    #[test]
+    fn many_candidates_shared_by_two_cores_are_all_ranked() {
+        let names = ["张三", "赵静", "王五", "欧阳娜娜"];
+        let villages = ["马邑村", "张家堡村", "小泊村"];
+        let n = SHARED_FROM * 2 + 7;
+        let people: Vec<(u32, String, &str)> = (0..n)
+            .map(|i| {
+                let name = format!("{}{i}", names[i % names.len()]);
+                (i as u32 + 1, name, villages[i % villages.len()])
+            })
+            .collect();
+        let index: SearchIndex = people
+            .iter()
+            .map(|(id, name, village)| (*id, name.as_str(), *village, "神头镇"))
+            .collect();
+        for query in ["z", "zh", "zhang", "张", "7"] {
+            // Ranked one by one, in index order, ties kept in it.
+            let mut one_by_one: Vec<(usize, u32)> = (0..index.len())
+                .filter_map(|at| Some((index.rank(at, query)?, index.secretary(at)?)))
+                .collect();
+            one_by_one.sort_by_key(|&(rank, _)| rank);
+            let expected: Vec<u32> = one_by_one.into_iter().map(|(_, id)| id).collect();
+            assert!(expected.len() > SHARED_FROM || query == "7", "{query}");
+            assert_eq!(search(&index, query), expected, "{query}");
+        }
     }
 
     #[test]
