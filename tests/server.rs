@@ -1363,21 +1363,65 @@ fn a_district_client_holding_one_township_at_a_time_shows_what_the_whole_year_sh
         Enter,
         Down,
         Esc,
+        // The workflow: down the townships, the next step of two (refused, or asked
+        // and let go), the open objections.
         Char('w'),
+        Down,
+        Down,
+        Enter,
+        Esc,
+        Down,
+        Enter,
+        Esc,
+        Char('v'),
+        Up,
+        Up,
+        Up,
         Esc,
     ];
     let held = same_screens(&f, &keys);
-    // Neither the rectifications nor the audit log read the whole year; the workflow
-    // does.
+    // Neither the rectifications, nor the audit log, nor the workflow read the whole
+    // year: one township at a time, the selected one's in the workflow.
     let workflow = keys.iter().position(|k| *k == Char('w')).unwrap();
-    assert!(held[..workflow].iter().all(Option::is_some), "{held:?}");
-    assert!(
-        held[..workflow].windows(2).any(|w| w[0] != w[1]),
-        "{held:?}"
-    );
-    assert_eq!(held[workflow], None);
+    assert!(held.iter().all(Option::is_some), "{held:?}");
+    for part in [&held[..workflow], &held[workflow..]] {
+        assert!(part.windows(2).any(|w| w[0] != w[1]), "{held:?}");
+    }
     // What travels for a part is one township's, not every township's name and year.
     only_of(&admin.part(YEAR, Focus::Township(2)).unwrap(), 2);
+}
+
+#[test]
+fn a_district_client_holding_one_township_takes_the_workflows_steps() {
+    use ratatui::crossterm::event::KeyCode::{Char, Down, Enter, Up};
+    let f = Fixture::new();
+    let admin = f.client("admin").unwrap();
+    let all = admin.townships(None).unwrap();
+    let mut parted = started(&f, "admin");
+    // The first township submitted from the workflow (its people are all complete),
+    // then, once every township is, published there too.
+    press(&mut parted, Char('w'));
+    press(&mut parted, Enter);
+    press(&mut parted, Char('y'));
+    assert!(parted.ctx.parted());
+    let stage = |s: &Service, t: u32| s.book(YEAR).unwrap().record.stage(t);
+    assert_eq!(stage(&admin, all[0]), xingji::domain::Stage::Submitted);
+    admin.submit(YEAR, &all[1..]).unwrap();
+    // The workflow shows the others submitted once it reads the progress again.
+    press(&mut parted, Char('w'));
+    press(&mut parted, Enter);
+    press(&mut parted, Enter);
+    assert!(parted.ctx.parted());
+    assert_eq!(stage(&admin, all[0]), xingji::domain::Stage::Publicity);
+    // What it shows is what a client holding the whole year shows.
+    let mut whole = whole_year(&f);
+    press(&mut whole, Char('w'));
+    for app in [&mut parted, &mut whole] {
+        press(app, Down);
+        press(app, Up);
+    }
+    assert_eq!(screen(&parted), screen(&whole));
+    assert!(screen(&parted).contains("公示"), "{}", screen(&parted));
 }
 
 #[test]

@@ -335,9 +335,13 @@ impl App {
                 self.help.open(tables);
             }
             // Lists of the district open on fresh data: another clerk may have changed it.
-            // The workflow reads the whole year; the rectifications only themselves (and
-            // the names of their secretaries) while a part of the year is held.
-            Target::Workflow if self.ctx.parted() => self.ctx.whole(),
+            // While a part of the year is held, the workflow reads every township's
+            // progress and the selected township's part; the rectifications only
+            // themselves (and the names of their secretaries).
+            Target::Workflow if self.ctx.parted() => {
+                self.ctx.read_statuses();
+                self.workflow.hold_selected(&mut self.ctx);
+            }
             Target::Rectify if self.ctx.parted() => self.ctx.read_rectifications(),
             Target::Workflow | Target::Rectify | Target::Pool => self.ctx.reload(),
             Target::Overview | Target::List => {}

@@ -223,8 +223,37 @@ impl Context {
         self.hold(read, false)
     }
 
-    /// Hold the whole year (the screens that are not yet read a part at a time:
-    /// the workflow, rectifications, the audit log, the Excel report).
+    /// While a part of the year is held: every township's progress through the year,
+    /// as the server counts it (the workflow opens; a part counts one township).
+    pub fn read_statuses(&mut self) {
+        if !self.parted() {
+            return;
+        }
+        match self.service.statuses(self.year()) {
+            Ok(statuses) => {
+                self.townships = townships_of(&statuses);
+                self.statuses = statuses;
+                self.generation += 1;
+            }
+            Err(e) => self.error(format!("读取各乡镇进度失败:{e}")),
+        }
+    }
+
+    /// The townships that have not submitted yet (the quotas wait for all of them).
+    pub fn waiting(&self) -> Vec<String> {
+        match self.parted() {
+            true => self
+                .statuses
+                .iter()
+                .filter(|s| s.stage == Stage::Entering)
+                .map(|s| s.name.clone())
+                .collect(),
+            false => crate::service::workflow::waiting(&self.book),
+        }
+    }
+
+    /// Hold the whole year (the screens that are not yet read a part at a time: the
+    /// Excel report).
     pub fn whole(&mut self) {
         if self.parted() {
             let read = self.service.book_or_new(self.year()).and_then(|book| {
@@ -364,11 +393,11 @@ impl Context {
                 }
             }
         }
-        // A part of the year counts one township: the overview asks the server.
-        self.statuses = match self.parted() {
-            true => Vec::new(),
-            false => self.service.statuses_of(&self.book),
-        };
+        // A part of the year counts one township: the progress is the server's, read
+        // with the part (`read_again`) or as the workflow opens.
+        if !self.parted() {
+            self.statuses = self.service.statuses_of(&self.book);
+        }
         self.generation += 1;
     }
 
@@ -435,6 +464,7 @@ impl Context {
                 // Another write may have been a roster import: the townships too.
                 if let Ok(statuses) = self.service.statuses(year) {
                     self.townships = townships_of(&statuses);
+                    self.statuses = statuses;
                 }
                 self.service.part(year, Focus::Township(t))
             }

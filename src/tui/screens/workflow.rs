@@ -12,7 +12,8 @@ use ratatui::widgets::Paragraph;
 use super::Screen;
 use crate::domain::Stage;
 use crate::exchange::notice::Kind;
-use crate::service::{DistrictStep, publicity_end};
+use crate::service::rows::Focus;
+use crate::service::{DistrictStep, YearBook, publicity_end};
 use crate::text::{pad, pad_left, truncate};
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Ask, Binding, GridAt, NONE, Step, Target, bind, list_table};
@@ -61,6 +62,14 @@ impl WorkflowScreen {
         ctx.visible_townships().get(self.pick.selected).copied()
     }
 
+    /// Hold the selected township's part of the year (while parts are held): its
+    /// objections, its publicity, its people and its papers are read from it.
+    pub fn hold_selected(&self, ctx: &mut Context) {
+        if let Some(t) = self.selected_township(ctx) {
+            ctx.focus(Focus::Township(t));
+        }
+    }
+
     /// The step Enter takes for a township, with its question; None when approved.
     fn next_step(ctx: &Context, t: u32, name: &str) -> Option<(String, Step)> {
         let year = ctx.year();
@@ -103,7 +112,7 @@ impl WorkflowScreen {
                 ))
             }
             Stage::Submitted => {
-                let waiting = crate::service::workflow::waiting(book);
+                let waiting = ctx.waiting();
                 (!waiting.is_empty()).then(|| {
                     format!(
                         "名额按全区计算,须全区各乡镇提交后才能公示;尚未提交:{}",
@@ -118,7 +127,7 @@ impl WorkflowScreen {
                 Some((_, end)) if ctx.today <= end => {
                     Some(format!("公示期至 {end},期满后才能审定"))
                 }
-                _ if !crate::service::workflow::waiting(book).is_empty() => {
+                _ if !ctx.waiting().is_empty() => {
                     Some("名额按全区计算,须全区各乡镇提交后才能审定".into())
                 }
                 _ if status.open_objections > 0 => {
@@ -135,35 +144,28 @@ impl WorkflowScreen {
     fn pending(ctx: &mut Context) -> Option<Action> {
         // One line a secretary: a resolution settles all of their open objections.
         let mut items: Vec<(String, Action)> = Vec::new();
-        for t in ctx.visible_townships() {
-            let year = ctx.book.record.township(t);
-            let mut seen: Vec<u32> = Vec::new();
-            for o in year.objections.iter().filter(|o| o.resolution.is_none()) {
-                if seen.contains(&o.secretary) {
-                    continue;
+        // While parts are held, only the townships where the server counts open
+        // objections are read.
+        let townships: Vec<u32> = match ctx.parted() {
+            true => ctx
+                .statuses
+                .iter()
+                .filter(|s| s.open_objections > 0)
+                .map(|s| s.township)
+                .collect(),
+            false => ctx.visible_townships(),
+        };
+        for t in townships {
+            if !ctx.parted() || ctx.book.part_of() == Some(t) {
+                Self::open_objections(ctx, &ctx.book, t, &mut items);
+                continue;
+            }
+            match ctx.service.part(ctx.year(), Focus::Township(t)) {
+                Ok(part) => Self::open_objections(ctx, &part, t, &mut items),
+                Err(e) => {
+                    ctx.error(format!("读取数据失败:{e}"));
+                    return None;
                 }
-                seen.push(o.secretary);
-                let theirs: Vec<String> = year
-                    .objections
-                    .iter()
-                    .filter(|x| x.secretary == o.secretary && x.resolution.is_none())
-                    .map(crate::domain::Objection::shown)
-                    .collect();
-                let count = if theirs.len() > 1 {
-                    format!("{} 条:", theirs.len())
-                } else {
-                    String::new()
-                };
-                items.push((
-                    format!(
-                        "{} {} {}:{count}{}",
-                        o.raised_on,
-                        ctx.township_name(t),
-                        ctx.book.name_of(o.secretary),
-                        theirs.join(";")
-                    ),
-                    Action::Picked(Step::Resolve(None), o.secretary),
-                ));
             }
         }
         match items.len() {
@@ -179,9 +181,46 @@ impl WorkflowScreen {
         }
     }
 
+    /// The lines of a township's open objections, one a secretary, from a book that
+    /// holds the township.
+    fn open_objections(ctx: &Context, book: &YearBook, t: u32, items: &mut Vec<(String, Action)>) {
+        let year = book.record.township(t);
+        let mut seen: Vec<u32> = Vec::new();
+        for o in year.objections.iter().filter(|o| o.resolution.is_none()) {
+            if seen.contains(&o.secretary) {
+                continue;
+            }
+            seen.push(o.secretary);
+            let theirs: Vec<String> = year
+                .objections
+                .iter()
+                .filter(|x| x.secretary == o.secretary && x.resolution.is_none())
+                .map(crate::domain::Objection::shown)
+                .collect();
+            let count = if theirs.len() > 1 {
+                format!("{} 条:", theirs.len())
+            } else {
+                String::new()
+            };
+            items.push((
+                format!(
+                    "{} {} {}:{count}{}",
+                    o.raised_on,
+                    ctx.township_name(t),
+                    book.name_of(o.secretary),
+                    theirs.join(";")
+                ),
+                Action::Picked(Step::Resolve(None), o.secretary),
+            ));
+        }
+    }
+
     /// The search picked a secretary for an objection or its resolution: ask for
     /// the text, or say why not.
     fn picked(ctx: &mut Context, step: Step, secretary: u32) -> Option<Action> {
+        if !ctx.focus(Focus::Secretary(secretary)) {
+            return None;
+        }
         let name = ctx.book.name_of(secretary);
         let township = ctx.book.township_of(secretary).unwrap_or_default();
         let year = ctx.book.record.township(township);
@@ -264,6 +303,7 @@ impl Screen for WorkflowScreen {
     fn update(&mut self, ctx: &mut Context, action: Action) -> Option<Action> {
         let n = ctx.visible_townships().len();
         if self.pick.apply(&action, n, ctx.size) {
+            self.hold_selected(ctx);
             return None;
         }
         if let Action::Picked(step, secretary) = action {
