@@ -308,6 +308,9 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
     assert!(started.elapsed() < Duration::from_secs(1));
     // The notice names whom the save moved; the clerk asks for those entries and its
     // book is then what a fresh reading gives, without reading the year again.
+    let xingji::service::Watched::Changed(notice) = notice else {
+        panic!("told of a change, not {notice:?}");
+    };
     let (year, moved) = notice.saved.expect("a save names whom it moved");
     assert_eq!(year, YEAR);
     assert!(moved.contains(&id));
@@ -376,7 +379,10 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
             .any(|e| e.secretary == theirs)
     );
     let told = changes.recv_timeout(Duration::from_secs(1)).unwrap();
-    assert_eq!(told.saved, Some((YEAR, Vec::new())));
+    assert!(
+        matches!(&told, xingji::service::Watched::Changed(n) if n.saved == Some((YEAR, Vec::new()))),
+        "{told:?}"
+    );
 }
 
 /// The ratings of a book's entries, by secretary.
@@ -1676,4 +1682,106 @@ fn approve_2024(admin: &Service) {
     let publication = xingji::service::Publication::back_dated(from, "补录纸质公示");
     admin.publish(2024, &all, &publication).unwrap();
     admin.approve(2024, &all).unwrap();
+}
+
+/// A server that welcomes each connection as `admin` and hands it to `then`.
+fn fake_server(then: impl Fn(usize, UnixStream) + Send + 'static) -> (tempfile::TempDir, PathBuf) {
+    use xingji::service::protocol::Welcome;
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("fake.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let mut stream = stream.unwrap();
+            let _: Option<Hello> = read_frame(&mut stream).unwrap();
+            let welcome: Result<Welcome, Refusal> = Ok(Welcome {
+                actor: xingji::service::Actor {
+                    name: "admin".into(),
+                    role: Role::District,
+                },
+                version: env!("CARGO_PKG_VERSION").into(),
+            });
+            write_frame(&mut stream, &welcome).unwrap();
+            then(n, stream);
+        }
+    });
+    (dir, socket)
+}
+
+#[test]
+fn a_server_that_does_not_answer_is_given_up_and_the_next_request_connects_again() {
+    use xingji::service::protocol::Response;
+    // The first connection never answers; the others answer at once.
+    let (_dir, socket) = fake_server(|n, mut stream| {
+        std::thread::spawn(move || {
+            while let Ok(Some(request)) = read_frame::<Request>(&mut stream) {
+                if n == 0 {
+                    std::thread::sleep(Duration::from_secs(3));
+                    // A late answer, which must not be taken for a later request's.
+                    let late: Result<Response, Refusal> = Ok(Response::Years(vec![1999]));
+                    let _ = write_frame(&mut stream, &late);
+                    continue;
+                }
+                let answer: Result<Response, Refusal> = match request {
+                    Request::Years => Ok(Response::Years(vec![2025])),
+                    _ => Err(Refusal::Server("no".into())),
+                };
+                write_frame(&mut stream, &answer).unwrap();
+            }
+        });
+    });
+    let service = Service::connect(&socket).unwrap();
+    service.set_patience(Duration::from_secs(1));
+    let asked = Instant::now();
+    let refused = service.years().unwrap_err().to_string();
+    assert!(
+        asked.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        asked.elapsed()
+    );
+    assert!(refused.contains("1 秒内没有回应"), "{refused}");
+    assert!(refused.contains("请稍后重试"), "{refused}");
+    // The next request is asked on a new connection, and gets its own answer.
+    assert_eq!(service.years().unwrap(), vec![2025]);
+}
+
+#[test]
+fn a_client_is_told_when_the_server_goes_away_and_when_it_is_back() {
+    use xingji::service::Watched;
+    // The first watching connection is closed at once (the server stops); the next
+    // stays (it is back).
+    let (_dir, socket) = fake_server(|n, mut stream| {
+        std::thread::spawn(move || {
+            let _: Option<Request> = read_frame(&mut stream).unwrap_or(None);
+            if n == 1 {
+                drop(stream);
+            } else {
+                std::thread::sleep(Duration::from_secs(30));
+            }
+        });
+    });
+    let service = Service::connect(&socket).unwrap();
+    let told = service.watch().unwrap();
+    let next = || told.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(matches!(next(), Watched::Lost));
+    assert!(matches!(next(), Watched::Back));
+}
+
+#[test]
+fn the_title_bar_says_while_the_server_is_away() {
+    use xingji::service::Watched;
+    let f = Fixture::new();
+    let mut app = started(&f, "admin");
+    assert!(!screen(&app).contains("服务器连接中断"));
+    app.watched(Watched::Lost);
+    let away = screen(&app);
+    assert!(
+        away.lines().next().unwrap().contains("服务器连接中断"),
+        "{away}"
+    );
+    assert!(away.contains("正在重试"), "{away}");
+    app.watched(Watched::Back);
+    let back = screen(&app);
+    assert!(!back.contains("服务器连接中断"), "{back}");
+    assert!(back.contains("已重新连接"), "{back}");
 }

@@ -49,6 +49,7 @@ use crate::scoring::Past;
 use crate::store::{Store, StoreError};
 use protocol::{Request, Response};
 use remote::Remote;
+pub use remote::Watched;
 
 pub type Result<T> = std::result::Result<T, Refusal>;
 
@@ -288,6 +289,14 @@ impl Service {
         })
     }
 
+    /// How long a request through the server waits for an ordinary answer before
+    /// the user is told the server does not answer (a minute; tests shorten it).
+    pub fn set_patience(&self, patience: std::time::Duration) {
+        if let Backend::Remote(remote) = &self.backend {
+            remote.set_patience(patience);
+        }
+    }
+
     /// A second connection to the same server as the same user, for a thread of its
     /// own (the TUI reads the year on one while the first screen shows). None on a
     /// file this process opened: its reading is done before the first screen.
@@ -340,8 +349,9 @@ impl Service {
         }
     }
 
-    /// A channel told of every change other users make (through the server only).
-    pub fn watch(&self) -> Option<std::sync::mpsc::Receiver<protocol::Notice>> {
+    /// A channel told of every change other users make, and of the server going away
+    /// and coming back (through the server only).
+    pub fn watch(&self) -> Option<std::sync::mpsc::Receiver<Watched>> {
         match &self.backend {
             Backend::Local(_) => None,
             Backend::Remote(remote) => remote.watch().ok(),

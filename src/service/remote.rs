@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
+use std::time::Duration;
 
 use super::protocol::{
     Hello, Notice, PROTOCOL, Request, Response, Welcome, read_frame, write_frame,
@@ -17,7 +18,40 @@ struct Broken(std::io::Error);
 
 pub struct Remote {
     socket: PathBuf,
-    stream: RefCell<UnixStream>,
+    /// None after an answer did not come in time: a late one must not be taken for
+    /// the next request's, so the next request connects again.
+    stream: RefCell<Option<UnixStream>>,
+    /// How long an ordinary request waits for its answer; the long ones (imports, a
+    /// backup, the checks) wait [`LONG_PATIENCE`].
+    patience: std::cell::Cell<Duration>,
+}
+
+/// How long an ordinary request waits for the server: a province's year read after the
+/// server's start takes seconds, a hung server must not freeze the screen for good.
+const PATIENCE: Duration = Duration::from_secs(60);
+/// How long an import, a backup, an export, the checks or a new scheme wait.
+const LONG_PATIENCE: Duration = Duration::from_secs(600);
+
+/// The requests that may take minutes on a province.
+fn long(request: &Request) -> bool {
+    matches!(
+        request,
+        Request::ImportRoster(..)
+            | Request::ImportScores(..)
+            | Request::Backup
+            | Request::ExportAll
+            | Request::Check
+            | Request::SetScheme(..)
+            | Request::NewYear(..)
+            | Request::SetItems(..)
+    )
+}
+
+fn timed_out(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+    )
 }
 
 fn lost(socket: &Path, e: &std::io::Error) -> Refusal {
@@ -65,7 +99,8 @@ impl Remote {
         let (stream, welcome) = connect(socket)?;
         let remote = Remote {
             socket: socket.to_path_buf(),
-            stream: RefCell::new(stream),
+            stream: RefCell::new(Some(stream)),
+            patience: std::cell::Cell::new(PATIENCE),
         };
         Ok((remote, welcome.actor))
     }
@@ -75,28 +110,67 @@ impl Remote {
         &self.socket
     }
 
+    /// How long an ordinary request waits for its answer (tests shorten it).
+    pub fn set_patience(&self, patience: Duration) {
+        self.patience.set(patience);
+    }
+
     /// One request and its answer. When the connection has broken (the server was
     /// restarted), it is made again: a read is asked again at once; a change is not,
-    /// since it may have landed before the break, and the user is asked to check.
+    /// since it may have landed before the break, and the user is asked to check. An
+    /// answer that does not come in time is given up (the server is hung or
+    /// overloaded): the user is told, and the next request connects again.
     pub fn call(&self, request: Request) -> Result<Response> {
-        match self.exchange(&request) {
+        let patience = match long(&request) {
+            true => LONG_PATIENCE.max(self.patience.get()),
+            false => self.patience.get(),
+        };
+        match self.exchange(&request, patience) {
+            Err(Broken(e)) if timed_out(&e) => {
+                *self.stream.borrow_mut() = None;
+                let after = match request.writes() {
+                    true => "这次修改可能已经保存,也可能没有:请稍后核对",
+                    false => "请稍后重试",
+                };
+                Err(Refusal::Server(format!(
+                    "xingji 服务器({}){} 秒内没有回应;{after}。如一直如此,请管理员检查 xingji serve",
+                    self.socket.display(),
+                    patience.as_secs()
+                )))
+            }
             Err(Broken(e)) => {
                 let (stream, _) = connect(&self.socket).map_err(|_| lost(&self.socket, &e))?;
-                *self.stream.borrow_mut() = stream;
+                *self.stream.borrow_mut() = Some(stream);
                 if request.writes() {
                     return Err(Refusal::Server(
                         "与 xingji 服务器的连接曾中断,现已重新连接;请核对后再保存一次".into(),
                     ));
                 }
-                self.exchange(&request)
+                self.exchange(&request, patience)
                     .map_err(|Broken(e)| lost(&self.socket, &e))?
             }
             Ok(answer) => answer,
         }
     }
 
-    fn exchange(&self, request: &Request) -> std::result::Result<Result<Response>, Broken> {
-        let mut stream = self.stream.borrow_mut();
+    fn exchange(
+        &self,
+        request: &Request,
+        patience: Duration,
+    ) -> std::result::Result<Result<Response>, Broken> {
+        let mut held = self.stream.borrow_mut();
+        let stream = match held.as_mut() {
+            Some(stream) => stream,
+            None => {
+                let stream = match connect(&self.socket) {
+                    Ok((stream, _)) => stream,
+                    Err(refusal) => return Ok(Err(refusal)),
+                };
+                held.insert(stream)
+            }
+        };
+        stream.set_read_timeout(Some(patience)).map_err(Broken)?;
+        stream.set_write_timeout(Some(patience)).map_err(Broken)?;
         write_frame(&mut *stream, request).map_err(Broken)?;
         match read_frame::<std::result::Result<Response, Refusal>>(&mut *stream) {
             Ok(Some(answer)) => Ok(answer),
@@ -110,17 +184,21 @@ impl Remote {
 
     /// A channel that receives a message after every change anyone makes, fed by a
     /// thread that sleeps on a second connection (no polling). When the server goes
-    /// away it tries again every two seconds, and says "changed" once it is back.
-    pub fn watch(&self) -> Result<mpsc::Receiver<Notice>> {
+    /// away it says so, tries again every two seconds, and says when it is back
+    /// (whatever changed meanwhile is then read again).
+    pub fn watch(&self) -> Result<mpsc::Receiver<Watched>> {
         let mut stream = watching(&self.socket)?;
         let socket = self.socket.clone();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             loop {
                 while let Ok(Some(notice)) = read_frame::<Notice>(&mut stream) {
-                    if tx.send(notice).is_err() {
+                    if tx.send(Watched::Changed(notice)).is_err() {
                         return;
                     }
+                }
+                if tx.send(Watched::Lost).is_err() {
+                    return;
                 }
                 stream = loop {
                     std::thread::sleep(std::time::Duration::from_secs(2));
@@ -128,12 +206,22 @@ impl Remote {
                         break s;
                     }
                 };
-                // Whatever changed meanwhile: read the year again.
-                if tx.send(Notice::default()).is_err() {
+                if tx.send(Watched::Back).is_err() {
                     return;
                 }
             }
         });
         Ok(rx)
     }
+}
+
+/// What the watching connection tells a client.
+#[derive(Debug)]
+pub enum Watched {
+    /// Another user changed the data.
+    Changed(Notice),
+    /// The server went away (stopped, restarted): tried again every two seconds.
+    Lost,
+    /// The server is back; what changed meanwhile is not known.
+    Back,
 }

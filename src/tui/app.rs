@@ -79,6 +79,26 @@ impl App {
         }
     }
 
+    /// Told by the server's watching connection: the server went away (the title bar
+    /// says so until it is back) or came back (the year is read again), or another user
+    /// changed the data.
+    pub fn watched(&mut self, watched: crate::service::Watched) {
+        use crate::service::Watched;
+        match watched {
+            Watched::Changed(notice) => self.changed(notice),
+            Watched::Lost => {
+                self.ctx.offline = true;
+                self.ctx
+                    .error("与 xingji 服务器的连接中断,正在重试;恢复前的保存和读取会失败");
+            }
+            Watched::Back => {
+                self.ctx.offline = false;
+                self.ctx.info("已重新连接 xingji 服务器");
+                self.update(Action::Refresh);
+            }
+        }
+    }
+
     /// Another user changed the data: what a save moved is asked for and put in
     /// place; anything else reads the year again. (What this user is typing stays.)
     pub fn changed(&mut self, notice: crate::service::protocol::Notice) {
@@ -485,7 +505,10 @@ impl App {
             self.ctx.year(),
             self.current().title()
         );
-        let right = format!("{} ", self.ctx.service.actor().name);
+        let right = match self.ctx.offline {
+            true => format!("服务器连接中断 | {} ", self.ctx.service.actor().name),
+            false => format!("{} ", self.ctx.service.actor().name),
+        };
         let fill = usize::from(area.width).saturating_sub(width(&left) + width(&right));
         let line = format!("{left}{}{right}", " ".repeat(fill));
         frame.render_widget(

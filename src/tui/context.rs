@@ -93,6 +93,8 @@ pub struct Context {
     pub loader: Option<std::thread::JoinHandle<Result<Loaded, Refusal>>>,
     /// Why the program ends without the user asking (the year could not be read).
     pub fatal: Option<String>,
+    /// The server has gone away (its watching connection broke) and is not back yet.
+    pub offline: bool,
 }
 
 /// The year read on the side while the first screen shows ([`Context::start`]).
@@ -136,6 +138,7 @@ impl Context {
             first_overview: None,
             loader: None,
             fatal: None,
+            offline: false,
         }
     }
 

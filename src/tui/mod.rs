@@ -23,6 +23,7 @@ use ratatui::crossterm::event::{
 use ratatui::crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::crossterm::{cursor, execute};
 
+use crate::service::Watched;
 pub use app::App;
 use keys::Action;
 pub use theme::Theme;
@@ -238,8 +239,9 @@ fn line_feed_is_enter(event: Event) -> Event {
 pub enum Incoming {
     /// A key, a paste or a resize.
     Terminal(Event),
-    /// Another user changed the data (told by the shared server).
-    Changed(crate::service::protocol::Notice),
+    /// Another user changed the data, or the server went away or came back (told by
+    /// the shared server's watching connection).
+    Changed(crate::service::Watched),
     /// The year read while the first screen showed ([`App::start`]).
     Loaded(Box<Result<context::Loaded, crate::service::Refusal>>),
 }
@@ -289,12 +291,16 @@ pub fn run_loop<B: Backend>(
                 None => return Ok(()),
                 // Another user's change while the year is on its way: read again
                 // once it is here (it may have been read before the change).
-                Some(Incoming::Changed(_)) if app.ctx.loading() => {
+                // (The server back meanwhile: the same.)
+                Some(Incoming::Changed(watched @ (Watched::Changed(_) | Watched::Back)))
+                    if app.ctx.loading() =>
+                {
+                    app.ctx.offline &= !matches!(watched, Watched::Back);
                     changed_meanwhile = true;
                     continue;
                 }
-                Some(Incoming::Changed(notice)) => {
-                    app.changed(notice);
+                Some(Incoming::Changed(watched)) => {
+                    app.watched(watched);
                     changed = true;
                     continue;
                 }
