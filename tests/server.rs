@@ -1785,3 +1785,148 @@ fn the_title_bar_says_while_the_server_is_away() {
     assert!(!back.contains("服务器连接中断"), "{back}");
     assert!(back.contains("已重新连接"), "{back}");
 }
+
+/// Every sheet of a workbook: its name and its cells as text.
+fn sheets_of(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let mut book: Xlsx<_> = open_workbook(path).unwrap();
+    book.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            let rows = range
+                .rows()
+                .map(|row| row.iter().map(ToString::to_string).collect())
+                .collect();
+            (name, rows)
+        })
+        .collect()
+}
+
+#[test]
+fn a_district_client_holding_one_township_writes_the_whole_years_excel_report() {
+    use ratatui::crossterm::event::KeyCode::Char;
+    let f = Fixture::new();
+    let mut written = Vec::new();
+    for mut app in [started(&f, "admin"), whole_year(&f)] {
+        let out = tempfile::tempdir().unwrap();
+        app.ctx.out_dir = out.path().to_path_buf();
+        let held = app.ctx.book.part_of();
+        press(&mut app, Char('x'));
+        // Still one township held, if one was.
+        assert_eq!(app.ctx.book.part_of(), held);
+        let path = out.path().join(format!("xingji-{YEAR}.xlsx"));
+        assert!(path.exists(), "{:?}", app.ctx.status);
+        written.push((held, sheets_of(&path), out));
+    }
+    let (parted, whole) = (&written[0], &written[1]);
+    assert!(parted.0.is_some() && whole.0.is_none());
+    // Every township's sheet and the summary, as the whole year's client writes them.
+    assert!(parted.1.len() > 10, "{}", parted.1.len());
+    assert_eq!(parted.1, whole.1);
+}
+
+#[test]
+fn the_workflow_acts_on_the_selected_township_after_the_grid_held_another() {
+    use ratatui::crossterm::event::KeyCode::{Char, Esc};
+    let f = Fixture::new();
+    let admin = f.client("admin").unwrap();
+    let all = admin.townships(None).unwrap();
+    admin.submit(YEAR, &all).unwrap();
+    let mut parted = started(&f, "admin");
+    let mut whole = whole_year(&f);
+    // Into the grid of the next township and back: R on the selected (submitted) one
+    // asks for the reason, as with the whole year (not "already 录入").
+    for key in [Char('w'), Char('g'), Char(']'), Esc, Char('R')] {
+        press(&mut parted, key);
+        press(&mut whole, key);
+        assert_eq!(screen(&parted), screen(&whole), "{key:?}");
+    }
+    assert_eq!(parted.ctx.book.part_of(), Some(all[0]));
+}
+
+#[test]
+fn the_workflows_progress_follows_saves_here_and_elsewhere() {
+    use ratatui::crossterm::event::KeyCode::{Char, Down, Enter, Up};
+    use xingji::service::fields::Field;
+    use xingji::service::protocol::Notice;
+    let f = Fixture::new();
+    let admin = f.client("admin").unwrap();
+    let all = admin.townships(None).unwrap();
+    let mut parted = started(&f, "admin");
+    let mut whole = whole_year(&f);
+    press(&mut parted, Char('w'));
+    press(&mut whole, Char('w'));
+    assert_eq!(screen(&parted), screen(&whole));
+    // Another client clears a grade in the second township: its count drops.
+    let now = admin.book(YEAR).unwrap();
+    let elsewhere = now.people_of(all[1])[0];
+    let before = now.entry(elsewhere).unwrap().assessment.clone();
+    let moved = grade_cleared(&admin, &now, elsewhere);
+    for app in [&mut parted, &mut whole] {
+        app.changed(Notice {
+            saved: Some((YEAR, moved.clone())),
+        });
+    }
+    assert_eq!(screen(&parted), screen(&whole));
+    // Filled again elsewhere: complete, so Enter there offers the submission.
+    let cleared = admin
+        .book(YEAR)
+        .unwrap()
+        .entry(elsewhere)
+        .unwrap()
+        .assessment
+        .clone();
+    let moved: Vec<u32> = admin
+        .save_assessment(SaveAssessment {
+            year: YEAR,
+            secretary: elsewhere,
+            before: Some(cleared),
+            after: before,
+            what: "组织评价".into(),
+            change: (String::new(), "好".into()),
+        })
+        .unwrap()
+        .unwrap()
+        .entries
+        .iter()
+        .map(|e| e.secretary)
+        .collect();
+    for app in [&mut parted, &mut whole] {
+        app.changed(Notice {
+            saved: Some((YEAR, moved.clone())),
+        });
+        press(app, Down);
+        press(app, Enter);
+    }
+    let shown = screen(&parted);
+    assert!(!shown.contains("还有 0 名"), "{shown}");
+    assert_eq!(shown, screen(&whole));
+    // This client's own save in the township it holds moves its count too (the other
+    // client reads it from the server).
+    let held = parted.ctx.book.part_of().unwrap();
+    let complete = |app: &xingji::tui::App| {
+        let status = app.ctx.statuses.iter().find(|s| s.township == held);
+        status.unwrap().complete
+    };
+    let before = complete(&parted);
+    let id = *now
+        .people_of(held)
+        .iter()
+        .find(|id| now.entry(**id).unwrap().assessment.grade.is_some())
+        .unwrap();
+    press(&mut parted, Char('n'));
+    parted
+        .ctx
+        .save_field(id, Field::Grade, "", None)
+        .map_err(|e| e.text().to_string())
+        .unwrap();
+    press(&mut whole, Char('n'));
+    whole.ctx.reload();
+    for app in [&mut parted, &mut whole] {
+        press(app, Down);
+        press(app, Up);
+    }
+    assert_eq!(complete(&parted), before - 1);
+    assert_eq!(screen(&parted), screen(&whole));
+}

@@ -589,6 +589,13 @@ impl Local {
         std::fs::read(&path).map_err(|e| Refusal::Storage(format!("无法读取备份:{e}")))
     }
 
+    /// The year's Excel report as this user may see it (a clerk: their township).
+    pub fn workbook(&self, year: i16) -> Result<Vec<u8>> {
+        let book = self.shared_book(year)?;
+        crate::exchange::xlsx::xlsx_bytes(&book)
+            .map_err(|e| Refusal::Server(format!("生成 Excel 报表失败:{e}")))
+    }
+
     /// Every table as JSON Lines, from one read transaction (district admins only).
     pub fn export_all(&self) -> Result<Vec<u8>> {
         self.need_district(DistrictStep::Export)?;
@@ -650,6 +657,7 @@ impl Local {
                 A::Done
             }
             Q::Backup => A::Bytes(self.backup_bytes()?),
+            Q::Workbook(y) => A::Bytes(self.workbook(y)?),
             Q::Office => A::Office(self.office()?),
             Q::SetSetting(key, value) => A::Text(self.set_setting(&key, &value)?),
             Q::Check => A::Checked(self.check()?),

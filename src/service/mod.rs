@@ -635,6 +635,12 @@ impl Service {
         answer!(self, Request::ExportAll, Response::Bytes(b) => b)
     }
 
+    /// The year's Excel report as this user may see it, made where the year is kept:
+    /// by the server, or here from the file.
+    pub fn workbook(&self, year: i16) -> Result<Vec<u8>> {
+        answer!(self, Request::Workbook(year), Response::Bytes(b) => b)
+    }
+
     /// The program's own checks of the whole database (district admins only).
     pub fn check(&self) -> Result<Checked> {
         match &self.backend {

@@ -20,7 +20,7 @@ use crate::exchange::Table;
 
 /// The protocol's version: a client and a server of different versions refuse each
 /// other with a clear message instead of misreading each other's frames.
-pub const PROTOCOL: u32 = 6;
+pub const PROTOCOL: u32 = 7;
 
 /// The largest frame either side accepts (a district's year is far smaller; an
 /// import of a province's scores file fits).
@@ -79,6 +79,9 @@ pub enum Request {
     Rows(i16, super::rows::Window),
     /// The best matches of a search among a year's people: (year, query, how many).
     Search(i16, String, usize),
+    /// The year's Excel report as the user may see it, made by the server from the
+    /// year it keeps (a client holding one township need not read the whole year).
+    Workbook(i16),
     Users,
     PutUser(String, Role),
     RemoveUser(String),

@@ -40,6 +40,7 @@ fn long(request: &Request) -> bool {
             | Request::ImportScores(..)
             | Request::Backup
             | Request::ExportAll
+            | Request::Workbook(_)
             | Request::Check
             | Request::SetScheme(..)
             | Request::NewYear(..)

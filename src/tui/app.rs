@@ -229,6 +229,7 @@ impl App {
 
     /// Let the screen in front derive what changed.
     fn sync(&mut self) {
+        self.keep_workflow();
         let ctx = &self.ctx;
         match self.screen {
             ScreenId::Overview => self.overview.sync(ctx),
@@ -458,16 +459,32 @@ impl App {
         }
     }
 
+    /// While the workflow is in front of a client holding one township at a time: the
+    /// district's progress read again if a save elsewhere may have moved it, and the
+    /// selected township's part held (the grid, a form or a picked secretary may have
+    /// left another one held).
+    fn keep_workflow(&mut self) {
+        if self.screen != ScreenId::Workflow || self.popup.is_some() || !self.ctx.parted() {
+            return;
+        }
+        if self.ctx.statuses_stale {
+            self.ctx.read_statuses();
+        }
+        self.workflow.hold_selected(&mut self.ctx);
+    }
+
     /// Write the year's report as `xingji-<year>.xlsx` in the current folder (never
     /// over an existing file).
     fn export(&mut self) {
-        self.ctx.whole();
         let ctx = &mut self.ctx;
-        let written = crate::exchange::xlsx::xlsx_bytes(&ctx.book)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| {
-                ctx.write_new_file(&format!("xingji-{}", ctx.year()), "xlsx", &bytes)
-            });
+        // A client holding one township's part asks the server, which keeps the year.
+        let bytes = match ctx.parted() {
+            true => ctx.service.workbook(ctx.year()).map_err(|e| e.to_string()),
+            false => crate::exchange::xlsx::xlsx_bytes(&ctx.book).map_err(|e| e.to_string()),
+        };
+        let written = bytes.and_then(|bytes| {
+            ctx.write_new_file(&format!("xingji-{}", ctx.year()), "xlsx", &bytes)
+        });
         match written {
             Ok(path) => ctx.info(format!("已导出 {}", path.display())),
             Err(e) => ctx.error(format!("导出失败:{e}")),

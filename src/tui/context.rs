@@ -95,6 +95,10 @@ pub struct Context {
     pub fatal: Option<String>,
     /// The server has gone away (its watching connection broke) and is not back yet.
     pub offline: bool,
+    /// While a part of the year is held: a save of another township's secretary may
+    /// have moved the district's progress, which the workflow reads again before it
+    /// shows or acts ([`Context::read_statuses`]).
+    pub statuses_stale: bool,
 }
 
 /// The year read on the side while the first screen shows ([`Context::start`]).
@@ -139,6 +143,7 @@ impl Context {
             loader: None,
             fatal: None,
             offline: false,
+            statuses_stale: false,
         }
     }
 
@@ -236,6 +241,7 @@ impl Context {
             Ok(statuses) => {
                 self.townships = townships_of(&statuses);
                 self.statuses = statuses;
+                self.statuses_stale = false;
                 self.generation += 1;
             }
             Err(e) => self.error(format!("读取各乡镇进度失败:{e}")),
@@ -252,18 +258,6 @@ impl Context {
                 .map(|s| s.name.clone())
                 .collect(),
             false => crate::service::workflow::waiting(&self.book),
-        }
-    }
-
-    /// Hold the whole year (the screens that are not yet read a part at a time: the
-    /// Excel report).
-    pub fn whole(&mut self) {
-        if self.parted() {
-            let read = self.service.book_or_new(self.year()).and_then(|book| {
-                let history = self.service.history_beside(&book)?;
-                Ok((book, history))
-            });
-            self.hold(read, true);
         }
     }
 
@@ -468,6 +462,7 @@ impl Context {
                 if let Ok(statuses) = self.service.statuses(year) {
                     self.townships = townships_of(&statuses);
                     self.statuses = statuses;
+                    self.statuses_stale = false;
                 }
                 self.service.part(year, Focus::Township(t))
             }
@@ -517,6 +512,16 @@ impl Context {
             .filter(|e| complete(self.book.entry(e.secretary)) != complete(Some(e)))
             .map(|e| (self.book.township_of(e.secretary), complete(Some(e))))
             .collect();
+        // Another township's people are not held: whether they became complete is the
+        // server's to count.
+        if self.parted()
+            && rerated
+                .entries
+                .iter()
+                .any(|e| self.book.entry(e.secretary).is_none())
+        {
+            self.statuses_stale = true;
+        }
         let people = self.book.people_in_order().len();
         self.book.take_rerated(rerated);
         if self.book.people_in_order().len() != people {
@@ -693,12 +698,13 @@ impl Context {
         // needed). A year read again is counted afresh.
         let township = self.book.township_of(secretary);
         let now = complete(&self.book);
-        if self.parted() {
-            // (The overview asks the server for the district's progress.)
-        } else if moved && self.statuses.iter().any(|s| Some(s.township) == township) {
+        if moved && self.statuses.iter().any(|s| Some(s.township) == township) {
             if now != was_complete {
                 self.move_complete(&[(township, now)]);
             }
+        } else if self.parted() {
+            // The part was read again: the district's progress is the server's to count.
+            self.statuses_stale = true;
         } else {
             self.statuses = self.service.statuses_of(&self.book);
         }

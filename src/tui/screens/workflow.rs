@@ -313,6 +313,15 @@ impl Screen for WorkflowScreen {
             return Some(action);
         };
         let name = ctx.township_name(t);
+        // What a step, a paper or the view say of the township comes from its part: it
+        // must be the one held (when it could not be read, the status line says why).
+        let acts = matches!(action, Action::Advance | Action::Reopen | Action::Notice(_));
+        if acts && ctx.parted() && ctx.book.part_of() != Some(t) {
+            self.hold_selected(ctx);
+            if ctx.book.part_of() != Some(t) {
+                return None;
+            }
+        }
         match action {
             Action::Advance => {
                 // Say at once what would refuse the step, before asking anything.
@@ -427,7 +436,12 @@ impl Screen for WorkflowScreen {
             lines.push(Line::styled(truncate(&text, inner.width.into()), style));
         }
         // The selected township's objections.
-        if let Some(s) = ctx.statuses.get(self.pick.selected) {
+        let held = |t: u32| !ctx.parted() || book.part_of() == Some(t);
+        if let Some(s) = ctx
+            .statuses
+            .get(self.pick.selected)
+            .filter(|s| held(s.township))
+        {
             let year = book.record.township(s.township);
             if !year.objections.is_empty() {
                 lines.push(Line::raw(""));
