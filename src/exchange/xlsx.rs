@@ -59,14 +59,26 @@ pub(super) fn whole() -> Format {
     Format::new().set_num_format("0")
 }
 
+/// The summary sheet's name: a township clerk's workbook sums up their own township,
+/// not the district.
+fn summary_name(book: &YearBook) -> String {
+    match book
+        .shown_township()
+        .and_then(|t| book.district.township(t))
+    {
+        Some(t) => sheet_name(&format!("{}汇总", t.name)),
+        None => "全区汇总".to_string(),
+    }
+}
+
 fn workbook(book: &YearBook) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let all = rows(book);
 
-    // The district summary first: the star distribution per township.
+    // The summary first: the star distribution per township.
     let summary = workbook.add_worksheet();
-    summary.set_name("全区汇总")?;
+    summary.set_name(summary_name(book))?;
     summary.write_string_with_format(
         0,
         0,

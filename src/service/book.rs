@@ -270,6 +270,11 @@ impl YearBook {
     }
 
     /// Is this secretary's township one this book shows?
+    /// The one township this book shows (a township clerk's), or None: all.
+    pub fn shown_township(&self) -> Option<u32> {
+        self.shown
+    }
+
     /// Does this book show a township (all, or a township clerk's own)?
     pub fn shows_township(&self, township: u32) -> bool {
         self.shown.is_none_or(|t| t == township)
