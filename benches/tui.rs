@@ -366,6 +366,17 @@ fn served(label: &str, path: &Path, budget: Duration) {
     k.run("grid: ] (next township: its part read)", || {
         s(&mut app, Action::NextTownship)
     });
+    // The workflow: every township's progress from the server, the selected
+    // township's part read at each move (from the top again at its end).
+    s(&mut app, Action::Home);
+    s(&mut app, Action::OpenWorkflow);
+    assert_eq!(app.screen, Screen::Workflow);
+    k.run("workflow: Down (the next township's part read)", || {
+        if app.workflow.pick.selected + 1 >= app.ctx.visible_townships().len() {
+            s(&mut app, Action::First);
+        }
+        s(&mut app, Action::Down)
+    });
 }
 
 /// The §13 bytes figure: draw the form once, type one digit, draw again; the bytes
