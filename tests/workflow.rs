@@ -1233,7 +1233,14 @@ fn on_the_screen_a_clerk_cannot_save_another_townships_field() {
     let (assessments, audit) = (store.assessments(2025).unwrap(), store.audit_log().unwrap());
     drop(store);
     let item = |list: &[(u32, xingji::domain::Assessment)], id: u32, name: &str| {
-        list.iter().find(|(s, _)| *s == id).unwrap().1.items[name].to_string()
+        list.iter()
+            .find(|(s, _)| *s == id)
+            .unwrap()
+            .1
+            .items
+            .get(name)
+            .unwrap()
+            .to_string()
     };
     assert_eq!(item(&assessments, liu, "政治素质"), "4");
     assert_eq!(

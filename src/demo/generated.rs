@@ -228,7 +228,7 @@ pub fn scores_csv(people: &[Person], seed: u64) -> String {
         let a = assessment(&scheme, &mut rng);
         let _ = write!(out, "{},{},{}", p.township, p.village, p.name);
         for item in scheme.items() {
-            let value = a.items.get(&item.name).copied().unwrap_or_default();
+            let value = a.items.get(&item.name).unwrap_or_default();
             let _ = write!(out, ",{value}");
         }
         let nonzero = |d: Decimal| {

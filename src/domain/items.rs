@@ -15,11 +15,88 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Item scores, one per item name, in name order: `values[i]` is the score of
 /// `names[i]`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Items {
     names: Names,
-    values: Vec<Decimal>,
+    values: Values,
 }
+
+/// The scores: each in 8 bytes while every one fits (a score is a few digits with one
+/// or two decimals), else as full decimals. Always the narrow form when it can be.
+#[derive(Clone, Debug)]
+enum Values {
+    Narrow(Vec<Narrow>),
+    Wide(Vec<Decimal>),
+}
+
+/// A score as its digits and how many of them are decimals: `5.5` is (55, 1).
+#[derive(Clone, Copy, Debug)]
+struct Narrow {
+    digits: i32,
+    scale: u8,
+}
+
+impl Narrow {
+    /// The narrow form of a score, if it has one (the same digits and scale: `5.50`
+    /// stays `5.50`).
+    fn of(value: Decimal) -> Option<Narrow> {
+        // A negative zero keeps its sign only in the full form.
+        if value.is_zero() && value.is_sign_negative() {
+            return None;
+        }
+        Some(Narrow {
+            digits: i32::try_from(value.mantissa()).ok()?,
+            scale: u8::try_from(value.scale()).ok()?,
+        })
+    }
+
+    fn value(self) -> Decimal {
+        Decimal::new(i64::from(self.digits), u32::from(self.scale))
+    }
+}
+
+impl Values {
+    fn of(values: Vec<Decimal>) -> Values {
+        match values.iter().map(|v| Narrow::of(*v)).collect() {
+            Some(narrow) => Values::Narrow(narrow),
+            None => Values::Wide(values),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<Decimal> {
+        match self {
+            Values::Narrow(v) => v.get(i).map(|n| n.value()),
+            Values::Wide(v) => v.get(i).copied(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Values::Narrow(v) => v.len(),
+            Values::Wide(v) => v.len(),
+        }
+    }
+
+    fn all(&self) -> Vec<Decimal> {
+        (0..self.len()).filter_map(|i| self.get(i)).collect()
+    }
+
+    /// The scores changed by `change`, in the narrow form again if they fit.
+    fn change(&mut self, change: impl FnOnce(&mut Vec<Decimal>)) {
+        let mut all = self.all();
+        change(&mut all);
+        *self = Values::of(all);
+    }
+}
+
+impl PartialEq for Items {
+    /// As the map compared: the same names, and scores equal as numbers.
+    fn eq(&self, other: &Items) -> bool {
+        self.names == other.names && self.values().eq(other.values())
+    }
+}
+
+impl Eq for Items {}
 
 /// A sorted list of item names, shared by the assessments that have the same.
 type Names = Arc<[Arc<str>]>;
@@ -28,7 +105,7 @@ impl Default for Items {
     fn default() -> Items {
         Items {
             names: SHARED.with(|shared| shared.borrow().empty.clone()),
-            values: Vec::new(),
+            values: Values::Narrow(Vec::new()),
         }
     }
 }
@@ -120,8 +197,8 @@ impl Items {
         self.names.binary_search_by(|n| n.as_ref().cmp(name))
     }
 
-    pub fn get(&self, name: &str) -> Option<&Decimal> {
-        self.position(name).ok().map(|i| &self.values[i])
+    pub fn get(&self, name: &str) -> Option<Decimal> {
+        self.position(name).ok().and_then(|i| self.values.get(i))
     }
 
     pub fn contains_key(&self, name: &str) -> bool {
@@ -137,12 +214,16 @@ impl Items {
     pub fn insert(&mut self, name: impl AsRef<str>, value: Decimal) -> Option<Decimal> {
         let name = name.as_ref();
         match self.position(name) {
-            Ok(i) => Some(std::mem::replace(&mut self.values[i], value)),
+            Ok(i) => {
+                let was = self.values.get(i);
+                self.values.change(|all| all[i] = value);
+                was
+            }
             Err(i) => {
                 let mut names: Vec<&str> = self.keys().collect();
                 names.insert(i, name);
                 self.names = Items::share(&names);
-                self.values.insert(i, value);
+                self.values.change(|all| all.insert(i, value));
                 None
             }
         }
@@ -153,7 +234,11 @@ impl Items {
         let mut names: Vec<&str> = self.keys().collect();
         names.remove(i);
         self.names = Items::share(&names);
-        Some(self.values.remove(i))
+        let was = self.values.get(i);
+        self.values.change(|all| {
+            all.remove(i);
+        });
+        was
     }
 
     pub fn len(&self) -> usize {
@@ -161,45 +246,19 @@ impl Items {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
+        self.values.len() == 0
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.names.iter().map(|n| n.as_ref())
     }
 
-    pub fn values(&self) -> impl Iterator<Item = &Decimal> {
-        self.values.iter()
+    pub fn values(&self) -> impl Iterator<Item = Decimal> + '_ {
+        (0..self.values.len()).filter_map(|i| self.values.get(i))
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Decimal)> {
-        self.into_iter()
-    }
-}
-
-type Pair<'a> = (&'a Arc<str>, &'a Decimal);
-
-impl<'a> IntoIterator for &'a Items {
-    type Item = (&'a str, &'a Decimal);
-    type IntoIter = std::iter::Map<
-        std::iter::Zip<std::slice::Iter<'a, Arc<str>>, std::slice::Iter<'a, Decimal>>,
-        fn(Pair<'a>) -> (&'a str, &'a Decimal),
-    >;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.names
-            .iter()
-            .zip(self.values.iter())
-            .map(|(n, v)| (n.as_ref(), v))
-    }
-}
-
-impl std::ops::Index<&str> for Items {
-    type Output = Decimal;
-
-    fn index(&self, name: &str) -> &Decimal {
-        self.get(name)
-            .unwrap_or_else(|| panic!("no item score named {name}"))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Decimal)> {
+        self.keys().zip(self.values())
     }
 }
 
@@ -213,7 +272,7 @@ impl<S: AsRef<str>> FromIterator<(S, Decimal)> for Items {
         let names: Vec<&str> = pairs.iter().map(|(n, _)| n.as_ref()).collect();
         Items {
             names: Items::share(&names),
-            values: pairs.iter().map(|(_, v)| *v).collect(),
+            values: Values::of(pairs.iter().map(|(_, v)| *v).collect()),
         }
     }
 }
@@ -227,8 +286,8 @@ impl<const N: usize, S: AsRef<str>> From<[(S, Decimal); N]> for Items {
 impl Serialize for Items {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.len()))?;
-        for (name, value) in self {
-            map.serialize_entry(name, value)?;
+        for (name, value) in self.iter() {
+            map.serialize_entry(name, &value)?;
         }
         map.end()
     }
@@ -258,7 +317,7 @@ impl<'de> Deserialize<'de> for Items {
                 if names.is_sorted_by(|a, b| a < b) {
                     return Ok(Items {
                         names: Items::share(&names),
-                        values,
+                        values: Values::of(values),
                     });
                 }
                 Ok(names.into_iter().zip(values).collect())
@@ -289,7 +348,7 @@ mod tests {
             serde_json::to_string(&items).unwrap(),
             serde_json::to_string(&map).unwrap()
         );
-        assert_eq!(items["政治素质"], d("5.5"));
+        assert_eq!(items.get("政治素质"), Some(d("5.5")));
         let mut changed = items.clone();
         assert_eq!(changed.insert("政治素质", d("4")), Some(d("5.5")));
         assert_eq!(changed.remove("履职尽责"), Some(d("6")));
@@ -305,15 +364,41 @@ mod tests {
             ["履职尽责", "政治素质", "集体经济"]
         );
         assert_eq!(
-            more.values().copied().collect::<Vec<_>>(),
+            more.values().collect::<Vec<_>>(),
             [d("6"), d("5.5"), d("3")]
         );
         assert_eq!(again.len(), 2);
+        // Scores are kept as written (5.50 stays 5.50) and compared as numbers; one
+        // too long for the narrow form is kept whole, and so are the others beside it.
+        let written: Items = [("甲", d("5.50")), ("乙", d("-0.0"))].into();
+        assert_eq!(written.get("甲").unwrap().to_string(), "5.50");
+        assert_eq!(
+            written.get("乙").unwrap().to_string(),
+            d("-0.0").to_string()
+        );
+        assert_eq!(
+            written.get("乙").unwrap().is_sign_negative(),
+            d("-0.0").is_sign_negative()
+        );
+        assert_eq!(written, [("甲", d("5.5")), ("乙", d("0"))].into());
+        assert_ne!(written, [("甲", d("5.51")), ("乙", d("0"))].into());
+        let mut long = written.clone();
+        long.insert("丙", d("123456789012.345"));
+        assert!(matches!(long.values, Values::Wide(_)));
+        let map: BTreeMap<String, Decimal> = long.iter().map(|(n, v)| (n.into(), v)).collect();
+        assert_eq!(map["丙"].to_string(), "123456789012.345");
+        assert_eq!(
+            postcard::to_stdvec(&long).unwrap(),
+            postcard::to_stdvec(&map).unwrap()
+        );
+        long.remove("丙");
+        assert!(matches!(long.values, Values::Narrow(_)));
+        assert_eq!(long.get("甲").unwrap().to_string(), "5.50");
         // A repeated name keeps its last score, as the map did.
         let twice: Items = [("甲", d("1")), ("乙", d("2")), ("甲", d("3"))].into();
         assert_eq!(
             twice.iter().collect::<Vec<_>>(),
-            [("乙", &d("2")), ("甲", &d("3"))]
+            [("乙", d("2")), ("甲", d("3"))]
         );
     }
 }

@@ -149,9 +149,9 @@ fn check_year(
 /// maximum, or negative points, can only come from an altered file.
 fn assessment_problems(scheme: &Scheme, a: &Assessment) -> Vec<String> {
     let mut out = Vec::new();
-    for (name, value) in &a.items {
+    for (name, value) in a.items.iter() {
         if let Some(item) = scheme.item(name)
-            && (value.is_sign_negative() || *value > item.max)
+            && (value.is_sign_negative() || value > item.max)
         {
             out.push(format!(
                 "「{name}」得分 {value} 不在 0 到 {} 之间",

@@ -187,7 +187,7 @@ impl Local {
                         .iter()
                         .any(|(x, m)| x == *n && was.contains(&(x.clone(), *m)))
                 })
-                .map(|(n, v)| (n.to_string(), *v))
+                .map(|(n, v)| (n.to_string(), v))
                 .collect();
             if gone.is_empty() {
                 continue;

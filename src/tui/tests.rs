@@ -165,7 +165,7 @@ fn enter_saves_the_field_at_once_and_moves_on() {
     let id = app.secretary.entry.secretary;
     let stored = stored_by_id(&app, id);
     assert_eq!(
-        stored.items["政治素质"].to_string(),
+        stored.items.get("政治素质").unwrap().to_string(),
         "6",
         "committed to the database"
     );
@@ -211,7 +211,14 @@ fn an_invalid_value_stays_red_and_is_not_saved() {
     );
     assert_eq!(app.secretary.entry.error.as_deref(), Some("8.5 超出满分 7"));
     assert!(app.ctx.status.as_ref().unwrap().error);
-    assert_eq!(stored(&app, "张三").items["廉洁自律"].to_string(), "6");
+    assert_eq!(
+        stored(&app, "张三")
+            .items
+            .get("廉洁自律")
+            .unwrap()
+            .to_string(),
+        "6"
+    );
     // Moving on is refused while the value is wrong, and says how to get out.
     press(&mut app, &[KeyCode::Tab]);
     assert_eq!(app.secretary.entry.field, 2);
@@ -254,7 +261,15 @@ fn esc_and_ctrl_c_never_erase_or_invent_a_saved_value() {
     press(&mut app, &[KeyCode::Backspace, KeyCode::Esc]);
     let id = app.secretary.entry.secretary;
     assert_eq!(
-        app.ctx.book.entry(id).unwrap().assessment.items["政治素质"].to_string(),
+        app.ctx
+            .book
+            .entry(id)
+            .unwrap()
+            .assessment
+            .items
+            .get("政治素质")
+            .unwrap()
+            .to_string(),
         "5"
     );
     assert!(app.ctx.status.as_ref().unwrap().text.contains("保留原值 5"));
@@ -262,7 +277,15 @@ fn esc_and_ctrl_c_never_erase_or_invent_a_saved_value() {
     type_text(&mut app, "4");
     press(&mut app, &[KeyCode::Esc]);
     assert_eq!(
-        app.ctx.book.entry(id).unwrap().assessment.items["政治素质"].to_string(),
+        app.ctx
+            .book
+            .entry(id)
+            .unwrap()
+            .assessment
+            .items
+            .get("政治素质")
+            .unwrap()
+            .to_string(),
         "4"
     );
     // Half-typed at Ctrl-C: not saved, whatever field it is in.
@@ -278,7 +301,7 @@ fn esc_and_ctrl_c_never_erase_or_invent_a_saved_value() {
     assert!(app.quit());
     let stored = stored_by_id(&app, id);
     assert_eq!(stored.veto_reason, "");
-    assert_eq!(stored.items["政治素质"].to_string(), "4");
+    assert_eq!(stored.items.get("政治素质").unwrap().to_string(), "4");
 }
 
 #[test]
@@ -344,7 +367,15 @@ fn brackets_move_between_secretaries_on_the_same_field() {
         .find_secretary("神头镇", "小泊村", "李建国")
         .unwrap();
     assert_eq!(
-        app.ctx.book.entry(li).unwrap().assessment.items["集体经济发展"].to_string(),
+        app.ctx
+            .book
+            .entry(li)
+            .unwrap()
+            .assessment
+            .items
+            .get("集体经济发展")
+            .unwrap()
+            .to_string(),
         "9"
     );
 }
@@ -450,7 +481,14 @@ fn a_locked_year_refuses_changes() {
         status.starts_with("未保存:") && !status.contains("改正后"),
         "{status}"
     );
-    assert_eq!(stored(&app, "张三").items["政治素质"].to_string(), "5");
+    assert_eq!(
+        stored(&app, "张三")
+            .items
+            .get("政治素质")
+            .unwrap()
+            .to_string(),
+        "5"
+    );
 }
 
 /// Columns of the list line up whatever the names' widths.
@@ -767,10 +805,25 @@ fn the_grid_saves_each_cell_and_moves_along_the_row() {
     assert_eq!(name_of(&app), "欧阳娜娜", "] goes to the next township");
     let zhang = app.ctx.book.district.secretary_by_name("张三");
     assert_eq!(
-        app.ctx.book.entry(zhang).unwrap().assessment.items["政治素质"].to_string(),
+        app.ctx
+            .book
+            .entry(zhang)
+            .unwrap()
+            .assessment
+            .items
+            .get("政治素质")
+            .unwrap()
+            .to_string(),
         "4"
     );
-    assert_eq!(stored(&app, "张三").items["政治素质"].to_string(), "4");
+    assert_eq!(
+        stored(&app, "张三")
+            .items
+            .get("政治素质")
+            .unwrap()
+            .to_string(),
+        "4"
+    );
 }
 
 #[test]
@@ -1398,7 +1451,14 @@ fn a_save_from_an_older_version_is_a_conflict_even_after_a_refresh() {
         "{status}"
     );
     assert!(b.secretary.entry.edit.is_none(), "the new value shows");
-    assert_eq!(stored(&b, "欧阳娜娜").items["政治素质"].to_string(), "6");
+    assert_eq!(
+        stored(&b, "欧阳娜娜")
+            .items
+            .get("政治素质")
+            .unwrap()
+            .to_string(),
+        "6"
+    );
 }
 
 #[test]
@@ -1480,8 +1540,12 @@ fn another_users_change_of_another_field_is_kept_not_a_conflict() {
     press(&mut b, &[KeyCode::Enter]);
     assert!(b.secretary.entry.error.is_none(), "{:?}", b.ctx.status);
     let now = stored(&b, "欧阳娜娜");
-    assert_eq!(now.items["政治素质"].to_string(), "5");
-    assert_eq!(now.items["履职尽责"].to_string(), "6", "A's change kept");
+    assert_eq!(now.items.get("政治素质").unwrap().to_string(), "5");
+    assert_eq!(
+        now.items.get("履职尽责").unwrap().to_string(),
+        "6",
+        "A's change kept"
+    );
 }
 
 #[test]
