@@ -71,11 +71,9 @@ pub struct Context {
     /// Today, read in `update` (views do no I/O).
     pub today: jiff::civil::Date,
     pub status: Option<Status>,
-    /// Text of a prompt left with Esc, offered again by the next prompt.
-    pub draft: Option<String>,
-    /// Text an editor left unsaved (its save refused), offered again when the same
-    /// editor opens.
-    editor_draft: Option<(Step, String)>,
+    /// Text an editor left unsaved (its save refused), or a prompt left with Esc,
+    /// offered again when the same editor or prompt (the same step) opens.
+    draft: Option<(Step, String)>,
     /// Counts every change of the data above, so that screens know when to derive
     /// their rows again.
     pub generation: u64,
@@ -134,7 +132,6 @@ impl Context {
             today,
             status: None,
             draft: None,
-            editor_draft: None,
             generation: 0,
             out_dir: PathBuf::from("."),
             quit: false,
@@ -323,15 +320,15 @@ impl Context {
             .extend(named.into_iter().map(|n| (n.secretary, n)));
     }
 
-    /// Keep the text an editor for `step` could not save.
+    /// Keep the text an editor or a prompt for `step` did not save.
     pub fn keep_draft(&mut self, step: Step, text: String) {
-        self.editor_draft = Some((step, text));
+        self.draft = Some((step, text));
     }
 
-    /// The unsaved text of the editor for `step`, once.
+    /// The unsaved text of the editor or prompt for `step`, once.
     pub fn take_draft(&mut self, step: Step) -> Option<String> {
-        match &self.editor_draft {
-            Some((kept, _)) if *kept == step => self.editor_draft.take().map(|(_, text)| text),
+        match &self.draft {
+            Some((kept, _)) if *kept == step => self.draft.take().map(|(_, text)| text),
             _ => None,
         }
     }

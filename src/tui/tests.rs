@@ -827,6 +827,34 @@ fn the_grid_saves_each_cell_and_moves_along_the_row() {
 }
 
 #[test]
+fn after_the_publicity_the_workflow_says_what_approval_waits_for() {
+    let mut app = names_app(PLAIN);
+    let shen = app.ctx.book.district.township_id("神头镇").unwrap();
+    let all: Vec<u32> = app.ctx.book.townships();
+    app.ctx.service.submit(2025, &all).unwrap();
+    let from = app.ctx.service.today() - jiff::Span::new().days(30);
+    let publication = crate::service::Publication::back_dated(from, "补录纸质公示");
+    app.ctx
+        .service
+        .publish(2025, &[shen], &publication)
+        .unwrap();
+    app.ctx.reload();
+    press(&mut app, &[KeyCode::Char('w')]);
+    let shown = || text(&draw(&app, 80, 24));
+    assert!(shown().contains("公示期已满,可审定"), "{}", shown());
+    // An objection still open: not "可审定".
+    let zhang = app.ctx.book.district.secretary_by_name("张三");
+    app.ctx.service.object(2025, zhang, "得分偏高").unwrap();
+    app.ctx.reload();
+    let now = text(&draw(&app, 80, 24));
+    assert!(now.contains("还有 1 条异议未处理"), "{now}");
+    assert!(
+        !now.contains("可审定。") && !now.contains("已满,可审定"),
+        "{now}"
+    );
+}
+
+#[test]
 fn an_objection_says_who_raised_it_and_v_lists_the_open_ones() {
     let mut app = names_app(PLAIN);
     let shen = app.ctx.book.district.township_id("神头镇").unwrap();
@@ -934,9 +962,18 @@ fn the_workflow_screen_takes_a_township_through_its_steps() {
     assert!(app.ctx.status.as_ref().unwrap().error);
     let text = &app.ctx.status.as_ref().unwrap().text;
     assert!(text.contains("公示期"), "{text}");
-    // Esc keeps a prompt's text for the next prompt.
+    // Esc keeps a prompt's text for the same prompt (of the same township), not for
+    // another one: an objection does not start with a reason to reopen.
     press(&mut app, &[KeyCode::Char('R')]);
     type_text(&mut app, "数据有误");
+    press(&mut app, &[KeyCode::Esc]);
+    press(&mut app, &[KeyCode::Char('o')]);
+    type_text(&mut app, "张三");
+    press(&mut app, &[KeyCode::Enter]);
+    assert!(
+        matches!(&app.popup, Some(Popup::Prompt(p)) if p.input.text().is_empty()),
+        "the objection's prompt starts empty"
+    );
     press(&mut app, &[KeyCode::Esc]);
     press(&mut app, &[KeyCode::Char('R')]);
     assert!(matches!(&app.popup, Some(Popup::Prompt(p)) if p.input.text() == "数据有误"));

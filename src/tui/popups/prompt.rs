@@ -1,5 +1,6 @@
 //! A one-line prompt (a reason, an objection, its resolution). Esc never destroys
-//! what was typed: the next prompt starts with it.
+//! what was typed: the same prompt (for the same township or secretary) starts with
+//! it when it opens again.
 
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode::{Enter, Esc};
@@ -27,13 +28,10 @@ pub fn keys() -> Vec<Binding> {
 }
 
 impl PromptPopup {
-    /// A prompt that starts with the text a prompt left with Esc, if any, else with
-    /// `initial` (a default to accept with Enter).
+    /// A prompt that starts with the text the same prompt was left with (Esc), if any,
+    /// else with `initial` (a default to accept with Enter).
     pub fn new(ctx: &mut Context, title: String, then: Step, initial: &str) -> PromptPopup {
-        let start = match ctx.draft.take() {
-            Some(draft) if initial.is_empty() => draft,
-            _ => initial.to_string(),
-        };
+        let start = ctx.take_draft(then).unwrap_or_else(|| initial.to_string());
         PromptPopup {
             title,
             input: LineEdit::new(&start),
@@ -62,7 +60,10 @@ impl PromptPopup {
                 }
             }
             Action::Cancel => {
-                ctx.draft = Some(self.input.text()).filter(|s| !s.is_empty());
+                let text = self.input.text();
+                if !text.is_empty() {
+                    ctx.keep_draft(self.then, text);
+                }
                 ctx.info("已取消");
                 Reply::close(None)
             }

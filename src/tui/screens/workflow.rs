@@ -470,10 +470,12 @@ impl Screen for WorkflowScreen {
             }
             if let (Stage::Publicity, Some((from, days))) = (s.stage, year.publicity) {
                 let end = publicity_end(from, days);
-                let left = if ctx.today > end {
-                    "公示期已满,可审定".to_string()
-                } else {
-                    format!("公示至 {end},期满后可审定")
+                let district = ctx.service.need_district(DistrictStep::Approve).is_ok();
+                let left = match (ctx.today > end, s.open_objections, district) {
+                    (false, _, _) => format!("公示至 {end},期满后可审定"),
+                    (true, 0, true) => "公示期已满,可审定".to_string(),
+                    (true, 0, false) => "公示期已满,待区委组织部审定".to_string(),
+                    (true, n, _) => format!("公示期已满;还有 {n} 条异议未处理,处理后可审定"),
                 };
                 lines.push(Line::styled(left, t.dim()));
             }
