@@ -855,6 +855,39 @@ fn after_the_publicity_the_workflow_says_what_approval_waits_for() {
 }
 
 #[test]
+fn the_selected_townships_objections_show_however_many_townships_there_are() {
+    let (_dir, mut app) = demo_app();
+    let all: Vec<u32> = app.ctx.book.townships();
+    let first = all[0];
+    app.ctx.service.submit(2025, &all).unwrap();
+    let from = app.ctx.service.today() - jiff::Span::new().days(30);
+    let publication = crate::service::Publication::back_dated(from, "补录纸质公示");
+    app.ctx
+        .service
+        .publish(2025, &[first], &publication)
+        .unwrap();
+    let people = app.ctx.book.people_of(first).to_vec();
+    for (i, id) in people.iter().take(4).enumerate() {
+        app.ctx
+            .service
+            .object(2025, *id, &format!("第{i}条异议"))
+            .unwrap();
+    }
+    app.ctx.reload();
+    press(&mut app, &[KeyCode::Char('w')]);
+    let shown = text(&draw(&app, 80, 24));
+    for i in 0..4 {
+        assert!(shown.contains(&format!("第{i}条异议")), "{shown}");
+    }
+    assert!(shown.contains("还有 4 条异议未处理"), "{shown}");
+    // The townships left out of the window are reached by moving down.
+    let last = app.ctx.township_name(*all.last().unwrap());
+    assert!(!shown.contains(&last), "{shown}");
+    press(&mut app, &[KeyCode::End]);
+    assert!(text(&draw(&app, 80, 24)).contains(&last));
+}
+
+#[test]
 fn an_objection_says_who_raised_it_and_v_lists_the_open_ones() {
     let mut app = names_app(PLAIN);
     let shen = app.ctx.book.district.township_id("神头镇").unwrap();

@@ -254,6 +254,60 @@ impl WorkflowScreen {
         }))
     }
 
+    /// The selected township's objections and the end of its publicity: the lines
+    /// shown below the townships (from its part, when parts are held).
+    fn details(ctx: &Context, selected: usize, width: usize) -> Vec<Line<'static>> {
+        let t = &ctx.theme;
+        let book = &ctx.book;
+        let mut out = Vec::new();
+        let held = |t: u32| !ctx.parted() || book.part_of() == Some(t);
+        if let Some(s) = ctx.statuses.get(selected).filter(|s| held(s.township)) {
+            let year = book.record.township(s.township);
+            if !year.objections.is_empty() {
+                out.push(Line::raw(""));
+                out.push(Line::styled(format!("{} 的异议", s.name), t.title()));
+                for o in year.objections.iter().rev() {
+                    let state = o
+                        .resolution
+                        .as_deref()
+                        .map_or("未处理".to_string(), |r| format!("已处理:{r}"));
+                    let text = format!(
+                        " {} {}:{} [{state}]",
+                        o.raised_on,
+                        book.name_of(o.secretary),
+                        o.shown()
+                    );
+                    let style = if o.resolution.is_none() {
+                        t.warn()
+                    } else {
+                        t.dim()
+                    };
+                    out.push(Line::styled(truncate(&t.user(&text), width), style));
+                }
+            }
+            if let (Stage::Publicity, Some((from, days))) = (s.stage, year.publicity) {
+                let end = publicity_end(from, days);
+                let district = ctx.service.need_district(DistrictStep::Approve).is_ok();
+                let left = match (ctx.today > end, s.open_objections, district) {
+                    (false, _, _) => format!("公示至 {end},期满后可审定"),
+                    (true, 0, true) => "公示期已满,可审定".to_string(),
+                    (true, 0, false) => "公示期已满,待区委组织部审定".to_string(),
+                    (true, n, _) => format!("公示期已满;还有 {n} 条异议未处理,处理后可审定"),
+                };
+                out.push(Line::styled(left, t.dim()));
+            }
+        }
+        out
+    }
+
+    /// How many townships show at once: the rest of the screen, less the selected
+    /// township's details (at most half of it), so that they always show.
+    fn page(&self, ctx: &Context) -> usize {
+        let page = list_page(ctx.size);
+        let details = Self::details(ctx, self.pick.selected, ctx.size.0.into()).len();
+        page.saturating_sub(details.min(page / 2)).max(1)
+    }
+
     /// Write a township's 公示 notice, its 明白信 or its broadcast script as a Word file in
     /// the current folder.
     fn write_notice(ctx: &mut Context, township: u32, kind: Kind) {
@@ -378,12 +432,12 @@ impl Screen for WorkflowScreen {
 
     fn sync(&mut self, ctx: &Context) {
         let n = ctx.visible_townships().len();
-        self.pick.step(0, n, list_page(ctx.size));
+        let page = self.page(ctx);
+        self.pick.step(0, n, page);
     }
 
     fn view(&self, ctx: &Context, frame: &mut Frame, area: Rect) {
         let t = &ctx.theme;
-        let book = &ctx.book;
         let block = boxed(format!(
             "{} 年度流程:录入 -> 已提交 -> 公示 -> 已审定",
             ctx.year()
@@ -406,7 +460,7 @@ impl Screen for WorkflowScreen {
             .iter()
             .enumerate()
             .skip(self.pick.offset)
-            .take(list_page(ctx.size));
+            .take(self.page(ctx));
         for (i, s) in window {
             let mut note = String::new();
             if let Some((a, b)) = s.publicity {
@@ -435,51 +489,8 @@ impl Screen for WorkflowScreen {
             );
             lines.push(Line::styled(truncate(&text, inner.width.into()), style));
         }
-        // The selected township's objections.
-        let held = |t: u32| !ctx.parted() || book.part_of() == Some(t);
-        if let Some(s) = ctx
-            .statuses
-            .get(self.pick.selected)
-            .filter(|s| held(s.township))
-        {
-            let year = book.record.township(s.township);
-            if !year.objections.is_empty() {
-                lines.push(Line::raw(""));
-                lines.push(Line::styled(format!("{} 的异议", s.name), t.title()));
-                for o in year.objections.iter().rev() {
-                    let state = o
-                        .resolution
-                        .as_deref()
-                        .map_or("未处理".to_string(), |r| format!("已处理:{r}"));
-                    let text = format!(
-                        " {} {}:{} [{state}]",
-                        o.raised_on,
-                        book.name_of(o.secretary),
-                        o.shown()
-                    );
-                    let style = if o.resolution.is_none() {
-                        t.warn()
-                    } else {
-                        t.dim()
-                    };
-                    lines.push(Line::styled(
-                        truncate(&t.user(&text), inner.width.into()),
-                        style,
-                    ));
-                }
-            }
-            if let (Stage::Publicity, Some((from, days))) = (s.stage, year.publicity) {
-                let end = publicity_end(from, days);
-                let district = ctx.service.need_district(DistrictStep::Approve).is_ok();
-                let left = match (ctx.today > end, s.open_objections, district) {
-                    (false, _, _) => format!("公示至 {end},期满后可审定"),
-                    (true, 0, true) => "公示期已满,可审定".to_string(),
-                    (true, 0, false) => "公示期已满,待区委组织部审定".to_string(),
-                    (true, n, _) => format!("公示期已满;还有 {n} 条异议未处理,处理后可审定"),
-                };
-                lines.push(Line::styled(left, t.dim()));
-            }
-        }
+        // The selected township's objections and publicity, below the window.
+        lines.extend(Self::details(ctx, self.pick.selected, inner.width.into()));
         frame.render_widget(Paragraph::new(lines), inner);
     }
 }
