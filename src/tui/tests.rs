@@ -32,6 +32,17 @@ fn stored_by_id(app: &App, id: u32) -> Assessment {
     book.entry(id).unwrap().assessment.clone()
 }
 
+/// An item's score in the book the app holds.
+fn score_held(app: &App, id: u32, item: &str) -> String {
+    let entry = app.ctx.book.entry(id).unwrap();
+    entry.assessment.items.get(item).unwrap().to_string()
+}
+
+/// An item's score of a secretary (by name) as stored.
+fn score_stored(app: &App, name: &str, item: &str) -> String {
+    stored(app, name).items.get(item).unwrap().to_string()
+}
+
 fn demo_app() -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().unwrap();
     let service = crate::demo::open(&dir.path().join("demo.redb"), "tester").unwrap();
@@ -211,14 +222,7 @@ fn an_invalid_value_stays_red_and_is_not_saved() {
     );
     assert_eq!(app.secretary.entry.error.as_deref(), Some("8.5 超出满分 7"));
     assert!(app.ctx.status.as_ref().unwrap().error);
-    assert_eq!(
-        stored(&app, "张三")
-            .items
-            .get("廉洁自律")
-            .unwrap()
-            .to_string(),
-        "6"
-    );
+    assert_eq!(score_stored(&app, "张三", "廉洁自律"), "6");
     // Moving on is refused while the value is wrong, and says how to get out.
     press(&mut app, &[KeyCode::Tab]);
     assert_eq!(app.secretary.entry.field, 2);
@@ -260,34 +264,12 @@ fn esc_and_ctrl_c_never_erase_or_invent_a_saved_value() {
     type_text(&mut app, "9");
     press(&mut app, &[KeyCode::Backspace, KeyCode::Esc]);
     let id = app.secretary.entry.secretary;
-    assert_eq!(
-        app.ctx
-            .book
-            .entry(id)
-            .unwrap()
-            .assessment
-            .items
-            .get("政治素质")
-            .unwrap()
-            .to_string(),
-        "5"
-    );
+    assert_eq!(score_held(&app, id, "政治素质"), "5");
     assert!(app.ctx.status.as_ref().unwrap().text.contains("保留原值 5"));
     // A valid change and Esc: saved (Esc never destroys typed data).
     type_text(&mut app, "4");
     press(&mut app, &[KeyCode::Esc]);
-    assert_eq!(
-        app.ctx
-            .book
-            .entry(id)
-            .unwrap()
-            .assessment
-            .items
-            .get("政治素质")
-            .unwrap()
-            .to_string(),
-        "4"
-    );
+    assert_eq!(score_held(&app, id, "政治素质"), "4");
     // Half-typed at Ctrl-C: not saved, whatever field it is in.
     for _ in 0..20 {
         press(&mut app, &[KeyCode::Tab]);
@@ -366,18 +348,7 @@ fn brackets_move_between_secretaries_on_the_same_field() {
         .district
         .find_secretary("神头镇", "小泊村", "李建国")
         .unwrap();
-    assert_eq!(
-        app.ctx
-            .book
-            .entry(li)
-            .unwrap()
-            .assessment
-            .items
-            .get("集体经济发展")
-            .unwrap()
-            .to_string(),
-        "9"
-    );
+    assert_eq!(score_held(&app, li, "集体经济发展"), "9");
 }
 
 #[test]
@@ -481,14 +452,7 @@ fn a_locked_year_refuses_changes() {
         status.starts_with("未保存:") && !status.contains("改正后"),
         "{status}"
     );
-    assert_eq!(
-        stored(&app, "张三")
-            .items
-            .get("政治素质")
-            .unwrap()
-            .to_string(),
-        "5"
-    );
+    assert_eq!(score_stored(&app, "张三", "政治素质"), "5");
 }
 
 /// Columns of the list line up whatever the names' widths.
@@ -804,41 +768,28 @@ fn the_grid_saves_each_cell_and_moves_along_the_row() {
     press(&mut app, &[KeyCode::Char(']')]);
     assert_eq!(name_of(&app), "欧阳娜娜", "] goes to the next township");
     let zhang = app.ctx.book.district.secretary_by_name("张三");
-    assert_eq!(
-        app.ctx
-            .book
-            .entry(zhang)
-            .unwrap()
-            .assessment
-            .items
-            .get("政治素质")
-            .unwrap()
-            .to_string(),
-        "4"
-    );
-    assert_eq!(
-        stored(&app, "张三")
-            .items
-            .get("政治素质")
-            .unwrap()
-            .to_string(),
-        "4"
-    );
+    assert_eq!(score_held(&app, zhang, "政治素质"), "4");
+    assert_eq!(score_stored(&app, "张三", "政治素质"), "4");
 }
 
-#[test]
-fn after_the_publicity_the_workflow_says_what_approval_waits_for() {
-    let mut app = names_app(PLAIN);
-    let shen = app.ctx.book.district.township_id("神头镇").unwrap();
+/// Every township submitted, and `township`'s publicity over: it began 30 days ago.
+fn published_a_month_ago(app: &mut App, township: u32) {
     let all: Vec<u32> = app.ctx.book.townships();
     app.ctx.service.submit(2025, &all).unwrap();
     let from = app.ctx.service.today() - jiff::Span::new().days(30);
     let publication = crate::service::Publication::back_dated(from, "补录纸质公示");
     app.ctx
         .service
-        .publish(2025, &[shen], &publication)
+        .publish(2025, &[township], &publication)
         .unwrap();
     app.ctx.reload();
+}
+
+#[test]
+fn after_the_publicity_the_workflow_says_what_approval_waits_for() {
+    let mut app = names_app(PLAIN);
+    let shen = app.ctx.book.district.township_id("神头镇").unwrap();
+    published_a_month_ago(&mut app, shen);
     press(&mut app, &[KeyCode::Char('w')]);
     let shown = || text(&draw(&app, 80, 24));
     assert!(shown().contains("公示期已满,可审定"), "{}", shown());
@@ -859,13 +810,7 @@ fn the_selected_townships_objections_show_however_many_townships_there_are() {
     let (_dir, mut app) = demo_app();
     let all: Vec<u32> = app.ctx.book.townships();
     let first = all[0];
-    app.ctx.service.submit(2025, &all).unwrap();
-    let from = app.ctx.service.today() - jiff::Span::new().days(30);
-    let publication = crate::service::Publication::back_dated(from, "补录纸质公示");
-    app.ctx
-        .service
-        .publish(2025, &[first], &publication)
-        .unwrap();
+    published_a_month_ago(&mut app, first);
     let people = app.ctx.book.people_of(first).to_vec();
     for (i, id) in people.iter().take(4).enumerate() {
         app.ctx
@@ -1521,14 +1466,7 @@ fn a_save_from_an_older_version_is_a_conflict_even_after_a_refresh() {
         "{status}"
     );
     assert!(b.secretary.entry.edit.is_none(), "the new value shows");
-    assert_eq!(
-        stored(&b, "欧阳娜娜")
-            .items
-            .get("政治素质")
-            .unwrap()
-            .to_string(),
-        "6"
-    );
+    assert_eq!(score_stored(&b, "欧阳娜娜", "政治素质"), "6");
 }
 
 #[test]
