@@ -126,7 +126,7 @@ impl SearchIndex {
         self.people.get(at).map(|p| p.secretary)
     }
 
-    /// Name, village and township as written, of the person at a position.
+    /// Name, village and township as written (lower-cased), of the person at a position.
     pub fn texts(&self, at: usize) -> Option<[&str; 3]> {
         self.get(at).map(|s| s.texts())
     }
@@ -151,10 +151,12 @@ impl SearchIndex {
             common
         };
         let roman = [surname, romanize(village), romanize(township)];
+        // As written but lower-cased, as a query is: `b区` finds B区社区.
+        let lowered = [name, village, township].map(lower_cased);
         let pieces: [&str; PIECES] = [
-            name,
-            village,
-            township,
+            &lowered[0],
+            &lowered[1],
+            &lowered[2],
             &roman[0].0,
             &roman[1].0,
             &roman[2].0,
@@ -345,6 +347,14 @@ fn field_of(k: usize) -> usize {
         3..=5 => k - 3,
         6..=8 => k - 6,
         _ => 0,
+    }
+}
+
+/// A text lower-cased (copied only when it has capitals).
+fn lower_cased(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().any(char::is_uppercase) {
+        true => std::borrow::Cow::Owned(text.to_lowercase()),
+        false => std::borrow::Cow::Borrowed(text),
     }
 }
 
@@ -607,6 +617,19 @@ mod tests {
                 assert_eq!(letter, scanned, "{:?} {text}", entry.texts());
             }
         }
+    }
+
+    #[test]
+    fn capitals_are_found_as_typed_in_either_case() {
+        let i = SearchIndex::from_iter([
+            (1, "王小", "B区社区", "北城街道"),
+            (2, "Anna", "东村", "X镇"),
+        ]);
+        assert_eq!(search(&i, "B区"), vec![1]);
+        assert_eq!(search(&i, "b区"), vec![1]);
+        assert_eq!(search(&i, "bqsq"), vec![1]);
+        assert_eq!(search(&i, "ANNA"), vec![2]);
+        assert_eq!(search(&i, "x镇"), vec![2]);
     }
 
     #[test]

@@ -895,7 +895,7 @@ fn index_of(texts: Vec<(u32, [String; 3])>, before: SearchIndex) -> SearchIndex 
     let mut index = SearchIndex::new();
     for (id, [name, village, township]) in texts {
         match kept.get(&id) {
-            Some(&at) if before.texts(at) == Some([name.as_str(), &village, &township]) => {
+            Some(&at) if same_texts(before.texts(at), [&name, &village, &township]) => {
                 index.push_from(&before, at)
             }
             _ => index.push(id, &name, &village, &township),
@@ -903,6 +903,15 @@ fn index_of(texts: Vec<(u32, [String; 3])>, before: SearchIndex) -> SearchIndex 
     }
     index.shrink_to_fit();
     index
+}
+
+/// Does the index hold these texts (it holds them lower-cased)?
+fn same_texts(held: Option<[&str; 3]>, written: [&str; 3]) -> bool {
+    held.is_some_and(|held| {
+        held.iter()
+            .zip(written)
+            .all(|(h, w)| h.chars().eq(w.chars().flat_map(char::to_lowercase)))
+    })
 }
 
 /// A publicity typed on one line: `开始日期 天数 [理由]`, e.g. `2026-12-01 5`; empty: today,

@@ -157,6 +157,38 @@ fn search_by_chinese_pinyin_and_initials_opens_the_secretary() {
 }
 
 #[test]
+fn the_search_box_says_how_many_match_when_they_do_not_all_fit() {
+    let (_dir, mut app) = demo_app();
+    let mut said = 0;
+    for query in ["z", "zh", "w", "wa", "l", "li", "x", "s", "c", "cun"] {
+        press(&mut app, &[KeyCode::Char('/')]);
+        type_text(&mut app, query);
+        let Some(Popup::Search(popup)) = &app.popup else {
+            panic!("the search box opens");
+        };
+        let (total, kept) = (popup.total, popup.hits.len());
+        let shown = text(&draw(&app, 80, 24));
+        // The box holds 12 lines: the query and 11 rows (10 and the count line).
+        if total > kept {
+            assert!(
+                shown.contains(&format!("共 {total} 个匹配,只列出前 {kept}")),
+                "{shown}"
+            );
+        } else if kept > 11 {
+            assert!(
+                shown.contains(&format!("共 {total} 个匹配,按上下键翻看")),
+                "{shown}"
+            );
+            said += 1;
+        } else {
+            assert!(!shown.contains("个匹配"), "{shown}");
+        }
+        press(&mut app, &[KeyCode::Esc]);
+    }
+    assert!(said > 0, "a query with more matches than rows, all kept");
+}
+
+#[test]
 fn enter_saves_the_field_at_once_and_moves_on() {
     let mut app = names_app(PLAIN);
     open(&mut app, "张三");

@@ -92,9 +92,12 @@ impl SearchPopup {
         let t = &ctx.theme;
         let (query, at) = super::query_line(ctx, &self.query, inner);
         let mut lines = vec![query];
-        // When not every match is kept, the last line says how many there are.
+        // When not every match is kept, or not every one fits, the last line says how
+        // many there are.
         let cut = self.total > self.hits.len();
-        let room = usize::from(inner.height.saturating_sub(1 + u16::from(cut)));
+        let fits = usize::from(inner.height.saturating_sub(1));
+        let counted = cut || self.hits.len() > fits;
+        let room = usize::from(inner.height.saturating_sub(1 + u16::from(counted)));
         let first = self.selected.saturating_sub(room.saturating_sub(1));
         for (i, row) in self.hits.iter().enumerate().skip(first).take(room) {
             let name = t.user(&row.name);
@@ -114,6 +117,11 @@ impl SearchPopup {
                     self.total,
                     self.hits.len()
                 ),
+                t.dim(),
+            ));
+        } else if counted {
+            lines.push(Line::styled(
+                format!("共 {} 个匹配,按上下键翻看", self.total),
                 t.dim(),
             ));
         }
