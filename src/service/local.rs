@@ -592,6 +592,9 @@ impl Local {
     /// The year's Excel report as this user may see it (a clerk: their township).
     pub fn workbook(&self, year: i16) -> Result<Vec<u8>> {
         let book = self.shared_book(year)?;
+        if self.resident.is_some() {
+            workbook_fits(year, book.people().len())?;
+        }
         crate::exchange::xlsx::xlsx_bytes(&book)
             .map_err(|e| Refusal::Server(format!("生成 Excel 报表失败:{e}")))
     }
@@ -684,6 +687,23 @@ impl Local {
 
 /// Someone must be able to manage users, approve and back up: the users after a change
 /// keep at least one district admin.
+/// At most this many secretaries' Excel report is made by the shared server: a
+/// workbook takes about 7 KB a secretary while it is made (3.4 GB for a province of
+/// 500,000), which the server, and every user's session with it, must not risk.
+const WORKBOOK_MAX: usize = 20_000;
+
+/// Is a workbook of so many secretaries one the server makes? If not, the user is told
+/// how to make it in a process of their own.
+fn workbook_fits(year: i16, secretaries: usize) -> Result<()> {
+    match secretaries <= WORKBOOK_MAX {
+        true => Ok(()),
+        false => Err(Refusal::Server(format!(
+            "{secretaries} 名书记的 Excel 报表太大,共用服务器不生成(上限 {WORKBOOK_MAX} 名);\
+             请在命令行运行 xingji report --year {year} --format xlsx --out 报表.xlsx"
+        ))),
+    }
+}
+
 fn keeps_an_admin(after: &[(String, Role)], changed: &str) -> Result<()> {
     if after.iter().any(|(_, r)| *r == Role::District) {
         Ok(())
@@ -691,5 +711,21 @@ fn keeps_an_admin(after: &[(String, Role)], changed: &str) -> Result<()> {
         Err(Refusal::Invalid(format!(
             "不能这样改动 {changed}:至少要留一位区管理员;请先添加另一位(--role district)"
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_server_makes_a_districts_workbook_but_not_a_provinces() {
+        assert!(workbook_fits(2025, 115).is_ok());
+        assert!(workbook_fits(2025, WORKBOOK_MAX).is_ok());
+        let refused = workbook_fits(2025, 500_000).unwrap_err().to_string();
+        assert!(
+            refused.contains("xingji report --year 2025 --format xlsx"),
+            "{refused}"
+        );
     }
 }
