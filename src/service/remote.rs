@@ -127,18 +127,7 @@ impl Remote {
             false => self.patience.get(),
         };
         match self.exchange(&request, patience) {
-            Err(Broken(e)) if timed_out(&e) => {
-                *self.stream.borrow_mut() = None;
-                let after = match request.writes() {
-                    true => "这次修改可能已经保存,也可能没有:请稍后核对",
-                    false => "请稍后重试",
-                };
-                Err(Refusal::Server(format!(
-                    "xingji 服务器({}){} 秒内没有回应;{after}。如一直如此,请管理员检查 xingji serve",
-                    self.socket.display(),
-                    patience.as_secs()
-                )))
-            }
+            Err(Broken(e)) if timed_out(&e) => Err(self.given_up(&request, patience)),
             Err(Broken(e)) => {
                 let (stream, _) = connect(&self.socket).map_err(|_| lost(&self.socket, &e))?;
                 *self.stream.borrow_mut() = Some(stream);
@@ -147,11 +136,32 @@ impl Remote {
                         "与 xingji 服务器的连接曾中断,现已重新连接;请核对后再保存一次".into(),
                     ));
                 }
-                self.exchange(&request, patience)
-                    .map_err(|Broken(e)| lost(&self.socket, &e))?
+                match self.exchange(&request, patience) {
+                    Ok(answer) => answer,
+                    Err(Broken(e)) if timed_out(&e) => Err(self.given_up(&request, patience)),
+                    Err(Broken(e)) => {
+                        *self.stream.borrow_mut() = None;
+                        Err(lost(&self.socket, &e))
+                    }
+                }
             }
             Ok(answer) => answer,
         }
+    }
+
+    /// An answer that did not come in time: the connection is let go (a late answer
+    /// must not be taken for the next request's), and the user told.
+    fn given_up(&self, request: &Request, patience: Duration) -> Refusal {
+        *self.stream.borrow_mut() = None;
+        let after = match request.writes() {
+            true => "这次修改可能已经保存,也可能没有:请稍后核对",
+            false => "请稍后重试",
+        };
+        Refusal::Server(format!(
+            "xingji 服务器({}){} 秒内没有回应;{after}。如一直如此,请管理员检查 xingji serve",
+            self.socket.display(),
+            patience.as_secs()
+        ))
     }
 
     fn exchange(
