@@ -1930,3 +1930,43 @@ fn the_workflows_progress_follows_saves_here_and_elsewhere() {
     assert_eq!(complete(&parted), before - 1);
     assert_eq!(screen(&parted), screen(&whole));
 }
+
+#[test]
+fn a_server_that_takes_connections_but_never_welcomes_is_given_up_too() {
+    use xingji::service::protocol::Welcome;
+    // A stopped server: the kernel still queues connections, nobody answers. The first
+    // connection is welcomed, then nothing is answered on it or on any later one.
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("stopped.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for (n, stream) in listener.incoming().enumerate() {
+            let mut stream = stream.unwrap();
+            if n == 0 {
+                let _: Option<Hello> = read_frame(&mut stream).unwrap();
+                let welcome: Result<Welcome, Refusal> = Ok(Welcome {
+                    actor: xingji::service::Actor {
+                        name: "admin".into(),
+                        role: Role::District,
+                    },
+                    version: env!("CARGO_PKG_VERSION").into(),
+                });
+                write_frame(&mut stream, &welcome).unwrap();
+            }
+            held.push(stream);
+        }
+    });
+    let service = Service::connect(&socket).unwrap();
+    service.set_patience(Duration::from_secs(1));
+    for _ in 0..2 {
+        let asked = Instant::now();
+        let refused = service.years().unwrap_err().to_string();
+        assert!(
+            asked.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            asked.elapsed()
+        );
+        assert!(refused.contains("1 秒内没有回应"), "{refused}");
+    }
+}

@@ -62,8 +62,9 @@ fn lost(socket: &Path, e: &std::io::Error) -> Refusal {
     ))
 }
 
-/// Connect and say hello; the server's welcome names the user.
-fn connect(socket: &Path) -> Result<(UnixStream, Welcome)> {
+/// Connect and say hello; the server's welcome names the user. A stopped server still
+/// takes connections (the kernel queues them): its welcome is waited for `patience`.
+fn connect(socket: &Path, patience: Duration) -> Result<(UnixStream, Welcome)> {
     let mut stream = UnixStream::connect(socket).map_err(|e| {
         Refusal::Server(format!(
             "无法连接 xingji 服务器 {}:{e};请管理员检查 xingji serve 是否在运行",
@@ -74,9 +75,21 @@ fn connect(socket: &Path) -> Result<(UnixStream, Welcome)> {
         protocol: PROTOCOL,
         version: env!("CARGO_PKG_VERSION").to_string(),
     };
-    write_frame(&mut stream, &hello).map_err(|e| lost(socket, &e))?;
+    let unanswered = |e: std::io::Error| match timed_out(&e) {
+        true => Refusal::Server(format!(
+            "xingji 服务器({}){} 秒内没有回应;请稍后重试。如一直如此,请管理员检查 xingji serve",
+            socket.display(),
+            patience.as_secs()
+        )),
+        false => lost(socket, &e),
+    };
+    stream
+        .set_read_timeout(Some(patience))
+        .and_then(|()| stream.set_write_timeout(Some(patience)))
+        .map_err(unanswered)?;
+    write_frame(&mut stream, &hello).map_err(unanswered)?;
     let answer: Option<std::result::Result<Welcome, Refusal>> =
-        read_frame(&mut stream).map_err(|e| lost(socket, &e))?;
+        read_frame(&mut stream).map_err(unanswered)?;
     match answer {
         Some(Ok(welcome)) => Ok((stream, welcome)),
         Some(Err(refusal)) => Err(refusal),
@@ -89,15 +102,19 @@ fn connect(socket: &Path) -> Result<(UnixStream, Welcome)> {
 
 /// A connection that has asked to be told of changes.
 fn watching(socket: &Path) -> Result<UnixStream> {
-    let (mut stream, _) = connect(socket)?;
+    let (mut stream, _) = connect(socket, PATIENCE)?;
     write_frame(&mut stream, &Request::Watch).map_err(|e| lost(socket, &e))?;
+    // Then it sleeps until something changes, however long that is.
+    stream
+        .set_read_timeout(None)
+        .map_err(|e| lost(socket, &e))?;
     Ok(stream)
 }
 
 impl Remote {
     /// Connect to the server at `socket`; the actor is who the server says.
     pub fn connect(socket: &Path) -> Result<(Remote, Actor)> {
-        let (stream, welcome) = connect(socket)?;
+        let (stream, welcome) = connect(socket, PATIENCE)?;
         let remote = Remote {
             socket: socket.to_path_buf(),
             stream: RefCell::new(Some(stream)),
@@ -128,8 +145,8 @@ impl Remote {
         };
         match self.exchange(&request, patience) {
             Err(Broken(e)) if timed_out(&e) => Err(self.given_up(&request, patience)),
-            Err(Broken(e)) => {
-                let (stream, _) = connect(&self.socket).map_err(|_| lost(&self.socket, &e))?;
+            Err(Broken(_)) => {
+                let (stream, _) = connect(&self.socket, patience)?;
                 *self.stream.borrow_mut() = Some(stream);
                 if request.writes() {
                     return Err(Refusal::Server(
@@ -173,7 +190,7 @@ impl Remote {
         let stream = match held.as_mut() {
             Some(stream) => stream,
             None => {
-                let stream = match connect(&self.socket) {
+                let stream = match connect(&self.socket, patience) {
                     Ok((stream, _)) => stream,
                     Err(refusal) => return Ok(Err(refusal)),
                 };

@@ -263,9 +263,26 @@ impl WorkflowScreen {
         let held = |t: u32| !ctx.parted() || book.part_of() == Some(t);
         if let Some(s) = ctx.statuses.get(selected).filter(|s| held(s.township)) {
             let year = book.record.township(s.township);
+            // What approval waits for comes first: with many objections, their last
+            // lines are the ones the screen cuts off.
+            if let (Stage::Publicity, Some((from, days))) = (s.stage, year.publicity) {
+                let end = publicity_end(from, days);
+                let district = ctx.service.need_district(DistrictStep::Approve).is_ok();
+                let left = match (ctx.today > end, s.open_objections, district) {
+                    (false, _, _) => format!("公示至 {end},期满后可审定"),
+                    (true, 0, true) => "公示期已满,可审定".to_string(),
+                    (true, 0, false) => "公示期已满,待区委组织部审定".to_string(),
+                    (true, n, _) => format!("公示期已满;还有 {n} 条异议未处理,处理后可审定"),
+                };
+                out.push(Line::raw(""));
+                out.push(Line::styled(left, t.dim()));
+            }
             if !year.objections.is_empty() {
                 out.push(Line::raw(""));
-                out.push(Line::styled(format!("{} 的异议", s.name), t.title()));
+                out.push(Line::styled(
+                    format!("{} 的异议 {} 条(v 处理)", s.name, year.objections.len()),
+                    t.title(),
+                ));
                 for o in year.objections.iter().rev() {
                     let state = o
                         .resolution
@@ -284,17 +301,6 @@ impl WorkflowScreen {
                     };
                     out.push(Line::styled(truncate(&t.user(&text), width), style));
                 }
-            }
-            if let (Stage::Publicity, Some((from, days))) = (s.stage, year.publicity) {
-                let end = publicity_end(from, days);
-                let district = ctx.service.need_district(DistrictStep::Approve).is_ok();
-                let left = match (ctx.today > end, s.open_objections, district) {
-                    (false, _, _) => format!("公示至 {end},期满后可审定"),
-                    (true, 0, true) => "公示期已满,可审定".to_string(),
-                    (true, 0, false) => "公示期已满,待区委组织部审定".to_string(),
-                    (true, n, _) => format!("公示期已满;还有 {n} 条异议未处理,处理后可审定"),
-                };
-                out.push(Line::styled(left, t.dim()));
             }
         }
         out
