@@ -1684,24 +1684,43 @@ fn approve_2024(admin: &Service) {
     admin.approve(2024, &all).unwrap();
 }
 
+/// Ask for the years of a server that does not answer, the client waiting a second:
+/// refused within a few seconds, saying so. The refusal.
+fn given_up_within_seconds(service: &Service) -> String {
+    let asked = Instant::now();
+    let refused = service.years().unwrap_err().to_string();
+    assert!(
+        asked.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        asked.elapsed()
+    );
+    assert!(refused.contains("1 秒内没有回应"), "{refused}");
+    refused
+}
+
+/// Read a client's hello and welcome it as `admin`.
+fn welcome_admin(stream: &mut UnixStream) {
+    use xingji::service::protocol::Welcome;
+    let _: Option<Hello> = read_frame(stream).unwrap();
+    let welcome: Result<Welcome, Refusal> = Ok(Welcome {
+        actor: xingji::service::Actor {
+            name: "admin".into(),
+            role: Role::District,
+        },
+        version: env!("CARGO_PKG_VERSION").into(),
+    });
+    write_frame(stream, &welcome).unwrap();
+}
+
 /// A server that welcomes each connection as `admin` and hands it to `then`.
 fn fake_server(then: impl Fn(usize, UnixStream) + Send + 'static) -> (tempfile::TempDir, PathBuf) {
-    use xingji::service::protocol::Welcome;
     let dir = tempfile::tempdir().unwrap();
     let socket = dir.path().join("fake.sock");
     let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
     std::thread::spawn(move || {
         for (n, stream) in listener.incoming().enumerate() {
             let mut stream = stream.unwrap();
-            let _: Option<Hello> = read_frame(&mut stream).unwrap();
-            let welcome: Result<Welcome, Refusal> = Ok(Welcome {
-                actor: xingji::service::Actor {
-                    name: "admin".into(),
-                    role: Role::District,
-                },
-                version: env!("CARGO_PKG_VERSION").into(),
-            });
-            write_frame(&mut stream, &welcome).unwrap();
+            welcome_admin(&mut stream);
             then(n, stream);
         }
     });
@@ -1732,14 +1751,7 @@ fn a_server_that_does_not_answer_is_given_up_and_the_next_request_connects_again
     });
     let service = Service::connect(&socket).unwrap();
     service.set_patience(Duration::from_secs(1));
-    let asked = Instant::now();
-    let refused = service.years().unwrap_err().to_string();
-    assert!(
-        asked.elapsed() < Duration::from_secs(3),
-        "{:?}",
-        asked.elapsed()
-    );
-    assert!(refused.contains("1 秒内没有回应"), "{refused}");
+    let refused = given_up_within_seconds(&service);
     assert!(refused.contains("请稍后重试"), "{refused}");
     // The next request is asked on a new connection, and gets its own answer.
     assert_eq!(service.years().unwrap(), vec![2025]);
@@ -1933,7 +1945,6 @@ fn the_workflows_progress_follows_saves_here_and_elsewhere() {
 
 #[test]
 fn a_server_that_takes_connections_but_never_welcomes_is_given_up_too() {
-    use xingji::service::protocol::Welcome;
     // A stopped server: the kernel still queues connections, nobody answers. The first
     // connection is welcomed, then nothing is answered on it or on any later one.
     let dir = tempfile::tempdir().unwrap();
@@ -1944,15 +1955,7 @@ fn a_server_that_takes_connections_but_never_welcomes_is_given_up_too() {
         for (n, stream) in listener.incoming().enumerate() {
             let mut stream = stream.unwrap();
             if n == 0 {
-                let _: Option<Hello> = read_frame(&mut stream).unwrap();
-                let welcome: Result<Welcome, Refusal> = Ok(Welcome {
-                    actor: xingji::service::Actor {
-                        name: "admin".into(),
-                        role: Role::District,
-                    },
-                    version: env!("CARGO_PKG_VERSION").into(),
-                });
-                write_frame(&mut stream, &welcome).unwrap();
+                welcome_admin(&mut stream);
             }
             held.push(stream);
         }
@@ -1960,13 +1963,6 @@ fn a_server_that_takes_connections_but_never_welcomes_is_given_up_too() {
     let service = Service::connect(&socket).unwrap();
     service.set_patience(Duration::from_secs(1));
     for _ in 0..2 {
-        let asked = Instant::now();
-        let refused = service.years().unwrap_err().to_string();
-        assert!(
-            asked.elapsed() < Duration::from_secs(3),
-            "{:?}",
-            asked.elapsed()
-        );
-        assert!(refused.contains("1 秒内没有回应"), "{refused}");
+        given_up_within_seconds(&service);
     }
 }
