@@ -357,12 +357,9 @@ impl App {
             }
             // Lists of the district open on fresh data: another clerk may have changed it.
             // While a part of the year is held, the workflow reads every township's
-            // progress and the selected township's part; the rectifications only
-            // themselves (and the names of their secretaries).
-            Target::Workflow if self.ctx.parted() => {
-                self.ctx.read_statuses();
-                self.workflow.hold_selected(&mut self.ctx);
-            }
+            // progress (and holds the selected township's part: `keep_workflow`); the
+            // rectifications only themselves (and the names of their secretaries).
+            Target::Workflow if self.ctx.parted() => self.ctx.read_statuses(),
             Target::Rectify if self.ctx.parted() => self.ctx.read_rectifications(),
             Target::Workflow | Target::Rectify | Target::Pool => self.ctx.reload(),
             Target::Overview | Target::List => {}

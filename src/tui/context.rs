@@ -166,8 +166,7 @@ impl Context {
             return Context::new(service, year, theme);
         };
         let mut ctx = Context::holding(service, theme, YearBook::waiting(year)?, Vec::new());
-        ctx.statuses = overview.statuses.clone();
-        ctx.townships = townships_of(&overview.statuses);
+        ctx.hold_statuses(overview.statuses.clone());
         ctx.first_overview = Some(overview);
         ctx.loader = Some(loader);
         ctx.info(format!("正在读取 {year} 年度的数据……按键在读完后执行"));
@@ -236,13 +235,18 @@ impl Context {
         }
         match self.service.statuses(self.year()) {
             Ok(statuses) => {
-                self.townships = townships_of(&statuses);
-                self.statuses = statuses;
-                self.statuses_stale = false;
+                self.hold_statuses(statuses);
                 self.generation += 1;
             }
             Err(e) => self.error(format!("读取各乡镇进度失败:{e}")),
         }
+    }
+
+    /// Every township's progress as the server counts it, and the townships with it.
+    fn hold_statuses(&mut self, statuses: Vec<TownshipStatus>) {
+        self.townships = townships_of(&statuses);
+        self.statuses = statuses;
+        self.statuses_stale = false;
     }
 
     /// The townships that have not submitted yet (the quotas wait for all of them).
@@ -457,9 +461,7 @@ impl Context {
             Some(t) if self.parted() => {
                 // Another write may have been a roster import: the townships too.
                 if let Ok(statuses) = self.service.statuses(year) {
-                    self.townships = townships_of(&statuses);
-                    self.statuses = statuses;
-                    self.statuses_stale = false;
+                    self.hold_statuses(statuses);
                 }
                 self.service.part(year, Focus::Township(t))
             }

@@ -308,9 +308,8 @@ impl WorkflowScreen {
 
     /// How many townships show at once: the rest of the screen, less the selected
     /// township's details (at most half of it), so that they always show.
-    fn page(&self, ctx: &Context) -> usize {
+    fn page(ctx: &Context, details: usize) -> usize {
         let page = list_page(ctx.size);
-        let details = Self::details(ctx, self.pick.selected, ctx.size.0.into()).len();
         page.saturating_sub(details.min(page / 2)).max(1)
     }
 
@@ -362,8 +361,8 @@ impl Screen for WorkflowScreen {
 
     fn update(&mut self, ctx: &mut Context, action: Action) -> Option<Action> {
         let n = ctx.visible_townships().len();
+        // (A move holds the newly selected township's part: `App::keep_workflow`.)
         if self.pick.apply(&action, n, ctx.size) {
-            self.hold_selected(ctx);
             return None;
         }
         if let Action::Picked(step, secretary) = action {
@@ -438,7 +437,8 @@ impl Screen for WorkflowScreen {
 
     fn sync(&mut self, ctx: &Context) {
         let n = ctx.visible_townships().len();
-        let page = self.page(ctx);
+        let details = Self::details(ctx, self.pick.selected, ctx.size.0.into()).len();
+        let page = Self::page(ctx, details);
         self.pick.step(0, n, page);
     }
 
@@ -460,13 +460,15 @@ impl Screen for WorkflowScreen {
             ),
             t.title(),
         )];
+        // The selected township's objections and publicity, below the window.
+        let details = Self::details(ctx, self.pick.selected, inner.width.into());
         // The window of townships around the selected one (a province has thousands).
         let window = ctx
             .statuses
             .iter()
             .enumerate()
             .skip(self.pick.offset)
-            .take(self.page(ctx));
+            .take(Self::page(ctx, details.len()));
         for (i, s) in window {
             let mut note = String::new();
             if let Some((a, b)) = s.publicity {
@@ -495,8 +497,7 @@ impl Screen for WorkflowScreen {
             );
             lines.push(Line::styled(truncate(&text, inner.width.into()), style));
         }
-        // The selected township's objections and publicity, below the window.
-        lines.extend(Self::details(ctx, self.pick.selected, inner.width.into()));
+        lines.extend(details);
         frame.render_widget(Paragraph::new(lines), inner);
     }
 }
