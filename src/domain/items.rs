@@ -77,13 +77,13 @@ impl Values {
         }
     }
 
-    fn all(&self) -> Vec<Decimal> {
-        (0..self.len()).filter_map(|i| self.get(i)).collect()
+    fn iter(&self) -> impl Iterator<Item = Decimal> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
     }
 
     /// The scores changed by `change`, in the narrow form again if they fit.
     fn change(&mut self, change: impl FnOnce(&mut Vec<Decimal>)) {
-        let mut all = self.all();
+        let mut all: Vec<Decimal> = self.iter().collect();
         change(&mut all);
         *self = Values::of(all);
     }
@@ -254,7 +254,7 @@ impl Items {
     }
 
     pub fn values(&self) -> impl Iterator<Item = Decimal> + '_ {
-        (0..self.values.len()).filter_map(|i| self.values.get(i))
+        self.values.iter()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, Decimal)> {

@@ -55,6 +55,20 @@ fn timed_out(e: &std::io::Error) -> bool {
     )
 }
 
+/// The server did not answer within `patience`; `writes`: the request was a change,
+/// which may or may not have landed.
+fn no_answer(socket: &Path, patience: Duration, writes: bool) -> Refusal {
+    let after = match writes {
+        true => "这次修改可能已经保存,也可能没有:请稍后核对",
+        false => "请稍后重试",
+    };
+    Refusal::Server(format!(
+        "xingji 服务器({}){} 秒内没有回应;{after}。如一直如此,请管理员检查 xingji serve",
+        socket.display(),
+        patience.as_secs()
+    ))
+}
+
 fn lost(socket: &Path, e: &std::io::Error) -> Refusal {
     Refusal::Server(format!(
         "与 xingji 服务器({})的连接中断:{e};请稍后重试,或请管理员检查 xingji serve 是否在运行",
@@ -76,11 +90,7 @@ fn connect(socket: &Path, patience: Duration) -> Result<(UnixStream, Welcome)> {
         version: env!("CARGO_PKG_VERSION").to_string(),
     };
     let unanswered = |e: std::io::Error| match timed_out(&e) {
-        true => Refusal::Server(format!(
-            "xingji 服务器({}){} 秒内没有回应;请稍后重试。如一直如此,请管理员检查 xingji serve",
-            socket.display(),
-            patience.as_secs()
-        )),
+        true => no_answer(socket, patience, false),
         false => lost(socket, &e),
     };
     stream
@@ -170,15 +180,7 @@ impl Remote {
     /// must not be taken for the next request's), and the user told.
     fn given_up(&self, request: &Request, patience: Duration) -> Refusal {
         *self.stream.borrow_mut() = None;
-        let after = match request.writes() {
-            true => "这次修改可能已经保存,也可能没有:请稍后核对",
-            false => "请稍后重试",
-        };
-        Refusal::Server(format!(
-            "xingji 服务器({}){} 秒内没有回应;{after}。如一直如此,请管理员检查 xingji serve",
-            self.socket.display(),
-            patience.as_secs()
-        ))
+        no_answer(&self.socket, patience, request.writes())
     }
 
     fn exchange(

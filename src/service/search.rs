@@ -262,7 +262,7 @@ impl<'a> Searchable<'a> {
         &self.buf[self.person.start(k)..usize::from(self.person.ends[k])]
     }
 
-    /// Name, village and township, as written.
+    /// Name, village and township, as written (lower-cased).
     fn texts(&self) -> [&'a str; 3] {
         [self.piece(0), self.piece(1), self.piece(2)]
     }
