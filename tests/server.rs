@@ -264,7 +264,7 @@ fn save_notes(
     id: u32,
     text: &str,
 ) -> Result<Option<xingji::service::Rerated>, Refusal> {
-    let before = book.entry(id).map(|e| e.assessment.clone());
+    let before = book.entry(id).map(|e| e.assessment.to_assessment());
     let mut after = before.clone().unwrap_or_default();
     after.notes = text.into();
     service.save_assessment(SaveAssessment {
@@ -287,7 +287,7 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
     let book = admin.book(YEAR).unwrap();
     let shentou = admin.townships(Some(SHENTOU)).unwrap()[0];
     let id = book.people_of(shentou)[0];
-    let before = book.entry(id).map(|e| e.assessment.clone());
+    let before = book.entry(id).map(|e| e.assessment.to_assessment());
     let mut after = before.clone().unwrap_or_default();
     after.notes = "区里核对过".into();
     let mut clerks_book = clerk.book(YEAR).unwrap();
@@ -318,7 +318,7 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
     let entries = |b: &xingji::service::YearBook| -> Vec<_> {
         b.entries
             .iter()
-            .map(|e| (e.secretary, e.assessment.clone(), e.rating.clone()))
+            .map(|e| (e.secretary, e.assessment.to_assessment(), e.rating.clone()))
             .collect()
     };
     assert_eq!(entries(&clerks_book), entries(&clerk.book(YEAR).unwrap()));
@@ -362,7 +362,7 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
     });
     assert!(matches!(conflict, Err(Refusal::Conflict)), "{conflict:?}");
     assert_eq!(
-        clerk.book(YEAR).unwrap().entry(id).unwrap().assessment,
+        *clerk.book(YEAR).unwrap().entry(id).unwrap().assessment,
         after
     );
 
@@ -423,7 +423,7 @@ fn the_year_the_server_keeps_moves_with_each_save_and_is_read_again_after_other_
     let full = |book: &xingji::service::YearBook, id: u32| {
         let mut a = book
             .entry(id)
-            .map(|e| e.assessment.clone())
+            .map(|e| e.assessment.to_assessment())
             .unwrap_or_default();
         for item in book.scheme_for(id).items() {
             a.items.insert(&item.name, item.max);
@@ -449,7 +449,7 @@ fn the_year_the_server_keeps_moves_with_each_save_and_is_read_again_after_other_
         } else {
             (&clerk, &mut theirs)
         };
-        let before = book.entry(id).map(|e| e.assessment.clone());
+        let before = book.entry(id).map(|e| e.assessment.to_assessment());
         let mut after = full(book, id);
         if n == 3 {
             after.bonus = rust_decimal::Decimal::ZERO;
@@ -614,7 +614,7 @@ fn a_client_reading_slowly_does_not_keep_a_save_from_moving_the_kept_year() {
     }
     std::thread::sleep(Duration::from_millis(300));
     let id = book.people()[0];
-    let before = book.entry(id).map(|e| e.assessment.clone());
+    let before = book.entry(id).map(|e| e.assessment.to_assessment());
     let mut after = before.clone().unwrap_or_default();
     after.notes = "慢".into();
     let rerated = admin
@@ -628,7 +628,7 @@ fn a_client_reading_slowly_does_not_keep_a_save_from_moving_the_kept_year() {
         })
         .unwrap();
     let rerated = rerated.expect("the kept year moved (the slow reader keeps its copy)");
-    assert!(rerated.entries.iter().any(|e| e.assessment == after));
+    assert!(rerated.entries.iter().any(|e| *e.assessment == after));
 }
 
 #[test]
@@ -655,7 +655,7 @@ fn another_users_save_in_last_year_reaches_the_star_history_of_an_open_screen() 
     };
     assert!(stars_then(&app).is_some_and(|n| n > 0));
     // Another user vetoes last year's figures of this secretary.
-    let before = last.entry(id).map(|e| e.assessment.clone());
+    let before = last.entry(id).map(|e| e.assessment.to_assessment());
     let mut after = before.clone().unwrap_or_default();
     after.veto_reason = "违纪".into();
     admin
@@ -680,9 +680,9 @@ fn another_users_save_in_last_year_reaches_the_star_history_of_an_open_screen() 
     app.changed(Notice {
         saved: Some((YEAR, moved)),
     });
-    let mut after = now.entry(id).unwrap().assessment.clone();
+    let mut after = now.entry(id).unwrap().assessment.to_assessment();
     after.grade = None;
-    assert_eq!(app.ctx.book.entry(id).unwrap().assessment, after);
+    assert_eq!(*app.ctx.book.entry(id).unwrap().assessment, after);
     assert_eq!(app.ctx.statuses, admin.statuses(YEAR).unwrap());
     let township = now.township_of(id).unwrap();
     let status = app
@@ -1461,7 +1461,7 @@ fn a_client_holding_one_township_keeps_to_it_when_a_save_finds_the_servers_year_
 /// Another user clears a secretary's grade (组织评价) as `book` shows it: whose entries
 /// the save moved in the server's year.
 fn grade_cleared(admin: &Service, book: &xingji::service::YearBook, id: u32) -> Vec<u32> {
-    let before = book.entry(id).map(|e| e.assessment.clone());
+    let before = book.entry(id).map(|e| e.assessment.to_assessment());
     let mut after = before.clone().unwrap();
     after.grade = None;
     let rerated = admin
@@ -1873,7 +1873,7 @@ fn the_workflows_progress_follows_saves_here_and_elsewhere() {
     // Another client clears a grade in the second township: its count drops.
     let now = admin.book(YEAR).unwrap();
     let elsewhere = now.people_of(all[1])[0];
-    let before = now.entry(elsewhere).unwrap().assessment.clone();
+    let before = now.entry(elsewhere).unwrap().assessment.to_assessment();
     let moved = grade_cleared(&admin, &now, elsewhere);
     for app in [&mut parted, &mut whole] {
         app.changed(Notice {
@@ -1888,7 +1888,7 @@ fn the_workflows_progress_follows_saves_here_and_elsewhere() {
         .entry(elsewhere)
         .unwrap()
         .assessment
-        .clone();
+        .to_assessment();
     let moved: Vec<u32> = admin
         .save_assessment(SaveAssessment {
             year: YEAR,

@@ -17,12 +17,53 @@ use super::rated::{self, Line};
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     pub secretary: u32,
-    pub assessment: Assessment,
+    /// The form as it stands (the frozen one where the township's results stand).
+    pub assessment: Form,
     pub rating: Rating,
     /// What stood before the publication that corrected it (更正公示), if any. Boxed:
     /// almost no entry has one, and a rating inline would add 232 bytes to each of a
     /// province's entries.
     pub replaced: Option<Box<Rating>>,
+}
+
+/// An entry's assessment. Every book a screen, a report or a client holds has each
+/// entry's form; the year a server keeps does not (a province's forms are a third of
+/// it): what it sends is given its forms from the file first ([`YearBook::fill_forms`]).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Form(Option<Box<Assessment>>);
+
+impl Form {
+    pub fn new(assessment: Assessment) -> Form {
+        Form(Some(Box::new(assessment)))
+    }
+
+    /// Is the form here (not let go by a server's kept year)?
+    pub fn held(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// The assessment, owned.
+    pub fn to_assessment(&self) -> Assessment {
+        Assessment::clone(self)
+    }
+}
+
+impl std::ops::Deref for Form {
+    type Target = Assessment;
+
+    /// The assessment. A form let go reads as an empty one: nothing reads a kept
+    /// year's forms but to send them, and those are filled first (the tests, built
+    /// with debug assertions, stop at any read that was not).
+    fn deref(&self) -> &Assessment {
+        static EMPTY: std::sync::OnceLock<Assessment> = std::sync::OnceLock::new();
+        debug_assert!(
+            self.held(),
+            "the form of an entry a kept year let go was read"
+        );
+        self.0
+            .as_deref()
+            .unwrap_or_else(|| EMPTY.get_or_init(Assessment::default))
+    }
 }
 
 /// A rated year of the district.
@@ -111,7 +152,7 @@ impl YearBook {
             .zip(ratings)
             .map(|((secretary, assessment), rating)| Entry {
                 secretary,
-                assessment,
+                assessment: Form::new(assessment),
                 rating,
                 replaced: None,
             })
@@ -328,7 +369,7 @@ impl YearBook {
             only_stages_beside(&mut self.record, t);
             self.hidden = others
                 .into_iter()
-                .map(|e| (e.secretary, e.assessment))
+                .map(|e| (e.secretary, e.assessment.to_assessment()))
                 .collect();
             self.live.clear();
             self.quotas = None;
@@ -426,7 +467,7 @@ impl YearBook {
         for e in &mut self.entries {
             match standing.frozen(&self.district, &self.frozen, e.secretary) {
                 Some(f) => {
-                    e.assessment.clone_from(&f.assessment);
+                    e.assessment = Form::new(f.assessment.clone());
                     e.rating.clone_from(&f.rating);
                     e.replaced = f.replaced.clone().map(Box::new);
                 }
@@ -435,13 +476,78 @@ impl YearBook {
         }
     }
 
+    /// Let every entry's form go: what a server keeps of a year (a province's forms
+    /// are a third of it). What it sends is given its forms again
+    /// ([`YearBook::fill_forms`]); a save re-rates with the new form it brings.
+    pub(super) fn let_forms_go(&mut self) {
+        for e in &mut self.entries {
+            e.assessment = Form::default();
+        }
+    }
+
+    /// Let one entry's form go (a kept year's, after a save rated it).
+    pub(super) fn let_form_go(&mut self, secretary: u32) {
+        if let Some(&i) = self.index.get(&secretary) {
+            self.entries[i].assessment = Form::default();
+        }
+    }
+
+    /// Does every entry hold its form?
+    pub(super) fn holds_forms(&self) -> bool {
+        self.entries.iter().all(|e| e.assessment.held())
+    }
+
+    /// Can a save re-rate one secretary and the quota lines (not the whole year)?
+    pub(super) fn rerates_one_by_one(&self) -> bool {
+        self.live.len() == self.entries.len() && self.hidden.is_empty()
+    }
+
+    /// The secretaries of `entries` (this book's, copied to be sent) whose forms are
+    /// to be read from the file: let go, and not frozen (a frozen form is here).
+    pub(super) fn forms_to_read(&self, entries: &[Entry]) -> Vec<u32> {
+        let standing = Standing::of(&self.record);
+        entries
+            .iter()
+            .filter(|e| !e.assessment.held())
+            .filter(|e| {
+                standing
+                    .frozen(&self.district, &self.frozen, e.secretary)
+                    .is_none()
+            })
+            .map(|e| e.secretary)
+            .collect()
+    }
+
+    /// Give `entries` (this book's, copied to be sent) the forms this book let go:
+    /// the frozen one where the township's results stand, else the stored one from
+    /// `stored` (read from the file at the count of writes this book is current at).
+    /// False when one is not in `stored` (the file has moved on: read again).
+    pub(super) fn fill_forms(
+        &self,
+        entries: &mut [Entry],
+        stored: &mut HashMap<u32, Assessment>,
+    ) -> bool {
+        let standing = Standing::of(&self.record);
+        for e in entries.iter_mut().filter(|e| !e.assessment.held()) {
+            let form = match standing.frozen(&self.district, &self.frozen, e.secretary) {
+                Some(f) => f.assessment.clone(),
+                None => match stored.remove(&e.secretary) {
+                    Some(a) => a,
+                    None => return false,
+                },
+            };
+            e.assessment = Form::new(form);
+        }
+        true
+    }
+
     /// The figures as computed now from the stored assessments, frozen or not, in the
     /// order of `entries` (what a new publication would freeze).
     pub(super) fn live_ratings(&self) -> Vec<Rating> {
         let list: Vec<(u32, Assessment)> = self
             .entries
             .iter()
-            .map(|e| (e.secretary, e.assessment.clone()))
+            .map(|e| (e.secretary, e.assessment.to_assessment()))
             .chain(self.hidden.iter().cloned())
             .collect();
         let mut ratings = rate(
@@ -466,19 +572,19 @@ impl YearBook {
     pub fn replace(&mut self, secretary: u32, assessment: Assessment) -> Option<Vec<usize>> {
         // One secretary and the quota lines (not the whole year) when every rated
         // secretary's figures are here.
-        let one_by_one = self.live.len() == self.entries.len() && self.hidden.is_empty();
+        let one_by_one = self.rerates_one_by_one();
         let before = self
             .entry(secretary)
             .and_then(|e| e.rating.evaluation.figures().map(|f| f.total));
         let i = match self.index.get(&secretary) {
             Some(&i) => {
-                self.entries[i].assessment = assessment;
+                self.entries[i].assessment = Form::new(assessment);
                 i
             }
             None => {
                 let i = self.insert(Entry {
                     secretary,
-                    assessment,
+                    assessment: Form::new(assessment),
                     rating: Rating::unrated(secretary),
                     replaced: None,
                 });
@@ -612,7 +718,7 @@ impl YearBook {
         let list: Vec<(u32, Assessment)> = self
             .entries
             .iter()
-            .map(|e| (e.secretary, e.assessment.clone()))
+            .map(|e| (e.secretary, e.assessment.to_assessment()))
             .chain(self.hidden.iter().cloned())
             .collect();
         let ratings = rate(
@@ -682,7 +788,7 @@ pub fn freeze_standing(store: &Store) -> Result<usize, Refusal> {
         for e in &book.entries {
             if standing.holds(&book.district, e.secretary) {
                 let frozen = Frozen {
-                    assessment: e.assessment.clone(),
+                    assessment: e.assessment.to_assessment(),
                     rating: e.rating.clone(),
                     replaced: None,
                 };
@@ -981,7 +1087,7 @@ mod tests {
         for e in &book.entries {
             if book.township_of(e.secretary) == Some(published) {
                 let frozen = Frozen {
-                    assessment: e.assessment.clone(),
+                    assessment: e.assessment.to_assessment(),
                     rating: e.rating.clone(),
                     replaced: None,
                 };
@@ -1012,7 +1118,7 @@ mod tests {
         for step in 0..300 {
             let i = rng.below(book.entries.len());
             let mut secretary = book.entries[i].secretary;
-            let mut a = book.entries[i].assessment.clone();
+            let mut a = book.entries[i].assessment.to_assessment();
             if step % 4 == 0
                 && let Some(first) = absent.pop()
             {
@@ -1201,7 +1307,7 @@ mod past_tests {
             .entry(secretary)
             .unwrap()
             .assessment
-            .clone();
+            .to_assessment();
         let mut vetoed = stored.clone();
         vetoed.veto_reason = "违纪".into();
         service

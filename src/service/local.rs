@@ -125,7 +125,7 @@ impl Local {
     /// A rated year as this user may see it (a township clerk: their township only).
     pub fn book(&self, year: i16) -> Result<YearBook> {
         match &self.resident {
-            Some(_) => Ok(self.full_book(year)?.seen_by(&self.actor)),
+            Some(resident) => resident.formed(&self.store, year, |b| b.seen_by(&self.actor)),
             None => Ok(YearBook::load(&self.store, year)?.visible_to(&self.actor)),
         }
     }
@@ -133,11 +133,12 @@ impl Local {
     /// Like [`Service::book`], or an empty year with the district's current scheme
     /// when the year has no data yet: its first saved field stores it.
     pub fn book_or_new(&self, year: i16) -> Result<YearBook> {
-        Ok(Arc::unwrap_or_clone(self.shared_book_or_new(year)?))
+        Ok(Arc::unwrap_or_clone(self.or_new(year, Self::sent_book)?))
     }
 
-    /// The book to send: the kept year itself to a district user (no copy of a
-    /// province), a township clerk's part of it to a clerk.
+    /// The book to read figures in (rows, a search, the progress): the kept year
+    /// itself to a district user (no copy of a province), a township clerk's part of
+    /// it to a clerk. The kept year holds no forms: [`Local::sent_book`] sends them.
     fn shared_book(&self, year: i16) -> Result<Arc<YearBook>> {
         match &self.resident {
             // (A viewer sees the district as its admin does.)
@@ -146,9 +147,33 @@ impl Local {
         }
     }
 
-    /// [`Local::shared_book`], or an empty year ([`Local::book_or_new`]).
-    fn shared_book_or_new(&self, year: i16) -> Result<Arc<YearBook>> {
-        match self.shared_book(year) {
+    /// The book as this user may see it, with its forms: to send, or to make a
+    /// workbook of.
+    fn sent_book(&self, year: i16) -> Result<Arc<YearBook>> {
+        Ok(Arc::new(self.book(year)?))
+    }
+
+    /// The whole district's year with its forms, for a step that rates it all again
+    /// (a publication).
+    pub(crate) fn formed_book(&self, year: i16) -> Result<Arc<YearBook>> {
+        match &self.resident {
+            Some(resident) => Ok(Arc::new(resident.formed(
+                &self.store,
+                year,
+                YearBook::clone,
+            )?)),
+            None => self.full_book(year),
+        }
+    }
+
+    /// A book `read` reads ([`Local::shared_book`], [`Local::sent_book`]), or an
+    /// empty year ([`Local::book_or_new`]).
+    fn or_new(
+        &self,
+        year: i16,
+        read: impl Fn(&Self, i16) -> Result<Arc<YearBook>>,
+    ) -> Result<Arc<YearBook>> {
+        match read(self, year) {
             Err(Refusal::NoYear(_)) => {
                 let new = YearBook::load_or_new(&self.store, year)?;
                 // What travels from a server is cut as a year with data is.
@@ -183,7 +208,12 @@ impl Local {
                 township: name.unwrap_or_else(|| township.to_string()),
             });
         }
-        Ok(Arc::new(book.part(township, &self.actor)))
+        let cut = |b: &YearBook| b.part(township, &self.actor);
+        Ok(Arc::new(match &self.resident {
+            // The kept year's, with the township's forms read from the file.
+            Some(resident) => resident.formed(&self.store, year, cut)?,
+            None => cut(&book),
+        }))
     }
 
     /// The whole district's rated year, for the checks of a step (quotas and stages
@@ -299,7 +329,7 @@ impl Local {
 
     /// Each visible township's progress through a year.
     pub fn statuses(&self, year: i16) -> Result<Vec<TownshipStatus>> {
-        Ok(self.statuses_of(&*self.shared_book_or_new(year)?))
+        Ok(self.statuses_of(&*self.or_new(year, Self::shared_book)?))
     }
 
     /// The first screen's counts of a year as this user may see them, overdue
@@ -437,7 +467,7 @@ impl Local {
             return Ok(None);
         };
         Ok(resident
-            .saved(before, year, save.secretary, save.after)
+            .saved(&self.store, before, year, save.secretary, save.after)
             .map(|rerated| {
                 let moved = rerated.entries.iter().map(|e| e.secretary).collect();
                 self.moved.set(Some((year, moved)));
@@ -484,18 +514,17 @@ impl Local {
     /// These secretaries' entries in the kept year, as far as this user may see them
     /// (after another user's save); None: read the year again.
     pub fn rerated(&self, year: i16, secretaries: &[u32]) -> Result<Option<Rerated>> {
-        if self.resident.is_none() {
+        let Some(resident) = &self.resident else {
             return Ok(None);
-        }
-        let book = self.full_book(year)?;
-        let entries = secretaries
-            .iter()
-            .filter_map(|id| book.entry(*id).cloned())
-            .collect();
-        Ok(Some(self.seen(Rerated {
-            entries,
+        };
+        let rerated = resident.formed(&self.store, year, |book| Rerated {
+            entries: secretaries
+                .iter()
+                .filter_map(|id| book.entry(*id).cloned())
+                .collect(),
             rated: book.rated_count(),
-        })))
+        })?;
+        Ok(Some(self.seen(rerated)))
     }
 
     /// The users and their roles (district admins only).
@@ -591,9 +620,10 @@ impl Local {
 
     /// The year's Excel report as this user may see it (a clerk: their township).
     pub fn workbook(&self, year: i16) -> Result<Vec<u8>> {
-        let book = self.shared_book(year)?;
+        let mut book = self.shared_book(year)?;
         if self.resident.is_some() {
             workbook_fits(year, book.people().len())?;
+            book = self.sent_book(year)?;
         }
         crate::exchange::xlsx::xlsx_bytes(&book)
             .map_err(|e| Refusal::Server(format!("生成 Excel 报表失败:{e}")))
@@ -625,8 +655,8 @@ impl Local {
             Q::District => A::District(self.district()?),
             Q::TownshipNamed(name) => A::Id(self.township_named(&name)?),
             Q::Townships(name) => A::Ids(self.townships(name.as_deref())?),
-            Q::Book(y) => A::Book(self.shared_book(y)?),
-            Q::BookOrNew(y) => A::Book(self.shared_book_or_new(y)?),
+            Q::Book(y) => A::Book(self.sent_book(y)?),
+            Q::BookOrNew(y) => A::Book(self.or_new(y, Self::sent_book)?),
             Q::History(y, township) => A::History(self.history_in(y, township)?),
             Q::Statuses(y) => A::Statuses(self.statuses(y)?),
             Q::Overview(y, today, first) => {

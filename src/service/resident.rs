@@ -13,6 +13,23 @@ use crate::domain::{Assessment, District, Rectification};
 use crate::scoring::Past;
 use crate::store::Store;
 
+/// What is sent of a kept year: something holding entries whose forms are filled.
+pub trait Formed {
+    fn entries(&mut self) -> &mut [Entry];
+}
+
+impl Formed for YearBook {
+    fn entries(&mut self) -> &mut [Entry] {
+        &mut self.entries
+    }
+}
+
+impl Formed for Rerated {
+    fn entries(&mut self) -> &mut [Entry] {
+        &mut self.entries
+    }
+}
+
 /// At most this many years are kept: the working year and one looked back at.
 const KEPT_YEARS: usize = 2;
 
@@ -61,8 +78,9 @@ impl Resident {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The kept year if nobody has written since it was read.
-    fn kept(&self, store: &Store, year: i16) -> Option<(Arc<YearBook>, Option<Arc<Tallies>>)> {
+    /// The kept year if nobody has written since it was read, its counts, and the
+    /// store's count of writes it is current at.
+    fn kept(&self, store: &Store, year: i16) -> Option<(Arc<YearBook>, Option<Arc<Tallies>>, u64)> {
         let mut years = self.lock();
         let at = years.iter().position(|k| k.year == year)?;
         if years[at].changes != store.changes() {
@@ -71,7 +89,7 @@ impl Resident {
             return None;
         }
         let kept = years.remove(at);
-        let found = (Arc::clone(&kept.book), kept.tallies.clone());
+        let found = (Arc::clone(&kept.book), kept.tallies.clone(), kept.changes);
         years.insert(0, kept);
         Some(found)
     }
@@ -80,30 +98,42 @@ impl Resident {
     /// written since, else read, rated and kept. The reading is done outside the lock
     /// (other years, and saves, go on meanwhile), one at a time: readers of the year
     /// wait for that one reading.
+    ///
+    /// The kept year holds no forms ([`YearBook::let_forms_go`]): what is sent of it
+    /// is given them first ([`Resident::formed`]).
     pub fn book(&self, store: &Store, year: i16) -> Result<Arc<YearBook>, Refusal> {
-        if let Some((book, _)) = self.kept(store, year) {
-            return Ok(book);
+        Ok(self.book_at(store, year)?.0)
+    }
+
+    /// [`Resident::book`], and the store's count of writes it is current at (None:
+    /// it was read while a write came in, and is not kept; it holds its forms).
+    fn book_at(&self, store: &Store, year: i16) -> Result<(Arc<YearBook>, Option<u64>), Refusal> {
+        if let Some((book, _, at)) = self.kept(store, year) {
+            return Ok((book, Some(at)));
         }
         let _one_at_a_time = self
             .reading
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((book, _)) = self.kept(store, year) {
-            return Ok(book);
+        if let Some((book, _, at)) = self.kept(store, year) {
+            return Ok((book, Some(at)));
         }
         // Counted before reading and after: a book is kept only if no write came in
         // between (the reading is several reads: it might hold part of such a write,
         // and a save must not be applied to it twice). Without one, the next request
         // reads the year again.
         let now = store.changes();
-        let book = Arc::new(YearBook::load(store, year)?);
+        let mut book = YearBook::load(store, year)?;
         // The list's orders and the search index too (a province's take a second, which
         // the first search or sorted list would wait for): made here, while no save
         // can find the book shared and have to copy it.
         book.prepare();
         if store.changes() != now {
-            return Ok(book);
+            return Ok((Arc::new(book), None));
         }
+        book.let_forms_go();
+        give_back();
+        let book = Arc::new(book);
         let mut years = self.lock();
         years.retain(|k| k.year != year);
         years.truncate(KEPT_YEARS - 1);
@@ -116,7 +146,33 @@ impl Resident {
                 tallies: None,
             },
         );
-        Ok(book)
+        Ok((book, Some(now)))
+    }
+
+    /// What `cut` makes of the kept year (a township's part, a copy of the whole, the
+    /// entries a save moved), with the forms of its entries read from the file at
+    /// the count of writes the year is current at: the forms and the figures sent
+    /// are of one moment. While writes keep coming in between, the year is read
+    /// whole from the file instead.
+    pub fn formed<T: Formed>(
+        &self,
+        store: &Store,
+        year: i16,
+        cut: impl Fn(&YearBook) -> T,
+    ) -> Result<T, Refusal> {
+        for _ in 0..3 {
+            let (book, at) = self.book_at(store, year)?;
+            let mut out = cut(&book);
+            let ids = book.forms_to_read(out.entries());
+            if ids.is_empty() && book.fill_forms(out.entries(), &mut HashMap::new()) {
+                return Ok(out);
+            }
+            let (read_at, mut stored) = store.assessments_of(year, &ids)?;
+            if at == Some(read_at) && book.fill_forms(out.entries(), &mut stored) {
+                return Ok(out);
+            }
+        }
+        Ok(cut(&YearBook::load(store, year)?))
     }
 
     /// A year's stars by secretary, for the star history (`book::past_year`): kept
@@ -162,7 +218,7 @@ impl Resident {
     ) -> Result<Overview, Refusal> {
         // The counts and the book they were counted in, the same one.
         let (book, tallies) = match self.kept(store, year) {
-            Some((book, Some(tallies))) => (book, tallies),
+            Some((book, Some(tallies), _)) => (book, tallies),
             _ => {
                 let book = self.book(store, year)?;
                 // Counted outside the lock, kept if the year is still the same one.
@@ -187,6 +243,7 @@ impl Resident {
     /// write in between, or a re-rating of everyone).
     pub fn saved(
         &self,
+        store: &Store,
         before: u64,
         year: i16,
         secretary: u32,
@@ -199,12 +256,21 @@ impl Resident {
             // Read after this save (it holds it), or before another write: as it is.
             return None;
         }
+        if !kept.book.rerates_one_by_one() && !kept.book.holds_forms() {
+            // The whole year would be rated again, and it holds no forms: read again.
+            years.remove(at);
+            return None;
+        }
         // Another request may still be sending this book: it keeps its copy.
         let book = Arc::make_mut(&mut kept.book);
         let changed = book.replace(secretary, assessment);
         let entries: Option<Vec<Entry>> = changed
             .as_ref()
             .map(|moved| moved.iter().map(|&i| book.entries[i].clone()).collect());
+        // The saved form rated, the kept year lets it go as it let the others go.
+        if changed.is_some() {
+            book.let_form_go(secretary);
+        }
         kept.tallies = match (kept.tallies.take(), &entries) {
             (Some(mut tallies), Some(entries)) => {
                 Arc::make_mut(&mut tallies).update(book, entries);
@@ -214,9 +280,29 @@ impl Resident {
             _ => None,
         };
         kept.changes = before + 1;
+        // The others moved are sent with their forms, read in the file as this save
+        // left it (a write since: the clients read again).
+        let book = &kept.book;
+        let mut entries = entries?;
+        let ids = book.forms_to_read(&entries);
+        let (read_at, mut stored) = store.assessments_of(year, &ids).ok()?;
+        if read_at != before + 1 || !book.fill_forms(&mut entries, &mut stored) {
+            return None;
+        }
         Some(Rerated {
-            entries: entries?,
+            entries,
             rated: book.rated_count(),
         })
+    }
+}
+
+/// Give the memory freed back to the system: a year's reading leaves a gigabyte's
+/// worth of small blocks freed among those kept, which the C allocator keeps for the
+/// process unless asked.
+fn give_back() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory of the allocator's to the system.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }

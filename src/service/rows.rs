@@ -561,7 +561,7 @@ mod tests {
         }
         // The last by total gets everyone's best figures, the first loses them.
         let by_total = expected(&book, Filter::All, Sort::Total);
-        let best = book.entry(by_total[0]).unwrap().assessment.clone();
+        let best = book.entry(by_total[0]).unwrap().assessment.to_assessment();
         let last = *by_total
             .iter()
             .rev()
@@ -591,7 +591,7 @@ mod tests {
             );
             let taken = book
                 .entry(from)
-                .map(|e| e.assessment.clone())
+                .map(|e| e.assessment.to_assessment())
                 .unwrap_or_default();
             let pool_before = expected(&book, Filter::Pool, Sort::Official);
             book.replace(to, taken);

@@ -338,6 +338,8 @@ impl Local {
                 waiting.join("、")
             ));
         }
+        // Rated again whole, with its forms (a server's kept year holds none).
+        let book = &*self.formed_book(year)?;
         let live = book.live_ratings();
         let moved = moved_elsewhere(book, townships, &live);
         if !moved.is_empty() {
@@ -886,7 +888,7 @@ fn freeze(w: &mut Writer, book: &YearBook, published: &[u32], live: &[Rating]) -
             .filter(|f| f.moved(now))
             .map(|f| f.rating.clone());
         let frozen = Frozen {
-            assessment: e.assessment.clone(),
+            assessment: e.assessment.to_assessment(),
             rating: now.clone(),
             replaced,
         };

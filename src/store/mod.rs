@@ -4,6 +4,7 @@
 mod encoding;
 mod lines;
 
+use std::collections::HashMap;
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::Path;
@@ -646,6 +647,28 @@ impl Store {
     /// Every assessment of a year, by secretary id.
     pub fn assessments(&self, year: i16) -> Result<Vec<(u32, Assessment)>> {
         self.of_year(ASSESSMENTS, year, false)
+    }
+
+    /// These secretaries' assessments of a year (those that have one), read in one
+    /// snapshot, and the count of writes ([`Store::changes`]) that snapshot holds.
+    pub fn assessments_of(
+        &self,
+        year: i16,
+        secretaries: &[u32],
+    ) -> Result<(u64, HashMap<u32, Assessment>)> {
+        let (at, txn) = {
+            // A commit counts itself under this lock: the snapshot and the count agree.
+            let _counted = lock(&self.counting);
+            (self.changes.load(Ordering::SeqCst), self.read()?)
+        };
+        let table = txn.open_table(ASSESSMENTS)?;
+        let mut found = HashMap::with_capacity(secretaries.len());
+        for &id in secretaries {
+            if let Some(value) = table.get(assessment_key(year, id))? {
+                found.insert(id, decode(value.value())?);
+            }
+        }
+        Ok((at, found))
     }
 
     /// The secretaries with an assessment in a year (nothing decoded).

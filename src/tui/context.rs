@@ -621,7 +621,7 @@ impl Context {
     pub fn assessment(&self, secretary: u32) -> Assessment {
         self.book
             .entry(secretary)
-            .map(|e| e.assessment.clone())
+            .map(|e| e.assessment.to_assessment())
             .unwrap_or_default()
     }
 
@@ -640,7 +640,10 @@ impl Context {
         // The save builds on the latest assessment this screen knows, so that another
         // user's change of another field is kept; only a change of this very field since
         // the user began typing is a conflict.
-        let stored = self.book.entry(secretary).map(|e| e.assessment.clone());
+        let stored = self
+            .book
+            .entry(secretary)
+            .map(|e| e.assessment.to_assessment());
         if let Some(seen) = seen {
             let scheme = self.book.scheme_for(secretary);
             let was = field.value(scheme, &seen.unwrap_or_default());

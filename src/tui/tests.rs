@@ -29,7 +29,7 @@ fn stored(app: &App, name: &str) -> Assessment {
 
 fn stored_by_id(app: &App, id: u32) -> Assessment {
     let book = app.ctx.service.book(2025).unwrap();
-    book.entry(id).unwrap().assessment.clone()
+    book.entry(id).unwrap().assessment.to_assessment()
 }
 
 /// An item's score in the book the app holds.
@@ -2023,7 +2023,7 @@ fn notes_saved_by_another_meanwhile_are_said_and_a_second_esc_saves_knowingly() 
     assert!(matches!(app.popup, Some(Popup::Editor(_))));
     type_text(&mut app, "甲写的");
     // Another user saves the notes meanwhile.
-    let before = app.ctx.book.entry(id).map(|e| e.assessment.clone());
+    let before = app.ctx.book.entry(id).map(|e| e.assessment.to_assessment());
     let mut after = before.clone().unwrap();
     after.notes = "乙写的".into();
     app.ctx

@@ -548,7 +548,9 @@ impl GridScreen {
         }
         let name = t.user(&name).into_owned();
         let entry = ctx.book.entry(id);
-        let assessment = entry.map(|e| e.assessment.clone()).unwrap_or_default();
+        let assessment = entry
+            .map(|e| e.assessment.to_assessment())
+            .unwrap_or_default();
         let (total, stars) = match entry.and_then(|e| e.rating.evaluation.figures().map(|f| (f, e)))
         {
             Some((f, e)) => (

@@ -169,7 +169,7 @@ impl SecretaryScreen {
             seen: Some(Box::new(
                 ctx.book
                     .entry(self.entry.secretary)
-                    .map(|e| e.assessment.clone()),
+                    .map(|e| e.assessment.to_assessment()),
             )),
         })
     }
