@@ -569,13 +569,21 @@ impl YearBook {
     /// Re-rate after one assessment changed (quotas depend on everyone). The answer is
     /// the entries whose figures may have changed (positions in `entries`), or None when
     /// the whole year was rated again.
-    pub fn replace(&mut self, secretary: u32, assessment: Assessment) -> Option<Vec<usize>> {
+    ///
+    /// Each entry rated again comes with the rating it stood at (None for the
+    /// secretary's first assessment), so that counts kept beside the book can move.
+    pub fn replace(
+        &mut self,
+        secretary: u32,
+        assessment: Assessment,
+    ) -> Option<Vec<(usize, Option<Rating>)>> {
         // One secretary and the quota lines (not the whole year) when every rated
         // secretary's figures are here.
         let one_by_one = self.rerates_one_by_one();
         let before = self
             .entry(secretary)
             .and_then(|e| e.rating.evaluation.figures().map(|f| f.total));
+        let first = !self.index.contains_key(&secretary);
         let i = match self.index.get(&secretary) {
             Some(&i) => {
                 self.entries[i].assessment = Form::new(assessment);
@@ -597,9 +605,18 @@ impl YearBook {
             }
         };
         if one_by_one {
-            let moved = self.rerate_one(i);
-            let ids: Vec<u32> = moved.iter().map(|&at| self.entries[at].secretary).collect();
+            let mut moved = self.rerate_one(i);
+            let ids: Vec<u32> = moved
+                .iter()
+                .map(|(at, _)| self.entries[*at].secretary)
+                .collect();
             self.reorder(secretary, before, &ids);
+            // A first assessment stood nowhere (its placeholder was never counted).
+            for (at, stood) in &mut moved {
+                if first && *at == i {
+                    *stood = None;
+                }
+            }
             Some(moved)
         } else {
             self.orders.rated_again();
@@ -659,8 +676,8 @@ impl YearBook {
     /// Re-rate after entry `i`'s assessment changed: evaluate it alone, run the quotas
     /// over everyone's kept figures, and finish again the ratings whose stars moved.
     /// The same result as [`YearBook::rerate`], without evaluating the whole year.
-    /// The answer is the entries it rated again.
-    fn rerate_one(&mut self, i: usize) -> Vec<usize> {
+    /// The answer is the entries it rated again, with the ratings they stood at.
+    fn rerate_one(&mut self, i: usize) -> Vec<(usize, Option<Rating>)> {
         let secretary = self.entries[i].secretary;
         let took = self
             .district
@@ -700,14 +717,14 @@ impl YearBook {
                 None => continue,
             };
             if !frozen {
-                e.rating = finish(
+                let now = finish(
                     &self.scheme,
                     e.secretary,
                     evaluation,
                     stars,
                     self.previous.get(&e.secretary).copied(),
                 );
-                rated.push(k);
+                rated.push((k, Some(std::mem::replace(&mut e.rating, now))));
             }
         }
         self.rated = quotas.rated();
@@ -1170,11 +1187,16 @@ mod tests {
                 .map(|e| (e.secretary, e.rating.clone()))
                 .collect();
             let moved = book.replace(secretary, a).unwrap();
-            // What the save says it moved is all it moved (a server sends only that).
+            // What the save says it moved is all it moved (a server sends only that),
+            // and what each stood at before.
             for (k, e) in book.entries.iter().enumerate() {
                 if before.get(&e.secretary) != Some(&e.rating) {
-                    assert!(moved.contains(&k), "step {step}: {k} not said");
+                    assert!(moved.iter().any(|(at, _)| *at == k), "step {step}: {k}");
                 }
+            }
+            for (at, stood) in &moved {
+                let id = book.entries[*at].secretary;
+                assert_eq!(stood.as_ref(), before.get(&id), "step {step}: {id} before");
             }
             let mut whole = book.clone();
             whole.rerate();

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use super::book::{star_slot, summary_text};
 use super::{Entry, TownshipStatus, YearBook, workflow};
 use crate::domain::{Outcome, Rectification, RectifyStatus};
-use crate::scoring::Evaluation;
+use crate::scoring::{Evaluation, Rating};
 
 /// The year's counts as one user may see them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -59,7 +59,7 @@ impl Overview {
         rectifications: &[(i16, u32, Rectification)],
         today: Date,
     ) -> Overview {
-        Tallies::counted(book).overview(book, shows, rectifications, today)
+        Tallies::of(book).overview(book, shows, rectifications, today)
     }
 
     /// Only the first `n` townships' stars and progress: what a screen can show of a
@@ -77,16 +77,15 @@ impl Overview {
         rectifications: &[(i16, u32, Rectification)],
         today: Date,
     ) -> Overview {
-        Tallies::counted(book).with_statuses(book, shows, rectifications, today)
+        Tallies::of(book).with_statuses(book, shows, rectifications, today)
     }
 }
 
-/// The year's counts kept by township, and each secretary's part in them: a save
-/// moves the parts of the secretaries it re-rated, and an overview adds up townships,
-/// not secretaries (docs/architecture.md §7, "The resident year").
+/// The year's counts kept by township: a save moves the secretaries it re-rated out
+/// of them as they stood and in as they stand, and an overview adds up townships, not
+/// secretaries (docs/architecture.md §7, "The resident year").
 #[derive(Clone, Debug, Default)]
 pub struct Tallies {
-    parts: HashMap<u32, Part>,
     counts: HashMap<u32, Count>,
 }
 
@@ -119,14 +118,14 @@ struct Count {
 }
 
 impl Part {
-    fn of(book: &YearBook, e: &Entry) -> Option<Part> {
-        let figures = e.rating.evaluation.figures();
+    fn of(book: &YearBook, secretary: u32, rating: &Rating) -> Option<Part> {
+        let figures = rating.evaluation.figures();
         Some(Part {
-            township: book.township_of(e.secretary)?,
-            incomplete: matches!(e.rating.evaluation, Evaluation::Incomplete(_)),
-            stars: e.rating.stars,
+            township: book.township_of(secretary)?,
+            incomplete: matches!(rating.evaluation, Evaluation::Incomplete(_)),
+            stars: rating.stars,
             outcome: figures.and_then(|f| Outcome::ALL.iter().position(|x| *x == f.outcome)),
-            rated: e.rating.rated(),
+            rated: rating.rated(),
         })
     }
 }
@@ -165,45 +164,39 @@ impl Count {
 }
 
 impl Tallies {
-    /// One pass over the year, each secretary's part kept to be moved by saves.
+    /// One pass over the year.
     pub fn of(book: &YearBook) -> Tallies {
         let mut tallies = Tallies::default();
-        tallies.update(book, &book.entries);
-        tallies
-    }
-
-    /// One pass over the year for counts read once: no parts kept (a province's would
-    /// be half a million map entries made for nothing).
-    fn counted(book: &YearBook) -> Tallies {
-        let mut tallies = Tallies::default();
         for e in &book.entries {
-            tallies.add(book, e);
+            tallies.count(book, e.secretary, &e.rating, true);
         }
         tallies
     }
 
-    /// These entries were rated again (or are new): their parts move.
-    pub fn update(&mut self, book: &YearBook, entries: &[Entry]) {
-        for e in entries {
-            if let Some(old) = self.parts.remove(&e.secretary)
-                && let Some(count) = self.counts.get_mut(&old.township)
-            {
-                count.count(old, false);
+    /// A save rated these entries again: each is counted out as it stood (None: it
+    /// is new) and in as it stands. (No secretary's part is kept: a province's would
+    /// be half a million map entries.)
+    pub fn update<'a>(
+        &mut self,
+        book: &YearBook,
+        moved: impl IntoIterator<Item = (Option<&'a Rating>, &'a Entry)>,
+    ) {
+        for (stood, e) in moved {
+            if let Some(stood) = stood {
+                self.count(book, e.secretary, stood, false);
             }
-            if let Some(new) = self.add(book, e) {
-                self.parts.insert(e.secretary, new);
-            }
+            self.count(book, e.secretary, &e.rating, true);
         }
     }
 
-    /// Count an entry in its township; its part, if it has a township.
-    fn add(&mut self, book: &YearBook, e: &Entry) -> Option<Part> {
-        let part = Part::of(book, e)?;
-        self.counts
-            .entry(part.township)
-            .or_default()
-            .count(part, true);
-        Some(part)
+    /// Count a secretary's rating in (`add`) or out of their township's counts.
+    fn count(&mut self, book: &YearBook, secretary: u32, rating: &Rating, add: bool) {
+        if let Some(part) = Part::of(book, secretary, rating) {
+            self.counts
+                .entry(part.township)
+                .or_default()
+                .count(part, add);
+        }
     }
 
     /// How many secretaries of a township are complete.

@@ -264,16 +264,20 @@ impl Resident {
         // Another request may still be sending this book: it keeps its copy.
         let book = Arc::make_mut(&mut kept.book);
         let changed = book.replace(secretary, assessment);
-        let entries: Option<Vec<Entry>> = changed
-            .as_ref()
-            .map(|moved| moved.iter().map(|&i| book.entries[i].clone()).collect());
+        let entries: Option<Vec<Entry>> = changed.as_ref().map(|moved| {
+            moved
+                .iter()
+                .map(|(i, _)| book.entries[*i].clone())
+                .collect()
+        });
         // The saved form rated, the kept year lets it go as it let the others go.
         if changed.is_some() {
             book.let_form_go(secretary);
         }
-        kept.tallies = match (kept.tallies.take(), &entries) {
-            (Some(mut tallies), Some(entries)) => {
-                Arc::make_mut(&mut tallies).update(book, entries);
+        kept.tallies = match (kept.tallies.take(), &changed, &entries) {
+            (Some(mut tallies), Some(changed), Some(entries)) => {
+                let stood = changed.iter().map(|(_, stood)| stood.as_ref());
+                Arc::make_mut(&mut tallies).update(book, stood.zip(entries));
                 Some(tallies)
             }
             // Everyone rated again: counted again when next asked.
