@@ -80,7 +80,7 @@ fn lines(b: &YearBook) -> Vec<Line> {
             (
                 e.secretary,
                 e.assessment.to_assessment(),
-                e.rating.clone(),
+                e.rating.to_rating(),
                 e.replaced.clone(),
             )
         })
@@ -148,6 +148,17 @@ fn check_all(store: &Arc<Store>, resident: &Arc<Resident>, step: usize) {
             .unwrap()
             .book(YEAR)
             .unwrap();
+        // The kept year's briefs (what its lists and counts read) are a fresh
+        // reading's, after every save it took.
+        let kept = resident.book(store, YEAR).unwrap();
+        assert_eq!(kept.entries.len(), full.entries.len(), "step {step}");
+        for (k, f) in kept.entries.iter().zip(&full.entries) {
+            assert_eq!(
+                (k.secretary, k.rating.brief()),
+                (f.secretary, f.rating.brief()),
+                "step {step}: the kept brief"
+            );
+        }
         let rect = fresh.rectifications(None).unwrap();
         let shows = |t| fresh.actor().may_see(t);
         let expect = Overview::with_statuses(&full, &shows, &rect, today);
@@ -614,4 +625,23 @@ fn the_kept_year_holds_no_forms_and_what_it_sends_has_them() {
     assert_eq!(*part.entry(id).unwrap().assessment, after);
     let kept = resident.book(&store, YEAR).unwrap();
     assert!(!kept.entry(id).unwrap().assessment.held());
+}
+
+#[test]
+fn a_district_users_part_of_a_year_without_data_is_an_empty_part() {
+    let (_dir, db) = made(0);
+    let store = Arc::new(Store::open(&db).unwrap());
+    let resident: Arc<Resident> = Arc::default();
+    let admin = Local::served(Arc::clone(&store), Arc::clone(&resident), "admin").unwrap();
+    let township = admin.townships(None).unwrap()[0];
+    let focus = xingji::service::rows::Focus::Township(township);
+    // What a client started with `--year` on a year nobody has entered yet reads.
+    let part = match wire(&admin.handle(Request::Part(YEAR + 1, focus)).unwrap()) {
+        Response::Book(b) => Arc::unwrap_or_clone(b),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(part.year, YEAR + 1);
+    assert_eq!(part.part_of(), Some(township));
+    assert!(part.entries.is_empty());
+    assert!(!part.district.secretaries.is_empty());
 }

@@ -389,7 +389,7 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
 fn ratings(book: &xingji::service::YearBook) -> Vec<(u32, xingji::scoring::Rating)> {
     book.entries
         .iter()
-        .map(|e| (e.secretary, e.rating.clone()))
+        .map(|e| (e.secretary, e.rating.to_rating()))
         .collect()
 }
 

@@ -361,7 +361,7 @@ impl Past {
             },
             Some(figures) => Past {
                 stars,
-                low: is_low(scheme, figures, stars),
+                low: is_low(scheme, figures.outcome, stars),
                 complete: true,
             },
         }
@@ -369,9 +369,8 @@ impl Past {
 }
 
 /// Low (§3.12): 不合格, or no more stars than the scheme's low line.
-fn is_low(scheme: &Scheme, figures: &Figures, stars: Option<u8>) -> bool {
-    figures.outcome == Outcome::Fail
-        || stars.is_some_and(|s| s <= scheme.consequences.low_max_stars)
+fn is_low(scheme: &Scheme, outcome: Outcome, stars: Option<u8>) -> bool {
+    outcome == Outcome::Fail || stars.is_some_and(|s| s <= scheme.consequences.low_max_stars)
 }
 
 impl From<&Rating> for Past {
@@ -681,6 +680,45 @@ fn fitting(ranked: &[usize], room: usize, same: impl Fn(usize, usize) -> bool) -
 }
 
 /// A rating from its evaluation and its stars after quotas: pay, consequence, change.
+/// What follows from a complete assessment's stars after the quotas: low, the
+/// consequence (§3.12) and the change from last year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Follows {
+    pub low: bool,
+    pub consequence: Option<Consequence>,
+    pub change: Option<StarChange>,
+}
+
+impl Follows {
+    pub fn of(
+        scheme: &Scheme,
+        outcome: Outcome,
+        stars: Option<u8>,
+        previous: Option<Past>,
+    ) -> Follows {
+        let c = scheme.consequences;
+        let low = is_low(scheme, outcome, stars);
+        let consequence = if low && previous.is_some_and(|p| p.low) {
+            Some(Consequence::Replace)
+        } else if low {
+            Some(Consequence::Admonish)
+        } else if stars.is_some_and(|s| s >= c.promote_min_stars) {
+            Some(Consequence::Promote)
+        } else {
+            None
+        };
+        let change = stars.map(|now| match previous.and_then(|p| p.stars) {
+            Some(before) => StarChange::Delta(now as i8 - before as i8),
+            None => StarChange::New,
+        });
+        Follows {
+            low,
+            consequence,
+            change,
+        }
+    }
+}
+
 pub fn finish(
     scheme: &Scheme,
     secretary: u32,
@@ -704,21 +742,11 @@ pub fn finish(
         coefficient = coefficient.min(scheme.pay.fail_cap);
     }
     let pay = round_half_up(scheme.pay.base * coefficient, 0);
-    let c = scheme.consequences;
-    let low = is_low(scheme, figures, stars);
-    let consequence = if low && previous.is_some_and(|p| p.low) {
-        Some(Consequence::Replace)
-    } else if low {
-        Some(Consequence::Admonish)
-    } else if stars.is_some_and(|s| s >= c.promote_min_stars) {
-        Some(Consequence::Promote)
-    } else {
-        None
-    };
-    let change = stars.map(|now| match previous.and_then(|p| p.stars) {
-        Some(before) => StarChange::Delta(now as i8 - before as i8),
-        None => StarChange::New,
-    });
+    let Follows {
+        low,
+        consequence,
+        change,
+    } = Follows::of(scheme, figures.outcome, stars, previous);
     Rating {
         secretary,
         evaluation,

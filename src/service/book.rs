@@ -19,7 +19,7 @@ pub struct Entry {
     pub secretary: u32,
     /// The form as it stands (the frozen one where the township's results stand).
     pub assessment: Form,
-    pub rating: Rating,
+    pub rating: Rated,
     /// What stood before the publication that corrected it (更正公示), if any. Boxed:
     /// almost no entry has one, and a rating inline would add 232 bytes to each of a
     /// province's entries.
@@ -29,8 +29,24 @@ pub struct Entry {
 /// An entry's assessment. Every book a screen, a report or a client holds has each
 /// entry's form; the year a server keeps does not (a province's forms are a third of
 /// it): what it sends is given its forms from the file first ([`YearBook::fill_forms`]).
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Form(Option<Box<Assessment>>);
+
+/// Sent as the assessment; a form let go is never sent (an error, not an empty form).
+impl serde::Serialize for Form {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.0 {
+            Some(form) => form.serialize(serializer),
+            None => Err(serde::ser::Error::custom("表单未补全,不能发送")),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Form {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Form, D::Error> {
+        Assessment::deserialize(deserializer).map(Form::new)
+    }
+}
 
 impl Form {
     pub fn new(assessment: Assessment) -> Form {
@@ -63,6 +79,144 @@ impl std::ops::Deref for Form {
         self.0
             .as_deref()
             .unwrap_or_else(|| EMPTY.get_or_init(Assessment::default))
+    }
+}
+
+/// An entry's rating. Every book a screen, a report or a client holds has it whole;
+/// the year a server keeps holds the brief its lists, counts and quotas read (a
+/// province's whole ratings are a third of it), and makes whole what it sends
+/// ([`YearBook::fill_forms`]). Sent as a [`Rating`]; a brief is never sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Rated {
+    Whole(Box<Rating>),
+    Brief(Brief),
+}
+
+/// What the lists, the counts and the quotas read of a rating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Brief {
+    /// Complete: the assessment has figures.
+    pub complete: bool,
+    /// In post long enough to be rated (counted in N).
+    pub eligible: bool,
+    /// The total (zero when incomplete).
+    pub total: rust_decimal::Decimal,
+    pub outcome: Option<crate::domain::Outcome>,
+    /// Final stars after the quotas.
+    pub stars: Option<u8>,
+    pub low: bool,
+    pub consequence: Option<crate::domain::Consequence>,
+    pub change: Option<crate::scoring::StarChange>,
+}
+
+impl Brief {
+    pub fn of(rating: &Rating) -> Brief {
+        let figures = rating.evaluation.figures();
+        Brief {
+            complete: figures.is_some(),
+            eligible: figures.is_some_and(|f| f.eligible),
+            total: figures.map_or(rust_decimal::Decimal::ZERO, |f| f.total),
+            outcome: figures.map(|f| f.outcome),
+            stars: rating.stars,
+            low: rating.low,
+            consequence: rating.consequence,
+            change: rating.change,
+        }
+    }
+
+    /// The brief once the quotas give it `stars`: what [`finish`] makes of them.
+    fn finished(self, scheme: &Scheme, stars: Option<u8>, previous: Option<Past>) -> Brief {
+        let Some(outcome) = self.outcome.filter(|_| self.complete) else {
+            return self;
+        };
+        let follows = crate::scoring::Follows::of(scheme, outcome, stars, previous);
+        Brief {
+            stars,
+            low: follows.low,
+            consequence: follows.consequence,
+            change: follows.change,
+            ..self
+        }
+    }
+}
+
+impl Rated {
+    pub fn whole(rating: Rating) -> Rated {
+        Rated::Whole(Box::new(rating))
+    }
+
+    pub fn is_whole(&self) -> bool {
+        matches!(self, Rated::Whole(_))
+    }
+
+    /// The rating, owned.
+    pub fn to_rating(&self) -> Rating {
+        Rating::clone(self)
+    }
+
+    /// What the lists, the counts and the quotas read, whole or brief.
+    pub fn brief(&self) -> Brief {
+        match self {
+            Rated::Whole(rating) => Brief::of(rating),
+            Rated::Brief(brief) => *brief,
+        }
+    }
+
+    pub fn stars(&self) -> Option<u8> {
+        self.brief().stars
+    }
+
+    pub fn consequence(&self) -> Option<crate::domain::Consequence> {
+        self.brief().consequence
+    }
+
+    /// The total, when complete.
+    pub fn total(&self) -> Option<rust_decimal::Decimal> {
+        let brief = self.brief();
+        brief.complete.then_some(brief.total)
+    }
+
+    pub fn complete(&self) -> bool {
+        self.brief().complete
+    }
+
+    /// Rated: eligible with a complete assessment (counted in N).
+    pub fn rated(&self) -> bool {
+        let brief = self.brief();
+        brief.complete && brief.eligible
+    }
+}
+
+impl std::ops::Deref for Rated {
+    type Target = Rating;
+
+    /// The whole rating. A brief reads as an unrated one: nothing reads a kept
+    /// year's whole ratings but to send them, and those are made whole first (the
+    /// tests, built with debug assertions, stop at any read that was not).
+    fn deref(&self) -> &Rating {
+        static UNRATED: std::sync::OnceLock<Rating> = std::sync::OnceLock::new();
+        match self {
+            Rated::Whole(rating) => rating,
+            Rated::Brief(_) => {
+                debug_assert!(false, "the whole rating of a kept year's entry was read");
+                UNRATED.get_or_init(|| Rating::unrated(0))
+            }
+        }
+    }
+}
+
+impl serde::Serialize for Rated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Rated::Whole(rating) => rating.serialize(serializer),
+            Rated::Brief(_) => Err(serde::ser::Error::custom("评定结果未补全,不能发送")),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Rated {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Rated, D::Error> {
+        Rating::deserialize(deserializer).map(Rated::whole)
     }
 }
 
@@ -153,7 +307,7 @@ impl YearBook {
             .map(|((secretary, assessment), rating)| Entry {
                 secretary,
                 assessment: Form::new(assessment),
-                rating,
+                rating: Rated::whole(rating),
                 replaced: None,
             })
             .collect();
@@ -468,7 +622,7 @@ impl YearBook {
             match standing.frozen(&self.district, &self.frozen, e.secretary) {
                 Some(f) => {
                     e.assessment = Form::new(f.assessment.clone());
-                    e.rating.clone_from(&f.rating);
+                    e.rating = Rated::whole(f.rating.clone());
                     e.replaced = f.replaced.clone().map(Box::new);
                 }
                 None => e.replaced = None,
@@ -476,25 +630,31 @@ impl YearBook {
         }
     }
 
-    /// Let every entry's form go: what a server keeps of a year (a province's forms
-    /// are a third of it). What it sends is given its forms again
-    /// ([`YearBook::fill_forms`]); a save re-rates with the new form it brings.
-    pub(super) fn let_forms_go(&mut self) {
+    /// Let every entry's form and whole rating go, keeping the brief: what a server
+    /// keeps of a year (a province's forms and whole ratings are two thirds of it).
+    /// What it sends is made whole again ([`YearBook::fill_forms`]); a save re-rates
+    /// with the new form it brings.
+    pub(super) fn let_go(&mut self) {
         for e in &mut self.entries {
             e.assessment = Form::default();
+            e.rating = Rated::Brief(e.rating.brief());
         }
     }
 
-    /// Let one entry's form go (a kept year's, after a save rated it).
-    pub(super) fn let_form_go(&mut self, secretary: u32) {
+    /// [`YearBook::let_go`] of one entry (a kept year's, after a save rated it).
+    pub(super) fn let_go_of(&mut self, secretary: u32) {
         if let Some(&i) = self.index.get(&secretary) {
-            self.entries[i].assessment = Form::default();
+            let e = &mut self.entries[i];
+            e.assessment = Form::default();
+            e.rating = Rated::Brief(e.rating.brief());
         }
     }
 
-    /// Does every entry hold its form?
-    pub(super) fn holds_forms(&self) -> bool {
-        self.entries.iter().all(|e| e.assessment.held())
+    /// Does every entry hold its form and whole rating?
+    pub(super) fn holds_whole(&self) -> bool {
+        self.entries
+            .iter()
+            .all(|e| e.assessment.held() && e.rating.is_whole())
     }
 
     /// Can a save re-rate one secretary and the quota lines (not the whole year)?
@@ -518,27 +678,51 @@ impl YearBook {
             .collect()
     }
 
-    /// Give `entries` (this book's, copied to be sent) the forms this book let go:
-    /// the frozen one where the township's results stand, else the stored one from
-    /// `stored` (read from the file at the count of writes this book is current at).
-    /// False when one is not in `stored` (the file has moved on: read again).
+    /// Make `entries` (this book's, copied to be sent) whole: where the township's
+    /// results stand, the frozen form and rating; else the stored form from `stored`
+    /// (read from the file at the count of writes this book is current at), rated
+    /// with the stars the brief holds, as a save or a reading rates it. False when a
+    /// form is not in `stored` (the file has moved on: read again).
     pub(super) fn fill_forms(
         &self,
         entries: &mut [Entry],
         stored: &mut HashMap<u32, Assessment>,
     ) -> bool {
         let standing = Standing::of(&self.record);
-        for e in entries.iter_mut().filter(|e| !e.assessment.held()) {
-            let form = match standing.frozen(&self.district, &self.frozen, e.secretary) {
-                Some(f) => f.assessment.clone(),
-                None => match stored.remove(&e.secretary) {
-                    Some(a) => a,
+        let lacking = |e: &Entry| !e.assessment.held() || !e.rating.is_whole();
+        for e in entries.iter_mut().filter(|e| lacking(e)) {
+            if let Some(f) = standing.frozen(&self.district, &self.frozen, e.secretary) {
+                e.assessment = Form::new(f.assessment.clone());
+                e.rating = Rated::whole(f.rating.clone());
+                continue;
+            }
+            if !e.assessment.held() {
+                match stored.remove(&e.secretary) {
+                    Some(form) => e.assessment = Form::new(form),
                     None => return false,
-                },
-            };
-            e.assessment = Form::new(form);
+                }
+            }
+            if !e.rating.is_whole() {
+                let evaluation = self.evaluation_of(e.secretary, &e.assessment);
+                e.rating = Rated::whole(finish(
+                    &self.scheme,
+                    e.secretary,
+                    evaluation,
+                    e.rating.stars(),
+                    self.previous.get(&e.secretary).copied(),
+                ));
+            }
         }
         true
+    }
+
+    /// A secretary's figures as their township's scheme scores this form.
+    fn evaluation_of(&self, secretary: u32, form: &Assessment) -> Evaluation {
+        let took = self
+            .district
+            .secretary(secretary)
+            .map_or(jiff::civil::Date::MAX, |s| s.took_office);
+        evaluate(self.scheme_for(secretary), form, took, self.year)
     }
 
     /// The figures as computed now from the stored assessments, frozen or not, in the
@@ -576,13 +760,11 @@ impl YearBook {
         &mut self,
         secretary: u32,
         assessment: Assessment,
-    ) -> Option<Vec<(usize, Option<Rating>)>> {
+    ) -> Option<Vec<(usize, Option<Rated>)>> {
         // One secretary and the quota lines (not the whole year) when every rated
         // secretary's figures are here.
         let one_by_one = self.rerates_one_by_one();
-        let before = self
-            .entry(secretary)
-            .and_then(|e| e.rating.evaluation.figures().map(|f| f.total));
+        let before = self.entry(secretary).and_then(|e| e.rating.total());
         let first = !self.index.contains_key(&secretary);
         let i = match self.index.get(&secretary) {
             Some(&i) => {
@@ -593,7 +775,7 @@ impl YearBook {
                 let i = self.insert(Entry {
                     secretary,
                     assessment: Form::new(assessment),
-                    rating: Rating::unrated(secretary),
+                    rating: Rated::whole(Rating::unrated(secretary)),
                     replaced: None,
                 });
                 if one_by_one {
@@ -677,18 +859,8 @@ impl YearBook {
     /// over everyone's kept figures, and finish again the ratings whose stars moved.
     /// The same result as [`YearBook::rerate`], without evaluating the whole year.
     /// The answer is the entries it rated again, with the ratings they stood at.
-    fn rerate_one(&mut self, i: usize) -> Vec<(usize, Option<Rating>)> {
-        let secretary = self.entries[i].secretary;
-        let took = self
-            .district
-            .secretary(secretary)
-            .map_or(jiff::civil::Date::MAX, |s| s.took_office);
-        let evaluation = evaluate(
-            self.scheme_for(secretary),
-            &self.entries[i].assessment,
-            took,
-            self.year,
-        );
+    fn rerate_one(&mut self, i: usize) -> Vec<(usize, Option<Rated>)> {
+        let evaluation = self.evaluation_of(self.entries[i].secretary, &self.entries[i].assessment);
         let key = QuotaKey::of(&evaluation);
         let quotas = self.quotas.get_or_insert_with(|| Quotas::new(&self.live));
         let before = quotas.lines(&self.scheme);
@@ -711,20 +883,28 @@ impl YearBook {
             let frozen = standing
                 .frozen(&self.district, &self.frozen, e.secretary)
                 .is_some();
-            let evaluation = match evaluation.take_if(|_| k == i) {
-                Some(new) => new,
-                None if e.rating.stars != stars => e.rating.evaluation.clone(),
-                None => continue,
-            };
-            if !frozen {
-                let now = finish(
+            let previous = self.previous.get(&e.secretary).copied();
+            let now = match (evaluation.take_if(|_| k == i), &e.rating) {
+                (Some(new), _) => finish(&self.scheme, e.secretary, new, stars, previous),
+                (None, stood) if stood.stars() == stars => continue,
+                (None, Rated::Whole(stood)) => finish(
                     &self.scheme,
                     e.secretary,
-                    evaluation,
+                    stood.evaluation.clone(),
                     stars,
-                    self.previous.get(&e.secretary).copied(),
-                );
-                rated.push((k, Some(std::mem::replace(&mut e.rating, now))));
+                    previous,
+                ),
+                // A kept year's: its brief finished as the whole would be.
+                (None, Rated::Brief(stood)) => {
+                    let now = Rated::Brief(stood.finished(&self.scheme, stars, previous));
+                    if !frozen {
+                        rated.push((k, Some(std::mem::replace(&mut e.rating, now))));
+                    }
+                    continue;
+                }
+            };
+            if !frozen {
+                rated.push((k, Some(std::mem::replace(&mut e.rating, Rated::whole(now)))));
             }
         }
         self.rated = quotas.rated();
@@ -757,7 +937,7 @@ impl YearBook {
         };
         // The visible entries come first in `list`; the hidden ones are only counted.
         for (e, r) in self.entries.iter_mut().zip(ratings) {
-            e.rating = r;
+            e.rating = Rated::whole(r);
         }
         self.stand_frozen();
     }
@@ -768,7 +948,7 @@ pub fn summary_of<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> String {
     let (mut rated, mut five, mut four) = (0, 0, 0);
     for e in entries.into_iter().filter(|e| e.rating.rated()) {
         rated += 1;
-        match e.rating.stars {
+        match e.rating.stars() {
             Some(5) => five += 1,
             Some(4) => four += 1,
             _ => {}
@@ -806,7 +986,7 @@ pub fn freeze_standing(store: &Store) -> Result<usize, Refusal> {
             if standing.holds(&book.district, e.secretary) {
                 let frozen = Frozen {
                     assessment: e.assessment.to_assessment(),
-                    rating: e.rating.clone(),
+                    rating: e.rating.to_rating(),
                     replaced: None,
                 };
                 w.put_frozen(year, e.secretary, &frozen)?;
@@ -1105,7 +1285,7 @@ mod tests {
             if book.township_of(e.secretary) == Some(published) {
                 let frozen = Frozen {
                     assessment: e.assessment.to_assessment(),
-                    rating: e.rating.clone(),
+                    rating: e.rating.to_rating(),
                     replaced: None,
                 };
                 book.frozen.insert(e.secretary, frozen);
@@ -1181,7 +1361,7 @@ mod tests {
                 }
                 _ => a.grade = Some(Grade::ALL[rng.below(4)]),
             }
-            let before: HashMap<u32, Rating> = book
+            let before: HashMap<u32, Rated> = book
                 .entries
                 .iter()
                 .map(|e| (e.secretary, e.rating.clone()))
@@ -1278,7 +1458,7 @@ mod past_tests {
             .unwrap()
             .entries
             .iter()
-            .map(|e| (e.secretary, Past::from(&e.rating)))
+            .map(|e| (e.secretary, Past::from(&*e.rating)))
             .collect();
         assert_eq!(read.len(), store.assessed(2024).unwrap().len());
         assert_eq!(read, rated);

@@ -138,12 +138,16 @@ impl Local {
 
     /// The book to read figures in (rows, a search, the progress): the kept year
     /// itself to a district user (no copy of a province), a township clerk's part of
-    /// it to a clerk. The kept year holds no forms: [`Local::sent_book`] sends them.
+    /// it to a clerk. Through a server it holds briefs, not forms and whole ratings:
+    /// [`Local::sent_book`] sends those.
     fn shared_book(&self, year: i16) -> Result<Arc<YearBook>> {
         match &self.resident {
             // (A viewer sees the district as its admin does.)
             Some(_) if !matches!(self.actor.role, Role::Township(_)) => self.full_book(year),
-            _ => Ok(Arc::new(self.book(year)?)),
+            Some(resident) => Ok(Arc::new(
+                resident.book(&self.store, year)?.seen_by(&self.actor),
+            )),
+            None => Ok(Arc::new(self.book(year)?)),
         }
     }
 
@@ -189,9 +193,10 @@ impl Local {
     /// One township's part of a year ([`YearBook::part`]): what a client holds of a
     /// province at a time. A township the user may not see is refused.
     pub fn part(&self, year: i16, focus: Focus) -> Result<Arc<YearBook>> {
-        let book = match self.full_book(year) {
-            Err(Refusal::NoYear(_)) => Arc::new(YearBook::load_or_new(&self.store, year)?),
-            other => other?,
+        // A year without data yet: an empty part of it (nothing kept to make whole).
+        let (book, kept) = match self.full_book(year) {
+            Err(Refusal::NoYear(_)) => (Arc::new(YearBook::load_or_new(&self.store, year)?), false),
+            other => (other?, true),
         };
         let township = match focus {
             Focus::Township(t) => t,
@@ -210,9 +215,9 @@ impl Local {
         }
         let cut = |b: &YearBook| b.part(township, &self.actor);
         Ok(Arc::new(match &self.resident {
-            // The kept year's, with the township's forms read from the file.
-            Some(resident) => resident.formed(&self.store, year, cut)?,
-            None => cut(&book),
+            // The kept year's, made whole with the township's forms from the file.
+            Some(resident) if kept => resident.formed(&self.store, year, cut)?,
+            _ => cut(&book),
         }))
     }
 
@@ -517,14 +522,20 @@ impl Local {
         let Some(resident) = &self.resident else {
             return Ok(None);
         };
+        // Only those this user may see are read and made whole.
+        let seen: Vec<u32> = secretaries
+            .iter()
+            .copied()
+            .filter(|id| self.may_see_secretary(*id))
+            .collect();
         let rerated = resident.formed(&self.store, year, |book| Rerated {
-            entries: secretaries
+            entries: seen
                 .iter()
                 .filter_map(|id| book.entry(*id).cloned())
                 .collect(),
             rated: book.rated_count(),
         })?;
-        Ok(Some(self.seen(rerated)))
+        Ok(Some(rerated))
     }
 
     /// The users and their roles (district admins only).

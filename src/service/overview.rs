@@ -7,10 +7,10 @@ use jiff::civil::Date;
 
 use std::collections::HashMap;
 
+use super::book::Rated;
 use super::book::{star_slot, summary_text};
 use super::{Entry, TownshipStatus, YearBook, workflow};
 use crate::domain::{Outcome, Rectification, RectifyStatus};
-use crate::scoring::{Evaluation, Rating};
 
 /// The year's counts as one user may see them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -118,14 +118,16 @@ struct Count {
 }
 
 impl Part {
-    fn of(book: &YearBook, secretary: u32, rating: &Rating) -> Option<Part> {
-        let figures = rating.evaluation.figures();
+    fn of(book: &YearBook, secretary: u32, rating: &Rated) -> Option<Part> {
+        let brief = rating.brief();
         Some(Part {
             township: book.township_of(secretary)?,
-            incomplete: matches!(rating.evaluation, Evaluation::Incomplete(_)),
-            stars: rating.stars,
-            outcome: figures.and_then(|f| Outcome::ALL.iter().position(|x| *x == f.outcome)),
-            rated: rating.rated(),
+            incomplete: !brief.complete,
+            stars: brief.stars,
+            outcome: brief
+                .outcome
+                .and_then(|o| Outcome::ALL.iter().position(|x| *x == o)),
+            rated: brief.complete && brief.eligible,
         })
     }
 }
@@ -179,7 +181,7 @@ impl Tallies {
     pub fn update<'a>(
         &mut self,
         book: &YearBook,
-        moved: impl IntoIterator<Item = (Option<&'a Rating>, &'a Entry)>,
+        moved: impl IntoIterator<Item = (Option<&'a Rated>, &'a Entry)>,
     ) {
         for (stood, e) in moved {
             if let Some(stood) = stood {
@@ -190,7 +192,7 @@ impl Tallies {
     }
 
     /// Count a secretary's rating in (`add`) or out of their township's counts.
-    fn count(&mut self, book: &YearBook, secretary: u32, rating: &Rating, add: bool) {
+    fn count(&mut self, book: &YearBook, secretary: u32, rating: &Rated, add: bool) {
         if let Some(part) = Part::of(book, secretary, rating) {
             self.counts
                 .entry(part.township)
@@ -280,6 +282,7 @@ impl Tallies {
 mod tests {
     use super::*;
     use crate::domain::Assessment;
+    use crate::scoring::Evaluation;
 
     /// The counts as the screen once made them: each figure its own pass over the
     /// entries and the people.

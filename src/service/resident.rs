@@ -131,8 +131,7 @@ impl Resident {
         if store.changes() != now {
             return Ok((Arc::new(book), None));
         }
-        book.let_forms_go();
-        give_back();
+        book.let_go();
         let book = Arc::new(book);
         let mut years = self.lock();
         years.retain(|k| k.year != year);
@@ -146,6 +145,8 @@ impl Resident {
                 tallies: None,
             },
         );
+        drop(years);
+        give_back();
         Ok((book, Some(now)))
     }
 
@@ -172,6 +173,11 @@ impl Resident {
                 return Ok(out);
             }
         }
+        // One such reading at a time, as the kept year's.
+        let _one_at_a_time = self
+            .reading
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         Ok(cut(&YearBook::load(store, year)?))
     }
 
@@ -256,8 +262,8 @@ impl Resident {
             // Read after this save (it holds it), or before another write: as it is.
             return None;
         }
-        if !kept.book.rerates_one_by_one() && !kept.book.holds_forms() {
-            // The whole year would be rated again, and it holds no forms: read again.
+        if !kept.book.rerates_one_by_one() && !kept.book.holds_whole() {
+            // The whole year would be rated again, and it holds only briefs: read again.
             years.remove(at);
             return None;
         }
@@ -270,9 +276,10 @@ impl Resident {
                 .map(|(i, _)| book.entries[*i].clone())
                 .collect()
         });
-        // The saved form rated, the kept year lets it go as it let the others go.
+        // The saved form rated, the kept year lets it go (and the whole rating) as it
+        // let the others go.
         if changed.is_some() {
-            book.let_form_go(secretary);
+            book.let_go_of(secretary);
         }
         kept.tallies = match (kept.tallies.take(), &changed, &entries) {
             (Some(mut tallies), Some(changed), Some(entries)) => {

@@ -297,13 +297,12 @@ impl YearBook {
     }
 
     fn total_of(&self, id: u32) -> Option<Decimal> {
-        self.entry(id)
-            .and_then(|e| e.rating.evaluation.figures().map(|f| f.total))
+        self.entry(id).and_then(|e| e.rating.total())
     }
 
     fn promoted(&self, id: u32) -> bool {
         self.entry(id)
-            .is_some_and(|e| e.rating.consequence == Some(Consequence::Promote))
+            .is_some_and(|e| e.rating.consequence() == Some(Consequence::Promote))
     }
 
     /// A township's people, in the official order.
@@ -383,15 +382,15 @@ impl YearBook {
             .place(id)
             .map(|(t, v)| (t.name.as_str(), v.name.as_str()))
             .unwrap_or_default();
-        let mark = match self.entry(id) {
+        let mark = match self.entry(id).map(|e| e.rating.brief()) {
             None => Mark::NotEntered,
-            Some(e) => match e.rating.evaluation.figures() {
+            Some(brief) => match brief.outcome.filter(|_| brief.complete) {
                 None => Mark::Incomplete,
-                Some(f) => Mark::Rated {
-                    total: f.total,
-                    outcome: f.outcome,
-                    stars: e.rating.stars,
-                    change: e.rating.change,
+                Some(outcome) => Mark::Rated {
+                    total: brief.total,
+                    outcome,
+                    stars: brief.stars,
+                    change: brief.change,
                     stage: self.township_of(id).map_or(Stage::Entering, |t| {
                         let stages = self.orders.stages.get_or_init(|| {
                             self.record
@@ -402,7 +401,7 @@ impl YearBook {
                         });
                         stages.get(&t).copied().unwrap_or_default()
                     }),
-                    consequence: e.rating.consequence,
+                    consequence: brief.consequence,
                 },
             },
         };

@@ -34,6 +34,9 @@ pub use lines::LineCounts;
 /// file of version 2.
 pub const SCHEMA_VERSION: u32 = 2;
 
+/// Above this many, [`Store::assessments_of`] reads the year in order.
+const MANY_FORMS: usize = 4096;
+
 /// redb's own default cache is 1 GiB; a township server has far less to spare.
 const CACHE_BYTES: usize = 8 * 1024 * 1024;
 
@@ -663,9 +666,21 @@ impl Store {
         };
         let table = txn.open_table(ASSESSMENTS)?;
         let mut found = HashMap::with_capacity(secretaries.len());
-        for &id in secretaries {
-            if let Some(value) = table.get(assessment_key(year, id))? {
-                found.insert(id, decode(value.value())?);
+        if secretaries.len() > MANY_FORMS {
+            // Many: the year read in key order, not looked up one at a time.
+            let wanted: std::collections::HashSet<u32> = secretaries.iter().copied().collect();
+            for entry in table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))? {
+                let (key, value) = entry?;
+                let id = key.value() as u32;
+                if wanted.contains(&id) {
+                    found.insert(id, decode(value.value())?);
+                }
+            }
+        } else {
+            for &id in secretaries {
+                if let Some(value) = table.get(assessment_key(year, id))? {
+                    found.insert(id, decode(value.value())?);
+                }
             }
         }
         Ok((at, found))

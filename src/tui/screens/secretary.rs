@@ -326,7 +326,7 @@ fn profile(ctx: &Context, id: u32, s: &crate::domain::Secretary, frame: &mut Fra
         .filter_map(|(y, ratings)| ratings.get(&id).map(|r| (*y, *r)))
         .collect();
     if let Some(e) = book.entry(id) {
-        years.push((book.year, crate::scoring::Past::from(&e.rating)));
+        years.push((book.year, crate::scoring::Past::from(&*e.rating)));
     }
     years.sort_by_key(|(y, _)| *y);
     if years.is_empty() {
