@@ -494,6 +494,16 @@ impl QuotaKey {
     pub fn rated(&self) -> bool {
         self.eligible
     }
+
+    /// What the quotas rank by: total, Q, M.
+    pub fn rank(&self) -> (Decimal, Decimal, Decimal) {
+        self.rank
+    }
+
+    /// The stars by the total alone, before the quotas.
+    pub fn stars_before(&self) -> Option<u8> {
+        self.stars
+    }
 }
 
 /// The stars after the district's quotas, one per key (None: incomplete or 未定星).

@@ -7,7 +7,7 @@ use super::{Actor, Refusal};
 use crate::domain::{Assessment, District, Role, YearRecord};
 use crate::scoring::{
     Candidate, Evaluation, Frozen, Past, QuotaKey, Quotas, Rating, Scheme, evaluate, evaluate_year,
-    finish, finish_year,
+    finish, finish_year, quota_stars,
 };
 use crate::store::Store;
 
@@ -332,6 +332,101 @@ impl YearBook {
             let lines: Vec<Line> = book.entries.iter().map(|e| Line::of(&e.rating)).collect();
             rated::keep(store, year, read_at, &lines);
         }
+        Ok(book)
+    }
+
+    /// The year as a server keeps it ([`YearBook::let_go`]): each secretary's brief,
+    /// made as the assessments are read one by one, each let go once scored (a
+    /// province's forms and whole ratings are never held together). The same briefs,
+    /// quota figures and kept lines as [`YearBook::load`] and then `let_go`.
+    pub(super) fn load_brief(store: &Store, year: i16) -> Result<YearBook, Refusal> {
+        let read_at = store.changes();
+        let record = store.year(year)?.ok_or(Refusal::NoYear(year))?;
+        let district = store.district()?;
+        let scheme = parse_scheme(year, &record.scheme)?;
+        let own = own_schemes(&scheme, &record);
+        // Last year on the second core, as in `load`.
+        let (mut scored, previous) = std::thread::scope(|s| {
+            let last_year = || past_year(store, year - 1, &district, Some(read_at));
+            let past = std::thread::Builder::new().spawn_scoped(s, last_year).ok();
+            let mut scored: Vec<(u32, Option<QuotaKey>, Option<crate::domain::Outcome>)> =
+                Vec::new();
+            store.each_assessment(year, |secretary, form| {
+                let township = place_of(&district, secretary);
+                let scheme = township.and_then(|t| own.get(&t)).unwrap_or(&scheme);
+                let took = district
+                    .secretary(secretary)
+                    .map_or(jiff::civil::Date::MAX, |s| s.took_office);
+                let evaluation = evaluate(scheme, &form, took, year);
+                let outcome = evaluation.figures().map(|f| f.outcome);
+                scored.push((secretary, QuotaKey::of(&evaluation), outcome));
+            })?;
+            let previous = match past {
+                Some(past) => past
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?,
+                None => last_year()?,
+            };
+            Ok::<_, Refusal>((scored, previous))
+        })?;
+        let key = order_key(&district);
+        scored.sort_by_cached_key(|(id, _, _)| key(*id));
+        drop(key);
+        let live: Vec<Option<QuotaKey>> = scored.iter().map(|(_, k, _)| *k).collect();
+        let stars = quota_stars(&scheme, &live);
+        let mut entries = Vec::with_capacity(scored.len());
+        entries.extend(
+            scored
+                .iter()
+                .zip(&stars)
+                .map(|((secretary, key, outcome), stars)| {
+                    // What `finish` makes of the figures and the stars, briefly.
+                    let brief = Brief {
+                        complete: key.is_some(),
+                        eligible: key.is_some_and(|k| k.rated()),
+                        total: key.map_or(rust_decimal::Decimal::ZERO, |k| k.rank().0),
+                        outcome: *outcome,
+                        stars: None,
+                        low: false,
+                        consequence: None,
+                        change: None,
+                    };
+                    let previous = previous.get(secretary).copied();
+                    Entry {
+                        secretary: *secretary,
+                        assessment: Form::default(),
+                        rating: Rated::Brief(brief.finished(&scheme, *stars, previous)),
+                        replaced: None,
+                    }
+                }),
+        );
+        drop(scored);
+        let frozen = store.frozen(year)?.into_iter().collect();
+        let mut book = YearBook {
+            entries,
+            previous,
+            live,
+            frozen,
+            own,
+            ..YearBook::bare(year, record, scheme, district)
+        };
+        book.reindex();
+        book.rated = book.entries.iter().filter(|e| e.rating.rated()).count();
+        book.stand_frozen();
+        if !store.has_kept_lines(year)? {
+            let lines: Vec<Line> = book
+                .entries
+                .iter()
+                .zip(&book.live)
+                .map(|(e, key)| match &e.rating {
+                    Rated::Whole(frozen) => Line::of(frozen),
+                    Rated::Brief(brief) => Line::of_brief(e.secretary, brief, *key),
+                })
+                .collect();
+            rated::keep(store, year, read_at, &lines);
+        }
+        // The frozen ones stood whole: brief too.
+        book.let_go();
         Ok(book)
     }
 
@@ -1410,6 +1505,76 @@ mod tests {
         let mut whole = book.clone();
         whole.reindex();
         assert_eq!(book.people(), whole.people());
+    }
+
+    /// A kept year's briefs, quota figures, count of rated, and kept lines.
+    type KeptReading = (Vec<(u32, Brief)>, Vec<Option<QuotaKey>>, usize, Vec<Line>);
+
+    /// The briefs, quota figures, count and kept lines of `load_brief`, and of `load`
+    /// then `let_go`, each read right after a write dropped the year's lines.
+    fn brief_and_whole(store: &Store) -> [KeptReading; 2] {
+        let touch = || {
+            let record = store.year(2025).unwrap().unwrap();
+            let mut w = store.write("t").unwrap();
+            w.put_year(2025, &record).unwrap();
+            w.commit().unwrap();
+        };
+        let seen = |book: &YearBook| {
+            assert!(
+                book.entries
+                    .iter()
+                    .all(|e| !e.rating.is_whole() && !e.assessment.held())
+            );
+            let briefs = book
+                .entries
+                .iter()
+                .map(|e| (e.secretary, e.rating.brief()))
+                .collect();
+            let lines = rated::read(store, 2025).unwrap().unwrap();
+            (briefs, book.live.clone(), book.rated, lines)
+        };
+        touch();
+        let brief = seen(&YearBook::load_brief(store, 2025).unwrap());
+        touch();
+        let mut whole = YearBook::load(store, 2025).unwrap();
+        whole.let_go();
+        [brief, seen(&whole)]
+    }
+
+    #[test]
+    fn a_kept_year_read_in_briefs_is_the_whole_reading_let_go() {
+        let (dir, book) = book();
+        let store = Store::open(&dir.path().join("demo.redb")).unwrap();
+        let [brief, whole] = brief_and_whole(&store);
+        assert_eq!(brief, whole);
+        // One township published (its figures frozen), and one of its forms changed
+        // since: the frozen figures stand, the changed ones count in the quotas.
+        let published = book.townships()[1];
+        let mut record = store.year(2025).unwrap().unwrap();
+        record.township_mut(published).stage = Stage::Publicity;
+        let mut w = store.write("t").unwrap();
+        w.put_year(2025, &record).unwrap();
+        for e in book
+            .entries
+            .iter()
+            .filter(|e| book.township_of(e.secretary) == Some(published))
+        {
+            w.put_frozen(2025, e.secretary, &book.frozen[&e.secretary])
+                .unwrap();
+        }
+        let changed = book.frozen.keys().copied().min().unwrap();
+        let mut form = book.entry(changed).unwrap().assessment.to_assessment();
+        form.grade = Some(Grade::ALL[3]);
+        w.put_assessment(2025, changed, &form).unwrap();
+        w.commit().unwrap();
+        let [brief, whole] = brief_and_whole(&store);
+        assert_eq!(brief, whole);
+        let at = brief.0.iter().position(|(id, _)| *id == changed).unwrap();
+        assert_eq!(brief.0[at].1, Brief::of(&book.frozen[&changed].rating));
+        assert_ne!(
+            brief.1[at],
+            QuotaKey::of(&book.frozen[&changed].rating.evaluation)
+        );
     }
 }
 

@@ -8,8 +8,9 @@
 
 use rust_decimal::Decimal;
 
+use super::book::Brief;
 use crate::domain::Outcome;
-use crate::scoring::{Figures, Past, Rating};
+use crate::scoring::{Figures, Past, QuotaKey, Rating};
 use crate::store::Store;
 
 /// What a rating stands at, in a line of [`LINE_BYTES`].
@@ -48,6 +49,27 @@ impl Line {
             rating.evaluation.figures(),
             Past::from(rating),
         )
+    }
+
+    /// The line of a kept year's entry: its brief, and the figures the quotas rank
+    /// it by as computed (None: incomplete). The same line as [`Line::of`] its whole
+    /// rating, where no frozen figures stand over the computed ones.
+    pub fn of_brief(secretary: u32, brief: &Brief, key: Option<QuotaKey>) -> Line {
+        let (total, quantitative, mass) = key.map_or(Default::default(), |k| k.rank());
+        Line {
+            secretary,
+            past: Past {
+                stars: brief.stars,
+                low: brief.low,
+                complete: brief.complete,
+            },
+            eligible: brief.eligible,
+            outcome: brief.outcome,
+            stars_before: key.and_then(|k| k.stars_before()),
+            total,
+            quantitative,
+            mass,
+        }
     }
 
     /// The line of a secretary whose figures (None: incomplete) and [`Past`] are known.

@@ -106,7 +106,7 @@ impl Resident {
     }
 
     /// [`Resident::book`], and the store's count of writes it is current at (None:
-    /// it was read while a write came in, and is not kept; it holds its forms).
+    /// it was read while a write came in, and is not kept).
     fn book_at(&self, store: &Store, year: i16) -> Result<(Arc<YearBook>, Option<u64>), Refusal> {
         if let Some((book, _, at)) = self.kept(store, year) {
             return Ok((book, Some(at)));
@@ -123,7 +123,8 @@ impl Resident {
         // and a save must not be applied to it twice). Without one, the next request
         // reads the year again.
         let now = store.changes();
-        let mut book = YearBook::load(store, year)?;
+        // Briefs only, made as the forms are read and let go.
+        let book = YearBook::load_brief(store, year)?;
         // The list's orders and the search index too (a province's take a second, which
         // the first search or sorted list would wait for): made here, while no save
         // can find the book shared and have to copy it.
@@ -131,7 +132,6 @@ impl Resident {
         if store.changes() != now {
             return Ok((Arc::new(book), None));
         }
-        book.let_go();
         let book = Arc::new(book);
         let mut years = self.lock();
         years.retain(|k| k.year != year);

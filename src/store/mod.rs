@@ -652,6 +652,18 @@ impl Store {
         self.of_year(ASSESSMENTS, year, false)
     }
 
+    /// Every assessment of a year, by secretary id, handed to `each` one at a time
+    /// (a province's are not held together).
+    pub fn each_assessment(&self, year: i16, mut each: impl FnMut(u32, Assessment)) -> Result<()> {
+        let txn = self.read()?;
+        let table = txn.open_table(ASSESSMENTS)?;
+        for entry in table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))? {
+            let (key, value) = entry?;
+            each(key.value() as u32, decode(value.value())?);
+        }
+        Ok(())
+    }
+
     /// These secretaries' assessments of a year (those that have one), read in one
     /// snapshot, and the count of writes ([`Store::changes`]) that snapshot holds.
     pub fn assessments_of(
