@@ -198,13 +198,14 @@ impl OverviewScreen {
             .max()
             .unwrap_or(1)
             .max(4);
-        let cells = 22usize.saturating_sub(digits);
+        // One cell between a full bar and its count (12697 would run into it).
+        let cells = 21usize.saturating_sub(digits);
         let mut lines = vec![Line::styled("星级分布", t.title())];
         let row = |label: String, n: usize, style: Style| {
             Line::from(vec![
                 Span::raw(format!("{label} ")),
                 Span::styled(pad(&bar(n, max, cells), cells), style),
-                Span::raw(figure(&n.to_string(), digits)),
+                Span::raw(figure(&n.to_string(), digits + 1)),
             ])
         };
         for level in (0..=5u8).rev() {
