@@ -20,6 +20,23 @@ use crate::domain::{
 use crate::scoring::Past;
 use crate::store::Store;
 
+/// The roster: a kept year's, or read for a request.
+pub(super) enum Roster {
+    Kept(Arc<YearBook>),
+    Read(District),
+}
+
+impl std::ops::Deref for Roster {
+    type Target = District;
+
+    fn deref(&self) -> &District {
+        match self {
+            Roster::Kept(book) => &book.district,
+            Roster::Read(district) => district,
+        }
+    }
+}
+
 /// The service on a database this process opened itself: the store, the acting user
 /// and the clock. The shared server runs one per connection, on the one store.
 pub struct Local {
@@ -96,7 +113,7 @@ impl Local {
 
     /// The township of this name, if this user may read its records.
     pub fn township_named(&self, name: &str) -> Result<u32> {
-        let district = self.store.district()?;
+        let district = self.roster()?;
         let id = workflow::township_id(&district, name)?;
         if !self.actor.may_see(id) {
             return Err(Refusal::CannotSee {
@@ -107,9 +124,18 @@ impl Local {
         Ok(id)
     }
 
+    /// The roster as stored now: on a server, the one a kept year holds (current
+    /// while nobody writes: a province's takes 60 MB and a moment to read), else read.
+    pub(super) fn roster(&self) -> Result<Roster> {
+        match self.resident.as_ref().and_then(|r| r.current(&self.store)) {
+            Some(book) => Ok(Roster::Kept(book)),
+            None => Ok(Roster::Read(self.store.district()?)),
+        }
+    }
+
     /// The townships a step applies to: the one named, or all of the district.
     pub fn townships(&self, name: Option<&str>) -> Result<Vec<u32>> {
-        let district = self.store.district()?;
+        let district = self.roster()?;
         match name {
             Some(n) => Ok(vec![workflow::township_id(&district, n)?]),
             // A township clerk's "all" is their own township.
@@ -273,7 +299,7 @@ impl Local {
         let district = match beside {
             Some(book) => &book.district,
             None => {
-                read = self.store.district()?;
+                read = self.roster()?;
                 &read
             }
         };
@@ -382,7 +408,7 @@ impl Local {
         // The roster is read only to leave out what this user may not see (a province's
         // roster takes a moment to read).
         if !out.is_empty() && !self.actor.is_district() {
-            let district = self.store.district()?;
+            let district = self.roster()?;
             out.retain(|(_, id, _)| {
                 let township = district.place(*id).map(|(_, v)| v.township);
                 township.is_some_and(|t| self.actor.may_see(t))
@@ -412,7 +438,7 @@ impl Local {
     /// secretary names their township (a client holding one township's part has no
     /// roster to find it in).
     pub fn audit_log(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
-        let district = self.store.district()?;
+        let district = self.roster()?;
         Ok(self
             .store
             .audit_log()?
@@ -549,7 +575,7 @@ impl Local {
     pub fn put_user(&self, name: &str, role: Role) -> Result<String> {
         self.need_district(DistrictStep::ManageUsers)?;
         let name = user_name(name)?;
-        let district = self.store.district()?;
+        let district = self.roster()?;
         let label = role_label(role, &district);
         let mut after = self.store.users()?;
         after.retain(|(n, _)| n != name);

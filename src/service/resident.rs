@@ -94,6 +94,17 @@ impl Resident {
         Some(found)
     }
 
+    /// A kept year current now (nobody has written since it was read), if any: its
+    /// roster is the one stored.
+    pub fn current(&self, store: &Store) -> Option<Arc<YearBook>> {
+        let now = store.changes();
+        let years = self.lock();
+        years
+            .iter()
+            .find(|k| k.changes == now)
+            .map(|k| Arc::clone(&k.book))
+    }
+
     /// The whole district's rated year as stored now: the kept one while nobody has
     /// written since, else read, rated and kept. The reading is done outside the lock
     /// (other years, and saves, go on meanwhile), one at a time: readers of the year

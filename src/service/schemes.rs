@@ -88,7 +88,7 @@ impl Local {
             Scheme::check_items(&items)
                 .map_err(|e| Refusal::Invalid(format!("考核项目有误:{e};没有改动")))?;
         }
-        let district = self.store.district()?;
+        let district = self.roster()?;
         let name = district
             .township(township)
             .map(|t| t.name.clone())
@@ -223,7 +223,7 @@ impl Local {
         self.need_district(DistrictStep::Scheme)?;
         let scheme = Scheme::parse(text)
             .map_err(|e| Refusal::Invalid(format!("考核方案有误:{e};没有改动")))?;
-        let district = self.store.district()?;
+        let district = self.roster()?;
         let mut w = self.store.write(&self.actor.name)?;
         let Some(year) = year else {
             let before = Scheme::parse(&self.store.scheme_text()?)
