@@ -320,8 +320,8 @@ impl Resident {
 
 /// Give the memory freed back to the system: a year's reading leaves a gigabyte's
 /// worth of small blocks freed among those kept, which the C allocator keeps for the
-/// process unless asked.
-fn give_back() {
+/// process unless asked (so do a client's requests, on a smaller scale).
+pub fn give_back() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free memory of the allocator's to the system.
     unsafe {
