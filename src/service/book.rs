@@ -349,14 +349,30 @@ impl YearBook {
                     replaced: None,
                 }),
         );
-        let frozen = store.frozen(year)?.into_iter().collect();
+        let bare = YearBook::bare(year, record, scheme, district);
+        YearBook::assembled(store, read_at, entries, previous, live, own, bare)
+    }
+
+    /// The book of a year read ([`YearBook::load`], [`YearBook::load_brief`]): its
+    /// entries in the official order with the quota figures of each, the frozen
+    /// figures laid over them, and its lines kept if they are not.
+    fn assembled(
+        store: &Store,
+        read_at: u64,
+        entries: Vec<Entry>,
+        previous: HashMap<u32, Past>,
+        live: Vec<Option<QuotaKey>>,
+        own: HashMap<u32, Scheme>,
+        bare: YearBook,
+    ) -> Result<YearBook, Refusal> {
+        let year = bare.year;
         let mut book = YearBook {
             entries,
             previous,
             live,
-            frozen,
+            frozen: store.frozen(year)?.into_iter().collect(),
             own,
-            ..YearBook::bare(year, record, scheme, district)
+            ..bare
         };
         book.reindex();
         book.rated = book.entries.iter().filter(|e| e.rating.rated()).count();
@@ -364,7 +380,15 @@ impl YearBook {
         // Rated once: next year's reading and the star history read what this year's
         // ratings stand at.
         if !store.has_kept_lines(year)? {
-            let lines: Vec<Line> = book.entries.iter().map(|e| Line::of(&e.rating)).collect();
+            let lines: Vec<Line> = book
+                .entries
+                .iter()
+                .zip(&book.live)
+                .map(|(e, key)| match &e.rating {
+                    Rated::Whole(rating) => Line::of(rating),
+                    Rated::Brief(brief) => Line::of_brief(e.secretary, brief, *key),
+                })
+                .collect();
             rated::keep(store, year, read_at, &lines);
         }
         Ok(book)
@@ -436,30 +460,8 @@ impl YearBook {
                 }),
         );
         drop(scored);
-        let frozen = store.frozen(year)?.into_iter().collect();
-        let mut book = YearBook {
-            entries,
-            previous,
-            live,
-            frozen,
-            own,
-            ..YearBook::bare(year, record, scheme, district)
-        };
-        book.reindex();
-        book.rated = book.entries.iter().filter(|e| e.rating.rated()).count();
-        book.stand_frozen();
-        if !store.has_kept_lines(year)? {
-            let lines: Vec<Line> = book
-                .entries
-                .iter()
-                .zip(&book.live)
-                .map(|(e, key)| match &e.rating {
-                    Rated::Whole(frozen) => Line::of(frozen),
-                    Rated::Brief(brief) => Line::of_brief(e.secretary, brief, *key),
-                })
-                .collect();
-            rated::keep(store, year, read_at, &lines);
-        }
+        let bare = YearBook::bare(year, record, scheme, district);
+        let mut book = YearBook::assembled(store, read_at, entries, previous, live, own, bare)?;
         // The frozen ones stood whole: brief too.
         book.let_go();
         Ok(book)
