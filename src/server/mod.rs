@@ -139,14 +139,7 @@ impl Server {
     }
 
     /// One client, from its hello to its end.
-    fn connection(&self, stream: UnixStream) {
-        self.requests(stream);
-        // What the client's requests read and let go goes back to the system.
-        crate::service::give_back();
-    }
-
-    /// A client's requests, from its hello to its end.
-    fn requests(&self, mut stream: UnixStream) {
+    fn connection(&self, mut stream: UnixStream) {
         let Some(user) = self.welcome(&mut stream) else {
             return;
         };

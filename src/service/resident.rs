@@ -320,8 +320,9 @@ impl Resident {
 
 /// Give the memory freed back to the system: a year's reading leaves a gigabyte's
 /// worth of small blocks freed among those kept, which the C allocator keeps for the
-/// process unless asked (so do a client's requests, on a smaller scale).
-pub fn give_back() {
+/// process unless asked. (Not after every client: a province's heap takes tens of
+/// milliseconds to walk, during which the other clients' requests wait.)
+fn give_back() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free memory of the allocator's to the system.
     unsafe {
