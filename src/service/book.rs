@@ -300,6 +300,10 @@ pub struct YearBook {
     /// The figures frozen at publication, by secretary: they stand for the townships
     /// whose results are published or approved (read, never recomputed).
     frozen: HashMap<u32, Frozen>,
+    /// The secretaries whose frozen figures a kept year let go ([`YearBook::let_go`]),
+    /// sorted: read from the file with the forms when sent. (An approved province's
+    /// frozen figures are as large as the year itself.)
+    frozen_let_go: Vec<u32>,
     /// The schemes of the townships with their own items, by township.
     own: HashMap<u32, Scheme>,
 }
@@ -513,6 +517,7 @@ impl YearBook {
             part: None,
             shown: None,
             frozen: HashMap::new(),
+            frozen_let_go: Vec::new(),
             own: HashMap::new(),
         }
     }
@@ -769,6 +774,11 @@ impl YearBook {
             e.assessment = Form::default();
             e.rating = Rated::Brief(e.rating.brief());
         }
+        let mut ids: Vec<u32> = std::mem::take(&mut self.frozen).into_keys().collect();
+        ids.extend(std::mem::take(&mut self.frozen_let_go));
+        ids.sort_unstable();
+        ids.dedup();
+        self.frozen_let_go = ids;
     }
 
     /// [`YearBook::let_go`] of one entry (a kept year's, after a save rated it).
@@ -792,20 +802,30 @@ impl YearBook {
         self.live.len() == self.entries.len() && self.hidden.is_empty()
     }
 
-    /// The secretaries of `entries` (this book's, copied to be sent) whose forms are
-    /// to be read from the file: let go, and not frozen (a frozen form is here).
-    pub(super) fn forms_to_read(&self, entries: &[Entry]) -> Vec<u32> {
+    /// Do frozen figures stand for the secretary (their township's results stand),
+    /// here or let go?
+    fn stands_frozen(&self, standing: &Standing, secretary: u32) -> bool {
+        standing.stands(self, secretary)
+    }
+
+    /// What is to be read from the file to make `entries` (this book's, copied to be
+    /// sent) whole: the secretaries whose forms it let go, and those whose frozen
+    /// figures stand and were let go.
+    pub(super) fn to_read(&self, entries: &[Entry]) -> (Vec<u32>, Vec<u32>) {
         let standing = Standing::of(&self.record);
-        entries
+        let lacking = entries
             .iter()
-            .filter(|e| !e.assessment.held())
-            .filter(|e| {
-                standing
-                    .frozen(&self.district, &self.frozen, e.secretary)
-                    .is_none()
-            })
-            .map(|e| e.secretary)
-            .collect()
+            .filter(|e| !e.assessment.held() || !e.rating.is_whole());
+        let (frozen, forms): (Vec<&Entry>, Vec<&Entry>) =
+            lacking.partition(|e| self.stands_frozen(&standing, e.secretary));
+        let forms = forms.into_iter().filter(|e| !e.assessment.held());
+        let frozen = frozen
+            .into_iter()
+            .filter(|e| !self.frozen.contains_key(&e.secretary));
+        (
+            forms.map(|e| e.secretary).collect(),
+            frozen.map(|e| e.secretary).collect(),
+        )
     }
 
     /// Make `entries` (this book's, copied to be sent) whole: where the township's
@@ -817,13 +837,21 @@ impl YearBook {
         &self,
         entries: &mut [Entry],
         stored: &mut HashMap<u32, Assessment>,
+        frozen: &mut HashMap<u32, Frozen>,
     ) -> bool {
         let standing = Standing::of(&self.record);
         let lacking = |e: &Entry| !e.assessment.held() || !e.rating.is_whole();
         for e in entries.iter_mut().filter(|e| lacking(e)) {
-            if let Some(f) = standing.frozen(&self.district, &self.frozen, e.secretary) {
-                e.assessment = Form::new(f.assessment.clone());
-                e.rating = Rated::whole(f.rating.clone());
+            if self.stands_frozen(&standing, e.secretary) {
+                let f = match self.frozen.get(&e.secretary) {
+                    Some(f) => f.clone(),
+                    None => match frozen.remove(&e.secretary) {
+                        Some(f) => f,
+                        None => return false,
+                    },
+                };
+                e.assessment = Form::new(f.assessment);
+                e.rating = Rated::whole(f.rating);
                 continue;
             }
             if !e.assessment.held() {
@@ -988,7 +1016,11 @@ impl YearBook {
     fn rerate_one(&mut self, i: usize) -> Vec<(usize, Option<Rated>)> {
         let evaluation = self.evaluation_of(self.entries[i].secretary, &self.entries[i].assessment);
         let key = QuotaKey::of(&evaluation);
-        let quotas = self.quotas.get_or_insert_with(|| Quotas::new(&self.live));
+        // Taken out while the entries move, put back after.
+        let mut quotas = self
+            .quotas
+            .take()
+            .unwrap_or_else(|| Quotas::new(&self.live));
         let before = quotas.lines(&self.scheme);
         quotas.update(i, self.live[i], key);
         self.live[i] = key;
@@ -1002,13 +1034,11 @@ impl YearBook {
         let mut evaluation = Some(evaluation);
         let mut rated = Vec::new();
         for k in moved {
-            let e = &mut self.entries[k];
-            let stars = quotas.stars(&self.scheme, k, self.live[k]);
             // A township whose results stand shows its frozen figures; its live ones
             // only count in the quotas above.
-            let frozen = standing
-                .frozen(&self.district, &self.frozen, e.secretary)
-                .is_some();
+            let frozen = self.stands_frozen(&standing, self.entries[k].secretary);
+            let e = &mut self.entries[k];
+            let stars = quotas.stars(&self.scheme, k, self.live[k]);
             let previous = self.previous.get(&e.secretary).copied();
             let now = match (evaluation.take_if(|_| k == i), &e.rating) {
                 (Some(new), _) => finish(&self.scheme, e.secretary, new, stars, previous),
@@ -1034,6 +1064,7 @@ impl YearBook {
             }
         }
         self.rated = quotas.rated();
+        self.quotas = Some(quotas);
         rated
     }
 
@@ -1147,6 +1178,13 @@ impl Standing {
                 .map(|(t, _)| *t)
                 .collect(),
         )
+    }
+
+    /// Do frozen figures stand for `secretary` in `book` (held, or let go)?
+    fn stands(&self, book: &YearBook, secretary: u32) -> bool {
+        self.holds(&book.district, secretary)
+            && (book.frozen.contains_key(&secretary)
+                || book.frozen_let_go.binary_search(&secretary).is_ok())
     }
 
     /// Do the published figures of `secretary`'s township stand?
@@ -1553,6 +1591,15 @@ mod tests {
                     .iter()
                     .all(|e| !e.rating.is_whole() && !e.assessment.held())
             );
+            // Nor frozen figures: only who has them.
+            assert!(book.frozen.is_empty());
+            let frozen: Vec<u32> = store
+                .frozen(2025)
+                .unwrap()
+                .iter()
+                .map(|(s, _)| *s)
+                .collect();
+            assert_eq!(book.frozen_let_go, frozen);
             let briefs = book
                 .entries
                 .iter()

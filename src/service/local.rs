@@ -187,11 +187,8 @@ impl Local {
     /// (a publication).
     pub(crate) fn formed_book(&self, year: i16) -> Result<Arc<YearBook>> {
         match &self.resident {
-            Some(resident) => Ok(Arc::new(resident.formed(
-                &self.store,
-                year,
-                YearBook::clone,
-            )?)),
+            // Read whole, frozen figures and all (the kept year lets those go too).
+            Some(_) => Ok(Arc::new(YearBook::load(&self.store, year)?)),
             None => self.full_book(year),
         }
     }

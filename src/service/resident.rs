@@ -175,12 +175,13 @@ impl Resident {
         for _ in 0..3 {
             let (book, at) = self.book_at(store, year)?;
             let mut out = cut(&book);
-            let ids = book.forms_to_read(out.entries());
-            if ids.is_empty() && book.fill_forms(out.entries(), &mut HashMap::new()) {
-                return Ok(out);
-            }
-            let (read_at, mut stored) = store.assessments_of(year, &ids)?;
-            if at == Some(read_at) && book.fill_forms(out.entries(), &mut stored) {
+            let (forms, frozen) = book.to_read(out.entries());
+            let (read_at, (mut stored, mut figures)) = store.forms_of(year, &forms, &frozen)?;
+            // Nothing to read: whole as it is (or from the frozen figures it holds).
+            let now = forms.is_empty() && frozen.is_empty();
+            if (now || at == Some(read_at))
+                && book.fill_forms(out.entries(), &mut stored, &mut figures)
+            {
                 return Ok(out);
             }
         }
@@ -306,9 +307,9 @@ impl Resident {
         // left it (a write since: the clients read again).
         let book = &kept.book;
         let mut entries = entries?;
-        let ids = book.forms_to_read(&entries);
-        let (read_at, mut stored) = store.assessments_of(year, &ids).ok()?;
-        if read_at != before + 1 || !book.fill_forms(&mut entries, &mut stored) {
+        let (forms, frozen) = book.to_read(&entries);
+        let (read_at, (mut stored, mut figures)) = store.forms_of(year, &forms, &frozen).ok()?;
+        if read_at != before + 1 || !book.fill_forms(&mut entries, &mut stored, &mut figures) {
             return None;
         }
         Some(Rerated {

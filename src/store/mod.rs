@@ -34,7 +34,10 @@ pub use lines::LineCounts;
 /// file of version 2.
 pub const SCHEMA_VERSION: u32 = 2;
 
-/// Above this many, [`Store::assessments_of`] reads the year in order.
+/// Secretaries' assessments and frozen figures, read together ([`Store::forms_of`]).
+pub type Forms = (HashMap<u32, Assessment>, HashMap<u32, Frozen>);
+
+/// Above this many, [`Store::forms_of`] reads the year's assessments in order.
 const MANY_FORMS: usize = 4096;
 
 /// redb's own default cache is 1 GiB; a township server has far less to spare.
@@ -664,18 +667,24 @@ impl Store {
         Ok(())
     }
 
-    /// These secretaries' assessments of a year (those that have one), read in one
-    /// snapshot, and the count of writes ([`Store::changes`]) that snapshot holds.
-    pub fn assessments_of(
-        &self,
-        year: i16,
-        secretaries: &[u32],
-    ) -> Result<(u64, HashMap<u32, Assessment>)> {
+    /// These secretaries' assessments of a year (those that have one) and those
+    /// secretaries' frozen figures, read in one snapshot, and the count of writes
+    /// ([`Store::changes`]) that snapshot holds.
+    pub fn forms_of(&self, year: i16, secretaries: &[u32], frozen: &[u32]) -> Result<(u64, Forms)> {
         let (at, txn) = {
             // A commit counts itself under this lock: the snapshot and the count agree.
             let _counted = lock(&self.counting);
             (self.changes.load(Ordering::SeqCst), self.read()?)
         };
+        let mut figures = HashMap::with_capacity(frozen.len());
+        if !frozen.is_empty() {
+            let table = txn.open_table(FROZEN)?;
+            for &id in frozen {
+                if let Some(value) = table.get(assessment_key(year, id))? {
+                    figures.insert(id, decode(value.value())?);
+                }
+            }
+        }
         let table = txn.open_table(ASSESSMENTS)?;
         let mut found = HashMap::with_capacity(secretaries.len());
         if secretaries.len() > MANY_FORMS {
@@ -695,7 +704,7 @@ impl Store {
                 }
             }
         }
-        Ok((at, found))
+        Ok((at, (found, figures)))
     }
 
     /// The secretaries with an assessment in a year (nothing decoded).
