@@ -300,7 +300,7 @@ pub struct YearBook {
     /// The figures frozen at publication, by secretary: they stand for the townships
     /// whose results are published or approved (read, never recomputed).
     frozen: HashMap<u32, Frozen>,
-    /// The secretaries whose frozen figures a kept year let go ([`YearBook::let_go`]),
+    /// The secretaries whose frozen figures a kept year let go ([`YearBook::load_brief`]),
     /// sorted: read from the file with the forms when sent. (An approved province's
     /// frozen figures are as large as the year itself.)
     frozen_let_go: Vec<u32>,
@@ -374,17 +374,45 @@ impl YearBook {
             entries,
             previous,
             live,
-            frozen: store.frozen(year)?.into_iter().collect(),
             own,
             ..bare
         };
         book.reindex();
         book.rated = book.entries.iter().filter(|e| e.rating.rated()).count();
-        book.stand_frozen();
+        // The frozen figures laid over the computed ones where they stand, read one by
+        // one: a year read in briefs keeps only who has them (an approved province's
+        // are as large as the year), a whole one keeps them.
+        let brief = book.entries.iter().any(|e| !e.rating.is_whole());
+        let standing = Standing::of(&book.record);
+        let mut stood: Vec<(usize, Line)> = Vec::new();
+        let mut let_go = Vec::new();
+        store.each_frozen(year, |secretary, f| {
+            if standing.holds(&book.district, secretary)
+                && let Some(i) = book.index.get(secretary)
+            {
+                stood.push((i, Line::of(&f.rating)));
+                let e = &mut book.entries[i];
+                e.replaced = f.replaced.clone().map(Box::new);
+                e.rating = match brief {
+                    true => Rated::Brief(Brief::of(&f.rating)),
+                    false => {
+                        e.assessment = Form::new(f.assessment.clone());
+                        Rated::whole(f.rating.clone())
+                    }
+                };
+            }
+            match brief {
+                true => let_go.push(secretary),
+                false => {
+                    book.frozen.insert(secretary, f);
+                }
+            }
+        })?;
+        book.frozen_let_go = let_go;
         // Rated once: next year's reading and the star history read what this year's
         // ratings stand at.
         if !store.has_kept_lines(year)? {
-            let lines: Vec<Line> = book
+            let mut lines: Vec<Line> = book
                 .entries
                 .iter()
                 .zip(&book.live)
@@ -393,12 +421,16 @@ impl YearBook {
                     Rated::Brief(brief) => Line::of_brief(e.secretary, brief, *key),
                 })
                 .collect();
+            for (i, line) in stood {
+                lines[i] = line;
+            }
             rated::keep(store, year, read_at, &lines);
         }
         Ok(book)
     }
 
-    /// The year as a server keeps it ([`YearBook::let_go`]): each secretary's brief,
+    /// The year as a server keeps it: each secretary's brief (not the form nor the
+    /// whole rating, made whole when sent: [`YearBook::fill_forms`]),
     /// made as the assessments are read one by one, each let go once scored (a
     /// province's forms and whole ratings are never held together). The same briefs,
     /// quota figures and kept lines as [`YearBook::load`] and then `let_go`.
@@ -465,10 +497,7 @@ impl YearBook {
         );
         drop(scored);
         let bare = YearBook::bare(year, record, scheme, district);
-        let mut book = YearBook::assembled(store, read_at, entries, previous, live, own, bare)?;
-        // The frozen ones stood whole: brief too.
-        book.let_go();
-        Ok(book)
+        YearBook::assembled(store, read_at, entries, previous, live, own, bare)
     }
 
     /// The year's book, or an empty one (with the district's current scheme, not yet
@@ -765,11 +794,12 @@ impl YearBook {
         }
     }
 
-    /// Let every entry's form and whole rating go, keeping the brief: what a server
-    /// keeps of a year (a province's forms and whole ratings are two thirds of it).
-    /// What it sends is made whole again ([`YearBook::fill_forms`]); a save re-rates
-    /// with the new form it brings.
-    pub(super) fn let_go(&mut self) {
+    /// Let every entry's form and whole rating go, keeping the brief, and the frozen
+    /// figures, keeping who has them: what a server keeps of a year (a province's
+    /// forms and whole ratings are two thirds of it). The server reads a year so
+    /// ([`YearBook::load_brief`]); the tests hold that reading to this one.
+    #[cfg(test)]
+    fn let_go(&mut self) {
         for e in &mut self.entries {
             e.assessment = Form::default();
             e.rating = Rated::Brief(e.rating.brief());
@@ -781,7 +811,8 @@ impl YearBook {
         self.frozen_let_go = ids;
     }
 
-    /// [`YearBook::let_go`] of one entry (a kept year's, after a save rated it).
+    /// Let one entry's form and whole rating go, keeping the brief (a kept year's,
+    /// after a save rated it).
     pub(super) fn let_go_of(&mut self, secretary: u32) {
         if let Some(i) = self.index.get(secretary) {
             let e = &mut self.entries[i];

@@ -657,9 +657,30 @@ impl Store {
 
     /// Every assessment of a year, by secretary id, handed to `each` one at a time
     /// (a province's are not held together).
-    pub fn each_assessment(&self, year: i16, mut each: impl FnMut(u32, Assessment)) -> Result<()> {
+    pub fn each_assessment(&self, year: i16, each: impl FnMut(u32, Assessment)) -> Result<()> {
+        self.each_of_year(ASSESSMENTS, year, false, each)
+    }
+
+    /// Every frozen figure of a year, by secretary id, one at a time ([`Store::frozen`]).
+    pub fn each_frozen(&self, year: i16, each: impl FnMut(u32, Frozen)) -> Result<()> {
+        self.each_of_year(FROZEN, year, true, each) // none in a file from before them
+    }
+
+    /// The records of a year in a table keyed `(year << 32) | secretary`, handed to
+    /// `each` by secretary, one at a time.
+    fn each_of_year<T: Record>(
+        &self,
+        table: TableDefinition<u64, &'static [u8]>,
+        year: i16,
+        may_lack: bool,
+        mut each: impl FnMut(u32, T),
+    ) -> Result<()> {
         let txn = self.read()?;
-        let table = txn.open_table(ASSESSMENTS)?;
+        let table = match txn.open_table(table) {
+            Ok(t) => t,
+            Err(_) if may_lack => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
         for entry in table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))? {
             let (key, value) = entry?;
             each(key.value() as u32, decode(value.value())?);
