@@ -2,7 +2,7 @@
 //! the district, objections during publicity, and the rectifications that approval
 //! opens for low stars. Each step is one transaction with its audit line.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jiff::civil::Date;
 
@@ -355,11 +355,7 @@ impl Local {
                 )));
             }
         }
-        let corrects: Vec<u32> = townships
-            .iter()
-            .copied()
-            .filter(|&t| corrects_itself(book, t, &live))
-            .collect();
+        let corrects = correcting(book, townships, &live);
         self.each(
             book,
             townships,
@@ -515,6 +511,8 @@ impl Local {
     ) -> Result<()> {
         let days = i64::from(book.scheme.consequences.rectify_days);
         let deadline = add_days(today, days);
+        // Looked up, not searched for, for each of a province's secretaries.
+        let townships: HashSet<u32> = townships.iter().copied().collect();
         for e in &book.entries {
             let Some(t) = book.township_of(e.secretary) else {
                 continue;
@@ -808,12 +806,19 @@ type Moved = (u32, u32, Rating, Rating);
 /// The published or approved figures of townships other than `publishing` that differ
 /// from the figures computed now.
 fn moved_elsewhere(book: &YearBook, publishing: &[u32], live: &[Rating]) -> Vec<Moved> {
+    // Each township's year and the publishing ones looked up, not searched for, for
+    // each of a province's secretaries.
+    let years: HashMap<u32, &TownshipYear> =
+        book.record.townships.iter().map(|(t, y)| (*t, y)).collect();
+    let publishing: HashSet<u32> = publishing.iter().copied().collect();
     let mut moved = Vec::new();
     for (e, now) in book.entries.iter().zip(live) {
         let Some(t) = book.township_of(e.secretary) else {
             continue;
         };
-        let year = book.record.township(t);
+        let Some(year) = years.get(&t) else {
+            continue; // still entering: nothing stands
+        };
         // Already marked 须更正公示 and waiting for its correcting publicity: the
         // district confirmed it when it was marked. (One in 更正公示 is checked again.)
         let waiting = year.correction && year.stage == Stage::Submitted;
@@ -829,13 +834,21 @@ fn moved_elsewhere(book: &YearBook, publishing: &[u32], live: &[Rating]) -> Vec<
     moved
 }
 
-/// Does publishing `township` change figures it published before (a reopening and
-/// a change)? Then its publication is a 更正公示.
-fn corrects_itself(book: &YearBook, township: u32, live: &[Rating]) -> bool {
-    book.entries.iter().zip(live).any(|(e, now)| {
-        book.township_of(e.secretary) == Some(township)
+/// The townships of `publishing` whose publication changes figures they published
+/// before (a reopening and a change): theirs is a 更正公示. One pass over the year.
+fn correcting(book: &YearBook, publishing: &[u32], live: &[Rating]) -> HashSet<u32> {
+    let publishing: HashSet<u32> = publishing.iter().copied().collect();
+    let mut correcting = HashSet::new();
+    for (e, now) in book.entries.iter().zip(live) {
+        if let Some(t) = book.township_of(e.secretary)
+            && publishing.contains(&t)
+            && !correcting.contains(&t)
             && book.frozen_of(e.secretary).is_some_and(|f| f.moved(now))
-    })
+        {
+            correcting.insert(t);
+        }
+    }
+    correcting
 }
 
 /// A rating as a secretary is told it: `3星,合格,74.27 分,绩效报酬 10800 元,诫勉整改`.
@@ -876,6 +889,7 @@ fn moved_list(book: &YearBook, moved: &[Moved]) -> String {
 /// Store the figures of the published townships as they are now: they stand from this
 /// publication on. Figures that replace different published ones keep those (更正公示).
 fn freeze(w: &mut Writer, book: &YearBook, published: &[u32], live: &[Rating]) -> Result<()> {
+    let published: HashSet<u32> = published.iter().copied().collect();
     for (e, now) in book.entries.iter().zip(live) {
         if !book
             .township_of(e.secretary)
