@@ -26,6 +26,13 @@ pub struct Entry {
     pub replaced: Option<Box<Rating>>,
 }
 
+impl Entry {
+    /// Does the entry hold its form and whole rating (not a kept year's brief)?
+    pub fn is_whole(&self) -> bool {
+        self.assessment.held() && self.rating.is_whole()
+    }
+}
+
 /// An entry's assessment. Every book a screen, a report or a client holds has each
 /// entry's form; the year a server keeps does not (a province's forms are a third of
 /// it): what it sends is given its forms from the file first ([`YearBook::fill_forms`]).
@@ -823,9 +830,7 @@ impl YearBook {
 
     /// Does every entry hold its form and whole rating?
     pub(super) fn holds_whole(&self) -> bool {
-        self.entries
-            .iter()
-            .all(|e| e.assessment.held() && e.rating.is_whole())
+        self.entries.iter().all(Entry::is_whole)
     }
 
     /// Can a save re-rate one secretary and the quota lines (not the whole year)?
@@ -833,22 +838,14 @@ impl YearBook {
         self.live.len() == self.entries.len() && self.hidden.is_empty()
     }
 
-    /// Do frozen figures stand for the secretary (their township's results stand),
-    /// here or let go?
-    fn stands_frozen(&self, standing: &Standing, secretary: u32) -> bool {
-        standing.stands(self, secretary)
-    }
-
     /// What is to be read from the file to make `entries` (this book's, copied to be
     /// sent) whole: the secretaries whose forms it let go, and those whose frozen
     /// figures stand and were let go.
     pub(super) fn to_read(&self, entries: &[Entry]) -> (Vec<u32>, Vec<u32>) {
         let standing = Standing::of(&self.record);
-        let lacking = entries
-            .iter()
-            .filter(|e| !e.assessment.held() || !e.rating.is_whole());
+        let lacking = entries.iter().filter(|e| !e.is_whole());
         let (frozen, forms): (Vec<&Entry>, Vec<&Entry>) =
-            lacking.partition(|e| self.stands_frozen(&standing, e.secretary));
+            lacking.partition(|e| standing.stands(self, e.secretary));
         let forms = forms.into_iter().filter(|e| !e.assessment.held());
         let frozen = frozen
             .into_iter()
@@ -871,9 +868,8 @@ impl YearBook {
         frozen: &mut HashMap<u32, Frozen>,
     ) -> bool {
         let standing = Standing::of(&self.record);
-        let lacking = |e: &Entry| !e.assessment.held() || !e.rating.is_whole();
-        for e in entries.iter_mut().filter(|e| lacking(e)) {
-            if self.stands_frozen(&standing, e.secretary) {
+        for e in entries.iter_mut().filter(|e| !e.is_whole()) {
+            if standing.stands(self, e.secretary) {
                 let f = match self.frozen.get(&e.secretary) {
                     Some(f) => f.clone(),
                     None => match frozen.remove(&e.secretary) {
@@ -954,11 +950,10 @@ impl YearBook {
         // secretary's figures are here.
         let one_by_one = self.rerates_one_by_one();
         let before = self.entry(secretary).and_then(|e| e.rating.total());
-        let first = self.index.get(secretary).is_none();
-        let i = match self.index.get(secretary) {
+        let (i, first) = match self.index.get(secretary) {
             Some(i) => {
                 self.entries[i].assessment = Form::new(assessment);
-                i
+                (i, false)
             }
             None => {
                 let i = self.insert(Entry {
@@ -972,7 +967,7 @@ impl YearBook {
                     self.live.insert(i, None);
                     self.quotas = None;
                 }
-                i
+                (i, true)
             }
         };
         if one_by_one {
@@ -1067,31 +1062,29 @@ impl YearBook {
         for k in moved {
             // A township whose results stand shows its frozen figures; its live ones
             // only count in the quotas above.
-            let frozen = self.stands_frozen(&standing, self.entries[k].secretary);
+            let frozen = standing.stands(self, self.entries[k].secretary);
             let e = &mut self.entries[k];
             let stars = quotas.stars(&self.scheme, k, self.live[k]);
             let previous = self.previous.get(&e.secretary).copied();
             let now = match (evaluation.take_if(|_| k == i), &e.rating) {
-                (Some(new), _) => finish(&self.scheme, e.secretary, new, stars, previous),
+                (Some(new), _) => {
+                    Rated::whole(finish(&self.scheme, e.secretary, new, stars, previous))
+                }
                 (None, stood) if stood.stars() == stars => continue,
-                (None, Rated::Whole(stood)) => finish(
+                (None, Rated::Whole(stood)) => Rated::whole(finish(
                     &self.scheme,
                     e.secretary,
                     stood.evaluation.clone(),
                     stars,
                     previous,
-                ),
+                )),
                 // A kept year's: its brief finished as the whole would be.
                 (None, Rated::Brief(stood)) => {
-                    let now = Rated::Brief(stood.finished(&self.scheme, stars, previous));
-                    if !frozen {
-                        rated.push((k, Some(std::mem::replace(&mut e.rating, now))));
-                    }
-                    continue;
+                    Rated::Brief(stood.finished(&self.scheme, stars, previous))
                 }
             };
             if !frozen {
-                rated.push((k, Some(std::mem::replace(&mut e.rating, Rated::whole(now)))));
+                rated.push((k, Some(std::mem::replace(&mut e.rating, now))));
             }
         }
         self.rated = quotas.rated();
