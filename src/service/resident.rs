@@ -175,13 +175,7 @@ impl Resident {
         for _ in 0..3 {
             let (book, at) = self.book_at(store, year)?;
             let mut out = cut(&book);
-            let (forms, frozen) = book.to_read(out.entries());
-            let (read_at, (mut stored, mut figures)) = store.forms_of(year, &forms, &frozen)?;
-            // Nothing to read: whole as it is (or from the frozen figures it holds).
-            let now = forms.is_empty() && frozen.is_empty();
-            if (now || at == Some(read_at))
-                && book.fill_forms(out.entries(), &mut stored, &mut figures)
-            {
+            if made_whole(store, &book, at, out.entries())? {
                 return Ok(out);
             }
         }
@@ -305,18 +299,38 @@ impl Resident {
         kept.changes = before + 1;
         // The others moved are sent with their forms, read in the file as this save
         // left it (a write since: the clients read again).
-        let book = &kept.book;
         let mut entries = entries?;
-        let (forms, frozen) = book.to_read(&entries);
-        let (read_at, (mut stored, mut figures)) = store.forms_of(year, &forms, &frozen).ok()?;
-        if read_at != before + 1 || !book.fill_forms(&mut entries, &mut stored, &mut figures) {
-            return None;
-        }
+        made_whole(store, &kept.book, Some(before + 1), &mut entries)
+            .ok()
+            .filter(|whole| *whole)?;
         Some(Rerated {
             entries,
-            rated: book.rated_count(),
+            rated: kept.book.rated_count(),
         })
     }
+}
+
+/// Make `entries` of `book` (copied to be sent) whole, with what they lack read from
+/// the file in one snapshot, if that snapshot is at `at` ([`Store::changes`]: the
+/// count `book` is current at). False when the file has moved on (read again).
+fn made_whole(
+    store: &Store,
+    book: &YearBook,
+    at: Option<u64>,
+    entries: &mut [Entry],
+) -> Result<bool, Refusal> {
+    let (forms, frozen) = book.to_read(entries);
+    let (mut stored, mut figures) = if forms.is_empty() && frozen.is_empty() {
+        // Nothing to read: whole as it is (or from the frozen figures it holds).
+        Default::default()
+    } else {
+        let (read_at, read) = store.forms_of(book.year, &forms, &frozen)?;
+        if at != Some(read_at) {
+            return Ok(false);
+        }
+        read
+    };
+    Ok(book.fill_forms(entries, &mut stored, &mut figures))
 }
 
 /// Give the memory freed back to the system: a year's reading leaves a gigabyte's
