@@ -34,10 +34,42 @@ pub use lines::LineCounts;
 /// file of version 2.
 pub const SCHEMA_VERSION: u32 = 2;
 
+/// These secretaries' records of a year in `table` (those that have one), from one
+/// snapshot: looked up one at a time, or for many, the year read in key order.
+fn records_of<T: Record>(
+    txn: &ReadTransaction,
+    table: TableDefinition<u64, &'static [u8]>,
+    year: i16,
+    secretaries: &[u32],
+) -> Result<HashMap<u32, T>> {
+    let mut found = HashMap::with_capacity(secretaries.len());
+    if secretaries.is_empty() {
+        return Ok(found);
+    }
+    let table = txn.open_table(table)?;
+    if secretaries.len() > MANY_FORMS {
+        let wanted: std::collections::HashSet<u32> = secretaries.iter().copied().collect();
+        for entry in table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))? {
+            let (key, value) = entry?;
+            let id = key.value() as u32;
+            if wanted.contains(&id) {
+                found.insert(id, decode(value.value())?);
+            }
+        }
+    } else {
+        for &id in secretaries {
+            if let Some(value) = table.get(assessment_key(year, id))? {
+                found.insert(id, decode(value.value())?);
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// Secretaries' assessments and frozen figures, read together ([`Store::forms_of`]).
 pub type Forms = (HashMap<u32, Assessment>, HashMap<u32, Frozen>);
 
-/// Above this many, [`Store::forms_of`] reads the year's assessments in order.
+/// Above this many, [`Store::forms_of`] reads the year's records in order.
 const MANY_FORMS: usize = 4096;
 
 /// redb's own default cache is 1 GiB; a township server has far less to spare.
@@ -697,34 +729,8 @@ impl Store {
             let _counted = lock(&self.counting);
             (self.changes.load(Ordering::SeqCst), self.read()?)
         };
-        let mut figures = HashMap::with_capacity(frozen.len());
-        if !frozen.is_empty() {
-            let table = txn.open_table(FROZEN)?;
-            for &id in frozen {
-                if let Some(value) = table.get(assessment_key(year, id))? {
-                    figures.insert(id, decode(value.value())?);
-                }
-            }
-        }
-        let table = txn.open_table(ASSESSMENTS)?;
-        let mut found = HashMap::with_capacity(secretaries.len());
-        if secretaries.len() > MANY_FORMS {
-            // Many: the year read in key order, not looked up one at a time.
-            let wanted: std::collections::HashSet<u32> = secretaries.iter().copied().collect();
-            for entry in table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))? {
-                let (key, value) = entry?;
-                let id = key.value() as u32;
-                if wanted.contains(&id) {
-                    found.insert(id, decode(value.value())?);
-                }
-            }
-        } else {
-            for &id in secretaries {
-                if let Some(value) = table.get(assessment_key(year, id))? {
-                    found.insert(id, decode(value.value())?);
-                }
-            }
-        }
+        let found = records_of(&txn, ASSESSMENTS, year, secretaries)?;
+        let figures = records_of(&txn, FROZEN, year, frozen)?;
         Ok((at, (found, figures)))
     }
 
@@ -744,19 +750,11 @@ impl Store {
         year: i16,
         may_lack: bool,
     ) -> Result<Vec<(u32, T)>> {
-        let txn = self.read()?;
-        let table = match txn.open_table(table) {
-            Ok(t) => t,
-            Err(_) if may_lack => return Ok(Vec::new()),
-            Err(e) => return Err(e.into()),
-        };
-        let range = table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))?;
-        range
-            .map(|entry| {
-                let (k, v) = entry?;
-                Ok((k.value() as u32, decode(v.value())?))
-            })
-            .collect()
+        let mut records = Vec::new();
+        self.each_of_year(table, year, may_lack, |id, record| {
+            records.push((id, record))
+        })?;
+        Ok(records)
     }
 
     /// Every rectification of a year, by secretary id.
