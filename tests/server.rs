@@ -108,7 +108,7 @@ fn township_names(service: &Service, book: &xingji::service::YearBook) -> Vec<St
         .filter_map(|e| {
             book.district
                 .place(e.secretary)
-                .map(|(t, _)| t.name.clone())
+                .map(|(t, _)| t.name.to_string())
         })
         .collect();
     names.dedup();
@@ -1549,7 +1549,7 @@ fn a_district_client_holding_one_township_saves_and_takes_others_saves_as_the_wh
         format!("{}/{}", s.complete, s.people)
     };
     for t in [theirs, first] {
-        let name = now.district.township(t).unwrap().name.clone();
+        let name = now.district.township(t).unwrap().name.to_string();
         let shown = screen(&app);
         let line = shown.lines().find(|l| l.contains(&name)).unwrap();
         assert!(line.contains(&progress(&name)), "{line}");

@@ -164,7 +164,7 @@ pub fn build_store(path: &Path, people: &[Person]) -> Service {
             None => {
                 let id = w
                     .add_township(&Township {
-                        name: p.township.clone(),
+                        name: p.township.as_str().into(),
                         kind: TownshipKind::from_name(&p.township),
                     })
                     .expect("township");
@@ -175,14 +175,14 @@ pub fn build_store(path: &Path, people: &[Person]) -> Service {
         let village = w
             .add_village(&Village {
                 township,
-                name: p.village.clone(),
+                name: p.village.as_str().into(),
                 kind: VillageKind::from_name(&p.village),
             })
             .expect("village");
         ids.push(
             w.add_secretary(&Secretary {
                 village,
-                name: p.name.clone(),
+                name: p.name.as_str().into(),
                 gender: Some(p.gender),
                 born: Some(p.born),
                 took_office: p.took_office,

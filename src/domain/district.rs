@@ -206,14 +206,14 @@ impl NameIndex {
 
     pub fn add_village(&mut self, id: u32, village: &Village) {
         self.villages
-            .entry((village.township, village.name.clone()))
+            .entry((village.township, village.name.to_string()))
             .or_insert(id);
     }
 
     /// Note the secretary at position `at` of the district's list (positions only grow).
     pub fn add_secretary(&mut self, at: usize, secretary: &Secretary) {
         self.secretaries
-            .insert((secretary.village, secretary.name.clone()), at);
+            .insert((secretary.village, secretary.name.to_string()), at);
         if secretary.left_office.is_none() {
             self.current.insert(secretary.village, at);
         }

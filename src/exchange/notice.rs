@@ -254,7 +254,7 @@ fn village_of(book: &YearBook, secretary: u32) -> (String, &'static str) {
                 crate::domain::VillageKind::Community => "社区",
                 crate::domain::VillageKind::Village => "村",
             };
-            (v.name.clone(), place)
+            (v.name.to_string(), place)
         })
 }
 

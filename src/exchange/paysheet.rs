@@ -47,7 +47,7 @@ fn township_sheet(
     let name = book
         .district
         .township(township)
-        .map_or(String::new(), |t| t.name.clone());
+        .map_or(String::new(), |t| t.name.to_string());
     sheet.set_name(sheet_name(&name))?;
     let title = heading(sheet, book, township, &name, office)?;
     let text = bordered(Format::new());
@@ -69,7 +69,7 @@ fn township_sheet(
         let village = book
             .district
             .place(e.secretary)
-            .map_or(String::new(), |(_, v)| v.name.clone());
+            .map_or(String::new(), |(_, v)| v.name.to_string());
         let person = book.name_of(e.secretary);
         widths[1] = widths[1].max(width(&village));
         widths[2] = widths[2].max(width(&person));

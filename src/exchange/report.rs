@@ -39,12 +39,12 @@ pub fn row(book: &YearBook, entry: &Entry) -> [String; 17] {
     let (township, village) = book
         .district
         .place(entry.secretary)
-        .map(|(t, v)| (t.name.clone(), v.name.clone()))
+        .map(|(t, v)| (t.name.to_string(), v.name.to_string()))
         .unwrap_or_default();
     let name = book
         .district
         .secretary(entry.secretary)
-        .map(|s| s.name.clone())
+        .map(|s| s.name.to_string())
         .unwrap_or_default();
     let r = &entry.rating;
     let note = remarks(book.scheme_for(entry.secretary), &entry.assessment, r);

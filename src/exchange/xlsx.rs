@@ -135,7 +135,7 @@ fn workbook(book: &YearBook) -> Result<Workbook, XlsxError> {
         for c in ["优先选拔", "诫勉整改", "建议调整"] {
             figures.push(count(&|row| row[15] == c));
         }
-        summary.write_string(r, 0, &t.name)?;
+        summary.write_string(r, 0, t.name.as_str())?;
         for (i, n) in figures.iter().enumerate() {
             summary.write_number(r, i as u16 + 1, f64::from(*n))?;
             totals[i] += n;

@@ -663,7 +663,7 @@ impl YearBook {
     pub fn name_of(&self, secretary: u32) -> String {
         self.district
             .secretary(secretary)
-            .map_or_else(String::new, |s| s.name.clone())
+            .map_or_else(String::new, |s| s.name.to_string())
     }
 
     pub fn entry(&self, secretary: u32) -> Option<&Entry> {

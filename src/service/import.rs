@@ -296,7 +296,7 @@ fn roster_row(row: &Row, cols: &Columns, errors: &mut Vec<RowError>) -> Option<R
         village: cell(VILLAGE),
         secretary: Secretary {
             village: 0,
-            name: cell(NAME),
+            name: cell(NAME).into(),
             gender,
             born,
             took_office,
@@ -338,7 +338,7 @@ impl RosterWriter {
         }
         let t = Township {
             kind: TownshipKind::from_name(&name),
-            name,
+            name: name.into(),
         };
         let id = self.w.add_township(&t)?;
         self.names.add_township(id, &t.name);
@@ -355,7 +355,7 @@ impl RosterWriter {
         let v = Village {
             township,
             kind: VillageKind::from_name(&name),
-            name,
+            name: name.into(),
         };
         let id = self.w.add_village(&v)?;
         self.names.add_village(id, &v);
@@ -694,7 +694,7 @@ impl ScoresCheck<'_> {
             let scheme = self.schemes.of(v.township);
             for item in scheme.items() {
                 if !cols.contains_key(&item.name) && !missing.iter().any(|(n, _)| *n == item.name) {
-                    missing.push((&item.name, t.name.clone()));
+                    missing.push((&item.name, t.name.to_string()));
                 }
             }
         }
@@ -781,7 +781,7 @@ impl ScoresCheck<'_> {
                 &self
                     .district
                     .township(township)
-                    .map_or_else(String::new, |t| t.name.clone()),
+                    .map_or_else(String::new, |t| t.name.to_string()),
             ),
             self.record,
             self.year,

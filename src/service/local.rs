@@ -230,7 +230,7 @@ impl Local {
                 .ok_or_else(|| Refusal::NotFound(format!("名册中没有编号为 {s} 的书记")))?,
         };
         if !self.actor.may_see(township) {
-            let name = book.district.township(township).map(|t| t.name.clone());
+            let name = book.district.township(township).map(|t| t.name.to_string());
             return Err(Refusal::CannotSee {
                 user: self.actor.name.clone(),
                 township: name.unwrap_or_else(|| township.to_string()),
@@ -424,9 +424,9 @@ impl Local {
             .filter(|(_, _, v, _)| self.actor.may_see(v.township))
             .map(|(secretary, s, v, t)| super::Named {
                 secretary,
-                name: s.name,
-                village: v.name,
-                township: t.name,
+                name: s.name.into(),
+                village: v.name.into(),
+                township: t.name.into(),
             })
             .collect())
     }

@@ -240,7 +240,7 @@ impl Tallies {
                 name: book
                     .district
                     .township(*t)
-                    .map_or_else(String::new, |t| t.name.clone()),
+                    .map_or_else(String::new, |t| t.name.to_string()),
                 now: c.now,
                 before: last_year.get(t).copied().unwrap_or_default(),
             });

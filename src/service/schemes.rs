@@ -243,7 +243,7 @@ impl Local {
                     .townships
                     .iter()
                     .filter(|(_, y)| y.stage != Stage::Entering)
-                    .filter_map(|(t, _)| district.township(*t).map(|t| t.name.clone()))
+                    .filter_map(|(t, _)| district.township(*t).map(|t| t.name.to_string()))
                     .collect();
                 if old.is_ok() && !handed_in.is_empty() {
                     return Err(Refusal::Invalid(format!(

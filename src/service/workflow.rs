@@ -142,7 +142,7 @@ pub fn status_with(book: &YearBook, complete: &dyn Fn(u32) -> usize) -> Vec<Town
             let (people, complete) = (people.get(id).copied().unwrap_or_default(), complete(*id));
             TownshipStatus {
                 township: *id,
-                name: t.name.clone(),
+                name: t.name.to_string(),
                 stage: year.stage,
                 people,
                 complete,
@@ -174,7 +174,7 @@ pub fn waiting(book: &YearBook) -> Vec<String> {
         .townships
         .iter()
         .filter(|(id, _)| !moved_on.contains(id))
-        .map(|(_, t)| t.name.clone())
+        .map(|(_, t)| t.name.to_string())
         .collect()
 }
 
@@ -188,7 +188,7 @@ pub fn township_id(district: &crate::domain::District, name: &str) -> Result<u32
 fn name(book: &YearBook, township: u32) -> String {
     book.district
         .township(township)
-        .map_or_else(String::new, |t| t.name.clone())
+        .map_or_else(String::new, |t| t.name.to_string())
 }
 
 /// What a step did to one township.

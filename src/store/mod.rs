@@ -657,7 +657,7 @@ impl Store {
             return Ok(None);
         };
         let t: Township = decode(t.value())?;
-        Ok(Some((v.township, t.name)))
+        Ok(Some((v.township, t.name.into())))
     }
 
     pub fn year(&self, year: i16) -> Result<Option<YearRecord>> {

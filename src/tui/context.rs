@@ -354,7 +354,7 @@ impl Context {
             self.book.district.secretary(secretary),
             self.names.get(&secretary),
         ) {
-            (Some(s), _) => s.name.clone(),
+            (Some(s), _) => s.name.to_string(),
             (None, Some(named)) => named.name.clone(),
             (None, None) => String::new(),
         }
@@ -366,7 +366,7 @@ impl Context {
             self.book.district.place(secretary),
             self.names.get(&secretary),
         ) {
-            (Some((t, v)), _) => (t.name.clone(), v.name.clone()),
+            (Some((t, v)), _) => (t.name.to_string(), v.name.to_string()),
             (None, Some(named)) => (named.township.clone(), named.village.clone()),
             (None, None) => (String::new(), String::new()),
         }
@@ -604,7 +604,7 @@ impl Context {
                 .book
                 .district
                 .township(township)
-                .map_or_else(String::new, |t| t.name.clone()),
+                .map_or_else(String::new, |t| t.name.to_string()),
         }
     }
 
@@ -867,7 +867,10 @@ fn texts_of(people: &[u32], book: &YearBook) -> Vec<(u32, [String; 3])> {
         .filter_map(|&id| {
             let s = book.district.secretary(id)?;
             let (t, v) = book.district.place(id)?;
-            Some((id, [s.name.clone(), v.name.clone(), t.name.clone()]))
+            Some((
+                id,
+                [s.name.to_string(), v.name.to_string(), t.name.to_string()],
+            ))
         })
         .collect()
 }

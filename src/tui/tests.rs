@@ -137,7 +137,13 @@ fn name_of(app: &App) -> String {
     } else {
         app.secretary.entry.secretary
     };
-    app.ctx.book.district.secretary(id).unwrap().name.clone()
+    app.ctx
+        .book
+        .district
+        .secretary(id)
+        .unwrap()
+        .name
+        .to_string()
 }
 
 #[test]
