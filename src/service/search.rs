@@ -5,12 +5,15 @@ use pinyin::ToPinyin;
 
 /// The search index of a year's people, packed for a province's half a million: every
 /// text of every person in one buffer, read in one pass as a search goes down the
-/// index, and each person's place in it.
+/// index, and each person's place in it. A township's texts are held once for its
+/// people (pushed one after another, as the official order lists them).
 #[derive(Clone, Debug, Default)]
 pub struct SearchIndex {
     people: Vec<Person>,
-    /// Each person's pieces, separated by a control character no query holds, so that
-    /// no match runs from one piece into the next.
+    /// The townships the people belong to.
+    townships: Vec<Town>,
+    /// Each person's and township's pieces, separated by a control character no query
+    /// holds, so that no match runs from one piece into the next.
     text: String,
 }
 
@@ -19,12 +22,14 @@ pub struct SearchIndex {
 struct Person {
     secretary: u32,
     /// Where the pieces start in the text.
-    at: usize,
-    /// The pieces: name, village, township as written; then, lower-case ASCII, their
-    /// full pinyin, their initials, and the name's other reading (full, initials) when
-    /// its surname reads two ways (乐 le/yue), else two empty pieces. Where each ends,
+    at: u32,
+    /// The pieces: name and village as written; then, lower-case ASCII, their full
+    /// pinyin, their initials, and the name's other reading (full, initials) when its
+    /// surname reads two ways (乐 le/yue), else two empty pieces. Where each ends,
     /// from `at` (each is followed by the separator).
     ends: [u16; PIECES],
+    /// The person's township in [`SearchIndex::townships`].
+    township: u32,
     /// For a single typed letter, the first key of every search (it matches half the
     /// district): which letters each field's pinyin holds, and the letters the name
     /// (both readings), the village and the township start with.
@@ -32,17 +37,29 @@ struct Person {
     firsts: [u8; 4],
 }
 
-/// One person of the index, with their pieces.
-#[derive(Clone, Copy)]
-struct Searchable<'a> {
-    person: &'a Person,
-    buf: &'a str,
+/// One township's pieces: as written, full pinyin, initials.
+#[derive(Clone, Copy, Debug)]
+struct Town {
+    at: u32,
+    ends: [u16; TOWN_PIECES],
 }
 
-const PIECES: usize = 11;
+/// A run of pieces in the index's text: where it starts, and where each piece ends.
+#[derive(Clone, Copy)]
+struct Pieces<'a> {
+    buf: &'a str,
+    ends: &'a [u16],
+}
+
+const PIECES: usize = 8;
+const TOWN_PIECES: usize = 3;
 const SEPARATOR: char = '\u{1}';
-/// The first piece of the ASCII part (full pinyin of the name).
-const ASCII_FROM: usize = 3;
+/// The first piece of a person's ASCII part (full pinyin of the name).
+const ASCII_FROM: usize = 2;
+/// The first piece of a township's ASCII part (its full pinyin).
+const TOWN_ASCII_FROM: usize = 1;
+/// A township's pieces are its field's, which ranks after name and village.
+const TOWN_FIELD: usize = 2;
 
 /// Full pinyin and initials of a text; characters without pinyin are kept lower-cased.
 pub fn romanize(text: &str) -> (String, String) {
@@ -64,7 +81,6 @@ pub fn romanize(text: &str) -> (String, String) {
     }
     (full, initials)
 }
-
 /// Surnames whose reading differs from the character's common one (曾 is zēng as a
 /// surname, not céng): compound ones first. A name is found by either reading.
 const SURNAMES: &[(&str, &str, &str)] = &[
@@ -128,46 +144,33 @@ impl SearchIndex {
 
     /// Name, village and township as written (lower-cased), of the person at a position.
     pub fn texts(&self, at: usize) -> Option<[&str; 3]> {
-        self.get(at).map(|s| s.texts())
+        let person = self.people.get(at)?;
+        let own = self.pieces(person.at, &person.ends)?;
+        let town = self.town(person.township)?;
+        Some([own.piece(0), own.piece(1), town.piece(0)])
     }
 
-    fn get(&self, at: usize) -> Option<Searchable<'_>> {
-        let person = self.people.get(at)?;
-        let end = person.at + usize::from(person.ends[PIECES - 1]) + SEPARATOR.len_utf8();
-        Some(Searchable {
-            person,
-            buf: self.text.get(person.at..end)?,
+    /// The pieces whose ends are `ends`, from `at` in the text.
+    fn pieces<'a>(&'a self, at: u32, ends: &'a [u16]) -> Option<Pieces<'a>> {
+        let at = usize::try_from(at).ok()?;
+        let end = at + usize::from(*ends.last()?) + SEPARATOR.len_utf8();
+        Some(Pieces {
+            buf: self.text.get(at..end)?,
+            ends,
         })
     }
 
-    /// Add a person at the end, their pinyin worked out.
-    pub fn push(&mut self, secretary: u32, name: &str, village: &str, township: &str) {
-        let common = romanize(name);
-        let surname = romanize_name(name);
-        // The name's other reading, when its surname reads two ways; else nothing.
-        let other = if surname == common {
-            Default::default()
-        } else {
-            common
-        };
-        let roman = [surname, romanize(village), romanize(township)];
-        // As written but lower-cased, as a query is: `b区` finds B区社区.
-        let lowered = [name, village, township].map(lower_cased);
-        let pieces: [&str; PIECES] = [
-            &lowered[0],
-            &lowered[1],
-            &lowered[2],
-            &roman[0].0,
-            &roman[1].0,
-            &roman[2].0,
-            &roman[0].1,
-            &roman[1].1,
-            &roman[2].1,
-            &other.0,
-            &other.1,
-        ];
+    fn town(&self, township: u32) -> Option<Pieces<'_>> {
+        let town = self.townships.get(usize::try_from(township).ok()?)?;
+        self.pieces(town.at, &town.ends)
+    }
+
+    /// Append pieces to the text, each followed by the separator: where each ends from
+    /// where they start. None (nothing appended) when they overflow the offsets.
+    fn append<const N: usize>(&mut self, pieces: [&str; N]) -> Option<(u32, [u16; N])> {
         let at = self.text.len();
-        let mut ends = [0u16; PIECES];
+        let start = u32::try_from(at).ok()?;
+        let mut ends = [0u16; N];
         for (k, piece) in pieces.iter().enumerate() {
             // A piece never holds the separator; a name long enough to overflow the
             // offsets is cut (a real name, village or township is far shorter).
@@ -178,54 +181,146 @@ impl SearchIndex {
         }
         if self.text.len() - at > usize::from(u16::MAX) {
             self.text.truncate(at);
-            return self.push(
-                secretary,
-                &truncated(name),
-                &truncated(village),
-                &truncated(township),
-            );
+            return None;
         }
+        Some((start, ends))
+    }
+
+    /// The township of the person pushed next: the last one's when it is the same
+    /// (people come township by township), else its pieces added.
+    fn township_of(&mut self, township: &str) -> u32 {
+        let lowered = lower_cased(township);
+        if let Some(last) = self.townships.len().checked_sub(1)
+            && let Ok(last) = u32::try_from(last)
+            && self.town(last).is_some_and(|t| t.piece(0) == lowered)
+        {
+            return last;
+        }
+        let roman = romanize(township);
+        let pieces = [&*lowered, &roman.0, &roman.1];
+        let (at, ends) = match self.append(pieces) {
+            Some(placed) => placed,
+            None => {
+                let cut = truncated(township);
+                let roman = romanize(&cut);
+                let lowered = lower_cased(&cut);
+                self.append([&*lowered, &roman.0, &roman.1])
+                    .unwrap_or((u32::try_from(self.text.len()).unwrap_or(u32::MAX), [0; 3]))
+            }
+        };
+        self.townships.push(Town { at, ends });
+        u32::try_from(self.townships.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// Add a person at the end, their pinyin worked out.
+    pub fn push(&mut self, secretary: u32, name: &str, village: &str, township: &str) {
+        let township = self.township_of(township);
+        self.push_in(secretary, name, village, township);
+    }
+
+    fn push_in(&mut self, secretary: u32, name: &str, village: &str, township: u32) {
+        let common = romanize(name);
+        let surname = romanize_name(name);
+        // The name's other reading, when its surname reads two ways; else nothing.
+        let other = if surname == common {
+            Default::default()
+        } else {
+            common
+        };
+        let roman = [surname, romanize(village)];
+        // As written but lower-cased, as a query is: `b区` finds B区社区.
+        let lowered = [name, village].map(lower_cased);
+        let pieces: [&str; PIECES] = [
+            &lowered[0],
+            &lowered[1],
+            &roman[0].0,
+            &roman[1].0,
+            &roman[0].1,
+            &roman[1].1,
+            &other.0,
+            &other.1,
+        ];
+        let Some((at, ends)) = self.append(pieces) else {
+            return self.push_in(secretary, &truncated(name), &truncated(village), township);
+        };
         let mut person = Person {
             secretary,
             at,
             ends,
+            township,
             letters: [0; 3],
             firsts: [0; 4],
         };
-        let found = Searchable {
-            person: &person,
-            buf: &self.text[at..],
+        let (Some(own), Some(town)) = (self.pieces(at, &ends), self.town(township)) else {
+            return;
         };
         let mut letters = [0u32; 3];
-        for k in ASCII_FROM..PIECES {
-            for b in found.piece(k).bytes().filter(u8::is_ascii_lowercase) {
-                letters[field_of(k)] |= 1 << (b - b'a');
+        let mut add = |field: usize, piece: &str| {
+            for b in piece.bytes().filter(u8::is_ascii_lowercase) {
+                letters[field] |= 1 << (b - b'a');
             }
+        };
+        for k in ASCII_FROM..PIECES {
+            add(field_of(k), own.piece(k));
         }
-        let first = |k: usize| found.piece(k).bytes().next().unwrap_or(0);
-        let firsts = [first(6), first(10), first(7), first(8)];
+        for k in TOWN_ASCII_FROM..TOWN_PIECES {
+            add(TOWN_FIELD, town.piece(k));
+        }
+        let first = |piece: &str| piece.bytes().next().unwrap_or(0);
+        person.firsts = [
+            first(own.piece(4)),
+            first(own.piece(7)),
+            first(own.piece(5)),
+            first(town.piece(2)),
+        ];
         person.letters = letters;
-        person.firsts = firsts;
         self.people.push(person);
     }
 
     /// Give back what the buffers took beyond what they hold (once the index is made).
     pub fn shrink_to_fit(&mut self) {
         self.people.shrink_to_fit();
+        self.townships.shrink_to_fit();
         self.text.shrink_to_fit();
     }
 
     /// Add the person at `at` of another index (whose pinyin is worked out already).
     pub fn push_from(&mut self, other: &SearchIndex, at: usize) {
-        let Some(found) = other.get(at) else {
+        let (Some(found), Some(town)) = (
+            other.people.get(at),
+            other.people.get(at).and_then(|p| other.town(p.township)),
+        ) else {
             return;
         };
-        let person = Person {
-            at: self.text.len(),
-            ..*found.person
+        let Some(own) = other.pieces(found.at, &found.ends) else {
+            return;
         };
-        self.text.push_str(found.buf);
-        self.people.push(person);
+        let township = self.township_from(town);
+        let Ok(start) = u32::try_from(self.text.len()) else {
+            return;
+        };
+        self.text.push_str(own.buf);
+        self.people.push(Person {
+            at: start,
+            township,
+            ..*found
+        });
+    }
+
+    /// [`SearchIndex::township_of`] for a township whose pieces another index holds.
+    fn township_from(&mut self, town: Pieces<'_>) -> u32 {
+        if let Some(last) = self.townships.len().checked_sub(1)
+            && let Ok(last) = u32::try_from(last)
+            && self.town(last).is_some_and(|t| t.buf == town.buf)
+        {
+            return last;
+        }
+        let at = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        self.text.push_str(town.buf);
+        let mut ends = [0u16; TOWN_PIECES];
+        ends.copy_from_slice(town.ends);
+        self.townships.push(Town { at, ends });
+        u32::try_from(self.townships.len() - 1).unwrap_or(u32::MAX)
     }
 
     /// Does the query match the person at a position, and how well (lower is better:
@@ -238,9 +333,24 @@ impl SearchIndex {
         self.rank_normalised(at, &Query::new(&q))
     }
 
+    /// The rank of a query already normalised (and not empty): from the letters alone
+    /// for a single letter, else by reading the texts.
     fn rank_normalised(&self, at: usize, q: &Query<'_>) -> Option<usize> {
+        match q.letter {
+            Some(c) => self.people.get(at)?.rank_letter(c),
+            None => self.rank_scan(at, q),
+        }
+    }
+
+    /// The rank from the texts: the person's own (name, village), and only when
+    /// neither matches, their township's.
+    fn rank_scan(&self, at: usize, q: &Query<'_>) -> Option<usize> {
         let person = self.people.get(at)?;
-        person.rank(self.text.as_bytes().get(person.at..)?, q)
+        let own = self.pieces(person.at, &person.ends)?;
+        own.rank(q, ASCII_FROM, field_of).or_else(|| {
+            self.town(person.township)?
+                .rank(q, TOWN_ASCII_FROM, |_| TOWN_FIELD)
+        })
     }
 }
 
@@ -257,28 +367,54 @@ impl<'a> FromIterator<(u32, &'a str, &'a str, &'a str)> for SearchIndex {
     }
 }
 
-impl<'a> Searchable<'a> {
+impl<'a> Pieces<'a> {
     fn piece(&self, k: usize) -> &'a str {
-        &self.buf[self.person.start(k)..usize::from(self.person.ends[k])]
+        &self.buf[self.start(k)..usize::from(self.ends[k])]
     }
 
-    /// Name, village and township, as written (lower-cased).
-    fn texts(&self) -> [&'a str; 3] {
-        [self.piece(0), self.piece(1), self.piece(2)]
+    /// Where piece `k` starts.
+    fn start(&self, k: usize) -> usize {
+        match k.checked_sub(1) {
+            Some(before) => usize::from(self.ends[before]) + SEPARATOR.len_utf8(),
+            None => 0,
+        }
+    }
+
+    /// One pass over the pieces the query can match (the ASCII part, from piece
+    /// `ascii_from`, for Latin letters; the pieces before it else); each match counts
+    /// for the field of the piece it lies in, as a prefix or not.
+    fn rank(
+        &self,
+        q: &Query<'_>,
+        ascii_from: usize,
+        field: impl Fn(usize) -> usize,
+    ) -> Option<usize> {
+        let last = self.ends.len() - 1;
+        let (first, from, to) = if q.ascii {
+            (ascii_from, self.start(ascii_from), self.ends[last])
+        } else {
+            (0, 0, self.ends[ascii_from - 1])
+        };
+        let region = self.buf.as_bytes().get(from..usize::from(to))?;
+        let mut best: Option<usize> = None;
+        let mut k = first;
+        for found in q.finder.find_iter(region) {
+            let at = from + found;
+            // Matches come in order; none crosses a separator.
+            while k < last && usize::from(self.ends[k]) < at {
+                k += 1;
+            }
+            let rank = field(k) * 2 + usize::from(at != self.start(k));
+            best = Some(best.map_or(rank, |b| b.min(rank)));
+            if rank == 0 {
+                break;
+            }
+        }
+        best
     }
 }
 
 impl Person {
-    /// The rank of a query already normalised (and not empty), `buf` being the
-    /// index's text from this person's place on: from the letters alone for a single
-    /// letter, else by reading the texts.
-    fn rank(&self, buf: &[u8], q: &Query<'_>) -> Option<usize> {
-        match q.letter {
-            Some(c) => self.rank_letter(c),
-            None => self.rank_scan(buf, q),
-        }
-    }
-
     /// The rank of a single lower-case letter, from the letters alone.
     fn rank_letter(&self, c: u8) -> Option<usize> {
         let bit = 1u32 << (c - b'a');
@@ -301,51 +437,12 @@ impl Person {
             None
         }
     }
-
-    /// One pass over the texts the query can match (the ASCII part for Latin letters,
-    /// the Chinese part else); each match counts for the field of the piece it lies
-    /// in, as a prefix or not.
-    fn rank_scan(&self, buf: &[u8], q: &Query<'_>) -> Option<usize> {
-        let (first, from, to) = if q.ascii {
-            (ASCII_FROM, self.start(ASCII_FROM), self.ends[PIECES - 1])
-        } else {
-            (0, 0, self.ends[ASCII_FROM - 1])
-        };
-        let region = buf.get(from..usize::from(to))?;
-        let mut best: Option<usize> = None;
-        let mut k = first;
-        for found in q.finder.find_iter(region) {
-            let at = from + found;
-            // Matches come in order; none crosses a separator.
-            while k + 1 < PIECES && usize::from(self.ends[k]) < at {
-                k += 1;
-            }
-            let field = field_of(k);
-            let rank = field * 2 + usize::from(at != self.start(k));
-            best = Some(best.map_or(rank, |b| b.min(rank)));
-            if rank == 0 {
-                break;
-            }
-        }
-        best
-    }
-
-    /// Where piece `k` starts, from the person's place in the text.
-    fn start(&self, k: usize) -> usize {
-        if k == 0 {
-            0
-        } else {
-            usize::from(self.ends[k - 1]) + SEPARATOR.len_utf8()
-        }
-    }
 }
 
-/// Which field (name, village, township) piece `k` belongs to.
+/// Which field (name, village) a person's piece `k` belongs to.
 fn field_of(k: usize) -> usize {
     match k {
-        0..=2 => k,
-        3..=5 => k - 3,
-        6..=8 => k - 6,
+        0..=5 => k % 2,
         _ => 0,
     }
 }
@@ -603,18 +700,18 @@ mod tests {
         let mut i = index();
         i.push(5, "乐嘉", "曾家庄村", "单家集乡");
         i.push(6, "Anna", "x3村", "z");
-        for entry in (0..i.len()).filter_map(|at| i.get(at)) {
+        for at in 0..i.len() {
             for c in b'a'..=b'z' {
                 let text = (c as char).to_string();
-                let scanned = entry.person.rank_scan(
-                    entry.buf.as_bytes(),
+                let scanned = i.rank_scan(
+                    at,
                     &Query {
                         letter: None,
                         ..Query::new(&text)
                     },
                 );
-                let letter = entry.person.rank_letter(c);
-                assert_eq!(letter, scanned, "{:?} {text}", entry.texts());
+                let letter = i.people[at].rank_letter(c);
+                assert_eq!(letter, scanned, "{:?} {text}", i.texts(at));
             }
         }
     }
@@ -684,6 +781,39 @@ mod tests {
             let expected: Vec<u32> = one_by_one.into_iter().map(|(_, id)| id).collect();
             assert!(expected.len() > SHARED_FROM || query == "7", "{query}");
             assert_eq!(search(&index, query), expected, "{query}");
+        }
+    }
+
+    #[test]
+    fn a_township_is_held_once_for_its_people_and_found_for_each() {
+        let mut i = index();
+        // 张三 and 赵静 share 神头镇, but 欧阳娜娜's township lies between them.
+        assert_eq!(i.townships.len(), 4);
+        i.push(5, "李四", "东村", "神头镇");
+        i.push(6, "王五", "西村", "神头镇");
+        assert_eq!(
+            i.townships.len(),
+            4,
+            "none more for two more of the last one"
+        );
+        assert_eq!(i.texts(5), Some(["王五", "西村", "神头镇"]));
+        assert_eq!(search(&i, "shentou"), vec![1, 4, 5, 6]);
+        assert_eq!(search(&i, "神头"), vec![1, 4, 5, 6]);
+        // A name match still ranks first, a township match last.
+        assert_eq!(search(&i, "zhang"), vec![1, 2]);
+        // Copied person by person into another index: the same texts and answers.
+        let mut copy = SearchIndex::new();
+        for at in [0, 3, 4, 5, 1] {
+            copy.push_from(&i, at);
+        }
+        assert_eq!(copy.townships.len(), 2);
+        let copied: Vec<_> = (0..copy.len()).map(|at| copy.texts(at)).collect();
+        let want: Vec<_> = [0, 3, 4, 5, 1].iter().map(|&at| i.texts(at)).collect();
+        assert_eq!(copied, want);
+        for query in ["stz", "shentou", "神头", "z", "zhang", "ls", "张"] {
+            let mut theirs = search(&i, query);
+            theirs.retain(|id| *id != 3);
+            assert_eq!(search(&copy, query), theirs, "{query}");
         }
     }
 
