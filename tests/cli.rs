@@ -1427,6 +1427,10 @@ fn a_bad_export_file_builds_no_database() {
     let changed = lines[at].replacen("\"政治素质\":\"5\"", "\"政治素质\":\"9\"", 1);
     let mut over = lines.clone();
     over[at] = &changed;
+    // Within its maximum, but with two decimal places (no entry takes more than one).
+    let fine = lines[at].replacen("\"政治素质\":\"5\"", "\"政治素质\":\"4.25\"", 1);
+    let mut finer = lines.clone();
+    finer[at] = &fine;
     // An assessment moved to a year that does not exist.
     let key = lines[at].split(",\"value\"").next().unwrap();
     let moved = lines[at].replacen(key, "{\"table\":\"assessments\",\"key\":1", 1);
@@ -1447,6 +1451,7 @@ fn a_bad_export_file_builds_no_database() {
         ("多一行", format!("{good}{}\n", lines[3]), "结尾行之后"),
         // Well-formed, but a score over its maximum of 6.
         ("改分", over.join("\n") + "\n", "不在 0 到 6 之间"),
+        ("两位小数", finer.join("\n") + "\n", "4.25 多于一位小数"),
         ("改键", rekeyed.join("\n") + "\n", "不存在的年度 0"),
     ];
     for (name, contents, said) in cases {

@@ -474,18 +474,50 @@ pub fn finish_year<P: PastRating>(
 }
 
 /// What the quotas (§3.9) look at of one secretary: the figures' rank (total, Q, M)
-/// and the stars before quotas, for the rated (eligible, complete) only.
+/// and the stars before quotas, for the rated (eligible, complete) only. A province
+/// keeps one for each secretary: 16 bytes, the rank in hundredths ([`Hundredths`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct QuotaKey {
-    rank: (Decimal, Decimal, Decimal),
+    rank: [Hundredths; 3],
     stars: Option<u8>,
     eligible: bool,
+}
+
+/// A figure the quotas rank by, in hundredths of a point: the total and M are rounded
+/// to two places (steps 6 and 8), Q adds item scores of at most one place (§5), and
+/// every one of them lies within a few hundred thousand points, so each is held
+/// exactly. (A figure that is not, which only an altered file could hold and
+/// `xingji check` reports, is ranked as its nearest hundredth.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Hundredths(i32);
+
+impl Hundredths {
+    fn of(figure: Decimal) -> Hundredths {
+        let exact = |d: Decimal| {
+            let places = 2u32.checked_sub(d.scale())?;
+            let value = d.mantissa().checked_mul(10i128.checked_pow(places)?)?;
+            i32::try_from(value).ok()
+        };
+        let nearest = || {
+            let d = round_half_up(figure, 2);
+            exact(d).unwrap_or(if d.is_sign_negative() {
+                i32::MIN
+            } else {
+                i32::MAX
+            })
+        };
+        Hundredths(exact(figure).unwrap_or_else(nearest))
+    }
+
+    fn value(self) -> Decimal {
+        Decimal::new(i64::from(self.0), 2)
+    }
 }
 
 impl QuotaKey {
     pub fn of(evaluation: &Evaluation) -> Option<QuotaKey> {
         evaluation.figures().map(|f| QuotaKey {
-            rank: (f.total, f.quantitative, f.mass),
+            rank: [f.total, f.quantitative, f.mass].map(Hundredths::of),
             stars: f.stars,
             eligible: f.eligible,
         })
@@ -497,7 +529,8 @@ impl QuotaKey {
 
     /// What the quotas rank by: total, Q, M.
     pub fn rank(&self) -> (Decimal, Decimal, Decimal) {
-        self.rank
+        let [total, quantitative, mass] = self.rank.map(Hundredths::value);
+        (total, quantitative, mass)
     }
 
     /// The stars by the total alone, before the quotas.
@@ -546,10 +579,7 @@ pub fn quota_stars(scheme: &Scheme, keys: &[Option<QuotaKey>]) -> Vec<Option<u8>
 }
 
 /// A place in [`Quotas`]: (5 stars before quotas, rank), best first; then the index.
-type Place = (
-    std::cmp::Reverse<(bool, (Decimal, Decimal, Decimal))>,
-    usize,
-);
+type Place = (std::cmp::Reverse<(bool, [Hundredths; 3])>, usize);
 
 /// The quota lines (§3.9) of a year kept current across saves: the rated secretaries
 /// with 5 or 4 stars before the quotas in one ordered list, so that a save moves one

@@ -657,7 +657,7 @@ fn quota_key(rng: &mut crate::demo::generated::Rng) -> Option<QuotaKey> {
         0 => return None,
         1 => {
             return Some(QuotaKey {
-                rank: (d("91"), d("50"), d("90")),
+                rank: [d("91"), d("50"), d("90")].map(Hundredths::of),
                 stars: None,
                 eligible: false,
             });
@@ -667,7 +667,7 @@ fn quota_key(rng: &mut crate::demo::generated::Rng) -> Option<QuotaKey> {
     let band = Decimal::from(50 + 10 * u32::from(stars.unwrap_or(0)));
     let step = |rng: &mut crate::demo::generated::Rng| Decimal::from(rng.below(3));
     Some(QuotaKey {
-        rank: (band + step(rng), d("40") + step(rng), d("80") + step(rng)),
+        rank: [band + step(rng), d("40") + step(rng), d("80") + step(rng)].map(Hundredths::of),
         stars,
         eligible: true,
     })
@@ -731,4 +731,39 @@ fn what_is_kept_of_a_rating_is_what_finishing_it_keeps() {
         }
     }
     assert_eq!(seen_low, (true, true));
+}
+
+#[test]
+fn the_quotas_rank_figures_in_hundredths_as_the_figures_rank() {
+    let figures = [
+        "0",
+        "0.01",
+        "0.1",
+        "0.10",
+        "59.99",
+        "60",
+        "60.00",
+        "60.005",
+        "99.5",
+        "100",
+        "1100.00",
+        "214748.36",
+    ]
+    .map(d);
+    for a in figures {
+        for b in figures {
+            // Exact to two places: the same order, the same value back.
+            if a.scale() <= 2 && b.scale() <= 2 {
+                assert_eq!(
+                    Hundredths::of(a).cmp(&Hundredths::of(b)),
+                    a.cmp(&b),
+                    "{a} {b}"
+                );
+            }
+        }
+        assert_eq!(Hundredths::of(a).value(), round_half_up(a, 2), "{a}");
+    }
+    // What no entry can hold is ranked as its nearest hundredth, not refused.
+    assert_eq!(Hundredths::of(d("60.005")), Hundredths::of(d("60.01")));
+    assert_eq!(Hundredths::of(d("100000000")), Hundredths(i32::MAX));
 }

@@ -158,9 +158,17 @@ fn assessment_problems(scheme: &Scheme, a: &Assessment) -> Vec<String> {
                 item.max
             ));
         }
+        // Every score is entered with one decimal place at most (the quotas rank Q
+        // in hundredths).
+        if value.normalize().scale() > 1 {
+            out.push(format!("「{name}」得分 {value} 多于一位小数"));
+        }
     }
     if a.bonus.is_sign_negative() || a.penalty.is_sign_negative() {
         out.push("加分或减分为负数".to_string());
+    }
+    if a.bonus.normalize().scale() > 1 || a.penalty.normalize().scale() > 1 {
+        out.push("加分或减分多于一位小数".to_string());
     }
     out
 }
