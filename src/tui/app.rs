@@ -294,6 +294,7 @@ impl App {
                         self.list.select(&self.ctx, self.secretary.entry.secretary);
                     }
                     self.screen = self.stack.pop().unwrap_or(ScreenId::Overview);
+                    self.refocus();
                 }
                 None
             }
@@ -318,6 +319,17 @@ impl App {
             },
             _ => None,
         }
+    }
+
+    /// Back on a screen of one secretary or township: while a part of the year is held,
+    /// the part it shows (another township's may have been read meanwhile).
+    fn refocus(&mut self) {
+        let focus = match self.screen {
+            ScreenId::Secretary => Focus::Secretary(self.secretary.entry.secretary),
+            ScreenId::Grid => Focus::Township(self.grid.township),
+            _ => return,
+        };
+        self.ctx.focus(focus);
     }
 
     fn show(&mut self, target: Target) {
