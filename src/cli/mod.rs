@@ -602,7 +602,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             };
             screen::demo(&path, &user, year, size)
         }
-        None => screen::tui(open()?, year),
+        None => screen::tui(open()?.for_screens()?, year),
         Some(other) => housekeeping(other, (&db, &user, year), open),
     }
 }

@@ -36,7 +36,7 @@ pub fn demo(path: &Path, user: &str, year: Option<i16>, size: Option<u32>) -> Re
         };
         return emit(&buffer, stdout);
     }
-    tui(service, year)
+    tui(service.for_screens()?, year)
 }
 
 /// `xingji`: the TUI on the working year.

@@ -73,6 +73,28 @@ impl Local {
         Ok(local)
     }
 
+    /// This service keeping its years as the server does (a large file's screens).
+    pub(super) fn keeping(mut self) -> Local {
+        self.resident = Some(Arc::default());
+        self
+    }
+
+    /// A second service on the same store and kept years, for another thread (the
+    /// screens read the year on one while the first screen shows).
+    pub(super) fn another(&self) -> Result<Local> {
+        let mut other = Local::for_user(Arc::clone(&self.store), &self.actor.name)?;
+        other.resident.clone_from(&self.resident);
+        other.clock = self.clock;
+        Ok(other)
+    }
+
+    /// The same store and kept years as another user (tests of who may do what).
+    pub(super) fn for_another_user(self, user: &str) -> Result<Local> {
+        let mut other = Local::for_user(self.store, user)?;
+        other.resident = self.resident;
+        Ok(other)
+    }
+
     pub fn actor(&self) -> &Actor {
         &self.actor
     }

@@ -230,8 +230,16 @@ pub struct Service {
 
 enum Backend {
     Local(Local),
+    /// A file this process opened, served as the server serves it: a large district's
+    /// year is kept in briefs and the screens ask for what they show (a province's
+    /// year held whole is most of a gigabyte).
+    Kept(Local),
     Remote(Remote),
 }
+
+/// From this many secretaries on, the screens of a file this process opens keep the
+/// year as the server does ([`Service::open_for_screens`]).
+pub const KEPT_FROM: u64 = 20_000;
 
 /// Unpack the one answer a request can have.
 macro_rules! answer {
@@ -257,6 +265,32 @@ impl Service {
         let store = Store::open(path)?;
         book::freeze_standing(&store)?;
         Ok(Service::local(Local::for_user(Arc::new(store), user)?))
+    }
+
+    /// This service as the screens use it: on a file this process opened with
+    /// [`KEPT_FROM`] secretaries or more, the year is kept as the server keeps it, and
+    /// the screens hold one township's part at a time.
+    pub fn for_screens(self) -> Result<Service> {
+        self.kept_from(KEPT_FROM)
+    }
+
+    /// [`Service::for_screens`] from `from` secretaries on.
+    pub(crate) fn kept_from(self, from: u64) -> Result<Service> {
+        match self.backend {
+            Backend::Local(local) if local.store.secretary_count()? >= from => {
+                Ok(Service::kept(local.keeping()))
+            }
+            backend => Ok(Service { backend, ..self }),
+        }
+    }
+
+    /// A service keeping its years as the server does.
+    fn kept(local: Local) -> Service {
+        Service {
+            actor: local.actor.clone(),
+            clock: local.clock,
+            backend: Backend::Kept(local),
+        }
     }
 
     /// A new database at `path`, made by `user` (its first district admin).
@@ -303,6 +337,11 @@ impl Service {
     pub fn another(&self) -> Option<Result<Service>> {
         match &self.backend {
             Backend::Local(_) => None,
+            Backend::Kept(local) => Some(
+                local
+                    .another()
+                    .map(|other| Service::kept(other).with_clock(self.clock)),
+            ),
             Backend::Remote(remote) => Some(
                 Service::connect(remote.socket()).map(|service| service.with_clock(self.clock)),
             ),
@@ -316,6 +355,10 @@ impl Service {
                 let clock = self.clock;
                 Ok(Service::local(Local::for_user(local.store, user)?).with_clock(clock))
             }
+            Backend::Kept(local) => {
+                let clock = self.clock;
+                Ok(Service::kept(local.for_another_user(user)?).with_clock(clock))
+            }
             Backend::Remote(_) => Err(Refusal::Server("通过服务器时不能换用户".into())),
         }
     }
@@ -323,7 +366,7 @@ impl Service {
     /// The same service with another clock (tests; back-dated runs).
     pub fn with_clock(mut self, clock: Clock) -> Service {
         self.clock = clock;
-        if let Backend::Local(local) = &mut self.backend {
+        if let Backend::Local(local) | Backend::Kept(local) = &mut self.backend {
             local.clock = clock;
         }
         self
@@ -344,7 +387,7 @@ impl Service {
 
     fn call(&self, request: Request) -> Result<Response> {
         match &self.backend {
-            Backend::Local(local) => local.handle(request),
+            Backend::Local(local) | Backend::Kept(local) => local.handle(request),
             Backend::Remote(remote) => remote.call(request),
         }
     }
@@ -353,7 +396,7 @@ impl Service {
     /// and coming back (through the server only).
     pub fn watch(&self) -> Option<std::sync::mpsc::Receiver<Watched>> {
         match &self.backend {
-            Backend::Local(_) => None,
+            Backend::Local(_) | Backend::Kept(_) => None,
             Backend::Remote(remote) => remote.watch().ok(),
         }
     }
@@ -402,7 +445,7 @@ impl Service {
     pub fn history_beside(&self, book: &YearBook) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
         match &self.backend {
             Backend::Local(local) => local.history_beside(book),
-            Backend::Remote(_) => answer!(
+            Backend::Kept(_) | Backend::Remote(_) => answer!(
                 self,
                 Request::History(book.year, book.part_of()),
                 Response::History(h) => h
@@ -481,7 +524,7 @@ impl Service {
     /// turning to another township waits for one answer, not two).
     pub fn part_and_history(&self, year: i16, focus: rows::Focus) -> Result<(YearBook, History)> {
         match &self.backend {
-            Backend::Local(local) => {
+            Backend::Local(local) | Backend::Kept(local) => {
                 let book = Arc::unwrap_or_clone(local.part(year, focus)?);
                 let history = local.history_in(year, book.part_of())?;
                 Ok((book, history))
@@ -503,7 +546,7 @@ impl Service {
     pub fn rows(&self, book: &YearBook, window: &rows::Window) -> Result<rows::Rows> {
         match &self.backend {
             Backend::Local(_) => Ok(book.rows(window)),
-            Backend::Remote(_) => {
+            Backend::Kept(_) | Backend::Remote(_) => {
                 answer!(self, Request::Rows(book.year, *window), Response::Rows(r) => *r)
             }
         }
@@ -521,7 +564,7 @@ impl Service {
     ) -> Result<rows::Hits> {
         match &self.backend {
             Backend::Local(_) => Ok(book.search(finder, query, keep)),
-            Backend::Remote(_) => answer!(
+            Backend::Kept(_) | Backend::Remote(_) => answer!(
                 self,
                 Request::Search(book.year, query.to_string(), keep),
                 Response::Hits(h) => *h
@@ -551,11 +594,11 @@ impl Service {
                 book.replace(secretary, assessment);
                 Ok(())
             }
-            (Backend::Remote(_), Some(rerated)) => {
+            (Backend::Kept(_) | Backend::Remote(_), Some(rerated)) => {
                 book.take_rerated(rerated);
                 Ok(())
             }
-            (Backend::Remote(_), None) => {
+            (Backend::Kept(_) | Backend::Remote(_), None) => {
                 // A part of the year is read again as the part it is.
                 *book = match book.part_of() {
                     Some(t) => self.part(book.year, rows::Focus::Township(t))?,
@@ -595,7 +638,7 @@ impl Service {
     /// written to `to` (never over an existing file; 0600).
     pub fn backup(&self, to: &Path) -> Result<()> {
         match &self.backend {
-            Backend::Local(local) => local.backup(to),
+            Backend::Local(local) | Backend::Kept(local) => local.backup(to),
             Backend::Remote(_) => {
                 let bytes = answer!(self, Request::Backup, Response::Bytes(b) => b)?;
                 crate::exchange::output::write_output(to, false, Path::new(""), &bytes)
@@ -644,7 +687,7 @@ impl Service {
     /// The program's own checks of the whole database (district admins only).
     pub fn check(&self) -> Result<Checked> {
         match &self.backend {
-            Backend::Local(local) => local.check(),
+            Backend::Local(local) | Backend::Kept(local) => local.check(),
             Backend::Remote(_) => answer!(self, Request::Check, Response::Checked(c) => c),
         }
     }

@@ -606,6 +606,12 @@ impl Store {
         decode(value.value())
     }
 
+    /// How many secretaries the roster holds (one read of the table's length).
+    pub fn secretary_count(&self) -> Result<u64> {
+        let txn = self.read()?;
+        Ok(txn.open_table(SECRETARIES)?.len()?)
+    }
+
     pub fn district(&self) -> Result<District> {
         let txn = self.read()?;
         Ok(District {

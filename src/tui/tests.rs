@@ -1485,6 +1485,88 @@ fn two_apps_through_a_server() -> (tempfile::TempDir, App, App) {
     (dir, a, b)
 }
 
+/// A large file's screens keep the year as the server does ([`Service::for_screens`]):
+/// the same keys show the same screens, and store the same, as the year held whole.
+#[test]
+fn a_large_files_screens_show_and_save_what_the_whole_years_do() {
+    use KeyCode::{Char, Down, End, Enter, Esc, Tab};
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.redb"), dir.path().join("b.redb"));
+    drop(crate::demo::open(&a, "tester").unwrap());
+    std::fs::copy(&a, &b).unwrap();
+    // The demo's 115 secretaries are far below the line.
+    let small = Service::open(&a, "tester").unwrap().for_screens().unwrap();
+    assert!(small.is_local());
+    drop(small);
+    let mut whole = App::new(Service::open(&a, "tester").unwrap(), 2025, PLAIN).unwrap();
+    let kept = Service::open(&b, "tester").unwrap().kept_from(1).unwrap();
+    assert!(!kept.is_local() && !kept.is_remote());
+    let mut kept = App::start(kept, 2025, PLAIN).unwrap();
+    let loader = kept
+        .ctx
+        .loader
+        .take()
+        .expect("the year is read on the side");
+    kept.loaded(loader.join().unwrap());
+    assert!(kept.ctx.parted(), "one township's part held");
+    let steps: &[(&str, &[KeyCode])] = &[
+        ("overview", &[]),
+        ("overview, the other pane", &[Tab]),
+        ("list", &[Char('l')]),
+        ("list, by total", &[Char('s')]),
+        ("list, the last", &[End]),
+        ("its form", &[Enter]),
+        ("a score typed", &[Char('5')]),
+        ("saved", &[Enter]),
+        ("the next field saved", &[Down, Char('4'), Enter]),
+        ("back to the list", &[Esc]),
+        ("a search", &[Char('/'), Char('z'), Char('s')]),
+        ("opened", &[Enter]),
+        ("the grid", &[Char('g')]),
+        ("the next township's grid", &[Char(']')]),
+        ("a score in the grid", &[Char('3'), Enter]),
+        ("the workflow", &[Esc, Char('w')]),
+        // The grid held another township's part: the form shows its own again.
+        ("back to the form found, of another township", &[Esc]),
+        ("back to the overview", &[Esc, Esc, Esc, Esc]),
+    ];
+    for (step, keys) in steps {
+        press(&mut whole, keys);
+        press(&mut kept, keys);
+        for (w, h) in [(80, 24), (200, 50)] {
+            assert_eq!(
+                text(&draw(&kept, w, h)),
+                text(&draw(&whole, w, h)),
+                "{step} at {w}×{h}"
+            );
+        }
+    }
+    drop((whole, kept));
+    let stored = |path: &std::path::Path| {
+        let book = Service::open(path, "tester").unwrap().book(2025).unwrap();
+        let forms: Vec<Assessment> = book
+            .entries
+            .iter()
+            .map(|e| e.assessment.to_assessment())
+            .collect();
+        let mut report = Vec::new();
+        crate::exchange::report::write_text(&book, &mut report).unwrap();
+        (forms, report)
+    };
+    let (forms, report) = stored(&b);
+    assert_eq!((&forms, &report), (&stored(&a).0, &stored(&a).1));
+    let original = crate::demo::open(&dir.path().join("c.redb"), "tester").unwrap();
+    let before: Vec<Assessment> = original
+        .book(2025)
+        .unwrap()
+        .entries
+        .iter()
+        .map(|e| e.assessment.to_assessment())
+        .collect();
+    let changed = forms.iter().zip(&before).filter(|(a, b)| a != b).count();
+    assert_eq!(changed, 2, "two forms saved, one of them twice");
+}
+
 #[test]
 fn a_save_from_an_older_version_is_a_conflict_even_after_a_refresh() {
     let (_dir, mut a, mut b) = two_apps_through_a_server();
