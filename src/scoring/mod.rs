@@ -523,6 +523,17 @@ impl QuotaKey {
         })
     }
 
+    /// The key of figures kept in a rated year's line: rank (total, Q, M), stars
+    /// before the quotas, eligible.
+    pub fn kept(rank: (Decimal, Decimal, Decimal), stars: Option<u8>, eligible: bool) -> QuotaKey {
+        let (total, quantitative, mass) = rank;
+        QuotaKey {
+            rank: [total, quantitative, mass].map(Hundredths::of),
+            stars,
+            eligible,
+        }
+    }
+
     pub fn rated(&self) -> bool {
         self.eligible
     }

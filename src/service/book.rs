@@ -507,6 +507,78 @@ impl YearBook {
         YearBook::assembled(store, read_at, entries, previous, live, own, bare)
     }
 
+    /// [`YearBook::load_brief`] from the year's kept lines ([`rated`]): nothing is read
+    /// of the forms and nothing scored. None when the year has no lines kept (a change
+    /// since dropped them), or when a township's published figures stand (the lines
+    /// hold those, and the quotas need the computed ones beside them).
+    pub(super) fn load_kept(store: &Store, year: i16) -> Result<Option<YearBook>, Refusal> {
+        let read_at = store.changes();
+        let Some(record) = store.year(year)? else {
+            return Ok(None);
+        };
+        if record.townships.iter().any(|(_, y)| y.standing()) {
+            return Ok(None);
+        }
+        let Some(lines) = rated::read(store, year)? else {
+            return Ok(None);
+        };
+        let district = store.district()?;
+        let scheme = parse_scheme(year, &record.scheme)?;
+        let own = own_schemes(&scheme, &record);
+        let previous = past_year(store, year - 1, &district, Some(read_at))?;
+        let live: Vec<Option<QuotaKey>> = lines
+            .iter()
+            .map(|l| {
+                let rank = (l.total, l.quantitative, l.mass);
+                l.past
+                    .complete
+                    .then(|| QuotaKey::kept(rank, l.stars_before, l.eligible))
+            })
+            .collect();
+        let mut entries = Vec::with_capacity(lines.len());
+        entries.extend(lines.iter().map(|l| {
+            let brief = Brief {
+                complete: l.past.complete,
+                eligible: l.eligible,
+                total: l.total,
+                outcome: l.outcome,
+                stars: None,
+                low: false,
+                consequence: None,
+                change: None,
+            };
+            let previous = previous.get(&l.secretary).copied();
+            Entry {
+                secretary: l.secretary,
+                assessment: Form::default(),
+                rating: Rated::Brief(brief.finished(&scheme, l.past.stars, previous)),
+                replaced: None,
+            }
+        }));
+        drop(lines);
+        let bare = YearBook::bare(year, record, scheme, district);
+        YearBook::assembled(store, read_at, entries, previous, live, own, bare).map(Some)
+    }
+
+    /// The lines of a kept year ([`YearBook::load_brief`]) as it stands, to be kept
+    /// for the next reading: None when a township's published figures stand (the
+    /// book let them go).
+    pub(super) fn kept_lines(&self) -> Option<Vec<Line>> {
+        if self.record.townships.iter().any(|(_, y)| y.standing())
+            || self.live.len() != self.entries.len()
+        {
+            return None;
+        }
+        self.entries
+            .iter()
+            .zip(&self.live)
+            .map(|(e, key)| match &e.rating {
+                Rated::Whole(rating) => Some(Line::of(rating)),
+                Rated::Brief(brief) => Some(Line::of_brief(e.secretary, brief, *key)),
+            })
+            .collect()
+    }
+
     /// The year's book, or an empty one (with the district's current scheme, not yet
     /// stored) when the year has no data yet: the first saved field stores it.
     pub(super) fn load_or_new(store: &Store, year: i16) -> Result<YearBook, Refusal> {
@@ -1638,6 +1710,90 @@ mod tests {
         let mut whole = YearBook::load(store, 2025).unwrap();
         whole.let_go();
         [brief, seen(&whole)]
+    }
+
+    /// What a kept year holds: each entry's brief, the quota figures, the count of
+    /// rated, last year's stars (sorted), who has frozen figures.
+    type Held = (
+        Vec<(u32, Brief)>,
+        Vec<Option<QuotaKey>>,
+        usize,
+        Vec<(u32, Past)>,
+        Vec<u32>,
+    );
+
+    fn held(book: &YearBook) -> Held {
+        let mut previous: Vec<(u32, Past)> = book.previous.iter().map(|(s, p)| (*s, *p)).collect();
+        previous.sort_unstable_by_key(|(s, _)| *s);
+        let briefs = book
+            .entries
+            .iter()
+            .map(|e| (e.secretary, e.rating.brief()))
+            .collect();
+        let let_go = book.frozen_let_go.clone();
+        (briefs, book.live.clone(), book.rated, previous, let_go)
+    }
+
+    #[test]
+    fn a_year_read_from_its_kept_lines_is_the_year_scored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.redb");
+        drop(crate::demo::open(&path, "t").unwrap());
+        let touch = |store: &Store| {
+            let record = store.year(2025).unwrap().unwrap();
+            let mut w = store.write("t").unwrap();
+            w.put_year(2025, &record).unwrap();
+            w.commit().unwrap();
+        };
+        let mut rng = Rng::new(11);
+        for round in 0..4 {
+            {
+                // Saves through the kept year drop its lines; the service, leaving,
+                // keeps them again.
+                let open = crate::service::Service::open(&path, "t").unwrap();
+                let service = open.kept_from(1).unwrap();
+                for _ in 0..6 {
+                    let book = service.book(2025).unwrap();
+                    let e = &book.entries[rng.below(book.entries.len())];
+                    let before = e.assessment.to_assessment();
+                    let mut after = before.clone();
+                    after.grade = match rng.below(5) {
+                        0 => None,
+                        k => Some(Grade::ALL[(k - 1) % Grade::ALL.len()]),
+                    };
+                    let save = crate::service::SaveAssessment {
+                        year: 2025,
+                        secretary: e.secretary,
+                        before: Some(before),
+                        after,
+                        what: "组织评价".into(),
+                        change: (String::new(), String::new()),
+                    };
+                    service.save_assessment(save).unwrap();
+                }
+            }
+            let store = Store::open(&path).unwrap();
+            assert!(store.has_kept_lines(2025).unwrap(), "round {round}");
+            let kept = YearBook::load_kept(&store, 2025)
+                .unwrap()
+                .expect("read from lines");
+            touch(&store);
+            assert!(YearBook::load_kept(&store, 2025).unwrap().is_none());
+            let scored = YearBook::load_brief(&store, 2025).unwrap();
+            assert_eq!(held(&kept), held(&scored), "round {round}");
+        }
+        // A township published: its frozen figures stand, and the lines hold those
+        // instead of the computed ones the quotas need.
+        let store = Store::open(&path).unwrap();
+        let book = YearBook::load(&store, 2025).unwrap();
+        let mut record = book.record.clone();
+        record.township_mut(book.townships()[0]).stage = Stage::Publicity;
+        let mut w = store.write("t").unwrap();
+        w.put_year(2025, &record).unwrap();
+        w.commit().unwrap();
+        drop(YearBook::load_brief(&store, 2025).unwrap());
+        assert!(store.has_kept_lines(2025).unwrap());
+        assert!(YearBook::load_kept(&store, 2025).unwrap().is_none());
     }
 
     #[test]

@@ -52,6 +52,16 @@ pub struct Local {
     finder: std::cell::RefCell<super::search::Finder>,
 }
 
+impl Drop for Local {
+    /// A service on the kept years (a server's connection, a large file's screens)
+    /// leaves their lines kept, if saves dropped them: the next start reads them.
+    fn drop(&mut self) {
+        if let Some(resident) = &self.resident {
+            resident.keep_lines(&self.store);
+        }
+    }
+}
+
 impl Local {
     /// The service of `user` on an open store; an unknown user is refused.
     pub fn for_user(store: Arc<Store>, user: &str) -> Result<Local> {
@@ -89,9 +99,9 @@ impl Local {
     }
 
     /// The same store and kept years as another user (tests of who may do what).
-    pub(super) fn for_another_user(self, user: &str) -> Result<Local> {
-        let mut other = Local::for_user(self.store, user)?;
-        other.resident = self.resident;
+    pub(super) fn for_another_user(&self, user: &str) -> Result<Local> {
+        let mut other = Local::for_user(Arc::clone(&self.store), user)?;
+        other.resident.clone_from(&self.resident);
         Ok(other)
     }
 

@@ -353,7 +353,10 @@ impl Service {
         match self.backend {
             Backend::Local(local) => {
                 let clock = self.clock;
-                Ok(Service::local(Local::for_user(local.store, user)?).with_clock(clock))
+                Ok(
+                    Service::local(Local::for_user(Arc::clone(&local.store), user)?)
+                        .with_clock(clock),
+                )
             }
             Backend::Kept(local) => {
                 let clock = self.clock;

@@ -134,8 +134,12 @@ impl Resident {
         // and a save must not be applied to it twice). Without one, the next request
         // reads the year again.
         let now = store.changes();
-        // Briefs only, made as the forms are read and let go.
-        let book = YearBook::load_brief(store, year)?;
+        // Briefs only: from the lines kept of the year when they are, else made as the
+        // forms are read and let go.
+        let book = match YearBook::load_kept(store, year)? {
+            Some(book) => book,
+            None => YearBook::load_brief(store, year)?,
+        };
         // The list's orders and the search index too (a province's take a second, which
         // the first search or sorted list would wait for): made here, while no save
         // can find the book shared and have to copy it.
@@ -159,6 +163,28 @@ impl Resident {
         drop(years);
         give_back();
         Ok((book, Some(now)))
+    }
+
+    /// Keep the lines of every kept year that is current and has none kept (saves
+    /// drop them): the next reading of the year, by this process or the next one,
+    /// reads them instead of scoring every form. Only a help: nothing is kept while
+    /// a write is under way, or when the year's published figures stand.
+    pub fn keep_lines(&self, store: &Store) {
+        let now = store.changes();
+        let current: Vec<(i16, Arc<YearBook>)> = self
+            .lock()
+            .iter()
+            .filter(|k| k.changes == now)
+            .map(|k| (k.year, Arc::clone(&k.book)))
+            .collect();
+        for (year, book) in current {
+            if store.has_kept_lines(year).unwrap_or(true) {
+                continue;
+            }
+            if let Some(lines) = book.kept_lines() {
+                super::rated::keep(store, year, now, &lines);
+            }
+        }
     }
 
     /// What `cut` makes of the kept year (a township's part, a copy of the whole, the
