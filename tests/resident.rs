@@ -562,8 +562,8 @@ fn a_clerks_year_without_data_holds_only_their_township() {
     let book = client_book(&clerk);
     assert!(
         book.previous
-            .keys()
-            .all(|id| book.township_of(*id) == Some(shentou))
+            .iter()
+            .all(|(id, _)| book.township_of(*id) == Some(shentou))
     );
     // The next year, before anyone entered anything (a new year's first day).
     let next = match wire(&clerk.handle(Request::BookOrNew(YEAR + 1)).unwrap()) {

@@ -388,6 +388,73 @@ pub trait PastRating {
     fn past(&self) -> Past;
 }
 
+/// The ratings of the year before, by secretary: what a rating's star change and
+/// 建议调整 look at.
+pub trait Previous {
+    fn past_of(&self, secretary: u32) -> Option<Past>;
+}
+
+impl<P: PastRating> Previous for HashMap<u32, P> {
+    fn past_of(&self, secretary: u32) -> Option<Past> {
+        self.get(&secretary).map(PastRating::past)
+    }
+}
+
+impl Previous for Pasts {
+    fn past_of(&self, secretary: u32) -> Option<Past> {
+        self.get(&secretary).copied()
+    }
+}
+
+/// A year's [`Past`] by secretary, sorted by id: 8 bytes each (a province's in a hash
+/// map took 20). What a kept year holds of the year before, and the star history.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Pasts(Vec<(u32, Past)>);
+
+impl Pasts {
+    pub fn get(&self, secretary: &u32) -> Option<&Past> {
+        let at = self.0.binary_search_by_key(secretary, |(s, _)| *s).ok()?;
+        Some(&self.0[at].1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every secretary's, by id.
+    pub fn iter(&self) -> impl Iterator<Item = (&u32, &Past)> {
+        self.0.iter().map(|(s, p)| (s, p))
+    }
+}
+
+impl<'a> IntoIterator for &'a Pasts {
+    type Item = (&'a u32, &'a Past);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (u32, Past)>,
+        fn(&'a (u32, Past)) -> (&'a u32, &'a Past),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(s, p)| (s, p))
+    }
+}
+
+impl FromIterator<(u32, Past)> for Pasts {
+    /// In any order; of a secretary given twice, the last.
+    fn from_iter<I: IntoIterator<Item = (u32, Past)>>(pasts: I) -> Pasts {
+        let mut all: Vec<(u32, Past)> = pasts.into_iter().collect();
+        all.reverse();
+        all.sort_by_key(|(s, _)| *s);
+        all.dedup_by_key(|(s, _)| *s);
+        all.shrink_to_fit();
+        Pasts(all)
+    }
+}
+
 impl PastRating for Past {
     fn past(&self) -> Past {
         *self
@@ -403,11 +470,11 @@ impl PastRating for Rating {
 /// Rate a year of one district: every candidate's figures, the quotas over the
 /// district, pay, consequences and star change against `previous` (the ratings of
 /// the year before, by secretary).
-pub fn rate_year<P: PastRating>(
+pub fn rate_year(
     scheme: &Scheme,
     year: i16,
     candidates: &[Candidate<'_>],
-    previous: &HashMap<u32, P>,
+    previous: &(impl Previous + ?Sized),
 ) -> Vec<Rating> {
     rate_year_with(scheme, year, candidates, &|_| None, previous)
 }
@@ -415,12 +482,12 @@ pub fn rate_year<P: PastRating>(
 /// [`rate_year`] where some secretaries are scored on their township's own items:
 /// `own(secretary)` is that township's scheme ([`Scheme::with_items`]), None for the
 /// district's. Quotas, pay and consequences are the district's for everyone.
-pub fn rate_year_with<'s, P: PastRating>(
+pub fn rate_year_with<'s>(
     scheme: &'s Scheme,
     year: i16,
     candidates: &[Candidate<'_>],
     own: &dyn Fn(u32) -> Option<&'s Scheme>,
-    previous: &HashMap<u32, P>,
+    previous: &(impl Previous + ?Sized),
 ) -> Vec<Rating> {
     finish_year(
         scheme,
@@ -452,11 +519,11 @@ pub fn evaluate_year<'s>(
 
 /// The second half of [`rate_year_with`]: pay, consequences and star change against
 /// `previous`, for `evaluated` as [`evaluate_year`] made it of `candidates`.
-pub fn finish_year<P: PastRating>(
+pub fn finish_year(
     scheme: &Scheme,
     candidates: &[Candidate<'_>],
     evaluated: Vec<(Evaluation, Option<u8>)>,
-    previous: &HashMap<u32, P>,
+    previous: &(impl Previous + ?Sized),
 ) -> Vec<Rating> {
     candidates
         .iter()
@@ -467,7 +534,7 @@ pub fn finish_year<P: PastRating>(
                 candidate.secretary,
                 evaluation,
                 stars,
-                previous.get(&candidate.secretary).map(PastRating::past),
+                previous.past_of(candidate.secretary),
             )
         })
         .collect()

@@ -767,3 +767,26 @@ fn the_quotas_rank_figures_in_hundredths_as_the_figures_rank() {
     assert_eq!(Hundredths::of(d("60.005")), Hundredths::of(d("60.01")));
     assert_eq!(Hundredths::of(d("100000000")), Hundredths(i32::MAX));
 }
+
+#[test]
+fn pasts_are_found_by_secretary_whatever_order_they_came_in() {
+    let past = |stars: u8| Past {
+        stars: Some(stars),
+        low: stars < 2,
+        complete: true,
+    };
+    let pasts: Pasts = [(9, past(1)), (2, past(5)), (7, past(3)), (2, past(4))]
+        .into_iter()
+        .collect();
+    assert_eq!(pasts.len(), 3, "a secretary given twice is held once");
+    assert_eq!(pasts.get(&2), Some(&past(4)), "the last given stands");
+    assert_eq!(pasts.past_of(9), Some(past(1)));
+    assert_eq!(pasts.get(&8), None);
+    let ids: Vec<u32> = pasts.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids, [2, 7, 9]);
+    // What rates a year against it: as a map of the same ratings would.
+    let map: HashMap<u32, Past> = pasts.iter().map(|(id, p)| (*id, *p)).collect();
+    for id in 0..12 {
+        assert_eq!(pasts.past_of(id), map.past_of(id));
+    }
+}

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use super::{Actor, Refusal};
 use crate::domain::{Assessment, District, Role, YearRecord};
 use crate::scoring::{
-    Candidate, Evaluation, Frozen, Past, QuotaKey, Quotas, Rating, Scheme, evaluate, evaluate_year,
-    finish, finish_year, quota_stars,
+    Candidate, Evaluation, Frozen, Past, Pasts, QuotaKey, Quotas, Rating, Scheme, evaluate,
+    evaluate_year, finish, finish_year, quota_stars,
 };
 use crate::store::Store;
 
@@ -273,7 +273,7 @@ pub struct YearBook {
     /// In the official order: townships, villages, secretaries as the roster first listed them.
     pub entries: Vec<Entry>,
     /// The previous year's ratings by secretary (for star change and 建议调整).
-    pub previous: HashMap<u32, Past>,
+    pub previous: Pasts,
     /// Position of each secretary's entry in `entries`.
     index: Places,
     /// [`YearBook::people`] once made (a province's takes a moment); made again after
@@ -371,7 +371,7 @@ impl YearBook {
         store: &Store,
         read_at: u64,
         entries: Vec<Entry>,
-        previous: HashMap<u32, Past>,
+        previous: Pasts,
         live: Vec<Option<QuotaKey>>,
         own: HashMap<u32, Scheme>,
         bare: YearBook,
@@ -612,7 +612,7 @@ impl YearBook {
             scheme,
             district,
             entries: Vec::new(),
-            previous: HashMap::new(),
+            previous: Pasts::default(),
             index: Places::default(),
             people: std::sync::OnceLock::new(),
             headcount: std::sync::OnceLock::new(),
@@ -1363,7 +1363,7 @@ fn rate(
     year: i16,
     district: &District,
     list: &[(u32, Assessment)],
-    previous: &HashMap<u32, Past>,
+    previous: &Pasts,
 ) -> Vec<Rating> {
     let candidates = candidates(district, list);
     let evaluated = evaluate_list(schemes, year, district, &candidates);
@@ -1410,7 +1410,7 @@ pub(super) fn past_year(
     year: i16,
     district: &District,
     read_at: Option<u64>,
-) -> Result<HashMap<u32, Past>, Refusal> {
+) -> Result<Pasts, Refusal> {
     if let Some(lines) = rated::read(store, year)? {
         return Ok(lines.iter().map(|l| (l.secretary, l.past)).collect());
     }
@@ -1470,7 +1470,7 @@ struct BookWire {
     record: YearRecord,
     district: District,
     entries: Vec<Entry>,
-    previous: HashMap<u32, Past>,
+    previous: Pasts,
     rated: usize,
     shown: Option<u32>,
     part: Option<u32>,
@@ -1484,7 +1484,7 @@ struct BookWireRef<'a> {
     record: &'a YearRecord,
     district: &'a District,
     entries: &'a [Entry],
-    previous: &'a HashMap<u32, Past>,
+    previous: &'a Pasts,
     rated: usize,
     shown: Option<u32>,
     part: Option<u32>,
@@ -1877,7 +1877,7 @@ mod past_tests {
         );
         let district = store.district().unwrap();
         let read = past_year(&store, 2024, &district, None).unwrap();
-        let rated: HashMap<u32, Past> = YearBook::load(&store, 2024)
+        let rated: Pasts = YearBook::load(&store, 2024)
             .unwrap()
             .entries
             .iter()
@@ -1888,7 +1888,7 @@ mod past_tests {
     }
 
     /// Each year as rating it now gives, and as read (from its kept lines, if any).
-    fn rated_and_read(store: &Store) -> Vec<(HashMap<u32, Past>, HashMap<u32, Past>)> {
+    fn rated_and_read(store: &Store) -> Vec<(Pasts, Pasts)> {
         let district = store.district().unwrap();
         (2023..=2026)
             .map(|year| {
@@ -1949,7 +1949,11 @@ mod past_tests {
 
         let store = Store::open(&path).unwrap();
         let after = YearBook::load(&store, 2025).unwrap();
-        assert_eq!(after.previous[&secretary].stars, Some(0), "was {stars}");
+        assert_eq!(
+            after.previous.get(&secretary).unwrap().stars,
+            Some(0),
+            "was {stars}"
+        );
         let change = after.entry(secretary).unwrap().rating.change;
         let now = after.entry(secretary).unwrap().rating.stars;
         assert_eq!(

@@ -1,7 +1,6 @@
 //! The service on a database this process opened itself: every read and write of
 //! the program, with the role and stage checks, in one transaction each.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -17,7 +16,7 @@ use super::{
 use crate::domain::{
     AuditEntry, District, Office, Rectification, Role, Scope, Setting, YearRecord,
 };
-use crate::scoring::Past;
+use crate::scoring::Pasts;
 use crate::store::Store;
 
 /// The roster: a kept year's, or read for a request.
@@ -286,22 +285,18 @@ impl Local {
     }
 
     /// Ratings of every year but `except`, for the star history.
-    pub fn history(&self, except: i16) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
+    pub fn history(&self, except: i16) -> Result<Vec<(i16, Pasts)>> {
         self.history_with(except, None, None)
     }
 
     /// [`Local::history`] of one township's people (a part of the year), or all.
-    pub fn history_in(
-        &self,
-        except: i16,
-        township: Option<u32>,
-    ) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
+    pub fn history_in(&self, except: i16, township: Option<u32>) -> Result<Vec<(i16, Pasts)>> {
         self.history_with(except, None, township)
     }
 
     /// [`Local::history`] beside a book already read: the year before it comes from the
     /// book's own last year (rated once, at its load), not from rating it again.
-    pub fn history_beside(&self, book: &YearBook) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
+    pub fn history_beside(&self, book: &YearBook) -> Result<Vec<(i16, Pasts)>> {
         self.history_with(book.year, Some(book), book.part_of())
     }
 
@@ -310,7 +305,7 @@ impl Local {
         except: i16,
         beside: Option<&YearBook>,
         township: Option<u32>,
-    ) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
+    ) -> Result<Vec<(i16, Pasts)>> {
         // A part of a year holds one township's roster: the older years are rated
         // with the district's (quotas are district-wide).
         let beside = beside.filter(|b| b.part_of().is_none());
@@ -352,7 +347,7 @@ impl Local {
             }
             let kept_last = beside.filter(|b| y == b.year - 1 && !b.previous.is_empty());
             let older;
-            let last: HashMap<u32, Past> = match (kept_last, &ids) {
+            let last: Pasts = match (kept_last, &ids) {
                 (Some(book), Some(ids)) => ids
                     .iter()
                     .filter(|id| book.shows(**id))
@@ -382,7 +377,13 @@ impl Local {
                     }
                 }
             };
-            out.push((y, last.into_iter().filter(|(id, _)| seen(*id)).collect()));
+            out.push((
+                y,
+                last.iter()
+                    .filter(|(id, _)| seen(**id))
+                    .map(|(id, p)| (*id, *p))
+                    .collect(),
+            ));
         }
         Ok(out)
     }

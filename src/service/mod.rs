@@ -24,7 +24,6 @@ mod schemes;
 pub mod search;
 pub mod workflow;
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -45,7 +44,7 @@ use crate::domain::{
     Assessment, AuditEntry, District, Office, Rectification, Role, Stage, YearRecord,
 };
 use crate::exchange::Table;
-use crate::scoring::Past;
+use crate::scoring::Pasts;
 use crate::store::{Store, StoreError};
 use protocol::{Request, Response};
 use remote::Remote;
@@ -217,7 +216,7 @@ pub struct Named {
 }
 
 /// Every other year's stars by secretary, for the star history.
-pub type History = Vec<(i16, HashMap<u32, Past>)>;
+pub type History = Vec<(i16, Pasts)>;
 
 /// The one way in for screens and commands: the acting user, the clock, and behind
 /// them either the database file this process opened itself, or the shared server.
@@ -445,7 +444,7 @@ impl Service {
 
     /// The star history beside a book already read: locally, the year before it is the
     /// book's own last year instead of a second rating of it.
-    pub fn history_beside(&self, book: &YearBook) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
+    pub fn history_beside(&self, book: &YearBook) -> Result<Vec<(i16, Pasts)>> {
         match &self.backend {
             Backend::Local(local) => local.history_beside(book),
             Backend::Kept(_) | Backend::Remote(_) => answer!(
@@ -457,7 +456,7 @@ impl Service {
     }
 
     /// Every year but `except` as a history shows it (complete, stars), by secretary.
-    pub fn history(&self, except: i16) -> Result<Vec<(i16, HashMap<u32, Past>)>> {
+    pub fn history(&self, except: i16) -> Result<Vec<(i16, Pasts)>> {
         answer!(self, Request::History(except, None), Response::History(h) => h)
     }
 

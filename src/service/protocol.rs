@@ -6,7 +6,6 @@
 //! one `Result<Response, Refusal>`. A connection that sends [`Request::Watch`] gets
 //! nothing more but a [`Notice`] frame after every change anyone makes.
 
-use std::collections::HashMap;
 use std::io::{self, Read, Write};
 
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
@@ -20,7 +19,7 @@ use crate::exchange::Table;
 
 /// The protocol's version: a client and a server of different versions refuse each
 /// other with a clear message instead of misreading each other's frames.
-pub const PROTOCOL: u32 = 8;
+pub const PROTOCOL: u32 = 9;
 
 /// The largest frame either side accepts (a district's year is far smaller; an
 /// import of a province's scores file fits).
@@ -147,7 +146,7 @@ pub enum Response {
     Book(std::sync::Arc<YearBook>),
     /// What a save moved in the year the server keeps (None: read it again).
     Saved(Option<super::Rerated>),
-    History(Vec<(i16, HashMap<u32, crate::scoring::Past>)>),
+    History(Vec<(i16, crate::scoring::Pasts)>),
     Part(Box<(std::sync::Arc<YearBook>, super::History)>),
     Statuses(Vec<TownshipStatus>),
     Overview(Box<super::Overview>),

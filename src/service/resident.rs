@@ -4,13 +4,12 @@
 //! Any other write (an import, a workflow step, a roster change) leaves it to be read
 //! again by the next request that needs it.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::overview::Tallies;
 use super::{Entry, Overview, Refusal, YearBook};
 use crate::domain::{Assessment, District, Rectification};
-use crate::scoring::Past;
+use crate::scoring::Pasts;
 use crate::store::Store;
 
 /// What is sent of a kept year: something holding entries whose forms are filled.
@@ -46,7 +45,7 @@ pub struct Resident {
 
 /// A year's stars kept for the star history: the year, the store's count of writes it
 /// is current at, and the stars by secretary.
-type KeptPast = (i16, u64, Arc<HashMap<u32, Past>>);
+type KeptPast = (i16, u64, Arc<Pasts>);
 
 /// At most this many years' stars are kept for the star history.
 const KEPT_PASTS: usize = 4;
@@ -223,7 +222,7 @@ impl Resident {
         year: i16,
         district: &District,
         read_at: Option<u64>,
-    ) -> Result<Arc<HashMap<u32, Past>>, Refusal> {
+    ) -> Result<Arc<Pasts>, Refusal> {
         let lock = || {
             self.pasts
                 .lock()
