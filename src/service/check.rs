@@ -158,16 +158,26 @@ fn assessment_problems(scheme: &Scheme, a: &Assessment) -> Vec<String> {
                 item.max
             ));
         }
-        // Every score is entered with one decimal place at most (the quotas rank Q
-        // in hundredths).
-        if value.normalize().scale() > 1 {
-            out.push(format!("「{name}」得分 {value} 多于一位小数"));
-        }
     }
     if a.bonus.is_sign_negative() || a.penalty.is_sign_negative() {
         out.push("加分或减分为负数".to_string());
     }
-    if a.bonus.normalize().scale() > 1 || a.penalty.normalize().scale() > 1 {
+    out.extend(places_problems(a));
+    out
+}
+
+/// Scores, bonus and penalty points are entered with one decimal place at most (the
+/// quotas rank Q in hundredths, exactly): what else a form holds can only come from an
+/// altered file or a client that skipped its checks.
+pub(super) fn places_problems(a: &Assessment) -> Vec<String> {
+    let finer = |value: &rust_decimal::Decimal| value.normalize().scale() > 1;
+    let mut out: Vec<String> = a
+        .items
+        .iter()
+        .filter(|(_, value)| finer(value) || *value > rust_decimal::Decimal::ONE_HUNDRED)
+        .map(|(name, value)| format!("「{name}」得分 {value} 应为 0 到 100 之间、最多一位小数"))
+        .collect();
+    if finer(&a.bonus) || finer(&a.penalty) {
         out.push("加分或减分多于一位小数".to_string());
     }
     out

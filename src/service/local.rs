@@ -45,6 +45,9 @@ pub struct Local {
     /// The rated years a server keeps between requests; None: each is read when asked
     /// (a single user's run keeps its year in the TUI itself).
     resident: Option<Arc<Resident>>,
+    /// Serving the shared server's clients (not a large file's own screens): what one
+    /// client may ask of it is bounded.
+    shared: bool,
     /// Whose figures the last save moved in the kept year (for the server's notice).
     moved: std::cell::Cell<Option<(i16, Vec<u32>)>>,
     /// The last search of this client, narrowed while its query grows.
@@ -70,6 +73,7 @@ impl Local {
             actor,
             clock: Clock::System,
             resident: None,
+            shared: false,
             moved: std::cell::Cell::new(None),
             finder: std::cell::RefCell::default(),
         })
@@ -79,6 +83,7 @@ impl Local {
     pub fn served(store: Arc<Store>, resident: Arc<Resident>, user: &str) -> Result<Local> {
         let mut local = Local::for_user(store, user)?;
         local.resident = Some(resident);
+        local.shared = true;
         Ok(local)
     }
 
@@ -93,6 +98,7 @@ impl Local {
     pub(super) fn another(&self) -> Result<Local> {
         let mut other = Local::for_user(Arc::clone(&self.store), &self.actor.name)?;
         other.resident.clone_from(&self.resident);
+        other.shared = self.shared;
         other.clock = self.clock;
         Ok(other)
     }
@@ -101,6 +107,7 @@ impl Local {
     pub(super) fn for_another_user(&self, user: &str) -> Result<Local> {
         let mut other = Local::for_user(Arc::clone(&self.store), user)?;
         other.resident.clone_from(&self.resident);
+        other.shared = self.shared;
         Ok(other)
     }
 
@@ -498,6 +505,13 @@ impl Local {
     /// (this user's part); None: read the year again (or re-rate it, when it is yours).
     pub fn save_assessment(&self, save: SaveAssessment) -> Result<Option<Rerated>> {
         let year = save.year;
+        // The screens check what is typed; a client of the server might not have.
+        if let Some(problem) = super::check::places_problems(&save.after)
+            .into_iter()
+            .next()
+        {
+            return Err(Refusal::Invalid(problem));
+        }
         // Two point reads, not the whole district: a save stays cheap at any size.
         let (township, name) = self
             .store
@@ -689,7 +703,9 @@ impl Local {
     pub fn workbook(&self, year: i16) -> Result<Vec<u8>> {
         let mut book = self.shared_book(year)?;
         if self.resident.is_some() {
-            workbook_fits(year, book.people().len())?;
+            if self.shared {
+                workbook_fits(year, book.people().len())?;
+            }
             book = self.sent_book(year)?;
         }
         crate::exchange::xlsx::xlsx_bytes(&book)
@@ -824,5 +840,46 @@ mod tests {
             refused.contains("xingji report --year 2025 --format xlsx"),
             "{refused}"
         );
+    }
+
+    #[test]
+    fn a_save_of_a_score_finer_than_a_tenth_is_refused_and_nothing_is_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(crate::demo::open(&dir.path().join("d.redb"), "t").unwrap());
+        let store = Arc::new(Store::open(&dir.path().join("d.redb")).unwrap());
+        let local = Local::served(Arc::clone(&store), Arc::default(), "t").unwrap();
+        let (secretary, before) = store.assessments(2025).unwrap().remove(0);
+        let audit = store.audit_log().unwrap().len();
+        for (item, value) in [("政治素质", "3.25"), ("政治素质", "100.5")] {
+            let mut after = before.clone();
+            after.items.insert(item, value.parse().unwrap());
+            let save = SaveAssessment {
+                year: 2025,
+                secretary,
+                before: Some(before.clone()),
+                after,
+                what: item.into(),
+                change: (String::new(), value.into()),
+            };
+            let refused = local.save_assessment(save).unwrap_err().to_string();
+            assert!(
+                refused.contains(value) && refused.contains("一位小数"),
+                "{refused}"
+            );
+        }
+        let mut after = before.clone();
+        after.bonus = "0.05".parse().unwrap();
+        let save = SaveAssessment {
+            year: 2025,
+            secretary,
+            before: Some(before.clone()),
+            after,
+            what: "加分".into(),
+            change: (String::new(), "0.05".into()),
+        };
+        assert!(local.save_assessment(save).is_err());
+        let stored = store.assessments(2025).unwrap().remove(0);
+        assert_eq!(stored, (secretary, before));
+        assert_eq!(store.audit_log().unwrap().len(), audit);
     }
 }

@@ -1541,6 +1541,20 @@ fn a_large_files_screens_show_and_save_what_the_whole_years_do() {
             );
         }
     }
+    // The Excel export: of the whole year, as a single user's always was.
+    let exported = |app: &mut App| {
+        let out = tempfile::tempdir().unwrap();
+        app.ctx.out_dir = out.path().to_path_buf();
+        press(app, &[Char('x')]);
+        let said = app.ctx.status.clone().unwrap();
+        assert!(!said.error && said.text.contains("已导出"), "{said:?}");
+        let path = out.path().join("xingji-2025.xlsx");
+        crate::exchange::read_table(&path).unwrap()
+    };
+    let sheet = exported(&mut kept);
+    // Its first sheet: every township's row, not the one township held.
+    assert!(sheet.rows.len() > 10, "{} rows", sheet.rows.len());
+    assert_eq!(sheet, exported(&mut whole));
     drop((whole, kept));
     let stored = |path: &std::path::Path| {
         let book = Service::open(path, "tester").unwrap().book(2025).unwrap();
