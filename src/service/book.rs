@@ -451,8 +451,14 @@ impl YearBook {
         let (mut scored, previous) = std::thread::scope(|s| {
             let last_year = || past_year(store, year - 1, &district, Some(read_at));
             let past = std::thread::Builder::new().spawn_scoped(s, last_year).ok();
-            let mut scored: Vec<(u32, Option<QuotaKey>, Option<crate::domain::Outcome>)> =
-                Vec::new();
+            // Each form's key, and its result and total (the key holds the total only
+            // as the quotas rank it).
+            type Scored = (
+                u32,
+                Option<QuotaKey>,
+                Option<(crate::domain::Outcome, rust_decimal::Decimal)>,
+            );
+            let mut scored: Vec<Scored> = Vec::new();
             store.each_assessment(year, |secretary, form| {
                 let township = place_of(&district, secretary);
                 let scheme = township.and_then(|t| own.get(&t)).unwrap_or(&scheme);
@@ -460,8 +466,8 @@ impl YearBook {
                     .secretary(secretary)
                     .map_or(jiff::civil::Date::MAX, |s| s.took_office);
                 let evaluation = evaluate(scheme, &form, took, year);
-                let outcome = evaluation.figures().map(|f| f.outcome);
-                scored.push((secretary, QuotaKey::of(&evaluation), outcome));
+                let result = evaluation.figures().map(|f| (f.outcome, f.total));
+                scored.push((secretary, QuotaKey::of(&evaluation), result));
             })?;
             let previous = match past {
                 Some(past) => past
@@ -481,13 +487,13 @@ impl YearBook {
             scored
                 .iter()
                 .zip(&stars)
-                .map(|((secretary, key, outcome), stars)| {
+                .map(|((secretary, key, result), stars)| {
                     // What `finish` makes of the figures and the stars, briefly.
                     let brief = Brief {
                         complete: key.is_some(),
                         eligible: key.is_some_and(|k| k.rated()),
-                        total: key.map_or(rust_decimal::Decimal::ZERO, |k| k.rank().0),
-                        outcome: *outcome,
+                        total: result.map_or(rust_decimal::Decimal::ZERO, |(_, total)| total),
+                        outcome: result.map(|(outcome, _)| outcome),
                         stars: None,
                         low: false,
                         consequence: None,

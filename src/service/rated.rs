@@ -55,7 +55,8 @@ impl Line {
     /// it by as computed (None: incomplete). The same line as [`Line::of`] its whole
     /// rating, where no frozen figures stand over the computed ones.
     pub fn of_brief(secretary: u32, brief: &Brief, key: Option<QuotaKey>) -> Line {
-        let (total, quantitative, mass) = key.map_or(Default::default(), |k| k.rank());
+        let (_, quantitative, mass) = key.map_or(Default::default(), |k| k.rank());
+        let total = brief.total;
         Line {
             secretary,
             past: Past {
