@@ -187,35 +187,37 @@ impl SearchIndex {
     }
 
     /// The township of the person pushed next: the last one's when it is the same
-    /// (people come township by township), else its pieces added.
-    fn township_of(&mut self, township: &str) -> u32 {
+    /// (people come township by township), else its pieces added. None when the index
+    /// can hold no more text (4 GiB).
+    fn township_of(&mut self, township: &str) -> Option<u32> {
         let lowered = lower_cased(township);
         if let Some(last) = self.townships.len().checked_sub(1)
             && let Ok(last) = u32::try_from(last)
             && self.town(last).is_some_and(|t| t.piece(0) == lowered)
         {
-            return last;
+            return Some(last);
         }
         let roman = romanize(township);
-        let pieces = [&*lowered, &roman.0, &roman.1];
-        let (at, ends) = match self.append(pieces) {
-            Some(placed) => placed,
-            None => {
-                let cut = truncated(township);
-                let roman = romanize(&cut);
-                let lowered = lower_cased(&cut);
-                self.append([&*lowered, &roman.0, &roman.1])
-                    .unwrap_or((u32::try_from(self.text.len()).unwrap_or(u32::MAX), [0; 3]))
-            }
-        };
-        self.townships.push(Town { at, ends });
-        u32::try_from(self.townships.len() - 1).unwrap_or(u32::MAX)
+        let (at, ends) = self.append([&*lowered, &roman.0, &roman.1]).or_else(|| {
+            let cut = truncated(township);
+            let roman = romanize(&cut);
+            self.append([&*lower_cased(&cut), &roman.0, &roman.1])
+        })?;
+        self.add_town(Town { at, ends })
     }
 
-    /// Add a person at the end, their pinyin worked out.
+    fn add_town(&mut self, town: Town) -> Option<u32> {
+        let id = u32::try_from(self.townships.len()).ok()?;
+        self.townships.push(town);
+        Some(id)
+    }
+
+    /// Add a person at the end, their pinyin worked out. (An index that can hold no
+    /// more text, 4 GiB of it, leaves them out.)
     pub fn push(&mut self, secretary: u32, name: &str, village: &str, township: &str) {
-        let township = self.township_of(township);
-        self.push_in(secretary, name, village, township);
+        if let Some(township) = self.township_of(township) {
+            self.push_in(secretary, name, village, township);
+        }
     }
 
     fn push_in(&mut self, secretary: u32, name: &str, village: &str, township: u32) {
@@ -241,7 +243,11 @@ impl SearchIndex {
             &other.1,
         ];
         let Some((at, ends)) = self.append(pieces) else {
-            return self.push_in(secretary, &truncated(name), &truncated(village), township);
+            let cut = [name, village].map(truncated);
+            if cut[0] == name && cut[1] == village {
+                return;
+            }
+            return self.push_in(secretary, &cut[0], &cut[1], township);
         };
         let mut person = Person {
             secretary,
@@ -295,7 +301,9 @@ impl SearchIndex {
         let Some(own) = other.pieces(found.at, &found.ends) else {
             return;
         };
-        let township = self.township_from(town);
+        let Some(township) = self.township_from(town) else {
+            return;
+        };
         let Ok(start) = u32::try_from(self.text.len()) else {
             return;
         };
@@ -308,19 +316,18 @@ impl SearchIndex {
     }
 
     /// [`SearchIndex::township_of`] for a township whose pieces another index holds.
-    fn township_from(&mut self, town: Pieces<'_>) -> u32 {
+    fn township_from(&mut self, town: Pieces<'_>) -> Option<u32> {
         if let Some(last) = self.townships.len().checked_sub(1)
             && let Ok(last) = u32::try_from(last)
             && self.town(last).is_some_and(|t| t.buf == town.buf)
         {
-            return last;
+            return Some(last);
         }
-        let at = u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+        let at = u32::try_from(self.text.len()).ok()?;
         self.text.push_str(town.buf);
         let mut ends = [0u16; TOWN_PIECES];
         ends.copy_from_slice(town.ends);
-        self.townships.push(Town { at, ends });
-        u32::try_from(self.townships.len() - 1).unwrap_or(u32::MAX)
+        self.add_town(Town { at, ends })
     }
 
     /// Does the query match the person at a position, and how well (lower is better:
