@@ -1451,7 +1451,11 @@ fn a_bad_export_file_builds_no_database() {
         ("多一行", format!("{good}{}\n", lines[3]), "结尾行之后"),
         // Well-formed, but a score over its maximum of 6.
         ("改分", over.join("\n") + "\n", "不在 0 到 6 之间"),
-        ("两位小数", finer.join("\n") + "\n", "4.25 应为 0 到 100 之间、最多一位小数"),
+        (
+            "两位小数",
+            finer.join("\n") + "\n",
+            "4.25 应为 0 到 100 之间、最多一位小数",
+        ),
         ("改键", rekeyed.join("\n") + "\n", "不存在的年度 0"),
     ];
     for (name, contents, said) in cases {

@@ -1215,14 +1215,16 @@ fn on_the_screen_a_clerk_cannot_save_another_townships_field() {
     app.secretary.entry.secretary = ma;
     type_text(&mut app, "1");
     press(&mut app, &[KeyCode::Enter]);
-    let error = app.secretary.entry.error.clone().unwrap_or_default();
+    // Refused in red; no retry would save it, so what is stored shows again.
+    let status = app.ctx.status.clone().unwrap();
     assert!(
-        error.contains(&format!(
-            "用户 clerk 只能修改本乡镇的记录,不能修改{B}的记录"
-        )),
-        "refused in red: {error:?}"
+        status.error
+            && status.text.contains(&format!(
+                "用户 clerk 只能修改本乡镇的记录,不能修改{B}的记录"
+            )),
+        "refused in red: {status:?}"
     );
-    assert!(app.ctx.status.as_ref().is_some_and(|s| s.error));
+    assert!(app.secretary.entry.edit.is_none());
     assert_eq!(
         app.secretary.entry.field, 1,
         "the cursor stays on the refused field"

@@ -20,8 +20,12 @@ use crate::service::{
 pub enum NotSaved {
     /// The value itself is wrong: it can be corrected.
     Invalid(String),
-    /// The service refused the change (role, locked year).
+    /// The service refused the change for now (the server away, say): typed again
+    /// later, it may be saved.
     Refused(String),
+    /// This user may not change this record now (their role, a year handed in or
+    /// approved): no retry saves it.
+    Locked(String),
     /// Somebody else saved the record since this user began typing: the year is read
     /// again and the new value shows.
     Conflict(String),
@@ -30,7 +34,10 @@ pub enum NotSaved {
 impl NotSaved {
     pub fn text(&self) -> &str {
         match self {
-            NotSaved::Invalid(t) | NotSaved::Refused(t) | NotSaved::Conflict(t) => t,
+            NotSaved::Invalid(t)
+            | NotSaved::Refused(t)
+            | NotSaved::Locked(t)
+            | NotSaved::Conflict(t) => t,
         }
     }
 }
@@ -682,6 +689,14 @@ impl Context {
                 self.reload();
                 return Err(NotSaved::Conflict(Refusal::Conflict.to_string()));
             }
+            Err(
+                refusal @ (Refusal::ReadOnly(_)
+                | Refusal::OtherTownship { .. }
+                | Refusal::CannotSee { .. }
+                | Refusal::DistrictOnly { .. }
+                | Refusal::Approved { .. }
+                | Refusal::HandedIn { .. }),
+            ) => return Err(NotSaved::Locked(refusal.to_string())),
             Err(refusal) => return Err(NotSaved::Refused(refusal.to_string())),
         };
         let complete = |book: &YearBook| {

@@ -212,6 +212,14 @@ impl Entry {
                 ctx.error(format!("未保存「{}」:{reason};现为 {stored}", input.trim()));
                 false
             }
+            Err(NotSaved::Locked(reason)) => {
+                // No retry saves it: the stored value shows again, not the one typed
+                // (and the keys are the screen's again).
+                let stored = self.stored(ctx);
+                self.reset();
+                ctx.error(format!("未保存「{}」:{reason};仍为 {stored}", input.trim()));
+                false
+            }
             Err(NotSaved::Refused(reason)) => {
                 // Not the value's fault: said as it is; Esc gives the value up.
                 ctx.error(format!("未保存:{reason}"));

@@ -476,21 +476,35 @@ fn a_locked_year_refuses_changes() {
     open(&mut app, "张三");
     type_text(&mut app, "1");
     press(&mut app, &[KeyCode::Enter]);
-    assert!(
-        app.secretary
-            .entry
-            .error
-            .as_deref()
-            .unwrap()
-            .contains("已审定")
-    );
-    // Refused by the service, not a typo: no "改正后 Enter" for that.
+    // Refused by the service, not a typo: no "改正后 Enter" for that; no retry saves
+    // it, so the stored value shows again, not the one typed.
     let status = app.ctx.status.clone().unwrap().text;
     assert!(
-        status.starts_with("未保存:") && !status.contains("改正后"),
+        status.starts_with("未保存「1」:")
+            && status.contains("已审定")
+            && status.ends_with("仍为 5")
+            && !status.contains("改正后"),
         "{status}"
     );
+    assert!(app.secretary.entry.edit.is_none());
     assert_eq!(score_stored(&app, "张三", "政治素质"), "5");
+    // The grid alike: the cell shows what is stored, and the keys are the grid's
+    // again (`/` searches instead of being typed into the cell).
+    press(&mut app, &[KeyCode::Char('g')]);
+    assert_eq!(app.screen, ScreenId::Grid);
+    type_text(&mut app, "3");
+    press(&mut app, &[KeyCode::Enter]);
+    let status = app.ctx.status.clone().unwrap().text;
+    assert!(status.starts_with("未保存「3」:"), "{status}");
+    assert!(app.grid.entry.edit.is_none());
+    let row = text(&draw(&app, 80, 24))
+        .lines()
+        .find(|l| l.contains("张三"))
+        .unwrap()
+        .to_string();
+    assert!(row.contains(" 5 ") && !row.contains(" 3 "), "{row}");
+    press(&mut app, &[KeyCode::Char('/')]);
+    assert!(matches!(app.popup, Some(Popup::Search(_))));
 }
 
 /// Columns of the list line up whatever the names' widths.
