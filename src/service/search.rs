@@ -331,7 +331,8 @@ impl SearchIndex {
     }
 
     /// Does the query match the person at a position, and how well (lower is better:
-    /// name before village before township, a prefix before a substring)?
+    /// name before village before township; in each, the whole text (`wuxiu` is 武秀,
+    /// before 吴秀兰), then a prefix, then a substring)?
     pub fn rank(&self, at: usize, query: &str) -> Option<usize> {
         let q = normalise(query);
         if q.is_empty() {
@@ -411,7 +412,14 @@ impl<'a> Pieces<'a> {
             while k < last && usize::from(self.ends[k]) < at {
                 k += 1;
             }
-            let rank = field(k) * 2 + usize::from(at != self.start(k));
+            let how = if at != self.start(k) {
+                SUBSTRING
+            } else if q.whole && at + q.len == usize::from(self.ends[k]) {
+                WHOLE
+            } else {
+                PREFIX
+            };
+            let rank = field(k) * HOWS + how;
             best = Some(best.map_or(rank, |b| b.min(rank)));
             if rank == 0 {
                 break;
@@ -429,17 +437,17 @@ impl Person {
             letters, firsts, ..
         } = self;
         if firsts[0] == c || firsts[1] == c {
-            Some(0)
+            Some(PREFIX)
         } else if letters[0] & bit != 0 {
-            Some(1)
+            Some(SUBSTRING)
         } else if firsts[2] == c {
-            Some(2)
+            Some(HOWS + PREFIX)
         } else if letters[1] & bit != 0 {
-            Some(3)
+            Some(HOWS + SUBSTRING)
         } else if firsts[3] == c {
-            Some(4)
+            Some(2 * HOWS + PREFIX)
         } else if letters[2] & bit != 0 {
-            Some(5)
+            Some(2 * HOWS + SUBSTRING)
         } else {
             None
         }
@@ -467,9 +475,20 @@ fn truncated(text: &str) -> String {
     text.chars().take(200).collect()
 }
 
+/// How a query matches a piece, best first (a single letter is never a whole text:
+/// a one-letter piece is ranked as its prefix, as the letters alone rank it).
+const WHOLE: usize = 0;
+const PREFIX: usize = 1;
+const SUBSTRING: usize = 2;
+const HOWS: usize = 3;
+
 /// A normalised query with its searcher, built once per key.
 struct Query<'a> {
     ascii: bool,
+    /// Its length in bytes, and whether a piece it equals ranks as a whole match
+    /// (two characters or more).
+    len: usize,
+    whole: bool,
     /// The query when it is one lower-case letter.
     letter: Option<u8>,
     finder: memchr::memmem::Finder<'a>,
@@ -483,6 +502,8 @@ impl<'a> Query<'a> {
                 _ => None,
             },
             ascii: text.is_ascii(),
+            len: text.len(),
+            whole: text.chars().nth(1).is_some(),
             finder: memchr::memmem::Finder::new(text.as_bytes()),
         }
     }
@@ -740,6 +761,22 @@ mod tests {
     fn a_name_match_ranks_before_a_village_match() {
         // "zhang" is 张三's name and 欧阳娜娜's village/township.
         assert_eq!(search(&index(), "zhang"), vec![1, 2]);
+    }
+
+    #[test]
+    fn a_whole_name_ranks_before_longer_names_it_begins() {
+        let i = SearchIndex::from_iter([
+            (1, "吴秀亮", "东村", "神头镇"),
+            (2, "吴秀兰", "西村", "神头镇"),
+            (3, "武秀", "南村", "神头镇"),
+            (4, "张三", "武秀村", "神头镇"),
+            (5, "李四", "北村", "武秀乡"),
+        ]);
+        assert_eq!(search(&i, "wuxiu"), vec![3, 1, 2, 4, 5]);
+        assert_eq!(search(&i, "wx"), vec![3, 1, 2, 4, 5]);
+        assert_eq!(search(&i, "武秀"), vec![3, 4, 5]);
+        // A single letter is a prefix, never a whole text (as the letters rank it).
+        assert_eq!(search(&i, "w"), vec![1, 2, 3, 4, 5]);
     }
 
     #[test]
