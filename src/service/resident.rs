@@ -41,6 +41,10 @@ pub struct Resident {
     /// Other years' stars, for the star history: (year, the store's count of writes
     /// they are current at, stars by secretary).
     pasts: Mutex<Vec<KeptPast>>,
+    /// How many years just read have their orders and search index made on the side
+    /// (the first screen does not wait for them): a save waits for them rather than
+    /// copy a province's year that the making still holds.
+    preparing: Arc<(Mutex<usize>, std::sync::Condvar)>,
 }
 
 /// A year's stars kept for the star history: the year, the store's count of writes it
@@ -139,14 +143,11 @@ impl Resident {
             Some(book) => book,
             None => YearBook::load_brief(store, year)?,
         };
-        // The list's orders and the search index too (a province's take a second, which
-        // the first search or sorted list would wait for): made here, while no save
-        // can find the book shared and have to copy it.
-        book.prepare();
         if store.changes() != now {
             return Ok((Arc::new(book), None));
         }
         let book = Arc::new(book);
+        self.prepare(&book);
         let mut years = self.lock();
         years.retain(|k| k.year != year);
         years.truncate(KEPT_YEARS - 1);
@@ -183,6 +184,39 @@ impl Resident {
             if let Some(lines) = book.kept_lines() {
                 super::rated::keep(store, year, now, &lines);
             }
+        }
+    }
+
+    /// Make the list's orders and the search index of a year just kept (a province's
+    /// take most of a second, which the first sorted list or search would wait for) on
+    /// the side, while the first screen is sent.
+    fn prepare(&self, book: &Arc<YearBook>) {
+        *count(&self.preparing.0) += 1;
+        let done = Done(Arc::clone(&self.preparing));
+        let side = Arc::clone(book);
+        let made = std::thread::Builder::new().spawn(move || {
+            side.prepare();
+            // The year let go before the saves waiting are told (or they would copy it).
+            drop(side);
+            drop(done);
+            // What the reading and the making took beyond the year, handed back.
+            give_back();
+        });
+        if made.is_err() {
+            // Out of threads (the closure and its `done` are dropped): here and now.
+            book.prepare();
+            give_back();
+        }
+    }
+
+    /// Wait until no kept year is being prepared ([`Resident::prepare`]).
+    fn prepared(&self) {
+        let (busy, done) = &*self.preparing;
+        let mut busy = count(busy);
+        while *busy > 0 {
+            busy = done
+                .wait(busy)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
         }
     }
 
@@ -286,6 +320,7 @@ impl Resident {
         secretary: u32,
         assessment: Assessment,
     ) -> Option<Rerated> {
+        self.prepared();
         let mut years = self.lock();
         let at = years.iter().position(|k| k.year == year)?;
         let kept = &mut years[at];
@@ -333,6 +368,23 @@ impl Resident {
             rated: kept.book.rated_count(),
         })
     }
+}
+
+/// The end of a year's preparing, however it ends: the saves waiting go on.
+struct Done(Arc<(Mutex<usize>, std::sync::Condvar)>);
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        let mut busy = count(&self.0.0);
+        *busy = busy.saturating_sub(1);
+        self.0.1.notify_all();
+    }
+}
+
+/// A count's lock (a panic elsewhere leaves nothing half-counted in it).
+fn count(busy: &Mutex<usize>) -> MutexGuard<'_, usize> {
+    busy.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Make `entries` of `book` (copied to be sent) whole, with what they lack read from
