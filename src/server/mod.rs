@@ -106,6 +106,10 @@ impl Server {
             std::thread::spawn(move || {
                 if n < MAX_CONNECTIONS {
                     server.connection(stream);
+                    // The lines of the year kept, if this client's saves dropped
+                    // them: a restarted server reads them instead of scoring the
+                    // year (not after each save: a province's are 28 MB).
+                    server.resident.keep_lines(&server.store);
                 } else {
                     let mut stream = stream;
                     let _ = write_frame(
@@ -283,4 +287,59 @@ pub fn serve(db: &Path, socket: &Path) -> Result<(), String> {
     let warm = Arc::clone(&server);
     std::thread::spawn(move || warm.keep_working_year());
     server.run(&listener).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A save through the server drops the year's kept lines and keeps nothing on its
+    /// way (a province's lines are 28 MB: each save would write them); the client
+    /// leaving keeps them, so that a restarted server reads them.
+    #[test]
+    fn the_year_s_lines_are_kept_as_a_client_leaves_not_after_each_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("x.redb");
+        drop(crate::demo::open(&db, "admin").unwrap());
+        let socket = dir.path().join("x.sock");
+        let listener = bind(&socket).unwrap();
+        let server = Server::open(&db, Box::new(|_| Ok("admin".into()))).unwrap();
+        let running = Arc::clone(&server);
+        std::thread::spawn(move || running.run(&listener));
+        let client = crate::service::Service::connect(&socket).unwrap();
+        let book = client.book(2025).unwrap();
+        assert!(
+            server.store.has_kept_lines(2025).unwrap(),
+            "kept by the reading"
+        );
+        for e in book.entries.iter().take(3) {
+            let before = e.assessment.to_assessment();
+            let mut after = before.clone();
+            after.notes = format!("{}。", after.notes);
+            after.grade = match after.grade {
+                Some(crate::domain::Grade::Good) => Some(crate::domain::Grade::Poor),
+                _ => Some(crate::domain::Grade::Good),
+            };
+            client
+                .save_assessment(crate::service::SaveAssessment {
+                    year: 2025,
+                    secretary: e.secretary,
+                    before: Some(before),
+                    after,
+                    what: "组织评价".into(),
+                    change: (String::new(), String::new()),
+                })
+                .unwrap();
+            assert!(
+                !server.store.has_kept_lines(2025).unwrap(),
+                "a save drops them"
+            );
+        }
+        drop(client);
+        let kept = (0..500).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            server.store.has_kept_lines(2025).unwrap()
+        });
+        assert!(kept, "kept as the client left");
+    }
 }

@@ -54,16 +54,6 @@ pub struct Local {
     finder: std::cell::RefCell<super::search::Finder>,
 }
 
-impl Drop for Local {
-    /// A service on the kept years (a server's connection, a large file's screens)
-    /// leaves their lines kept, if saves dropped them: the next start reads them.
-    fn drop(&mut self) {
-        if let Some(resident) = &self.resident {
-            resident.keep_lines(&self.store);
-        }
-    }
-}
-
 impl Local {
     /// The service of `user` on an open store; an unknown user is refused.
     pub fn for_user(store: Arc<Store>, user: &str) -> Result<Local> {
@@ -85,6 +75,14 @@ impl Local {
         local.resident = Some(resident);
         local.shared = true;
         Ok(local)
+    }
+
+    /// Keep the lines of the years kept, if saves dropped them
+    /// ([`Resident::keep_lines`]): as a large file's screens close.
+    pub(super) fn keep_lines(&self) {
+        if let Some(resident) = &self.resident {
+            resident.keep_lines(&self.store);
+        }
     }
 
     /// This service keeping its years as the server does (a large file's screens).

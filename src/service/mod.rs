@@ -232,13 +232,24 @@ enum Backend {
     /// A file this process opened, served as the server serves it: a large district's
     /// year is kept in briefs and the screens ask for what they show (a province's
     /// year held whole is most of a gigabyte).
-    Kept(Local),
+    Kept(Screens),
     Remote(Remote),
 }
 
 /// From this many secretaries on, the screens of a file this process opens keep the
 /// year as the server does ([`Service::open_for_screens`]).
 pub const KEPT_FROM: u64 = 20_000;
+
+/// A large file's own screens' service ([`Backend::Kept`]): as it closes, it leaves
+/// the lines of the year it kept (if saves dropped them), so that the next start
+/// reads them. (A server keeps them as each connection ends.)
+struct Screens(Local);
+
+impl Drop for Screens {
+    fn drop(&mut self) {
+        self.0.keep_lines();
+    }
+}
 
 /// Unpack the one answer a request can have.
 macro_rules! answer {
@@ -288,7 +299,7 @@ impl Service {
         Service {
             actor: local.actor.clone(),
             clock: local.clock,
-            backend: Backend::Kept(local),
+            backend: Backend::Kept(Screens(local)),
         }
     }
 
@@ -336,7 +347,7 @@ impl Service {
     pub fn another(&self) -> Option<Result<Service>> {
         match &self.backend {
             Backend::Local(_) => None,
-            Backend::Kept(local) => Some(
+            Backend::Kept(Screens(local)) => Some(
                 local
                     .another()
                     .map(|other| Service::kept(other).with_clock(self.clock)),
@@ -357,7 +368,7 @@ impl Service {
                         .with_clock(clock),
                 )
             }
-            Backend::Kept(local) => {
+            Backend::Kept(Screens(ref local)) => {
                 let clock = self.clock;
                 Ok(Service::kept(local.for_another_user(user)?).with_clock(clock))
             }
@@ -368,7 +379,7 @@ impl Service {
     /// The same service with another clock (tests; back-dated runs).
     pub fn with_clock(mut self, clock: Clock) -> Service {
         self.clock = clock;
-        if let Backend::Local(local) | Backend::Kept(local) = &mut self.backend {
+        if let Backend::Local(local) | Backend::Kept(Screens(local)) = &mut self.backend {
             local.clock = clock;
         }
         self
@@ -389,7 +400,7 @@ impl Service {
 
     fn call(&self, request: Request) -> Result<Response> {
         match &self.backend {
-            Backend::Local(local) | Backend::Kept(local) => local.handle(request),
+            Backend::Local(local) | Backend::Kept(Screens(local)) => local.handle(request),
             Backend::Remote(remote) => remote.call(request),
         }
     }
@@ -526,7 +537,7 @@ impl Service {
     /// turning to another township waits for one answer, not two).
     pub fn part_and_history(&self, year: i16, focus: rows::Focus) -> Result<(YearBook, History)> {
         match &self.backend {
-            Backend::Local(local) | Backend::Kept(local) => {
+            Backend::Local(local) | Backend::Kept(Screens(local)) => {
                 let book = Arc::unwrap_or_clone(local.part(year, focus)?);
                 let history = local.history_in(year, book.part_of())?;
                 Ok((book, history))
@@ -640,7 +651,7 @@ impl Service {
     /// written to `to` (never over an existing file; 0600).
     pub fn backup(&self, to: &Path) -> Result<()> {
         match &self.backend {
-            Backend::Local(local) | Backend::Kept(local) => local.backup(to),
+            Backend::Local(local) | Backend::Kept(Screens(local)) => local.backup(to),
             Backend::Remote(_) => {
                 let bytes = answer!(self, Request::Backup, Response::Bytes(b) => b)?;
                 crate::exchange::output::write_output(to, false, Path::new(""), &bytes)
@@ -689,7 +700,7 @@ impl Service {
     /// The program's own checks of the whole database (district admins only).
     pub fn check(&self) -> Result<Checked> {
         match &self.backend {
-            Backend::Local(local) | Backend::Kept(local) => local.check(),
+            Backend::Local(local) | Backend::Kept(Screens(local)) => local.check(),
             Backend::Remote(_) => answer!(self, Request::Check, Response::Checked(c) => c),
         }
     }
