@@ -695,6 +695,7 @@ impl Context {
                 | Refusal::CannotSee { .. }
                 | Refusal::DistrictOnly { .. }
                 | Refusal::Approved { .. }
+                | Refusal::Published { .. }
                 | Refusal::HandedIn { .. }),
             ) => return Err(NotSaved::Locked(refusal.to_string())),
             Err(refusal) => return Err(NotSaved::Refused(refusal.to_string())),

@@ -217,7 +217,8 @@ impl Entry {
                 // (and the keys are the screen's again).
                 let stored = self.stored(ctx);
                 self.reset();
-                ctx.error(format!("未保存「{}」:{reason};仍为 {stored}", input.trim()));
+                // The stored value first: a narrow terminal cuts the reason's end.
+                ctx.error(format!("未保存「{}」,仍为 {stored}:{reason}", input.trim()));
                 false
             }
             Err(NotSaved::Refused(reason)) => {

@@ -480,9 +480,8 @@ fn a_locked_year_refuses_changes() {
     // it, so the stored value shows again, not the one typed.
     let status = app.ctx.status.clone().unwrap().text;
     assert!(
-        status.starts_with("未保存「1」:")
+        status.starts_with("未保存「1」,仍为 5:")
             && status.contains("已审定")
-            && status.ends_with("仍为 5")
             && !status.contains("改正后"),
         "{status}"
     );
@@ -495,7 +494,7 @@ fn a_locked_year_refuses_changes() {
     type_text(&mut app, "3");
     press(&mut app, &[KeyCode::Enter]);
     let status = app.ctx.status.clone().unwrap().text;
-    assert!(status.starts_with("未保存「3」:"), "{status}");
+    assert!(status.starts_with("未保存「3」,仍为 5:"), "{status}");
     assert!(app.grid.entry.edit.is_none());
     let row = text(&draw(&app, 80, 24))
         .lines()
@@ -505,6 +504,32 @@ fn a_locked_year_refuses_changes() {
     assert!(row.contains(" 5 ") && !row.contains(" 3 "), "{row}");
     press(&mut app, &[KeyCode::Char('/')]);
     assert!(matches!(app.popup, Some(Popup::Search(_))));
+}
+
+#[test]
+fn a_published_townships_field_refused_shows_what_is_stored() {
+    let mut app = names_app(PLAIN);
+    let t = app.ctx.book.district.township_id("神头镇").unwrap();
+    let all: Vec<u32> = app.ctx.book.townships();
+    let from = jiff::civil::Date::new(2025, 1, 2).unwrap();
+    app.ctx.service.submit(2025, &all).unwrap();
+    let publication = crate::service::Publication::back_dated(from, "补录纸质公示");
+    app.ctx.service.publish(2025, &[t], &publication).unwrap();
+    open(&mut app, "张三");
+    type_text(&mut app, "1");
+    press(&mut app, &[KeyCode::Enter]);
+    let status = app.ctx.status.clone().unwrap().text;
+    assert!(
+        status.starts_with("未保存「1」,仍为 5:") && status.contains("已公示"),
+        "{status}"
+    );
+    assert!(
+        app.secretary.entry.edit.is_none(),
+        "the keys are the form's again"
+    );
+    press(&mut app, &[KeyCode::Char('/')]);
+    assert!(matches!(app.popup, Some(Popup::Search(_))));
+    assert_eq!(score_stored(&app, "张三", "政治素质"), "5");
 }
 
 /// Columns of the list line up whatever the names' widths.
