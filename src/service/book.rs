@@ -419,15 +419,7 @@ impl YearBook {
         // Rated once: next year's reading and the star history read what this year's
         // ratings stand at.
         if !store.has_kept_lines(year)? {
-            let mut lines: Vec<Line> = book
-                .entries
-                .iter()
-                .zip(&book.live)
-                .map(|(e, key)| match &e.rating {
-                    Rated::Whole(rating) => Line::of(rating),
-                    Rated::Brief(brief) => Line::of_brief(e.secretary, brief, *key),
-                })
-                .collect();
+            let mut lines = book.lines();
             for (i, line) in stood {
                 lines[i] = line;
             }
@@ -575,12 +567,17 @@ impl YearBook {
         {
             return None;
         }
+        Some(self.lines())
+    }
+
+    /// Each entry's line as its rating or brief stands (the quota figures beside it).
+    fn lines(&self) -> Vec<Line> {
         self.entries
             .iter()
             .zip(&self.live)
             .map(|(e, key)| match &e.rating {
-                Rated::Whole(rating) => Some(Line::of(rating)),
-                Rated::Brief(brief) => Some(Line::of_brief(e.secretary, brief, *key)),
+                Rated::Whole(rating) => Line::of(rating),
+                Rated::Brief(brief) => Line::of_brief(e.secretary, brief, *key),
             })
             .collect()
     }
