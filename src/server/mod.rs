@@ -293,6 +293,32 @@ pub fn serve(db: &Path, socket: &Path) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    /// A client started while a restarted server is not listening yet (its old socket
+    /// still there, refusing) waits for it a moment instead of giving up.
+    #[test]
+    fn a_client_waits_a_moment_for_a_server_that_is_starting() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("x.redb");
+        drop(crate::demo::open(&db, "admin").unwrap());
+        let socket = dir.path().join("x.sock");
+        drop(UnixListener::bind(&socket).unwrap());
+        assert!(
+            UnixStream::connect(&socket).is_err(),
+            "the old socket refuses"
+        );
+        let starting = (db.clone(), socket.clone());
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(600));
+            let listener = bind(&starting.1).unwrap();
+            let server = Server::open(&starting.0, Box::new(|_| Ok("admin".into()))).unwrap();
+            server.run(&listener)
+        });
+        let since = std::time::Instant::now();
+        let client = crate::service::Service::connect(&socket).unwrap();
+        assert!(since.elapsed() >= std::time::Duration::from_millis(500));
+        assert_eq!(client.years().unwrap(), vec![2024, 2025]);
+    }
+
     /// A save through the server drops the year's kept lines and keeps nothing on its
     /// way (a province's lines are 28 MB: each save would write them); the client
     /// leaving keeps them, so that a restarted server reads them.

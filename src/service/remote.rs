@@ -78,8 +78,28 @@ fn lost(socket: &Path, e: &std::io::Error) -> Refusal {
 
 /// Connect and say hello; the server's welcome names the user. A stopped server still
 /// takes connections (the kernel queues them): its welcome is waited for `patience`.
+/// How long a connection refused is tried again: a server being restarted has its
+/// socket in place a moment before it listens.
+const STARTING: Duration = Duration::from_secs(3);
+
+/// The socket's connection, tried again while it is refused for up to [`STARTING`].
+fn open(socket: &Path) -> std::io::Result<UnixStream> {
+    let since = std::time::Instant::now();
+    loop {
+        match UnixStream::connect(socket) {
+            Err(e)
+                if e.kind() == std::io::ErrorKind::ConnectionRefused
+                    && since.elapsed() < STARTING =>
+            {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            other => return other,
+        }
+    }
+}
+
 fn connect(socket: &Path, patience: Duration) -> Result<(UnixStream, Welcome)> {
-    let mut stream = UnixStream::connect(socket).map_err(|e| {
+    let mut stream = open(socket).map_err(|e| {
         Refusal::Server(format!(
             "无法连接 xingji 服务器 {}:{e};请管理员检查 xingji serve 是否在运行",
             socket.display()
