@@ -94,9 +94,7 @@ impl Local {
     /// A second service on the same store and kept years, for another thread (the
     /// screens read the year on one while the first screen shows).
     pub(super) fn another(&self) -> Result<Local> {
-        let mut other = Local::for_user(Arc::clone(&self.store), &self.actor.name)?;
-        other.resident.clone_from(&self.resident);
-        other.shared = self.shared;
+        let mut other = self.for_another_user(&self.actor.name)?;
         other.clock = self.clock;
         Ok(other)
     }

@@ -237,7 +237,7 @@ enum Backend {
 }
 
 /// From this many secretaries on, the screens of a file this process opens keep the
-/// year as the server does ([`Service::open_for_screens`]).
+/// year as the server does ([`Service::for_screens`]).
 pub const KEPT_FROM: u64 = 20_000;
 
 /// A large file's own screens' service ([`Backend::Kept`]): as it closes, it leaves
