@@ -293,14 +293,29 @@ pub fn serve(db: &Path, socket: &Path) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    /// A client started while a restarted server is not listening yet (its old socket
-    /// still there, refusing) waits for it a moment instead of giving up.
-    #[test]
-    fn a_client_waits_a_moment_for_a_server_that_is_starting() {
+    /// The demo's file in a new folder, and where its server's socket goes.
+    fn demo_file() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("x.redb");
         drop(crate::demo::open(&db, "admin").unwrap());
         let socket = dir.path().join("x.sock");
+        (dir, db, socket)
+    }
+
+    /// A server on the file, serving at the socket on a thread of its own.
+    fn serving(db: &Path, socket: &Path) -> Arc<Server> {
+        let listener = bind(socket).unwrap();
+        let server = Server::open(db, Box::new(|_| Ok("admin".into()))).unwrap();
+        let running = Arc::clone(&server);
+        std::thread::spawn(move || running.run(&listener));
+        server
+    }
+
+    /// A client started while a restarted server is not listening yet (its old socket
+    /// still there, refusing) waits for it a moment instead of giving up.
+    #[test]
+    fn a_client_waits_a_moment_for_a_server_that_is_starting() {
+        let (_dir, db, socket) = demo_file();
         drop(UnixListener::bind(&socket).unwrap());
         assert!(
             UnixStream::connect(&socket).is_err(),
@@ -309,9 +324,7 @@ mod tests {
         let starting = (db.clone(), socket.clone());
         std::thread::spawn(move || {
             std::thread::sleep(std::time::Duration::from_millis(600));
-            let listener = bind(&starting.1).unwrap();
-            let server = Server::open(&starting.0, Box::new(|_| Ok("admin".into()))).unwrap();
-            server.run(&listener)
+            serving(&starting.0, &starting.1)
         });
         let since = std::time::Instant::now();
         let client = crate::service::Service::connect(&socket).unwrap();
@@ -324,14 +337,8 @@ mod tests {
     /// leaving keeps them, so that a restarted server reads them.
     #[test]
     fn the_year_s_lines_are_kept_as_a_client_leaves_not_after_each_save() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("x.redb");
-        drop(crate::demo::open(&db, "admin").unwrap());
-        let socket = dir.path().join("x.sock");
-        let listener = bind(&socket).unwrap();
-        let server = Server::open(&db, Box::new(|_| Ok("admin".into()))).unwrap();
-        let running = Arc::clone(&server);
-        std::thread::spawn(move || running.run(&listener));
+        let (_dir, db, socket) = demo_file();
+        let server = serving(&db, &socket);
         let client = crate::service::Service::connect(&socket).unwrap();
         let book = client.book(2025).unwrap();
         assert!(
