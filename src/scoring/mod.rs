@@ -542,7 +542,7 @@ pub fn finish_year(
 
 /// What the quotas (§3.9) look at of one secretary: the figures' rank (total, Q, M)
 /// and the stars before quotas, for the rated (eligible, complete) only. A province
-/// keeps one for each secretary: 16 bytes, the rank in hundredths ([`Hundredths`]).
+/// keeps one for each secretary: 16 bytes, the rank in hundredths (`Hundredths`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct QuotaKey {
     rank: [Hundredths; 3],
