@@ -602,7 +602,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             };
             screen::demo(&path, &user, year, size)
         }
-        None => screen::tui(open()?.for_screens()?, year),
+        None => {
+            let service = match &socket {
+                Some(socket) => Service::connect(socket)?,
+                None => Service::open_at_once(&db, &user)?,
+            };
+            screen::tui(service.for_screens()?, year)
+        }
         Some(other) => housekeeping(other, (&db, &user, year), open),
     }
 }

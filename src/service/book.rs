@@ -423,7 +423,7 @@ impl YearBook {
             for (i, line) in stood {
                 lines[i] = line;
             }
-            rated::keep(store, year, read_at, &lines);
+            rated::keep(store, year, read_at, &lines, &book.district);
         }
         Ok(book)
     }
@@ -1329,7 +1329,7 @@ fn only_stages_beside(record: &mut YearRecord, township: u32) {
 }
 
 /// Is this secretary in post at the end of the year (`year_end`)?
-fn in_post(s: &crate::domain::Secretary, year_end: jiff::civil::Date) -> bool {
+pub(super) fn in_post(s: &crate::domain::Secretary, year_end: jiff::civil::Date) -> bool {
     s.took_office <= year_end && s.left_office.is_none_or(|left| left > year_end)
 }
 
@@ -1415,11 +1415,17 @@ pub(super) fn past_year(
     read_at: Option<u64>,
 ) -> Result<Pasts, Refusal> {
     if let Some(lines) = rated::read(store, year)? {
+        // Lines an older program kept, without their counts: kept again with them.
+        if let Some(read_at) = read_at
+            && !store.has_kept_lines(year)?
+        {
+            rated::keep(store, year, read_at, &lines, district);
+        }
         return Ok(lines.iter().map(|l| (l.secretary, l.past)).collect());
     }
     let lines = rate_lines(store, year, district)?;
     if let Some(read_at) = read_at {
-        rated::keep(store, year, read_at, &lines);
+        rated::keep(store, year, read_at, &lines, district);
     }
     Ok(lines.iter().map(|l| (l.secretary, l.past)).collect())
 }
@@ -1742,6 +1748,23 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("demo.redb");
         drop(crate::demo::open(&path, "t").unwrap());
+        {
+            // Someone in post with no assessment yet: one of the year's people, not
+            // entered (the demo assessed everyone).
+            let store = Store::open(&path).unwrap();
+            let village = store.district().unwrap().villages[2].0;
+            let mut w = store.write("t").unwrap();
+            w.add_secretary(&crate::domain::Secretary {
+                village,
+                name: "新书记".into(),
+                gender: None,
+                born: None,
+                took_office: jiff::civil::date(2024, 5, 1),
+                left_office: None,
+            })
+            .unwrap();
+            w.commit().unwrap();
+        }
         let touch = |store: &Store| {
             let record = store.year(2025).unwrap().unwrap();
             let mut w = store.write("t").unwrap();
@@ -1780,8 +1803,24 @@ mod tests {
             let kept = YearBook::load_kept(&store, 2025)
                 .unwrap()
                 .expect("read from lines");
+            // The first screen read from the counts kept beside the lines is the one
+            // counted in the year, for the district and for a clerk.
+            let today = jiff::civil::date(2026, 3, 1);
+            let township = kept.townships()[round % 3];
+            let clerk = move |t: u32| t == township;
+            let all = |_: u32| true;
+            let views: [&dyn Fn(u32) -> bool; 2] = [&all, &clerk];
+            for shows in views {
+                let first = super::super::overview::first_screen(&store, 2025, shows, &[], today)
+                    .unwrap()
+                    .expect("counts kept");
+                let counted = super::super::Overview::with_statuses(&kept, shows, &[], today);
+                assert_eq!(first, counted, "round {round}");
+            }
             touch(&store);
             assert!(YearBook::load_kept(&store, 2025).unwrap().is_none());
+            let first = super::super::overview::first_screen(&store, 2025, &|_| true, &[], today);
+            assert_eq!(first.unwrap(), None, "dropped with the lines");
             let scored = YearBook::load_brief(&store, 2025).unwrap();
             assert_eq!(held(&kept), held(&scored), "round {round}");
         }
@@ -1797,6 +1836,9 @@ mod tests {
         drop(YearBook::load_brief(&store, 2025).unwrap());
         assert!(store.has_kept_lines(2025).unwrap());
         assert!(YearBook::load_kept(&store, 2025).unwrap().is_none());
+        let today = jiff::civil::date(2026, 3, 1);
+        let first = super::super::overview::first_screen(&store, 2025, &|_| true, &[], today);
+        assert_eq!(first.unwrap(), None, "published figures stand over the lines");
     }
 
     #[test]

@@ -8,9 +8,11 @@ use jiff::civil::Date;
 use std::collections::HashMap;
 
 use super::book::Rated;
-use super::book::{star_slot, summary_text};
-use super::{Entry, TownshipStatus, YearBook, workflow};
-use crate::domain::{Outcome, Rectification, RectifyStatus};
+use super::book::{in_post, star_slot, summary_text};
+use super::rated::Line;
+use super::{Entry, Refusal, TownshipStatus, YearBook, workflow};
+use crate::domain::{District, Outcome, Rectification, RectifyStatus};
+use crate::store::Store;
 
 /// The year's counts as one user may see them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -101,7 +103,7 @@ struct Part {
 }
 
 /// A township's counts (see [`Overview`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Count {
     assessed: usize,
     incomplete: usize,
@@ -118,6 +120,19 @@ struct Count {
 }
 
 impl Part {
+    /// The part of a kept line (a rating as it stands) in `township`.
+    fn of_line(township: u32, l: &Line) -> Part {
+        Part {
+            township,
+            incomplete: !l.past.complete,
+            stars: l.past.stars,
+            outcome: l
+                .outcome
+                .and_then(|o| Outcome::ALL.iter().position(|x| *x == o)),
+            rated: l.past.complete && l.eligible,
+        }
+    }
+
     fn of(book: &YearBook, secretary: u32, rating: &Rated) -> Option<Part> {
         let brief = rating.brief();
         Some(Part {
@@ -214,51 +229,22 @@ impl Tallies {
         rectifications: &[(i16, u32, Rectification)],
         today: Date,
     ) -> Overview {
-        let townships: Vec<u32> = book.townships().into_iter().filter(|t| shows(*t)).collect();
+        let names: Vec<(u32, &str)> = book
+            .townships()
+            .into_iter()
+            .filter(|t| shows(*t))
+            .map(|t| (t, book.district.township(t).map_or("", |t| &*t.name)))
+            .collect();
         let last_year = book.last_year_stars();
-        let mut all = Count::default();
-        let mut o = Overview {
+        let people = book.headcount();
+        Parts {
             year: book.year,
-            townships: townships.len(),
-            ..Overview::default()
-        };
-        for t in &townships {
-            let c = self.counts.get(t).copied().unwrap_or_default();
-            all.assessed += c.assessed;
-            all.incomplete += c.incomplete;
-            all.unrated += c.unrated;
-            all.rated += c.rated;
-            all.five += c.five;
-            all.four += c.four;
-            for (sum, n) in all.stars.iter_mut().zip(c.stars) {
-                *sum += n;
-            }
-            for (sum, n) in all.results.iter_mut().zip(c.results) {
-                *sum += n;
-            }
-            o.by_township.push(TownshipStars {
-                name: book
-                    .district
-                    .township(*t)
-                    .map_or_else(String::new, |t| t.name.to_string()),
-                now: c.now,
-                before: last_year.get(t).copied().unwrap_or_default(),
-            });
+            townships: &names,
+            count: &|t| self.counts.get(&t).copied().unwrap_or_default(),
+            before: &|t| last_year.get(&t).copied().unwrap_or_default(),
+            people: &|t| people.get(&t).copied().unwrap_or_default(),
         }
-        (o.stars, o.unrated, o.results) = (all.stars, all.unrated, all.results);
-        (o.assessed, o.incomplete) = (all.assessed, all.incomplete);
-        o.summary = summary_text(all.rated, all.five, all.four);
-        // Everyone assessed is one of the year's people.
-        let people: usize = townships
-            .iter()
-            .filter_map(|t| book.headcount().get(t))
-            .sum();
-        o.not_entered = people.saturating_sub(o.assessed);
-        o.overdue = rectifications
-            .iter()
-            .filter(|(_, _, r)| r.status(today) == RectifyStatus::Overdue)
-            .count();
-        o
+        .overview(rectifications, today)
     }
 
     /// [`Tallies::overview`] with each township's progress.
@@ -276,6 +262,204 @@ impl Tallies {
             .collect();
         o
     }
+}
+
+/// What an overview adds up, whoever holds it: the townships a user may see (id,
+/// name, in the roster's order) and each one's figures.
+struct Parts<'a> {
+    year: i16,
+    townships: &'a [(u32, &'a str)],
+    count: &'a dyn Fn(u32) -> Count,
+    /// Last year's complete ratings at 0★ … 5★, then without stars.
+    before: &'a dyn Fn(u32) -> [usize; 7],
+    /// The year's people.
+    people: &'a dyn Fn(u32) -> usize,
+}
+
+impl Parts<'_> {
+    fn overview(&self, rectifications: &[(i16, u32, Rectification)], today: Date) -> Overview {
+        let mut all = Count::default();
+        let mut o = Overview {
+            year: self.year,
+            townships: self.townships.len(),
+            ..Overview::default()
+        };
+        for &(t, name) in self.townships {
+            let c = (self.count)(t);
+            all.assessed += c.assessed;
+            all.incomplete += c.incomplete;
+            all.unrated += c.unrated;
+            all.rated += c.rated;
+            all.five += c.five;
+            all.four += c.four;
+            for (sum, n) in all.stars.iter_mut().zip(c.stars) {
+                *sum += n;
+            }
+            for (sum, n) in all.results.iter_mut().zip(c.results) {
+                *sum += n;
+            }
+            o.by_township.push(TownshipStars {
+                name: name.to_string(),
+                now: c.now,
+                before: (self.before)(t),
+            });
+        }
+        (o.stars, o.unrated, o.results) = (all.stars, all.unrated, all.results);
+        (o.assessed, o.incomplete) = (all.assessed, all.incomplete);
+        o.summary = summary_text(all.rated, all.five, all.four);
+        // Everyone assessed is one of the year's people.
+        let people: usize = self.townships.iter().map(|(t, _)| (self.people)(*t)).sum();
+        o.not_entered = people.saturating_sub(o.assessed);
+        o.overdue = rectifications
+            .iter()
+            .filter(|(_, _, r)| r.status(today) == RectifyStatus::Overdue)
+            .count();
+        o
+    }
+}
+
+/// A year's first-screen figures by township, kept beside its lines
+/// ([`crate::store::Store::keep_lines`], dropped with them): a first screen reads these
+/// few numbers a township instead of waiting for a province's year
+/// (docs/architecture.md §7, "The first screen first").
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct KeptCounts {
+    townships: Vec<KeptTownship>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct KeptTownship {
+    township: u32,
+    count: Count,
+    /// The year's people (in post at the year's end, or assessed).
+    people: usize,
+    /// Complete ratings at 0★ … 5★, then without stars: next year's "last year".
+    finished: [usize; 7],
+}
+
+/// The layout of kept counts: their first byte.
+const COUNTS_FORMAT: u8 = 1;
+
+impl KeptCounts {
+    /// The counts of `year`'s `lines` (one a rating as it stands) on `district`'s
+    /// roster.
+    pub fn of(year: i16, district: &District, lines: &[Line]) -> KeptCounts {
+        let mut by: HashMap<u32, KeptTownship> = HashMap::new();
+        fn at(by: &mut HashMap<u32, KeptTownship>, t: u32) -> &mut KeptTownship {
+            by.entry(t).or_insert_with(|| KeptTownship {
+                township: t,
+                count: Count::default(),
+                people: 0,
+                finished: [0; 7],
+            })
+        }
+        for l in lines {
+            let Some((_, village)) = district.place(l.secretary) else {
+                continue;
+            };
+            let kept = at(&mut by, village.township);
+            kept.count.count(Part::of_line(village.township, l), true);
+            if l.past.complete {
+                kept.finished[star_slot(l.past.stars)] += 1;
+            }
+        }
+        let mut assessed: Vec<u32> = lines.iter().map(|l| l.secretary).collect();
+        assessed.sort_unstable();
+        // (As the year's list of people counts them.)
+        let year_end = Date::new(year, 12, 31).ok();
+        for (id, s) in &district.secretaries {
+            let in_post = year_end.is_some_and(|end| in_post(s, end));
+            if (assessed.binary_search(id).is_ok() || in_post)
+                && let Some(village) = district.village(s.village)
+            {
+                at(&mut by, village.township).people += 1;
+            }
+        }
+        let mut townships: Vec<KeptTownship> = by.into_values().collect();
+        townships.sort_unstable_by_key(|t| t.township);
+        KeptCounts { townships }
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = vec![COUNTS_FORMAT];
+        out.extend(postcard::to_stdvec(self).unwrap_or_default());
+        out
+    }
+
+    /// None when `bytes` are not counts of this layout (they are worked out again).
+    pub fn decode(bytes: &[u8]) -> Option<KeptCounts> {
+        match bytes.split_first()? {
+            (&COUNTS_FORMAT, body) => postcard::from_bytes(body).ok(),
+            _ => None,
+        }
+    }
+
+    fn get(&self, township: u32) -> Option<&KeptTownship> {
+        self.townships
+            .binary_search_by_key(&township, |t| t.township)
+            .ok()
+            .map(|i| &self.townships[i])
+    }
+}
+
+/// The first screen of `year` read from the counts kept beside its lines and last
+/// year's, without reading the year; None when they are not kept (or a township's
+/// published figures stand over the lines): the caller reads the year.
+pub fn first_screen(
+    store: &Store,
+    year: i16,
+    shows: &dyn Fn(u32) -> bool,
+    rectifications: &[(i16, u32, Rectification)],
+    today: Date,
+) -> Result<Option<Overview>, Refusal> {
+    let read_at = store.changes();
+    let Some(record) = store.year(year)? else {
+        return Ok(None);
+    };
+    if record.townships.iter().any(|(_, y)| y.standing()) {
+        return Ok(None);
+    }
+    let kept = |year| -> Result<Option<KeptCounts>, Refusal> {
+        Ok(store
+            .kept_counts(year)?
+            .and_then(|bytes| KeptCounts::decode(&bytes)))
+    };
+    let Some(counts) = kept(year)? else {
+        return Ok(None);
+    };
+    let last = match store.year(year - 1)? {
+        Some(_) => match kept(year - 1)? {
+            Some(last) => last,
+            None => return Ok(None),
+        },
+        None => KeptCounts::default(),
+    };
+    let townships = store.townships()?;
+    // Each read its own snapshot: all of them of the same data, or none.
+    if store.changes() != read_at {
+        return Ok(None);
+    }
+    let names: Vec<(u32, &str)> = townships
+        .iter()
+        .filter(|(t, _)| shows(*t))
+        .map(|(t, township)| (*t, &*township.name))
+        .collect();
+    let of = |t| counts.get(t);
+    let mut o = Parts {
+        year,
+        townships: &names,
+        count: &|t| of(t).map(|k| k.count).unwrap_or_default(),
+        before: &|t| last.get(t).map(|k| k.finished).unwrap_or_default(),
+        people: &|t| of(t).map_or(0, |k| k.people),
+    }
+    .overview(rectifications, today);
+    o.statuses = workflow::statuses(
+        names.iter().copied(),
+        &record,
+        &|t| of(t).map_or(0, |k| k.people),
+        &|t| of(t).map_or(0, |k| k.count.complete),
+    );
+    Ok(Some(o))
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@
 use rust_decimal::Decimal;
 
 use super::book::Brief;
+use super::overview::KeptCounts;
+use crate::domain::District;
 use crate::domain::Outcome;
 use crate::scoring::{Figures, Past, QuotaKey, Rating};
 use crate::store::Store;
@@ -172,10 +174,13 @@ pub fn read(store: &Store, year: i16) -> crate::store::Result<Option<Vec<Line>>>
 }
 
 /// Keep `lines`, worked out from `year` as it stood at `read_at` ([`Store::changes`]
-/// before it was read). Only a help for later readings: a keeping that fails or
-/// comes too late (a change came in meanwhile) leaves the year to be rated again.
-pub fn keep(store: &Store, year: i16, read_at: u64, lines: &[Line]) {
-    let _ = store.keep_lines(year, read_at, &encode(lines));
+/// before it was read), and their counts by township on `district`'s roster (a first
+/// screen's figures, [`super::overview::first_screen`]). Only a help for later
+/// readings: a keeping that fails or comes too late (a change came in meanwhile)
+/// leaves the year to be rated again.
+pub fn keep(store: &Store, year: i16, read_at: u64, lines: &[Line], district: &District) {
+    let counts = KeptCounts::of(year, district, lines).encode();
+    let _ = store.keep_lines(year, read_at, &encode(lines), &counts);
 }
 
 #[cfg(test)]
@@ -239,8 +244,8 @@ mod tests {
         let store = Store::in_memory(DEFAULT_SCHEME).unwrap();
         let lines = vec![line(1, Some(4), "88.10"), line(2, Some(2), "70")];
         let at = store.changes();
-        keep(&store, 2024, at, &lines);
-        keep(&store, 2025, at, &lines[..1]);
+        keep(&store, 2024, at, &lines, &District::default());
+        keep(&store, 2025, at, &lines[..1], &District::default());
         assert_eq!(read(&store, 2024).unwrap(), Some(lines.clone()));
 
         // Another year's change leaves them; this year's takes them.
@@ -252,9 +257,9 @@ mod tests {
         assert_eq!(read(&store, 2025).unwrap(), None);
 
         // Lines worked out before a change are not kept after it.
-        keep(&store, 2025, at, &lines);
+        keep(&store, 2025, at, &lines, &District::default());
         assert_eq!(read(&store, 2025).unwrap(), None);
-        keep(&store, 2025, store.changes(), &lines);
+        keep(&store, 2025, store.changes(), &lines, &District::default());
         assert_eq!(read(&store, 2025).unwrap(), Some(lines.clone()));
 
         // A change of the roster takes every year's.
@@ -279,12 +284,12 @@ mod tests {
         let (done, wait) = std::sync::mpsc::channel();
         let keeping = std::sync::Arc::clone(&store);
         let body = encode(&lines);
-        std::thread::spawn(move || done.send(keeping.keep_lines(2024, at, &body).unwrap()));
+        std::thread::spawn(move || done.send(keeping.keep_lines(2024, at, &body, &[]).unwrap()));
         let kept = wait.recv_timeout(std::time::Duration::from_secs(10));
         assert_eq!(kept, Ok(false));
         drop(writer);
         assert_eq!(read(&store, 2024).unwrap(), None);
-        keep(&store, 2024, at, &lines);
+        keep(&store, 2024, at, &lines, &District::default());
         assert_eq!(read(&store, 2024).unwrap(), Some(lines));
     }
 
@@ -300,7 +305,7 @@ mod tests {
                 )
             })
             .collect();
-        keep(&store, 2024, store.changes(), &lines);
+        keep(&store, 2024, store.changes(), &lines, &District::default());
         assert_eq!(read(&store, 2024).unwrap(), Some(lines));
     }
 }

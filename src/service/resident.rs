@@ -182,7 +182,7 @@ impl Resident {
                 continue;
             }
             if let Some(lines) = book.kept_lines() {
-                super::rated::keep(store, year, now, &lines);
+                super::rated::keep(store, year, now, &lines, &book.district);
             }
         }
     }
@@ -290,7 +290,15 @@ impl Resident {
         // The counts and the book they were counted in, the same one.
         let (book, tallies) = match self.kept(store, year) {
             Some((book, Some(tallies), _)) => (book, tallies),
-            _ => {
+            kept => {
+                // Nothing kept yet: the counts kept in the file, if they are, while
+                // the year is read for the screens that follow.
+                if kept.is_none()
+                    && let Some(first) =
+                        super::overview::first_screen(store, year, shows, rectifications, today)?
+                {
+                    return Ok(first);
+                }
                 let book = self.book(store, year)?;
                 // Counted outside the lock, kept if the year is still the same one.
                 let tallies = Arc::new(Tallies::of(&book));

@@ -130,19 +130,34 @@ pub fn status(book: &YearBook) -> Vec<TownshipStatus> {
 /// [`status`] with each township's count of complete secretaries already known.
 pub fn status_with(book: &YearBook, complete: &dyn Fn(u32) -> usize) -> Vec<TownshipStatus> {
     let people = book.headcount();
+    let townships = book.district.townships.iter().map(|(id, t)| (*id, &*t.name));
+    statuses(
+        townships,
+        &book.record,
+        &|t| people.get(&t).copied().unwrap_or_default(),
+        complete,
+    )
+}
+
+/// The progress of `townships` (id, name) through a year: `people` and `complete`
+/// count each one's secretaries, all of them and those complete.
+pub(super) fn statuses<'a>(
+    townships: impl Iterator<Item = (u32, &'a str)>,
+    record: &YearRecord,
+    people: &dyn Fn(u32) -> usize,
+    complete: &dyn Fn(u32) -> usize,
+) -> Vec<TownshipStatus> {
     // Each township's year looked up, not searched for among a province's.
     let years: HashMap<u32, &TownshipYear> =
-        book.record.townships.iter().map(|(t, y)| (*t, y)).collect();
+        record.townships.iter().map(|(t, y)| (*t, y)).collect();
     let none = TownshipYear::default();
-    book.district
-        .townships
-        .iter()
-        .map(|(id, t)| {
-            let year = years.get(id).copied().unwrap_or(&none);
-            let (people, complete) = (people.get(id).copied().unwrap_or_default(), complete(*id));
+    townships
+        .map(|(id, name)| {
+            let year = years.get(&id).copied().unwrap_or(&none);
+            let (people, complete) = (people(id), complete(id));
             TownshipStatus {
-                township: *id,
-                name: t.name.to_string(),
+                township: id,
+                name: name.to_string(),
                 stage: year.stage,
                 people,
                 complete,

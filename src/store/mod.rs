@@ -98,6 +98,8 @@ const FROZEN: TableDefinition<u64, &[u8]> = TableDefinition::new("frozen");
 const KEPT: TableDefinition<u64, &[u8]> = TableDefinition::new("kept");
 /// The body of kept lines is stored in pieces of this many bytes.
 const KEPT_CHUNK: usize = 64 * 1024;
+/// The key of [`KEPT`]'s chunks that holds a year's counts, after its lines' chunks.
+const COUNTS_CHUNK: u32 = u32::MAX;
 
 const KEY_SCHEMA: &str = "schema_version";
 const KEY_SCHEME: &str = "scheme";
@@ -424,8 +426,22 @@ impl Store {
         Ok(store)
     }
 
-    /// An existing database file.
+    /// An existing database file, every page's checksum checked (docs/architecture.md
+    /// §10, "Integrity checked at every open").
     pub fn open(path: &Path) -> Result<Store> {
+        Store::opened(path, true)
+    }
+
+    /// An existing database file for the screens to show at once: a file over
+    /// [`ANNOUNCE_CHECK_BYTES`] (a province's) is opened as redb opens it, recovered
+    /// after a crash but its pages not all read, which takes a third of a second at
+    /// 500,000 secretaries; `xingji check`, the server's start and every command
+    /// check it. A smaller file is checked as [`Store::open`] checks it.
+    pub fn open_at_once(path: &Path) -> Result<Store> {
+        Store::opened(path, false)
+    }
+
+    fn opened(path: &Path, check_large: bool) -> Result<Store> {
         let shown = path.display().to_string();
         if !path.exists() {
             return Err(StoreError::Missing(shown));
@@ -434,7 +450,11 @@ impl Store {
             *last = Some(path.to_path_buf());
         }
         let large = std::fs::metadata(path).is_ok_and(|m| m.len() > ANNOUNCE_CHECK_BYTES);
-        let db = builder(large.then(|| shown.clone()))
+        let mut builder = builder(large.then(|| shown.clone()));
+        if large && !check_large {
+            builder.set_check_integrity_on_open(false);
+        }
+        let db = builder
             .open(path)
             .map_err(|e| open_error(&shown, e))?;
         let store = Store {
@@ -538,17 +558,31 @@ impl Store {
             return Ok(None);
         };
         let mut body = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
-        for chunk in table.range(kept_key(year, 1)..=kept_key(year, u32::MAX))? {
+        for chunk in table.range(kept_key(year, 1)..kept_key(year, COUNTS_CHUNK))? {
             body.extend_from_slice(chunk?.1.value());
         }
         Ok((body.len() as u64 == length).then_some(body))
     }
 
-    /// Are lines kept for `year`? (One key read.)
+    /// The counts kept beside `year`'s lines ([`Store::keep_lines`]), or None: none
+    /// kept, or dropped with the lines by a change since.
+    pub fn kept_counts(&self, year: i16) -> Result<Option<Vec<u8>>> {
+        let txn = self.read()?;
+        let Some(table) = kept_table(&txn)? else {
+            return Ok(None);
+        };
+        Ok(table
+            .get(kept_key(year, COUNTS_CHUNK))?
+            .map(|v| v.value().to_vec()))
+    }
+
+    /// Are lines and their counts kept for `year`? (Two keys read: lines kept by an
+    /// older program, without counts, are kept again.)
     pub fn has_kept_lines(&self, year: i16) -> Result<bool> {
         let txn = self.read()?;
         match kept_table(&txn)? {
-            Some(table) => Ok(table.get(kept_key(year, 0))?.is_some()),
+            Some(table) => Ok(table.get(kept_key(year, 0))?.is_some()
+                && table.get(kept_key(year, COUNTS_CHUNK))?.is_some()),
             None => Ok(false),
         }
     }
@@ -558,8 +592,9 @@ impl Store {
     /// since, so that no change can slip in between the reading and the keeping. A
     /// keeping is not a change (the count stays). It never waits: while another write
     /// is under way (an import, say) nothing is kept, and a later reading keeps them.
-    /// True if kept.
-    pub fn keep_lines(&self, year: i16, read_at: u64, body: &[u8]) -> Result<bool> {
+    /// `counts` (a few numbers a township, for a first screen that does not wait for
+    /// the year) are kept beside them, and go with them. True if kept.
+    pub fn keep_lines(&self, year: i16, read_at: u64, body: &[u8], counts: &[u8]) -> Result<bool> {
         if self.changes() != read_at {
             return Ok(false);
         }
@@ -588,9 +623,13 @@ impl Store {
                 (body.len() as u64).to_le_bytes().as_slice(),
             )?;
             for (at, chunk) in body.chunks(KEPT_CHUNK).enumerate() {
-                let at = u32::try_from(at + 1).unwrap_or(u32::MAX);
+                let at = u32::try_from(at + 1).unwrap_or(COUNTS_CHUNK);
+                if at >= COUNTS_CHUNK {
+                    return Ok(false);
+                }
                 kept.insert(kept_key(year, at), chunk)?;
             }
+            kept.insert(kept_key(year, COUNTS_CHUNK), counts)?;
         }
         txn.commit()?;
         Ok(true)
@@ -610,6 +649,12 @@ impl Store {
     pub fn secretary_count(&self) -> Result<u64> {
         let txn = self.read()?;
         Ok(txn.open_table(SECRETARIES)?.len()?)
+    }
+
+    /// The roster's townships alone (a province's are a few thousand of its half a
+    /// million records).
+    pub fn townships(&self) -> Result<Vec<(u32, Township)>> {
+        read_all(&self.read()?, TOWNSHIPS)
     }
 
     pub fn district(&self) -> Result<District> {
