@@ -419,7 +419,7 @@ impl YearBook {
         // Rated once: next year's reading and the star history read what this year's
         // ratings stand at.
         if !store.has_kept_lines(year)? {
-            let mut lines = book.lines();
+            let mut lines: Vec<Line> = book.lines().collect();
             for (i, line) in stood {
                 lines[i] = line;
             }
@@ -517,24 +517,22 @@ impl YearBook {
         if record.townships.iter().any(|(_, y)| y.standing()) {
             return Ok(None);
         }
-        let Some(lines) = rated::read(store, year)? else {
+        if !store.has_kept_lines(year)? {
             return Ok(None);
-        };
+        }
         let district = store.district()?;
         let scheme = parse_scheme(year, &record.scheme)?;
         let own = own_schemes(&scheme, &record);
         let previous = past_year(store, year - 1, &district, Some(read_at))?;
-        let live: Vec<Option<QuotaKey>> = lines
-            .iter()
-            .map(|l| {
-                let rank = (l.total, l.quantitative, l.mass);
+        // Each line made a brief and a quota key as it is read, not all held first.
+        let (mut live, mut entries) = (Vec::new(), Vec::new());
+        let read = rated::each(store, year, |l| {
+            let rank = (l.total, l.quantitative, l.mass);
+            live.push(
                 l.past
                     .complete
-                    .then(|| QuotaKey::kept(rank, l.stars_before, l.eligible))
-            })
-            .collect();
-        let mut entries = Vec::with_capacity(lines.len());
-        entries.extend(lines.iter().map(|l| {
+                    .then(|| QuotaKey::kept(rank, l.stars_before, l.eligible)),
+            );
             let brief = Brief {
                 complete: l.past.complete,
                 eligible: l.eligible,
@@ -546,14 +544,16 @@ impl YearBook {
                 change: None,
             };
             let previous = previous.get(&l.secretary).copied();
-            Entry {
+            entries.push(Entry {
                 secretary: l.secretary,
                 assessment: Form::default(),
                 rating: Rated::Brief(brief.finished(&scheme, l.past.stars, previous)),
                 replaced: None,
-            }
-        }));
-        drop(lines);
+            });
+        })?;
+        if !read {
+            return Ok(None);
+        }
         let bare = YearBook::bare(year, record, scheme, district);
         YearBook::assembled(store, read_at, entries, previous, live, own, bare).map(Some)
     }
@@ -561,7 +561,7 @@ impl YearBook {
     /// The lines of a kept year ([`YearBook::load_brief`]) as it stands, to be kept
     /// for the next reading: None when a township's published figures stand (the
     /// book let them go).
-    pub(super) fn kept_lines(&self) -> Option<Vec<Line>> {
+    pub(super) fn kept_lines(&self) -> Option<impl Iterator<Item = Line> + '_> {
         if self.record.townships.iter().any(|(_, y)| y.standing())
             || self.live.len() != self.entries.len()
         {
@@ -571,7 +571,7 @@ impl YearBook {
     }
 
     /// Each entry's line as its rating or brief stands (the quota figures beside it).
-    fn lines(&self) -> Vec<Line> {
+    fn lines(&self) -> impl Iterator<Item = Line> + '_ {
         self.entries
             .iter()
             .zip(&self.live)
@@ -579,7 +579,6 @@ impl YearBook {
                 Rated::Whole(rating) => Line::of(rating),
                 Rated::Brief(brief) => Line::of_brief(e.secretary, brief, *key),
             })
-            .collect()
     }
 
     /// The year's book, or an empty one (with the district's current scheme, not yet
@@ -1414,11 +1413,14 @@ pub(super) fn past_year(
     district: &District,
     read_at: Option<u64>,
 ) -> Result<Pasts, Refusal> {
-    if let Some(lines) = rated::read(store, year)? {
+    if store.has_kept_lines(year)? {
+        let mut pasts = Vec::new();
+        if rated::each(store, year, |l| pasts.push((l.secretary, l.past)))? {
+            return Ok(pasts.into_iter().collect());
+        }
+    } else if let Some(lines) = rated::read(store, year)? {
         // Lines an older program kept, without their counts: kept again with them.
-        if let Some(read_at) = read_at
-            && !store.has_kept_lines(year)?
-        {
+        if let Some(read_at) = read_at {
             rated::keep(store, year, read_at, &lines, district);
         }
         return Ok(lines.iter().map(|l| (l.secretary, l.past)).collect());
@@ -1838,7 +1840,11 @@ mod tests {
         assert!(YearBook::load_kept(&store, 2025).unwrap().is_none());
         let today = jiff::civil::date(2026, 3, 1);
         let first = super::super::overview::first_screen(&store, 2025, &|_| true, &[], today);
-        assert_eq!(first.unwrap(), None, "published figures stand over the lines");
+        assert_eq!(
+            first.unwrap(),
+            None,
+            "published figures stand over the lines"
+        );
     }
 
     #[test]

@@ -341,9 +341,9 @@ struct KeptTownship {
 const COUNTS_FORMAT: u8 = 1;
 
 impl KeptCounts {
-    /// The counts of `year`'s `lines` (one a rating as it stands) on `district`'s
-    /// roster.
-    pub fn of(year: i16, district: &District, lines: &[Line]) -> KeptCounts {
+    /// The counts of `year`'s lines (each a rating as it stands, one by one) on
+    /// `district`'s roster.
+    pub fn of(year: i16, district: &District, lines: impl IntoIterator<Item = Line>) -> KeptCounts {
         let mut by: HashMap<u32, KeptTownship> = HashMap::new();
         fn at(by: &mut HashMap<u32, KeptTownship>, t: u32) -> &mut KeptTownship {
             by.entry(t).or_insert_with(|| KeptTownship {
@@ -353,17 +353,18 @@ impl KeptCounts {
                 finished: [0; 7],
             })
         }
+        let mut assessed = Vec::new();
         for l in lines {
+            assessed.push(l.secretary);
             let Some((_, village)) = district.place(l.secretary) else {
                 continue;
             };
             let kept = at(&mut by, village.township);
-            kept.count.count(Part::of_line(village.township, l), true);
+            kept.count.count(Part::of_line(village.township, &l), true);
             if l.past.complete {
                 kept.finished[star_slot(l.past.stars)] += 1;
             }
         }
-        let mut assessed: Vec<u32> = lines.iter().map(|l| l.secretary).collect();
         assessed.sort_unstable();
         // (As the year's list of people counts them.)
         let year_end = Date::new(year, 12, 31).ok();

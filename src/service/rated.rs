@@ -149,28 +149,55 @@ impl Line {
     }
 }
 
-/// The lines of a body written by [`encode`], or None when it is not one.
-fn decode(body: &[u8]) -> Option<Vec<Line>> {
-    let (&format, lines) = body.split_first()?;
-    if format != FORMAT || lines.len() % LINE_BYTES != 0 {
-        return None;
-    }
-    lines.chunks_exact(LINE_BYTES).map(Line::read).collect()
-}
-
-fn encode(lines: &[Line]) -> Vec<u8> {
-    let mut body = Vec::with_capacity(1 + lines.len() * LINE_BYTES);
-    body.push(FORMAT);
-    for line in lines {
-        line.write(&mut body);
-    }
-    body
-}
-
 /// The kept lines of `year`, or None: not kept (or kept by a program that wrote them
 /// otherwise: they are worked out again).
 pub fn read(store: &Store, year: i16) -> crate::store::Result<Option<Vec<Line>>> {
-    Ok(store.kept_lines(year)?.and_then(|body| decode(&body)))
+    let mut lines = Vec::new();
+    Ok(each(store, year, |line| lines.push(line))?.then_some(lines))
+}
+
+/// Each kept line of `year` in order, as it is read (a province's lines are never
+/// all held): false when they are not kept, or not of this format — `each` may then
+/// have seen some, and the caller lets go of what it made of them.
+pub fn each(store: &Store, year: i16, mut each: impl FnMut(Line)) -> crate::store::Result<bool> {
+    // A line may run from one piece into the next: its start is carried over.
+    let mut carried: Vec<u8> = Vec::with_capacity(LINE_BYTES);
+    let mut format = None;
+    let read = store.each_kept_piece(year, |mut piece| {
+        if format.is_none() {
+            let Some((&first, rest)) = piece.split_first() else {
+                return true;
+            };
+            if first != FORMAT {
+                return false;
+            }
+            format = Some(first);
+            piece = rest;
+        }
+        if !carried.is_empty() {
+            let wanted = (LINE_BYTES - carried.len()).min(piece.len());
+            carried.extend_from_slice(&piece[..wanted]);
+            piece = &piece[wanted..];
+            if carried.len() < LINE_BYTES {
+                return true;
+            }
+            match Line::read(&carried) {
+                Some(line) => each(line),
+                None => return false,
+            }
+            carried.clear();
+        }
+        let mut whole = piece.chunks_exact(LINE_BYTES);
+        for bytes in &mut whole {
+            match Line::read(bytes) {
+                Some(line) => each(line),
+                None => return false,
+            }
+        }
+        carried.extend_from_slice(whole.remainder());
+        true
+    })?;
+    Ok(read && format.is_some() && carried.is_empty())
 }
 
 /// Keep `lines`, worked out from `year` as it stood at `read_at` ([`Store::changes`]
@@ -179,8 +206,20 @@ pub fn read(store: &Store, year: i16) -> crate::store::Result<Option<Vec<Line>>>
 /// readings: a keeping that fails or comes too late (a change came in meanwhile)
 /// leaves the year to be rated again.
 pub fn keep(store: &Store, year: i16, read_at: u64, lines: &[Line], district: &District) {
-    let counts = KeptCounts::of(year, district, lines).encode();
-    let _ = store.keep_lines(year, read_at, &encode(lines), &counts);
+    keep_each(store, year, read_at, lines.iter().copied(), district);
+}
+
+/// [`keep`] the lines as they are made (a province's are not all held).
+pub fn keep_each(
+    store: &Store,
+    year: i16,
+    read_at: u64,
+    lines: impl Iterator<Item = Line>,
+    district: &District,
+) {
+    let mut body = vec![FORMAT];
+    let counts = KeptCounts::of(year, district, lines.inspect(|line| line.write(&mut body)));
+    let _ = store.keep_lines(year, read_at, &body, &counts.encode());
 }
 
 #[cfg(test)]
@@ -207,6 +246,23 @@ mod tests {
         }
     }
 
+    /// The body [`keep`] keeps.
+    fn encode(lines: &[Line]) -> Vec<u8> {
+        let mut body = Vec::with_capacity(1 + lines.len() * LINE_BYTES);
+        body.push(FORMAT);
+        for line in lines {
+            line.write(&mut body);
+        }
+        body
+    }
+
+    /// `body` kept as a year's lines, and read back.
+    fn kept(body: &[u8]) -> Option<Vec<Line>> {
+        let store = Store::in_memory(DEFAULT_SCHEME).unwrap();
+        assert!(store.keep_lines(2024, store.changes(), body, &[]).unwrap());
+        read(&store, 2024).unwrap()
+    }
+
     #[test]
     fn lines_read_back_as_written() {
         let lines = vec![
@@ -223,8 +279,8 @@ mod tests {
                 },
             ),
         ];
-        assert_eq!(decode(&encode(&lines)), Some(lines));
-        assert_eq!(decode(&encode(&[])), Some(Vec::new()));
+        assert_eq!(kept(&encode(&lines)), Some(lines));
+        assert_eq!(kept(&encode(&[])), Some(Vec::new()));
     }
 
     #[test]
@@ -232,11 +288,11 @@ mod tests {
         let body = encode(&[line(1, Some(3), "80")]);
         let mut other = body.clone();
         other[0] = FORMAT + 1;
-        assert_eq!(decode(&other), None);
-        assert_eq!(decode(&body[..body.len() - 1]), None);
+        assert_eq!(kept(&other), None);
+        assert_eq!(kept(&body[..body.len() - 1]), None);
         let mut stars = body.clone();
         stars[1 + 5] = 6;
-        assert_eq!(decode(&stars), None);
+        assert_eq!(kept(&stars), None);
     }
 
     #[test]

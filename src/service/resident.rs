@@ -182,7 +182,7 @@ impl Resident {
                 continue;
             }
             if let Some(lines) = book.kept_lines() {
-                super::rated::keep(store, year, now, &lines, &book.district);
+                super::rated::keep_each(store, year, now, lines, &book.district);
             }
         }
     }

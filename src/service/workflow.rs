@@ -130,7 +130,11 @@ pub fn status(book: &YearBook) -> Vec<TownshipStatus> {
 /// [`status`] with each township's count of complete secretaries already known.
 pub fn status_with(book: &YearBook, complete: &dyn Fn(u32) -> usize) -> Vec<TownshipStatus> {
     let people = book.headcount();
-    let townships = book.district.townships.iter().map(|(id, t)| (*id, &*t.name));
+    let townships = book
+        .district
+        .townships
+        .iter()
+        .map(|(id, t)| (*id, &*t.name));
     statuses(
         townships,
         &book.record,

@@ -29,7 +29,7 @@ use encoding::{Record, body, decode, encode};
 pub use lines::LineCounts;
 
 /// The layout of tables in the file. A newer program migrates an older file on open.
-/// Version 2 added the kept lines of rated years ([`Store::kept_lines`]), which every
+/// Version 2 added the kept lines of rated years ([`Store::keep_lines`]), which every
 /// change they depend on must drop: a program of version 1 would not, so it refuses a
 /// file of version 2.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -454,9 +454,7 @@ impl Store {
         if large && !check_large {
             builder.set_check_integrity_on_open(false);
         }
-        let db = builder
-            .open(path)
-            .map_err(|e| open_error(&shown, e))?;
+        let db = builder.open(path).map_err(|e| open_error(&shown, e))?;
         let store = Store {
             db,
             changes: Arc::default(),
@@ -544,24 +542,30 @@ impl Store {
         })
     }
 
-    /// The lines kept for `year` ([`Store::keep_lines`]), or None: never kept, or
-    /// dropped by a change since.
-    pub fn kept_lines(&self, year: i16) -> Result<Option<Vec<u8>>> {
+    /// The lines kept for `year` ([`Store::keep_lines`]) piece by piece, in order,
+    /// without holding the whole body (a province's is 28 MB): false when none are
+    /// kept, or `each` said stop (false), or the pieces did not add up to the length
+    /// kept (then `each` has seen some of them: the caller lets go of what it made).
+    pub fn each_kept_piece(&self, year: i16, mut each: impl FnMut(&[u8]) -> bool) -> Result<bool> {
         let txn = self.read()?;
         let Some(table) = kept_table(&txn)? else {
-            return Ok(None);
+            return Ok(false);
         };
         let Some(header) = table.get(kept_key(year, 0))? else {
-            return Ok(None);
+            return Ok(false);
         };
         let Ok(length) = <[u8; 8]>::try_from(header.value()).map(u64::from_le_bytes) else {
-            return Ok(None);
+            return Ok(false);
         };
-        let mut body = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
+        let mut seen = 0u64;
         for chunk in table.range(kept_key(year, 1)..kept_key(year, COUNTS_CHUNK))? {
-            body.extend_from_slice(chunk?.1.value());
+            let chunk = chunk?.1;
+            seen += chunk.value().len() as u64;
+            if seen > length || !each(chunk.value()) {
+                return Ok(false);
+            }
         }
-        Ok((body.len() as u64 == length).then_some(body))
+        Ok(seen == length)
     }
 
     /// The counts kept beside `year`'s lines ([`Store::keep_lines`]), or None: none
@@ -624,7 +628,7 @@ impl Store {
             )?;
             for (at, chunk) in body.chunks(KEPT_CHUNK).enumerate() {
                 let at = u32::try_from(at + 1).unwrap_or(COUNTS_CHUNK);
-                if at >= COUNTS_CHUNK {
+                if at == COUNTS_CHUNK {
                     return Ok(false);
                 }
                 kept.insert(kept_key(year, at), chunk)?;

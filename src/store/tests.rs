@@ -388,7 +388,11 @@ fn a_row_imported_again_is_seen_as_stored_and_keeps_the_notes_written_since() {
 fn an_export_keeps_to_the_tables_of_schema_1_that_older_programs_read() {
     let store = Store::in_memory(DEFAULT_SCHEME).unwrap();
     sample(&store);
-    assert!(store.keep_lines(2025, store.changes(), &[1, 2, 3], &[4]).unwrap());
+    assert!(
+        store
+            .keep_lines(2025, store.changes(), &[1, 2, 3], &[4])
+            .unwrap()
+    );
     let mut out = Vec::new();
     store.export_lines(&mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
