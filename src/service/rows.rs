@@ -335,11 +335,9 @@ impl YearBook {
                     .total
                     .get_or_init(|| self.sorted(self.people_in_order(), Sort::Total)),
             ),
-            (Filter::All, Sort::Pinyin) => Cow::Borrowed(
-                orders
-                    .pinyin
-                    .get_or_init(|| self.sorted(self.people_in_order(), Sort::Pinyin)),
-            ),
+            (Filter::All, Sort::Pinyin) => {
+                Cow::Borrowed(orders.pinyin.get_or_init(|| self.everyone_by_pinyin()))
+            }
             (Filter::Township(t), sort) => self.in_order(self.people_of(t), sort),
             (Filter::Pool, sort) => {
                 let pool = orders.pool.get_or_init(|| {
@@ -352,6 +350,22 @@ impl YearBook {
                 self.in_order(pool, sort)
             }
         }
+    }
+
+    /// Everyone by the pinyin of their name, read from the search index (made in the
+    /// official order, its pinyin worked out already): a province's names are not
+    /// romanized again, nor their keys all held while they are sorted.
+    fn everyone_by_pinyin(&self) -> Vec<u32> {
+        let everyone = self.people_in_order();
+        let (_, index) = self.search_index();
+        if index.len() != everyone.len() {
+            // Someone the index left out (a roster that does not place them).
+            return self.sorted(everyone, Sort::Pinyin);
+        }
+        let mut at: Vec<usize> = (0..index.len()).collect();
+        // Stable: ties keep the official order.
+        at.sort_by(|a, b| index.name_pinyin(*a).cmp(&index.name_pinyin(*b)));
+        at.into_iter().filter_map(|i| index.secretary(i)).collect()
     }
 
     fn in_order<'a>(&self, ids: &'a [u32], sort: Sort) -> Cow<'a, [u32]> {

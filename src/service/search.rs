@@ -150,6 +150,13 @@ impl SearchIndex {
         Some([own.piece(0), own.piece(1), town.piece(0)])
     }
 
+    /// The full pinyin of the name of the person at a position, the surname read as a
+    /// surname ([`romanize_name`]): what the list's pinyin order sorts by.
+    pub fn name_pinyin(&self, at: usize) -> Option<&str> {
+        let person = self.people.get(at)?;
+        Some(self.pieces(person.at, &person.ends)?.piece(ASCII_FROM))
+    }
+
     /// The pieces whose ends are `ends`, from `at` in the text.
     fn pieces<'a>(&'a self, at: u32, ends: &'a [u16]) -> Option<Pieces<'a>> {
         let at = usize::try_from(at).ok()?;
