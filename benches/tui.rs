@@ -74,8 +74,7 @@ fn start(label: &str, path: &Path, budget: Duration) {
     let mut arrived = Vec::new();
     let stats = sample(1, 200, budget, || {
         let t0 = Instant::now();
-        // As `xingji --db FILE` opens it.
-        let service = Service::open_at_once(path, "bench").expect("open");
+        let service = Service::open(path, "bench").expect("open");
         let service = service.for_screens().expect("screens");
         let year = service.working_year(None).expect("year");
         let t1 = Instant::now();

@@ -602,19 +602,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             };
             screen::demo(&path, &user, year, size)
         }
-        None => screen::tui(screens(socket.as_deref(), &db, &user)?, year),
+        None => screen::tui(open()?.for_screens()?, year),
         Some(other) => housekeeping(other, (&db, &user, year), open),
     }
-}
-
-/// `xingji`'s service: through the server, or the file opened for the screens to
-/// show at once.
-fn screens(socket: Option<&Path>, db: &Path, user: &str) -> Result<Service, CliError> {
-    let service = match socket {
-        Some(socket) => Service::connect(socket)?,
-        None => Service::open_at_once(db, user)?,
-    };
-    Ok(service.for_screens()?)
 }
 
 /// The district's commands about the whole database and its users.

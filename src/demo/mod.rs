@@ -20,7 +20,7 @@ pub const DEMO_SCORES: [(i16, &str); 2] = [
 /// with every check. Saying how long the first time takes.
 pub fn open_generated(path: &Path, user: &str, size: usize) -> Result<Service, Refusal> {
     if path.exists() {
-        return Service::open_at_once(path, user);
+        return Service::open(path, user);
     }
     let people = generated::roster(size);
     let service = Service::create_unguarded(path, DEFAULT_SCHEME, user)?;

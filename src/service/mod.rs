@@ -272,18 +272,9 @@ impl Service {
 
     /// The database file at `path`, for a Unix user; an unknown user is refused.
     pub fn open(path: &Path, user: &str) -> Result<Service> {
-        Service::opened(Store::open(path)?, user)
-    }
-
-    fn opened(store: Store, user: &str) -> Result<Service> {
+        let store = Store::open(path)?;
         book::freeze_standing(&store)?;
         Ok(Service::local(Local::for_user(Arc::new(store), user)?))
-    }
-
-    /// [`Service::open`] for the screens, which show a province's file at once
-    /// ([`Store::open_at_once`]).
-    pub fn open_at_once(path: &Path, user: &str) -> Result<Service> {
-        Service::opened(Store::open_at_once(path)?, user)
     }
 
     /// This service as the screens use it: on a file this process opened with

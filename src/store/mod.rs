@@ -426,22 +426,8 @@ impl Store {
         Ok(store)
     }
 
-    /// An existing database file, every page's checksum checked (docs/architecture.md
-    /// §10, "Integrity checked at every open").
+    /// An existing database file.
     pub fn open(path: &Path) -> Result<Store> {
-        Store::opened(path, true)
-    }
-
-    /// An existing database file for the screens to show at once: a file over
-    /// [`ANNOUNCE_CHECK_BYTES`] (a province's) is opened as redb opens it, recovered
-    /// after a crash but its pages not all read, which takes a third of a second at
-    /// 500,000 secretaries; `xingji check`, the server's start and every command
-    /// check it. A smaller file is checked as [`Store::open`] checks it.
-    pub fn open_at_once(path: &Path) -> Result<Store> {
-        Store::opened(path, false)
-    }
-
-    fn opened(path: &Path, check_large: bool) -> Result<Store> {
         let shown = path.display().to_string();
         if !path.exists() {
             return Err(StoreError::Missing(shown));
@@ -450,11 +436,9 @@ impl Store {
             *last = Some(path.to_path_buf());
         }
         let large = std::fs::metadata(path).is_ok_and(|m| m.len() > ANNOUNCE_CHECK_BYTES);
-        let mut builder = builder(large.then(|| shown.clone()));
-        if large && !check_large {
-            builder.set_check_integrity_on_open(false);
-        }
-        let db = builder.open(path).map_err(|e| open_error(&shown, e))?;
+        let db = builder(large.then(|| shown.clone()))
+            .open(path)
+            .map_err(|e| open_error(&shown, e))?;
         let store = Store {
             db,
             changes: Arc::default(),
