@@ -134,7 +134,12 @@ impl Server {
             .ok()
             .and_then(|y| y.into_iter().next_back())
         {
-            // The first screen's counts too (made once, then moved by saves).
+            // The year itself (an overview alone may be answered from the counts the
+            // file keeps, without it), then the first screen's counts in it (made
+            // once, then moved by saves).
+            if self.resident.book(&self.store, year).is_err() {
+                return;
+            }
             let today = crate::service::Clock::System.today();
             let _ = self
                 .resident
@@ -330,6 +335,23 @@ mod tests {
         let client = crate::service::Service::connect(&socket).unwrap();
         assert!(since.elapsed() >= std::time::Duration::from_millis(500));
         assert_eq!(client.years().unwrap(), vec![2024, 2025]);
+    }
+
+    /// A server starting on a file whose first screen's counts are kept reads the
+    /// working year all the same, so that its first client's lists and searches do
+    /// not wait for a province's year.
+    #[test]
+    fn a_starting_server_reads_the_working_year_though_its_counts_are_kept() {
+        let (_dir, db, _socket) = demo_file();
+        {
+            let store = Store::open(&db).unwrap();
+            drop(crate::service::Resident::default().book(&store, 2025).unwrap());
+            assert!(store.kept_counts(2025).unwrap().is_some());
+        }
+        let server = Server::open(&db, Box::new(|_| Ok("admin".into()))).unwrap();
+        server.keep_working_year();
+        let kept = server.resident.current(&server.store);
+        assert_eq!(kept.map(|book| book.year), Some(2025));
     }
 
     /// A save through the server drops the year's kept lines and keeps nothing on its
