@@ -345,7 +345,11 @@ mod tests {
         let (_dir, db, _socket) = demo_file();
         {
             let store = Store::open(&db).unwrap();
-            drop(crate::service::Resident::default().book(&store, 2025).unwrap());
+            drop(
+                crate::service::Resident::default()
+                    .book(&store, 2025)
+                    .unwrap(),
+            );
             assert!(store.kept_counts(2025).unwrap().is_some());
         }
         let server = Server::open(&db, Box::new(|_| Ok("admin".into()))).unwrap();

@@ -418,12 +418,12 @@ impl YearBook {
         book.frozen_let_go = let_go;
         // Rated once: next year's reading and the star history read what this year's
         // ratings stand at.
-        if !store.has_kept_lines(year)? {
+        if !store.has_kept_lines(year)? || !store.has_kept_counts(year)? {
             let mut lines: Vec<Line> = book.lines().collect();
             for (i, line) in stood {
                 lines[i] = line;
             }
-            rated::keep(store, year, read_at, &lines, &book.district);
+            rated::keep_missing(store, year, read_at, lines.into_iter(), &book.district)?;
         }
         Ok(book)
     }
@@ -555,6 +555,8 @@ impl YearBook {
             return Ok(None);
         }
         let bare = YearBook::bare(year, record, scheme, district);
+        // (Lines an older program kept have no counts beside them: `assembled` keeps
+        // them.)
         YearBook::assembled(store, read_at, entries, previous, live, own, bare).map(Some)
     }
 
@@ -1413,17 +1415,20 @@ pub(super) fn past_year(
     district: &District,
     read_at: Option<u64>,
 ) -> Result<Pasts, Refusal> {
-    if store.has_kept_lines(year)? {
-        let mut pasts = Vec::new();
-        if rated::each(store, year, |l| pasts.push((l.secretary, l.past)))? {
-            return Ok(pasts.into_iter().collect());
+    match read_at {
+        // Lines an older program kept have no counts beside them: kept now.
+        Some(read_at) if !store.has_kept_counts(year)? => {
+            if let Some(lines) = rated::read(store, year)? {
+                rated::keep_missing(store, year, read_at, lines.iter().copied(), district)?;
+                return Ok(lines.iter().map(|l| (l.secretary, l.past)).collect());
+            }
         }
-    } else if let Some(lines) = rated::read(store, year)? {
-        // Lines an older program kept, without their counts: kept again with them.
-        if let Some(read_at) = read_at {
-            rated::keep(store, year, read_at, &lines, district);
+        _ => {
+            let mut pasts = Vec::new();
+            if rated::each(store, year, |l| pasts.push((l.secretary, l.past)))? {
+                return Ok(pasts.into_iter().collect());
+            }
         }
-        return Ok(lines.iter().map(|l| (l.secretary, l.past)).collect());
     }
     let lines = rate_lines(store, year, district)?;
     if let Some(read_at) = read_at {
@@ -1838,13 +1843,34 @@ mod tests {
         drop(YearBook::load_brief(&store, 2025).unwrap());
         assert!(store.has_kept_lines(2025).unwrap());
         assert!(YearBook::load_kept(&store, 2025).unwrap().is_none());
+        // The counts, kept from the lines as they stand, are the year's all the same.
         let today = jiff::civil::date(2026, 3, 1);
         let first = super::super::overview::first_screen(&store, 2025, &|_| true, &[], today);
-        assert_eq!(
-            first.unwrap(),
-            None,
-            "published figures stand over the lines"
-        );
+        let published = YearBook::load(&store, 2025).unwrap();
+        let counted = super::super::Overview::with_statuses(&published, &|_| true, &[], today);
+        assert_eq!(first.unwrap().expect("counts kept"), counted);
+    }
+
+    /// Lines an older program kept have no counts beside them: the year is read from
+    /// the lines all the same, and the counts are kept then, for the next first screen.
+    #[test]
+    fn lines_kept_without_counts_are_read_and_given_their_counts() {
+        let (dir, _) = book();
+        let store = Store::open(&dir.path().join("demo.redb")).unwrap();
+        drop(YearBook::load_brief(&store, 2025).unwrap());
+        for year in [2024, 2025] {
+            store.drop_kept_counts(year).unwrap();
+        }
+        let today = jiff::civil::date(2026, 3, 1);
+        let first = || super::super::overview::first_screen(&store, 2025, &|_| true, &[], today);
+        assert_eq!(first().unwrap(), None);
+        let changes = store.changes();
+        let kept = YearBook::load_kept(&store, 2025)
+            .unwrap()
+            .expect("read from the lines");
+        assert_eq!(store.changes(), changes, "a keeping is not a change");
+        let counted = super::super::Overview::with_statuses(&kept, &|_| true, &[], today);
+        assert_eq!(first().unwrap().expect("counts kept"), counted);
     }
 
     #[test]
@@ -1881,6 +1907,12 @@ mod tests {
             brief.1[at],
             QuotaKey::of(&book.frozen[&changed].rating.evaluation)
         );
+        // The first screen read from the counts kept beside those lines is the year's.
+        let today = jiff::civil::date(2026, 3, 1);
+        let first = super::super::overview::first_screen(&store, 2025, &|_| true, &[], today);
+        let year = YearBook::load(&store, 2025).unwrap();
+        let counted = super::super::Overview::with_statuses(&year, &|_| true, &[], today);
+        assert_eq!(first.unwrap().expect("counts kept"), counted);
     }
 }
 

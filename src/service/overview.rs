@@ -333,12 +333,11 @@ struct KeptTownship {
     count: Count,
     /// The year's people (in post at the year's end, or assessed).
     people: usize,
-    /// Complete ratings at 0★ … 5★, then without stars: next year's "last year".
-    finished: [usize; 7],
 }
 
-/// The layout of kept counts: their first byte.
-const COUNTS_FORMAT: u8 = 1;
+/// The layout of kept counts: their first byte. (1 held each township's complete
+/// ratings by stars a second time.)
+const COUNTS_FORMAT: u8 = 2;
 
 impl KeptCounts {
     /// The counts of `year`'s lines (each a rating as it stands, one by one) on
@@ -350,7 +349,6 @@ impl KeptCounts {
                 township: t,
                 count: Count::default(),
                 people: 0,
-                finished: [0; 7],
             })
         }
         let mut assessed = Vec::new();
@@ -359,11 +357,9 @@ impl KeptCounts {
             let Some((_, village)) = district.place(l.secretary) else {
                 continue;
             };
-            let kept = at(&mut by, village.township);
-            kept.count.count(Part::of_line(village.township, &l), true);
-            if l.past.complete {
-                kept.finished[star_slot(l.past.stars)] += 1;
-            }
+            at(&mut by, village.township)
+                .count
+                .count(Part::of_line(village.township, &l), true);
         }
         assessed.sort_unstable();
         // (As the year's list of people counts them.)
@@ -404,8 +400,9 @@ impl KeptCounts {
 }
 
 /// The first screen of `year` read from the counts kept beside its lines and last
-/// year's, without reading the year; None when they are not kept (or a township's
-/// published figures stand over the lines): the caller reads the year.
+/// year's (none when there was no last year), without reading the year; None when
+/// they are not kept, or a write came in while they were read: the caller reads the
+/// year.
 pub fn first_screen(
     store: &Store,
     year: i16,
@@ -414,12 +411,11 @@ pub fn first_screen(
     today: Date,
 ) -> Result<Option<Overview>, Refusal> {
     let read_at = store.changes();
+    // (Where a township's published figures stand, the lines, and so the counts,
+    // hold those.)
     let Some(record) = store.year(year)? else {
         return Ok(None);
     };
-    if record.townships.iter().any(|(_, y)| y.standing()) {
-        return Ok(None);
-    }
     let kept = |year| -> Result<Option<KeptCounts>, Refusal> {
         Ok(store
             .kept_counts(year)?
@@ -450,7 +446,8 @@ pub fn first_screen(
         year,
         townships: &names,
         count: &|t| of(t).map(|k| k.count).unwrap_or_default(),
-        before: &|t| last.get(t).map(|k| k.finished).unwrap_or_default(),
+        // Last year's complete ratings by stars, as this year's are counted.
+        before: &|t| last.get(t).map(|k| k.count.now).unwrap_or_default(),
         people: &|t| of(t).map_or(0, |k| k.people),
     }
     .overview(rectifications, today);

@@ -157,9 +157,9 @@ pub fn read(store: &Store, year: i16) -> crate::store::Result<Option<Vec<Line>>>
 }
 
 /// Each kept line of `year` in order, as it is read (a province's lines are never
-/// all held): false when they are not kept, or not of this format — `each` may then
-/// have seen some, and the caller lets go of what it made of them.
-pub fn each(store: &Store, year: i16, mut each: impl FnMut(Line)) -> crate::store::Result<bool> {
+/// all held, each given to `take`): false when they are not kept, or not of this
+/// format — `take` may then have seen some, and the caller lets go of what it made.
+pub fn each(store: &Store, year: i16, mut take: impl FnMut(Line)) -> crate::store::Result<bool> {
     // A line may run from one piece into the next: its start is carried over.
     let mut carried: Vec<u8> = Vec::with_capacity(LINE_BYTES);
     let mut format = None;
@@ -182,7 +182,7 @@ pub fn each(store: &Store, year: i16, mut each: impl FnMut(Line)) -> crate::stor
                 return true;
             }
             match Line::read(&carried) {
-                Some(line) => each(line),
+                Some(line) => take(line),
                 None => return false,
             }
             carried.clear();
@@ -190,7 +190,7 @@ pub fn each(store: &Store, year: i16, mut each: impl FnMut(Line)) -> crate::stor
         let mut whole = piece.chunks_exact(LINE_BYTES);
         for bytes in &mut whole {
             match Line::read(bytes) {
-                Some(line) => each(line),
+                Some(line) => take(line),
                 None => return false,
             }
         }
@@ -207,6 +207,24 @@ pub fn each(store: &Store, year: i16, mut each: impl FnMut(Line)) -> crate::stor
 /// leaves the year to be rated again.
 pub fn keep(store: &Store, year: i16, read_at: u64, lines: &[Line], district: &District) {
     keep_each(store, year, read_at, lines.iter().copied(), district);
+}
+
+/// Keep what the file lacks of `year`'s lines and their counts ([`keep_each`]): all
+/// of it, or only the counts beside lines an older program kept without them.
+pub fn keep_missing(
+    store: &Store,
+    year: i16,
+    read_at: u64,
+    lines: impl Iterator<Item = Line>,
+    district: &District,
+) -> crate::store::Result<()> {
+    if !store.has_kept_lines(year)? {
+        keep_each(store, year, read_at, lines, district);
+    } else if !store.has_kept_counts(year)? {
+        let counts = KeptCounts::of(year, district, lines);
+        store.keep_counts(year, read_at, &counts.encode())?;
+    }
+    Ok(())
 }
 
 /// [`keep`] the lines as they are made (a province's are not all held).

@@ -178,11 +178,8 @@ impl Resident {
             .map(|k| (k.year, Arc::clone(&k.book)))
             .collect();
         for (year, book) in current {
-            if store.has_kept_lines(year).unwrap_or(true) {
-                continue;
-            }
             if let Some(lines) = book.kept_lines() {
-                super::rated::keep_each(store, year, now, lines, &book.district);
+                let _ = super::rated::keep_missing(store, year, now, lines, &book.district);
             }
         }
     }

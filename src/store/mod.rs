@@ -31,7 +31,9 @@ pub use lines::LineCounts;
 /// The layout of tables in the file. A newer program migrates an older file on open.
 /// Version 2 added the kept lines of rated years ([`Store::keep_lines`]), which every
 /// change they depend on must drop: a program of version 1 would not, so it refuses a
-/// file of version 2.
+/// file of version 2. (The counts kept beside the lines since, in the same key range,
+/// are dropped with them by any program of version 2: an earlier one only takes them
+/// for lines of the wrong length and rates that year again.)
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// These secretaries' records of a year in `table` (those that have one), from one
@@ -564,13 +566,20 @@ impl Store {
             .map(|v| v.value().to_vec()))
     }
 
-    /// Are lines and their counts kept for `year`? (Two keys read: lines kept by an
-    /// older program, without counts, are kept again.)
+    /// Are lines kept for `year`? (One key read.)
     pub fn has_kept_lines(&self, year: i16) -> Result<bool> {
+        self.has_kept(kept_key(year, 0))
+    }
+
+    /// Are counts kept beside `year`'s lines? (One key read.)
+    pub fn has_kept_counts(&self, year: i16) -> Result<bool> {
+        self.has_kept(kept_key(year, COUNTS_CHUNK))
+    }
+
+    fn has_kept(&self, key: u64) -> Result<bool> {
         let txn = self.read()?;
         match kept_table(&txn)? {
-            Some(table) => Ok(table.get(kept_key(year, 0))?.is_some()
-                && table.get(kept_key(year, COUNTS_CHUNK))?.is_some()),
+            Some(table) => Ok(table.get(key)?.is_some()),
             None => Ok(false),
         }
     }
@@ -583,6 +592,54 @@ impl Store {
     /// `counts` (a few numbers a township, for a first screen that does not wait for
     /// the year) are kept beside them, and go with them. True if kept.
     pub fn keep_lines(&self, year: i16, read_at: u64, body: &[u8], counts: &[u8]) -> Result<bool> {
+        self.keep_beside(read_at, |kept| {
+            kept.retain_in(kept_range(year), |_, _| false)?;
+            kept.insert(
+                kept_key(year, 0),
+                (body.len() as u64).to_le_bytes().as_slice(),
+            )?;
+            for (at, chunk) in body.chunks(KEPT_CHUNK).enumerate() {
+                let at = u32::try_from(at + 1).unwrap_or(COUNTS_CHUNK);
+                if at == COUNTS_CHUNK {
+                    return Ok(false);
+                }
+                kept.insert(kept_key(year, at), chunk)?;
+            }
+            kept.insert(kept_key(year, COUNTS_CHUNK), counts)?;
+            Ok(true)
+        })
+    }
+
+    /// Drop the counts beside a year's lines, as lines kept by an older program lack
+    /// them (tests).
+    #[cfg(test)]
+    pub fn drop_kept_counts(&self, year: i16) -> Result<()> {
+        let txn = self.db.begin_write()?;
+        txn.open_table(KEPT)?.remove(kept_key(year, COUNTS_CHUNK))?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Keep the counts beside lines kept without them (by an older program), as
+    /// [`Store::keep_lines`] keeps both: only if nothing was written since `read_at`,
+    /// and only beside lines. True if kept.
+    pub fn keep_counts(&self, year: i16, read_at: u64, counts: &[u8]) -> Result<bool> {
+        self.keep_beside(read_at, |kept| {
+            if kept.get(kept_key(year, 0))?.is_none() {
+                return Ok(false);
+            }
+            kept.insert(kept_key(year, COUNTS_CHUNK), counts)?;
+            Ok(true)
+        })
+    }
+
+    /// Write to [`KEPT`] what `keep` writes (false: nothing to commit), if nothing was
+    /// written to the data since `read_at`, without waiting for a write under way.
+    fn keep_beside(
+        &self,
+        read_at: u64,
+        keep: impl FnOnce(&mut redb::Table<u64, &'static [u8]>) -> Result<bool>,
+    ) -> Result<bool> {
         if self.changes() != read_at {
             return Ok(false);
         }
@@ -604,20 +661,9 @@ impl Store {
             if schema_of(&meta)?.unwrap_or(0) < SCHEMA_VERSION {
                 meta.insert(KEY_SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
             }
-            let mut kept = txn.open_table(KEPT)?;
-            kept.retain_in(kept_range(year), |_, _| false)?;
-            kept.insert(
-                kept_key(year, 0),
-                (body.len() as u64).to_le_bytes().as_slice(),
-            )?;
-            for (at, chunk) in body.chunks(KEPT_CHUNK).enumerate() {
-                let at = u32::try_from(at + 1).unwrap_or(COUNTS_CHUNK);
-                if at == COUNTS_CHUNK {
-                    return Ok(false);
-                }
-                kept.insert(kept_key(year, at), chunk)?;
+            if !keep(&mut txn.open_table(KEPT)?)? {
+                return Ok(false);
             }
-            kept.insert(kept_key(year, COUNTS_CHUNK), counts)?;
         }
         txn.commit()?;
         Ok(true)
