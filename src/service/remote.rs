@@ -82,15 +82,20 @@ fn lost(socket: &Path, e: &std::io::Error) -> Refusal {
 /// socket in place a moment before it listens.
 const STARTING: Duration = Duration::from_secs(3);
 
-/// The socket's connection, tried again while it is refused for up to [`STARTING`].
+/// The socket's connection, tried again while it is refused for up to [`STARTING`]
+/// (and while it is missing, once it was refused: the starting server replaces the
+/// stale socket file with its own).
 fn open(socket: &Path) -> std::io::Result<UnixStream> {
     let since = std::time::Instant::now();
+    let mut refused = false;
     loop {
         match UnixStream::connect(socket) {
             Err(e)
-                if e.kind() == std::io::ErrorKind::ConnectionRefused
+                if (e.kind() == std::io::ErrorKind::ConnectionRefused
+                    || (refused && e.kind() == std::io::ErrorKind::NotFound))
                     && since.elapsed() < STARTING =>
             {
+                refused = true;
                 std::thread::sleep(Duration::from_millis(100));
             }
             other => return other,
