@@ -11,6 +11,7 @@ use crate::scoring::{
 };
 use crate::store::Store;
 
+use super::overview::KeptCounts;
 use super::rated::{self, Line};
 
 /// One secretary's line of a year: the assessment and its rating.
@@ -418,7 +419,7 @@ impl YearBook {
         book.frozen_let_go = let_go;
         // Rated once: next year's reading and the star history read what this year's
         // ratings stand at.
-        if !store.has_kept_lines(year)? || !store.has_kept_counts(year)? {
+        if !store.has_kept_lines(year)? || KeptCounts::read(store, year)?.is_none() {
             let mut lines: Vec<Line> = book.lines().collect();
             for (i, line) in stood {
                 lines[i] = line;
@@ -1417,7 +1418,7 @@ pub(super) fn past_year(
 ) -> Result<Pasts, Refusal> {
     match read_at {
         // Lines an older program kept have no counts beside them: kept now.
-        Some(read_at) if !store.has_kept_counts(year)? => {
+        Some(read_at) if KeptCounts::read(store, year)?.is_none() => {
             if let Some(lines) = rated::read(store, year)? {
                 rated::keep_missing(store, year, read_at, lines.iter().copied(), district)?;
                 return Ok(lines.iter().map(|l| (l.secretary, l.past)).collect());
@@ -1851,16 +1852,17 @@ mod tests {
         assert_eq!(first.unwrap().expect("counts kept"), counted);
     }
 
-    /// Lines an older program kept have no counts beside them: the year is read from
-    /// the lines all the same, and the counts are kept then, for the next first screen.
+    /// Lines an older program kept have no counts beside them (or counts of an earlier
+    /// layout): the year is read from the lines all the same, and the counts are kept
+    /// then, for the next first screen.
     #[test]
     fn lines_kept_without_counts_are_read_and_given_their_counts() {
         let (dir, _) = book();
         let store = Store::open(&dir.path().join("demo.redb")).unwrap();
         drop(YearBook::load_brief(&store, 2025).unwrap());
-        for year in [2024, 2025] {
-            store.drop_kept_counts(year).unwrap();
-        }
+        store.drop_kept_counts(2025).unwrap();
+        // Last year's of an earlier layout: as good as none.
+        assert!(store.keep_counts(2024, store.changes(), &[1, 0]).unwrap());
         let today = jiff::civil::date(2026, 3, 1);
         let first = || super::super::overview::first_screen(&store, 2025, &|_| true, &[], today);
         assert_eq!(first().unwrap(), None);

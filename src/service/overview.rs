@@ -391,6 +391,14 @@ impl KeptCounts {
         }
     }
 
+    /// The counts kept beside `year`'s lines, None when there are none of this
+    /// layout.
+    pub fn read(store: &Store, year: i16) -> crate::store::Result<Option<KeptCounts>> {
+        Ok(store
+            .kept_counts(year)?
+            .and_then(|bytes| KeptCounts::decode(&bytes)))
+    }
+
     fn get(&self, township: u32) -> Option<&KeptTownship> {
         self.townships
             .binary_search_by_key(&township, |t| t.township)
@@ -416,11 +424,7 @@ pub fn first_screen(
     let Some(record) = store.year(year)? else {
         return Ok(None);
     };
-    let kept = |year| -> Result<Option<KeptCounts>, Refusal> {
-        Ok(store
-            .kept_counts(year)?
-            .and_then(|bytes| KeptCounts::decode(&bytes)))
-    };
+    let kept = |year| KeptCounts::read(store, year);
     let Some(counts) = kept(year)? else {
         return Ok(None);
     };

@@ -210,7 +210,8 @@ pub fn keep(store: &Store, year: i16, read_at: u64, lines: &[Line], district: &D
 }
 
 /// Keep what the file lacks of `year`'s lines and their counts ([`keep_each`]): all
-/// of it, or only the counts beside lines an older program kept without them.
+/// of it, or only the counts beside lines an older program kept without them (or with
+/// counts of an earlier layout).
 pub fn keep_missing(
     store: &Store,
     year: i16,
@@ -220,7 +221,7 @@ pub fn keep_missing(
 ) -> crate::store::Result<()> {
     if !store.has_kept_lines(year)? {
         keep_each(store, year, read_at, lines, district);
-    } else if !store.has_kept_counts(year)? {
+    } else if KeptCounts::read(store, year)?.is_none() {
         let counts = KeptCounts::of(year, district, lines);
         store.keep_counts(year, read_at, &counts.encode())?;
     }

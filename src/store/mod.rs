@@ -568,18 +568,9 @@ impl Store {
 
     /// Are lines kept for `year`? (One key read.)
     pub fn has_kept_lines(&self, year: i16) -> Result<bool> {
-        self.has_kept(kept_key(year, 0))
-    }
-
-    /// Are counts kept beside `year`'s lines? (One key read.)
-    pub fn has_kept_counts(&self, year: i16) -> Result<bool> {
-        self.has_kept(kept_key(year, COUNTS_CHUNK))
-    }
-
-    fn has_kept(&self, key: u64) -> Result<bool> {
         let txn = self.read()?;
         match kept_table(&txn)? {
-            Some(table) => Ok(table.get(key)?.is_some()),
+            Some(table) => Ok(table.get(kept_key(year, 0))?.is_some()),
             None => Ok(false),
         }
     }
