@@ -314,13 +314,9 @@ fn served(label: &str, path: &Path, budget: Duration) {
     let listener = xingji::server::bind(&socket).expect("bind");
     let store = xingji::store::Store::open(path).expect("open");
     let server = xingji::server::Server::new(store, Box::new(|_| Ok("bench".to_string())));
-    std::thread::spawn(move || server.run(&listener));
     // As `xingji serve` does when it starts: the working year read and counted.
-    let (_, warm) = common::timed(|| {
-        let service = Service::connect(&socket).expect("connect");
-        let year = service.working_year(None).expect("year");
-        service.overview(year).expect("overview");
-    });
+    let (_, warm) = common::timed(|| server.keep_working_year());
+    std::thread::spawn(move || server.run(&listener));
     println!("[{label}] server: year read and counted in {}", show(warm));
     let mut arrived = Vec::new();
     let stats = sample(1, 50, budget, || {

@@ -127,7 +127,7 @@ impl Server {
 
     /// Read and keep the year clients open first (the newest with data), and count
     /// its first screen.
-    fn keep_working_year(&self) {
+    pub fn keep_working_year(&self) {
         if let Some(year) = self
             .store
             .year_numbers()

@@ -61,7 +61,7 @@ impl App {
         Ok(App::on(Context::start(service, year, theme)?))
     }
 
-    fn on(ctx: Context) -> App {
+    pub(super) fn on(ctx: Context) -> App {
         App {
             overview: OverviewScreen::new(&ctx),
             list: ListScreen::new(),

@@ -110,7 +110,14 @@ pub struct Context {
 pub struct Loaded {
     book: YearBook,
     history: History,
+    /// Each township's progress, when the counts came too late for the first screen.
+    statuses: Option<Vec<TownshipStatus>>,
 }
+
+/// How long the first screen waits for the year's counts before it shows without them
+/// (they then come with the year): where a province's counts are not kept, they wait
+/// for its year to be scored, seconds in which Ctrl-C must act.
+const COUNTS_WAIT: std::time::Duration = std::time::Duration::from_millis(150);
 
 impl Context {
     pub fn new(service: Service, year: i16, theme: Theme) -> Result<Context, Refusal> {
@@ -156,23 +163,53 @@ impl Context {
     /// second connection meanwhile ([`Context::loader`], then [`Context::loaded`]).
     /// A province's year takes seconds to arrive; its overview, milliseconds.
     pub fn start(service: Service, year: i16, theme: Theme) -> Result<Context, Refusal> {
+        Context::start_waiting(service, year, theme, COUNTS_WAIT)
+    }
+
+    /// [`Context::start`], the first screen waiting `wait` for the counts (zero: not
+    /// at all).
+    pub(super) fn start_waiting(
+        service: Service,
+        year: i16,
+        theme: Theme,
+        wait: std::time::Duration,
+    ) -> Result<Context, Refusal> {
         // No second connection (the server full) or no thread to be had: the whole
         // year first, as without a server.
         let Some(Ok(other)) = service.another() else {
             return Context::new(service, year, theme);
         };
-        // The counts first: a province's year sent meanwhile would take both cores
-        // from them.
-        let overview = service.overview(year)?;
-        // A district user's client holds one township's part of the year at a time
-        // (a province is a gigabyte): the first township's. A clerk's year is their
-        // township's.
-        let first = overview.statuses.first().map(|s| s.township);
-        let read = move || first_read(&other, year, first);
+        let (tell, told) = std::sync::mpsc::channel();
+        let read = move || {
+            // The counts first: a province's year sent meanwhile would take both cores
+            // from them.
+            let overview = other.overview(year);
+            // A district user's client holds one township's part of the year at a
+            // time (a province is a gigabyte): the first township's. A clerk's year
+            // is their township's.
+            let statuses = overview.as_ref().ok().map(|o| o.statuses.clone());
+            let first = statuses.iter().flatten().next().map(|s| s.township);
+            let _ = tell.send(overview);
+            let loaded = first_read(&other, year, first)?;
+            Ok(Loaded { statuses, ..loaded })
+        };
         let Ok(loader) = std::thread::Builder::new().spawn(read) else {
             return Context::new(service, year, theme);
         };
         let mut ctx = Context::holding(service, theme, YearBook::waiting(year)?, Vec::new());
+        // Counts that take longer (a year to score first) come with the year; the
+        // screen says so meanwhile.
+        let told = match wait.is_zero() {
+            true => None,
+            false => told.recv_timeout(wait).ok(),
+        };
+        let overview = match told {
+            Some(overview) => overview?,
+            None => Overview {
+                year,
+                ..Overview::default()
+            },
+        };
         ctx.hold_statuses(overview.statuses.clone());
         ctx.first_overview = Some(overview);
         ctx.loader = Some(loader);
@@ -194,7 +231,14 @@ impl Context {
         let first = self.statuses.first().map(|s| s.township);
         let loaded = loaded.or_else(|_| first_read(&self.service, self.year(), first));
         match loaded {
-            Ok(Loaded { book, history }) => {
+            Ok(Loaded {
+                book,
+                history,
+                statuses,
+            }) => {
+                if let Some(statuses) = statuses {
+                    self.hold_statuses(statuses);
+                }
                 self.book = book;
                 self.history = history;
                 self.derive();
@@ -908,7 +952,11 @@ fn first_read(service: &Service, year: i16, first: Option<u32>) -> Result<Loaded
         _ => service.book_or_new(year)?,
     };
     let history = service.history_beside(&book)?;
-    Ok(Loaded { book, history })
+    Ok(Loaded {
+        book,
+        history,
+        statuses: None,
+    })
 }
 
 /// The search index of `texts`, keeping the entries of `before` whose texts are the same.

@@ -1524,6 +1524,46 @@ fn two_apps_through_a_server() -> (tempfile::TempDir, App, App) {
     (dir, a, b)
 }
 
+/// Counts that do not come in time (a province's year to be scored first) do not
+/// hold the first screen: it says the year is being read, keys wait, and the counts
+/// and every township's progress come with the year.
+#[test]
+fn a_first_screen_whose_counts_come_late_shows_them_with_the_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.redb"), dir.path().join("b.redb"));
+    drop(crate::demo::open(&a, "tester").unwrap());
+    std::fs::copy(&a, &b).unwrap();
+    let kept = |db| Service::open(db, "tester").unwrap().kept_from(1).unwrap();
+    let zero = std::time::Duration::ZERO;
+    let late = super::context::Context::start_waiting(kept(&a), 2025, PLAIN, zero).unwrap();
+    let mut late = App::on(late);
+    let waiting = text(&draw(&late, 80, 24));
+    assert!(waiting.contains("正在读取 2025 年度的数据"), "{waiting}");
+    assert!(!waiting.contains("还没有考核数据"), "{waiting}");
+    assert!(late.ctx.loading());
+    let loader = late
+        .ctx
+        .loader
+        .take()
+        .expect("the year is read on the side");
+    late.loaded(loader.join().unwrap());
+    let mut timely = App::start(kept(&b), 2025, PLAIN).unwrap();
+    let loader = timely
+        .ctx
+        .loader
+        .take()
+        .expect("the year is read on the side");
+    timely.loaded(loader.join().unwrap());
+    assert_eq!(late.ctx.statuses, timely.ctx.statuses);
+    assert!(late.ctx.statuses.len() > 10);
+    for (w, h) in [(80, 24), (200, 50)] {
+        assert_eq!(text(&draw(&late, w, h)), text(&draw(&timely, w, h)));
+    }
+    press(&mut late, &[KeyCode::Char('w')]);
+    press(&mut timely, &[KeyCode::Char('w')]);
+    assert_eq!(text(&draw(&late, 200, 50)), text(&draw(&timely, 200, 50)));
+}
+
 /// A large file's screens keep the year as the server does ([`Service::for_screens`]):
 /// the same keys show the same screens, and store the same, as the year held whole.
 #[test]

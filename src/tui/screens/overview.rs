@@ -89,7 +89,10 @@ impl OverviewScreen {
             .collect();
         results.push(("未完成", o.incomplete));
         results.push(("未录入", o.not_entered));
-        let summary = if o.assessed == 0 {
+        // Counts that were not there in time come with the year.
+        let summary = if ctx.loading() && o.townships == 0 {
+            format!("正在读取 {} 年度的数据……", o.year)
+        } else if o.assessed == 0 {
             format!(
                 "{} 年度还没有考核数据。按 {} 打开名单,Enter 录入。",
                 o.year,
