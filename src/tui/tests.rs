@@ -1540,6 +1540,9 @@ fn a_first_screen_whose_counts_come_late_shows_them_with_the_year() {
     let waiting = text(&draw(&late, 80, 24));
     assert!(waiting.contains("正在读取 2025 年度的数据"), "{waiting}");
     assert!(!waiting.contains("还没有考核数据"), "{waiting}");
+    // No count is shown as a zero meanwhile.
+    let stars = waiting.lines().find(|l| l.contains("*****5")).unwrap();
+    assert!(!stars.contains('0'), "{stars}");
     assert!(late.ctx.loading());
     let loader = late
         .ctx

@@ -32,6 +32,8 @@ struct Stats {
     statuses: Vec<TownshipStatus>,
     /// How many townships there are (the two lists above may hold only the first).
     townships: usize,
+    /// The counts are still on their way (with the year): no figure is shown.
+    pending: bool,
 }
 
 /// The townships a refreshed overview asks the server for: more than a screen shows.
@@ -90,7 +92,8 @@ impl OverviewScreen {
         results.push(("未完成", o.incomplete));
         results.push(("未录入", o.not_entered));
         // Counts that were not there in time come with the year.
-        let summary = if ctx.loading() && o.townships == 0 {
+        let pending = ctx.loading() && o.townships == 0;
+        let summary = if pending {
             format!("正在读取 {} 年度的数据……", o.year)
         } else if o.assessed == 0 {
             format!(
@@ -115,6 +118,7 @@ impl OverviewScreen {
             by_township: o.by_township,
             statuses: o.statuses,
             townships: o.townships,
+            pending,
         };
         self.generation = ctx.generation;
     }
@@ -204,11 +208,16 @@ impl OverviewScreen {
         // One cell between a full bar and its count (12697 would run into it).
         let cells = 21usize.saturating_sub(digits);
         let mut lines = vec![Line::styled("星级分布", t.title())];
+        // (No zero shown for counts still on their way.)
+        let count = |n: usize| match s.pending {
+            true => String::new(),
+            false => n.to_string(),
+        };
         let row = |label: String, n: usize, style: Style| {
             Line::from(vec![
                 Span::raw(format!("{label} ")),
                 Span::styled(pad(&bar(n, max, cells), cells), style),
-                Span::raw(figure(&n.to_string(), digits + 1)),
+                Span::raw(figure(&count(n), digits + 1)),
             ])
         };
         for level in (0..=5u8).rev() {
@@ -224,7 +233,7 @@ impl OverviewScreen {
         for chunk in s.results.chunks(2) {
             let cells: Vec<String> = chunk
                 .iter()
-                .map(|(l, n)| format!("{} {}", pad(l, 8), figure(&n.to_string(), 4)))
+                .map(|(l, n)| format!("{} {}", pad(l, 8), figure(&count(*n), 4)))
                 .collect();
             lines.push(Line::raw(cells.join("    ")));
         }
