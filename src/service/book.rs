@@ -685,7 +685,7 @@ impl YearBook {
         let mut ids: Vec<u32> = d
             .secretaries
             .iter()
-            .filter(|(id, s)| self.entry(*id).is_some() || in_post(s, year_end))
+            .filter(|(id, s)| one_of_the_year(s, year_end, self.entry(*id).is_some()))
             .map(|(id, _)| *id)
             .filter(|id| self.shown.is_none_or(|t| self.township_of(*id) == Some(t)))
             .collect();
@@ -1331,8 +1331,18 @@ fn only_stages_beside(record: &mut YearRecord, township: u32) {
 }
 
 /// Is this secretary in post at the end of the year (`year_end`)?
-pub(super) fn in_post(s: &crate::domain::Secretary, year_end: jiff::civil::Date) -> bool {
+fn in_post(s: &crate::domain::Secretary, year_end: jiff::civil::Date) -> bool {
     s.took_office <= year_end && s.left_office.is_none_or(|left| left > year_end)
+}
+
+/// Is `s` one of the people of the year ending `year_end`: in post at its end, or
+/// assessed in it?
+pub(super) fn one_of_the_year(
+    s: &crate::domain::Secretary,
+    year_end: jiff::civil::Date,
+    assessed: bool,
+) -> bool {
+    assessed || in_post(s, year_end)
 }
 
 pub(super) fn order_key(district: &District) -> impl Fn(u32) -> (u32, u32, u32) + '_ {

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use std::collections::HashMap;
 
 use super::book::Rated;
-use super::book::{in_post, star_slot, summary_text};
+use super::book::{one_of_the_year, star_slot, summary_text};
 use super::rated::Line;
 use super::{Entry, Refusal, TownshipStatus, YearBook, workflow};
 use crate::domain::{District, Outcome, Rectification, RectifyStatus};
@@ -122,28 +122,37 @@ struct Count {
 impl Part {
     /// The part of a kept line (a rating as it stands) in `township`.
     fn of_line(township: u32, l: &Line) -> Part {
-        Part {
+        Part::with(
             township,
-            incomplete: !l.past.complete,
-            stars: l.past.stars,
-            outcome: l
-                .outcome
-                .and_then(|o| Outcome::ALL.iter().position(|x| *x == o)),
-            rated: l.past.complete && l.eligible,
-        }
+            l.past.complete,
+            l.eligible,
+            l.past.stars,
+            l.outcome,
+        )
     }
 
     fn of(book: &YearBook, secretary: u32, rating: &Rated) -> Option<Part> {
-        let brief = rating.brief();
-        Some(Part {
-            township: book.township_of(secretary)?,
-            incomplete: !brief.complete,
-            stars: brief.stars,
-            outcome: brief
-                .outcome
-                .and_then(|o| Outcome::ALL.iter().position(|x| *x == o)),
-            rated: brief.complete && brief.eligible,
-        })
+        let b = rating.brief();
+        let township = book.township_of(secretary)?;
+        Some(Part::with(
+            township, b.complete, b.eligible, b.stars, b.outcome,
+        ))
+    }
+
+    fn with(
+        township: u32,
+        complete: bool,
+        eligible: bool,
+        stars: Option<u8>,
+        outcome: Option<Outcome>,
+    ) -> Part {
+        Part {
+            township,
+            incomplete: !complete,
+            stars,
+            outcome: outcome.and_then(|o| Outcome::ALL.iter().position(|x| *x == o)),
+            rated: complete && eligible,
+        }
     }
 }
 
@@ -362,11 +371,10 @@ impl KeptCounts {
                 .count(Part::of_line(village.township, &l), true);
         }
         assessed.sort_unstable();
-        // (As the year's list of people counts them.)
         let year_end = Date::new(year, 12, 31).ok();
         for (id, s) in &district.secretaries {
-            let in_post = year_end.is_some_and(|end| in_post(s, end));
-            if (assessed.binary_search(id).is_ok() || in_post)
+            let assessed = assessed.binary_search(id).is_ok();
+            if year_end.is_some_and(|end| one_of_the_year(s, end, assessed))
                 && let Some(village) = district.village(s.village)
             {
                 at(&mut by, village.township).people += 1;
