@@ -236,7 +236,8 @@ pub fn keep_each(
     lines: impl Iterator<Item = Line>,
     district: &District,
 ) {
-    let mut body = vec![FORMAT];
+    let mut body = Vec::with_capacity(1 + lines.size_hint().0 * LINE_BYTES);
+    body.push(FORMAT);
     let counts = KeptCounts::of(year, district, lines.inspect(|line| line.write(&mut body)));
     let _ = store.keep_lines(year, read_at, &body, &counts.encode());
 }

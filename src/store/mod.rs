@@ -676,8 +676,7 @@ impl Store {
         Ok(txn.open_table(SECRETARIES)?.len()?)
     }
 
-    /// The roster's townships alone (a province's are a few thousand of its half a
-    /// million records).
+    /// The roster's townships alone (a province's 25,000 of its million records).
     pub fn townships(&self) -> Result<Vec<(u32, Township)>> {
         read_all(&self.read()?, TOWNSHIPS)
     }
