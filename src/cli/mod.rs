@@ -504,6 +504,28 @@ fn server_socket(named: Option<&Path>, db_named: bool) -> Option<PathBuf> {
     })
 }
 
+/// `xingji`'s service: through the server, or on the file. With no file of the user's
+/// own and no server's socket, a server may be restarting (its runtime folder goes as
+/// it stops, and its socket comes back once its file is open and checked): its socket
+/// is waited for a moment, so that a clerk logging in then is not told to make a
+/// database.
+fn screens(socket: Option<&Path>, db: &Path, user: &str) -> Result<Service, CliError> {
+    if let Some(socket) = socket {
+        return Ok(Service::connect(socket)?);
+    }
+    if !db.exists() && default_db().is_ok_and(|own| own == db) {
+        let socket = PathBuf::from(DEFAULT_SOCKET);
+        let since = std::time::Instant::now();
+        while since.elapsed() < crate::service::STARTING {
+            if socket.exists() {
+                return Ok(Service::connect(&socket)?);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+    Ok(Service::open(db, user)?.for_screens()?)
+}
+
 /// Run one command line: open the database through the service, then hand the
 /// command to its own function.
 pub fn run(cli: Cli) -> Result<(), CliError> {
@@ -602,7 +624,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             };
             screen::demo(&path, &user, year, size)
         }
-        None => screen::tui(open()?.for_screens()?, year),
+        None => screen::tui(screens(socket.as_deref(), &db, &user)?, year),
         Some(other) => housekeeping(other, (&db, &user, year), open),
     }
 }

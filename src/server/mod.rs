@@ -337,6 +337,21 @@ mod tests {
         assert_eq!(client.years().unwrap(), vec![2024, 2025]);
     }
 
+    /// The same while the socket is missing altogether (systemd removes the server's
+    /// runtime folder as it stops; the socket comes once the file is open).
+    #[test]
+    fn a_client_waits_a_moment_for_a_socket_not_there_yet() {
+        let (_dir, db, socket) = demo_file();
+        assert!(!socket.exists());
+        let starting = (db.clone(), socket.clone());
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(600));
+            serving(&starting.0, &starting.1)
+        });
+        let client = crate::service::Service::connect(&socket).unwrap();
+        assert_eq!(client.years().unwrap(), vec![2024, 2025]);
+    }
+
     /// A server starting on a file whose first screen's counts are kept reads the
     /// working year all the same, so that its first client's lists and searches do
     /// not wait for a province's year.

@@ -35,6 +35,7 @@ pub use import::{RosterSummary, ScoresSummary};
 pub use local::Local;
 pub use overview::{Overview, TownshipStars};
 pub use refusal::{DistrictStep, Refusal};
+pub use remote::STARTING;
 pub use resident::{Rerated, Resident};
 pub use restore::{Restored, restore};
 pub use schemes::{items_from, items_line};

@@ -78,24 +78,23 @@ fn lost(socket: &Path, e: &std::io::Error) -> Refusal {
 
 /// Connect and say hello; the server's welcome names the user. A stopped server still
 /// takes connections (the kernel queues them): its welcome is waited for `patience`.
-/// How long a connection refused is tried again: a server being restarted has its
-/// socket in place a moment before it listens.
-const STARTING: Duration = Duration::from_secs(3);
+/// How long a connection refused, or a socket missing, is tried again: a server being
+/// restarted has its socket in place a moment before it listens, or (its runtime
+/// folder removed as it stopped) makes it only once its file is open and checked.
+pub const STARTING: Duration = Duration::from_secs(3);
 
-/// The socket's connection, tried again while it is refused for up to [`STARTING`]
-/// (and while it is missing, once it was refused: the starting server replaces the
-/// stale socket file with its own).
+/// The socket's connection, tried again while it is refused or missing for up to
+/// [`STARTING`].
 fn open(socket: &Path) -> std::io::Result<UnixStream> {
     let since = std::time::Instant::now();
-    let mut refused = false;
     loop {
         match UnixStream::connect(socket) {
             Err(e)
-                if (e.kind() == std::io::ErrorKind::ConnectionRefused
-                    || (refused && e.kind() == std::io::ErrorKind::NotFound))
-                    && since.elapsed() < STARTING =>
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::NotFound
+                ) && since.elapsed() < STARTING =>
             {
-                refused = true;
                 std::thread::sleep(Duration::from_millis(100));
             }
             other => return other,
