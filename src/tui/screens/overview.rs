@@ -230,10 +230,18 @@ impl OverviewScreen {
         lines.push(row(pad("未定星", 6), s.unrated, t.dim()));
         lines.push(Line::raw(""));
         lines.push(Line::styled("考核结果", t.title()));
+        // As wide as the widest count (a province's 460291), so that the rows align.
+        let wide = s
+            .results
+            .iter()
+            .map(|(_, n)| width(&n.to_string()))
+            .max()
+            .unwrap_or(0)
+            .max(4);
         for chunk in s.results.chunks(2) {
             let cells: Vec<String> = chunk
                 .iter()
-                .map(|(l, n)| format!("{} {}", pad(l, 8), figure(&count(*n), 4)))
+                .map(|(l, n)| format!("{} {}", pad(l, 8), figure(&count(*n), wide)))
                 .collect();
             lines.push(Line::raw(cells.join("    ")));
         }
