@@ -1524,15 +1524,22 @@ fn two_apps_through_a_server() -> (tempfile::TempDir, App, App) {
     (dir, a, b)
 }
 
+/// Two copies of the demo's file (one process opens a file once): a folder and their
+/// paths.
+fn two_demo_files() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.redb"), dir.path().join("b.redb"));
+    drop(crate::demo::open(&a, "tester").unwrap());
+    std::fs::copy(&a, &b).unwrap();
+    (dir, a, b)
+}
+
 /// Counts that do not come in time (a province's year to be scored first) do not
 /// hold the first screen: it says the year is being read, keys wait, and the counts
 /// and every township's progress come with the year.
 #[test]
 fn a_first_screen_whose_counts_come_late_shows_them_with_the_year() {
-    let dir = tempfile::tempdir().unwrap();
-    let (a, b) = (dir.path().join("a.redb"), dir.path().join("b.redb"));
-    drop(crate::demo::open(&a, "tester").unwrap());
-    std::fs::copy(&a, &b).unwrap();
+    let (_dir, a, b) = two_demo_files();
     let kept = |db| Service::open(db, "tester").unwrap().kept_from(1).unwrap();
     let zero = std::time::Duration::ZERO;
     let late = super::context::Context::start_waiting(kept(&a), 2025, PLAIN, zero).unwrap();
@@ -1572,10 +1579,7 @@ fn a_first_screen_whose_counts_come_late_shows_them_with_the_year() {
 #[test]
 fn a_large_files_screens_show_and_save_what_the_whole_years_do() {
     use KeyCode::{Char, Down, End, Enter, Esc, Tab};
-    let dir = tempfile::tempdir().unwrap();
-    let (a, b) = (dir.path().join("a.redb"), dir.path().join("b.redb"));
-    drop(crate::demo::open(&a, "tester").unwrap());
-    std::fs::copy(&a, &b).unwrap();
+    let (dir, a, b) = two_demo_files();
     // The demo's 115 secretaries are far below the line.
     let small = Service::open(&a, "tester").unwrap().for_screens().unwrap();
     assert!(small.is_local());
