@@ -1524,6 +1524,12 @@ fn two_apps_through_a_server() -> (tempfile::TempDir, App, App) {
     (dir, a, b)
 }
 
+/// The year [`App::start`] reads on the side, arrived.
+fn arrived(app: &mut App) {
+    let loader = app.ctx.loader.take().expect("the year is read on the side");
+    app.loaded(loader.join().unwrap());
+}
+
 /// Two copies of the demo's file (one process opens a file once): a folder and their
 /// paths.
 fn two_demo_files() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
@@ -1551,19 +1557,9 @@ fn a_first_screen_whose_counts_come_late_shows_them_with_the_year() {
     let stars = waiting.lines().find(|l| l.contains("*****5")).unwrap();
     assert!(!stars.contains('0'), "{stars}");
     assert!(late.ctx.loading());
-    let loader = late
-        .ctx
-        .loader
-        .take()
-        .expect("the year is read on the side");
-    late.loaded(loader.join().unwrap());
+    arrived(&mut late);
     let mut timely = App::start(kept(&b), 2025, PLAIN).unwrap();
-    let loader = timely
-        .ctx
-        .loader
-        .take()
-        .expect("the year is read on the side");
-    timely.loaded(loader.join().unwrap());
+    arrived(&mut timely);
     assert_eq!(late.ctx.statuses, timely.ctx.statuses);
     assert!(late.ctx.statuses.len() > 10);
     for (w, h) in [(80, 24), (200, 50)] {
@@ -1588,12 +1584,7 @@ fn a_large_files_screens_show_and_save_what_the_whole_years_do() {
     let kept = Service::open(&b, "tester").unwrap().kept_from(1).unwrap();
     assert!(!kept.is_local() && !kept.is_remote());
     let mut kept = App::start(kept, 2025, PLAIN).unwrap();
-    let loader = kept
-        .ctx
-        .loader
-        .take()
-        .expect("the year is read on the side");
-    kept.loaded(loader.join().unwrap());
+    arrived(&mut kept);
     assert!(kept.ctx.parted(), "one township's part held");
     let steps: &[(&str, &[KeyCode])] = &[
         ("overview", &[]),
