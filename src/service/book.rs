@@ -419,13 +419,14 @@ impl YearBook {
         book.frozen_let_go = let_go;
         // Rated once: next year's reading and the star history read what this year's
         // ratings stand at.
-        if !store.has_kept_lines(year)? || KeptCounts::read(store, year)?.is_none() {
+        let lines = || {
             let mut lines: Vec<Line> = book.lines().collect();
             for (i, line) in stood {
                 lines[i] = line;
             }
-            rated::keep_missing(store, year, read_at, lines.into_iter(), &book.district)?;
-        }
+            lines.into_iter()
+        };
+        rated::keep_missing(store, year, read_at, lines, &book.district)?;
         Ok(book)
     }
 
@@ -1430,7 +1431,7 @@ pub(super) fn past_year(
         // Lines an older program kept have no counts beside them: kept now.
         Some(read_at) if KeptCounts::read(store, year)?.is_none() => {
             if let Some(lines) = rated::read(store, year)? {
-                rated::keep_missing(store, year, read_at, lines.iter().copied(), district)?;
+                rated::keep_missing(store, year, read_at, || lines.iter().copied(), district)?;
                 return Ok(lines.iter().map(|l| (l.secretary, l.past)).collect());
             }
         }

@@ -211,18 +211,18 @@ pub fn keep(store: &Store, year: i16, read_at: u64, lines: &[Line], district: &D
 
 /// Keep what the file lacks of `year`'s lines and their counts ([`keep_each`]): all
 /// of it, or only the counts beside lines an older program kept without them (or with
-/// counts of an earlier layout).
-pub fn keep_missing(
+/// counts of an earlier layout). The lines are made only if something is missing.
+pub fn keep_missing<I: Iterator<Item = Line>>(
     store: &Store,
     year: i16,
     read_at: u64,
-    lines: impl Iterator<Item = Line>,
+    lines: impl FnOnce() -> I,
     district: &District,
 ) -> crate::store::Result<()> {
     if !store.has_kept_lines(year)? {
-        keep_each(store, year, read_at, lines, district);
+        keep_each(store, year, read_at, lines(), district);
     } else if KeptCounts::read(store, year)?.is_none() {
-        let counts = KeptCounts::of(year, district, lines);
+        let counts = KeptCounts::of(year, district, lines());
         store.keep_counts(year, read_at, &counts.encode())?;
     }
     Ok(())

@@ -165,10 +165,10 @@ impl Resident {
         Ok((book, Some(now)))
     }
 
-    /// Keep the lines of every kept year that is current and has none kept (saves
-    /// drop them): the next reading of the year, by this process or the next one,
-    /// reads them instead of scoring every form. Only a help: nothing is kept while
-    /// a write is under way, or when the year's published figures stand.
+    /// Keep the lines (and their counts) of every kept year that is current, where the
+    /// file lacks them (saves drop them): the next reading of the year, by this process
+    /// or the next one, reads them instead of scoring every form. Only a help: nothing
+    /// is kept while a write is under way, or when the year's published figures stand.
     pub fn keep_lines(&self, store: &Store) {
         let now = store.changes();
         let current: Vec<(i16, Arc<YearBook>)> = self
@@ -179,7 +179,7 @@ impl Resident {
             .collect();
         for (year, book) in current {
             if let Some(lines) = book.kept_lines() {
-                let _ = super::rated::keep_missing(store, year, now, lines, &book.district);
+                let _ = super::rated::keep_missing(store, year, now, || lines, &book.district);
             }
         }
     }
