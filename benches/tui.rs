@@ -66,15 +66,16 @@ fn open(path: &Path) -> App {
     App::new(service, year, THEME).expect("app")
 }
 
-/// As `xingji` starts on a file it opens itself: Store::open, the screens' service
-/// (a large file's year kept as the server keeps it), App::start and one view into an
-/// 80×24 TestBackend; then when the year has arrived (keys act).
+/// As `xingji` starts on a file it opens itself: Store::open_to_show (a large file's
+/// pages checked on the side after the first screen), the screens' service (a large
+/// file's year kept as the server keeps it), App::start and one view into an 80×24
+/// TestBackend; then when the year has arrived, checked (keys act).
 fn start(label: &str, path: &Path, budget: Duration) {
     let (mut open_t, mut app_t, mut draw_t) = (Vec::new(), Vec::new(), Vec::new());
     let mut arrived = Vec::new();
     let stats = sample(1, 200, budget, || {
         let t0 = Instant::now();
-        let service = Service::open(path, "bench").expect("open");
+        let service = Service::open_to_show(path, "bench").expect("open");
         let service = service.for_screens().expect("screens");
         let year = service.working_year(None).expect("year");
         let t1 = Instant::now();
@@ -101,7 +102,7 @@ fn start(label: &str, path: &Path, budget: Duration) {
     });
     report(&format!("[{label}] start to first screen (80x24)"), &stats);
     for (what, v) in [
-        ("Service::open + working_year", open_t),
+        ("Service::open_to_show + working_year", open_t),
         ("App::start", app_t),
         ("first view (overview)", draw_t),
         ("the year arrived (keys act) after", arrived),

@@ -523,7 +523,7 @@ fn screens(socket: Option<&Path>, db: &Path, user: &str) -> Result<Service, CliE
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
     }
-    Ok(Service::open(db, user)?.for_screens()?)
+    Ok(Service::open_to_show(db, user)?.for_screens()?)
 }
 
 /// Run one command line: open the database through the service, then hand the

@@ -47,5 +47,8 @@ pub fn tui(service: Service, year: Option<i16>) -> Result<(), CliError> {
         ));
     }
     let year = service.working_year(year)?;
-    tui::run(service, year).map_err(|e| message(format!("界面出错:{e}")))
+    tui::run(service, year).map_err(|stopped| match stopped {
+        tui::Stopped::Terminal(e) => message(format!("界面出错:{e}")),
+        tui::Stopped::Refused(reason) => message(reason),
+    })
 }

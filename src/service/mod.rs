@@ -273,7 +273,17 @@ impl Service {
 
     /// The database file at `path`, for a Unix user; an unknown user is refused.
     pub fn open(path: &Path, user: &str) -> Result<Service> {
-        let store = Store::open(path)?;
+        Service::opened(Store::open(path)?, user)
+    }
+
+    /// [`Service::open`] for the screens: a province's file shows its first screen
+    /// while its pages are checked ([`Store::open_to_show`]); the year and every
+    /// write wait for the check.
+    pub fn open_to_show(path: &Path, user: &str) -> Result<Service> {
+        Service::opened(Store::open_to_show(path)?, user)
+    }
+
+    fn opened(store: Store, user: &str) -> Result<Service> {
         book::freeze_standing(&store)?;
         Ok(Service::local(Local::for_user(Arc::new(store), user)?))
     }

@@ -257,7 +257,7 @@ fn build(
         .and_then(|l| serde_json::from_value(l.value).ok())
         .ok_or_else(|| bad(2, "第二行应是考核方案(scheme)".to_string()))?;
     let store = Store::create(partial, &scheme)?;
-    let txn = store.db.begin_write()?;
+    let txn = store.db().begin_write()?;
     // The new file's own "新建数据库" line gives way to the exported log.
     txn.open_table(AUDIT)?.retain(|_, _| false)?;
     let mut counts = LineCounts::default();

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
 
 use redb::{
     Database, ReadTransaction, ReadableDatabase, ReadableTable, ReadableTableMetadata,
@@ -343,7 +343,11 @@ struct Touched {
 }
 
 pub struct Store {
-    db: Database,
+    /// Behind a lock for one moment only: the check of every page of a file opened to
+    /// show at once ([`Store::open_to_show`]) needs the database to itself.
+    db: RwLock<Database>,
+    /// Whether every page's checksum has been verified since the file was opened.
+    check: Mutex<Check>,
     /// How many writes have been committed since the file was opened: whoever keeps a
     /// year read from it knows whether it is still current ([`Store::changes`]).
     changes: Arc<AtomicU64>,
@@ -419,17 +423,30 @@ impl Store {
         let db = redb::backends::FileBackend::new(file)
             .and_then(|backend| builder(None).create_with_backend(backend))
             .map_err(|e| open_error(&shown, e))?;
-        let store = Store {
-            db,
-            changes: Arc::default(),
-            counting: Arc::default(),
-        };
+        let store = Store::holding(db, Check::Done);
         store.initialize(scheme, owner)?;
         Ok(store)
     }
 
-    /// An existing database file.
+    /// An existing database file, every page's checksum checked (docs/architecture.md
+    /// §10, "Integrity checked at every open").
     pub fn open(path: &Path) -> Result<Store> {
+        Store::opened(path, false)
+    }
+
+    /// An existing database file for the screens, which show a province's first
+    /// screen at once: a file over [`ANNOUNCE_CHECK_BYTES`] is checked just after,
+    /// while that screen shows (a third of a second at 500,000 secretaries). Until the
+    /// check has passed only [`Store::glance`]'s few small reads answer; every other
+    /// read and every write waits for it ([`Store::checked`]). A smaller file is
+    /// checked as [`Store::open`] checks it.
+    pub fn open_to_show(path: &Path) -> Result<Store> {
+        let large = std::fs::metadata(path).is_ok_and(|m| m.len() > ANNOUNCE_CHECK_BYTES);
+        Store::opened(path, large)
+    }
+
+    /// An existing database file, checked now or (`later`) by [`Store::checked`].
+    fn opened(path: &Path, later: bool) -> Result<Store> {
         let shown = path.display().to_string();
         if !path.exists() {
             return Err(StoreError::Missing(shown));
@@ -438,16 +455,79 @@ impl Store {
             *last = Some(path.to_path_buf());
         }
         let large = std::fs::metadata(path).is_ok_and(|m| m.len() > ANNOUNCE_CHECK_BYTES);
-        let db = builder(large.then(|| shown.clone()))
-            .open(path)
-            .map_err(|e| open_error(&shown, e))?;
-        let store = Store {
-            db,
-            changes: Arc::default(),
-            counting: Arc::default(),
+        let mut builder = builder((large && !later).then(|| shown.clone()));
+        // Opened as redb opens any file (recovered after a crash, its recorded
+        // allocator state read), then checked.
+        builder.set_check_integrity_on_open(!later);
+        let db = builder.open(path).map_err(|e| open_error(&shown, e))?;
+        let check = match later {
+            true => Check::Pending(shown.clone()),
+            false => Check::Done,
         };
+        let store = Store::holding(db, check);
         store.check_schema(&shown)?;
         Ok(store)
+    }
+
+    fn holding(db: Database, check: Check) -> Store {
+        Store {
+            db: RwLock::new(db),
+            check: Mutex::new(check),
+            changes: Arc::default(),
+            counting: Arc::default(),
+        }
+    }
+
+    /// Wait until every page of the file has been checked ([`Store::open_to_show`]):
+    /// at once if it has been; the check itself if it is still to be made. A file that
+    /// fails it stays refused: every read and write after says it is damaged.
+    pub fn checked(&self) -> Result<()> {
+        let mut check = self.check.lock().unwrap_or_else(PoisonError::into_inner);
+        let shown = match &*check {
+            Check::Done => return Ok(()),
+            Check::Failed { path, detail } => {
+                return Err(StoreError::Damaged {
+                    path: path.clone(),
+                    detail: detail.clone(),
+                });
+            }
+            Check::Pending(shown) => shown.clone(),
+        };
+        let since = std::time::Instant::now();
+        let checked = loop {
+            let mut db = self.db.write().unwrap_or_else(PoisonError::into_inner);
+            // Read transactions still open (another thread's glance) end in moments.
+            match db.check_integrity() {
+                Err(redb::DatabaseError::TransactionInProgress) if since.elapsed() < CHECK_WAIT => {
+                    drop(db);
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                other => break other,
+            }
+        };
+        match checked.map_err(|e| open_error(&shown, e)) {
+            Ok(clean) => {
+                if !clean {
+                    // Repaired: whatever was read before is not the file's any more.
+                    let _counting = lock(&self.counting);
+                    self.changes.fetch_add(1, Ordering::SeqCst);
+                }
+                *check = Check::Done;
+                Ok(())
+            }
+            Err(StoreError::Damaged { path, detail }) => {
+                *check = Check::Failed {
+                    path: path.clone(),
+                    detail: detail.clone(),
+                };
+                Err(StoreError::Damaged { path, detail })
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn db(&self) -> RwLockReadGuard<'_, Database> {
+        self.db.read().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// A database in memory (tests).
@@ -455,11 +535,7 @@ impl Store {
         let db = builder(None)
             .create_with_backend(redb::backends::InMemoryBackend::new())
             .map_err(|e| open_error("内存", e))?;
-        let store = Store {
-            db,
-            changes: Arc::default(),
-            counting: Arc::default(),
-        };
+        let store = Store::holding(db, Check::Done);
         store.initialize(scheme, None)?;
         Ok(store)
     }
@@ -490,7 +566,7 @@ impl Store {
     }
 
     fn check_schema(&self, shown: &str) -> Result<()> {
-        let txn = self.db.begin_read()?;
+        let txn = self.glance()?;
         let meta = txn
             .open_table(META)
             .map_err(|_| StoreError::NotOurs(shown.to_string()))?;
@@ -502,8 +578,17 @@ impl Store {
         Ok(())
     }
 
+    /// A read of the file once every page is checked ([`Store::checked`]).
     fn read(&self) -> Result<ReadTransaction> {
-        Ok(self.db.begin_read()?)
+        self.checked()?;
+        Ok(self.db().begin_read()?)
+    }
+
+    /// A read that does not wait for the check of a file opened to show at once
+    /// ([`Store::open_to_show`]): only the small tables the first screen is made of
+    /// (the users, the years, the townships, the kept counts and rectifications).
+    fn glance(&self) -> Result<ReadTransaction> {
+        Ok(self.db().begin_read()?)
     }
 
     /// How many writes this store has committed since it was opened. Only this process
@@ -516,7 +601,8 @@ impl Store {
 
     /// Begin a write on behalf of `user` (the Unix user, for the audit log).
     pub fn write(&self, user: &str) -> Result<Writer> {
-        let mut txn = self.db.begin_write()?;
+        self.checked()?;
+        let mut txn = self.db().begin_write()?;
         txn.set_quick_repair(true);
         Ok(Writer {
             txn,
@@ -557,7 +643,7 @@ impl Store {
     /// The counts kept beside `year`'s lines ([`Store::keep_lines`]), or None: none
     /// kept, or dropped with the lines by a change since.
     pub fn kept_counts(&self, year: i16) -> Result<Option<Vec<u8>>> {
-        let txn = self.read()?;
+        let txn = self.glance()?;
         let Some(table) = kept_table(&txn)? else {
             return Ok(None);
         };
@@ -605,7 +691,7 @@ impl Store {
     /// them (tests).
     #[cfg(test)]
     pub fn drop_kept_counts(&self, year: i16) -> Result<()> {
-        let txn = self.db.begin_write()?;
+        let txn = self.db().begin_write()?;
         txn.open_table(KEPT)?.remove(kept_key(year, COUNTS_CHUNK))?;
         txn.commit()?;
         Ok(())
@@ -636,7 +722,8 @@ impl Store {
         }
         // The write lock first: while it is held nobody else commits, so the count
         // read next stays true until this commit.
-        let mut txn = match self.db.try_begin_write() {
+        self.checked()?;
+        let mut txn = match self.db().try_begin_write() {
             Ok(txn) => txn,
             Err(redb::TransactionError::WouldBlock) => return Ok(false),
             Err(e) => return Err(e.into()),
@@ -672,13 +759,13 @@ impl Store {
 
     /// How many secretaries the roster holds (one read of the table's length).
     pub fn secretary_count(&self) -> Result<u64> {
-        let txn = self.read()?;
+        let txn = self.glance()?;
         Ok(txn.open_table(SECRETARIES)?.len()?)
     }
 
     /// The roster's townships alone (a province's 25,000 of its million records).
     pub fn townships(&self) -> Result<Vec<(u32, Township)>> {
-        read_all(&self.read()?, TOWNSHIPS)
+        read_all(&self.glance()?, TOWNSHIPS)
     }
 
     pub fn district(&self) -> Result<District> {
@@ -736,19 +823,19 @@ impl Store {
     }
 
     pub fn year(&self, year: i16) -> Result<Option<YearRecord>> {
-        let txn = self.read()?;
+        let txn = self.glance()?;
         let table = txn.open_table(YEARS)?;
         table.get(year)?.map(|v| decode(v.value())).transpose()
     }
 
     pub fn years(&self) -> Result<Vec<(i16, YearRecord)>> {
-        read_all(&self.read()?, YEARS)
+        read_all(&self.glance()?, YEARS)
     }
 
     /// The years with data, oldest first (nothing decoded: a province's year records
     /// hold every township's stage).
     pub fn year_numbers(&self) -> Result<Vec<i16>> {
-        let txn = self.read()?;
+        let txn = self.glance()?;
         let table = txn.open_table(YEARS)?;
         let mut out = Vec::new();
         for entry in table.iter()? {
@@ -780,29 +867,21 @@ impl Store {
         table: TableDefinition<u64, &'static [u8]>,
         year: i16,
         may_lack: bool,
-        mut each: impl FnMut(u32, T),
+        each: impl FnMut(u32, T),
     ) -> Result<()> {
-        let txn = self.read()?;
-        let table = match txn.open_table(table) {
-            Ok(t) => t,
-            Err(_) if may_lack => return Ok(()),
-            Err(e) => return Err(e.into()),
-        };
-        for entry in table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))? {
-            let (key, value) = entry?;
-            each(key.value() as u32, decode(value.value())?);
-        }
-        Ok(())
+        each_in(&self.read()?, table, year, may_lack, each)
     }
 
     /// These secretaries' assessments of a year (those that have one) and those
     /// secretaries' frozen figures, read in one snapshot, and the count of writes
     /// ([`Store::changes`]) that snapshot holds.
     pub fn forms_of(&self, year: i16, secretaries: &[u32], frozen: &[u32]) -> Result<(u64, Forms)> {
+        // Checked first: a repair counts itself as a change under the lock below.
+        self.checked()?;
         let (at, txn) = {
             // A commit counts itself under this lock: the snapshot and the count agree.
             let _counted = lock(&self.counting);
-            (self.changes.load(Ordering::SeqCst), self.read()?)
+            (self.changes.load(Ordering::SeqCst), self.glance()?)
         };
         let found = records_of(&txn, ASSESSMENTS, year, secretaries)?;
         let figures = records_of(&txn, FROZEN, year, frozen)?;
@@ -834,7 +913,13 @@ impl Store {
 
     /// Every rectification of a year, by secretary id.
     pub fn rectifications(&self, year: i16) -> Result<Vec<(u32, Rectification)>> {
-        self.of_year(RECTIFICATIONS, year, true) // none in a file from before them
+        // A year's rectifications are few, and on the first screen; none in a file
+        // from before them.
+        let mut records = Vec::new();
+        each_in(&self.glance()?, RECTIFICATIONS, year, true, |id, r| {
+            records.push((id, r));
+        })?;
+        Ok(records)
     }
 
     /// The years that the tables keyed by year hold records of: (table, years). A record
@@ -869,7 +954,7 @@ impl Store {
 
     /// Does the year have any frozen figures? (One key read.)
     pub fn has_frozen(&self, year: i16) -> Result<bool> {
-        let txn = self.read()?;
+        let txn = self.glance()?;
         let Ok(table) = txn.open_table(FROZEN) else {
             return Ok(false);
         };
@@ -884,7 +969,7 @@ impl Store {
 
     /// The users and their roles. Empty for a database made before roles existed.
     pub fn users(&self) -> Result<Vec<(String, Role)>> {
-        read_named(&self.read()?, USERS)
+        read_named(&self.glance()?, USERS)
     }
 
     /// The office's details as set (none in a file from before them).
@@ -931,7 +1016,7 @@ impl Store {
         let scheme = self.scheme_text()?;
         let target = Store::create(path, &scheme)?;
         let txn = self.read()?;
-        let w = target.db.begin_write()?;
+        let w = target.db().begin_write()?;
         {
             copy_table(&txn, &w, TOWNSHIPS)?;
             copy_table(&txn, &w, VILLAGES)?;
@@ -1023,8 +1108,24 @@ pub fn panic_message(inside_redb: bool, detail: &str) -> String {
     format!("{path} 已损坏,无法读取({detail})。\n{RESTORE_ADVICE}")
 }
 
-/// Files larger than this say that they are being checked (it takes a moment).
+/// Files larger than this say that they are being checked (it takes a moment); the
+/// screens check them after their first screen ([`Store::open_to_show`]).
 const ANNOUNCE_CHECK_BYTES: u64 = 32 << 20;
+
+/// How long a check waits for read transactions still open to end.
+const CHECK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Whether a file's pages have been checked since it was opened.
+enum Check {
+    Done,
+    /// Opened to show at once: the check is still to be made (the file's name).
+    Pending(String),
+    /// The check found damage it could not repair.
+    Failed {
+        path: String,
+        detail: String,
+    },
+}
 
 /// `announce`: a line on standard error while the file is checked (a large file).
 fn builder(announce: Option<String>) -> redb::Builder {
@@ -1081,6 +1182,27 @@ where
         out.push((k.value(), decode(v.value())?));
     }
     Ok(out)
+}
+
+/// The records of a year in a table keyed `(year << 32) | secretary`, handed to `each`
+/// by secretary, one at a time. `may_lack`: a file from before the table has none.
+fn each_in<T: Record>(
+    txn: &ReadTransaction,
+    table: TableDefinition<u64, &'static [u8]>,
+    year: i16,
+    may_lack: bool,
+    mut each: impl FnMut(u32, T),
+) -> Result<()> {
+    let table = match txn.open_table(table) {
+        Ok(t) => t,
+        Err(_) if may_lack => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    for entry in table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))? {
+        let (key, value) = entry?;
+        each(key.value() as u32, decode(value.value())?);
+    }
+    Ok(())
 }
 
 /// A lock that a panic elsewhere did not leave unusable (it guards no data).

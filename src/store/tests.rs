@@ -400,3 +400,95 @@ fn an_export_keeps_to_the_tables_of_schema_1_that_older_programs_read() {
     assert_eq!(header["schema"], 1);
     assert!(!text.contains("\"kept\""), "kept lines are not exported");
 }
+
+/// A file of 3,000 assessed secretaries (a few dozen pages), closed.
+fn assessed_file(path: &Path) {
+    let store = Store::create(path, DEFAULT_SCHEME).unwrap();
+    let (v, _) = sample(&store);
+    let mut w = store.write("clerk").unwrap();
+    for i in 0..3000 {
+        let secretary = Secretary {
+            village: v,
+            name: format!("书记{i}").into(),
+            gender: None,
+            born: None,
+            took_office: Date::new(2019, 3, 1).unwrap(),
+            left_office: None,
+        };
+        let s = w.add_secretary(&secretary).unwrap();
+        w.put_assessment(2024, s, &Assessment::default()).unwrap();
+    }
+    w.commit().unwrap();
+}
+
+#[test]
+fn a_file_opened_to_show_answers_the_first_screen_then_checks_before_anything_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.redb");
+    assessed_file(&path);
+    let store = Store::opened(&path, true).unwrap();
+    // The first screen's reads do not wait for the check.
+    assert_eq!(store.users().unwrap().len(), 0);
+    assert_eq!(store.townships().unwrap().len(), 1);
+    assert_eq!(store.year_numbers().unwrap(), Vec::<i16>::new());
+    assert!(store.kept_counts(2024).unwrap().is_none());
+    assert!(store.rectifications(2024).unwrap().is_empty());
+    assert!(matches!(*store.check.lock().unwrap(), Check::Pending(_)));
+    // Anything else is read from a checked file.
+    assert_eq!(store.assessments(2024).unwrap().len(), 3000);
+    assert!(matches!(*store.check.lock().unwrap(), Check::Done));
+    drop(store);
+    // And a write too.
+    let store = Store::opened(&path, true).unwrap();
+    sample(&store);
+    assert!(matches!(*store.check.lock().unwrap(), Check::Done));
+    assert_eq!(store.district().unwrap().secretaries.len(), 3002);
+}
+
+/// Each page of a file damaged in turn: a file opened to show at once, then checked,
+/// refuses what the check at the open refuses, and reads what it reads. Its first
+/// screen may have been read (or redb may panic, which the program tells as a damaged
+/// file); nothing else is read, and nothing written.
+#[test]
+fn a_file_opened_to_show_refuses_damage_as_the_check_at_the_open_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.redb");
+    assessed_file(&path);
+    let good = std::fs::read(&path).unwrap();
+    let copy = dir.path().join("damaged.redb");
+    let (mut sound, mut refused) = (0, 0);
+    for page in 1..good.len() / 4096 {
+        let mut bytes = good.clone();
+        bytes[page * 4096 + 200] ^= 0x5a;
+        std::fs::write(&copy, &bytes).unwrap();
+        let checked = Store::open(&copy).map(|s| s.assessments(2024).unwrap().len());
+        let shown = std::panic::catch_unwind(|| {
+            let store = Store::opened(&copy, true)?;
+            let _ = store.users();
+            let _ = store.townships();
+            let read = store.assessments(2024).map(|a| a.len());
+            let wrote = store.write("clerk").map(|_| ());
+            Ok::<_, StoreError>((read, wrote))
+        });
+        match (checked, shown) {
+            (Ok(n), Ok(Ok((Ok(read), Ok(()))))) => {
+                assert_eq!(n, read);
+                sound += 1;
+            }
+            (Err(StoreError::Damaged { .. }), Ok(Ok((read, wrote)))) => {
+                assert!(
+                    matches!(read, Err(StoreError::Damaged { .. })),
+                    "page {page}"
+                );
+                assert!(
+                    matches!(wrote, Err(StoreError::Damaged { .. })),
+                    "page {page}"
+                );
+                refused += 1;
+            }
+            (Err(_), Ok(Err(_)) | Err(_)) => refused += 1,
+            (checked, shown) => panic!("page {page}: {checked:?} / {shown:?}"),
+        }
+    }
+    assert!(sound > 0 && refused > 0, "{sound} {refused}");
+}

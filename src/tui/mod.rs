@@ -93,8 +93,23 @@ fn probe_wide_ambiguous() -> bool {
     wide
 }
 
+/// Why the screens ended without the user's leaving.
+#[derive(Debug)]
+pub enum Stopped {
+    /// The terminal failed.
+    Terminal(io::Error),
+    /// The data could not be read (a damaged file, a server gone): the reason.
+    Refused(String),
+}
+
+impl From<io::Error> for Stopped {
+    fn from(e: io::Error) -> Self {
+        Stopped::Terminal(e)
+    }
+}
+
 /// Run the TUI on a terminal until the user quits.
-pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
+pub fn run(service: crate::service::Service, year: i16) -> Result<(), Stopped> {
     let mut theme = Theme::from_env();
     // The terminal is restored whatever happens: panic, SIGTERM, SIGHUP.
     let hook = std::panic::take_hook();
@@ -122,7 +137,7 @@ pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
         Ok(app) => app,
         Err(e) => {
             let _ = terminal::disable_raw_mode();
-            return Err(io::Error::other(e.to_string()));
+            return Err(Stopped::Refused(e.to_string()));
         }
     };
     if !utf8_locale() {
@@ -180,8 +195,8 @@ pub fn run(service: crate::service::Service, year: i16) -> io::Result<()> {
         .and_then(|mut terminal| run_loop(&mut terminal, &mut app, || Ok(rx.recv().ok())));
     restore_terminal();
     match app.ctx.fatal.take() {
-        Some(reason) => Err(io::Error::other(reason)),
-        None => result,
+        Some(reason) => Err(Stopped::Refused(reason)),
+        None => Ok(result?),
     }
 }
 
