@@ -431,7 +431,7 @@ impl Store {
     /// An existing database file, every page's checksum checked (docs/architecture.md
     /// §10, "Integrity checked at every open").
     pub fn open(path: &Path) -> Result<Store> {
-        Store::opened(path, false)
+        Store::opened(path, When::AtOpen)
     }
 
     /// An existing database file for the screens, which show a province's first
@@ -441,12 +441,12 @@ impl Store {
     /// read and every write waits for it ([`Store::checked`]). A smaller file is
     /// checked as [`Store::open`] checks it.
     pub fn open_to_show(path: &Path) -> Result<Store> {
-        let large = std::fs::metadata(path).is_ok_and(|m| m.len() > ANNOUNCE_CHECK_BYTES);
-        Store::opened(path, large)
+        Store::opened(path, When::LaterIfLarge)
     }
 
-    /// An existing database file, checked now or (`later`) by [`Store::checked`].
-    fn opened(path: &Path, later: bool) -> Result<Store> {
+    /// An existing database file, checked when `when` says (later: by
+    /// [`Store::checked`]).
+    fn opened(path: &Path, when: When) -> Result<Store> {
         let shown = path.display().to_string();
         if !path.exists() {
             return Err(StoreError::Missing(shown));
@@ -455,6 +455,12 @@ impl Store {
             *last = Some(path.to_path_buf());
         }
         let large = std::fs::metadata(path).is_ok_and(|m| m.len() > ANNOUNCE_CHECK_BYTES);
+        let later = match when {
+            When::AtOpen => false,
+            When::LaterIfLarge => large,
+            #[cfg(test)]
+            When::Later => true,
+        };
         let mut builder = builder((large && !later).then(|| shown.clone()));
         // Opened as redb opens any file (recovered after a crash, its recorded
         // allocator state read), then checked.
@@ -482,7 +488,7 @@ impl Store {
     /// at once if it has been; the check itself if it is still to be made. A file that
     /// fails it stays refused: every read and write after says it is damaged.
     pub fn checked(&self) -> Result<()> {
-        let mut check = self.check.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut check = lock_check(&self.check);
         let shown = match &*check {
             Check::Done => return Ok(()),
             Check::Failed { path, detail } => {
@@ -566,16 +572,19 @@ impl Store {
     }
 
     fn check_schema(&self, shown: &str) -> Result<()> {
-        let txn = self.glance()?;
-        let meta = txn
-            .open_table(META)
-            .map_err(|_| StoreError::NotOurs(shown.to_string()))?;
-        let version = schema_of(&meta)?.ok_or_else(|| StoreError::NotOurs(shown.to_string()))?;
-        if version > SCHEMA_VERSION {
-            return Err(StoreError::TooNew(version));
-        }
-        // Version 1 is the first layout: nothing to migrate yet.
-        Ok(())
+        self.glanced(|| {
+            let txn = self.glance()?;
+            let meta = txn
+                .open_table(META)
+                .map_err(|_| StoreError::NotOurs(shown.to_string()))?;
+            let version =
+                schema_of(&meta)?.ok_or_else(|| StoreError::NotOurs(shown.to_string()))?;
+            if version > SCHEMA_VERSION {
+                return Err(StoreError::TooNew(version));
+            }
+            // Version 1 is the first layout: nothing to migrate yet.
+            Ok(())
+        })
     }
 
     /// A read of the file once every page is checked ([`Store::checked`]).
@@ -587,8 +596,23 @@ impl Store {
     /// A read that does not wait for the check of a file opened to show at once
     /// ([`Store::open_to_show`]): only the small tables the first screen is made of
     /// (the users, the years, the townships, the kept counts and rectifications).
+    /// Once the check has passed they are reads like any other; before, only the
+    /// start reads them: the screens hold every key until the year has arrived, and
+    /// the year waits for the check.
     fn glance(&self) -> Result<ReadTransaction> {
         Ok(self.db().begin_read()?)
+    }
+
+    /// What a read through [`Store::glance`] gives; if it fails before the check, the
+    /// check's verdict where it finds the file damaged (which names the file).
+    fn glanced<T>(&self, read: impl FnOnce() -> Result<T>) -> Result<T> {
+        read().map_err(|e| {
+            let pending = matches!(*lock_check(&self.check), Check::Pending(_));
+            match pending {
+                true => self.checked().err().unwrap_or(e),
+                false => e,
+            }
+        })
     }
 
     /// How many writes this store has committed since it was opened. Only this process
@@ -643,13 +667,15 @@ impl Store {
     /// The counts kept beside `year`'s lines ([`Store::keep_lines`]), or None: none
     /// kept, or dropped with the lines by a change since.
     pub fn kept_counts(&self, year: i16) -> Result<Option<Vec<u8>>> {
-        let txn = self.glance()?;
-        let Some(table) = kept_table(&txn)? else {
-            return Ok(None);
-        };
-        Ok(table
-            .get(kept_key(year, COUNTS_CHUNK))?
-            .map(|v| v.value().to_vec()))
+        self.glanced(|| {
+            let txn = self.glance()?;
+            let Some(table) = kept_table(&txn)? else {
+                return Ok(None);
+            };
+            Ok(table
+                .get(kept_key(year, COUNTS_CHUNK))?
+                .map(|v| v.value().to_vec()))
+        })
     }
 
     /// Are lines kept for `year`? (One key read.)
@@ -759,13 +785,15 @@ impl Store {
 
     /// How many secretaries the roster holds (one read of the table's length).
     pub fn secretary_count(&self) -> Result<u64> {
-        let txn = self.glance()?;
-        Ok(txn.open_table(SECRETARIES)?.len()?)
+        self.glanced(|| {
+            let txn = self.glance()?;
+            Ok(txn.open_table(SECRETARIES)?.len()?)
+        })
     }
 
     /// The roster's townships alone (a province's 25,000 of its million records).
     pub fn townships(&self) -> Result<Vec<(u32, Township)>> {
-        read_all(&self.glance()?, TOWNSHIPS)
+        self.glanced(|| read_all(&self.glance()?, TOWNSHIPS))
     }
 
     pub fn district(&self) -> Result<District> {
@@ -823,25 +851,29 @@ impl Store {
     }
 
     pub fn year(&self, year: i16) -> Result<Option<YearRecord>> {
-        let txn = self.glance()?;
-        let table = txn.open_table(YEARS)?;
-        table.get(year)?.map(|v| decode(v.value())).transpose()
+        self.glanced(|| {
+            let txn = self.glance()?;
+            let table = txn.open_table(YEARS)?;
+            table.get(year)?.map(|v| decode(v.value())).transpose()
+        })
     }
 
     pub fn years(&self) -> Result<Vec<(i16, YearRecord)>> {
-        read_all(&self.glance()?, YEARS)
+        self.glanced(|| read_all(&self.glance()?, YEARS))
     }
 
     /// The years with data, oldest first (nothing decoded: a province's year records
     /// hold every township's stage).
     pub fn year_numbers(&self) -> Result<Vec<i16>> {
-        let txn = self.glance()?;
-        let table = txn.open_table(YEARS)?;
-        let mut out = Vec::new();
-        for entry in table.iter()? {
-            out.push(entry?.0.value());
-        }
-        Ok(out)
+        self.glanced(|| {
+            let txn = self.glance()?;
+            let table = txn.open_table(YEARS)?;
+            let mut out = Vec::new();
+            for entry in table.iter()? {
+                out.push(entry?.0.value());
+            }
+            Ok(out)
+        })
     }
 
     /// Every assessment of a year, by secretary id.
@@ -913,13 +945,15 @@ impl Store {
 
     /// Every rectification of a year, by secretary id.
     pub fn rectifications(&self, year: i16) -> Result<Vec<(u32, Rectification)>> {
-        // A year's rectifications are few, and on the first screen; none in a file
-        // from before them.
-        let mut records = Vec::new();
-        each_in(&self.glance()?, RECTIFICATIONS, year, true, |id, r| {
-            records.push((id, r));
-        })?;
-        Ok(records)
+        self.glanced(|| {
+            // A year's rectifications are few, and on the first screen; none in a file
+            // from before them.
+            let mut records = Vec::new();
+            each_in(&self.glance()?, RECTIFICATIONS, year, true, |id, r| {
+                records.push((id, r));
+            })?;
+            Ok(records)
+        })
     }
 
     /// The years that the tables keyed by year hold records of: (table, years). A record
@@ -954,12 +988,15 @@ impl Store {
 
     /// Does the year have any frozen figures? (One key read.)
     pub fn has_frozen(&self, year: i16) -> Result<bool> {
-        let txn = self.glance()?;
-        let Ok(table) = txn.open_table(FROZEN) else {
-            return Ok(false);
-        };
-        let mut range = table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))?;
-        Ok(range.next().transpose()?.is_some())
+        self.glanced(|| {
+            let txn = self.glance()?;
+            let Ok(table) = txn.open_table(FROZEN) else {
+                return Ok(false);
+            };
+            let mut range =
+                table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))?;
+            Ok(range.next().transpose()?.is_some())
+        })
     }
 
     /// The frozen figures of a year, by secretary id (none in a file from before them).
@@ -969,7 +1006,7 @@ impl Store {
 
     /// The users and their roles. Empty for a database made before roles existed.
     pub fn users(&self) -> Result<Vec<(String, Role)>> {
-        read_named(&self.glance()?, USERS)
+        self.glanced(|| read_named(&self.glance()?, USERS))
     }
 
     /// The office's details as set (none in a file from before them).
@@ -1115,6 +1152,16 @@ const ANNOUNCE_CHECK_BYTES: u64 = 32 << 20;
 /// How long a check waits for read transactions still open to end.
 const CHECK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// When an open checks the file's pages ([`Store::opened`]).
+enum When {
+    AtOpen,
+    /// After the first screen, if the file is over [`ANNOUNCE_CHECK_BYTES`].
+    LaterIfLarge,
+    /// After the first screen whatever its size (tests).
+    #[cfg(test)]
+    Later,
+}
+
 /// Whether a file's pages have been checked since it was opened.
 enum Check {
     Done,
@@ -1203,6 +1250,23 @@ fn each_in<T: Record>(
         each(key.value() as u32, decode(value.value())?);
     }
     Ok(())
+}
+
+fn lock_check(check: &Mutex<Check>) -> MutexGuard<'_, Check> {
+    check.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A file opened to show at once is checked before it is closed: redb's close records
+/// its allocator state, read from the file unchecked, and must not write on a damaged
+/// file (a failed check leaves nothing for the close to write). Not while a panic
+/// unwinds: redb's close writes nothing then.
+impl Drop for Store {
+    fn drop(&mut self) {
+        let pending = matches!(*lock_check(&self.check), Check::Pending(_));
+        if pending && !std::thread::panicking() {
+            let _ = self.checked();
+        }
+    }
 }
 
 /// A lock that a panic elsewhere did not leave unusable (it guards no data).
