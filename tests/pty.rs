@@ -741,3 +741,30 @@ fn through_the_server_a_save_shows_on_another_open_screen_within_a_second() {
     let _ = server.kill();
     let _ = server.wait();
 }
+
+#[test]
+fn a_province_sized_file_dropped_by_the_link_keeps_its_year_read_for_the_next_start() {
+    let (home, db) = workspace();
+    // From 20,000 secretaries the screens keep the year as the server does, and its
+    // lines in the file, so that the next start reads the year instead of scoring it.
+    run(home.path(), &db, &["demo", "--size", "20000"]);
+    let mut tui = Tui::start(home.path(), &db, &[], 80, 24);
+    tui.wait_for("the year read", |s| {
+        s.contains("录入进度") && !s.contains("正在读取")
+    });
+    // A save drops the year's lines from the file.
+    tui.send("g");
+    tui.wait_for("the grid", |s| s.contains("表格录入"));
+    tui.send("\x1b[C\x1b[C");
+    tui.send("5\r");
+    tui.wait_for("a saved field", |s| s.contains("已保存"));
+    // The link drops: SIGHUP. The year is kept as it stands before the program ends.
+    tui.child.clone_killer().kill().expect("send SIGHUP");
+    assert_eq!(
+        tui.wait_exit(Duration::from_secs(10)),
+        128 + 1,
+        "SIGHUP exit"
+    );
+    let store = xingji::store::Store::open(&db).expect("open");
+    assert!(store.has_kept_lines(2025).expect("read"));
+}

@@ -85,6 +85,14 @@ impl Local {
         }
     }
 
+    /// [`Local::keep_lines`] for another thread: what a signal does before the process
+    /// ends (the screens' own file).
+    pub(super) fn line_keeper(&self) -> Option<impl Fn() + Send + Sync + 'static> {
+        let resident = Arc::clone(self.resident.as_ref()?);
+        let store = Arc::clone(&self.store);
+        Some(move || resident.keep_lines(&store))
+    }
+
     /// This service keeping its years as the server does (a large file's screens).
     pub(super) fn keeping(mut self) -> Local {
         self.resident = Some(Arc::default());

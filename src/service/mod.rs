@@ -252,6 +252,20 @@ impl Drop for Screens {
     }
 }
 
+impl Service {
+    /// What the screens' own large file does as they close ([`Screens`]), for a thread
+    /// that ends the process without closing them (a hang-up, SIGTERM): keep the lines
+    /// of the year kept. None for any other service (nothing to keep).
+    pub fn line_keeper(&self) -> Option<Box<dyn Fn() + Send + Sync>> {
+        match &self.backend {
+            Backend::Kept(Screens(local)) => local
+                .line_keeper()
+                .map(|keep| Box::new(keep) as Box<dyn Fn() + Send + Sync>),
+            _ => None,
+        }
+    }
+}
+
 /// Unpack the one answer a request can have.
 macro_rules! answer {
     ($service:expr, $request:expr, $pattern:pat => $value:expr) => {

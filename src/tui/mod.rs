@@ -71,7 +71,7 @@ fn watch_for_hangup() {
             let n = unsafe { libc::poll(&raw mut fd, 1, -1) };
             if n > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
                 // Every saved field is already committed; the terminal is gone.
-                std::process::exit(128 + libc::SIGHUP);
+                exit_kept(128 + libc::SIGHUP);
             }
             if n < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
                 return;
@@ -91,6 +91,21 @@ fn probe_wide_ambiguous() -> bool {
     let _ = write!(out, "\r   \r");
     let _ = out.flush();
     wide
+}
+
+/// What a process ended by a signal or a hang-up does first ([`exit_kept`]): keep the
+/// lines of the year its screens keep (a large file's own), as quitting does, so that
+/// the next start reads them instead of scoring the year (seconds for a province).
+static ON_EXIT: std::sync::Mutex<Option<Box<dyn Fn() + Send + Sync>>> = std::sync::Mutex::new(None);
+
+/// End the process with `code`, the year's lines kept first ([`ON_EXIT`]).
+fn exit_kept(code: i32) -> ! {
+    // Taken, not waited for: a second signal while the first keeps ends at once.
+    let keep = ON_EXIT.try_lock().ok().and_then(|mut hook| hook.take());
+    if let Some(keep) = keep {
+        keep();
+    }
+    std::process::exit(code)
 }
 
 /// Why the screens ended without the user's leaving.
@@ -125,7 +140,7 @@ pub fn run(service: crate::service::Service, year: i16) -> Result<(), Stopped> {
         if let Some(signal) = signals.forever().next() {
             // Every saved field is already committed; nothing is lost by leaving now.
             restore_terminal();
-            std::process::exit(128 + signal);
+            exit_kept(128 + signal);
         }
     });
 
@@ -191,8 +206,17 @@ pub fn run(service: crate::service::Service, year: i16) -> Result<(), Stopped> {
             }
         });
     }
+    if let Some(keep) = app.ctx.service.line_keeper()
+        && let Ok(mut hook) = ON_EXIT.lock()
+    {
+        *hook = Some(keep);
+    }
     let result = Terminal::new(CrosstermBackend::new(io::stdout()))
         .and_then(|mut terminal| run_loop(&mut terminal, &mut app, || Ok(rx.recv().ok())));
+    // The screens close themselves from here (the file closed cleanly with them).
+    if let Ok(mut hook) = ON_EXIT.lock() {
+        hook.take();
+    }
     restore_terminal();
     match app.ctx.fatal.take() {
         Some(reason) => Err(Stopped::Refused(reason)),
