@@ -2,7 +2,8 @@
 //! 200×50 (p50/p99), and bytes sent to the terminal for one typed digit; start and a
 //! save through a server running in this process.
 //!
-//! `cargo bench --bench tui` (scales: `XINGJI_BENCH_SCALES=20000,100000`).
+//! `cargo bench --bench tui` (scales: `XINGJI_BENCH_SCALES=20000,100000`; parts:
+//! `XINGJI_BENCH_PARTS=start`, see [`wanted`]).
 
 // A benchmark may unwrap: a failed unwrap stops it with its location.
 #![allow(clippy::unwrap_used)]
@@ -426,11 +427,19 @@ fn main() {
         .unwrap_or(0);
     println!("demo district: {n} secretaries");
     // The digit first, on the demo as it ships (keys() below saves many values).
-    digit_bytes("demo", &demo, 80, 24);
-    digit_bytes("demo", &demo, 200, 50);
-    start("demo", &demo, Duration::from_secs(5));
-    keys("demo", &demo, Duration::from_secs(3));
-    served("demo", &demo, Duration::from_secs(3));
+    if wanted("digit") {
+        digit_bytes("demo", &demo, 80, 24);
+        digit_bytes("demo", &demo, 200, 50);
+    }
+    if wanted("start") {
+        start("demo", &demo, Duration::from_secs(5));
+    }
+    if wanted("keys") {
+        keys("demo", &demo, Duration::from_secs(3));
+    }
+    if wanted("served") {
+        served("demo", &demo, Duration::from_secs(3));
+    }
 
     for n in scales() {
         let label = format!("{n}");
@@ -438,9 +447,24 @@ fn main() {
         let t = Instant::now();
         drop(common::build_store(&path, &roster(n)));
         println!("[{label}] generated database in {}", show(t.elapsed()));
-        digit_bytes(&label, &path, 80, 24);
-        start(&label, &path, Duration::from_secs(20));
-        keys(&label, &path, Duration::from_secs(20));
-        served(&label, &path, Duration::from_secs(20));
+        if wanted("digit") {
+            digit_bytes(&label, &path, 80, 24);
+        }
+        if wanted("start") {
+            start(&label, &path, Duration::from_secs(20));
+        }
+        if wanted("keys") {
+            keys(&label, &path, Duration::from_secs(20));
+        }
+        if wanted("served") {
+            served(&label, &path, Duration::from_secs(20));
+        }
     }
+}
+
+/// Is this part of the bench to run? `XINGJI_BENCH_PARTS=start,keys` runs only those
+/// (of digit, start, keys, served); unset, all.
+fn wanted(part: &str) -> bool {
+    std::env::var("XINGJI_BENCH_PARTS")
+        .map_or(true, |parts| parts.split(',').any(|p| p.trim() == part))
 }
