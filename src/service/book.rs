@@ -509,20 +509,31 @@ impl YearBook {
 
     /// [`YearBook::load_brief`] from the year's kept lines ([`rated`]): nothing is read
     /// of the forms and nothing scored. None when the year has no lines kept (a change
-    /// since dropped them), or when a township's published figures stand (the lines
-    /// hold those, and the quotas need the computed ones beside them).
+    /// since dropped them), or when some townships' published figures stand and others'
+    /// do not (the lines hold the published ones, and a save elsewhere needs the
+    /// computed ones beside them for the quotas). A year whose figures all stand (as
+    /// last year's, approved, usually does) is read from its lines and its frozen
+    /// figures: no save can come while they stand.
     pub(super) fn load_kept(store: &Store, year: i16) -> Result<Option<YearBook>, Refusal> {
         let read_at = store.changes();
         let Some(record) = store.year(year)? else {
             return Ok(None);
         };
-        if record.townships.iter().any(|(_, y)| y.standing()) {
-            return Ok(None);
-        }
         if !store.has_kept_lines(year)? {
             return Ok(None);
         }
+        let standing: HashSet<u32> = record
+            .townships
+            .iter()
+            .filter(|(_, y)| y.standing())
+            .map(|(t, _)| *t)
+            .collect();
         let district = store.district()?;
+        let all_stand = !district.townships.is_empty()
+            && district.townships.iter().all(|(t, _)| standing.contains(t));
+        if !standing.is_empty() && !all_stand {
+            return Ok(None);
+        }
         let scheme = parse_scheme(year, &record.scheme)?;
         let own = own_schemes(&scheme, &record);
         let previous = past_year(store, year - 1, &district, Some(read_at))?;
@@ -559,7 +570,14 @@ impl YearBook {
         let bare = YearBook::bare(year, record, scheme, district);
         // (Lines an older program kept have no counts beside them: `assembled` keeps
         // them.)
-        YearBook::assembled(store, read_at, entries, previous, live, own, bare).map(Some)
+        let mut book = YearBook::assembled(store, read_at, entries, previous, live, own, bare)?;
+        if all_stand {
+            // The lines' quota figures are the published ones: no quotas run over
+            // them. (Every save is refused while the figures stand; a reopening is a
+            // write, after which the year is read again.)
+            book.live = Vec::new();
+        }
+        Ok(Some(book))
     }
 
     /// The lines of a kept year ([`YearBook::load_brief`]) as it stands, to be kept
@@ -1925,6 +1943,68 @@ mod tests {
         let first = super::super::overview::first_screen(&store, 2025, &|_| true, &[], today);
         let year = YearBook::load(&store, 2025).unwrap();
         let counted = super::super::Overview::with_statuses(&year, &|_| true, &[], today);
+        assert_eq!(first.unwrap().expect("counts kept"), counted);
+    }
+
+    /// Every township approved, its figures frozen, and a form changed since (as the
+    /// district may correct the file): the year is read from its lines and its frozen
+    /// figures, not scored, and holds what the scoring holds, the frozen figures
+    /// standing, but for the quota figures (no save can come).
+    #[test]
+    fn an_approved_year_is_read_from_its_lines_and_frozen_figures() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.redb");
+        drop(crate::demo::open(&path, "t").unwrap());
+        let store = Store::open(&path).unwrap();
+        let today = jiff::civil::date(2026, 3, 1);
+        let published = YearBook::load(&store, 2025).unwrap();
+        let mut record = store.year(2025).unwrap().unwrap();
+        for t in published.townships() {
+            record.township_mut(t).stage = Stage::Approved;
+        }
+        let mut w = store.write("t").unwrap();
+        w.put_year(2025, &record).unwrap();
+        w.commit().unwrap();
+        assert!(freeze_standing(&store).unwrap() > 0);
+        let changed = published.entries[3].secretary;
+        let mut form = store
+            .assessments(2025)
+            .unwrap()
+            .into_iter()
+            .find(|(s, _)| *s == changed)
+            .unwrap()
+            .1;
+        form.grade = Some(if form.grade == Some(Grade::Good) {
+            Grade::Poor
+        } else {
+            Grade::Good
+        });
+        let mut w = store.write("t").unwrap();
+        w.put_assessment(2025, changed, &form).unwrap();
+        w.commit().unwrap();
+        let scored = YearBook::load_brief(&store, 2025).unwrap();
+        assert!(store.has_kept_lines(2025).unwrap());
+        let changes = store.changes();
+        let kept = YearBook::load_kept(&store, 2025)
+            .unwrap()
+            .expect("an approved year read from its lines");
+        assert_eq!(store.changes(), changes);
+        let (briefs, _, rated, previous, let_go) = held(&kept);
+        let scored_held = held(&scored);
+        assert_eq!(
+            (briefs, rated, previous, let_go),
+            (scored_held.0, scored_held.2, scored_held.3, scored_held.4)
+        );
+        assert!(!kept.rerates_one_by_one() && kept.kept_lines().is_none());
+        // The changed form counts nowhere: its frozen figures stand.
+        let frozen = store.frozen(2025).unwrap();
+        let stood = frozen.iter().find(|(s, _)| *s == changed).unwrap();
+        assert_ne!(stood.1.assessment.grade, form.grade);
+        let entry = kept.entry(changed).unwrap();
+        let frozen_total = stood.1.rating.evaluation.figures().map(|f| f.total);
+        assert_eq!(entry.rating.total(), frozen_total);
+        let first = super::super::overview::first_screen(&store, 2025, &|_| true, &[], today);
+        let counted = super::super::Overview::with_statuses(&kept, &|_| true, &[], today);
         assert_eq!(first.unwrap().expect("counts kept"), counted);
     }
 }
