@@ -35,8 +35,13 @@ const YEAR: &str = "2025";
 /// prints into a shared VT100 parser.
 struct Tui {
     parser: Arc<Mutex<vt100::Parser>>,
-    master: Box<dyn MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
+    /// The terminal's end: None once hung up ([`Tui::hang_up`]).
+    master: Option<Box<dyn MasterPty + Send>>,
+    writer: Option<Box<dyn Write + Send>>,
+    /// The reader stops after the next output once this is false (its end of the
+    /// terminal closed with it).
+    reading: Arc<std::sync::atomic::AtomicBool>,
+    reader: Option<thread::JoinHandle<()>>,
     child: Box<dyn Child + Send + Sync>,
     exited: bool,
 }
@@ -89,9 +94,11 @@ impl Tui {
         let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
         let sink = Arc::clone(&parser);
-        thread::spawn(move || {
+        let reading = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let still = Arc::clone(&reading);
+        let reader = thread::spawn(move || {
             let mut buf = [0u8; 8192];
-            loop {
+            while still.load(std::sync::atomic::Ordering::SeqCst) {
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => sink.lock().unwrap().process(&buf[..n]),
@@ -101,19 +108,34 @@ impl Tui {
         let writer = pair.master.take_writer().expect("pty writer");
         Tui {
             parser,
-            master: pair.master,
-            writer,
+            master: Some(pair.master),
+            writer: Some(writer),
+            reading,
+            reader: Some(reader),
             child,
             exited: false,
         }
     }
 
+    /// The link drops: the terminal's other end is closed, as sshd closes it. The
+    /// kernel sends SIGHUP, and standard input reports the hang-up. `key` makes the
+    /// program draw, so that the reader sees it is to stop.
+    fn hang_up(&mut self, key: &str) {
+        self.reading
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        self.send(key);
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("reader");
+        }
+        self.writer = None;
+        self.master = None;
+    }
+
     /// Type bytes, as a terminal sends them.
     fn send(&mut self, bytes: &str) {
-        self.writer
-            .write_all(bytes.as_bytes())
-            .expect("write to pty");
-        self.writer.flush().expect("flush pty");
+        let writer = self.writer.as_mut().expect("the terminal is open");
+        writer.write_all(bytes.as_bytes()).expect("write to pty");
+        writer.flush().expect("flush pty");
     }
 
     /// The screen as text, one line per row, trailing blanks kept off.
@@ -206,6 +228,8 @@ impl Tui {
             .screen_mut()
             .set_size(nz(rows), nz(cols));
         self.master
+            .as_ref()
+            .expect("the terminal is open")
             .resize(PtySize {
                 rows,
                 cols,
@@ -758,12 +782,13 @@ fn a_province_sized_file_dropped_by_the_link_keeps_its_year_read_for_the_next_st
     tui.send("\x1b[C\x1b[C");
     tui.send("5\r");
     tui.wait_for("a saved field", |s| s.contains("已保存"));
-    // The link drops: SIGHUP. The year is kept as it stands before the program ends.
-    tui.child.clone_killer().kill().expect("send SIGHUP");
+    // The link drops: SIGHUP, and standard input hung up, at once. The year is kept
+    // as it stands before the program ends.
+    tui.hang_up("\x1b[B");
     assert_eq!(
         tui.wait_exit(Duration::from_secs(10)),
         128 + 1,
-        "SIGHUP exit"
+        "hang-up exit"
     );
     let store = xingji::store::Store::open(&db).expect("open");
     assert!(store.has_kept_lines(2025).expect("read"));

@@ -98,10 +98,22 @@ fn probe_wide_ambiguous() -> bool {
 /// the next start reads them instead of scoring the year (seconds for a province).
 static ON_EXIT: std::sync::Mutex<Option<Box<dyn Fn() + Send + Sync>>> = std::sync::Mutex::new(None);
 
-/// End the process with `code`, the year's lines kept first ([`ON_EXIT`]).
+/// Set by the first thread that ends the process ([`exit_kept`]).
+static EXITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// How long a second reason to end (a hang-up is SIGHUP and the terminal's POLLHUP at
+/// once) waits for the first to keep the year (about a second for a province).
+const KEEPING_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// End the process with `code`, the year's lines kept first ([`ON_EXIT`]). The first
+/// caller keeps and ends; another meanwhile waits for it rather than end the process
+/// under the keeping.
 fn exit_kept(code: i32) -> ! {
-    // Taken, not waited for: a second signal while the first keeps ends at once.
-    let keep = ON_EXIT.try_lock().ok().and_then(|mut hook| hook.take());
+    if EXITING.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        std::thread::sleep(KEEPING_WAIT);
+        std::process::exit(code)
+    }
+    let keep = ON_EXIT.lock().ok().and_then(|mut hook| hook.take());
     if let Some(keep) = keep {
         keep();
     }
@@ -213,10 +225,10 @@ pub fn run(service: crate::service::Service, year: i16) -> Result<(), Stopped> {
     }
     let result = Terminal::new(CrosstermBackend::new(io::stdout()))
         .and_then(|mut terminal| run_loop(&mut terminal, &mut app, || Ok(rx.recv().ok())));
-    // The screens close themselves from here (the file closed cleanly with them).
-    if let Ok(mut hook) = ON_EXIT.lock() {
-        hook.take();
-    }
+    // The screens close themselves from here (the file closed cleanly with them); the
+    // hook is dropped outside its lock.
+    let hook = ON_EXIT.lock().ok().and_then(|mut hook| hook.take());
+    drop(hook);
     restore_terminal();
     match app.ctx.fatal.take() {
         Some(reason) => Err(Stopped::Refused(reason)),
