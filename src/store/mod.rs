@@ -121,6 +121,8 @@ pub enum StoreError {
     NotOurs(String),
     #[error("数据库文件 {path} 已损坏,无法读取({detail})。\n{RESTORE_ADVICE}")]
     Damaged { path: String, detail: String },
+    #[error("数据库文件 {0} 在打开后的检查中已修复(回到最近一次完整的保存);请重新打开 xingji")]
+    Repaired(String),
     #[error("数据库由更新版本的 xingji 创建(格式 {0}),请升级 xingji")]
     TooNew(u32),
     #[error("数据库记录无法读取(格式 {0}),文件可能已损坏;{RESTORE_ADVICE}")]
@@ -486,7 +488,8 @@ impl Store {
 
     /// Wait until every page of the file has been checked ([`Store::open_to_show`]):
     /// at once if it has been; the check itself if it is still to be made. A file that
-    /// fails it stays refused: every read and write after says it is damaged.
+    /// fails it stays refused: every read and write after says it is damaged; one that
+    /// it repaired, too (the first screen was read before), saying to open it again.
     pub fn checked(&self) -> Result<()> {
         let mut check = lock_check(&self.check);
         let shown = match &*check {
@@ -497,6 +500,7 @@ impl Store {
                     detail: detail.clone(),
                 });
             }
+            Check::Repaired(path) => return Err(StoreError::Repaired(path.clone())),
             Check::Pending(shown) => shown.clone(),
         };
         let since = std::time::Instant::now();
@@ -512,14 +516,15 @@ impl Store {
             }
         };
         match checked.map_err(|e| open_error(&shown, e)) {
-            Ok(clean) => {
-                if !clean {
-                    // Repaired: whatever was read before is not the file's any more.
-                    let _counting = lock(&self.counting);
-                    self.changes.fetch_add(1, Ordering::SeqCst);
-                }
+            Ok(true) => {
                 *check = Check::Done;
                 Ok(())
+            }
+            // Repaired: what the first screen read (the user's role among it) may not
+            // be the file's any more; this process reads nothing more of it.
+            Ok(false) => {
+                *check = Check::Repaired(shown.clone());
+                Err(StoreError::Repaired(shown))
             }
             Err(StoreError::Damaged { path, detail }) => {
                 *check = Check::Failed {
@@ -1172,6 +1177,9 @@ enum Check {
         path: String,
         detail: String,
     },
+    /// The check repaired the file after the first screen was read from it (the
+    /// file's name): the process is to open it again.
+    Repaired(String),
 }
 
 /// `announce`: a line on standard error while the file is checked (a large file).
