@@ -451,19 +451,11 @@ fn a_file_opened_to_show_answers_the_first_screen_then_checks_before_anything_el
 /// file); nothing else is read, and nothing written.
 #[test]
 fn a_file_opened_to_show_refuses_damage_as_the_check_at_the_open_does() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("x.redb");
-    assessed_file(&path);
-    let good = std::fs::read(&path).unwrap();
-    let copy = dir.path().join("damaged.redb");
     let (mut sound, mut refused) = (0, 0);
-    for page in 1..good.len() / 4096 {
-        let mut bytes = good.clone();
-        bytes[page * 4096 + 200] ^= 0x5a;
-        std::fs::write(&copy, &bytes).unwrap();
-        let checked = Store::open(&copy).map(|s| s.assessments(2024).unwrap().len());
+    each_page_damaged(|page, copy, _| {
+        let checked = Store::open(copy).map(|s| s.assessments(2024).unwrap().len());
         let shown = std::panic::catch_unwind(|| {
-            let store = Store::opened(&copy, When::Later)?;
+            let store = Store::opened(copy, When::Later)?;
             let _ = store.users();
             let _ = store.townships();
             let read = store.assessments(2024).map(|a| a.len());
@@ -489,8 +481,24 @@ fn a_file_opened_to_show_refuses_damage_as_the_check_at_the_open_does() {
             (Err(_), Ok(Err(_)) | Err(_)) => refused += 1,
             (checked, shown) => panic!("page {page}: {checked:?} / {shown:?}"),
         }
-    }
+    });
     assert!(sound > 0 && refused > 0, "{sound} {refused}");
+}
+
+/// [`assessed_file`] with one byte of page 1, then 2, … altered: `each` is given the
+/// page, the damaged copy's path and its bytes.
+fn each_page_damaged(mut each: impl FnMut(usize, &Path, &[u8])) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.redb");
+    assessed_file(&path);
+    let good = std::fs::read(&path).unwrap();
+    let copy = dir.path().join("damaged.redb");
+    for page in 1..good.len() / 4096 {
+        let mut bytes = good.clone();
+        bytes[page * 4096 + 200] ^= 0x5a;
+        std::fs::write(&copy, &bytes).unwrap();
+        each(page, &copy, &bytes);
+    }
 }
 
 /// Each page of a file damaged in turn: a file opened to show at once and closed
@@ -500,32 +508,24 @@ fn a_file_opened_to_show_refuses_damage_as_the_check_at_the_open_does() {
 /// has changed.
 #[test]
 fn a_file_opened_to_show_and_closed_at_once_writes_nothing_on_damage() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("x.redb");
-    assessed_file(&path);
-    let good = std::fs::read(&path).unwrap();
-    let copy = dir.path().join("damaged.redb");
     let mut refused = 0;
-    for page in 1..good.len() / 4096 {
-        let mut bytes = good.clone();
-        bytes[page * 4096 + 200] ^= 0x5a;
-        std::fs::write(&copy, &bytes).unwrap();
-        if !matches!(Store::open(&copy), Err(StoreError::Damaged { .. })) {
-            continue;
+    each_page_damaged(|page, copy, bytes| {
+        if !matches!(Store::open(copy), Err(StoreError::Damaged { .. })) {
+            return;
         }
-        std::fs::write(&copy, &bytes).unwrap();
+        std::fs::write(copy, bytes).unwrap();
         let _ = std::panic::catch_unwind(|| {
-            let store = Store::opened(&copy, When::Later)?;
+            let store = Store::opened(copy, When::Later)?;
             store.users()
         });
-        let after = std::fs::read(&copy).unwrap();
+        let after = std::fs::read(copy).unwrap();
         assert_eq!(after.len(), bytes.len(), "page {page}");
         assert!(after[4096..] == bytes[4096..], "page {page}: pages written");
         assert!(
-            matches!(Store::open(&copy), Err(StoreError::Damaged { .. })),
+            matches!(Store::open(copy), Err(StoreError::Damaged { .. })),
             "page {page}: the damage no longer found"
         );
         refused += 1;
-    }
+    });
     assert!(refused > 0);
 }
