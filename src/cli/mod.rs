@@ -510,6 +510,7 @@ fn server_socket(named: Option<&Path>, db_named: bool) -> Option<PathBuf> {
 /// is waited for a moment, so that a clerk logging in then is not told to make a
 /// database.
 fn screens(socket: Option<&Path>, db: &Path, user: &str) -> Result<Service, CliError> {
+    screen::in_a_terminal()?;
     if let Some(socket) = socket {
         return Ok(Service::connect(socket)?);
     }

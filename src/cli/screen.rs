@@ -39,13 +39,20 @@ pub fn demo(path: &Path, user: &str, year: Option<i16>, size: Option<u32>) -> Re
     tui(service.for_screens()?, year)
 }
 
-/// `xingji`: the TUI on the working year.
-pub fn tui(service: Service, year: Option<i16>) -> Result<(), CliError> {
+/// The screens need a terminal: said before the file is opened, which an open without
+/// screens would only write to (redb's close).
+pub fn in_a_terminal() -> Result<(), CliError> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         return Err(message(
             "xingji 界面需要在终端中运行;报表请用 xingji report",
         ));
     }
+    Ok(())
+}
+
+/// `xingji`: the TUI on the working year.
+pub fn tui(service: Service, year: Option<i16>) -> Result<(), CliError> {
+    in_a_terminal()?;
     let year = service.working_year(year)?;
     tui::run(service, year).map_err(|stopped| match stopped {
         tui::Stopped::Terminal(e) => message(format!("界面出错:{e}")),
