@@ -600,7 +600,8 @@ impl Store {
 
     /// A read that does not wait for the check of a file opened to show at once
     /// ([`Store::open_to_show`]): only the small tables the first screen is made of
-    /// (the users, the years, the townships, the kept counts and rectifications).
+    /// (the schema, the users, the years, the townships, the count of secretaries,
+    /// whether figures are frozen, the kept counts, rectifications).
     /// Once the check has passed they are reads like any other; before, only the
     /// start reads them: the screens hold every key until the year has arrived, and
     /// the year waits for the check.
@@ -913,7 +914,8 @@ impl Store {
     /// secretaries' frozen figures, read in one snapshot, and the count of writes
     /// ([`Store::changes`]) that snapshot holds.
     pub fn forms_of(&self, year: i16, secretaries: &[u32], frozen: &[u32]) -> Result<(u64, Forms)> {
-        // Checked first: a repair counts itself as a change under the lock below.
+        // Checked first (then the snapshot below is a plain read), and not under the
+        // lock: the check waits for every read under way to end.
         self.checked()?;
         let (at, txn) = {
             // A commit counts itself under this lock: the snapshot and the count agree.
