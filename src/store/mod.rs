@@ -51,7 +51,7 @@ fn records_of<T: Record>(
     let table = txn.open_table(table)?;
     if secretaries.len() > MANY_FORMS {
         let wanted: std::collections::HashSet<u32> = secretaries.iter().copied().collect();
-        for entry in table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))? {
+        for entry in table.range(year_range(year))? {
             let (key, value) = entry?;
             let id = key.value() as u32;
             if wanted.contains(&id) {
@@ -315,6 +315,12 @@ fn kept_key(year: i16, chunk: u32) -> u64 {
     assessment_key(year, chunk)
 }
 
+/// Every key of a year in a table keyed `(year << 32) | secretary` (assessments,
+/// frozen figures, rectifications).
+fn year_range(year: i16) -> std::ops::RangeInclusive<u64> {
+    assessment_key(year, 0)..=assessment_key(year, u32::MAX)
+}
+
 /// Every key of a year's kept lines, the header and the chunks.
 fn kept_range(year: i16) -> std::ops::RangeInclusive<u64> {
     kept_key(year, 0)..=kept_key(year, u32::MAX)
@@ -437,7 +443,7 @@ impl Store {
     }
 
     /// An existing database file for the screens, which show a province's first
-    /// screen at once: a file over [`ANNOUNCE_CHECK_BYTES`] is checked just after,
+    /// screen at once: a file over [`LARGE_FILE_BYTES`] is checked just after,
     /// while that screen shows (a third of a second at 500,000 secretaries). Until the
     /// check has passed only [`Store::glance`]'s few small reads answer; every other
     /// read and every write waits for it ([`Store::checked`]). A smaller file is
@@ -456,7 +462,7 @@ impl Store {
         if let Ok(mut last) = LAST_OPENED.lock() {
             *last = Some(path.to_path_buf());
         }
-        let large = std::fs::metadata(path).is_ok_and(|m| m.len() > ANNOUNCE_CHECK_BYTES);
+        let large = std::fs::metadata(path).is_ok_and(|m| m.len() > LARGE_FILE_BYTES);
         let later = match when {
             When::AtOpen => false,
             When::LaterIfLarge => large,
@@ -931,7 +937,7 @@ impl Store {
     pub fn assessed(&self, year: i16) -> Result<Vec<u32>> {
         let txn = self.read()?;
         let table = txn.open_table(ASSESSMENTS)?;
-        let range = table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))?;
+        let range = table.range(year_range(year))?;
         range.map(|entry| Ok(entry?.0.value() as u32)).collect()
     }
 
@@ -1000,8 +1006,7 @@ impl Store {
             let Ok(table) = txn.open_table(FROZEN) else {
                 return Ok(false);
             };
-            let mut range =
-                table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))?;
+            let mut range = table.range(year_range(year))?;
             Ok(range.next().transpose()?.is_some())
         })
     }
@@ -1152,9 +1157,9 @@ pub fn panic_message(inside_redb: bool, detail: &str) -> String {
     format!("{path} 已损坏,无法读取({detail})。\n{RESTORE_ADVICE}")
 }
 
-/// Files larger than this say that they are being checked (it takes a moment); the
-/// screens check them after their first screen ([`Store::open_to_show`]).
-const ANNOUNCE_CHECK_BYTES: u64 = 32 << 20;
+/// A large file: a command says that it is being checked (it takes a moment); the
+/// screens check it after their first screen ([`Store::open_to_show`]).
+const LARGE_FILE_BYTES: u64 = 32 << 20;
 
 /// How long a check waits for read transactions still open to end.
 const CHECK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -1162,7 +1167,7 @@ const CHECK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 /// When an open checks the file's pages ([`Store::opened`]).
 enum When {
     AtOpen,
-    /// After the first screen, if the file is over [`ANNOUNCE_CHECK_BYTES`].
+    /// After the first screen, if the file is over [`LARGE_FILE_BYTES`].
     LaterIfLarge,
     /// After the first screen whatever its size (tests).
     #[cfg(test)]
@@ -1255,7 +1260,7 @@ fn each_in<T: Record>(
         Err(_) if may_lack => return Ok(()),
         Err(e) => return Err(e.into()),
     };
-    for entry in table.range(assessment_key(year, 0)..=assessment_key(year, u32::MAX))? {
+    for entry in table.range(year_range(year))? {
         let (key, value) = entry?;
         each(key.value() as u32, decode(value.value())?);
     }
