@@ -1780,6 +1780,22 @@ mod tests {
         (briefs, book.live.clone(), book.rated, previous, let_go)
     }
 
+    /// The first screen read from the counts kept beside the year's lines is the one
+    /// counted in `book`, for whoever sees what `shows` lets through.
+    fn first_screen_is_counted(
+        store: &Store,
+        book: &YearBook,
+        shows: &dyn Fn(u32) -> bool,
+        what: &str,
+    ) {
+        let today = jiff::civil::date(2026, 3, 1);
+        let first = super::super::overview::first_screen(store, 2025, shows, &[], today)
+            .unwrap()
+            .expect("counts kept");
+        let counted = super::super::Overview::with_statuses(book, shows, &[], today);
+        assert_eq!(first, counted, "{what}");
+    }
+
     #[test]
     fn a_year_read_from_its_kept_lines_is_the_year_scored() {
         let dir = tempfile::tempdir().unwrap();
@@ -1848,11 +1864,7 @@ mod tests {
             let all = |_: u32| true;
             let views: [&dyn Fn(u32) -> bool; 2] = [&all, &clerk];
             for shows in views {
-                let first = super::super::overview::first_screen(&store, 2025, shows, &[], today)
-                    .unwrap()
-                    .expect("counts kept");
-                let counted = super::super::Overview::with_statuses(&kept, shows, &[], today);
-                assert_eq!(first, counted, "round {round}");
+                first_screen_is_counted(&store, &kept, shows, &format!("round {round}"));
             }
             touch(&store);
             assert!(YearBook::load_kept(&store, 2025).unwrap().is_none());
@@ -1874,11 +1886,8 @@ mod tests {
         assert!(store.has_kept_lines(2025).unwrap());
         assert!(YearBook::load_kept(&store, 2025).unwrap().is_none());
         // The counts, kept from the lines as they stand, are the year's all the same.
-        let today = jiff::civil::date(2026, 3, 1);
-        let first = super::super::overview::first_screen(&store, 2025, &|_| true, &[], today);
         let published = YearBook::load(&store, 2025).unwrap();
-        let counted = super::super::Overview::with_statuses(&published, &|_| true, &[], today);
-        assert_eq!(first.unwrap().expect("counts kept"), counted);
+        first_screen_is_counted(&store, &published, &|_| true, "published");
     }
 
     /// Lines an older program kept have no counts beside them (or counts of an earlier
@@ -1900,8 +1909,7 @@ mod tests {
             .unwrap()
             .expect("read from the lines");
         assert_eq!(store.changes(), changes, "a keeping is not a change");
-        let counted = super::super::Overview::with_statuses(&kept, &|_| true, &[], today);
-        assert_eq!(first().unwrap().expect("counts kept"), counted);
+        first_screen_is_counted(&store, &kept, &|_| true, "kept");
     }
 
     #[test]
@@ -1939,11 +1947,8 @@ mod tests {
             QuotaKey::of(&book.frozen[&changed].rating.evaluation)
         );
         // The first screen read from the counts kept beside those lines is the year's.
-        let today = jiff::civil::date(2026, 3, 1);
-        let first = super::super::overview::first_screen(&store, 2025, &|_| true, &[], today);
         let year = YearBook::load(&store, 2025).unwrap();
-        let counted = super::super::Overview::with_statuses(&year, &|_| true, &[], today);
-        assert_eq!(first.unwrap().expect("counts kept"), counted);
+        first_screen_is_counted(&store, &year, &|_| true, "published");
     }
 
     /// Every township approved, its figures frozen, and a form changed since (as the
@@ -1956,7 +1961,6 @@ mod tests {
         let path = dir.path().join("demo.redb");
         drop(crate::demo::open(&path, "t").unwrap());
         let store = Store::open(&path).unwrap();
-        let today = jiff::civil::date(2026, 3, 1);
         let published = YearBook::load(&store, 2025).unwrap();
         let mut record = store.year(2025).unwrap().unwrap();
         for t in published.townships() {
@@ -2003,9 +2007,7 @@ mod tests {
         let entry = kept.entry(changed).unwrap();
         let frozen_total = stood.1.rating.evaluation.figures().map(|f| f.total);
         assert_eq!(entry.rating.total(), frozen_total);
-        let first = super::super::overview::first_screen(&store, 2025, &|_| true, &[], today);
-        let counted = super::super::Overview::with_statuses(&kept, &|_| true, &[], today);
-        assert_eq!(first.unwrap().expect("counts kept"), counted);
+        first_screen_is_counted(&store, &kept, &|_| true, "kept");
     }
 }
 
