@@ -19,7 +19,7 @@ pub use value::{
     parse_score,
 };
 
-use compact_str::CompactString;
+use ecow::EcoString;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -89,14 +89,14 @@ impl VillageKind {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Township {
-    pub name: CompactString,
+    pub name: EcoString,
     pub kind: TownshipKind,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Village {
     pub township: u32,
-    pub name: CompactString,
+    pub name: EcoString,
     pub kind: VillageKind,
 }
 
@@ -129,7 +129,7 @@ impl Gender {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Secretary {
     pub village: u32,
-    pub name: CompactString,
+    pub name: EcoString,
     pub gender: Option<Gender>,
     pub born: Option<Date>,
     pub took_office: Date,
