@@ -129,6 +129,8 @@ pub enum Mark {
         stars: Option<u8>,
         change: Option<StarChange>,
         stage: Stage,
+        /// The township's figures moved after they were published: 须更正公示.
+        correction: bool,
         consequence: Option<Consequence>,
     },
 }
@@ -153,8 +155,9 @@ pub(super) struct Orders {
     index: OnceLock<(u64, SearchIndex)>,
     /// Each township's villages and secretaries (everyone of the roster), in id order.
     roster: OnceLock<HashMap<u32, Roster>>,
-    /// Each township's stage (the year's record lists a province's in no order).
-    stages: OnceLock<HashMap<u32, Stage>>,
+    /// Each township's stage and whether it waits for a correction (the year's record
+    /// lists a province's in no order).
+    stages: OnceLock<HashMap<u32, (Stage, bool)>>,
 }
 
 /// A township's villages and secretaries, by id.
@@ -426,23 +429,28 @@ impl YearBook {
             None => Mark::NotEntered,
             Some(brief) => match brief.outcome.filter(|_| brief.complete) {
                 None => Mark::Incomplete,
-                Some(outcome) => Mark::Rated {
-                    total: brief.total,
-                    outcome,
-                    stars: brief.stars,
-                    change: brief.change,
-                    stage: self.township_of(id).map_or(Stage::Entering, |t| {
-                        let stages = self.orders.stages.get_or_init(|| {
-                            self.record
-                                .townships
-                                .iter()
-                                .map(|(t, y)| (*t, y.stage))
-                                .collect()
+                Some(outcome) => {
+                    let (stage, correction) =
+                        self.township_of(id).map_or_else(Default::default, |t| {
+                            let stages = self.orders.stages.get_or_init(|| {
+                                self.record
+                                    .townships
+                                    .iter()
+                                    .map(|(t, y)| (*t, (y.stage, y.correction)))
+                                    .collect()
+                            });
+                            stages.get(&t).copied().unwrap_or_default()
                         });
-                        stages.get(&t).copied().unwrap_or_default()
-                    }),
-                    consequence: brief.consequence,
-                },
+                    Mark::Rated {
+                        total: brief.total,
+                        outcome,
+                        stars: brief.stars,
+                        change: brief.change,
+                        stage,
+                        correction,
+                        consequence: brief.consequence,
+                    }
+                }
             },
         };
         Row {

@@ -91,11 +91,16 @@ pub struct TownshipStatus {
 impl TownshipStatus {
     /// The stage in words (at most 8 cells), a correction said: `须更正`, `更正公示`.
     pub fn stage_label(&self) -> &'static str {
-        match (self.stage, self.correction) {
-            (Stage::Submitted, true) => "须更正",
-            (Stage::Publicity, true) => "更正公示",
-            (stage, _) => stage.label(),
-        }
+        stage_label(self.stage, self.correction)
+    }
+}
+
+/// A township's stage in words (at most 8 cells), a correction said: `须更正`, `更正公示`.
+pub fn stage_label(stage: Stage, correction: bool) -> &'static str {
+    match (stage, correction) {
+        (Stage::Submitted, true) => "须更正",
+        (Stage::Publicity, true) => "更正公示",
+        (stage, _) => stage.label(),
     }
 }
 

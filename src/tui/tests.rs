@@ -435,6 +435,34 @@ fn notes_are_multi_line_and_escape_keeps_them() {
     );
 }
 
+/// The list's 状态 says a correction as the overview and the workflow do: a township
+/// whose figures moved after approval is 须更正, then in 更正公示.
+#[test]
+fn the_list_says_when_a_township_waits_for_a_correction() {
+    let mut app = names_app(PLAIN);
+    let t = app.ctx.book.district.township_id("神头镇").unwrap();
+    // As the service marks it when another township's publicity moves its figures.
+    app.ctx.book.record.townships.push((
+        t,
+        crate::domain::TownshipYear {
+            stage: crate::domain::Stage::Submitted,
+            correction: true,
+            ..Default::default()
+        },
+    ));
+    press(&mut app, &[KeyCode::Char('l')]);
+    let screen = text(&draw(&app, 120, 24));
+    let row = |name: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} in {screen}"))
+            .to_string()
+    };
+    assert!(row("张三").contains("须更正"), "{screen}");
+    assert!(row("欧阳娜娜").contains("已完成"), "{screen}");
+}
+
 #[test]
 fn q_goes_home_and_quits_from_the_overview() {
     let mut app = names_app(PLAIN);

@@ -13,6 +13,7 @@ use super::paged::Paged;
 use crate::domain::{Stage, stars_ascii};
 pub use crate::service::rows::Sort;
 use crate::service::rows::{Filter, Mark, Row, Window};
+use crate::service::workflow::stage_label;
 use crate::text::{pad, pad_left, truncate};
 use crate::tui::context::Context;
 use crate::tui::keys::{Action, Ask, Binding, GridAt, NONE, Target, bind, list_table};
@@ -252,6 +253,7 @@ fn cells(ctx: &Context, row: &Row) -> Vec<String> {
             stars,
             change,
             stage,
+            correction,
             consequence,
         } => cells.extend([
             format!("{total:.2}"),
@@ -260,7 +262,7 @@ fn cells(ctx: &Context, row: &Row) -> Vec<String> {
             change.map(|c| c.label()).unwrap_or_default(),
             match stage {
                 Stage::Entering => "已完成".to_string(),
-                stage => stage.label().to_string(),
+                stage => stage_label(*stage, *correction).to_string(),
             },
             consequence
                 .map(|c| c.label().to_string())
