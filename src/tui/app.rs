@@ -271,6 +271,11 @@ impl App {
             Action::Help => Some(Action::Show(Target::Help)),
             Action::OpenSearch => Some(Action::Ask(Ask::Search(None))),
             Action::PickYear => Some(Action::Ask(Ask::Year)),
+            Action::SwitchYear(year) if year == self.ctx.year() => {
+                // The year showing: nothing to read again, and the screen stays.
+                self.ctx.info(format!("仍是 {year} 年度"));
+                None
+            }
             Action::SwitchYear(year) => {
                 if self.leave() {
                     self.switch_year(year);

@@ -1733,7 +1733,17 @@ fn y_picks_the_year_and_enter_switches_to_it() {
         screen.contains(">2025 年度(当前)") && screen.contains("2024 年度"),
         "{screen}"
     );
-    press(&mut app, &[KeyCode::Down, KeyCode::Enter]);
+    // The year showing picked: the list stays where it was, and says so.
+    press(&mut app, &[KeyCode::Esc, KeyCode::Down]);
+    let place = app.list.paged.pick.selected;
+    press(&mut app, &[KeyCode::Char('y'), KeyCode::Enter]);
+    assert_eq!(app.screen, ScreenId::List);
+    assert_eq!(app.list.paged.pick.selected, place);
+    assert_eq!(app.ctx.status.clone().unwrap().text, "仍是 2025 年度");
+    press(
+        &mut app,
+        &[KeyCode::Char('y'), KeyCode::Down, KeyCode::Enter],
+    );
     assert_eq!(app.ctx.year(), 2024);
     assert_eq!(app.screen, ScreenId::Overview);
     assert!(text(&draw(&app, 80, 24)).contains("2024 年度"));
