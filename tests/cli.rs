@@ -1283,6 +1283,53 @@ fn ok_on(db: &Path, today: &str, args: &[&str]) -> String {
     text(&out.stdout)
 }
 
+/// A file without users lets its user do everything; the first user added comes with
+/// that user as a district admin, so that neither a clerk's nor another admin's entry
+/// is refused or locks them out.
+#[test]
+fn the_first_user_added_to_a_file_without_users_keeps_its_user_in() {
+    let f = Fixture::new();
+    for (role, fresh) in [
+        (
+            &["--role", "township", "--township", "神头镇"][..],
+            "clerk.redb",
+        ),
+        (&["--role", "district"][..], "admin.redb"),
+        (&["--role", "viewer"][..], "viewer.redb"),
+    ] {
+        let db = f.path(fresh);
+        drop(xingji::demo::open(&db, "tester").unwrap());
+        let mut add = vec!["user", "add", "李四"];
+        add.extend(role);
+        let said = ok_on(&db, "2025-12-01", &add);
+        assert!(said.contains("tester 已同时登记为区管理员"), "{said}");
+        let users = ok_on(&db, "2025-12-01", &["user", "list"]);
+        assert!(
+            users.contains("tester") && users.contains("区管理员") && users.contains("李四"),
+            "{users}"
+        );
+        // The list now decides: someone not on it is refused.
+        let out = xingji()
+            .arg("--db")
+            .arg(&db)
+            .args(["user", "list"])
+            .env("XINGJI_USER", "王五")
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{fresh}");
+        let log = ok_on(&db, "2025-12-01", &["audit"]);
+        assert!(log.contains("tester:区管理员"), "{log}");
+    }
+    // Once there is a list, adding to it adds only the one named.
+    let db = f.path("clerk.redb");
+    let said = ok_on(
+        &db,
+        "2025-12-01",
+        &["user", "add", "赵六", "--role", "viewer"],
+    );
+    assert!(!said.contains("登记为区管理员"), "{said}");
+}
+
 /// Everything a user sees of a database: both years' reports, the audit log, the users
 /// and the year's progress.
 fn everything_shown(db: &Path) -> Vec<String> {

@@ -619,19 +619,38 @@ impl Local {
     }
 
     /// Add a user, or change a user's role (district admins only). Returns the role
-    /// in words.
+    /// in words. The first user added to a file without users (where everyone is the
+    /// district's) comes with whoever adds them, as a district admin: else the list
+    /// would lock them out, or want an admin the adder could not be.
     pub fn put_user(&self, name: &str, role: Role) -> Result<String> {
         self.need_district(DistrictStep::ManageUsers)?;
         let name = user_name(name)?;
         let district = self.roster()?;
-        let label = role_label(role, &district);
+        let mut label = role_label(role, &district);
         let mut after = self.store.users()?;
+        let adder = (after.is_empty() && name != self.actor.name).then_some(&self.actor.name);
         after.retain(|(n, _)| n != name);
         after.push((name.to_string(), role));
+        if let Some(adder) = adder {
+            after.push((adder.clone(), Role::District));
+        }
         keeps_an_admin(&after, name)?;
         let mut w = self.store.write(&self.actor.name)?;
+        if let Some(adder) = adder {
+            w.put_user(adder, Role::District)?;
+            w.audit(
+                "新增用户",
+                "",
+                &format!("{adder}:区管理员(添加第一位用户时)"),
+            )?;
+            label.push_str(&format!(";此前没有用户名单,{adder} 已同时登记为区管理员"));
+        }
         w.put_user(name, role)?;
-        w.audit("新增用户", "", &format!("{name}:{label}"))?;
+        w.audit(
+            "新增用户",
+            "",
+            &format!("{name}:{}", role_label(role, &district)),
+        )?;
         w.commit()?;
         Ok(label)
     }
@@ -802,8 +821,6 @@ impl Local {
     }
 }
 
-/// Someone must be able to manage users, approve and back up: the users after a change
-/// keep at least one district admin.
 /// At most this many secretaries' Excel report is made by the shared server: a
 /// workbook takes about 7 KB a secretary while it is made (3.4 GB for a province of
 /// 500,000), which the server, and every user's session with it, must not risk.
@@ -821,6 +838,8 @@ fn workbook_fits(year: i16, secretaries: usize) -> Result<()> {
     }
 }
 
+/// Someone must be able to manage users, approve and back up: the users after a change
+/// keep at least one district admin.
 fn keeps_an_admin(after: &[(String, Role)], changed: &str) -> Result<()> {
     if after.iter().any(|(_, r)| *r == Role::District) {
         Ok(())
