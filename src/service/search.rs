@@ -63,6 +63,9 @@ const PLACE_PIECES: usize = 3;
 /// The first piece in lower-case ASCII, for every kind of text.
 const ASCII_FROM: usize = 1;
 const SEPARATOR: char = '\u{1}';
+/// The most characters a piece holds: a text's pieces then fit the offsets (u16) with
+/// room to spare.
+const PIECE_CHARS: usize = 2000;
 
 /// Full pinyin and initials of a text; characters without pinyin are kept lower-cased.
 pub fn romanize(text: &str) -> (String, String) {
@@ -284,10 +287,10 @@ struct Memo([Vec<u8>; 3]);
 const UNKNOWN: u8 = u8::MAX;
 const NO_MATCH: u8 = u8::MAX - 1;
 
-/// A name's pieces ([`NAME_PIECES`]), from the name as written and as lower-cased.
-fn name_pieces(name: &str, lowered: &str) -> [String; NAME_PIECES] {
-    let common = romanize(name);
-    let surname = romanize_name(name);
+/// A name's pieces ([`NAME_PIECES`]), from the name as written, lower-cased.
+fn name_pieces(lowered: &str) -> [String; NAME_PIECES] {
+    let common = romanize(lowered);
+    let surname = romanize_name(lowered);
     // The name's other reading, when its surname reads two ways; else nothing.
     let other = if surname == common {
         Default::default()
@@ -297,9 +300,10 @@ fn name_pieces(name: &str, lowered: &str) -> [String; NAME_PIECES] {
     [lowered.to_owned(), surname.0, surname.1, other.0, other.1]
 }
 
-/// A village's or township's pieces ([`PLACE_PIECES`]).
-fn place_pieces(place: &str, lowered: &str) -> [String; PLACE_PIECES] {
-    let roman = romanize(place);
+/// A village's or township's pieces ([`PLACE_PIECES`]), from its name as written,
+/// lower-cased.
+fn place_pieces(lowered: &str) -> [String; PLACE_PIECES] {
+    let roman = romanize(lowered);
     [lowered.to_owned(), roman.0, roman.1]
 }
 
@@ -364,26 +368,27 @@ impl<const N: usize> Texts<N> {
         self.pieces(id)?.rank(q)
     }
 
-    /// The place of a text, its pieces (made by `make` from the text and its lower-cased
-    /// form) added when it is new. None when the buffer can hold no more (4 GiB).
-    fn held(&mut self, text: &str, make: fn(&str, &str) -> [String; N]) -> Option<u32> {
+    /// The place of a text, its pieces added when it is new. The pieces are made (by
+    /// `make`) from its written form alone — without the separator, cut to a piece's
+    /// length, lower-cased — which is what finds it: texts written alike share their
+    /// pieces whoever came first. None when the buffer can hold no more (4 GiB).
+    fn held(&mut self, text: &str, make: fn(&str) -> [String; N]) -> Option<u32> {
         self.look_up_all();
-        let lowered = lower_cased(text);
+        let written: std::borrow::Cow<'_, str> =
+            if text.len() <= PIECE_CHARS && !text.contains(SEPARATOR) {
+                text.into()
+            } else {
+                text.chars()
+                    .filter(|c| *c != SEPARATOR)
+                    .take(PIECE_CHARS)
+                    .collect::<String>()
+                    .into()
+            };
+        let lowered = lower_cased(&written);
         if let Some(id) = self.find(&lowered) {
             return Some(id);
         }
-        let pieces = make(text, &lowered);
-        let added = self.add(pieces.each_ref().map(String::as_str));
-        if added.is_some() {
-            return added;
-        }
-        // A text too long for the offsets is cut (a real name, village or township is
-        // far shorter).
-        let cut = truncated(text);
-        if cut == text {
-            return None;
-        }
-        self.held(&cut, make)
+        self.add(make(&lowered).each_ref().map(String::as_str))
     }
 
     /// The place of a text whose pieces another index holds, copied when it is new.
@@ -416,9 +421,10 @@ impl<const N: usize> Texts<N> {
         let start = u32::try_from(at).ok()?;
         let mut ends = [0u16; N];
         for (k, piece) in pieces.iter().enumerate() {
-            // A piece never holds the separator.
+            // A piece never holds the separator, nor more than a piece's length (a real
+            // name, village or township is far shorter).
             self.text
-                .extend(piece.chars().filter(|c| *c != SEPARATOR).take(2000));
+                .extend(piece.chars().filter(|c| *c != SEPARATOR).take(PIECE_CHARS));
             ends[k] = u16::try_from(self.text.len() - at).unwrap_or(u16::MAX);
             self.text.push(SEPARATOR);
         }
@@ -540,11 +546,6 @@ fn lower_cased(text: &str) -> std::borrow::Cow<'_, str> {
         true => std::borrow::Cow::Owned(text.to_lowercase()),
         false => std::borrow::Cow::Borrowed(text),
     }
-}
-
-/// A text cut to a length the offsets can hold.
-fn truncated(text: &str) -> String {
-    text.chars().take(200).collect()
 }
 
 /// How a query matches a piece, best first (a single letter is never a whole text:
@@ -822,6 +823,42 @@ mod tests {
         // 小泊村 begins with x; 张蔡庄乡 holds one (zhangcaizhuangxiang).
         assert_eq!(search(&i, "x"), vec![2, 3, 4]);
         assert_eq!(search(&i, "ls"), vec![3]);
+    }
+
+    #[test]
+    fn texts_written_alike_share_their_pieces_whoever_comes_first() {
+        // İ lower-cases to i and a combining dot: 解İ and 解i̇ are written alike.
+        let (capital, small) = ("解\u{130}", "解i\u{307}");
+        let long = "张".repeat(2500);
+        let people = [
+            (1, capital, "东村", "神头镇"),
+            (2, small, "东村", "神头镇"),
+            (3, long.as_str(), "西村", "神头镇"),
+            (4, long.as_str(), "西村", "神头镇"),
+            (5, "张三\u{1}", "南村", "神头镇"),
+            (6, "张三", "南村", "神头镇"),
+        ];
+        let forward = SearchIndex::from_iter(people);
+        let mut reversed = people;
+        reversed.reverse();
+        let backward = SearchIndex::from_iter(reversed);
+        for i in [&forward, &backward] {
+            // One text each: the over-long name (cut) and the one with a control
+            // character (taken out) are found again, not held again.
+            assert_eq!(i.names.len(), 3);
+            assert_eq!(i.name_pinyin(0), i.name_pinyin(1));
+        }
+        for query in ["xi", "xiei", "jie", "zhang", "zs", "张三"] {
+            let mut f = search(&forward, query);
+            let mut b = search(&backward, query);
+            f.sort_unstable();
+            b.sort_unstable();
+            assert_eq!(f, b, "{query}");
+            let ranks = |i: &SearchIndex| (0..6).map(|at| i.rank(at, query)).collect::<Vec<_>>();
+            let mut theirs = ranks(&backward);
+            theirs.reverse();
+            assert_eq!(ranks(&forward), theirs, "{query}");
+        }
     }
 
     #[test]
