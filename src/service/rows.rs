@@ -600,6 +600,32 @@ mod tests {
     }
 
     #[test]
+    fn a_total_finer_than_hundredths_is_still_ordered_exactly() {
+        let (_dir, mut book) = demo_book();
+        let by_total = expected(&book, Filter::All, Sort::Total);
+        let best = book.entry(by_total[0]).unwrap().rating.total().unwrap();
+        // Only an altered file holds such totals (`xingji check` reports them): one a
+        // thousandth above the best, one a thousandth below it.
+        let (above, below) = (by_total[5], by_total[6]);
+        for (id, total) in [
+            (above, best + Decimal::new(1, 3)),
+            (below, best - Decimal::new(1, 3)),
+        ] {
+            let at = book.entries.iter().position(|e| e.secretary == id).unwrap();
+            let super::super::book::Rated::Whole(rating) = &mut book.entries[at].rating else {
+                panic!("a book read for screens holds whole ratings");
+            };
+            let crate::scoring::Evaluation::Complete(figures) = &mut rating.evaluation else {
+                panic!("{id} is rated");
+            };
+            figures.total = total;
+        }
+        let shown = paged(&book, Filter::All, Sort::Total);
+        assert_eq!(shown, expected(&book, Filter::All, Sort::Total));
+        assert_eq!(shown[..3], [above, by_total[0], below]);
+    }
+
+    #[test]
     fn a_save_moves_the_orders_by_total_and_the_pool() {
         let (_dir, mut book) = demo_book();
         // Read every order once, so that each is made and kept.
