@@ -1320,6 +1320,27 @@ fn the_first_user_added_to_a_file_without_users_keeps_its_user_in() {
         let log = ok_on(&db, "2025-12-01", &["audit"]);
         assert!(log.contains("tester:区管理员"), "{log}");
     }
+    // An adder whose name the list could not hold is told so, and nothing is added.
+    let db = f.path("spaced.redb");
+    drop(xingji::demo::open(&db, "tester").unwrap());
+    let as_spaced = |args: &[&str]| {
+        xingji()
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("XINGJI_USER", "a b")
+            .output()
+            .unwrap()
+    };
+    let out = as_spaced(&["user", "add", "李四", "--role", "viewer"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("「a b」不能作为用户名"),
+        "{}",
+        text(&out.stderr)
+    );
+    let users = as_spaced(&["user", "list"]);
+    assert!(users.status.success() && !text(&users.stdout).contains("李四"));
     // Once there is a list, adding to it adds only the one named.
     let db = f.path("clerk.redb");
     let said = ok_on(

@@ -628,11 +628,21 @@ impl Local {
         let district = self.roster()?;
         let mut label = role_label(role, &district);
         let mut after = self.store.users()?;
-        let adder = (after.is_empty() && name != self.actor.name).then_some(&self.actor.name);
+        let adder = match after.is_empty() && name != self.actor.name {
+            // The adder must be a name the list can hold (and `user remove` can name).
+            true => Some(user_name(&self.actor.name).map_err(|_| {
+                Refusal::Invalid(format!(
+                    "此前没有用户名单,添加第一位用户时添加者也要登记为区管理员,\
+                     但「{}」不能作为用户名(不能为空,也不能含空格)",
+                    self.actor.name
+                ))
+            })?),
+            false => None,
+        };
         after.retain(|(n, _)| n != name);
         after.push((name.to_string(), role));
         if let Some(adder) = adder {
-            after.push((adder.clone(), Role::District));
+            after.push((adder.to_string(), Role::District));
         }
         keeps_an_admin(&after, name)?;
         let mut w = self.store.write(&self.actor.name)?;
