@@ -220,7 +220,16 @@ impl SearchIndex {
         if q.is_empty() {
             return None;
         }
-        self.rank_in(at, &Query::new(&q), &mut self.memo())
+        // Text by text, without a memo (which would cost a byte of every text).
+        let (person, q) = (self.people.get(at)?, Query::new(&q));
+        self.names
+            .rank(person.name, &q)
+            .or_else(|| self.villages.rank(person.village, &q).map(|how| HOWS + how))
+            .or_else(|| {
+                self.townships
+                    .rank(person.township, &q)
+                    .map(|how| 2 * HOWS + how)
+            })
     }
 
     /// A memo of how a query matches each text, for [`SearchIndex::rank_in`].
@@ -888,12 +897,14 @@ mod tests {
             (3, "武秀", "南村", "神头镇"),
             (4, "张三", "武秀村", "神头镇"),
             (5, "李四", "北村", "武秀乡"),
+            (6, "赵六", "大武秀村", "神头镇"),
         ]);
-        assert_eq!(search(&i, "wuxiu"), vec![3, 1, 2, 4, 5]);
-        assert_eq!(search(&i, "wx"), vec![3, 1, 2, 4, 5]);
-        assert_eq!(search(&i, "武秀"), vec![3, 4, 5]);
-        // A single letter is a prefix, never a whole text (as the letters rank it).
-        assert_eq!(search(&i, "w"), vec![1, 2, 3, 4, 5]);
+        // Within a village's name (6) still before the township's beginning (5).
+        assert_eq!(search(&i, "wuxiu"), vec![3, 1, 2, 4, 6, 5]);
+        assert_eq!(search(&i, "wx"), vec![3, 1, 2, 4, 6, 5]);
+        assert_eq!(search(&i, "武秀"), vec![3, 4, 6, 5]);
+        // A single letter is a prefix, never a whole text.
+        assert_eq!(search(&i, "w"), vec![1, 2, 3, 4, 6, 5]);
     }
 
     #[test]
@@ -921,7 +932,9 @@ mod tests {
     #[test]
     fn many_candidates_shared_by_two_cores_are_all_ranked() {
         let names = ["张三", "赵静", "王五", "欧阳娜娜", "乐嘉", "Anna"];
-        let villages = ["马邑村", "张家堡村", "小泊村"];
+        // 大张庄村 holds zhang within it: before 张蔡庄乡, which begins with it.
+        let villages = ["马邑村", "张家堡村", "小泊村", "大张庄村"];
+        let townships = ["神头镇", "张蔡庄乡", "小泊村乡"];
         let n = SHARED_FROM * 2 + 7;
         let people: Vec<(u32, String, &str)> = (0..n)
             .map(|i| {
@@ -936,7 +949,10 @@ mod tests {
             .collect();
         let index: SearchIndex = people
             .iter()
-            .map(|(id, name, village)| (*id, name.as_str(), *village, "神头镇"))
+            .map(|(id, name, village)| {
+                let township = townships[*id as usize % townships.len()];
+                (*id, name.as_str(), *village, township)
+            })
             .collect();
         for query in [
             "z", "zh", "zhang", "张", "7", "yue", "lejia", "an", "乐", "a", "ma", "zhangsan",
@@ -952,6 +968,20 @@ mod tests {
                 assert!(expected.len() > SHARED_FROM, "{query}");
             }
             assert_eq!(search(&index, query), expected, "{query}");
+            // Narrowed from its first letter: among fewer candidates (`lejia` among
+            // the l's), each text is read as someone bearing it comes up.
+            let mut f = Finder::default();
+            f.find(
+                &index,
+                1,
+                &query[..query.chars().next().unwrap().len_utf8()],
+                1,
+            );
+            assert_eq!(
+                f.find(&index, 1, query, usize::MAX).best,
+                expected,
+                "{query}"
+            );
         }
     }
 
