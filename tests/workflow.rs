@@ -1463,6 +1463,17 @@ fn after_approval_a_reopened_township_moves_no_other_township_until_a_correction
             .any(|l| l.contains(B) && l.contains("须更正")),
         "{status}"
     );
+    // The report says it as the progress does.
+    let township_line = |report: &str| {
+        let head = format!("【{B}】");
+        report
+            .lines()
+            .find(|l| l.contains(&head))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let report = later.ok(&["report", "--year", "2025"]);
+    assert!(township_line(&report).ends_with("· 须更正"), "{report}");
     let log = later.ok(&["audit", "--secretary", "高文斌"]);
     assert!(
         log.contains("结果变动(须更正公示)") && log.contains("4星") && log.contains("-> 3星"),
@@ -1479,6 +1490,8 @@ fn after_approval_a_reopened_township_moves_no_other_township_until_a_correction
     again.ok(&["year", "publish", "--year", "2025", "--township", B]);
     let notice = again.ok(&["notice", "--year", "2025", "--township", B]);
     assert!(notice.contains("更正公示"), "{notice}");
+    let report = again.ok(&["report", "--year", "2025"]);
+    assert!(township_line(&report).ends_with("· 更正公示"), "{report}");
     assert!(
         notice.contains("高文斌:原为92.40分、优秀、4星,更正为92.40分、优秀、3星"),
         "{notice}"

@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use crate::scoring::{Evaluation, rating_stars_label, remarks};
+use crate::service::workflow::stage_label;
 use crate::service::{Entry, YearBook};
 use crate::text::width;
 
@@ -173,11 +174,21 @@ pub fn write_text(book: &YearBook, out: &mut dyn Write) -> std::io::Result<()> {
     )?;
     // The rows come in the official order: a township's rows are together. One pass
     // (a country has tens of thousands of townships).
+    // Said as the year's progress says it (须更正, 更正公示).
+    let years: std::collections::HashMap<u32, _> = book
+        .record
+        .townships
+        .iter()
+        .map(|(t, y)| (*t, (y.stage, y.correction)))
+        .collect();
     let stages: std::collections::HashMap<&str, &str> = book
         .district
         .townships
         .iter()
-        .map(|(id, t)| (t.name.as_str(), book.record.stage(*id).label()))
+        .map(|(id, t)| {
+            let (stage, correction) = years.get(id).copied().unwrap_or_default();
+            (t.name.as_str(), stage_label(stage, correction))
+        })
         .collect();
     out.write_all(&in_two(book, |entries, out| {
         write_townships(book, entries, &stages, out)
