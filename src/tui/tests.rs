@@ -440,27 +440,35 @@ fn notes_are_multi_line_and_escape_keeps_them() {
 #[test]
 fn the_list_says_when_a_township_waits_for_a_correction() {
     let mut app = names_app(PLAIN);
-    let t = app.ctx.book.district.township_id("神头镇").unwrap();
-    // As the service marks it when another township's publicity moves its figures.
-    app.ctx.book.record.townships.push((
-        t,
-        crate::domain::TownshipYear {
-            stage: crate::domain::Stage::Submitted,
-            correction: true,
-            ..Default::default()
-        },
-    ));
+    // As the service marks a township when another's publicity moves its figures, and
+    // then as its correcting publicity runs.
+    for (township, stage) in [
+        ("神头镇", crate::domain::Stage::Submitted),
+        ("利民镇", crate::domain::Stage::Publicity),
+    ] {
+        let t = app.ctx.book.district.township_id(township).unwrap();
+        app.ctx.book.record.townships.push((
+            t,
+            crate::domain::TownshipYear {
+                stage,
+                correction: true,
+                ..Default::default()
+            },
+        ));
+    }
     press(&mut app, &[KeyCode::Char('l')]);
-    let screen = text(&draw(&app, 120, 24));
-    let row = |name: &str| {
-        screen
-            .lines()
-            .find(|l| l.contains(name))
-            .unwrap_or_else(|| panic!("{name} in {screen}"))
-            .to_string()
-    };
-    assert!(row("张三").contains("须更正"), "{screen}");
-    assert!(row("欧阳娜娜").contains("已完成"), "{screen}");
+    for (width, correcting) in [(120, "更正公示"), (82, "更正公示"), (80, "更正..")] {
+        let screen = text(&draw(&app, width, 24));
+        let row = |name: &str| {
+            screen
+                .lines()
+                .find(|l| l.contains(name))
+                .unwrap_or_else(|| panic!("{name} in {screen}"))
+                .to_string()
+        };
+        assert!(row("张三").contains("须更正"), "{screen}");
+        assert!(row("欧阳娜娜").contains(correcting), "{screen}");
+    }
 }
 
 #[test]

@@ -196,6 +196,9 @@ fn columns(width: u16) -> [(&'static str, usize, bool); 9] {
     // At 80 columns: 8 + 10 + 15, and 6 + 8 + 6 + 4 + 6 + 8 for the figures, with
     // the spaces between and the marker.
     let spare = usize::from(width).saturating_sub(80);
+    // 状态 takes the first two spare cells (更正公示 is 8; at 80 it shows 更正..).
+    let state = 6 + spare.min(2);
+    let spare = spare - spare.min(2);
     let (t, v, n) = (8 + spare / 4, 10 + spare / 4, 15 + spare / 4);
     [
         ("乡镇", t, false),
@@ -205,7 +208,7 @@ fn columns(width: u16) -> [(&'static str, usize, bool); 9] {
         ("结果", 8, false),
         ("星级", 6, false),
         ("变化", 4, false),
-        ("状态", 6, false),
+        ("状态", state, false),
         ("处理意见", 8, false),
     ]
 }
