@@ -1299,6 +1299,8 @@ fn the_first_user_added_to_a_file_without_users_keeps_its_user_in() {
     ] {
         let db = f.path(fresh);
         drop(xingji::demo::open(&db, "tester").unwrap());
+        let none = ok_on(&db, "2025-12-01", &["user", "list"]);
+        assert!(none.contains("没有用户名单"), "{none}");
         let mut add = vec!["user", "add", "李四"];
         add.extend(role);
         let said = ok_on(&db, "2025-12-01", &add);
@@ -1308,6 +1310,7 @@ fn the_first_user_added_to_a_file_without_users_keeps_its_user_in() {
             users.contains("tester") && users.contains("区管理员") && users.contains("李四"),
             "{users}"
         );
+        assert!(!users.contains("没有用户名单"), "{users}");
         // The list now decides: someone not on it is refused.
         let out = xingji()
             .arg("--db")

@@ -90,7 +90,14 @@ pub fn user(
 ) -> Result<(), CliError> {
     if step == UserStep::List {
         let district = service.district()?;
-        for (n, r) in service.users()? {
+        let users = service.users()?;
+        if users.is_empty() {
+            say!(
+                "没有用户名单:打开这个数据库的用户都是区管理员。\
+                 用 xingji user add 添加第一位用户后(添加者同时登记为区管理员),名单之外的用户会被拒绝"
+            );
+        }
+        for (n, r) in users {
             say!("{}  {}", pad(&n, 16), role_label(r, &district));
         }
         return Ok(());
