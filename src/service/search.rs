@@ -221,15 +221,31 @@ impl SearchIndex {
             return None;
         }
         // Text by text, without a memo (which would cost a byte of every text).
-        let (person, q) = (self.people.get(at)?, Query::new(&q));
-        self.names
-            .rank(person.name, &q)
-            .or_else(|| self.villages.rank(person.village, &q).map(|how| HOWS + how))
-            .or_else(|| {
-                self.townships
-                    .rank(person.township, &q)
-                    .map(|how| 2 * HOWS + how)
-            })
+        let q = Query::new(&q);
+        self.rank_by(at, |kind, id| self.rank_text(kind, id, &q))
+    }
+
+    /// The rank of the person at a position, from how their name, village and township
+    /// match (`how(kind, id)`: 0 a name, 1 a village, 2 a township): by their name, else
+    /// their village, else their township.
+    fn rank_by(
+        &self,
+        at: usize,
+        mut how: impl FnMut(usize, u32) -> Option<usize>,
+    ) -> Option<usize> {
+        let person = self.people.get(at)?;
+        how(0, person.name)
+            .or_else(|| how(1, person.village).map(|how| HOWS + how))
+            .or_else(|| how(2, person.township).map(|how| 2 * HOWS + how))
+    }
+
+    /// How the query matches a name (kind 0), village (1) or township (2).
+    fn rank_text(&self, kind: usize, id: u32, q: &Query<'_>) -> Option<usize> {
+        match kind {
+            0 => self.names.rank(id, q),
+            1 => self.villages.rank(id, q),
+            _ => self.townships.rank(id, q),
+        }
     }
 
     /// A memo of how a query matches each text, for [`SearchIndex::rank_in`].
@@ -242,30 +258,20 @@ impl SearchIndex {
         ])
     }
 
-    /// The rank of the person at a position: by their name, else their village, else
-    /// their township, each text read once for all who bear it (`memo`).
+    /// The rank of the person at a position, each text read once for all who bear it
+    /// (`memo`).
     fn rank_in(&self, at: usize, q: &Query<'_>, memo: &mut Memo) -> Option<usize> {
-        let person = self.people.get(at)?;
-        let [names, villages, townships] = &mut memo.0;
-        let how = |memo: &mut Vec<u8>, id: u32, rank: &dyn Fn(u32) -> Option<usize>| {
-            let seen = memo.get_mut(usize::try_from(id).ok()?)?;
+        self.rank_by(at, |kind, id| {
+            let seen = memo.0[kind].get_mut(usize::try_from(id).ok()?)?;
             if *seen == UNKNOWN {
-                *seen = rank(id).map_or(NO_MATCH, |how| how as u8);
+                *seen = self
+                    .rank_text(kind, id, q)
+                    .map_or(NO_MATCH, |how| how as u8);
             }
             (*seen != NO_MATCH).then_some(usize::from(*seen))
-        };
-        how(names, person.name, &|id| self.names.rank(id, q))
-            .or_else(|| {
-                how(villages, person.village, &|id| self.villages.rank(id, q)).map(|how| HOWS + how)
-            })
-            .or_else(|| {
-                how(townships, person.township, &|id| self.townships.rank(id, q))
-                    .map(|how| 2 * HOWS + how)
-            })
+        })
     }
-}
 
-impl SearchIndex {
     /// How the query matches every text, read in one pass over each buffer.
     fn memo_read(&self, q: &Query<'_>) -> Memo {
         Memo([
@@ -277,15 +283,10 @@ impl SearchIndex {
 
     /// The rank of the person at a position from a memo that has read every text.
     fn rank_read(&self, at: usize, memo: &Memo) -> Option<usize> {
-        let person = self.people.get(at)?;
-        let [names, villages, townships] = &memo.0;
-        let how = |memo: &[u8], id: u32| {
-            let seen = *memo.get(usize::try_from(id).ok()?)?;
+        self.rank_by(at, |kind, id| {
+            let seen = *memo.0[kind].get(usize::try_from(id).ok()?)?;
             (seen < NO_MATCH).then_some(usize::from(seen))
-        };
-        how(names, person.name)
-            .or_else(|| how(villages, person.village).map(|how| HOWS + how))
-            .or_else(|| how(townships, person.township).map(|how| 2 * HOWS + how))
+        })
     }
 }
 
@@ -356,18 +357,7 @@ impl<const N: usize> Texts<N> {
             if (k >= ASCII_FROM) != q.ascii {
                 continue;
             }
-            let start = match k.checked_sub(1) {
-                Some(before) => usize::from(span.ends[before]) + SEPARATOR.len_utf8(),
-                None => 0,
-            };
-            let this = if at != start {
-                SUBSTRING
-            } else if q.whole && at + q.len == usize::from(span.ends[k]) {
-                WHOLE
-            } else {
-                PREFIX
-            };
-            *how = (*how).min(this as u8);
+            *how = (*how).min(how_at(&span.ends, k, at, q) as u8);
         }
         hows
     }
@@ -508,10 +498,7 @@ impl<'a> Pieces<'a> {
 
     /// Where piece `k` starts.
     fn start(&self, k: usize) -> usize {
-        match k.checked_sub(1) {
-            Some(before) => usize::from(self.ends[before]) + SEPARATOR.len_utf8(),
-            None => 0,
-        }
+        start_of(self.ends, k)
     }
 
     /// One pass over the pieces the query can match (the ASCII ones for Latin letters,
@@ -533,19 +520,33 @@ impl<'a> Pieces<'a> {
             while k < last && usize::from(self.ends[k]) < at {
                 k += 1;
             }
-            let how = if at != self.start(k) {
-                SUBSTRING
-            } else if q.whole && at + q.len == usize::from(self.ends[k]) {
-                WHOLE
-            } else {
-                PREFIX
-            };
+            let how = how_at(self.ends, k, at, q);
             best = Some(best.map_or(how, |b| b.min(how)));
             if how == WHOLE {
                 break;
             }
         }
         best
+    }
+}
+
+/// Where piece `k` of a text starts, from where each ends.
+fn start_of(ends: &[u16], k: usize) -> usize {
+    match k.checked_sub(1) {
+        Some(before) => usize::from(ends[before]) + SEPARATOR.len_utf8(),
+        None => 0,
+    }
+}
+
+/// How a match at `at` of a text's piece `k` matches it: the whole piece, a prefix or
+/// a substring.
+fn how_at(ends: &[u16], k: usize, at: usize, q: &Query<'_>) -> usize {
+    if at != start_of(ends, k) {
+        SUBSTRING
+    } else if q.whole && at + q.len == usize::from(ends[k]) {
+        WHOLE
+    } else {
+        PREFIX
     }
 }
 
@@ -558,7 +559,7 @@ fn lower_cased(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// How a query matches a piece, best first (a single letter is never a whole text:
-/// a one-letter piece is ranked as its prefix, as the letters alone rank it).
+/// a one-letter piece is ranked as its prefix).
 const WHOLE: usize = 0;
 const PREFIX: usize = 1;
 const SUBSTRING: usize = 2;
