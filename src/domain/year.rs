@@ -144,6 +144,15 @@ impl YearRecord {
         &mut self.townships[i].1
     }
 
+    /// Each township's stage and whether it waits for a correction, by township (one
+    /// pass: a province's record lists its townships in no order).
+    pub fn stages(&self) -> std::collections::HashMap<u32, (Stage, bool)> {
+        self.townships
+            .iter()
+            .map(|(t, y)| (*t, (y.stage, y.correction)))
+            .collect()
+    }
+
     pub fn stage(&self, township: u32) -> Stage {
         self.townships
             .iter()

@@ -175,12 +175,7 @@ pub fn write_text(book: &YearBook, out: &mut dyn Write) -> std::io::Result<()> {
     // The rows come in the official order: a township's rows are together. One pass
     // (a country has tens of thousands of townships).
     // Said as the year's progress says it (须更正, 更正公示).
-    let years: std::collections::HashMap<u32, _> = book
-        .record
-        .townships
-        .iter()
-        .map(|(t, y)| (*t, (y.stage, y.correction)))
-        .collect();
+    let years = book.record.stages();
     let stages: std::collections::HashMap<&str, &str> = book
         .district
         .townships

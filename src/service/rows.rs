@@ -432,13 +432,7 @@ impl YearBook {
                 Some(outcome) => {
                     let (stage, correction) =
                         self.township_of(id).map_or_else(Default::default, |t| {
-                            let stages = self.orders.stages.get_or_init(|| {
-                                self.record
-                                    .townships
-                                    .iter()
-                                    .map(|(t, y)| (*t, (y.stage, y.correction)))
-                                    .collect()
-                            });
+                            let stages = self.orders.stages.get_or_init(|| self.record.stages());
                             stages.get(&t).copied().unwrap_or_default()
                         });
                     Mark::Rated {
