@@ -626,7 +626,7 @@ impl Local {
         self.need_district(DistrictStep::ManageUsers)?;
         let name = user_name(name)?;
         let district = self.roster()?;
-        let mut label = role_label(role, &district);
+        let label = role_label(role, &district);
         let mut after = self.store.users()?;
         let adder = match after.is_empty() && name != self.actor.name {
             // The adder must be a name the list can hold (and `user remove` can name).
@@ -653,16 +653,14 @@ impl Local {
                 "",
                 &format!("{adder}:区管理员(添加第一位用户时)"),
             )?;
-            label.push_str(&format!(";此前没有用户名单,{adder} 已同时登记为区管理员"));
         }
         w.put_user(name, role)?;
-        w.audit(
-            "新增用户",
-            "",
-            &format!("{name}:{}", role_label(role, &district)),
-        )?;
+        w.audit("新增用户", "", &format!("{name}:{label}"))?;
         w.commit()?;
-        Ok(label)
+        Ok(match adder {
+            Some(adder) => format!("{label};此前没有用户名单,{adder} 已同时登记为区管理员"),
+            None => label,
+        })
     }
 
     /// Remove a user (district admins only; nobody removes themselves).
