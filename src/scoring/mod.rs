@@ -555,11 +555,13 @@ pub struct QuotaKey {
 /// every one of them lies within a few hundred thousand points, so each is held
 /// exactly. (A figure that is not, which only an altered file could hold and
 /// `xingji check` reports, is ranked as its nearest hundredth.)
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Hundredths(i32);
+///
+/// A kept year's briefs hold their totals so (4 bytes where a `Decimal` takes 16).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hundredths(i32);
 
 impl Hundredths {
-    fn of(figure: Decimal) -> Hundredths {
+    pub fn of(figure: Decimal) -> Hundredths {
         let exact = |d: Decimal| {
             let places = 2u32.checked_sub(d.scale())?;
             let value = d.mantissa().checked_mul(10i128.checked_pow(places)?)?;
@@ -576,7 +578,7 @@ impl Hundredths {
         Hundredths(exact(figure).unwrap_or_else(nearest))
     }
 
-    fn value(self) -> Decimal {
+    pub fn value(self) -> Decimal {
         Decimal::new(i64::from(self.0), 2)
     }
 }

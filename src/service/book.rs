@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use super::{Actor, Refusal};
 use crate::domain::{Assessment, District, Role, YearRecord};
 use crate::scoring::{
-    Candidate, Evaluation, Frozen, Past, Pasts, QuotaKey, Quotas, Rating, Scheme, evaluate,
-    evaluate_year, finish, finish_year, quota_stars,
+    Candidate, Evaluation, Frozen, Hundredths, Past, Pasts, QuotaKey, Quotas, Rating, Scheme,
+    evaluate, evaluate_year, finish, finish_year, quota_stars,
 };
 use crate::store::Store;
 
@@ -142,8 +142,9 @@ pub struct Brief {
     pub complete: bool,
     /// In post long enough to be rated (counted in N).
     pub eligible: bool,
-    /// The total (zero when incomplete).
-    pub total: rust_decimal::Decimal,
+    /// The total (zero when incomplete), in hundredths: a total is rounded to two
+    /// places (§3, step 8), and a province keeps one for each secretary.
+    pub total: crate::scoring::Hundredths,
     pub outcome: Option<crate::domain::Outcome>,
     /// Final stars after the quotas.
     pub stars: Option<u8>,
@@ -158,7 +159,7 @@ impl Brief {
         Brief {
             complete: figures.is_some(),
             eligible: figures.is_some_and(|f| f.eligible),
-            total: figures.map_or(rust_decimal::Decimal::ZERO, |f| f.total),
+            total: figures.map_or_else(Default::default, |f| Hundredths::of(f.total)),
             outcome: figures.map(|f| f.outcome),
             stars: rating.stars,
             low: rating.low,
@@ -213,10 +214,14 @@ impl Rated {
         self.brief().consequence
     }
 
-    /// The total, when complete.
+    /// The total, when complete: exact where the rating is whole (a file altered
+    /// outside the program may hold a total finer than hundredths, which `check`
+    /// reports); a brief's, to the hundredth.
     pub fn total(&self) -> Option<rust_decimal::Decimal> {
-        let brief = self.brief();
-        brief.complete.then_some(brief.total)
+        match self {
+            Rated::Whole(rating) => rating.evaluation.figures().map(|f| f.total),
+            Rated::Brief(brief) => brief.complete.then(|| brief.total.value()),
+        }
     }
 
     pub fn complete(&self) -> bool {
@@ -284,7 +289,7 @@ pub struct YearBook {
     /// after the entries change.
     headcount: std::sync::OnceLock<HashMap<u32, usize>>,
     /// Last year's complete ratings by township and stars ([`YearBook::last_year_stars`]).
-    last_year: std::sync::OnceLock<HashMap<u32, [usize; 7]>>,
+    last_year: std::sync::OnceLock<HashMap<u32, [u32; 7]>>,
     /// The orders the list and the pool are read in, made when first asked for
     /// ([`super::rows`]); the ones a save moves are made again after it.
     pub(super) orders: super::rows::Orders,
@@ -486,7 +491,8 @@ impl YearBook {
                     let brief = Brief {
                         complete: key.is_some(),
                         eligible: key.is_some_and(|k| k.rated()),
-                        total: result.map_or(rust_decimal::Decimal::ZERO, |(_, total)| total),
+                        total: result
+                            .map_or_else(Default::default, |(_, total)| Hundredths::of(total)),
                         outcome: result.map(|(outcome, _)| outcome),
                         stars: None,
                         low: false,
@@ -549,7 +555,7 @@ impl YearBook {
             let brief = Brief {
                 complete: l.past.complete,
                 eligible: l.eligible,
-                total: l.total,
+                total: Hundredths::of(l.total),
                 outcome: l.outcome,
                 stars: None,
                 low: false,
@@ -682,9 +688,9 @@ impl YearBook {
 
     /// Last year's complete ratings, by this year's township: how many at 0★ … 5★,
     /// then how many without stars. (Last year does not change with this year's saves.)
-    pub fn last_year_stars(&self) -> &HashMap<u32, [usize; 7]> {
+    pub fn last_year_stars(&self) -> &HashMap<u32, [u32; 7]> {
         self.last_year.get_or_init(|| {
-            let mut count: HashMap<u32, [usize; 7]> = HashMap::new();
+            let mut count: HashMap<u32, [u32; 7]> = HashMap::new();
             for (secretary, past) in &self.previous {
                 if past.complete
                     && let Some(t) = self.township_of(*secretary)

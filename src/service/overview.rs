@@ -48,8 +48,8 @@ pub struct Overview {
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TownshipStars {
     pub name: String,
-    pub now: [usize; 7],
-    pub before: [usize; 7],
+    pub now: [u32; 7],
+    pub before: [u32; 7],
 }
 
 impl Overview {
@@ -105,18 +105,18 @@ struct Part {
 /// A township's counts (see [`Overview`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct Count {
-    assessed: usize,
-    incomplete: usize,
-    stars: [usize; 6],
-    unrated: usize,
-    results: [usize; 4],
+    assessed: u32,
+    incomplete: u32,
+    stars: [u32; 6],
+    unrated: u32,
+    results: [u32; 4],
     /// Stars of those with figures, as [`TownshipStars::now`].
-    now: [usize; 7],
+    now: [u32; 7],
     /// Those with figures (complete).
-    complete: usize,
-    rated: usize,
-    five: usize,
-    four: usize,
+    complete: u32,
+    rated: u32,
+    five: u32,
+    four: u32,
 }
 
 impl Part {
@@ -159,7 +159,7 @@ impl Part {
 impl Count {
     /// Count a part in (`add`) or out.
     fn count(&mut self, p: Part, add: bool) {
-        let step = |n: &mut usize| {
+        let step = |n: &mut u32| {
             // A part is only counted out after it was counted in.
             debug_assert!(add || *n > 0, "a count went below zero");
             *n = if add { *n + 1 } else { n.saturating_sub(1) };
@@ -227,7 +227,9 @@ impl Tallies {
 
     /// How many secretaries of a township are complete.
     pub fn complete(&self, township: u32) -> usize {
-        self.counts.get(&township).map_or(0, |c| c.complete)
+        self.counts
+            .get(&township)
+            .map_or(0, |c| c.complete as usize)
     }
 
     /// The overview of the townships `shows` lets through.
@@ -280,7 +282,7 @@ struct Parts<'a> {
     townships: &'a [(u32, &'a str)],
     count: &'a dyn Fn(u32) -> Count,
     /// Last year's complete ratings at 0★ … 5★, then without stars.
-    before: &'a dyn Fn(u32) -> [usize; 7],
+    before: &'a dyn Fn(u32) -> [u32; 7],
     /// The year's people.
     people: &'a dyn Fn(u32) -> usize,
 }
@@ -313,9 +315,16 @@ impl Parts<'_> {
                 before: (self.before)(t),
             });
         }
-        (o.stars, o.unrated, o.results) = (all.stars, all.unrated, all.results);
-        (o.assessed, o.incomplete) = (all.assessed, all.incomplete);
-        o.summary = summary_text(all.rated, all.five, all.four);
+        // Counted in u32 (a township's counts are kept for each of a province's
+        // townships); sums of a province fit in them.
+        let wide = |n: u32| n as usize;
+        (o.stars, o.unrated, o.results) = (
+            all.stars.map(wide),
+            wide(all.unrated),
+            all.results.map(wide),
+        );
+        (o.assessed, o.incomplete) = (wide(all.assessed), wide(all.incomplete));
+        o.summary = summary_text(wide(all.rated), wide(all.five), wide(all.four));
         // Everyone assessed is one of the year's people.
         let people: usize = self.townships.iter().map(|(t, _)| (self.people)(*t)).sum();
         o.not_entered = people.saturating_sub(o.assessed);
@@ -467,7 +476,7 @@ pub fn first_screen(
         names.iter().copied(),
         &record,
         &|t| of(t).map_or(0, |k| k.people),
-        &|t| of(t).map_or(0, |k| k.count.complete),
+        &|t| of(t).map_or(0, |k| k.count.complete as usize),
     );
     Ok(Some(o))
 }

@@ -58,7 +58,7 @@ impl Line {
     /// rating, where no frozen figures stand over the computed ones.
     pub fn of_brief(secretary: u32, brief: &Brief, key: Option<QuotaKey>) -> Line {
         let (_, quantitative, mass) = key.map_or(Default::default(), |k| k.rank());
-        let total = brief.total;
+        let total = brief.total.value();
         Line {
             secretary,
             past: Past {

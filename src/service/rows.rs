@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::YearBook;
 use super::search::{Finder, Found, SearchIndex, romanize_name};
-use crate::domain::{Consequence, Outcome, Stage};
+use crate::domain::{Consequence, District, Outcome, Stage};
 use crate::scoring::StarChange;
 
 /// The order of the rows.
@@ -154,14 +154,79 @@ pub(super) struct Orders {
     /// The search index of the people, and its stamp ([`Finder::find`]'s generation).
     index: OnceLock<(u64, SearchIndex)>,
     /// Each township's villages and secretaries (everyone of the roster), in id order.
-    roster: OnceLock<HashMap<u32, Roster>>,
+    roster: OnceLock<Roster>,
     /// Each township's stage and whether it waits for a correction (the year's record
     /// lists a province's in no order).
     stages: OnceLock<HashMap<u32, (Stage, bool)>>,
 }
 
-/// A township's villages and secretaries, by id.
-type Roster = (Vec<u32>, Vec<u32>);
+/// Every township's villages and secretaries, by id: each township's run of each list
+/// (one list for a province, not two for each of its townships).
+#[derive(Clone, Debug, Default)]
+struct Roster {
+    runs: HashMap<u32, [Range<u32>; 2]>,
+    villages: Vec<u32>,
+    secretaries: Vec<u32>,
+}
+
+impl Roster {
+    /// `members`: (township, id) in id order.
+    fn runs(
+        members: &[(u32, u32)],
+        runs: &mut HashMap<u32, [Range<u32>; 2]>,
+        k: usize,
+    ) -> Vec<u32> {
+        let mut counts: HashMap<u32, u32> = HashMap::new();
+        for (t, _) in members {
+            *counts.entry(*t).or_default() += 1;
+        }
+        let mut start = 0u32;
+        let mut next: HashMap<u32, u32> = HashMap::with_capacity(counts.len());
+        for (t, n) in counts {
+            runs.entry(t).or_insert([0..0, 0..0])[k] = start..start + n;
+            next.insert(t, start);
+            start += n;
+        }
+        let mut ids = vec![0; members.len()];
+        for (t, id) in members {
+            if let Some(at) = next.get_mut(t) {
+                ids[*at as usize] = *id;
+                *at += 1;
+            }
+        }
+        ids
+    }
+
+    fn of(district: &District) -> Roster {
+        let mut runs = HashMap::new();
+        let villages: Vec<(u32, u32)> = district
+            .villages
+            .iter()
+            .map(|(id, v)| (v.township, *id))
+            .collect();
+        let villages = Roster::runs(&villages, &mut runs, 0);
+        let secretaries: Vec<(u32, u32)> = district
+            .secretaries
+            .iter()
+            .filter_map(|(id, s)| Some((district.village(s.village)?.township, *id)))
+            .collect();
+        let secretaries = Roster::runs(&secretaries, &mut runs, 1);
+        Roster {
+            runs,
+            villages,
+            secretaries,
+        }
+    }
+
+    fn of_township(&self, township: u32) -> (&[u32], &[u32]) {
+        fn run<'a>(list: &'a [u32], r: &Range<u32>) -> &'a [u32] {
+            &list[r.start as usize..r.end as usize]
+        }
+        self.runs.get(&township).map_or((&[], &[]), |[v, s]| {
+            (run(&self.villages, v), run(&self.secretaries, s))
+        })
+    }
+}
 
 /// Stamps of search indexes: each one made gets its own.
 static INDEXES: AtomicU64 = AtomicU64::new(1);
@@ -248,21 +313,10 @@ impl YearBook {
     /// A township's villages and secretaries (everyone the roster places there), in id
     /// order: what its part of the year holds, found without a pass over a province.
     pub fn roster_of(&self, township: u32) -> (&[u32], &[u32]) {
-        let roster = self.orders.roster.get_or_init(|| {
-            let mut roster: HashMap<u32, Roster> = HashMap::new();
-            for (id, v) in &self.district.villages {
-                roster.entry(v.township).or_default().0.push(*id);
-            }
-            for (id, s) in &self.district.secretaries {
-                if let Some(v) = self.district.village(s.village) {
-                    roster.entry(v.township).or_default().1.push(*id);
-                }
-            }
-            roster
-        });
-        roster
-            .get(&township)
-            .map_or((&[], &[]), |(v, s)| (v.as_slice(), s.as_slice()))
+        self.orders
+            .roster
+            .get_or_init(|| Roster::of(&self.district))
+            .of_township(township)
     }
 
     /// After `saved`'s assessment changed (its total was `before`) and these
@@ -425,9 +479,9 @@ impl YearBook {
             .place(id)
             .map(|(t, v)| (t.name.as_str(), v.name.as_str()))
             .unwrap_or_default();
-        let mark = match self.entry(id).map(|e| e.rating.brief()) {
+        let mark = match self.entry(id).map(|e| (e.rating.brief(), e.rating.total())) {
             None => Mark::NotEntered,
-            Some(brief) => match brief.outcome.filter(|_| brief.complete) {
+            Some((brief, total)) => match brief.outcome.filter(|_| brief.complete) {
                 None => Mark::Incomplete,
                 Some(outcome) => {
                     let (stage, correction) =
@@ -436,7 +490,7 @@ impl YearBook {
                             stages.get(&t).copied().unwrap_or_default()
                         });
                     Mark::Rated {
-                        total: brief.total,
+                        total: total.unwrap_or_default(),
                         outcome,
                         stars: brief.stars,
                         change: brief.change,

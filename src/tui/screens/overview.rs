@@ -259,13 +259,13 @@ impl OverviewScreen {
         let name_cells = name_width(area.width);
         let half = usize::from(inner.width).saturating_sub(name_cells) / 2;
         // Best first: the 5s, … the 0s, then `-` for those without stars.
-        let strip = |counts: &[usize; 7]| -> String {
+        let strip = |counts: &[u32; 7]| -> String {
             let marks = (0..=5u8).rev().map(|n| char::from(b'0' + n)).chain(['-']);
             let order = [5, 4, 3, 2, 1, 0, 6];
             let s: String = order
                 .iter()
                 .zip(marks)
-                .flat_map(|(&slot, mark)| std::iter::repeat_n(mark, counts[slot]))
+                .flat_map(|(&slot, mark)| std::iter::repeat_n(mark, counts[slot] as usize))
                 .take(half)
                 .collect();
             pad(&truncate(&s, half.saturating_sub(1)), half)
