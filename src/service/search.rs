@@ -675,19 +675,21 @@ impl Finder {
                 &everyone
             }
         };
-        let mut hits: Vec<(usize, u32)> = if candidates.len() < SHARED_FROM {
+        // (rank, person), 8 bytes a hit: a single letter matches half a province.
+        let narrow = |rank: usize| u32::try_from(rank).unwrap_or(u32::MAX);
+        let mut hits: Vec<(u32, u32)> = if candidates.len() < SHARED_FROM {
             // A few: each text read as someone bearing it comes up.
             let mut memo = index.memo();
             candidates
                 .iter()
-                .filter_map(|&i| Some((index.rank_in(i as usize, &query, &mut memo)?, i)))
+                .filter_map(|&i| Some((narrow(index.rank_in(i as usize, &query, &mut memo)?), i)))
                 .collect()
         } else {
             // Many: every text read in one pass over the index's buffers first.
             let memo = index.memo_read(&query);
-            let rank = |part: &[u32]| -> Vec<(usize, u32)> {
+            let rank = |part: &[u32]| -> Vec<(u32, u32)> {
                 part.iter()
-                    .filter_map(|&i| Some((index.rank_read(i as usize, &memo)?, i)))
+                    .filter_map(|&i| Some((narrow(index.rank_read(i as usize, &memo)?), i)))
                     .collect()
             };
             ranked(candidates, &rank)
@@ -727,9 +729,9 @@ impl Finder {
 
 /// The candidates that match, with their rank (`rank_all` ranks a part of them): on
 /// both cores when there are many (the first keys of a search match half a province).
-fn ranked<R>(candidates: &[u32], rank_all: &R) -> Vec<(usize, u32)>
+fn ranked<R>(candidates: &[u32], rank_all: &R) -> Vec<(u32, u32)>
 where
-    R: Fn(&[u32]) -> Vec<(usize, u32)> + Sync,
+    R: Fn(&[u32]) -> Vec<(u32, u32)> + Sync,
 {
     if candidates.len() < SHARED_FROM {
         return rank_all(candidates);
@@ -737,16 +739,18 @@ where
     let (first, second) = candidates.split_at(candidates.len() / 2);
     std::thread::scope(|s| {
         let other = std::thread::Builder::new().spawn_scoped(s, || rank_all(second));
-        let mut hits = rank_all(first);
-        match other {
-            Ok(other) => hits.extend(
-                other
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            ),
+        let first = rank_all(first);
+        let second = match other {
+            Ok(other) => other
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             // Out of threads: the second half here too.
-            Err(_) => hits.extend(rank_all(second)),
-        }
+            Err(_) => rank_all(second),
+        };
+        // Joined in a list of their size (extending the first would double it).
+        let mut hits = Vec::with_capacity(first.len() + second.len());
+        hits.extend(first);
+        hits.extend(second);
         hits
     })
 }
