@@ -90,37 +90,105 @@ impl std::ops::Deref for Form {
     }
 }
 
-/// Each secretary's place in a book's entries: (secretary, place) sorted by
-/// secretary, 8 bytes each (a hash map took 34 for a province's).
-#[derive(Clone, Debug, Default)]
-struct Places(Vec<(u32, u32)>);
+/// Each secretary's place in a book's entries. Where the secretaries' ids run
+/// without many gaps (a year of the roster, ids handed out in a row), the places by
+/// id, 4 bytes an id; else (secretary, place) sorted by secretary, 8 bytes each (a
+/// township's part of a province, whose ids lie far apart).
+#[derive(Clone, Debug)]
+enum Places {
+    /// The place of id `first + k` at `k`; `NOWHERE` for an id without an entry.
+    Dense {
+        first: u32,
+        places: Vec<u32>,
+    },
+    Sorted(Vec<(u32, u32)>),
+}
+
+const NOWHERE: u32 = u32::MAX;
+
+impl Default for Places {
+    fn default() -> Places {
+        Places::Sorted(Vec::new())
+    }
+}
 
 impl Places {
     fn of(entries: &[Entry]) -> Places {
-        let mut places: Vec<(u32, u32)> = entries
-            .iter()
-            .zip(0u32..)
-            .map(|(e, i)| (e.secretary, i))
-            .collect();
+        let ids = || entries.iter().map(|e| e.secretary);
+        let (Some(first), Some(last)) = (ids().min(), ids().max()) else {
+            return Places::default();
+        };
+        let span = (last - first) as usize + 1;
+        if span <= 2 * entries.len() {
+            let mut places = vec![NOWHERE; span];
+            for (id, i) in ids().zip(0u32..) {
+                places[(id - first) as usize] = i;
+            }
+            return Places::Dense { first, places };
+        }
+        let mut places: Vec<(u32, u32)> = ids().zip(0u32..).collect();
         places.sort_unstable();
-        Places(places)
+        Places::Sorted(places)
     }
 
     fn get(&self, secretary: u32) -> Option<usize> {
-        let at = self.0.binary_search_by_key(&secretary, |(s, _)| *s).ok()?;
-        usize::try_from(self.0[at].1).ok()
+        let at = match self {
+            Places::Dense { first, places } => {
+                let at = *places.get(secretary.checked_sub(*first)? as usize)?;
+                (at != NOWHERE).then_some(at)?
+            }
+            Places::Sorted(places) => {
+                let at = places.binary_search_by_key(&secretary, |(s, _)| *s).ok()?;
+                places[at].1
+            }
+        };
+        usize::try_from(at).ok()
     }
 
     /// A secretary put at `place`: those at or after it move up one (cheaper than
     /// placing a province again).
     fn insert(&mut self, secretary: u32, place: usize) {
-        let place = u32::try_from(place).unwrap_or(u32::MAX);
-        for (_, at) in &mut self.0 {
-            *at += u32::from(*at >= place);
-        }
-        match self.0.binary_search_by_key(&secretary, |(s, _)| *s) {
-            Ok(at) => self.0[at].1 = place,
-            Err(at) => self.0.insert(at, (secretary, place)),
+        let place = u32::try_from(place).unwrap_or(NOWHERE - 1);
+        match self {
+            Places::Dense { first, places }
+                if secretary.abs_diff(*first) > 2 * places.len() as u32 + 1024 =>
+            {
+                // An id far from the others: the pairs (ids are handed out in a row, so
+                // only an odd file comes here).
+                let mut pairs: Vec<(u32, u32)> = (0u32..)
+                    .zip(places.iter())
+                    .filter(|(_, at)| **at != NOWHERE)
+                    .map(|(k, at)| (*first + k, *at))
+                    .collect();
+                pairs.sort_unstable();
+                *self = Places::Sorted(pairs);
+                self.insert(secretary, place as usize);
+            }
+            Places::Dense { first, places } => {
+                for at in places.iter_mut().filter(|at| **at != NOWHERE) {
+                    *at += u32::from(*at >= place);
+                }
+                // An id before the first, or past the last, widens the list.
+                if secretary < *first {
+                    let more = (*first - secretary) as usize;
+                    places.splice(0..0, std::iter::repeat_n(NOWHERE, more));
+                    *first = secretary;
+                }
+                let k = (secretary - *first) as usize;
+                if k >= places.len() {
+                    places.resize(k + 1, NOWHERE);
+                }
+                places[k] = place;
+            }
+            Places::Sorted(places) => {
+                for (_, at) in places.iter_mut() {
+                    *at += u32::from(*at >= place);
+                }
+                match places.binary_search_by_key(&secretary, |(s, _)| *s) {
+                    Ok(at) => places[at].1 = place,
+                    Err(at) => places.insert(at, (secretary, place)),
+                }
+            }
         }
     }
 }
@@ -543,8 +611,11 @@ impl YearBook {
         let scheme = parse_scheme(year, &record.scheme)?;
         let own = own_schemes(&scheme, &record);
         let previous = past_year(store, year - 1, &district, Some(read_at))?;
-        // Each line made a brief and a quota key as it is read, not all held first.
-        let (mut live, mut entries) = (Vec::new(), Vec::new());
+        // Each line made a brief and a quota key as it is read, not all held first;
+        // room for the roster's secretaries at once (a list grown by doubling holds
+        // the old and the new while it moves: 30 MB more for a province).
+        let room = district.secretaries.len();
+        let (mut live, mut entries) = (Vec::with_capacity(room), Vec::with_capacity(room));
         let read = rated::each(store, year, |l| {
             let rank = (l.total, l.quantitative, l.mass);
             live.push(
@@ -573,6 +644,8 @@ impl YearBook {
         if !read {
             return Ok(None);
         }
+        live.shrink_to_fit();
+        entries.shrink_to_fit();
         let bare = YearBook::bare(year, record, scheme, district);
         // (Lines an older program kept have no counts beside them: `assembled` keeps
         // them.)
@@ -1585,6 +1658,49 @@ mod tests {
     use crate::demo::generated::Rng;
     use crate::domain::{Grade, Stage};
     use rust_decimal::Decimal;
+
+    /// Places answer as a list of ids in entry order would, whether the ids run in a
+    /// row, lie far apart, or a new one comes far away; and after secretaries are put
+    /// in between.
+    #[test]
+    fn places_answer_as_the_entries_in_order() {
+        let mut rng = Rng::new(9);
+        for (case, spread) in [(0, 1u32), (1, 50), (2, 1), (3, 1)] {
+            let mut ids: Vec<u32> = (0..200u32).map(|k| 1000 + k * spread).collect();
+            for k in (1..ids.len()).rev() {
+                ids.swap(k, rng.below(k + 1));
+            }
+            let entry = |secretary| Entry {
+                secretary,
+                assessment: Form::default(),
+                rating: Rated::whole(Rating::unrated(secretary)),
+                replaced: None,
+            };
+            let entries: Vec<Entry> = ids.iter().map(|id| entry(*id)).collect();
+            let mut places = Places::of(&entries);
+            assert_eq!(
+                matches!(places, Places::Dense { .. }),
+                spread == 1,
+                "case {case}"
+            );
+            let news: Vec<u32> = match case {
+                2 => vec![990, 1200, 1203, 5],
+                3 => vec![1_000_000, 1201],
+                _ => vec![1200 * spread, 999],
+            };
+            for new in news {
+                let at = rng.below(ids.len() + 1);
+                ids.insert(at, new);
+                places.insert(new, at);
+            }
+            for (i, id) in ids.iter().enumerate() {
+                assert_eq!(places.get(*id), Some(i), "case {case}, id {id}");
+            }
+            for absent in [0, 998, 1_500_000, u32::MAX] {
+                assert_eq!(places.get(absent), None, "case {case}, id {absent}");
+            }
+        }
+    }
 
     /// The demo's 2025 with one township published (its figures frozen).
     fn book() -> (tempfile::TempDir, YearBook) {

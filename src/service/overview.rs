@@ -293,6 +293,7 @@ impl Parts<'_> {
         let mut o = Overview {
             year: self.year,
             townships: self.townships.len(),
+            by_township: Vec::with_capacity(self.townships.len()),
             ..Overview::default()
         };
         for &(t, name) in self.townships {

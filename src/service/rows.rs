@@ -170,15 +170,16 @@ struct Roster {
 }
 
 impl Roster {
-    /// `members`: (township, id) in id order.
-    fn runs(
-        members: &[(u32, u32)],
+    /// Each township's run of `members` ((township, id) in id order, made again for
+    /// each of the two passes: a province's pairs are not held).
+    fn runs<I: Iterator<Item = (u32, u32)>>(
+        members: impl Fn() -> I,
         runs: &mut HashMap<u32, [Range<u32>; 2]>,
         k: usize,
     ) -> Vec<u32> {
         let mut counts: HashMap<u32, u32> = HashMap::new();
-        for (t, _) in members {
-            *counts.entry(*t).or_default() += 1;
+        for (t, _) in members() {
+            *counts.entry(t).or_default() += 1;
         }
         let mut start = 0u32;
         let mut next: HashMap<u32, u32> = HashMap::with_capacity(counts.len());
@@ -187,10 +188,10 @@ impl Roster {
             next.insert(t, start);
             start += n;
         }
-        let mut ids = vec![0; members.len()];
-        for (t, id) in members {
-            if let Some(at) = next.get_mut(t) {
-                ids[*at as usize] = *id;
+        let mut ids = vec![0; start as usize];
+        for (t, id) in members() {
+            if let Some(at) = next.get_mut(&t) {
+                ids[*at as usize] = id;
                 *at += 1;
             }
         }
@@ -199,18 +200,15 @@ impl Roster {
 
     fn of(district: &District) -> Roster {
         let mut runs = HashMap::new();
-        let villages: Vec<(u32, u32)> = district
-            .villages
-            .iter()
-            .map(|(id, v)| (v.township, *id))
-            .collect();
-        let villages = Roster::runs(&villages, &mut runs, 0);
-        let secretaries: Vec<(u32, u32)> = district
-            .secretaries
-            .iter()
-            .filter_map(|(id, s)| Some((district.village(s.village)?.township, *id)))
-            .collect();
-        let secretaries = Roster::runs(&secretaries, &mut runs, 1);
+        let villages = || district.villages.iter().map(|(id, v)| (v.township, *id));
+        let villages = Roster::runs(villages, &mut runs, 0);
+        let secretaries = || {
+            district
+                .secretaries
+                .iter()
+                .filter_map(|(id, s)| Some((district.village(s.village)?.township, *id)))
+        };
+        let secretaries = Roster::runs(secretaries, &mut runs, 1);
         Roster {
             runs,
             villages,
@@ -420,10 +418,16 @@ impl YearBook {
             // Someone the index left out (a roster that does not place them).
             return self.sorted(everyone, Sort::Pinyin);
         }
-        let mut at: Vec<usize> = (0..index.len()).collect();
-        // Stable: ties keep the official order.
-        at.sort_by(|a, b| index.name_pinyin(*a).cmp(&index.name_pinyin(*b)));
-        at.into_iter().filter_map(|i| index.secretary(i)).collect()
+        // Ties keep the official order (by place, not a stable sort: that would hold
+        // a province's places twice while it sorts).
+        let mut at: Vec<u32> = (0..u32::try_from(index.len()).unwrap_or(u32::MAX)).collect();
+        at.sort_unstable_by(|&a, &b| {
+            let name = |i: u32| index.name_pinyin(i as usize);
+            name(a).cmp(&name(b)).then(a.cmp(&b))
+        });
+        at.into_iter()
+            .filter_map(|i| index.secretary(i as usize))
+            .collect()
     }
 
     fn in_order<'a>(&self, ids: &'a [u32], sort: Sort) -> Cow<'a, [u32]> {
