@@ -659,13 +659,12 @@ impl Context {
         }
     }
 
-    pub fn stage_of(&self, secretary: u32) -> Stage {
-        let township = self
-            .book
-            .district
-            .place(secretary)
-            .map_or(0, |(_, v)| v.township);
-        self.book.record.stage(township)
+    /// The stage of the secretary's township this year, and whether it waits for a
+    /// correcting publicity (须更正).
+    pub fn stage_of(&self, secretary: u32) -> (Stage, bool) {
+        let township = self.book.township_of(secretary).unwrap_or(0);
+        let year = self.book.record.township(township);
+        (year.stage, year.correction)
     }
 
     /// The assessment on a form (empty when none is stored yet).

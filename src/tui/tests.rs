@@ -471,6 +471,50 @@ fn the_list_says_when_a_township_waits_for_a_correction() {
     }
 }
 
+/// The form says where its township stands: while it waits for its correcting
+/// publicity the figures shown are the old published ones, which the figures as
+/// computed now have moved (the quota counts may not add up meanwhile).
+#[test]
+fn the_form_says_its_figures_are_the_published_ones_while_a_correction_waits() {
+    let mut app = names_app(PLAIN);
+    open(&mut app, "张三");
+    let title = |app: &App| {
+        let screen = text(&draw(app, 80, 24));
+        let line = screen
+            .lines()
+            .find(|l| l.contains("考核表"))
+            .map(str::to_string);
+        line.unwrap_or_else(|| panic!("a form in {screen}"))
+    };
+    assert!(title(&app).contains("2025 年度考核表"), "{}", title(&app));
+    assert!(!title(&app).contains('('), "{}", title(&app));
+    let t = app.ctx.book.district.township_id("神头镇").unwrap();
+    for (stage, correction, said) in [
+        (
+            crate::domain::Stage::Submitted,
+            true,
+            "考核表(须更正,所示为原公示结果)",
+        ),
+        (
+            crate::domain::Stage::Publicity,
+            true,
+            "考核表(更正公示中,只读)",
+        ),
+        (crate::domain::Stage::Approved, false, "考核表(已审定,只读)"),
+    ] {
+        app.ctx.book.record.townships.retain(|(id, _)| *id != t);
+        app.ctx.book.record.townships.push((
+            t,
+            crate::domain::TownshipYear {
+                stage,
+                correction,
+                ..Default::default()
+            },
+        ));
+        assert!(title(&app).contains(said), "{said}: {}", title(&app));
+    }
+}
+
 #[test]
 fn q_goes_home_and_quits_from_the_overview() {
     let mut app = names_app(PLAIN);

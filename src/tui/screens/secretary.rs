@@ -348,10 +348,26 @@ fn profile(ctx: &Context, id: u32, s: &crate::domain::Secretary, frame: &mut Fra
 
 impl SecretaryScreen {
     fn form(&self, ctx: &Context, frame: &mut Frame, area: Rect) {
-        let title = if ctx.stage_of(self.entry.secretary) == Stage::Approved {
-            "考核表(已审定,只读)".to_string()
-        } else {
-            format!("{} 年度考核表", ctx.year())
+        // Where the township's published figures stand, the form shows them and says
+        // so: while it waits for its correcting publicity (须更正) they are the old
+        // ones, which the figures as computed now have moved.
+        // (Within 34 cells: the form's half of an 80-column screen.)
+        let said = match ctx.stage_of(self.entry.secretary) {
+            (Stage::Approved, _) => Some("已审定"),
+            (Stage::Publicity, false) => Some("公示中"),
+            (Stage::Publicity, true) => Some("更正公示中"),
+            (Stage::Submitted, false) => Some("已提交"),
+            // Never to be changed until the district reopens it (docs/rules.md §4).
+            (Stage::Submitted, true) => Some("须更正,所示为原公示结果"),
+            (Stage::Entering, _) => None,
+        };
+        let read_only =
+            ctx.may_edit(self.entry.secretary).is_err() && !said.is_some_and(|s| s.contains(','));
+        let title = match (said, read_only) {
+            (None, false) => format!("{} 年度考核表", ctx.year()),
+            (None, true) => format!("{} 年度考核表(只读)", ctx.year()),
+            (Some(said), false) => format!("考核表({said})"),
+            (Some(said), true) => format!("考核表({said},只读)"),
         };
         let block = boxed(title);
         let inner = block.inner(area);
