@@ -60,11 +60,11 @@ fn main() {
     let store = xingji::demo::open(&dir.path().join("demo.redb"), "bench").expect("demo");
     let demo = store.district().expect("district");
     let index: SearchIndex = demo
-        .secretaries
-        .iter()
-        .map(|(id, s)| {
-            let (t, v) = demo.place(*id).expect("place");
-            (*id, s.name.as_str(), v.name.as_str(), t.name.as_str())
+        .secretary_villages()
+        .map(|(id, _)| {
+            let name = demo.secretary_name(id).expect("name");
+            let (t, v) = demo.place_names(id).expect("place");
+            (id, name, v, t)
         })
         .collect();
     if quick {

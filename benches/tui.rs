@@ -423,7 +423,7 @@ fn main() {
     }
     let n = Service::open(&demo, "bench")
         .and_then(|s| s.district())
-        .map(|d| d.secretaries.len())
+        .map(|d| d.secretary_count())
         .unwrap_or(0);
     println!("demo district: {n} secretaries");
     // The digit first, on the demo as it ships (keys() below saves many values).

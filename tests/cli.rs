@@ -930,7 +930,7 @@ fn out_onto_the_database_is_refused_even_with_force() {
     // The database still opens and reports what it did.
     assert_eq!(f.report(2023, "text"), text_2023);
     assert_eq!(f.report(2024, "csv"), csv_2024);
-    assert_eq!(f.store().district().unwrap().secretaries.len(), 6);
+    assert_eq!(f.store().district().unwrap().secretary_count(), 6);
     let mut after = before;
     after.push("结果.csv".to_string());
     after.sort();
@@ -1216,8 +1216,7 @@ fn check_reads_everything_and_names_what_is_wrong() {
         let zhang = store
             .district()
             .unwrap()
-            .secretaries
-            .iter()
+            .secretaries()
             .find(|(_, s)| s.name == "张三")
             .unwrap()
             .0;

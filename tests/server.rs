@@ -397,9 +397,8 @@ fn ratings(book: &xingji::service::YearBook) -> Vec<(u32, xingji::scoring::Ratin
 fn only_of(book: &xingji::service::YearBook, township: u32) {
     assert!(
         book.district
-            .secretaries
-            .iter()
-            .all(|(id, _)| book.township_of(*id) == Some(township))
+            .secretary_villages()
+            .all(|(id, _)| book.township_of(id) == Some(township))
     );
     let townships: Vec<u32> = book.district.townships.iter().map(|(t, _)| *t).collect();
     assert_eq!(townships, [township]);

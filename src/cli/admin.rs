@@ -28,10 +28,9 @@ pub fn audit(
     // Names are not unique: every secretary of that name.
     let wanted: Option<Vec<u32>> = secretary.map(|n| {
         district
-            .secretaries
-            .iter()
+            .secretaries()
             .filter(|(_, s)| s.name == n.trim())
-            .map(|(id, _)| *id)
+            .map(|(id, _)| id)
             .collect()
     });
     for e in service.audit_log(&filter)? {

@@ -458,10 +458,10 @@ pub(crate) fn find_secretary(
         .people()
         .into_iter()
         .filter(|id| {
-            let place = book.district.place(*id);
+            let place = book.district.place_names(*id);
             book.name_of(*id) == name
-                && township.is_none_or(|t| place.is_some_and(|(pt, _)| pt.name == t.trim()))
-                && village.is_none_or(|v| place.is_some_and(|(_, pv)| pv.name == v.trim()))
+                && township.is_none_or(|t| place.is_some_and(|(pt, _)| pt == t.trim()))
+                && village.is_none_or(|v| place.is_some_and(|(_, pv)| pv == v.trim()))
         })
         .collect();
     match matches[..] {

@@ -2,7 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Secretary, Township, Village};
+use std::hash::BuildHasher;
+
+use jiff::civil::Date;
+
+use super::{Gender, Secretary, Township, Village, VillageKind};
 
 /// Who may do what (§7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,14 +20,332 @@ pub enum Role {
 }
 
 /// Everyone of the district, in creation order (the roster's order).
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+///
+/// Villages and secretaries are held in columns, their names once each in one buffer
+/// (a province's half a million secretaries bear about half as many names, and their
+/// villages a few thousand): 25 bytes a secretary and 13 a village, where records
+/// side by side took 48 and 32. Look-ups hand out records made from the columns.
+#[derive(Clone, Default)]
 pub struct District {
     pub townships: Vec<(u32, Township)>,
-    pub villages: Vec<(u32, Village)>,
-    pub secretaries: Vec<(u32, Secretary)>,
+    villages: Villages,
+    secretaries: Secretaries,
+    texts: Texts,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Villages {
+    ids: Vec<u32>,
+    township: Vec<u32>,
+    name: Vec<u32>,
+    kind: Vec<VillageKind>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Secretaries {
+    ids: Vec<u32>,
+    village: Vec<u32>,
+    name: Vec<u32>,
+    gender: Vec<Option<Gender>>,
+    born: Vec<PackedDate>,
+    took_office: Vec<PackedDate>,
+    left_office: Vec<PackedDate>,
+}
+
+/// A date in four bytes, or none (0): year, month, day.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct PackedDate(u32);
+
+impl PackedDate {
+    fn of(date: Option<Date>) -> PackedDate {
+        PackedDate(date.map_or(0, |d| {
+            (u32::from(d.year() as u16) << 16) | ((d.month() as u32) << 8) | d.day() as u32
+        }))
+    }
+
+    fn date(self) -> Option<Date> {
+        // Months start at 1: a packed date is never 0. Every packed date was a date.
+        (self.0 != 0)
+            .then(|| {
+                Date::new(
+                    (self.0 >> 16) as u16 as i16,
+                    (self.0 >> 8) as u8 as i8,
+                    self.0 as u8 as i8,
+                )
+                .ok()
+            })
+            .flatten()
+    }
+}
+
+/// Distinct texts one after another in one buffer, each found by its number.
+#[derive(Clone, Debug, Default)]
+struct Texts {
+    text: String,
+    /// Where each text ends in `text`.
+    ends: Vec<u32>,
+    /// Each text's number, found by the text: while records are added. Let go once the
+    /// roster is read ([`District::settle`]), made again if one is added after.
+    lookup: hashbrown::HashTable<u32>,
+    hasher: hashbrown::DefaultHashBuilder,
+}
+
+impl Texts {
+    fn get(&self, at: u32) -> &str {
+        let at = at as usize;
+        let start = if at == 0 {
+            0
+        } else {
+            self.ends[at - 1] as usize
+        };
+        &self.text[start..self.ends[at] as usize]
+    }
+
+    fn intern(&mut self, text: &str) -> u32 {
+        if self.lookup.is_empty() && !self.ends.is_empty() {
+            self.relook();
+        }
+        let hash = self.hasher.hash_one(text);
+        let found = {
+            let this = &*self;
+            self.lookup.find(hash, |&at| this.get(at) == text).copied()
+        };
+        if let Some(at) = found {
+            return at;
+        }
+        let at = self.ends.len() as u32;
+        self.text.push_str(text);
+        self.ends.push(self.text.len() as u32);
+        let (hasher, text) = (&self.hasher, &self.text);
+        let ends = &self.ends;
+        self.lookup.insert_unique(hash, at, |&k| {
+            let k = k as usize;
+            let start = if k == 0 { 0 } else { ends[k - 1] as usize };
+            hasher.hash_one(&text[start..ends[k] as usize])
+        });
+        at
+    }
+
+    fn relook(&mut self) {
+        let mut lookup = hashbrown::HashTable::with_capacity(self.ends.len());
+        for at in 0..self.ends.len() as u32 {
+            let hash = self.hasher.hash_one(self.get(at));
+            lookup.insert_unique(hash, at, |_| unreachable!("room was made"));
+        }
+        self.lookup = lookup;
+    }
+
+    fn settle(&mut self) {
+        self.lookup = hashbrown::HashTable::new();
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+}
+
+impl PartialEq for District {
+    fn eq(&self, other: &District) -> bool {
+        self.townships == other.townships
+            && self.villages().eq(other.villages())
+            && self.secretaries().eq(other.secretaries())
+    }
+}
+
+impl Eq for District {}
+
+/// Shown as the lists of records it holds.
+impl std::fmt::Debug for District {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("District")
+            .field("townships", &self.townships)
+            .field("villages", &self.villages().collect::<Vec<_>>())
+            .field("secretaries", &self.secretaries().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// Sent and compared as the lists of records it holds.
+#[derive(serde::Serialize)]
+struct DistrictOut<'a> {
+    townships: &'a [(u32, Township)],
+    villages: Vec<(u32, Village)>,
+    secretaries: Vec<(u32, Secretary)>,
+}
+
+#[derive(serde::Deserialize)]
+struct DistrictIn {
+    townships: Vec<(u32, Township)>,
+    villages: Vec<(u32, Village)>,
+    secretaries: Vec<(u32, Secretary)>,
+}
+
+impl Serialize for District {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        DistrictOut {
+            townships: &self.townships,
+            villages: self.villages().collect(),
+            secretaries: self.secretaries().collect(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for District {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<District, D::Error> {
+        let wire = DistrictIn::deserialize(deserializer)?;
+        Ok(District::of_lists(
+            wire.townships,
+            wire.villages,
+            wire.secretaries,
+        ))
+    }
 }
 
 impl District {
+    /// A district of these records (each list in id order).
+    pub fn of_lists(
+        townships: Vec<(u32, Township)>,
+        villages: impl IntoIterator<Item = (u32, Village)>,
+        secretaries: impl IntoIterator<Item = (u32, Secretary)>,
+    ) -> District {
+        let mut district = District {
+            townships,
+            ..District::default()
+        };
+        for (id, v) in villages {
+            district.push_village(id, &v);
+        }
+        for (id, s) in secretaries {
+            district.push_secretary(id, &s);
+        }
+        district.settle();
+        district
+    }
+
+    /// Room for this many villages and secretaries more (a roster read whole knows).
+    pub fn reserve(&mut self, villages: usize, secretaries: usize) {
+        let v = &mut self.villages;
+        v.ids.reserve_exact(villages);
+        v.township.reserve_exact(villages);
+        v.name.reserve_exact(villages);
+        v.kind.reserve_exact(villages);
+        let s = &mut self.secretaries;
+        s.ids.reserve_exact(secretaries);
+        s.village.reserve_exact(secretaries);
+        s.name.reserve_exact(secretaries);
+        s.gender.reserve_exact(secretaries);
+        s.born.reserve_exact(secretaries);
+        s.took_office.reserve_exact(secretaries);
+        s.left_office.reserve_exact(secretaries);
+    }
+
+    /// Let go of what only adding records needs (made again if one is added).
+    pub fn settle(&mut self) {
+        self.texts.settle();
+    }
+
+    /// Add a village after the others (ids are handed out increasing).
+    pub fn push_village(&mut self, id: u32, village: &Village) {
+        let name = self.texts.intern(&village.name);
+        let v = &mut self.villages;
+        v.ids.push(id);
+        v.township.push(village.township);
+        v.name.push(name);
+        v.kind.push(village.kind);
+    }
+
+    /// Add a secretary after the others (ids are handed out increasing).
+    pub fn push_secretary(&mut self, id: u32, secretary: &Secretary) {
+        let name = self.texts.intern(&secretary.name);
+        let s = &mut self.secretaries;
+        s.ids.push(id);
+        s.village.push(secretary.village);
+        s.name.push(name);
+        s.gender.push(secretary.gender);
+        s.born.push(PackedDate::of(secretary.born));
+        s.took_office
+            .push(PackedDate::of(Some(secretary.took_office)));
+        s.left_office.push(PackedDate::of(secretary.left_office));
+    }
+
+    /// Put a secretary in the place of the one at position `at` of the roster's list.
+    pub fn set_secretary_at(&mut self, at: usize, secretary: &Secretary) {
+        if at >= self.secretaries.ids.len() {
+            return;
+        }
+        let name = self.texts.intern(&secretary.name);
+        let s = &mut self.secretaries;
+        s.village[at] = secretary.village;
+        s.name[at] = name;
+        s.gender[at] = secretary.gender;
+        s.born[at] = PackedDate::of(secretary.born);
+        s.took_office[at] = PackedDate::of(Some(secretary.took_office));
+        s.left_office[at] = PackedDate::of(secretary.left_office);
+    }
+
+    pub fn village_count(&self) -> usize {
+        self.villages.ids.len()
+    }
+
+    pub fn secretary_count(&self) -> usize {
+        self.secretaries.ids.len()
+    }
+
+    /// The villages in id order.
+    pub fn villages(&self) -> impl Iterator<Item = (u32, Village)> + '_ {
+        (0..self.village_count()).map(|at| (self.villages.ids[at], self.village_at(at)))
+    }
+
+    /// The secretaries in id order (the roster's).
+    pub fn secretaries(&self) -> impl Iterator<Item = (u32, Secretary)> + '_ {
+        (0..self.secretary_count()).map(|at| (self.secretaries.ids[at], self.secretary_at(at)))
+    }
+
+    /// (id, township) of each village, in id order.
+    pub fn village_townships(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let v = &self.villages;
+        v.ids.iter().copied().zip(v.township.iter().copied())
+    }
+
+    /// (id, village) of each secretary, in id order.
+    pub fn secretary_villages(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let s = &self.secretaries;
+        s.ids.iter().copied().zip(s.village.iter().copied())
+    }
+
+    /// The secretary at position `at` of the roster's list, with their id.
+    pub fn secretary_in_place(&self, at: usize) -> Option<(u32, Secretary)> {
+        (at < self.secretary_count()).then(|| (self.secretaries.ids[at], self.secretary_at(at)))
+    }
+
+    fn village_at(&self, at: usize) -> Village {
+        let v = &self.villages;
+        Village {
+            township: v.township[at],
+            name: self.texts.get(v.name[at]).into(),
+            kind: v.kind[at],
+        }
+    }
+
+    fn secretary_at(&self, at: usize) -> Secretary {
+        let s = &self.secretaries;
+        Secretary {
+            village: s.village[at],
+            name: self.texts.get(s.name[at]).into(),
+            gender: s.gender[at],
+            born: s.born[at].date(),
+            took_office: s.took_office[at].date().unwrap_or_default(),
+            left_office: s.left_office[at].date(),
+        }
+    }
+
+    fn village_place(&self, id: u32) -> Option<usize> {
+        place_by_id(&self.villages.ids, id)
+    }
+
+    fn secretary_place(&self, id: u32) -> Option<usize> {
+        place_by_id(&self.secretaries.ids, id)
+    }
+
     // The lists are in id order (ids are handed out increasing), so a lookup by id is a
     // binary search.
     pub fn township(&self, id: u32) -> Option<&Township> {
@@ -33,32 +355,17 @@ impl District {
     /// One township, its villages and secretaries: what a client holds of a province
     /// at a time (and all a township clerk's screens hold).
     pub fn of_township(&self, township: u32) -> District {
-        let villages: Vec<(u32, Village)> = self
-            .villages
-            .iter()
-            .filter(|(_, v)| v.township == township)
-            .cloned()
+        let villages: Vec<u32> = self
+            .village_townships()
+            .filter(|(_, t)| *t == township)
+            .map(|(id, _)| id)
             .collect();
-        let secretaries = self
-            .secretaries
-            .iter()
-            .filter(|(_, s)| {
-                villages
-                    .binary_search_by_key(&s.village, |(id, _)| *id)
-                    .is_ok()
-            })
-            .cloned()
+        let secretaries: Vec<u32> = self
+            .secretary_villages()
+            .filter(|(_, v)| villages.binary_search(v).is_ok())
+            .map(|(id, _)| id)
             .collect();
-        District {
-            townships: self
-                .townships
-                .iter()
-                .filter(|(id, _)| *id == township)
-                .cloned()
-                .collect(),
-            villages,
-            secretaries,
-        }
+        self.of_township_by_ids(township, &villages, &secretaries)
     }
 
     /// [`District::of_township`] from the township's own villages and secretaries,
@@ -69,29 +376,61 @@ impl District {
         villages: &[u32],
         secretaries: &[u32],
     ) -> District {
-        District {
-            townships: self
-                .township(township)
+        District::of_lists(
+            self.township(township)
                 .map(|t| (township, t.clone()))
                 .into_iter()
                 .collect(),
-            villages: villages
+            villages
                 .iter()
-                .filter_map(|id| self.village(*id).map(|v| (*id, v.clone())))
-                .collect(),
-            secretaries: secretaries
+                .filter_map(|id| self.village(*id).map(|v| (*id, v))),
+            secretaries
                 .iter()
-                .filter_map(|id| self.secretary(*id).map(|s| (*id, s.clone())))
-                .collect(),
-        }
+                .filter_map(|id| self.secretary(*id).map(|s| (*id, s))),
+        )
     }
 
-    pub fn village(&self, id: u32) -> Option<&Village> {
-        by_id(&self.villages, id)
+    pub fn village(&self, id: u32) -> Option<Village> {
+        self.village_place(id).map(|at| self.village_at(at))
     }
 
-    pub fn secretary(&self, id: u32) -> Option<&Secretary> {
-        by_id(&self.secretaries, id)
+    pub fn secretary(&self, id: u32) -> Option<Secretary> {
+        self.secretary_place(id).map(|at| self.secretary_at(at))
+    }
+
+    /// A secretary's name, read in place.
+    pub fn secretary_name(&self, id: u32) -> Option<&str> {
+        let at = self.secretary_place(id)?;
+        Some(self.texts.get(self.secretaries.name[at]))
+    }
+
+    /// A village's name, read in place.
+    pub fn village_name(&self, id: u32) -> Option<&str> {
+        let at = self.village_place(id)?;
+        Some(self.texts.get(self.villages.name[at]))
+    }
+
+    /// The village a secretary is secretary of.
+    pub fn village_of(&self, secretary: u32) -> Option<u32> {
+        let at = self.secretary_place(secretary)?;
+        Some(self.secretaries.village[at])
+    }
+
+    /// The township a village lies in.
+    pub fn township_of_village(&self, village: u32) -> Option<u32> {
+        let at = self.village_place(village)?;
+        Some(self.villages.township[at])
+    }
+
+    /// The township of a secretary's village (when both are in the roster).
+    pub fn township_of(&self, secretary: u32) -> Option<u32> {
+        self.township_of_village(self.village_of(secretary)?)
+    }
+
+    /// When a secretary took office.
+    pub fn took_office(&self, secretary: u32) -> Option<Date> {
+        let at = self.secretary_place(secretary)?;
+        self.secretaries.took_office[at].date()
     }
 
     pub fn township_id(&self, name: &str) -> Option<u32> {
@@ -102,49 +441,68 @@ impl District {
     }
 
     pub fn village_id(&self, township: u32, name: &str) -> Option<u32> {
-        self.villages
-            .iter()
-            .find(|(_, v)| v.township == township && v.name == name)
-            .map(|(i, _)| *i)
+        (0..self.village_count())
+            .find(|&at| {
+                self.villages.township[at] == township
+                    && self.texts.get(self.villages.name[at]) == name
+            })
+            .map(|at| self.villages.ids[at])
     }
 
     /// A secretary by (乡镇, 村(社区), 姓名), current or past (§5).
     pub fn find_secretary(&self, township: &str, village: &str, name: &str) -> Option<u32> {
         let village = self.village_id(self.township_id(township)?, village)?;
-        self.secretaries
-            .iter()
+        let s = &self.secretaries;
+        (0..self.secretary_count())
             .rev()
-            .find(|(_, s)| s.village == village && s.name == name)
-            .map(|(i, _)| *i)
+            .find(|&at| s.village[at] == village && self.texts.get(s.name[at]) == name)
+            .map(|at| s.ids[at])
     }
 
     /// The first secretary of this name (tests and examples; names are not unique).
     pub fn secretary_by_name(&self, name: &str) -> u32 {
-        self.secretaries
-            .iter()
-            .find(|(_, s)| s.name == name)
-            .map_or(0, |(id, _)| *id)
+        let s = &self.secretaries;
+        (0..self.secretary_count())
+            .find(|&at| self.texts.get(s.name[at]) == name)
+            .map_or(0, |at| s.ids[at])
     }
 
     /// The village's current secretary (no end of term).
     pub fn current_secretary(&self, village: u32) -> Option<u32> {
-        self.secretaries
-            .iter()
+        let s = &self.secretaries;
+        (0..self.secretary_count())
             .rev()
-            .find(|(_, s)| s.village == village && s.left_office.is_none())
-            .map(|(i, _)| *i)
+            .find(|&at| s.village[at] == village && s.left_office[at].date().is_none())
+            .map(|at| s.ids[at])
+    }
+
+    /// The names of a secretary's township and village, read in place.
+    pub fn place_names(&self, secretary: u32) -> Option<(&str, &str)> {
+        let village = self.village_of(secretary)?;
+        let township = self.township(self.township_of_village(village)?)?;
+        Some((&township.name, self.village_name(village)?))
     }
 
     /// (township, village) of a secretary.
-    pub fn place(&self, secretary: u32) -> Option<(&Township, &Village)> {
-        let village = self.village(self.secretary(secretary)?.village)?;
+    pub fn place(&self, secretary: u32) -> Option<(&Township, Village)> {
+        let village = self.village(self.village_of(secretary)?)?;
         Some((self.township(village.township)?, village))
     }
 }
 
+fn place_by_id(ids: &[u32], id: u32) -> Option<usize> {
+    // The roster numbers villages and secretaries in a row: where no number was skipped,
+    // the id says where it lies (a province looks them up millions of times).
+    let first = *ids.first()?;
+    if let Some(guess) = id.checked_sub(first).map(|k| k as usize)
+        && ids.get(guess) == Some(&id)
+    {
+        return Some(guess);
+    }
+    ids.binary_search(&id).ok()
+}
+
 fn by_id<T>(list: &[(u32, T)], id: u32) -> Option<&T> {
-    // The roster numbers townships, villages and secretaries in a row: where no number
-    // was skipped, the id says where it lies (a province looks them up millions of times).
     let first = list.first()?.0;
     if let Some(guess) = id.checked_sub(first).and_then(|k| list.get(k as usize))
         && guess.0 == id
@@ -191,11 +549,11 @@ impl NameIndex {
         for (id, t) in &district.townships {
             index.add_township(*id, &t.name);
         }
-        for (id, v) in &district.villages {
-            index.add_village(*id, v);
+        for (id, v) in district.villages() {
+            index.add_village(id, &v);
         }
-        for (at, (_, s)) in district.secretaries.iter().enumerate() {
-            index.add_secretary(at, s);
+        for (at, (_, s)) in district.secretaries().enumerate() {
+            index.add_secretary(at, &s);
         }
         index
     }
@@ -237,8 +595,7 @@ impl NameIndex {
     pub fn current_at(&self, district: &District, village: u32) -> Option<usize> {
         self.current.get(&village).copied().filter(|at| {
             district
-                .secretaries
-                .get(*at)
+                .secretary_in_place(*at)
                 .is_some_and(|(_, s)| s.left_office.is_none())
         })
     }
@@ -253,6 +610,118 @@ impl NameIndex {
     ) -> Option<u32> {
         let village = self.village_id(self.township_id(township)?, village)?;
         let at = self.secretary_at(village, name)?;
-        district.secretaries.get(at).map(|(id, _)| *id)
+        district.secretary_in_place(at).map(|(id, _)| id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::TownshipKind;
+
+    fn day(y: i16, m: i8, d: i8) -> Date {
+        Date::new(y, m, d).unwrap()
+    }
+
+    fn secretary(village: u32, name: &str) -> Secretary {
+        Secretary {
+            village,
+            name: name.into(),
+            gender: None,
+            born: None,
+            took_office: day(2020, 1, 1),
+            left_office: None,
+        }
+    }
+
+    fn sample() -> District {
+        let township = Township {
+            name: "神头镇".into(),
+            kind: TownshipKind::from_name("神头镇"),
+        };
+        let village = |name: &str| Village {
+            township: 1,
+            name: name.into(),
+            kind: VillageKind::from_name(name),
+        };
+        let long = "阿卜杜热合曼·买买提托合提";
+        District::of_lists(
+            vec![(1, township)],
+            [
+                (10, village("东关村")),
+                (11, village("东关社区")),
+                (13, village("东关村")),
+            ],
+            [
+                (100, secretary(10, "王伟")),
+                (
+                    101,
+                    Secretary {
+                        gender: Some(Gender::Female),
+                        born: Some(day(1969, 12, 31)),
+                        took_office: day(2016, 2, 29),
+                        left_office: Some(day(2025, 6, 30)),
+                        ..secretary(11, long)
+                    },
+                ),
+                (105, secretary(13, "王伟")),
+            ],
+        )
+    }
+
+    #[test]
+    fn records_come_back_from_the_columns_as_they_went_in() {
+        let d = sample();
+        assert_eq!(d.village_count(), 3);
+        assert_eq!(d.secretary_count(), 3);
+        let s = d.secretary(101).unwrap();
+        assert_eq!(&*s.name, "阿卜杜热合曼·买买提托合提");
+        assert_eq!(s.gender, Some(Gender::Female));
+        assert_eq!(s.born, Some(day(1969, 12, 31)));
+        assert_eq!(s.took_office, day(2016, 2, 29));
+        assert_eq!(s.left_office, Some(day(2025, 6, 30)));
+        assert_eq!(d.secretary(105), Some(secretary(13, "王伟")));
+        assert_eq!(d.secretary(104), None);
+        assert_eq!(d.village(11).unwrap().kind, VillageKind::Community);
+        assert_eq!(d.place_names(105), Some(("神头镇", "东关村")));
+        assert_eq!(d.township_of(101), Some(1));
+        assert_eq!(d.village_id(1, "东关社区"), Some(11));
+        // Past or current, the latest of the name in the village.
+        assert_eq!(d.find_secretary("神头镇", "东关村", "王伟"), Some(100));
+        assert_eq!(d.current_secretary(11), None);
+        assert_eq!(d.current_secretary(13), Some(105));
+        // A name and a village name borne twice are held once.
+        assert_eq!(d.texts.ends.len(), 4);
+    }
+
+    #[test]
+    fn a_secretary_changed_in_place_keeps_the_others() {
+        let mut d = sample();
+        let (id, mut s) = d.secretary_in_place(0).unwrap();
+        assert_eq!(id, 100);
+        s.left_office = Some(day(2026, 1, 1));
+        s.name = "王伟强".into();
+        d.set_secretary_at(0, &s);
+        d.push_secretary(106, &secretary(10, "李娜"));
+        assert_eq!(d.secretary(100), Some(s));
+        assert_eq!(d.secretary(105), Some(secretary(13, "王伟")));
+        assert_eq!(d.secretary(106), Some(secretary(10, "李娜")));
+        assert_eq!(d.current_secretary(10), Some(106));
+    }
+
+    #[test]
+    fn a_district_is_sent_as_its_records() {
+        let d = sample();
+        let bytes = postcard::to_stdvec(&d).unwrap();
+        let back: District = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back, d);
+        let lists: (
+            Vec<(u32, Township)>,
+            Vec<(u32, Village)>,
+            Vec<(u32, Secretary)>,
+        ) = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(lists.2, d.secretaries().collect::<Vec<_>>());
+        assert_eq!(d.of_township(1), d);
+        assert_eq!(d.of_township(2).secretary_count(), 0);
     }
 }

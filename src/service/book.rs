@@ -614,7 +614,7 @@ impl YearBook {
         // Each line made a brief and a quota key as it is read, not all held first;
         // room for the roster's secretaries at once (a list grown by doubling holds
         // the old and the new while it moves: 30 MB more for a province).
-        let room = district.secretaries.len();
+        let room = district.secretary_count();
         let (mut live, mut entries) = (Vec::with_capacity(room), Vec::with_capacity(room));
         let read = rated::each(store, year, |l| {
             let rank = (l.total, l.quantitative, l.mass);
@@ -781,10 +781,9 @@ impl YearBook {
             return Vec::new();
         };
         let mut ids: Vec<u32> = d
-            .secretaries
-            .iter()
+            .secretaries()
             .filter(|(id, s)| one_of_the_year(s, year_end, self.entry(*id).is_some()))
-            .map(|(id, _)| *id)
+            .map(|(id, _)| id)
             .filter(|id| self.shown.is_none_or(|t| self.township_of(*id) == Some(t)))
             .collect();
         let key = order_key(d);
@@ -912,16 +911,14 @@ impl YearBook {
             .of_township_by_ids(township, villages, secretaries);
         // Looked up by the township's own people, not by filtering a province.
         let mut entries: Vec<Entry> = district
-            .secretaries
-            .iter()
-            .filter_map(|(id, _)| self.entry(*id).cloned())
+            .secretary_villages()
+            .filter_map(|(id, _)| self.entry(id).cloned())
             .collect();
         let key = order_key(&self.district);
         entries.sort_by_cached_key(|e| key(e.secretary));
         let previous = district
-            .secretaries
-            .iter()
-            .filter_map(|(id, _)| self.previous.get(id).map(|p| (*id, *p)))
+            .secretary_villages()
+            .filter_map(|(id, _)| self.previous.get(&id).map(|p| (id, *p)))
             .collect();
         let mut book = YearBook {
             entries,
@@ -1199,7 +1196,7 @@ impl YearBook {
         let listed = jiff::civil::Date::new(self.year, 12, 31).is_ok_and(|end| {
             self.district
                 .secretary(secretary)
-                .is_some_and(|s| in_post(s, end))
+                .is_some_and(|s| in_post(&s, end))
         });
         self.index.insert(secretary, i);
         if !listed {
@@ -1927,7 +1924,7 @@ mod tests {
             // Someone in post with no assessment yet: one of the year's people, not
             // entered (the demo assessed everyone).
             let store = Store::open(&path).unwrap();
-            let village = store.district().unwrap().villages[2].0;
+            let village = store.district().unwrap().villages().nth(2).unwrap().0;
             let mut w = store.write("t").unwrap();
             w.add_secretary(&crate::domain::Secretary {
                 village,
@@ -2140,12 +2137,12 @@ mod people_tests {
         let dir = tempfile::tempdir().unwrap();
         let service = crate::demo::open(&dir.path().join("demo.redb"), "t").unwrap();
         let mut book = service.book_or_new(2026).unwrap();
-        let (id, left) = &mut book.district.secretaries[0];
-        let id = *id;
-        *left = crate::domain::Secretary {
+        let (id, left) = book.district.secretary_in_place(0).unwrap();
+        let left = crate::domain::Secretary {
             left_office: Some(jiff::civil::Date::new(2026, 6, 30).unwrap()),
-            ..left.clone()
+            ..left
         };
+        book.district.set_secretary_at(0, &left);
         // Left before the year's end: not one of the year's people (the list is kept).
         assert!(!book.people().contains(&id));
         book.replace(id, crate::domain::Assessment::default());

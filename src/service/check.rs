@@ -42,8 +42,8 @@ pub fn check_store(store: &Store) -> Result<Checked> {
     let summary = format!(
         "乡镇 {} 个、村(社区) {} 个、书记 {} 名;{} 个年度、考核记录 {assessments} 条;审计记录 {audit} 条;用户 {users} 个",
         district.townships.len(),
-        district.villages.len(),
-        district.secretaries.len(),
+        district.village_count(),
+        district.secretary_count(),
         years.len(),
     );
     Ok(Checked { summary, problems })
@@ -52,12 +52,12 @@ pub fn check_store(store: &Store) -> Result<Checked> {
 /// Every village has its township, every secretary their village.
 fn places(district: &District) -> Vec<String> {
     let mut problems = Vec::new();
-    for (id, v) in &district.villages {
+    for (id, v) in district.villages() {
         if district.township(v.township).is_none() {
             problems.push(format!("村(社区)「{}」(编号 {id})所属的乡镇不存在", v.name));
         }
     }
-    for (id, s) in &district.secretaries {
+    for (id, s) in district.secretaries() {
         if district.village(s.village).is_none() {
             problems.push(format!("书记「{}」(编号 {id})所属的村(社区)不存在", s.name));
         }

@@ -359,7 +359,7 @@ impl RosterWriter {
         };
         let id = self.w.add_village(&v)?;
         self.names.add_village(id, &v);
-        self.district.villages.push((id, v));
+        self.district.push_village(id, &v);
         self.summary.villages += 1;
         Ok(id)
     }
@@ -368,14 +368,16 @@ impl RosterWriter {
     /// changes it. The row keeps the stored left-office date, and the stored gender and
     /// birth date where it gives none.
     fn update_secretary(&mut self, index: usize, mut secretary: Secretary) -> Result<()> {
-        let (id, old) = &mut self.district.secretaries[index];
+        let Some((id, old)) = self.district.secretary_in_place(index) else {
+            return Ok(());
+        };
         secretary.left_office = old.left_office;
         // An empty cell or an absent column says nothing: it never erases a saved field.
         secretary.gender = secretary.gender.or(old.gender);
         secretary.born = secretary.born.or(old.born);
-        if *old != secretary {
-            self.w.put_secretary(*id, &secretary)?;
-            *old = secretary;
+        if old != secretary {
+            self.w.put_secretary(id, &secretary)?;
+            self.district.set_secretary_at(index, &secretary);
             self.summary.updated += 1;
         }
         Ok(())
@@ -384,19 +386,20 @@ impl RosterWriter {
     /// Add a new secretary: whoever took office later is the village's current one.
     fn add_secretary(&mut self, mut secretary: Secretary) -> Result<()> {
         if let Some(at) = self.names.current_at(&self.district, secretary.village)
-            && let Some((current_id, old)) = self.district.secretaries.get_mut(at)
+            && let Some((current_id, mut old)) = self.district.secretary_in_place(at)
         {
             if old.took_office <= secretary.took_office {
                 old.left_office = Some(secretary.took_office);
-                self.w.put_secretary(*current_id, old)?;
+                self.w.put_secretary(current_id, &old)?;
+                self.district.set_secretary_at(at, &old);
             } else {
                 secretary.left_office = Some(old.took_office);
             }
         }
         let id = self.w.add_secretary(&secretary)?;
         self.names
-            .add_secretary(self.district.secretaries.len(), &secretary);
-        self.district.secretaries.push((id, secretary));
+            .add_secretary(self.district.secretary_count(), &secretary);
+        self.district.push_secretary(id, &secretary);
         self.summary.added += 1;
         Ok(())
     }
@@ -500,9 +503,9 @@ impl Local {
                 a.notes.clone_from(&old.notes);
             }
             let (t, name) = district
-                .place(id)
-                .zip(district.secretary(id))
-                .map_or((0, ""), |((_, v), s)| (v.township, s.name.as_str()));
+                .township_of(id)
+                .zip(district.secretary_name(id))
+                .unwrap_or((0, ""));
             let scheme = schemes.of(t);
             let incomplete =
                 scheme.items().any(|i| !a.items.contains_key(&i.name)) || a.grade.is_none();

@@ -22,7 +22,7 @@ use crate::store::Store;
 /// The roster: a kept year's, or read for a request.
 pub(super) enum Roster {
     Kept(Arc<YearBook>),
-    Read(District),
+    Read(Box<District>),
 }
 
 impl std::ops::Deref for Roster {
@@ -171,7 +171,7 @@ impl Local {
     pub(super) fn roster(&self) -> Result<Roster> {
         match self.resident.as_ref().and_then(|r| r.current(&self.store)) {
             Some(book) => Ok(Roster::Kept(book)),
-            None => Ok(Roster::Read(self.store.district()?)),
+            None => Ok(Roster::Read(Box::new(self.store.district()?))),
         }
     }
 
@@ -348,7 +348,7 @@ impl Local {
             Some(book) => book.roster_of(t).1.to_vec(),
             None => {
                 let part = district.of_township(t);
-                part.secretaries.iter().map(|(id, _)| *id).collect()
+                part.secretary_villages().map(|(id, _)| id).collect()
             }
         });
         let mut out = Vec::new();
@@ -766,7 +766,7 @@ impl Local {
         Ok(match request {
             Q::Years => A::Years(self.years()?),
             Q::WorkingYear(y) => A::Year(self.working_year(y)?),
-            Q::District => A::District(self.district()?),
+            Q::District => A::District(Box::new(self.district()?)),
             Q::TownshipNamed(name) => A::Id(self.township_named(&name)?),
             Q::Townships(name) => A::Ids(self.townships(name.as_deref())?),
             Q::Book(y) => A::Book(self.sent_book(y)?),

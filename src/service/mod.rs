@@ -452,7 +452,7 @@ impl Service {
 
     /// The district: townships, villages and secretaries.
     pub fn district(&self) -> Result<District> {
-        answer!(self, Request::District, Response::District(d) => d)
+        answer!(self, Request::District, Response::District(d) => *d)
     }
 
     /// The township of this name, if this user may read its records.

@@ -382,12 +382,12 @@ impl KeptCounts {
         }
         assessed.sort_unstable();
         let year_end = Date::new(year, 12, 31).ok();
-        for (id, s) in &district.secretaries {
-            let assessed = assessed.binary_search(id).is_ok();
-            if year_end.is_some_and(|end| one_of_the_year(s, end, assessed))
-                && let Some(village) = district.village(s.village)
+        for (id, s) in district.secretaries() {
+            let assessed = assessed.binary_search(&id).is_ok();
+            if year_end.is_some_and(|end| one_of_the_year(&s, end, assessed))
+                && let Some(township) = district.township_of_village(s.village)
             {
-                at(&mut by, village.township).people += 1;
+                at(&mut by, township).people += 1;
             }
         }
         let mut townships: Vec<KeptTownship> = by.into_values().collect();

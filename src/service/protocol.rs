@@ -139,7 +139,7 @@ pub enum Response {
     Done,
     Years(Vec<i16>),
     Year(i16),
-    District(District),
+    District(Box<District>),
     Id(u32),
     Ids(Vec<u32>),
     /// Shared with the year a server keeps: sent without a copy.

@@ -200,13 +200,12 @@ impl Roster {
 
     fn of(district: &District) -> Roster {
         let mut runs = HashMap::new();
-        let villages = || district.villages.iter().map(|(id, v)| (v.township, *id));
+        let villages = || district.village_townships().map(|(id, t)| (t, id));
         let villages = Roster::runs(villages, &mut runs, 0);
         let secretaries = || {
             district
-                .secretaries
-                .iter()
-                .filter_map(|(id, s)| Some((district.village(s.village)?.township, *id)))
+                .secretary_villages()
+                .filter_map(|(id, v)| Some((district.township_of_village(v)?, id)))
         };
         let secretaries = Roster::runs(secretaries, &mut runs, 1);
         Roster {
@@ -279,9 +278,9 @@ impl YearBook {
                 .people_in_order()
                 .iter()
                 .filter_map(|&id| {
-                    let s = self.district.secretary(id)?;
-                    let (t, v) = self.district.place(id)?;
-                    Some((id, s.name.as_str(), v.name.as_str(), t.name.as_str()))
+                    let name = self.district.secretary_name(id)?;
+                    let (t, v) = self.district.place_names(id)?;
+                    Some((id, name, v, t))
                 })
                 .collect();
             (INDEXES.fetch_add(1, Ordering::Relaxed), index)
@@ -469,7 +468,7 @@ impl YearBook {
                 }
             }
             Sort::Pinyin => {
-                let name = |id: &u32| self.district.secretary(*id).map_or("", |s| &s.name);
+                let name = |id: &u32| self.district.secretary_name(*id).unwrap_or("");
                 ids.sort_by_cached_key(|id| romanize_name(name(id)).0);
             }
         }
@@ -477,12 +476,8 @@ impl YearBook {
     }
 
     fn row(&self, id: u32) -> Row {
-        let name = self.district.secretary(id).map_or("", |s| &s.name);
-        let (township, village) = self
-            .district
-            .place(id)
-            .map(|(t, v)| (t.name.as_str(), v.name.as_str()))
-            .unwrap_or_default();
+        let name = self.district.secretary_name(id).unwrap_or("");
+        let (township, village) = self.district.place_names(id).unwrap_or_default();
         let mark = match self.entry(id).map(|e| (e.rating.brief(), e.rating.total())) {
             None => Mark::NotEntered,
             Some((brief, total)) => match brief.outcome.filter(|_| brief.complete) {

@@ -193,9 +193,7 @@ impl Local {
                 continue;
             }
             stale += 1;
-            let who = district
-                .secretary(secretary)
-                .map_or("", |s| s.name.as_str());
+            let who = district.secretary_name(secretary).unwrap_or("");
             for (item, value) in &gone {
                 a.items.remove(item);
                 let scope = Scope {

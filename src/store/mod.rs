@@ -812,11 +812,21 @@ impl Store {
 
     pub fn district(&self) -> Result<District> {
         let txn = self.read()?;
-        Ok(District {
-            townships: read_all(&txn, TOWNSHIPS)?,
-            villages: read_all(&txn, VILLAGES)?,
-            secretaries: read_all(&txn, SECRETARIES)?,
-        })
+        let mut district = District::default();
+        district.townships = read_all(&txn, TOWNSHIPS)?;
+        // Each record goes to the columns as it is read, not all held first.
+        let (villages, secretaries) = (txn.open_table(VILLAGES)?, txn.open_table(SECRETARIES)?);
+        district.reserve(villages.len()? as usize, secretaries.len()? as usize);
+        for entry in villages.iter()? {
+            let (id, v) = entry?;
+            district.push_village(id.value(), &decode(v.value())?);
+        }
+        for entry in secretaries.iter()? {
+            let (id, s) = entry?;
+            district.push_secretary(id.value(), &decode(s.value())?);
+        }
+        district.settle();
+        Ok(district)
     }
 
     /// Secretaries with their village and township, by point reads in one transaction

@@ -105,13 +105,13 @@ fn the_file_is_private_and_reopens_with_its_data() {
         Err(StoreError::Exists(_))
     ));
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.district().unwrap().secretaries.len(), 1);
+    assert_eq!(store.district().unwrap().secretary_count(), 1);
     assert_eq!(store.audit_log().unwrap()[0].what, "新建数据库");
     let backup = dir.path().join("backup.redb");
     store.backup(&backup).unwrap();
     drop(store);
     let copy = Store::open(&backup).unwrap();
-    assert_eq!(copy.district().unwrap().secretaries.len(), 1);
+    assert_eq!(copy.district().unwrap().secretary_count(), 1);
 }
 
 #[test]
@@ -139,7 +139,7 @@ fn a_schema_1_file_still_opens_and_reads() {
     .unwrap();
     let store = Store::open(&path).unwrap();
     let d = store.district().unwrap();
-    assert_eq!(d.secretaries.len(), 2);
+    assert_eq!(d.secretary_count(), 2);
     let year = store.year(2025).unwrap().unwrap();
     assert_eq!(year.stage(1), Stage::Entering);
     assert!(year.scheme.contains("[weights]"));
@@ -232,8 +232,8 @@ mod decoding {
         ];
         let district = store.district().unwrap();
         out.extend(district.townships.iter().map(|(_, t)| encode(t)));
-        out.extend(district.villages.iter().map(|(_, v)| encode(v)));
-        out.extend(district.secretaries.iter().map(|(_, s)| encode(s)));
+        out.extend(district.villages().map(|(_, v)| encode(&v)));
+        out.extend(district.secretaries().map(|(_, s)| encode(&s)));
         out.extend(store.years().unwrap().iter().map(|(_, y)| encode(y)));
         out.extend(
             store
@@ -305,9 +305,8 @@ fn figures_approved_before_freezing_are_frozen_at_the_first_open() {
     let store = Store::open(&path).unwrap();
     let district = store.district().unwrap();
     let in_township_1 = district
-        .secretaries
-        .iter()
-        .filter(|(id, _)| district.place(*id).is_some_and(|(_, v)| v.township == 1))
+        .secretary_villages()
+        .filter(|(id, _)| district.township_of(*id) == Some(1))
         .count();
     assert!(in_township_1 > 0);
     assert_eq!(store.frozen(2025).unwrap().len(), in_township_1);
@@ -442,7 +441,7 @@ fn a_file_opened_to_show_answers_the_first_screen_then_checks_before_anything_el
     let store = Store::opened(&path, When::Later).unwrap();
     sample(&store);
     assert!(matches!(*store.check.lock().unwrap(), Check::Done));
-    assert_eq!(store.district().unwrap().secretaries.len(), 3002);
+    assert_eq!(store.district().unwrap().secretary_count(), 3002);
 }
 
 /// Each page of a file damaged in turn: a file opened to show at once, then checked,

@@ -270,7 +270,7 @@ impl Screen for SecretaryScreen {
         };
         let [head, main] =
             Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
-        profile(ctx, id, s, frame, head);
+        profile(ctx, id, &s, frame, head);
         // The form takes 40 columns at 80, and half of what a wider terminal adds.
         let form_width = 40 + area.width.saturating_sub(80) / 2;
         let [form_area, result_area] =
@@ -302,11 +302,7 @@ fn window(focus: usize, n: usize, height: usize) -> (usize, usize) {
 fn profile(ctx: &Context, id: u32, s: &crate::domain::Secretary, frame: &mut Frame, area: Rect) {
     let t = &ctx.theme;
     let book = &ctx.book;
-    let (township, village) = book
-        .district
-        .place(id)
-        .map(|(a, b)| (a.name.as_str(), b.name.as_str()))
-        .unwrap_or_default();
+    let (township, village) = book.district.place_names(id).unwrap_or_default();
     let name = Span::styled(t.user(&s.name).into_owned(), t.title());
     let mut rest = format!("  {} {}", t.user(township), t.user(village));
     if let Some(g) = s.gender {
