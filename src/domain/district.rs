@@ -255,16 +255,16 @@ impl District {
 
     /// Add a secretary after the others (ids are handed out increasing).
     pub fn push_secretary(&mut self, id: u32, secretary: &Secretary) {
-        let name = self.texts.intern(&secretary.name);
         let s = &mut self.secretaries;
         s.ids.push(id);
-        s.village.push(secretary.village);
-        s.name.push(name);
-        s.gender.push(secretary.gender);
-        s.born.push(PackedDate::of(secretary.born));
-        s.took_office
-            .push(PackedDate::of(Some(secretary.took_office)));
-        s.left_office.push(PackedDate::of(secretary.left_office));
+        s.village.push(0);
+        s.name.push(0);
+        s.gender.push(None);
+        s.born.push(PackedDate::default());
+        s.took_office.push(PackedDate::default());
+        s.left_office.push(PackedDate::default());
+        let at = s.ids.len() - 1;
+        self.set_secretary_at(at, secretary);
     }
 
     /// Put a secretary in the place of the one at position `at` of the roster's list.
