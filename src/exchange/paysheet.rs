@@ -68,8 +68,8 @@ fn township_sheet(
         };
         let village = book
             .district
-            .place(e.secretary)
-            .map_or(String::new(), |(_, v)| v.name.to_string());
+            .place_names(e.secretary)
+            .map_or(String::new(), |(_, v)| v.to_string());
         let person = book.name_of(e.secretary);
         widths[1] = widths[1].max(width(&village));
         widths[2] = widths[2].max(width(&person));

@@ -39,14 +39,14 @@ fn two(d: rust_decimal::Decimal) -> String {
 pub fn row(book: &YearBook, entry: &Entry) -> [String; 17] {
     let (township, village) = book
         .district
-        .place(entry.secretary)
-        .map(|(t, v)| (t.name.to_string(), v.name.to_string()))
+        .place_names(entry.secretary)
+        .map(|(t, v)| (t.to_string(), v.to_string()))
         .unwrap_or_default();
     let name = book
         .district
-        .secretary(entry.secretary)
-        .map(|s| s.name.to_string())
-        .unwrap_or_default();
+        .secretary_name(entry.secretary)
+        .unwrap_or_default()
+        .to_string();
     let r = &entry.rating;
     let note = remarks(book.scheme_for(entry.secretary), &entry.assessment, r);
     let figures = match &r.evaluation {

@@ -831,13 +831,14 @@ impl YearBook {
     }
 
     pub fn township_of(&self, secretary: u32) -> Option<u32> {
-        self.district.place(secretary).map(|(_, v)| v.township)
+        self.district.township_of(secretary)
     }
 
     pub fn name_of(&self, secretary: u32) -> String {
         self.district
-            .secretary(secretary)
-            .map_or_else(String::new, |s| s.name.to_string())
+            .secretary_name(secretary)
+            .unwrap_or_default()
+            .to_string()
     }
 
     pub fn entry(&self, secretary: u32) -> Option<&Entry> {
@@ -1402,7 +1403,7 @@ impl Standing {
 }
 
 fn place_of(district: &District, secretary: u32) -> Option<u32> {
-    district.place(secretary).map(|(_, v)| v.township)
+    district.township_of(secretary)
 }
 
 fn parse_scheme(year: i16, text: &str) -> Result<Scheme, Refusal> {
