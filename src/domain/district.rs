@@ -92,13 +92,7 @@ struct Texts {
 
 impl Texts {
     fn get(&self, at: u32) -> &str {
-        let at = at as usize;
-        let start = if at == 0 {
-            0
-        } else {
-            self.ends[at - 1] as usize
-        };
-        &self.text[start..self.ends[at] as usize]
+        text_at(&self.text, &self.ends, at)
     }
 
     fn intern(&mut self, text: &str) -> u32 {
@@ -116,21 +110,24 @@ impl Texts {
         let at = self.ends.len() as u32;
         self.text.push_str(text);
         self.ends.push(self.text.len() as u32);
-        let (hasher, text) = (&self.hasher, &self.text);
-        let ends = &self.ends;
-        self.lookup.insert_unique(hash, at, |&k| {
-            let k = k as usize;
-            let start = if k == 0 { 0 } else { ends[k - 1] as usize };
-            hasher.hash_one(&text[start..ends[k] as usize])
-        });
+        let Texts {
+            text,
+            ends,
+            lookup,
+            hasher,
+        } = self;
+        lookup.insert_unique(hash, at, |&k| hasher.hash_one(text_at(text, ends, k)));
         at
     }
 
     fn relook(&mut self) {
         let mut lookup = hashbrown::HashTable::with_capacity(self.ends.len());
-        for at in 0..self.ends.len() as u32 {
-            let hash = self.hasher.hash_one(self.get(at));
-            lookup.insert_unique(hash, at, |_| unreachable!("room was made"));
+        let Texts {
+            text, ends, hasher, ..
+        } = &*self;
+        for at in 0..ends.len() as u32 {
+            let hash = hasher.hash_one(text_at(text, ends, at));
+            lookup.insert_unique(hash, at, |&k| hasher.hash_one(text_at(text, ends, k)));
         }
         self.lookup = lookup;
     }
@@ -140,6 +137,13 @@ impl Texts {
         self.text.shrink_to_fit();
         self.ends.shrink_to_fit();
     }
+}
+
+/// Text number `at` of a buffer whose texts end at `ends`.
+fn text_at<'a>(text: &'a str, ends: &[u32], at: u32) -> &'a str {
+    let at = at as usize;
+    let start = at.checked_sub(1).map_or(0, |before| ends[before] as usize);
+    &text[start..ends[at] as usize]
 }
 
 impl PartialEq for District {
@@ -707,6 +711,10 @@ mod tests {
         assert_eq!(d.secretary(105), Some(secretary(13, "王伟")));
         assert_eq!(d.secretary(106), Some(secretary(10, "李娜")));
         assert_eq!(d.current_secretary(10), Some(106));
+        // Names already held are found again after the roster settled, not added.
+        d.push_secretary(107, &secretary(11, "王伟"));
+        assert_eq!(d.texts.ends.len(), 6);
+        assert_eq!(d.secretary_name(107), Some("王伟"));
     }
 
     #[test]
