@@ -1443,10 +1443,8 @@ pub(super) fn one_of_the_year(
 
 pub(super) fn order_key(district: &District) -> impl Fn(u32) -> (u32, u32, u32) + '_ {
     move |secretary| {
-        let village = district
-            .secretary(secretary)
-            .map_or(u32::MAX, |s| s.village);
-        let township = district.village(village).map_or(u32::MAX, |v| v.township);
+        let village = district.village_of(secretary).unwrap_or(u32::MAX);
+        let township = district.township_of_village(village).unwrap_or(u32::MAX);
         (township, village, secretary)
     }
 }
