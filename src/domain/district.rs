@@ -167,12 +167,29 @@ impl std::fmt::Debug for District {
     }
 }
 
-/// Sent and compared as the lists of records it holds.
+/// Sent as the lists of records it holds, each record made as it is written (a
+/// province's lists are never held whole to be sent).
 #[derive(serde::Serialize)]
 struct DistrictOut<'a> {
     townships: &'a [(u32, Township)],
-    villages: Vec<(u32, Village)>,
-    secretaries: Vec<(u32, Secretary)>,
+    villages: SentVillages<'a>,
+    secretaries: SentSecretaries<'a>,
+}
+
+struct SentVillages<'a>(&'a District);
+
+struct SentSecretaries<'a>(&'a District);
+
+impl Serialize for SentVillages<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.villages())
+    }
+}
+
+impl Serialize for SentSecretaries<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.secretaries())
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -186,8 +203,8 @@ impl Serialize for District {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         DistrictOut {
             townships: &self.townships,
-            villages: self.villages().collect(),
-            secretaries: self.secretaries().collect(),
+            villages: SentVillages(self),
+            secretaries: SentSecretaries(self),
         }
         .serialize(serializer)
     }
