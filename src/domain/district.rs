@@ -333,6 +333,11 @@ impl District {
         s.ids.iter().copied().zip(s.village.iter().copied())
     }
 
+    /// (id, term) of each secretary, in id order: when they took office and left it.
+    pub fn terms(&self) -> impl Iterator<Item = (u32, (Date, Option<Date>))> + '_ {
+        (0..self.secretary_count()).map(|at| (self.secretaries.ids[at], self.term_at(at)))
+    }
+
     /// The secretary at position `at` of the roster's list, with their id.
     pub fn secretary_in_place(&self, at: usize) -> Option<(u32, Secretary)> {
         (at < self.secretary_count()).then(|| (self.secretaries.ids[at], self.secretary_at(at)))
@@ -349,13 +354,14 @@ impl District {
 
     fn secretary_at(&self, at: usize) -> Secretary {
         let s = &self.secretaries;
+        let (took_office, left_office) = self.term_at(at);
         Secretary {
             village: s.village[at],
             name: self.texts.get(s.name[at]).into(),
             gender: s.gender[at],
             born: s.born[at].date(),
-            took_office: s.took_office[at].date().unwrap_or_default(),
-            left_office: s.left_office[at].date(),
+            took_office,
+            left_office,
         }
     }
 
@@ -450,8 +456,18 @@ impl District {
 
     /// When a secretary took office.
     pub fn took_office(&self, secretary: u32) -> Option<Date> {
-        let at = self.secretary_place(secretary)?;
-        self.secretaries.took_office[at].date()
+        Some(self.term(secretary)?.0)
+    }
+
+    /// When a secretary took office, and left it (None while in post).
+    pub fn term(&self, secretary: u32) -> Option<(Date, Option<Date>)> {
+        self.secretary_place(secretary).map(|at| self.term_at(at))
+    }
+
+    fn term_at(&self, at: usize) -> (Date, Option<Date>) {
+        let s = &self.secretaries;
+        let took = s.took_office[at].date().unwrap_or_default();
+        (took, s.left_office[at].date())
     }
 
     pub fn township_id(&self, name: &str) -> Option<u32> {
@@ -703,6 +719,11 @@ mod tests {
         assert_eq!(s.left_office, Some(day(2025, 6, 30)));
         assert_eq!(d.secretary(105), Some(secretary(13, "王伟")));
         assert_eq!(d.secretary(104), None);
+        assert_eq!(
+            d.term(101),
+            Some((day(2016, 2, 29), Some(day(2025, 6, 30))))
+        );
+        assert_eq!(d.terms().nth(2), Some((105, (day(2020, 1, 1), None))));
         assert_eq!(d.village(11).unwrap().kind, VillageKind::Community);
         assert_eq!(d.place_names(105), Some(("神头镇", "东关村")));
         assert_eq!(d.township_of(101), Some(1));

@@ -530,8 +530,8 @@ impl YearBook {
                 let township = place_of(&district, secretary);
                 let scheme = township.and_then(|t| own.get(&t)).unwrap_or(&scheme);
                 let took = district
-                    .secretary(secretary)
-                    .map_or(jiff::civil::Date::MAX, |s| s.took_office);
+                    .took_office(secretary)
+                    .unwrap_or(jiff::civil::Date::MAX);
                 let evaluation = evaluate(scheme, &form, took, year);
                 let result = evaluation.figures().map(|f| (f.outcome, f.total));
                 scored.push((secretary, QuotaKey::of(&evaluation), result));
@@ -781,8 +781,8 @@ impl YearBook {
             return Vec::new();
         };
         let mut ids: Vec<u32> = d
-            .secretaries()
-            .filter(|(id, s)| one_of_the_year(s, year_end, self.entry(*id).is_some()))
+            .terms()
+            .filter(|(id, term)| one_of_the_year(*term, year_end, self.entry(*id).is_some()))
             .map(|(id, _)| id)
             .filter(|id| self.shown.is_none_or(|t| self.township_of(*id) == Some(t)))
             .collect();
@@ -1078,8 +1078,8 @@ impl YearBook {
     fn evaluation_of(&self, secretary: u32, form: &Assessment) -> Evaluation {
         let took = self
             .district
-            .secretary(secretary)
-            .map_or(jiff::civil::Date::MAX, |s| s.took_office);
+            .took_office(secretary)
+            .unwrap_or(jiff::civil::Date::MAX);
         evaluate(self.scheme_for(secretary), form, took, self.year)
     }
 
@@ -1196,8 +1196,8 @@ impl YearBook {
         self.entries.insert(i, entry);
         let listed = jiff::civil::Date::new(self.year, 12, 31).is_ok_and(|end| {
             self.district
-                .secretary(secretary)
-                .is_some_and(|s| in_post(&s, end))
+                .term(secretary)
+                .is_some_and(|term| in_post(term, end))
         });
         self.index.insert(secretary, i);
         if !listed {
@@ -1426,19 +1426,18 @@ fn only_stages_beside(record: &mut YearRecord, township: u32) {
     }
 }
 
-/// Is this secretary in post at the end of the year (`year_end`)?
-fn in_post(s: &crate::domain::Secretary, year_end: jiff::civil::Date) -> bool {
-    s.took_office <= year_end && s.left_office.is_none_or(|left| left > year_end)
+/// A term in post: when it began, and when it ended (None: still in post).
+type Term = (jiff::civil::Date, Option<jiff::civil::Date>);
+
+/// Is a secretary of this term in post at the end of the year (`year_end`)?
+fn in_post((took_office, left_office): Term, year_end: jiff::civil::Date) -> bool {
+    took_office <= year_end && left_office.is_none_or(|left| left > year_end)
 }
 
-/// Is `s` one of the people of the year ending `year_end`: in post at its end, or
-/// assessed in it?
-pub(super) fn one_of_the_year(
-    s: &crate::domain::Secretary,
-    year_end: jiff::civil::Date,
-    assessed: bool,
-) -> bool {
-    assessed || in_post(s, year_end)
+/// Is a secretary of this term one of the people of the year ending `year_end`: in
+/// post at its end, or assessed in it?
+pub(super) fn one_of_the_year(term: Term, year_end: jiff::civil::Date, assessed: bool) -> bool {
+    assessed || in_post(term, year_end)
 }
 
 pub(super) fn order_key(district: &District) -> impl Fn(u32) -> (u32, u32, u32) + '_ {
@@ -1486,9 +1485,7 @@ fn candidates<'a>(district: &District, list: &'a [(u32, Assessment)]) -> Vec<Can
         .map(|(id, a)| Candidate {
             secretary: *id,
             // Every assessment names a stored secretary; a missing one is never eligible.
-            took_office: district
-                .secretary(*id)
-                .map_or(jiff::civil::Date::MAX, |s| s.took_office),
+            took_office: district.took_office(*id).unwrap_or(jiff::civil::Date::MAX),
             assessment: a,
         })
         .collect()

@@ -382,10 +382,10 @@ impl KeptCounts {
         }
         assessed.sort_unstable();
         let year_end = Date::new(year, 12, 31).ok();
-        for (id, s) in district.secretaries() {
+        for (id, term) in district.terms() {
             let assessed = assessed.binary_search(&id).is_ok();
-            if year_end.is_some_and(|end| one_of_the_year(&s, end, assessed))
-                && let Some(township) = district.township_of_village(s.village)
+            if year_end.is_some_and(|end| one_of_the_year(term, end, assessed))
+                && let Some(township) = district.township_of(id)
             {
                 at(&mut by, township).people += 1;
             }
