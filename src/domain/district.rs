@@ -35,7 +35,7 @@ pub struct District {
 
 #[derive(Clone, Debug, Default)]
 struct Villages {
-    ids: Vec<u32>,
+    ids: Ids,
     township: Vec<u32>,
     name: Vec<u32>,
     kind: Vec<VillageKind>,
@@ -43,7 +43,7 @@ struct Villages {
 
 #[derive(Clone, Debug, Default)]
 struct Secretaries {
-    ids: Vec<u32>,
+    ids: Ids,
     village: Vec<u32>,
     name: Vec<u32>,
     gender: Vec<Option<Gender>>,
@@ -313,34 +313,34 @@ impl District {
 
     /// The villages in id order.
     pub fn villages(&self) -> impl Iterator<Item = (u32, Village)> + '_ {
-        (0..self.village_count()).map(|at| (self.villages.ids[at], self.village_at(at)))
+        (0..self.village_count()).map(|at| (self.villages.ids.at(at), self.village_at(at)))
     }
 
     /// The secretaries in id order (the roster's).
     pub fn secretaries(&self) -> impl Iterator<Item = (u32, Secretary)> + '_ {
-        (0..self.secretary_count()).map(|at| (self.secretaries.ids[at], self.secretary_at(at)))
+        (0..self.secretary_count()).map(|at| (self.secretaries.ids.at(at), self.secretary_at(at)))
     }
 
     /// (id, township) of each village, in id order.
     pub fn village_townships(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
         let v = &self.villages;
-        v.ids.iter().copied().zip(v.township.iter().copied())
+        v.ids.iter().zip(v.township.iter().copied())
     }
 
     /// (id, village) of each secretary, in id order.
     pub fn secretary_villages(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
         let s = &self.secretaries;
-        s.ids.iter().copied().zip(s.village.iter().copied())
+        s.ids.iter().zip(s.village.iter().copied())
     }
 
     /// (id, term) of each secretary, in id order: when they took office and left it.
     pub fn terms(&self) -> impl Iterator<Item = (u32, (Date, Option<Date>))> + '_ {
-        (0..self.secretary_count()).map(|at| (self.secretaries.ids[at], self.term_at(at)))
+        (0..self.secretary_count()).map(|at| (self.secretaries.ids.at(at), self.term_at(at)))
     }
 
     /// The secretary at position `at` of the roster's list, with their id.
     pub fn secretary_in_place(&self, at: usize) -> Option<(u32, Secretary)> {
-        (at < self.secretary_count()).then(|| (self.secretaries.ids[at], self.secretary_at(at)))
+        (at < self.secretary_count()).then(|| (self.secretaries.ids.at(at), self.secretary_at(at)))
     }
 
     fn village_at(&self, at: usize) -> Village {
@@ -366,11 +366,11 @@ impl District {
     }
 
     fn village_place(&self, id: u32) -> Option<usize> {
-        place_by_id(&self.villages.ids, id)
+        self.villages.ids.place(id)
     }
 
     fn secretary_place(&self, id: u32) -> Option<usize> {
-        place_by_id(&self.secretaries.ids, id)
+        self.secretaries.ids.place(id)
     }
 
     // The lists are in id order (ids are handed out increasing), so a lookup by id is a
@@ -483,7 +483,7 @@ impl District {
                 self.villages.township[at] == township
                     && self.texts.get(self.villages.name[at]) == name
             })
-            .map(|at| self.villages.ids[at])
+            .map(|at| self.villages.ids.at(at))
     }
 
     /// A secretary by (乡镇, 村(社区), 姓名), current or past (§5).
@@ -493,7 +493,7 @@ impl District {
         (0..self.secretary_count())
             .rev()
             .find(|&at| s.village[at] == village && self.texts.get(s.name[at]) == name)
-            .map(|at| s.ids[at])
+            .map(|at| s.ids.at(at))
     }
 
     /// The first secretary of this name (tests and examples; names are not unique).
@@ -501,7 +501,7 @@ impl District {
         let s = &self.secretaries;
         (0..self.secretary_count())
             .find(|&at| self.texts.get(s.name[at]) == name)
-            .map_or(0, |at| s.ids[at])
+            .map_or(0, |at| s.ids.at(at))
     }
 
     /// The village's current secretary (no end of term).
@@ -510,7 +510,7 @@ impl District {
         (0..self.secretary_count())
             .rev()
             .find(|&at| s.village[at] == village && s.left_office[at].date().is_none())
-            .map(|at| s.ids[at])
+            .map(|at| s.ids.at(at))
     }
 
     /// The names of a secretary's township and village, read in place.
@@ -527,16 +527,87 @@ impl District {
     }
 }
 
-fn place_by_id(ids: &[u32], id: u32) -> Option<usize> {
-    // The roster numbers villages and secretaries in a row: where no number was skipped,
-    // the id says where it lies (a province looks them up millions of times).
-    let first = *ids.first()?;
-    if let Some(guess) = id.checked_sub(first).map(|k| k as usize)
-        && ids.get(guess) == Some(&id)
-    {
-        return Some(guess);
+/// A column of ids in increasing order. The roster hands them out in a row, so a list
+/// read whole is usually one run without a gap: held as its first id and its length
+/// (8 bytes, where a province's secretaries' ids take 2 MB), the list made only when an
+/// id breaks the run.
+#[derive(Clone, Debug)]
+enum Ids {
+    Run { first: u32, len: u32 },
+    List(Vec<u32>),
+}
+
+impl Default for Ids {
+    fn default() -> Ids {
+        Ids::Run { first: 0, len: 0 }
     }
-    ids.binary_search(&id).ok()
+}
+
+impl Ids {
+    fn len(&self) -> usize {
+        match self {
+            Ids::Run { len, .. } => *len as usize,
+            Ids::List(ids) => ids.len(),
+        }
+    }
+
+    /// The id at position `at` (which is below `len`).
+    fn at(&self, at: usize) -> u32 {
+        match self {
+            Ids::Run { first, len } => {
+                debug_assert!(at < *len as usize, "an id past the column's end");
+                first + at as u32
+            }
+            Ids::List(ids) => ids[at],
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.len()).map(|at| self.at(at))
+    }
+
+    fn reserve_exact(&mut self, more: usize) {
+        if let Ids::List(ids) = self {
+            ids.reserve_exact(more);
+        }
+    }
+
+    /// Add an id after the others.
+    fn push(&mut self, id: u32) {
+        match self {
+            Ids::Run { len: 0, .. } => *self = Ids::Run { first: id, len: 1 },
+            Ids::Run { first, len } if first.checked_add(*len) == Some(id) && *len < u32::MAX => {
+                *len += 1;
+            }
+            Ids::Run { .. } => {
+                let mut ids: Vec<u32> = self.iter().collect();
+                ids.push(id);
+                *self = Ids::List(ids);
+            }
+            Ids::List(ids) => ids.push(id),
+        }
+    }
+
+    /// Where an id lies in the column.
+    fn place(&self, id: u32) -> Option<usize> {
+        match self {
+            Ids::Run { first, len } => {
+                let k = id.checked_sub(*first)?;
+                (k < *len).then_some(k as usize)
+            }
+            Ids::List(ids) => {
+                // Numbered in a row but for a few skipped: the id says where it
+                // most likely lies (a province looks them up millions of times).
+                let first = *ids.first()?;
+                if let Some(guess) = id.checked_sub(first).map(|k| k as usize)
+                    && ids.get(guess) == Some(&id)
+                {
+                    return Some(guess);
+                }
+                ids.binary_search(&id).ok()
+            }
+        }
+    }
 }
 
 fn by_id<T>(list: &[(u32, T)], id: u32) -> Option<&T> {
@@ -704,6 +775,47 @@ mod tests {
                 (105, secretary(13, "王伟")),
             ],
         )
+    }
+
+    #[test]
+    fn ids_in_a_row_are_found_before_and_after_a_gap_breaks_the_run() {
+        let township = Township {
+            name: "神头镇".into(),
+            kind: TownshipKind::from_name("神头镇"),
+        };
+        let village = Village {
+            township: 1,
+            name: "东关村".into(),
+            kind: VillageKind::Village,
+        };
+        let names = ["王伟", "李娜", "欧阳娜娜"];
+        let mut d = District::of_lists(
+            vec![(1, township)],
+            [(7, village)],
+            (40..43)
+                .zip(names)
+                .map(|(id, name)| (id, secretary(7, name))),
+        );
+        assert!(matches!(d.secretaries.ids, Ids::Run { first: 40, len: 3 }));
+        for (id, name) in (40..43).zip(names) {
+            assert_eq!(d.secretary_name(id), Some(name));
+        }
+        for absent in [0, 39, 43, u32::MAX] {
+            assert_eq!(d.secretary(absent), None);
+        }
+        // An id past a gap: every id is still where it was, and the new one found.
+        d.push_secretary(50, &secretary(7, "张三"));
+        assert!(matches!(d.secretaries.ids, Ids::List(_)));
+        let ids: Vec<u32> = d.secretaries().map(|(id, _)| id).collect();
+        assert_eq!(ids, [40, 41, 42, 50]);
+        assert_eq!(d.secretary_name(42), Some("欧阳娜娜"));
+        assert_eq!(d.secretary_name(50), Some("张三"));
+        assert_eq!(d.secretary(43), None);
+        // The last id a run can hold.
+        let mut ids = Ids::default();
+        ids.push(u32::MAX - 1);
+        ids.push(u32::MAX);
+        assert_eq!((ids.len(), ids.place(u32::MAX)), (2, Some(1)));
     }
 
     #[test]

@@ -461,7 +461,11 @@ impl YearBook {
                 match keyed {
                     Some(mut keyed) => {
                         keyed.sort_unstable();
-                        let sorted = keyed.into_iter().map(|(_, at)| ids[at as usize]).collect();
+                        // Collected in the keys' own buffer, twice the ids' size:
+                        // given back (2 MB of a province's order by total).
+                        let mut sorted: Vec<u32> =
+                            keyed.into_iter().map(|(_, at)| ids[at as usize]).collect();
+                        sorted.shrink_to_fit();
                         ids = sorted;
                     }
                     None => ids.sort_by_cached_key(|id| std::cmp::Reverse(self.total_of(*id))),
