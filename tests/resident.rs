@@ -72,7 +72,7 @@ fn client_book(local: &Local) -> YearBook {
     }
 }
 
-type Line = (u32, Assessment, Rating, Option<Box<Rating>>);
+type Line = (u32, Assessment, Rating, Option<Rating>);
 fn lines(b: &YearBook) -> Vec<Line> {
     b.entries
         .iter()
@@ -81,7 +81,7 @@ fn lines(b: &YearBook) -> Vec<Line> {
                 e.secretary,
                 e.assessment.to_assessment(),
                 e.rating.to_rating(),
-                e.replaced.clone(),
+                e.replaced().cloned(),
             )
         })
         .collect()

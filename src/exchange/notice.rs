@@ -116,7 +116,7 @@ fn correcting(book: &YearBook, township: u32) -> bool {
         || book
             .entries
             .iter()
-            .any(|e| e.replaced.is_some() && book.township_of(e.secretary) == Some(township))
+            .any(|e| e.replaced().is_some() && book.township_of(e.secretary) == Some(township))
 }
 
 /// The notice: every secretary of the township with a complete assessment.
@@ -195,7 +195,7 @@ fn corrections(book: &YearBook, township: u32, paper: &mut Paper) {
         .entries
         .iter()
         .filter(|e| book.township_of(e.secretary) == Some(township))
-        .filter_map(|e| Some((e, e.replaced.as_deref()?)))
+        .filter_map(|e| Some((e, e.replaced()?)))
         .collect();
     paper.push(Block::Blank);
     if changed.is_empty() {
@@ -342,7 +342,7 @@ pub fn letters(book: &YearBook, township: u32, office: &Office) -> Paper {
             f.mass,
             bonus_and_penalty(e, f)
         )));
-        if let Some(old) = &e.replaced {
+        if let Some(old) = e.replaced() {
             paper.push(Block::Para(format!(
                 "此前公示的结果为{},经复核更正为以上结果。",
                 posted(old)
@@ -437,7 +437,7 @@ pub fn broadcast(book: &YearBook, township: u32, office: &Office) -> Paper {
                 stars_said(e.rating.stars)
             ),
         ];
-        if let Some(old) = &e.replaced {
+        if let Some(old) = e.replaced() {
             let plain = |stars: Option<u8>| match stars {
                 Some(0) => "没有星级".to_string(),
                 Some(n) => format!("{}星级", spoken::integer(n.into())),

@@ -14,23 +14,66 @@ use crate::store::Store;
 use super::overview::KeptCounts;
 use super::rated::{self, Line};
 
-/// One secretary's line of a year: the assessment and its rating.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+/// One secretary's line of a year: the assessment and its rating (24 bytes, a
+/// province's half a million of them in a server's kept year).
+#[derive(Clone, Debug)]
 pub struct Entry {
     pub secretary: u32,
     /// The form as it stands (the frozen one where the township's results stand).
     pub assessment: Form,
     pub rating: Rated,
-    /// What stood before the publication that corrected it (更正公示), if any. Boxed:
-    /// almost no entry has one, and a rating inline would add 232 bytes to each of a
-    /// province's entries.
-    pub replaced: Option<Box<Rating>>,
 }
 
 impl Entry {
     /// Does the entry hold its form and whole rating (not a kept year's brief)?
     pub fn is_whole(&self) -> bool {
         self.assessment.held() && self.rating.is_whole()
+    }
+
+    /// What stood before the publication that corrected it (更正公示), if any: held
+    /// with the whole rating it corrected (a brief has none; made whole, it has).
+    pub fn replaced(&self) -> Option<&Rating> {
+        self.rating.replaced()
+    }
+}
+
+/// An entry as it is sent: its rating with what that replaced beside it.
+#[derive(serde::Serialize)]
+struct EntryOut<'a> {
+    secretary: u32,
+    assessment: &'a Form,
+    rating: &'a Rated,
+    replaced: Option<&'a Rating>,
+}
+
+#[derive(serde::Deserialize)]
+struct EntryIn {
+    secretary: u32,
+    assessment: Form,
+    rating: Rating,
+    replaced: Option<Rating>,
+}
+
+impl serde::Serialize for Entry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        EntryOut {
+            secretary: self.secretary,
+            assessment: &self.assessment,
+            rating: &self.rating,
+            replaced: self.replaced(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Entry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Entry, D::Error> {
+        let e = EntryIn::deserialize(deserializer)?;
+        Ok(Entry {
+            secretary: e.secretary,
+            assessment: e.assessment,
+            rating: Rated::corrected(e.rating, e.replaced),
+        })
     }
 }
 
@@ -199,8 +242,16 @@ impl Places {
 /// ([`YearBook::fill_forms`]). Sent as a [`Rating`]; a brief is never sent.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Rated {
-    Whole(Box<Rating>),
+    Whole(Box<Whole>),
     Brief(Brief),
+}
+
+/// A whole rating, and what it replaced where a correction (更正公示) published it
+/// (boxed: almost none has one, and a rating inline would take 232 bytes more).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Whole {
+    pub rating: Rating,
+    pub replaced: Option<Box<Rating>>,
 }
 
 /// What the lists, the counts and the quotas read of a rating.
@@ -254,7 +305,23 @@ impl Brief {
 
 impl Rated {
     pub fn whole(rating: Rating) -> Rated {
-        Rated::Whole(Box::new(rating))
+        Rated::corrected(rating, None)
+    }
+
+    /// A whole rating that replaced `replaced` (published figures a correction moved).
+    pub fn corrected(rating: Rating, replaced: Option<Rating>) -> Rated {
+        Rated::Whole(Box::new(Whole {
+            rating,
+            replaced: replaced.map(Box::new),
+        }))
+    }
+
+    /// What this rating replaced, if a correction published it.
+    pub fn replaced(&self) -> Option<&Rating> {
+        match self {
+            Rated::Whole(whole) => whole.replaced.as_deref(),
+            Rated::Brief(_) => None,
+        }
     }
 
     pub fn is_whole(&self) -> bool {
@@ -269,7 +336,7 @@ impl Rated {
     /// What the lists, the counts and the quotas read, whole or brief.
     pub fn brief(&self) -> Brief {
         match self {
-            Rated::Whole(rating) => Brief::of(rating),
+            Rated::Whole(whole) => Brief::of(&whole.rating),
             Rated::Brief(brief) => *brief,
         }
     }
@@ -287,7 +354,7 @@ impl Rated {
     /// reports); a brief's, to the hundredth.
     pub fn total(&self) -> Option<rust_decimal::Decimal> {
         match self {
-            Rated::Whole(rating) => rating.evaluation.figures().map(|f| f.total),
+            Rated::Whole(whole) => whole.rating.evaluation.figures().map(|f| f.total),
             Rated::Brief(brief) => brief.complete.then(|| brief.total.value()),
         }
     }
@@ -312,7 +379,7 @@ impl std::ops::Deref for Rated {
     fn deref(&self) -> &Rating {
         static UNRATED: std::sync::OnceLock<Rating> = std::sync::OnceLock::new();
         match self {
-            Rated::Whole(rating) => rating,
+            Rated::Whole(whole) => &whole.rating,
             Rated::Brief(_) => {
                 debug_assert!(false, "the whole rating of a kept year's entry was read");
                 UNRATED.get_or_init(|| Rating::unrated(0))
@@ -324,7 +391,7 @@ impl std::ops::Deref for Rated {
 impl serde::Serialize for Rated {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Rated::Whole(rating) => rating.serialize(serializer),
+            Rated::Whole(whole) => whole.rating.serialize(serializer),
             Rated::Brief(_) => Err(serde::ser::Error::custom("评定结果未补全,不能发送")),
         }
     }
@@ -431,7 +498,6 @@ impl YearBook {
                     secretary,
                     assessment: Form::new(assessment),
                     rating: Rated::whole(rating),
-                    replaced: None,
                 }),
         );
         let bare = YearBook::bare(year, record, scheme, district);
@@ -473,12 +539,11 @@ impl YearBook {
             {
                 stood.push((i, Line::of(&f.rating)));
                 let e = &mut book.entries[i];
-                e.replaced = f.replaced.clone().map(Box::new);
                 e.rating = match brief {
                     true => Rated::Brief(Brief::of(&f.rating)),
                     false => {
                         e.assessment = Form::new(f.assessment.clone());
-                        Rated::whole(f.rating.clone())
+                        Rated::corrected(f.rating.clone(), f.replaced.clone())
                     }
                 };
             }
@@ -572,7 +637,6 @@ impl YearBook {
                         secretary: *secretary,
                         assessment: Form::default(),
                         rating: Rated::Brief(brief.finished(&scheme, *stars, previous)),
-                        replaced: None,
                     }
                 }),
         );
@@ -638,7 +702,6 @@ impl YearBook {
                 secretary: l.secretary,
                 assessment: Form::default(),
                 rating: Rated::Brief(brief.finished(&scheme, l.past.stars, previous)),
-                replaced: None,
             });
         })?;
         if !read {
@@ -677,7 +740,7 @@ impl YearBook {
             .iter()
             .zip(&self.live)
             .map(|(e, key)| match &e.rating {
-                Rated::Whole(rating) => Line::of(rating),
+                Rated::Whole(whole) => Line::of(&whole.rating),
                 Rated::Brief(brief) => Line::of_brief(e.secretary, brief, *key),
             })
     }
@@ -966,10 +1029,13 @@ impl YearBook {
             match standing.frozen(&self.district, &self.frozen, e.secretary) {
                 Some(f) => {
                     e.assessment = Form::new(f.assessment.clone());
-                    e.rating = Rated::whole(f.rating.clone());
-                    e.replaced = f.replaced.clone().map(Box::new);
+                    e.rating = Rated::corrected(f.rating.clone(), f.replaced.clone());
                 }
-                None => e.replaced = None,
+                None => {
+                    if let Rated::Whole(whole) = &mut e.rating {
+                        whole.replaced = None;
+                    }
+                }
             }
         }
     }
@@ -1051,7 +1117,7 @@ impl YearBook {
                     },
                 };
                 e.assessment = Form::new(f.assessment);
-                e.rating = Rated::whole(f.rating);
+                e.rating = Rated::corrected(f.rating, f.replaced);
                 continue;
             }
             if !e.assessment.held() {
@@ -1133,7 +1199,6 @@ impl YearBook {
                     secretary,
                     assessment: Form::new(assessment),
                     rating: Rated::whole(Rating::unrated(secretary)),
-                    replaced: None,
                 });
                 if one_by_one {
                     // The kept lines count entries by position: made again from `live`.
@@ -1247,7 +1312,7 @@ impl YearBook {
                 (None, Rated::Whole(stood)) => Rated::whole(finish(
                     &self.scheme,
                     e.secretary,
-                    stood.evaluation.clone(),
+                    stood.rating.evaluation.clone(),
                     stars,
                     previous,
                 )),
@@ -1667,7 +1732,6 @@ mod tests {
                 secretary,
                 assessment: Form::default(),
                 rating: Rated::whole(Rating::unrated(secretary)),
-                replaced: None,
             };
             let entries: Vec<Entry> = ids.iter().map(|id| entry(*id)).collect();
             let mut places = Places::of(&entries);

@@ -663,10 +663,10 @@ mod tests {
             (below, best - Decimal::new(1, 3)),
         ] {
             let at = book.entries.iter().position(|e| e.secretary == id).unwrap();
-            let super::super::book::Rated::Whole(rating) = &mut book.entries[at].rating else {
+            let super::super::book::Rated::Whole(whole) = &mut book.entries[at].rating else {
                 panic!("a book read for screens holds whole ratings");
             };
-            let crate::scoring::Evaluation::Complete(figures) = &mut rating.evaluation else {
+            let crate::scoring::Evaluation::Complete(figures) = &mut whole.rating.evaluation else {
                 panic!("{id} is rated");
             };
             figures.total = total;
