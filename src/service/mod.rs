@@ -36,7 +36,7 @@ pub use local::Local;
 pub use overview::{Overview, TownshipStars};
 pub use refusal::{DistrictStep, Refusal};
 pub use remote::STARTING;
-pub use resident::{Rerated, Resident};
+pub use resident::{Rerated, Resident, map_large_blocks};
 pub use restore::{Restored, restore};
 pub use schemes::{items_from, items_line};
 pub use workflow::{Publication, RectifyChange, TownshipStatus, add_days, publicity_end};

@@ -415,6 +415,25 @@ fn made_whole(
     Ok(book.fill_forms(entries, &mut stored, &mut figures))
 }
 
+/// Have the C allocator map each large block (a province's lists, a search's hits) on
+/// its own and unmap it when freed, rather than raise its threshold as large blocks
+/// are freed (its default) and carve them from the heap thereafter, where a list that
+/// grows is copied beside itself and what is freed stays with the process. Called
+/// once, first thing: 8 MB less for a server of half a million secretaries, 16 MB for
+/// the screens on a file of their own.
+pub fn map_large_blocks() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a parameter of the allocator's.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, LARGE_BLOCK);
+    }
+}
+
+/// From this size on a block is mapped on its own ([`map_large_blocks`]): the C
+/// allocator's own starting threshold, kept fixed.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const LARGE_BLOCK: libc::c_int = 128 * 1024;
+
 /// Give the memory freed back to the system: a year's reading leaves a gigabyte's
 /// worth of small blocks freed among those kept, which the C allocator keeps for the
 /// process unless asked. (Not after every client: a province's heap takes tens of
