@@ -55,6 +55,8 @@ fn bench(label: &str, index: &SearchIndex, budget: Duration) {
 }
 
 fn main() {
+    // As the program does first thing.
+    xingji::service::map_large_blocks();
     let quick = !std::env::args().any(|a| a == "--bench");
     let dir = tempfile::tempdir().expect("tempdir");
     let store = xingji::demo::open(&dir.path().join("demo.redb"), "bench").expect("demo");

@@ -408,6 +408,8 @@ fn digit_bytes(label: &str, path: &Path, w: u16, h: u16) {
 }
 
 fn main() {
+    // As the program does first thing.
+    xingji::service::map_large_blocks();
     // `cargo bench` passes `--bench`; `cargo test --benches` runs it as a quick check.
     let quick = !std::env::args().any(|a| a == "--bench");
     let dir = tempfile::tempdir().expect("tempdir");

@@ -972,7 +972,7 @@ impl YearBook {
         let (villages, secretaries) = self.roster_of(township);
         let district = self
             .district
-            .of_township_by_ids(township, villages, secretaries);
+            .of_township_by_ids(township, &villages, &secretaries);
         // Looked up by the township's own people, not by filtering a province.
         let mut entries: Vec<Entry> = district
             .secretary_villages()

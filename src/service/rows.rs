@@ -165,25 +165,65 @@ pub(super) struct Orders {
 #[derive(Clone, Debug, Default)]
 struct Roster {
     runs: HashMap<u32, [Range<u32>; 2]>,
-    villages: Vec<u32>,
-    secretaries: Vec<u32>,
+    villages: Members,
+    secretaries: Members,
+}
+
+/// Every township's members, one township after another. Where the roster numbered
+/// them township by township (as a roster read whole does), that list is the ids in a
+/// row, and only its first is held (2 MB of a province's each).
+#[derive(Clone, Debug)]
+enum Members {
+    Run(u32),
+    List(Vec<u32>),
+}
+
+impl Default for Members {
+    fn default() -> Members {
+        Members::List(Vec::new())
+    }
+}
+
+impl Members {
+    fn of(ids: Vec<u32>) -> Members {
+        match ids.first() {
+            Some(&first) if ids.windows(2).all(|w| w[0].checked_add(1) == Some(w[1])) => {
+                Members::Run(first)
+            }
+            _ => Members::List(ids),
+        }
+    }
+
+    /// The members at places `r` of the list.
+    fn at(&self, r: &Range<u32>) -> Cow<'_, [u32]> {
+        match self {
+            Members::Run(first) => Cow::Owned((first + r.start..first + r.end).collect()),
+            Members::List(ids) => Cow::Borrowed(&ids[r.start as usize..r.end as usize]),
+        }
+    }
 }
 
 impl Roster {
     /// Each township's run of `members` ((township, id) in id order, made again for
-    /// each of the two passes: a province's pairs are not held).
+    /// each of the two passes: a province's pairs are not held). The townships one
+    /// after another as their first members come.
     fn runs<I: Iterator<Item = (u32, u32)>>(
         members: impl Fn() -> I,
         runs: &mut HashMap<u32, [Range<u32>; 2]>,
         k: usize,
-    ) -> Vec<u32> {
+    ) -> Members {
         let mut counts: HashMap<u32, u32> = HashMap::new();
+        let mut townships = Vec::new();
         for (t, _) in members() {
-            *counts.entry(t).or_default() += 1;
+            let n = counts.entry(t).or_default();
+            if *n == 0 {
+                townships.push(t);
+            }
+            *n += 1;
         }
         let mut start = 0u32;
         let mut next: HashMap<u32, u32> = HashMap::with_capacity(counts.len());
-        for (t, n) in counts {
+        for (t, n) in townships.into_iter().map(|t| (t, counts[&t])) {
             runs.entry(t).or_insert([0..0, 0..0])[k] = start..start + n;
             next.insert(t, start);
             start += n;
@@ -195,7 +235,7 @@ impl Roster {
                 *at += 1;
             }
         }
-        ids
+        Members::of(ids)
     }
 
     fn of(district: &District) -> Roster {
@@ -215,13 +255,12 @@ impl Roster {
         }
     }
 
-    fn of_township(&self, township: u32) -> (&[u32], &[u32]) {
-        fn run<'a>(list: &'a [u32], r: &Range<u32>) -> &'a [u32] {
-            &list[r.start as usize..r.end as usize]
-        }
-        self.runs.get(&township).map_or((&[], &[]), |[v, s]| {
-            (run(&self.villages, v), run(&self.secretaries, s))
-        })
+    fn of_township(&self, township: u32) -> (Cow<'_, [u32]>, Cow<'_, [u32]>) {
+        self.runs
+            .get(&township)
+            .map_or_else(Default::default, |[v, s]| {
+                (self.villages.at(v), self.secretaries.at(s))
+            })
     }
 }
 
@@ -298,18 +337,19 @@ impl YearBook {
     /// Make now what the list, the pool and the search will ask for (a server does
     /// it as it starts: a province's pinyin and sorting take a second).
     pub fn prepare(&self) {
-        self.search_index();
-        for sort in [Sort::Total, Sort::Pinyin] {
-            self.order(Filter::All, sort);
-        }
+        // What takes room while it is made (a province's sorting by total, 6 MB) made
+        // first, before the search index is held beside it.
+        self.roster_of(0);
+        self.order(Filter::All, Sort::Total);
         self.order(Filter::Pool, Sort::Official);
         self.people_of(0);
-        self.roster_of(0);
+        self.search_index();
+        self.order(Filter::All, Sort::Pinyin);
     }
 
     /// A township's villages and secretaries (everyone the roster places there), in id
     /// order: what its part of the year holds, found without a pass over a province.
-    pub fn roster_of(&self, township: u32) -> (&[u32], &[u32]) {
+    pub fn roster_of(&self, township: u32) -> (Cow<'_, [u32]>, Cow<'_, [u32]>) {
         self.orders
             .roster
             .get_or_init(|| Roster::of(&self.district))
@@ -615,7 +655,7 @@ mod tests {
             let (villages, secretaries) = book.roster_of(t);
             assert!(!secretaries.is_empty());
             assert_eq!(
-                book.district.of_township_by_ids(t, villages, secretaries),
+                book.district.of_township_by_ids(t, &villages, &secretaries),
                 book.district.of_township(t)
             );
         }
