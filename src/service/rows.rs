@@ -197,7 +197,7 @@ impl Members {
     /// The members at places `r` of the list.
     fn at(&self, r: &Range<u32>) -> Cow<'_, [u32]> {
         match self {
-            Members::Run(first) => Cow::Owned((first + r.start..first + r.end).collect()),
+            Members::Run(first) => Cow::Owned(r.clone().map(|k| first + k).collect()),
             Members::List(ids) => Cow::Borrowed(&ids[r.start as usize..r.end as usize]),
         }
     }
@@ -646,6 +646,21 @@ mod tests {
             (first.township.as_str(), first.village.as_str()),
             (township.name.as_str(), village.name.as_str())
         );
+    }
+
+    #[test]
+    fn a_roster_in_a_row_and_one_with_gaps_give_each_township_the_same_members() {
+        let ranges = [0..2, 2..5, 5..5];
+        let in_row = Members::of(vec![7, 8, 9, 10, 11]);
+        assert!(matches!(in_row, Members::Run(7)));
+        let listed: Vec<Vec<u32>> = ranges.iter().map(|r| in_row.at(r).to_vec()).collect();
+        assert_eq!(listed, [vec![7, 8], vec![9, 10, 11], vec![]]);
+        let gaps = Members::of(vec![7, 8, 10, 11, 12]);
+        assert!(matches!(gaps, Members::List(_)));
+        assert_eq!(gaps.at(&(1..3)).to_vec(), [8, 10]);
+        // The last ids a run can hold.
+        let last = Members::of(vec![u32::MAX - 1, u32::MAX]);
+        assert_eq!(last.at(&(0..2)).to_vec(), [u32::MAX - 1, u32::MAX]);
     }
 
     #[test]
