@@ -562,7 +562,7 @@ fn a_clerks_year_without_data_holds_only_their_township() {
     assert!(
         book.previous
             .iter()
-            .all(|(id, _)| book.township_of(*id) == Some(shentou))
+            .all(|(id, _)| book.township_of(id) == Some(shentou))
     );
     // The next year, before anyone entered anything (a new year's first day).
     let next = match wire(&clerk.handle(Request::BookOrNew(YEAR + 1)).unwrap()) {
@@ -572,7 +572,7 @@ fn a_clerks_year_without_data_holds_only_their_township() {
     let others: Vec<_> = next
         .previous
         .iter()
-        .filter(|(id, _)| next.township_of(**id) != Some(shentou))
+        .filter(|(id, _)| next.township_of(*id) != Some(shentou))
         .collect();
     let foreign_roster = next
         .district

@@ -406,40 +406,116 @@ impl Previous for Pasts {
     }
 }
 
-/// A year's [`Past`] by secretary, sorted by id: 8 bytes each (a province's in a hash
-/// map took 20). What a kept year holds of the year before, and the star history.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Pasts(Vec<(u32, Past)>);
+/// A year's [`Past`] by secretary. Where the ids run with few gaps (a roster's, handed
+/// out in a row), each in its place from the first id: 4 bytes an id (a province's in
+/// pairs took 8 each, in a hash map 20). Else (id, past) sorted by id. What a kept year
+/// holds of the year before, and the star history. Sent as the pairs.
+#[derive(Clone, Debug, Default)]
+pub struct Pasts(PastsBy);
 
-impl Pasts {
-    pub fn get(&self, secretary: &u32) -> Option<&Past> {
-        let at = self.0.binary_search_by_key(secretary, |(s, _)| *s).ok()?;
-        Some(&self.0[at].1)
-    }
+#[derive(Clone, Debug)]
+enum PastsBy {
+    Sorted(Vec<(u32, Past)>),
+    /// The past of id `first + k` at `k`; `len` of them are some.
+    Dense {
+        first: u32,
+        pasts: Vec<Option<Past>>,
+        len: usize,
+    },
+}
 
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// Every secretary's, by id.
-    pub fn iter(&self) -> impl Iterator<Item = (&u32, &Past)> {
-        self.0.iter().map(|(s, p)| (s, p))
+impl Default for PastsBy {
+    fn default() -> PastsBy {
+        PastsBy::Sorted(Vec::new())
     }
 }
 
-impl<'a> IntoIterator for &'a Pasts {
-    type Item = (&'a u32, &'a Past);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (u32, Past)>,
-        fn(&'a (u32, Past)) -> (&'a u32, &'a Past),
-    >;
+impl Pasts {
+    /// Of pairs sorted by id, each id once.
+    fn of_sorted(all: Vec<(u32, Past)>) -> Pasts {
+        let (Some(&(first, _)), Some(&(last, _))) = (all.first(), all.last()) else {
+            return Pasts::default();
+        };
+        let span = (last - first) as usize + 1;
+        if span > 2 * all.len() {
+            return Pasts(PastsBy::Sorted(all));
+        }
+        let mut pasts = vec![None; span];
+        for (id, past) in &all {
+            pasts[(id - first) as usize] = Some(*past);
+        }
+        Pasts(PastsBy::Dense {
+            first,
+            pasts,
+            len: all.len(),
+        })
+    }
 
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(s, p)| (s, p))
+    pub fn get(&self, secretary: &u32) -> Option<&Past> {
+        match &self.0 {
+            PastsBy::Sorted(all) => {
+                let at = all.binary_search_by_key(secretary, |(s, _)| *s).ok()?;
+                Some(&all[at].1)
+            }
+            PastsBy::Dense { first, pasts, .. } => {
+                pasts.get(secretary.checked_sub(*first)? as usize)?.as_ref()
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            PastsBy::Sorted(all) => all.len(),
+            PastsBy::Dense { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every secretary's, by id.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, Past)> + '_ {
+        let (sorted, dense) = match &self.0 {
+            PastsBy::Sorted(all) => (Some(all.iter().copied()), None),
+            PastsBy::Dense { first, pasts, .. } => {
+                let first = *first;
+                let some = (0u32..)
+                    .zip(pasts)
+                    .filter_map(move |(k, past)| Some((first + k, (*past)?)));
+                (None, Some(some))
+            }
+        };
+        sorted
+            .into_iter()
+            .flatten()
+            .chain(dense.into_iter().flatten())
+    }
+}
+
+impl PartialEq for Pasts {
+    fn eq(&self, other: &Pasts) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Pasts {}
+
+impl serde::Serialize for Pasts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        // With its length first (the pairs held by place do not know it as they go).
+        let mut seq = serializer.serialize_seq(Some(self.len()))?;
+        for pair in self.iter() {
+            seq.serialize_element(&pair)?;
+        }
+        seq.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Pasts {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Pasts, D::Error> {
+        Vec::<(u32, Past)>::deserialize(deserializer).map(|all| all.into_iter().collect())
     }
 }
 
@@ -451,7 +527,7 @@ impl FromIterator<(u32, Past)> for Pasts {
         all.sort_by_key(|(s, _)| *s);
         all.dedup_by_key(|(s, _)| *s);
         all.shrink_to_fit();
-        Pasts(all)
+        Pasts::of_sorted(all)
     }
 }
 

@@ -782,11 +782,39 @@ fn pasts_are_found_by_secretary_whatever_order_they_came_in() {
     assert_eq!(pasts.get(&2), Some(&past(4)), "the last given stands");
     assert_eq!(pasts.past_of(9), Some(past(1)));
     assert_eq!(pasts.get(&8), None);
-    let ids: Vec<u32> = pasts.iter().map(|(id, _)| *id).collect();
+    let ids: Vec<u32> = pasts.iter().map(|(id, _)| id).collect();
     assert_eq!(ids, [2, 7, 9]);
     // What rates a year against it: as a map of the same ratings would.
-    let map: HashMap<u32, Past> = pasts.iter().map(|(id, p)| (*id, *p)).collect();
+    let map: HashMap<u32, Past> = pasts.iter().collect();
     for id in 0..12 {
         assert_eq!(pasts.past_of(id), map.past_of(id));
     }
+}
+
+#[test]
+fn pasts_of_ids_in_a_row_are_held_by_place_and_read_as_the_pairs() {
+    let past = |id: u32| Past {
+        stars: (id % 3 != 0).then_some((id % 6) as u8),
+        low: id % 4 == 0,
+        complete: id % 5 != 0,
+    };
+    // Ids 100..=140 but 105 and 131: few gaps, held by place.
+    let ids: Vec<u32> = (100..=140).filter(|id| ![105, 131].contains(id)).collect();
+    let pasts: Pasts = ids.iter().rev().map(|&id| (id, past(id))).collect();
+    assert!(matches!(pasts.0, PastsBy::Dense { first: 100, .. }));
+    assert_eq!(pasts.len(), ids.len());
+    for id in 0..200 {
+        let want = ids.contains(&id).then(|| past(id));
+        assert_eq!(pasts.get(&id).copied(), want, "id {id}");
+    }
+    let pairs: Vec<(u32, Past)> = ids.iter().map(|&id| (id, past(id))).collect();
+    assert_eq!(pasts.iter().collect::<Vec<_>>(), pairs);
+    // The same pasts held as pairs are equal, and both are sent alike.
+    let sorted = Pasts(PastsBy::Sorted(pairs.clone()));
+    assert_eq!(pasts, sorted);
+    let sent = postcard::to_allocvec(&pasts).unwrap();
+    assert_eq!(sent, postcard::to_allocvec(&pairs).unwrap());
+    let back: Pasts = postcard::from_bytes(&sent).unwrap();
+    assert_eq!(back, pasts);
+    assert!(matches!(back.0, PastsBy::Dense { .. }));
 }

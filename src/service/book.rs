@@ -827,9 +827,9 @@ impl YearBook {
     pub fn last_year_stars(&self) -> &HashMap<u32, [u32; 7]> {
         self.last_year.get_or_init(|| {
             let mut count: HashMap<u32, [u32; 7]> = HashMap::new();
-            for (secretary, past) in &self.previous {
+            for (secretary, past) in self.previous.iter() {
                 if past.complete
-                    && let Some(t) = self.township_of(*secretary)
+                    && let Some(t) = self.township_of(secretary)
                 {
                     count.entry(t).or_default()[star_slot(past.stars)] += 1;
                 }
@@ -1948,7 +1948,7 @@ mod tests {
     );
 
     fn held(book: &YearBook) -> Held {
-        let mut previous: Vec<(u32, Past)> = book.previous.iter().map(|(s, p)| (*s, *p)).collect();
+        let mut previous: Vec<(u32, Past)> = book.previous.iter().collect();
         previous.sort_unstable_by_key(|(s, _)| *s);
         let briefs = book
             .entries

@@ -367,8 +367,7 @@ impl Local {
                 (Some(book), None) => book
                     .previous
                     .iter()
-                    .filter(|(id, _)| book.shows(**id))
-                    .map(|(id, p)| (*id, *p))
+                    .filter(|(id, _)| book.shows(*id))
                     .collect(),
                 // Stars and "low" only: the year is not read whole (a server keeps
                 // these while nobody writes).
@@ -388,13 +387,7 @@ impl Local {
                     }
                 }
             };
-            out.push((
-                y,
-                last.iter()
-                    .filter(|(id, _)| seen(**id))
-                    .map(|(id, p)| (*id, *p))
-                    .collect(),
-            ));
+            out.push((y, last.iter().filter(|(id, _)| seen(*id)).collect()));
         }
         Ok(out)
     }
