@@ -667,13 +667,13 @@ impl Finder {
             return last.found.clone();
         }
         let query = Query::new(&q);
-        let everyone: Vec<u32>;
         let candidates = match self.steps.last() {
-            Some(last) => &last.pool,
-            None => {
-                everyone = (0..u32::try_from(index.len()).unwrap_or(u32::MAX)).collect();
-                &everyone
-            }
+            Some(last) => Candidates::These(&last.pool),
+            // Everyone, not listed (a province's list would take 2 MB).
+            None => Candidates::All {
+                from: 0,
+                to: u32::try_from(index.len()).unwrap_or(u32::MAX),
+            },
         };
         // (rank, person), 8 bytes a hit: a single letter matches half a province.
         let narrow = |rank: usize| u32::try_from(rank).unwrap_or(u32::MAX);
@@ -682,14 +682,14 @@ impl Finder {
             let mut memo = index.memo();
             candidates
                 .iter()
-                .filter_map(|&i| Some((narrow(index.rank_in(i as usize, &query, &mut memo)?), i)))
+                .filter_map(|i| Some((narrow(index.rank_in(i as usize, &query, &mut memo)?), i)))
                 .collect()
         } else {
             // Many: every text read in one pass over the index's buffers first.
             let memo = index.memo_read(&query);
-            let rank = |part: &[u32]| -> Vec<(u32, u32)> {
+            let rank = |part: Candidates<'_>| -> Vec<(u32, u32)> {
                 part.iter()
-                    .filter_map(|&i| Some((narrow(index.rank_read(i as usize, &memo)?), i)))
+                    .filter_map(|i| Some((narrow(index.rank_read(i as usize, &memo)?), i)))
                     .collect()
             };
             ranked(candidates, &rank)
@@ -727,16 +727,63 @@ impl Finder {
     }
 }
 
+/// Whom a search looks among: everyone of the index, or the previous key's matches
+/// (positions in the index, in its order).
+#[derive(Clone, Copy)]
+enum Candidates<'a> {
+    /// Positions `from..to`.
+    All {
+        from: u32,
+        to: u32,
+    },
+    These(&'a [u32]),
+}
+
+impl<'a> Candidates<'a> {
+    fn len(&self) -> usize {
+        match self {
+            Candidates::All { from, to } => to.saturating_sub(*from) as usize,
+            Candidates::These(these) => these.len(),
+        }
+    }
+
+    fn iter(self) -> impl Iterator<Item = u32> + 'a {
+        let (all, these) = match self {
+            Candidates::All { from, to } => (Some(from..to), None),
+            Candidates::These(these) => (None, Some(these.iter().copied())),
+        };
+        all.into_iter().flatten().chain(these.into_iter().flatten())
+    }
+
+    /// The first half and the rest.
+    fn halves(self) -> (Candidates<'a>, Candidates<'a>) {
+        let half = self.len() / 2;
+        match self {
+            Candidates::All { from, to } => {
+                let mid = from + half as u32;
+                (
+                    Candidates::All { from, to: mid },
+                    Candidates::All { from: mid, to },
+                )
+            }
+            Candidates::These(these) => {
+                let (first, second) = these.split_at(half);
+                (Candidates::These(first), Candidates::These(second))
+            }
+        }
+    }
+}
+
 /// The candidates that match, with their rank (`rank_all` ranks a part of them): on
 /// both cores when there are many (the first keys of a search match half a province).
-fn ranked<R>(candidates: &[u32], rank_all: &R) -> Vec<(u32, u32)>
+fn ranked<R>(candidates: Candidates<'_>, rank_all: &R) -> Vec<(u32, u32)>
 where
-    R: Fn(&[u32]) -> Vec<(u32, u32)> + Sync,
+    R: Fn(Candidates<'_>) -> Vec<(u32, u32)> + Sync,
 {
     if candidates.len() < SHARED_FROM {
         return rank_all(candidates);
     }
-    let (first, second) = candidates.split_at(candidates.len() / 2);
+    let (first, second) = candidates.halves();
     std::thread::scope(|s| {
         let other = std::thread::Builder::new().spawn_scoped(s, || rank_all(second));
         let first = rank_all(first);
@@ -747,9 +794,10 @@ where
             // Out of threads: the second half here too.
             Err(_) => rank_all(second),
         };
-        // Joined in a list of their size (extending the first would double it).
-        let mut hits = Vec::with_capacity(first.len() + second.len());
-        hits.extend(first);
+        // The first grown in place to hold the second (a large list is mapped on its
+        // own, and moved by remapping, not copied beside itself).
+        let mut hits = first;
+        hits.reserve_exact(second.len());
         hits.extend(second);
         hits
     })
