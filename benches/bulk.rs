@@ -148,8 +148,6 @@ fn recompute_and_report(
 }
 
 fn main() {
-    // As the program does first thing.
-    xingji::service::map_large_blocks();
     let quick = !std::env::args().any(|a| a == "--bench");
     let dir = tempfile::tempdir().expect("tempdir");
     let demo_scores = [

@@ -55,7 +55,7 @@ fn bench(label: &str, index: &SearchIndex, budget: Duration) {
 }
 
 fn main() {
-    // As the program does first thing.
+    // As the program does before its screens or its server.
     xingji::service::map_large_blocks();
     let quick = !std::env::args().any(|a| a == "--bench");
     let dir = tempfile::tempdir().expect("tempdir");

@@ -408,7 +408,7 @@ fn digit_bytes(label: &str, path: &Path, w: u16, h: u16) {
 }
 
 fn main() {
-    // As the program does first thing.
+    // As the program does before its screens or its server.
     xingji::service::map_large_blocks();
     // `cargo bench` passes `--bench`; `cargo test --benches` runs it as a quick check.
     let quick = !std::env::args().any(|a| a == "--bench");

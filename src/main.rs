@@ -3,7 +3,6 @@
 use std::io::Write;
 
 fn main() {
-    xingji::service::map_large_blocks();
     // An empty XINGJI_SOCKET or XINGJI_DB means unset, not a path that is missing.
     for name in ["XINGJI_SOCKET", "XINGJI_DB"] {
         if std::env::var_os(name).is_some_and(|v| v.is_empty()) {

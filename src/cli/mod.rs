@@ -541,6 +541,15 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         None => Service::open(&db, &user),
     };
     let year = cli.year;
+    // The screens and the server stay up: their memory is what a shared machine keeps
+    // giving them. (A command that ends is left the allocator's own way, which is
+    // quicker for a report.)
+    if matches!(
+        cli.command,
+        None | Some(Command::Serve | Command::Demo { .. })
+    ) {
+        crate::service::map_large_blocks();
+    }
     match cli.command {
         Some(Command::Init { scheme }) => files::init(&db, &user, scheme.as_deref()),
         Some(Command::Import {
