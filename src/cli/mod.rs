@@ -529,6 +529,15 @@ fn screens(socket: Option<&Path>, db: &Path, user: &str) -> Result<Service, CliE
 
 /// Run one command line: open the database through the service, then hand the
 /// command to its own function.
+/// The screens and the server stay up: their memory is what a shared machine keeps
+/// giving them. (A command that ends is left the allocator's own way, which is quicker
+/// for a report.)
+fn keep_memory_low(command: Option<&Command>) {
+    if matches!(command, None | Some(Command::Serve | Command::Demo { .. })) {
+        crate::service::map_large_blocks();
+    }
+}
+
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let db = match &cli.db {
         Some(p) => p.clone(),
@@ -541,15 +550,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         None => Service::open(&db, &user),
     };
     let year = cli.year;
-    // The screens and the server stay up: their memory is what a shared machine keeps
-    // giving them. (A command that ends is left the allocator's own way, which is
-    // quicker for a report.)
-    if matches!(
-        cli.command,
-        None | Some(Command::Serve | Command::Demo { .. })
-    ) {
-        crate::service::map_large_blocks();
-    }
+    keep_memory_low(cli.command.as_ref());
     match cli.command {
         Some(Command::Init { scheme }) => files::init(&db, &user, scheme.as_deref()),
         Some(Command::Import {

@@ -794,9 +794,9 @@ fn pasts_are_found_by_secretary_whatever_order_they_came_in() {
 #[test]
 fn pasts_of_ids_in_a_row_are_held_by_place_and_read_as_the_pairs() {
     let past = |id: u32| Past {
-        stars: (id % 3 != 0).then_some((id % 6) as u8),
-        low: id % 4 == 0,
-        complete: id % 5 != 0,
+        stars: (!id.is_multiple_of(3)).then_some((id % 6) as u8),
+        low: id.is_multiple_of(4),
+        complete: !id.is_multiple_of(5),
     };
     // Ids 100..=140 but 105 and 131: few gaps, held by place.
     let ids: Vec<u32> = (100..=140).filter(|id| ![105, 131].contains(id)).collect();
