@@ -6,7 +6,7 @@ use std::hash::BuildHasher;
 
 use jiff::civil::Date;
 
-use super::{Gender, Secretary, Township, Village, VillageKind};
+use super::{Gender, Ids, Secretary, Township, Village, VillageKind};
 
 /// Who may do what (§7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -524,89 +524,6 @@ impl District {
     pub fn place(&self, secretary: u32) -> Option<(&Township, Village)> {
         let village = self.village(self.village_of(secretary)?)?;
         Some((self.township(village.township)?, village))
-    }
-}
-
-/// A column of ids in increasing order. The roster hands them out in a row, so a list
-/// read whole is usually one run without a gap: held as its first id and its length
-/// (8 bytes, where a province's secretaries' ids take 2 MB), the list made only when an
-/// id breaks the run.
-#[derive(Clone, Debug)]
-enum Ids {
-    Run { first: u32, len: u32 },
-    List(Vec<u32>),
-}
-
-impl Default for Ids {
-    fn default() -> Ids {
-        Ids::Run { first: 0, len: 0 }
-    }
-}
-
-impl Ids {
-    fn len(&self) -> usize {
-        match self {
-            Ids::Run { len, .. } => *len as usize,
-            Ids::List(ids) => ids.len(),
-        }
-    }
-
-    /// The id at position `at` (which is below `len`).
-    fn at(&self, at: usize) -> u32 {
-        match self {
-            Ids::Run { first, len } => {
-                debug_assert!(at < *len as usize, "an id past the column's end");
-                first + at as u32
-            }
-            Ids::List(ids) => ids[at],
-        }
-    }
-
-    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..self.len()).map(|at| self.at(at))
-    }
-
-    fn reserve_exact(&mut self, more: usize) {
-        if let Ids::List(ids) = self {
-            ids.reserve_exact(more);
-        }
-    }
-
-    /// Add an id after the others.
-    fn push(&mut self, id: u32) {
-        match self {
-            Ids::Run { len: 0, .. } => *self = Ids::Run { first: id, len: 1 },
-            Ids::Run { first, len } if first.checked_add(*len) == Some(id) && *len < u32::MAX => {
-                *len += 1;
-            }
-            Ids::Run { .. } => {
-                let mut ids: Vec<u32> = self.iter().collect();
-                ids.push(id);
-                *self = Ids::List(ids);
-            }
-            Ids::List(ids) => ids.push(id),
-        }
-    }
-
-    /// Where an id lies in the column.
-    fn place(&self, id: u32) -> Option<usize> {
-        match self {
-            Ids::Run { first, len } => {
-                let k = id.checked_sub(*first)?;
-                (k < *len).then_some(k as usize)
-            }
-            Ids::List(ids) => {
-                // Numbered in a row but for a few skipped: the id says where it
-                // most likely lies (a province looks them up millions of times).
-                let first = *ids.first()?;
-                if let Some(guess) = id.checked_sub(first).map(|k| k as usize)
-                    && ids.get(guess) == Some(&id)
-                {
-                    return Some(guess);
-                }
-                ids.binary_search(&id).ok()
-            }
-        }
     }
 }
 

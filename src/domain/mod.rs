@@ -3,6 +3,7 @@
 
 mod audit;
 mod district;
+mod ids;
 mod items;
 mod office;
 mod value;
@@ -10,6 +11,7 @@ mod year;
 
 pub use audit::{AuditEntry, Scope};
 pub use district::{District, NameIndex, Role};
+pub use ids::Ids;
 pub use items::Items;
 pub use office::{Office, Setting};
 pub use year::{Objection, Rectification, RectifyStatus, Stage, TownshipYear, YearRecord};

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::YearBook;
 use super::search::{Finder, Found, SearchIndex, romanize_name};
+use crate::domain::Ids;
 use crate::domain::{Consequence, District, Outcome, Stage};
 use crate::scoring::StarChange;
 
@@ -165,42 +166,10 @@ pub(super) struct Orders {
 #[derive(Clone, Debug, Default)]
 struct Roster {
     runs: HashMap<u32, [Range<u32>; 2]>,
-    villages: Members,
-    secretaries: Members,
-}
-
-/// Every township's members, one township after another. Where the roster numbered
-/// them township by township (as a roster read whole does), that list is the ids in a
-/// row, and only its first is held (2 MB of a province's each).
-#[derive(Clone, Debug)]
-enum Members {
-    Run(u32),
-    List(Vec<u32>),
-}
-
-impl Default for Members {
-    fn default() -> Members {
-        Members::List(Vec::new())
-    }
-}
-
-impl Members {
-    fn of(ids: Vec<u32>) -> Members {
-        match ids.first() {
-            Some(&first) if ids.windows(2).all(|w| w[0].checked_add(1) == Some(w[1])) => {
-                Members::Run(first)
-            }
-            _ => Members::List(ids),
-        }
-    }
-
-    /// The members at places `r` of the list.
-    fn at(&self, r: &Range<u32>) -> Cow<'_, [u32]> {
-        match self {
-            Members::Run(first) => Cow::Owned(r.clone().map(|k| first + k).collect()),
-            Members::List(ids) => Cow::Borrowed(&ids[r.start as usize..r.end as usize]),
-        }
-    }
+    /// Every township's members, one township after another: where the roster
+    /// numbered them township by township, a run of ids (2 MB of a province's each).
+    villages: Ids,
+    secretaries: Ids,
 }
 
 impl Roster {
@@ -211,7 +180,7 @@ impl Roster {
         members: impl Fn() -> I,
         runs: &mut HashMap<u32, [Range<u32>; 2]>,
         k: usize,
-    ) -> Members {
+    ) -> Ids {
         let mut counts: HashMap<u32, u32> = HashMap::new();
         let mut townships = Vec::new();
         for (t, _) in members() {
@@ -235,7 +204,7 @@ impl Roster {
                 *at += 1;
             }
         }
-        Members::of(ids)
+        Ids::of(ids)
     }
 
     fn of(district: &District) -> Roster {
@@ -259,7 +228,8 @@ impl Roster {
         self.runs
             .get(&township)
             .map_or_else(Default::default, |[v, s]| {
-                (self.villages.at(v), self.secretaries.at(s))
+                let at = |r: &Range<u32>| r.start as usize..r.end as usize;
+                (self.villages.slice(at(v)), self.secretaries.slice(at(s)))
             })
     }
 }
@@ -651,16 +621,19 @@ mod tests {
     #[test]
     fn a_roster_in_a_row_and_one_with_gaps_give_each_township_the_same_members() {
         let ranges = [0..2, 2..5, 5..5];
-        let in_row = Members::of(vec![7, 8, 9, 10, 11]);
-        assert!(matches!(in_row, Members::Run(7)));
-        let listed: Vec<Vec<u32>> = ranges.iter().map(|r| in_row.at(r).to_vec()).collect();
+        let in_row = Ids::of(vec![7, 8, 9, 10, 11]);
+        assert!(matches!(in_row, Ids::Run { first: 7, len: 5 }));
+        let listed: Vec<Vec<u32>> = ranges
+            .iter()
+            .map(|r| in_row.slice(r.clone()).to_vec())
+            .collect();
         assert_eq!(listed, [vec![7, 8], vec![9, 10, 11], vec![]]);
-        let gaps = Members::of(vec![7, 8, 10, 11, 12]);
-        assert!(matches!(gaps, Members::List(_)));
-        assert_eq!(gaps.at(&(1..3)).to_vec(), [8, 10]);
+        let gaps = Ids::of(vec![7, 8, 10, 11, 12]);
+        assert!(matches!(gaps, Ids::List(_)));
+        assert_eq!(gaps.slice(1..3).to_vec(), [8, 10]);
         // The last ids a run can hold.
-        let last = Members::of(vec![u32::MAX - 1, u32::MAX]);
-        assert_eq!(last.at(&(0..2)).to_vec(), [u32::MAX - 1, u32::MAX]);
+        let last = Ids::of(vec![u32::MAX - 1, u32::MAX]);
+        assert_eq!(last.slice(0..2).to_vec(), [u32::MAX - 1, u32::MAX]);
     }
 
     #[test]

@@ -5,14 +5,19 @@ use std::hash::BuildHasher;
 
 use pinyin::ToPinyin;
 
+use crate::domain::Ids;
+
 /// The search index of a year's people, packed for a province's half a million. Each
 /// distinct name, village name and township name is held once with its pinyin (a
 /// province repeats them: half a million secretaries bear about half as many names, and
-/// their villages a few thousand), and a person is four numbers: who, and which name,
-/// village and township. A search reads each text it needs once, whoever bears it.
+/// their villages a few thousand), and a person is three numbers: which name, village
+/// and township; who they are is a column of ids beside, a run where the people come in
+/// the roster's order. A search reads each text it needs once, whoever bears it.
 #[derive(Clone, Debug, Default)]
 pub struct SearchIndex {
     people: Vec<Person>,
+    /// Who each of `people` is.
+    secretaries: Ids,
     names: Texts<NAME_PIECES>,
     villages: Texts<PLACE_PIECES>,
     townships: Texts<PLACE_PIECES>,
@@ -21,7 +26,6 @@ pub struct SearchIndex {
 /// One searchable secretary: their texts in [`SearchIndex`]'s three lists.
 #[derive(Clone, Copy, Debug)]
 struct Person {
-    secretary: u32,
     name: u32,
     village: u32,
     township: u32,
@@ -145,7 +149,7 @@ impl SearchIndex {
 
     /// The secretary at a position of the index.
     pub fn secretary(&self, at: usize) -> Option<u32> {
-        self.people.get(at).map(|p| p.secretary)
+        (at < self.people.len()).then(|| self.secretaries.at(at))
     }
 
     /// Name, village and township as written (lower-cased), of the person at a position.
@@ -170,7 +174,6 @@ impl SearchIndex {
     pub fn push(&mut self, secretary: u32, name: &str, village: &str, township: &str) {
         let mut person = || {
             Some(Person {
-                secretary,
                 name: self.names.held(name, name_pieces)?,
                 village: self.villages.held(village, place_pieces)?,
                 township: self.townships.held(township, place_pieces)?,
@@ -178,6 +181,7 @@ impl SearchIndex {
         };
         if let Some(person) = person() {
             self.people.push(person);
+            self.secretaries.push(secretary);
         }
     }
 
@@ -185,6 +189,7 @@ impl SearchIndex {
     /// (once the index is made).
     pub fn shrink_to_fit(&mut self) {
         self.people.shrink_to_fit();
+        self.secretaries.shrink_to_fit();
         self.names.shrink_to_fit();
         self.villages.shrink_to_fit();
         self.townships.shrink_to_fit();
@@ -197,7 +202,6 @@ impl SearchIndex {
         };
         let mut person = || {
             Some(Person {
-                secretary: found.secretary,
                 name: self.names.copied(other.names.pieces(found.name)?)?,
                 village: self
                     .villages
@@ -209,6 +213,7 @@ impl SearchIndex {
         };
         if let Some(person) = person() {
             self.people.push(person);
+            self.secretaries.push(other.secretaries.at(at));
         }
     }
 
@@ -822,6 +827,25 @@ mod tests {
             (3, "阿依古丽·买买提", "鄯阳社区", "北城街道"),
             (4, "赵静", "小泊村", "神头镇"),
         ])
+    }
+
+    #[test]
+    fn who_is_found_is_told_right_whether_the_ids_run_in_a_row_or_not() {
+        // 1..=4 in a row, then 2 of another index's order and an id far off.
+        let mut index = index();
+        assert!(matches!(index.secretaries, Ids::Run { first: 1, len: 4 }));
+        let other = SearchIndex::from_iter([(90, "李娜", "东关村", "神头镇")]);
+        index.push_from(&other, 0);
+        index.push(7, "王伟", "马邑村", "神头镇");
+        assert!(matches!(index.secretaries, Ids::List(_)));
+        let ids: Vec<Option<u32>> = (0..7).map(|at| index.secretary(at)).collect();
+        assert_eq!(
+            ids,
+            [Some(1), Some(2), Some(3), Some(4), Some(90), Some(7), None]
+        );
+        assert_eq!(search(&index, "ln"), [90]);
+        assert_eq!(search(&index, "王伟"), [7]);
+        assert_eq!(search(&index, "zs"), [1]);
     }
 
     #[test]
