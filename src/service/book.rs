@@ -14,7 +14,7 @@ use crate::store::Store;
 use super::overview::KeptCounts;
 use super::rated::{self, Line};
 
-/// One secretary's line of a year: the assessment and its rating (24 bytes, a
+/// One secretary's line of a year: the assessment and its rating (32 bytes, a
 /// province's half a million of them in a server's kept year).
 #[derive(Clone, Debug)]
 pub struct Entry {
