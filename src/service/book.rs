@@ -139,6 +139,12 @@ impl std::ops::Deref for Form {
 /// township's part of a province, whose ids lie far apart).
 #[derive(Clone, Debug)]
 enum Places {
+    /// Id `first + k` at place `k`: the entries' ids in a row in the official order (a
+    /// roster read whole numbers them so), held as two numbers, not 2 MB a province.
+    Run {
+        first: u32,
+        len: u32,
+    },
     /// The place of id `first + k` at `k`; `NOWHERE` for an id without an entry.
     Dense {
         first: u32,
@@ -158,6 +164,16 @@ impl Default for Places {
 impl Places {
     fn of(entries: &[Entry]) -> Places {
         let ids = || entries.iter().map(|e| e.secretary);
+        if let (Some(first), Ok(len)) = (entries.first(), u32::try_from(entries.len()))
+            && ids()
+                .zip(0u32..)
+                .all(|(id, k)| first.secretary.checked_add(k) == Some(id))
+        {
+            return Places::Run {
+                first: first.secretary,
+                len,
+            };
+        }
         let (Some(first), Some(last)) = (ids().min(), ids().max()) else {
             return Places::default();
         };
@@ -176,6 +192,10 @@ impl Places {
 
     fn get(&self, secretary: u32) -> Option<usize> {
         let at = match self {
+            Places::Run { first, len } => {
+                let k = secretary.checked_sub(*first)?;
+                (k < *len).then_some(k)?
+            }
             Places::Dense { first, places } => {
                 let at = *places.get(secretary.checked_sub(*first)? as usize)?;
                 (at != NOWHERE).then_some(at)?
@@ -193,6 +213,15 @@ impl Places {
     fn insert(&mut self, secretary: u32, place: usize) {
         let place = u32::try_from(place).unwrap_or(NOWHERE - 1);
         match self {
+            Places::Run { first, len } => {
+                // Listed, then put as any list is.
+                let places = (0..*len).collect();
+                *self = Places::Dense {
+                    first: *first,
+                    places,
+                };
+                self.insert(secretary, place as usize);
+            }
             Places::Dense { first, places }
                 if secretary.abs_diff(*first) > 2 * places.len() as u32 + 1024 =>
             {
@@ -1723,9 +1752,11 @@ mod tests {
     #[test]
     fn places_answer_as_the_entries_in_order() {
         let mut rng = Rng::new(9);
-        for (case, spread) in [(0, 1u32), (1, 50), (2, 1), (3, 1)] {
+        for (case, spread) in [(0, 1u32), (1, 50), (2, 1), (3, 1), (4, 1), (5, 1)] {
             let mut ids: Vec<u32> = (0..200u32).map(|k| 1000 + k * spread).collect();
-            for k in (1..ids.len()).rev() {
+            // Cases 4 and 5: in a row, as a roster read whole has them.
+            let in_row = case >= 4;
+            for k in (1..ids.len()).rev().filter(|_| !in_row) {
                 ids.swap(k, rng.below(k + 1));
             }
             let entry = |secretary| Entry {
@@ -1737,12 +1768,18 @@ mod tests {
             let mut places = Places::of(&entries);
             assert_eq!(
                 matches!(places, Places::Dense { .. }),
-                spread == 1,
+                spread == 1 && !in_row,
                 "case {case}"
             );
+            assert_eq!(matches!(places, Places::Run { .. }), in_row, "case {case}");
+            for (i, id) in ids.iter().enumerate() {
+                assert_eq!(places.get(*id), Some(i), "case {case}, id {id} before");
+            }
+            assert_eq!(places.get(999), None, "case {case}");
+            assert_eq!(places.get(1000 + 200 * spread), None, "case {case}");
             let news: Vec<u32> = match case {
-                2 => vec![990, 1200, 1203, 5],
-                3 => vec![1_000_000, 1201],
+                2 | 4 => vec![990, 1200, 1203, 5],
+                3 | 5 => vec![1_000_000, 1201],
                 _ => vec![1200 * spread, 999],
             };
             for new in news {
