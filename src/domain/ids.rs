@@ -24,14 +24,22 @@ impl Ids {
 
     /// The ids of a list, held as a run where they are one.
     pub fn of(ids: Vec<u32>) -> Ids {
-        match (ids.first(), u32::try_from(ids.len())) {
-            (Some(&first), Ok(len))
-                if ids.windows(2).all(|w| w[0].checked_add(1) == Some(w[1])) =>
-            {
-                Ids::Run { first, len }
+        Ids::run_of(ids.iter().copied()).unwrap_or(Ids::List(ids))
+    }
+
+    /// The run these ids make, if they follow one another without a gap (and are
+    /// some).
+    pub fn run_of(ids: impl IntoIterator<Item = u32>) -> Option<Ids> {
+        let mut ids = ids.into_iter();
+        let first = ids.next()?;
+        let mut len = 1u32;
+        for id in ids {
+            if first.checked_add(len) != Some(id) {
+                return None;
             }
-            _ => Ids::List(ids),
+            len = len.checked_add(1)?;
         }
+        Some(Ids::Run { first, len })
     }
 
     /// The ids at places `r` (within `len`).

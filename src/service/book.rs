@@ -139,12 +139,10 @@ impl std::ops::Deref for Form {
 /// township's part of a province, whose ids lie far apart).
 #[derive(Clone, Debug)]
 enum Places {
-    /// Id `first + k` at place `k`: the entries' ids in a row in the official order (a
-    /// roster read whole numbers them so), held as two numbers, not 2 MB a province.
-    Run {
-        first: u32,
-        len: u32,
-    },
+    /// The entries' ids, a run in the official order (a roster read whole numbers
+    /// them so): an id's place is where it lies in the run. Two numbers, not 2 MB a
+    /// province.
+    Run(crate::domain::Ids),
     /// The place of id `first + k` at `k`; `NOWHERE` for an id without an entry.
     Dense {
         first: u32,
@@ -164,15 +162,8 @@ impl Default for Places {
 impl Places {
     fn of(entries: &[Entry]) -> Places {
         let ids = || entries.iter().map(|e| e.secretary);
-        if let (Some(first), Ok(len)) = (entries.first(), u32::try_from(entries.len()))
-            && ids()
-                .zip(0u32..)
-                .all(|(id, k)| first.secretary.checked_add(k) == Some(id))
-        {
-            return Places::Run {
-                first: first.secretary,
-                len,
-            };
+        if let Some(run) = crate::domain::Ids::run_of(ids()) {
+            return Places::Run(run);
         }
         let (Some(first), Some(last)) = (ids().min(), ids().max()) else {
             return Places::default();
@@ -192,10 +183,7 @@ impl Places {
 
     fn get(&self, secretary: u32) -> Option<usize> {
         let at = match self {
-            Places::Run { first, len } => {
-                let k = secretary.checked_sub(*first)?;
-                (k < *len).then_some(k)?
-            }
+            Places::Run(run) => return run.place(secretary),
             Places::Dense { first, places } => {
                 let at = *places.get(secretary.checked_sub(*first)? as usize)?;
                 (at != NOWHERE).then_some(at)?
@@ -213,11 +201,11 @@ impl Places {
     fn insert(&mut self, secretary: u32, place: usize) {
         let place = u32::try_from(place).unwrap_or(NOWHERE - 1);
         match self {
-            Places::Run { first, len } => {
+            Places::Run(run) => {
                 // Listed, then put as any list is.
-                let places = (0..*len).collect();
+                let places = (0..run.len() as u32).collect();
                 *self = Places::Dense {
-                    first: *first,
+                    first: run.at(0),
                     places,
                 };
                 self.insert(secretary, place as usize);
@@ -1054,17 +1042,11 @@ impl YearBook {
             return;
         }
         let standing = Standing::of(&self.record);
+        // The others were rated just now (`rerate`, the only caller): nothing replaced.
         for e in &mut self.entries {
-            match standing.frozen(&self.district, &self.frozen, e.secretary) {
-                Some(f) => {
-                    e.assessment = Form::new(f.assessment.clone());
-                    e.rating = Rated::corrected(f.rating.clone(), f.replaced.clone());
-                }
-                None => {
-                    if let Rated::Whole(whole) = &mut e.rating {
-                        whole.replaced = None;
-                    }
-                }
+            if let Some(f) = standing.frozen(&self.district, &self.frozen, e.secretary) {
+                e.assessment = Form::new(f.assessment.clone());
+                e.rating = Rated::corrected(f.rating.clone(), f.replaced.clone());
             }
         }
     }
@@ -1771,7 +1753,7 @@ mod tests {
                 spread == 1 && !in_row,
                 "case {case}"
             );
-            assert_eq!(matches!(places, Places::Run { .. }), in_row, "case {case}");
+            assert_eq!(matches!(places, Places::Run(_)), in_row, "case {case}");
             for (i, id) in ids.iter().enumerate() {
                 assert_eq!(places.get(*id), Some(i), "case {case}, id {id} before");
             }
