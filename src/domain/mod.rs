@@ -2,6 +2,7 @@
 //! Nothing here knows of ratatui or redb.
 
 mod audit;
+mod column;
 mod district;
 mod ids;
 mod items;
