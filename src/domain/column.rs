@@ -262,7 +262,24 @@ mod tests {
 
     #[test]
     fn a_column_of_runs_reads_back_every_number_in_place_and_in_order() {
-        let numbers = [7, 7, 7, 8, 9, 10, 10, 3, 0, 1, 2, 2, 2, u32::MAX, u32::MAX, 5];
+        let numbers = [
+            7,
+            7,
+            7,
+            8,
+            9,
+            10,
+            10,
+            3,
+            0,
+            1,
+            2,
+            2,
+            2,
+            u32::MAX,
+            u32::MAX,
+            5,
+        ];
         let runs = column(&numbers);
         assert_eq!(runs.len(), numbers.len());
         for (at, n) in numbers.iter().enumerate() {
@@ -289,7 +306,9 @@ mod tests {
 
     #[test]
     fn a_column_that_does_not_run_or_is_changed_in_place_is_a_list_that_settles_back() {
-        let scattered: Vec<u32> = (0..1000u32).map(|k| k.wrapping_mul(2_654_435_761)).collect();
+        let scattered: Vec<u32> = (0..1000u32)
+            .map(|k| k.wrapping_mul(2_654_435_761))
+            .collect();
         let runs = column(&scattered);
         assert!(matches!(runs, Runs::List(_)));
         assert_eq!(runs.iter().collect::<Vec<_>>(), scattered);

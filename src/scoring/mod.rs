@@ -589,7 +589,7 @@ pub fn evaluate_year<'s>(
         })
         .collect();
     let keys: Vec<Option<QuotaKey>> = evaluations.iter().map(QuotaKey::of).collect();
-    let stars = quota_stars(scheme, &keys);
+    let stars = quota_stars(scheme, keys.as_slice());
     evaluations.into_iter().zip(stars).collect()
 }
 
@@ -695,16 +695,178 @@ impl QuotaKey {
     }
 }
 
+/// Quota keys read one by one: a list of them, or a year's [`QuotaKeys`].
+pub trait Keys {
+    fn len(&self) -> usize;
+    fn key(&self, i: usize) -> Option<QuotaKey>;
+}
+
+impl Keys for [Option<QuotaKey>] {
+    fn len(&self) -> usize {
+        <[Option<QuotaKey>]>::len(self)
+    }
+
+    fn key(&self, i: usize) -> Option<QuotaKey> {
+        self[i]
+    }
+}
+
+/// The quota keys of a year's entries, one each (None: incomplete): 8 bytes a key
+/// while every figure lies within ±327.67 points (a year's do: a total is at most
+/// 100 and the bonus), 16 once one does not (an altered file's).
+#[derive(Clone, Debug)]
+pub enum QuotaKeys {
+    Narrow(Vec<u64>),
+    Wide(Vec<Option<QuotaKey>>),
+}
+
+impl Default for QuotaKeys {
+    fn default() -> QuotaKeys {
+        QuotaKeys::Narrow(Vec::new())
+    }
+}
+
+impl PartialEq for QuotaKeys {
+    fn eq(&self, other: &QuotaKeys) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+/// A key in 53 bits: held (1), eligible (1), stars before the quotas (3, 7 for none),
+/// then total, Q and M in hundredths (16 each); 0 is no key.
+fn narrow(key: Option<QuotaKey>) -> Option<u64> {
+    let Some(key) = key else {
+        return Some(0);
+    };
+    let stars = match key.stars {
+        Some(s) if s >= 7 => return None,
+        Some(s) => s,
+        None => 7,
+    };
+    let mut bits = (1u64 << 52) | (u64::from(key.eligible) << 51) | (u64::from(stars) << 48);
+    for (k, figure) in key.rank.iter().enumerate() {
+        let figure = i16::try_from(figure.0).ok()?;
+        bits |= u64::from(figure as u16) << (32 - 16 * k);
+    }
+    Some(bits)
+}
+
+fn widen(bits: u64) -> Option<QuotaKey> {
+    ((bits >> 52) & 1 == 1).then(|| {
+        let figure = |k: usize| Hundredths(i32::from((bits >> (32 - 16 * k)) as u16 as i16));
+        QuotaKey {
+            rank: [figure(0), figure(1), figure(2)],
+            stars: Some(((bits >> 48) & 7) as u8).filter(|s| *s != 7),
+            eligible: (bits >> 51) & 1 == 1,
+        }
+    })
+}
+
+impl Keys for QuotaKeys {
+    fn len(&self) -> usize {
+        match self {
+            QuotaKeys::Narrow(keys) => keys.len(),
+            QuotaKeys::Wide(keys) => keys.len(),
+        }
+    }
+
+    fn key(&self, i: usize) -> Option<QuotaKey> {
+        match self {
+            QuotaKeys::Narrow(keys) => widen(keys[i]),
+            QuotaKeys::Wide(keys) => keys[i],
+        }
+    }
+}
+
+impl FromIterator<Option<QuotaKey>> for QuotaKeys {
+    fn from_iter<I: IntoIterator<Item = Option<QuotaKey>>>(keys: I) -> QuotaKeys {
+        let mut all = QuotaKeys::default();
+        for key in keys {
+            all.push(key);
+        }
+        all.shrink_to_fit();
+        all
+    }
+}
+
+impl QuotaKeys {
+    pub fn with_capacity(room: usize) -> QuotaKeys {
+        QuotaKeys::Narrow(Vec::with_capacity(room))
+    }
+
+    pub fn len(&self) -> usize {
+        Keys::len(self)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn get(&self, i: usize) -> Option<QuotaKey> {
+        self.key(i)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Option<QuotaKey>> + '_ {
+        (0..self.len()).map(|i| self.key(i))
+    }
+
+    fn wide(&mut self) -> &mut Vec<Option<QuotaKey>> {
+        if let QuotaKeys::Narrow(keys) = self {
+            let mut wide = Vec::with_capacity(keys.capacity());
+            wide.extend(keys.iter().map(|bits| widen(*bits)));
+            *self = QuotaKeys::Wide(wide);
+        }
+        match self {
+            QuotaKeys::Wide(keys) => keys,
+            QuotaKeys::Narrow(_) => unreachable!("made wide above"),
+        }
+    }
+
+    pub fn push(&mut self, key: Option<QuotaKey>) {
+        match (&mut *self, narrow(key)) {
+            (QuotaKeys::Narrow(keys), Some(bits)) => keys.push(bits),
+            _ => self.wide().push(key),
+        }
+    }
+
+    pub fn set(&mut self, i: usize, key: Option<QuotaKey>) {
+        match (&mut *self, narrow(key)) {
+            (QuotaKeys::Narrow(keys), Some(bits)) => keys[i] = bits,
+            _ => self.wide()[i] = key,
+        }
+    }
+
+    pub fn insert(&mut self, i: usize, key: Option<QuotaKey>) {
+        match (&mut *self, narrow(key)) {
+            (QuotaKeys::Narrow(keys), Some(bits)) => keys.insert(i, bits),
+            _ => self.wide().insert(i, key),
+        }
+    }
+
+    pub fn clear(&mut self) {
+        *self = QuotaKeys::default();
+    }
+
+    pub fn shrink_to_fit(&mut self) {
+        match self {
+            QuotaKeys::Narrow(keys) => keys.shrink_to_fit(),
+            QuotaKeys::Wide(keys) => keys.shrink_to_fit(),
+        }
+    }
+}
+
 /// The stars after the district's quotas, one per key (None: incomplete or 未定星).
-pub fn quota_stars(scheme: &Scheme, keys: &[Option<QuotaKey>]) -> Vec<Option<u8>> {
-    let mut stars: Vec<Option<u8>> = keys.iter().map(|k| k.and_then(|k| k.stars)).collect();
+pub fn quota_stars(scheme: &Scheme, keys: &(impl Keys + ?Sized)) -> Vec<Option<u8>> {
+    let mut stars: Vec<Option<u8>> = (0..keys.len())
+        .map(|i| keys.key(i).and_then(|k| k.stars))
+        .collect();
     let rated: Vec<usize> = (0..keys.len())
-        .filter(|&i| keys[i].is_some_and(|k| k.eligible))
+        .filter(|&i| keys.key(i).is_some_and(|k| k.eligible))
         .collect();
     let (five_limit, four_five_limit) = quota_limits(scheme, rated.len());
     let rank = |&a: &usize, &b: &usize| -> Ordering {
         let key = |k: Option<QuotaKey>| k.map(|k| k.rank);
-        key(keys[b]).cmp(&key(keys[a]))
+        key(keys.key(b)).cmp(&key(keys.key(a)))
     };
     let same = |a: usize, b: usize| rank(&a, &b) == Ordering::Equal;
 
@@ -754,13 +916,14 @@ pub struct Quotas {
 }
 
 impl Quotas {
-    pub fn new(keys: &[Option<QuotaKey>]) -> Quotas {
+    pub fn new(keys: &(impl Keys + ?Sized)) -> Quotas {
         let mut quotas = Quotas::default();
-        for (i, key) in keys.iter().enumerate() {
-            if let Some(entry) = Quotas::entry(i, *key) {
+        for i in 0..keys.len() {
+            let key = keys.key(i);
+            if let Some(entry) = Quotas::entry(i, key) {
                 quotas.ranked.push(entry);
             }
-            quotas.count(*key, 1);
+            quotas.count(key, 1);
         }
         quotas.ranked.sort_unstable();
         quotas

@@ -678,10 +678,10 @@ fn the_kept_quota_lines_give_what_ranking_everyone_gives() {
     let scheme = scheme();
     let mut rng = crate::demo::generated::Rng::new(7);
     let mut keys: Vec<Option<QuotaKey>> = (0..300).map(|_| quota_key(&mut rng)).collect();
-    let mut quotas = Quotas::new(&keys);
+    let mut quotas = Quotas::new(&keys[..]);
     let mut drops = 0;
     for step in 0..600 {
-        let everyone = quota_stars(&scheme, &keys);
+        let everyone = quota_stars(&scheme, &keys[..]);
         for (i, stars) in everyone.iter().enumerate() {
             assert_eq!(
                 quotas.stars(&scheme, i, keys[i]),
@@ -817,4 +817,35 @@ fn pasts_of_ids_in_a_row_are_held_by_place_and_read_as_the_pairs() {
     let back: Pasts = postcard::from_bytes(&sent).unwrap();
     assert_eq!(back, pasts);
     assert!(matches!(back.0, PastsBy::Dense { .. }));
+}
+
+#[test]
+fn a_years_quota_keys_read_back_as_kept_narrow_or_wide() {
+    let mut rng = crate::demo::generated::Rng::new(11);
+    let mut keys: Vec<Option<QuotaKey>> = (0..200).map(|_| quota_key(&mut rng)).collect();
+    keys.push(Some(QuotaKey {
+        rank: [d("-327.68"), d("327.67"), d("0")].map(Hundredths::of),
+        stars: Some(0),
+        eligible: true,
+    }));
+    let mut kept: QuotaKeys = keys.iter().copied().collect();
+    assert!(matches!(kept, QuotaKeys::Narrow(_)));
+    assert_eq!(kept.iter().collect::<Vec<_>>(), keys);
+
+    // A total past what two bytes hold (only an altered file's): every key kept wide.
+    let far = Some(QuotaKey {
+        rank: [d("400"), d("50"), d("90")].map(Hundredths::of),
+        stars: Some(5),
+        eligible: true,
+    });
+    kept.insert(3, far);
+    keys.insert(3, far);
+    kept.set(0, None);
+    keys[0] = None;
+    assert!(matches!(kept, QuotaKeys::Wide(_)));
+    assert_eq!(kept.iter().collect::<Vec<_>>(), keys);
+    assert_eq!(
+        quota_stars(&scheme(), &kept),
+        quota_stars(&scheme(), &keys[..])
+    );
 }

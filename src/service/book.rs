@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use super::{Actor, Refusal};
 use crate::domain::{Assessment, District, Role, YearRecord};
 use crate::scoring::{
-    Candidate, Evaluation, Frozen, Hundredths, Past, Pasts, QuotaKey, Quotas, Rating, Scheme,
-    evaluate, evaluate_year, finish, finish_year, quota_stars,
+    Candidate, Evaluation, Frozen, Hundredths, Past, Pasts, QuotaKey, QuotaKeys, Quotas, Rating,
+    Scheme, evaluate, evaluate_year, finish, finish_year, quota_stars,
 };
 use crate::store::Store;
 
@@ -454,7 +454,7 @@ pub struct YearBook {
     /// figures are laid over them), aligned with `entries`: a save re-rates one
     /// secretary and re-runs only the quotas. Empty when the book cannot be re-rated
     /// that way (some townships hidden), then a save re-rates the whole year.
-    live: Vec<Option<QuotaKey>>,
+    live: QuotaKeys,
     /// The quota lines over `live`, made at the first save and kept current by each.
     quotas: Option<Quotas>,
     /// The township whose people this book holds, when it is a part of the year.
@@ -529,7 +529,7 @@ impl YearBook {
         read_at: u64,
         entries: Vec<Entry>,
         previous: Pasts,
-        live: Vec<Option<QuotaKey>>,
+        live: QuotaKeys,
         own: HashMap<u32, Scheme>,
         bare: YearBook,
     ) -> Result<YearBook, Refusal> {
@@ -629,7 +629,7 @@ impl YearBook {
         let key = order_key(&district);
         scored.sort_by_cached_key(|(id, _, _)| key(*id));
         drop(key);
-        let live: Vec<Option<QuotaKey>> = scored.iter().map(|(_, k, _)| *k).collect();
+        let live: QuotaKeys = scored.iter().map(|(_, k, _)| *k).collect();
         let stars = quota_stars(&scheme, &live);
         let mut entries = Vec::with_capacity(scored.len());
         entries.extend(
@@ -696,7 +696,7 @@ impl YearBook {
         // room for the roster's secretaries at once (a list grown by doubling holds
         // the old and the new while it moves: 30 MB more for a province).
         let room = district.secretary_count();
-        let (mut live, mut entries) = (Vec::with_capacity(room), Vec::with_capacity(room));
+        let (mut live, mut entries) = (QuotaKeys::with_capacity(room), Vec::with_capacity(room));
         let read = rated::each(store, year, |l| {
             let rank = (l.total, l.quantitative, l.mass);
             live.push(
@@ -734,7 +734,7 @@ impl YearBook {
             // The lines' quota figures are the published ones: no quotas run over
             // them. (Every save is refused while the figures stand; a reopening is a
             // write, after which the year is read again.)
-            book.live = Vec::new();
+            book.live = QuotaKeys::default();
         }
         Ok(Some(book))
     }
@@ -755,10 +755,10 @@ impl YearBook {
     fn lines(&self) -> impl Iterator<Item = Line> + '_ {
         self.entries
             .iter()
-            .zip(&self.live)
+            .zip(self.live.iter())
             .map(|(e, key)| match &e.rating {
                 Rated::Whole(whole) => Line::of(&whole.rating),
-                Rated::Brief(brief) => Line::of_brief(e.secretary, brief, *key),
+                Rated::Brief(brief) => Line::of_brief(e.secretary, brief, key),
             })
     }
 
@@ -803,7 +803,7 @@ impl YearBook {
             orders: super::rows::Orders::default(),
             hidden: Vec::new(),
             rated: 0,
-            live: Vec::new(),
+            live: QuotaKeys::default(),
             quotas: None,
             part: None,
             shown: None,
@@ -1297,8 +1297,8 @@ impl YearBook {
             .take()
             .unwrap_or_else(|| Quotas::new(&self.live));
         let before = quotas.lines(&self.scheme);
-        quotas.update(i, self.live[i], key);
-        self.live[i] = key;
+        quotas.update(i, self.live.get(i), key);
+        self.live.set(i, key);
         let after = quotas.lines(&self.scheme);
         // Only the secretaries next to a line that moved can change their stars.
         let mut moved = quotas.around(before, after);
@@ -1313,7 +1313,7 @@ impl YearBook {
             // only count in the quotas above.
             let frozen = standing.stands(self, self.entries[k].secretary);
             let e = &mut self.entries[k];
-            let stars = quotas.stars(&self.scheme, k, self.live[k]);
+            let stars = quotas.stars(&self.scheme, k, self.live.get(k));
             let previous = self.previous.get(&e.secretary).copied();
             let now = match (evaluation.take_if(|_| k == i), &e.rating) {
                 (Some(new), _) => {
@@ -1363,7 +1363,7 @@ impl YearBook {
                 .map(|r| QuotaKey::of(&r.evaluation))
                 .collect()
         } else {
-            Vec::new()
+            QuotaKeys::default()
         };
         // The visible entries come first in `list`; the hidden ones are only counted.
         for (e, r) in self.entries.iter_mut().zip(ratings) {
@@ -1914,7 +1914,7 @@ mod tests {
     }
 
     /// A kept year's briefs, quota figures, count of rated, and kept lines.
-    type KeptReading = (Vec<(u32, Brief)>, Vec<Option<QuotaKey>>, usize, Vec<Line>);
+    type KeptReading = (Vec<(u32, Brief)>, QuotaKeys, usize, Vec<Line>);
 
     /// The briefs, quota figures, count and kept lines of `load_brief`, and of `load`
     /// then `let_go`, each read right after a write dropped the year's lines.
@@ -1960,7 +1960,7 @@ mod tests {
     /// rated, last year's stars (sorted), who has frozen figures.
     type Held = (
         Vec<(u32, Brief)>,
-        Vec<Option<QuotaKey>>,
+        QuotaKeys,
         usize,
         Vec<(u32, Past)>,
         Vec<u32>,
@@ -2141,7 +2141,7 @@ mod tests {
         let at = brief.0.iter().position(|(id, _)| *id == changed).unwrap();
         assert_eq!(brief.0[at].1, Brief::of(&book.frozen[&changed].rating));
         assert_ne!(
-            brief.1[at],
+            brief.1.get(at),
             QuotaKey::of(&book.frozen[&changed].rating.evaluation)
         );
         // The first screen read from the counts kept beside those lines is the year's.
