@@ -5,7 +5,7 @@ use std::hash::BuildHasher;
 
 use pinyin::ToPinyin;
 
-use crate::domain::Ids;
+use crate::domain::{Ids, Runs};
 
 /// The search index of a year's people, packed for a province's half a million. Each
 /// distinct name, village name and township name is held once with its pinyin (a
@@ -15,7 +15,7 @@ use crate::domain::Ids;
 /// the roster's order. A search reads each text it needs once, whoever bears it.
 #[derive(Clone, Debug, Default)]
 pub struct SearchIndex {
-    people: Vec<Person>,
+    people: People,
     /// Who each of `people` is.
     secretaries: Ids,
     names: Texts<NAME_PIECES>,
@@ -29,6 +29,41 @@ struct Person {
     name: u32,
     village: u32,
     township: u32,
+}
+
+/// The people of an index in columns: a township's people come together, so its
+/// column is a few runs ([`Runs`]), not 2 MB a province.
+#[derive(Clone, Debug, Default)]
+struct People {
+    name: Vec<u32>,
+    village: Vec<u32>,
+    township: Runs,
+}
+
+impl People {
+    fn len(&self) -> usize {
+        self.name.len()
+    }
+
+    fn get(&self, at: usize) -> Option<Person> {
+        Some(Person {
+            name: *self.name.get(at)?,
+            village: self.village[at],
+            township: self.township.at(at),
+        })
+    }
+
+    fn push(&mut self, person: Person) {
+        self.name.push(person.name);
+        self.village.push(person.village);
+        self.township.push(person.township);
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.name.shrink_to_fit();
+        self.village.shrink_to_fit();
+        self.township.settle();
+    }
 }
 
 /// Distinct texts with their pieces, one after another in one buffer, each piece
@@ -144,7 +179,7 @@ impl SearchIndex {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.people.is_empty()
+        self.people.len() == 0
     }
 
     /// The secretary at a position of the index.
@@ -238,10 +273,11 @@ impl SearchIndex {
         at: usize,
         mut how: impl FnMut(usize, u32) -> Option<usize>,
     ) -> Option<usize> {
-        let person = self.people.get(at)?;
-        how(0, person.name)
-            .or_else(|| how(1, person.village).map(|how| HOWS + how))
-            .or_else(|| how(2, person.township).map(|how| 2 * HOWS + how))
+        // The township (a run's, looked up) only when name and village do not match.
+        let people = &self.people;
+        how(0, *people.name.get(at)?)
+            .or_else(|| how(1, people.village[at]).map(|how| HOWS + how))
+            .or_else(|| how(2, people.township.at(at)).map(|how| 2 * HOWS + how))
     }
 
     /// How the query matches a name (kind 0), village (1) or township (2).
