@@ -68,7 +68,9 @@ impl Overview {
     /// province's tens of thousands (sent again after each change).
     pub fn first(mut self, n: usize) -> Overview {
         self.by_township.truncate(n);
+        self.by_township.shrink_to_fit();
         self.statuses.truncate(n);
+        self.statuses.shrink_to_fit();
         self
     }
 

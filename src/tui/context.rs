@@ -117,6 +117,10 @@ pub struct Loaded {
 /// How long the first screen waits for the year's counts before it shows without them
 /// (they then come with the year): where a province's counts are not kept, they wait
 /// for its year to be scored, seconds in which Ctrl-C must act.
+/// How many townships' stars and progress the overview shows (its tallest screen's):
+/// a province's tens of thousands travel once, with the first screen.
+pub const FIRST_SHOWN: usize = 200;
+
 const COUNTS_WAIT: std::time::Duration = std::time::Duration::from_millis(150);
 
 impl Context {
@@ -187,9 +191,17 @@ impl Context {
             // A district user's client holds one township's part of the year at a
             // time (a province is a gigabyte): the first township's. A clerk's year
             // is their township's.
-            let statuses = overview.as_ref().ok().map(|o| o.statuses.clone());
-            let first = statuses.iter().flatten().next().map(|s| s.township);
-            let _ = tell.send(overview);
+            let first = overview
+                .as_ref()
+                .ok()
+                .and_then(|o| o.statuses.first())
+                .map(|s| s.township);
+            // The progress goes with the counts; if they came too late to be taken,
+            // with the year (a province's is megabytes: never held twice).
+            let statuses = match tell.send(overview) {
+                Ok(()) => None,
+                Err(std::sync::mpsc::SendError(overview)) => overview.ok().map(|o| o.statuses),
+            };
             let loaded = first_read(&other, year, first)?;
             Ok(Loaded { statuses, ..loaded })
         };
@@ -203,15 +215,18 @@ impl Context {
             true => None,
             false => told.recv_timeout(wait).ok(),
         };
-        let overview = match told {
+        let mut overview = match told {
             Some(overview) => overview?,
             None => Overview {
                 year,
                 ..Overview::default()
             },
         };
-        ctx.hold_statuses(overview.statuses.clone());
-        ctx.first_overview = Some(overview);
+        // The first screen shows the first townships; the context holds them all.
+        let statuses = std::mem::take(&mut overview.statuses);
+        overview.statuses = statuses.iter().take(FIRST_SHOWN).cloned().collect();
+        ctx.hold_statuses(statuses);
+        ctx.first_overview = Some(overview.first(FIRST_SHOWN));
         ctx.loader = Some(loader);
         ctx.info(format!("正在读取 {year} 年度的数据……按键在读完后执行"));
         Ok(ctx)
@@ -241,6 +256,10 @@ impl Context {
                 }
                 self.book = book;
                 self.history = history;
+                if self.statuses.is_empty() {
+                    // Counts sent too late to be taken, and not given back.
+                    self.read_statuses();
+                }
                 self.derive();
             }
             Err(e) => {

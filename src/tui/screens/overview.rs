@@ -37,7 +37,7 @@ struct Stats {
 }
 
 /// The townships a refreshed overview asks the server for: more than a screen shows.
-const SHOWN: usize = 200;
+const SHOWN: usize = crate::tui::context::FIRST_SHOWN;
 
 pub struct OverviewScreen {
     /// Show stars by township (this year and last) instead of the entry progress.
