@@ -68,29 +68,24 @@ impl People {
 
 /// Distinct texts with their pieces, one after another in one buffer, each piece
 /// followed by a separator no query holds (no match runs from one piece into the next).
+/// Where each text starts is held (4 bytes), where its pieces end is found from there
+/// when it is read (a province's names, a few tens of bytes each).
 #[derive(Clone, Debug, Default)]
 struct Texts<const N: usize> {
     text: String,
-    spans: Vec<Span<N>>,
-    /// Each text's place in `spans`, found by its first piece (the text as written,
+    starts: Vec<u32>,
+    /// Each text's place in `starts`, found by its first piece (the text as written,
     /// lower-cased): while the index is made. Let go once it is
     /// ([`SearchIndex::shrink_to_fit`]), made again if a person is pushed after.
     lookup: hashbrown::HashTable<u32>,
     hasher: hashbrown::DefaultHashBuilder,
 }
 
-/// Where one text's pieces start in the buffer, and where each ends from there.
-#[derive(Clone, Copy, Debug)]
-struct Span<const N: usize> {
-    at: u32,
-    ends: [u16; N],
-}
-
 /// A run of pieces in a buffer: the buffer from their start, and where each piece ends.
 #[derive(Clone, Copy)]
-struct Pieces<'a> {
+struct Pieces<'a, const N: usize> {
     buf: &'a str,
-    ends: &'a [u16],
+    ends: [u16; N],
 }
 
 /// A name's pieces: as written (lower-cased); then, lower-case ASCII, its full pinyin
@@ -360,45 +355,47 @@ fn place_pieces(lowered: &str) -> [String; PLACE_PIECES] {
 
 impl<const N: usize> Texts<N> {
     fn len(&self) -> usize {
-        self.spans.len()
+        self.starts.len()
     }
 
-    fn pieces(&self, id: u32) -> Option<Pieces<'_>> {
-        let span = self.spans.get(usize::try_from(id).ok()?)?;
-        let at = usize::try_from(span.at).ok()?;
-        let end = at + usize::from(*span.ends.last()?) + SEPARATOR.len_utf8();
-        Some(Pieces {
-            buf: self.text.get(at..end)?,
-            ends: &span.ends,
-        })
+    fn pieces(&self, id: u32) -> Option<Pieces<'_, N>> {
+        let at = usize::try_from(*self.starts.get(usize::try_from(id).ok()?)?).ok()?;
+        pieces_at::<N>(&self.text, at)
     }
 
     /// How the query matches each text (or [`NO_MATCH`]), found in one pass over the
     /// buffer: as [`Texts::rank`] finds it text by text.
     fn rank_all(&self, q: &Query<'_>) -> Vec<u8> {
-        let mut hows = vec![NO_MATCH; self.spans.len()];
+        let mut hows = vec![NO_MATCH; self.starts.len()];
         let mut id = 0;
+        // The pieces of the text the last match was in.
+        let mut read: Option<(usize, Pieces<'_, N>)> = None;
         for found in q.finder.find_iter(self.text.as_bytes()) {
             // Matches come in order, as the texts do; none crosses a separator.
             while self
-                .spans
+                .starts
                 .get(id + 1)
-                .is_some_and(|next| next.at as usize <= found)
+                .is_some_and(|next| *next as usize <= found)
             {
                 id += 1;
             }
-            let (Some(span), Some(how)) = (self.spans.get(id), hows.get_mut(id)) else {
+            if read.as_ref().is_none_or(|(at, _)| *at != id) {
+                read = self.pieces(id as u32).map(|p| (id, p));
+            }
+            let (Some((_, pieces)), Some(how), Some(start)) =
+                (&read, hows.get_mut(id), self.starts.get(id))
+            else {
                 break;
             };
-            let at = found - span.at as usize;
-            let Some(k) = span.ends.iter().position(|&end| at < usize::from(end)) else {
+            let at = found - *start as usize;
+            let Some(k) = pieces.ends.iter().position(|&end| at < usize::from(end)) else {
                 continue;
             };
             // Latin letters are looked for in the pinyin, characters as written.
             if (k >= ASCII_FROM) != q.ascii {
                 continue;
             }
-            *how = (*how).min(how_at(&span.ends, k, at, q) as u8);
+            *how = (*how).min(how_at(&pieces.ends, k, at, q) as u8);
         }
         hows
     }
@@ -432,16 +429,14 @@ impl<const N: usize> Texts<N> {
     }
 
     /// The place of a text whose pieces another index holds, copied when it is new.
-    fn copied(&mut self, theirs: Pieces<'_>) -> Option<u32> {
+    fn copied(&mut self, theirs: Pieces<'_, N>) -> Option<u32> {
         self.look_up_all();
         if let Some(id) = self.find(theirs.piece(0)) {
             return Some(id);
         }
         let at = u32::try_from(self.text.len()).ok()?;
         self.text.push_str(theirs.buf);
-        let mut ends = [0u16; N];
-        ends.copy_from_slice(theirs.ends);
-        Some(self.insert(Span { at, ends }))
+        Some(self.insert(at))
     }
 
     /// The place of the text whose first piece is `lowered`, if held (and looked up).
@@ -459,37 +454,35 @@ impl<const N: usize> Texts<N> {
     fn add(&mut self, pieces: [&str; N]) -> Option<u32> {
         let at = self.text.len();
         let start = u32::try_from(at).ok()?;
-        let mut ends = [0u16; N];
-        for (k, piece) in pieces.iter().enumerate() {
+        for piece in pieces {
             // A piece never holds the separator, nor more than a piece's length (a real
             // name, village or township is far shorter).
             self.text
                 .extend(piece.chars().filter(|c| *c != SEPARATOR).take(PIECE_CHARS));
-            ends[k] = u16::try_from(self.text.len() - at).unwrap_or(u16::MAX);
             self.text.push(SEPARATOR);
         }
         if self.text.len() - at > usize::from(u16::MAX) || u32::try_from(self.text.len()).is_err() {
             self.text.truncate(at);
             return None;
         }
-        Some(self.insert(Span { at: start, ends }))
+        Some(self.insert(start))
     }
 
     /// Make the look-up again if it was let go.
     fn look_up_all(&mut self) {
-        if self.lookup.len() == self.spans.len() {
+        if self.lookup.len() == self.starts.len() {
             return;
         }
         self.lookup.clear();
-        for id in 0..self.spans.len() {
+        for id in 0..self.starts.len() {
             self.look_up(u32::try_from(id).unwrap_or(u32::MAX));
         }
     }
 
-    /// Hold a new text's span, found by its first piece from now on.
-    fn insert(&mut self, span: Span<N>) -> u32 {
-        let id = u32::try_from(self.spans.len()).unwrap_or(u32::MAX);
-        self.spans.push(span);
+    /// Hold a new text's start, found by its first piece from now on.
+    fn insert(&mut self, start: u32) -> u32 {
+        let id = u32::try_from(self.starts.len()).unwrap_or(u32::MAX);
+        self.starts.push(start);
         self.look_up(id);
         id
     }
@@ -500,21 +493,22 @@ impl<const N: usize> Texts<N> {
         let hash = self.hasher.hash_one(lowered);
         let Texts {
             text,
-            spans,
+            starts,
             lookup,
             hasher,
         } = self;
         lookup.insert_unique(hash, id, |&id| {
-            let first = spans
-                .get(id as usize)
-                .and_then(|s| text.get(s.at as usize..s.at as usize + usize::from(s.ends[0])));
+            let first = starts.get(id as usize).and_then(|&at| {
+                let rest = text.get(at as usize..)?;
+                rest.split(SEPARATOR).next()
+            });
             hasher.hash_one(first.unwrap_or_default())
         });
     }
 
     fn shrink_to_fit(&mut self) {
         self.text.shrink_to_fit();
-        self.spans.shrink_to_fit();
+        self.starts.shrink_to_fit();
         self.lookup = hashbrown::HashTable::new();
     }
 }
@@ -532,14 +526,32 @@ impl<'a> FromIterator<(u32, &'a str, &'a str, &'a str)> for SearchIndex {
     }
 }
 
-impl<'a> Pieces<'a> {
+/// The pieces of the text that starts at `at` of a buffer: up to the separator after
+/// its last.
+fn pieces_at<const N: usize>(text: &str, at: usize) -> Option<Pieces<'_, N>> {
+    let rest = text.as_bytes().get(at..)?;
+    let mut ends = [0u16; N];
+    let mut from = 0;
+    for end in &mut ends {
+        // The separator is one byte: it ends the piece wherever it lies in UTF-8.
+        let k = from + memchr::memchr(SEPARATOR as u8, rest.get(from..)?)?;
+        *end = u16::try_from(k).ok()?;
+        from = k + SEPARATOR.len_utf8();
+    }
+    Some(Pieces {
+        buf: text.get(at..at + from)?,
+        ends,
+    })
+}
+
+impl<'a, const N: usize> Pieces<'a, N> {
     fn piece(&self, k: usize) -> &'a str {
         &self.buf[self.start(k)..usize::from(self.ends[k])]
     }
 
     /// Where piece `k` starts.
     fn start(&self, k: usize) -> usize {
-        start_of(self.ends, k)
+        start_of(&self.ends, k)
     }
 
     /// One pass over the pieces the query can match (the ASCII ones for Latin letters,
@@ -561,7 +573,7 @@ impl<'a> Pieces<'a> {
             while k < last && usize::from(self.ends[k]) < at {
                 k += 1;
             }
-            let how = how_at(self.ends, k, at, q);
+            let how = how_at(&self.ends, k, at, q);
             best = Some(best.map_or(how, |b| b.min(how)));
             if how == WHOLE {
                 break;
