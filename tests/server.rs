@@ -1575,6 +1575,8 @@ fn a_province_overview_sent_again_after_a_save_holds_the_townships_a_screen_show
     let whole = admin.overview(YEAR).unwrap();
     assert!(whole.townships > 200, "{} townships", whole.townships);
     assert_eq!(whole.statuses.len(), whole.townships);
+    // Stars by township only for as many as a screen can show, whoever asks.
+    assert_eq!(whole.by_township.len(), xingji::service::BY_TOWNSHIP);
     let first = admin.overview_first(YEAR, 200).unwrap();
     assert_eq!(first.statuses.len(), 200);
     assert_eq!(first.by_township[..], whole.by_township[..200]);

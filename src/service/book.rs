@@ -1595,7 +1595,7 @@ pub(super) fn past_year(
 ) -> Result<Pasts, Refusal> {
     match read_at {
         // Lines an older program kept have no counts beside them: kept now.
-        Some(read_at) if KeptCounts::read(store, year)?.is_none() => {
+        Some(read_at) if !KeptCounts::kept(store, year)? => {
             if let Some(lines) = rated::read(store, year)? {
                 rated::keep_missing(store, year, read_at, || lines.iter().copied(), district)?;
                 return Ok(lines.iter().map(|l| (l.secretary, l.past)).collect());

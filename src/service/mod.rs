@@ -33,7 +33,7 @@ pub use book::{Entry, YearBook, freeze_standing, summary_of};
 pub use check::{Checked, check_store};
 pub use import::{RosterSummary, ScoresSummary};
 pub use local::Local;
-pub use overview::{Overview, TownshipStars};
+pub use overview::{BY_TOWNSHIP, Overview, TownshipStars};
 pub use refusal::{DistrictStep, Refusal};
 pub use remote::STARTING;
 pub use resident::{Rerated, Resident, map_large_blocks};

@@ -34,7 +34,7 @@ pub struct Overview {
     pub summary: String,
     /// Rectifications past their deadline, of every year.
     pub overdue: usize,
-    /// Each township's stars this year and last.
+    /// Each township's stars this year and last: the first [`BY_TOWNSHIP`] townships'.
     pub by_township: Vec<TownshipStars>,
     /// Each township's progress through the year (only in [`Overview::with_statuses`]).
     pub statuses: Vec<TownshipStatus>,
@@ -42,6 +42,10 @@ pub struct Overview {
     /// only the first of them ([`Overview::first`]).
     pub townships: usize,
 }
+
+/// The most townships whose stars an overview holds: more than the tallest screen
+/// shows (a province's tens of thousands would be megabytes made for every overview).
+pub const BY_TOWNSHIP: usize = 200;
 
 /// One township's stars, this year and last: how many at 0★ … 5★, then how many
 /// complete but without stars.
@@ -295,7 +299,7 @@ impl Parts<'_> {
         let mut o = Overview {
             year: self.year,
             townships: self.townships.len(),
-            by_township: Vec::with_capacity(self.townships.len()),
+            by_township: Vec::with_capacity(self.townships.len().min(BY_TOWNSHIP)),
             ..Overview::default()
         };
         for &(t, name) in self.townships {
@@ -312,11 +316,13 @@ impl Parts<'_> {
             for (sum, n) in all.results.iter_mut().zip(c.results) {
                 *sum += n;
             }
-            o.by_township.push(TownshipStars {
-                name: name.to_string(),
-                now: c.now,
-                before: (self.before)(t),
-            });
+            if o.by_township.len() < BY_TOWNSHIP {
+                o.by_township.push(TownshipStars {
+                    name: name.to_string(),
+                    now: c.now,
+                    before: (self.before)(t),
+                });
+            }
         }
         // Counted in u32 (a township's counts are kept for each of a province's
         // townships); sums of a province fit in them.
@@ -417,6 +423,15 @@ impl KeptCounts {
         Ok(store
             .kept_counts(year)?
             .and_then(|bytes| KeptCounts::decode(&bytes)))
+    }
+
+    /// Are counts of this layout kept beside `year`'s lines? (Their bytes looked at,
+    /// not read into counts: a province's take megabytes. Counts that do not read
+    /// are worked out again where they are read.)
+    pub fn kept(store: &Store, year: i16) -> crate::store::Result<bool> {
+        Ok(store
+            .kept_counts(year)?
+            .is_some_and(|bytes| bytes.first() == Some(&COUNTS_FORMAT)))
     }
 
     fn get(&self, township: u32) -> Option<&KeptTownship> {

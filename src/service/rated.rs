@@ -221,7 +221,7 @@ pub fn keep_missing<I: Iterator<Item = Line>>(
 ) -> crate::store::Result<()> {
     if !store.has_kept_lines(year)? {
         keep_each(store, year, read_at, lines(), district);
-    } else if KeptCounts::read(store, year)?.is_none() {
+    } else if !KeptCounts::kept(store, year)? {
         let counts = KeptCounts::of(year, district, lines());
         store.keep_counts(year, read_at, &counts.encode())?;
     }

@@ -119,7 +119,7 @@ pub struct Loaded {
 /// for its year to be scored, seconds in which Ctrl-C must act.
 /// How many townships' stars and progress the overview shows (its tallest screen's):
 /// a province's tens of thousands travel once, with the first screen.
-pub const FIRST_SHOWN: usize = 200;
+pub const FIRST_SHOWN: usize = crate::service::BY_TOWNSHIP;
 
 const COUNTS_WAIT: std::time::Duration = std::time::Duration::from_millis(150);
 
