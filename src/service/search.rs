@@ -367,10 +367,10 @@ impl<const N: usize> Texts<N> {
     /// buffer: as [`Texts::rank`] finds it text by text.
     fn rank_all(&self, q: &Query<'_>) -> Vec<u8> {
         let mut hows = vec![NO_MATCH; self.starts.len()];
+        let bytes = self.text.as_bytes();
+        let separator = SEPARATOR as u8;
         let mut id = 0;
-        // The pieces of the text the last match was in.
-        let mut read: Option<(usize, Pieces<'_, N>)> = None;
-        for found in q.finder.find_iter(self.text.as_bytes()) {
+        for found in q.finder.find_iter(bytes) {
             // Matches come in order, as the texts do; none crosses a separator.
             while self
                 .starts
@@ -379,23 +379,26 @@ impl<const N: usize> Texts<N> {
             {
                 id += 1;
             }
-            if read.as_ref().is_none_or(|(at, _)| *at != id) {
-                read = self.pieces(id as u32).map(|p| (id, p));
-            }
-            let (Some((_, pieces)), Some(how), Some(start)) =
-                (&read, hows.get_mut(id), self.starts.get(id))
-            else {
+            let (Some(how), Some(&start)) = (hows.get_mut(id), self.starts.get(id)) else {
                 break;
             };
-            let at = found - *start as usize;
-            let Some(k) = pieces.ends.iter().position(|&end| at < usize::from(end)) else {
-                continue;
-            };
+            // In the first piece (as written) when no separator lies before the match;
             // Latin letters are looked for in the pinyin, characters as written.
-            if (k >= ASCII_FROM) != q.ascii {
+            let written = bytes
+                .get(start as usize..found)
+                .is_some_and(|before| memchr::memchr(separator, before).is_none());
+            if written == q.ascii {
                 continue;
             }
-            *how = (*how).min(how_at(&pieces.ends, k, at, q) as u8);
+            // A piece starts at the text's start or after a separator, and ends at one.
+            let starts_piece = found == start as usize || bytes.get(found - 1) == Some(&separator);
+            let ends_piece = bytes.get(found + q.len) == Some(&separator);
+            let this = match (starts_piece, q.whole && ends_piece) {
+                (false, _) => SUBSTRING,
+                (true, true) => WHOLE,
+                (true, false) => PREFIX,
+            };
+            *how = (*how).min(this as u8);
         }
         hows
     }
