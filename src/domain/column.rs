@@ -42,6 +42,10 @@ impl Runs {
         }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The number at place `at` (below `len`).
     pub fn at(&self, at: usize) -> u32 {
         match self {

@@ -697,13 +697,14 @@ impl QuotaKey {
 
 /// Quota keys read one by one: a list of them, or a year's [`QuotaKeys`].
 pub trait Keys {
-    fn len(&self) -> usize;
+    /// How many keys there are.
+    fn count(&self) -> usize;
     fn key(&self, i: usize) -> Option<QuotaKey>;
 }
 
 impl Keys for [Option<QuotaKey>] {
-    fn len(&self) -> usize {
-        <[Option<QuotaKey>]>::len(self)
+    fn count(&self) -> usize {
+        self.len()
     }
 
     fn key(&self, i: usize) -> Option<QuotaKey> {
@@ -763,7 +764,7 @@ fn widen(bits: u64) -> Option<QuotaKey> {
 }
 
 impl Keys for QuotaKeys {
-    fn len(&self) -> usize {
+    fn count(&self) -> usize {
         match self {
             QuotaKeys::Narrow(keys) => keys.len(),
             QuotaKeys::Wide(keys) => keys.len(),
@@ -795,7 +796,7 @@ impl QuotaKeys {
     }
 
     pub fn len(&self) -> usize {
-        Keys::len(self)
+        self.count()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -857,10 +858,10 @@ impl QuotaKeys {
 
 /// The stars after the district's quotas, one per key (None: incomplete or 未定星).
 pub fn quota_stars(scheme: &Scheme, keys: &(impl Keys + ?Sized)) -> Vec<Option<u8>> {
-    let mut stars: Vec<Option<u8>> = (0..keys.len())
+    let mut stars: Vec<Option<u8>> = (0..keys.count())
         .map(|i| keys.key(i).and_then(|k| k.stars))
         .collect();
-    let rated: Vec<usize> = (0..keys.len())
+    let rated: Vec<usize> = (0..keys.count())
         .filter(|&i| keys.key(i).is_some_and(|k| k.eligible))
         .collect();
     let (five_limit, four_five_limit) = quota_limits(scheme, rated.len());
@@ -918,7 +919,7 @@ pub struct Quotas {
 impl Quotas {
     pub fn new(keys: &(impl Keys + ?Sized)) -> Quotas {
         let mut quotas = Quotas::default();
-        for i in 0..keys.len() {
+        for i in 0..keys.count() {
             let key = keys.key(i);
             if let Some(entry) = Quotas::entry(i, key) {
                 quotas.ranked.push(entry);
