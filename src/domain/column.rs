@@ -58,6 +58,29 @@ impl Runs {
         }
     }
 
+    /// [`Runs::at`] for places read in order (a search's pass over everyone): the run
+    /// `near` names (where the last place was found) and the one after it are tried
+    /// before a binary search.
+    pub fn at_near(&self, at: usize, near: &std::cell::Cell<usize>) -> u32 {
+        let Runs::Runs { runs, .. } = self else {
+            return self.at(at);
+        };
+        let holds = |k: usize| {
+            runs.get(k).is_some_and(|r| r.start as usize <= at)
+                && runs.get(k + 1).is_none_or(|next| at < next.start as usize)
+        };
+        let k = [near.get(), near.get() + 1]
+            .into_iter()
+            .find(|&k| holds(k))
+            .unwrap_or_else(|| {
+                runs.partition_point(|r| r.start as usize <= at)
+                    .saturating_sub(1)
+            });
+        near.set(k);
+        let run = runs[k];
+        run.first + run.step * (at as u32 - run.start)
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         let (runs, len, list): (&[Run], u32, &[u32]) = match self {
             Runs::Runs { runs, len } => (runs, *len, &[]),
@@ -290,6 +313,17 @@ mod tests {
             assert_eq!(runs.at(at), *n, "place {at}");
         }
         assert_eq!(runs.iter().collect::<Vec<_>>(), numbers);
+        let near = std::cell::Cell::new(0);
+        let read: Vec<u32> = (0..numbers.len())
+            .chain((0..numbers.len()).rev())
+            .map(|at| runs.at_near(at, &near))
+            .collect();
+        let both_ways: Vec<u32> = numbers
+            .iter()
+            .chain(numbers.iter().rev())
+            .copied()
+            .collect();
+        assert_eq!(read, both_ways);
     }
 
     #[test]

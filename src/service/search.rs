@@ -257,22 +257,25 @@ impl SearchIndex {
         }
         // Text by text, without a memo (which would cost a byte of every text).
         let q = Query::new(&q);
-        self.rank_by(at, |kind, id| self.rank_text(kind, id, &q))
+        self.rank_by(at, &std::cell::Cell::new(0), |kind, id| {
+            self.rank_text(kind, id, &q)
+        })
     }
 
     /// The rank of the person at a position, from how their name, village and township
     /// match (`how(kind, id)`: 0 a name, 1 a village, 2 a township): by their name, else
-    /// their village, else their township.
+    /// their village, else their township (looked up in its runs from `near`, the run
+    /// the last person's was found in, only when name and village do not match).
     fn rank_by(
         &self,
         at: usize,
+        near: &std::cell::Cell<usize>,
         mut how: impl FnMut(usize, u32) -> Option<usize>,
     ) -> Option<usize> {
-        // The township (a run's, looked up) only when name and village do not match.
         let people = &self.people;
         how(0, *people.name.get(at)?)
             .or_else(|| how(1, people.village[at]).map(|how| HOWS + how))
-            .or_else(|| how(2, people.township.at(at)).map(|how| 2 * HOWS + how))
+            .or_else(|| how(2, people.township.at_near(at, near)).map(|how| 2 * HOWS + how))
     }
 
     /// How the query matches a name (kind 0), village (1) or township (2).
@@ -296,8 +299,14 @@ impl SearchIndex {
 
     /// The rank of the person at a position, each text read once for all who bear it
     /// (`memo`).
-    fn rank_in(&self, at: usize, q: &Query<'_>, memo: &mut Memo) -> Option<usize> {
-        self.rank_by(at, |kind, id| {
+    fn rank_in(
+        &self,
+        at: usize,
+        q: &Query<'_>,
+        memo: &mut Memo,
+        near: &std::cell::Cell<usize>,
+    ) -> Option<usize> {
+        self.rank_by(at, near, |kind, id| {
             let seen = memo.0[kind].get_mut(usize::try_from(id).ok()?)?;
             if *seen == UNKNOWN {
                 *seen = self
@@ -318,8 +327,8 @@ impl SearchIndex {
     }
 
     /// The rank of the person at a position from a memo that has read every text.
-    fn rank_read(&self, at: usize, memo: &Memo) -> Option<usize> {
-        self.rank_by(at, |kind, id| {
+    fn rank_read(&self, at: usize, memo: &Memo, near: &std::cell::Cell<usize>) -> Option<usize> {
+        self.rank_by(at, near, |kind, id| {
             let seen = *memo.0[kind].get(usize::try_from(id).ok()?)?;
             (seen < NO_MATCH).then_some(usize::from(seen))
         })
@@ -736,16 +745,22 @@ impl Finder {
         let mut hits: Vec<(u32, u32)> = if candidates.len() < SHARED_FROM {
             // A few: each text read as someone bearing it comes up.
             let mut memo = index.memo();
+            // The run of townships the last one ranked was found in (they come in order).
+            let near = std::cell::Cell::new(0);
             candidates
                 .iter()
-                .filter_map(|i| Some((narrow(index.rank_in(i as usize, &query, &mut memo)?), i)))
+                .filter_map(|i| {
+                    let rank = index.rank_in(i as usize, &query, &mut memo, &near)?;
+                    Some((narrow(rank), i))
+                })
                 .collect()
         } else {
             // Many: every text read in one pass over the index's buffers first.
             let memo = index.memo_read(&query);
             let rank = |part: Candidates<'_>| -> Vec<(u32, u32)> {
+                let near = std::cell::Cell::new(0);
                 part.iter()
-                    .filter_map(|i| Some((narrow(index.rank_read(i as usize, &memo)?), i)))
+                    .filter_map(|i| Some((narrow(index.rank_read(i as usize, &memo, &near)?), i)))
                     .collect()
             };
             ranked(candidates, &rank)
