@@ -195,8 +195,10 @@ impl SearchIndex {
     /// The full pinyin of the name of the person at a position, the surname read as a
     /// surname ([`romanize_name`]): what the list's pinyin order sorts by.
     pub fn name_pinyin(&self, at: usize) -> Option<&str> {
-        let person = self.people.get(at)?;
-        Some(self.names.pieces(person.name)?.piece(ASCII_FROM))
+        // The name's one piece alone (what the pinyin order's sort asks for, millions
+        // of times).
+        let name = *self.people.name.get(at)?;
+        self.names.piece(name, ASCII_FROM)
     }
 
     /// Add a person at the end, their pinyin worked out where their texts are new.
@@ -370,6 +372,13 @@ impl<const N: usize> Texts<N> {
     fn pieces(&self, id: u32) -> Option<Pieces<'_, N>> {
         let at = usize::try_from(*self.starts.get(usize::try_from(id).ok()?)?).ok()?;
         pieces_at::<N>(&self.text, at)
+    }
+
+    /// Piece `k` of the text `id`, found without the ends of the pieces after it.
+    fn piece(&self, id: u32, k: usize) -> Option<&str> {
+        let at = usize::try_from(*self.starts.get(usize::try_from(id).ok()?)?).ok()?;
+        let rest = self.text.get(at..)?;
+        rest.split(SEPARATOR).nth(k)
     }
 
     /// How the query matches each text (or [`NO_MATCH`]), found in one pass over the
