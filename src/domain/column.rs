@@ -1,7 +1,6 @@
 //! Columns of the roster held as small as their contents let them be: numbers that run
 //! (a township's villages, one secretary a village) as their runs, dates as day numbers.
 
-use jiff::ToSpan;
 use jiff::civil::Date;
 
 /// A column of numbers held as runs where it makes few: pieces whose numbers stay the
@@ -185,7 +184,9 @@ impl Dates {
         match self {
             Dates::Days(days) => match days[at] {
                 0 => None,
-                n => DAY_ZERO.checked_add(i32::from(n).days()).ok(),
+                n => DAY_ZERO
+                    .checked_add(jiff::SignedDuration::from_hours(24 * i64::from(n)))
+                    .ok(),
             },
             Dates::Packed(packed) => unpack(packed[at]),
         }
@@ -250,7 +251,9 @@ fn day_number(date: Option<Date>) -> Option<u16> {
     if date <= DAY_ZERO {
         return None;
     }
-    let days = date.since(DAY_ZERO).ok()?.get_days();
+    // Whole days of 24 hours between civil dates (the quick way: a roster has a
+    // province's million and a half).
+    let days = date.duration_since(DAY_ZERO).as_hours() / 24;
     u16::try_from(days).ok()
 }
 
