@@ -114,13 +114,13 @@ pub struct Loaded {
     statuses: Option<Vec<TownshipStatus>>,
 }
 
-/// How long the first screen waits for the year's counts before it shows without them
-/// (they then come with the year): where a province's counts are not kept, they wait
-/// for its year to be scored, seconds in which Ctrl-C must act.
 /// How many townships' stars and progress the overview shows (its tallest screen's):
 /// a province's tens of thousands travel once, with the first screen.
 pub const FIRST_SHOWN: usize = crate::service::BY_TOWNSHIP;
 
+/// How long the first screen waits for the year's counts before it shows without them
+/// (they then come with the year): where a province's counts are not kept, they wait
+/// for its year to be scored, seconds in which Ctrl-C must act.
 const COUNTS_WAIT: std::time::Duration = std::time::Duration::from_millis(150);
 
 impl Context {
@@ -226,7 +226,7 @@ impl Context {
         let statuses = std::mem::take(&mut overview.statuses);
         overview.statuses = statuses.iter().take(FIRST_SHOWN).cloned().collect();
         ctx.hold_statuses(statuses);
-        ctx.first_overview = Some(overview.first(FIRST_SHOWN));
+        ctx.first_overview = Some(overview);
         ctx.loader = Some(loader);
         ctx.info(format!("正在读取 {year} 年度的数据……按键在读完后执行"));
         Ok(ctx)
