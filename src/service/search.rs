@@ -408,15 +408,7 @@ impl<const N: usize> Texts<N> {
             if written == q.ascii {
                 continue;
             }
-            // A piece starts at the text's start or after a separator, and ends at one.
-            let starts_piece = found == start as usize || bytes.get(found - 1) == Some(&separator);
-            let ends_piece = bytes.get(found + q.len) == Some(&separator);
-            let this = match (starts_piece, q.whole && ends_piece) {
-                (false, _) => SUBSTRING,
-                (true, true) => WHOLE,
-                (true, false) => PREFIX,
-            };
-            *how = (*how).min(this as u8);
+            *how = (*how).min(how_at(bytes, start as usize, found, q) as u8);
         }
         hows
     }
@@ -580,21 +572,16 @@ impl<'a, const N: usize> Pieces<'a, N> {
     /// prefix or a substring.
     fn rank(&self, q: &Query<'_>) -> Option<usize> {
         let last = self.ends.len() - 1;
-        let (first, from, to) = if q.ascii {
-            (ASCII_FROM, self.start(ASCII_FROM), self.ends[last])
+        let (from, to) = if q.ascii {
+            (self.start(ASCII_FROM), self.ends[last])
         } else {
-            (0, 0, self.ends[ASCII_FROM - 1])
+            (0, self.ends[ASCII_FROM - 1])
         };
-        let region = self.buf.as_bytes().get(from..usize::from(to))?;
+        let bytes = self.buf.as_bytes();
+        let region = bytes.get(from..usize::from(to))?;
         let mut best: Option<usize> = None;
-        let mut k = first;
         for found in q.finder.find_iter(region) {
-            let at = from + found;
-            // Matches come in order; none crosses a separator.
-            while k < last && usize::from(self.ends[k]) < at {
-                k += 1;
-            }
-            let how = how_at(&self.ends, k, at, q);
+            let how = how_at(bytes, 0, from + found, q);
             best = Some(best.map_or(how, |b| b.min(how)));
             if how == WHOLE {
                 break;
@@ -612,12 +599,16 @@ fn start_of(ends: &[u16], k: usize) -> usize {
     }
 }
 
-/// How a match at `at` of a text's piece `k` matches it: the whole piece, a prefix or
-/// a substring.
-fn how_at(ends: &[u16], k: usize, at: usize, q: &Query<'_>) -> usize {
-    if at != start_of(ends, k) {
+/// How a match at `at` of a buffer matches the piece it lies in, for a text that
+/// starts at `start`: the whole piece, a prefix or a substring. A piece starts at the
+/// text's start or after a separator, and ends at a separator (none is matched across).
+fn how_at(bytes: &[u8], start: usize, at: usize, q: &Query<'_>) -> usize {
+    let separator = SEPARATOR as u8;
+    let starts_piece =
+        at == start || at.checked_sub(1).and_then(|b| bytes.get(b)) == Some(&separator);
+    if !starts_piece {
         SUBSTRING
-    } else if q.whole && at + q.len == usize::from(ends[k]) {
+    } else if q.whole && bytes.get(at + q.len) == Some(&separator) {
         WHOLE
     } else {
         PREFIX
