@@ -24,6 +24,19 @@ pub struct Run {
     step: u32,
 }
 
+impl Run {
+    /// The number at place `at` of the column (which lies in this run).
+    fn number(self, at: usize) -> u32 {
+        self.first + self.step * (at as u32 - self.start)
+    }
+}
+
+/// The run that holds place `at`.
+fn holding(runs: &[Run], at: usize) -> usize {
+    runs.partition_point(|r| r.start as usize <= at)
+        .saturating_sub(1)
+}
+
 impl Default for Runs {
     fn default() -> Runs {
         Runs::Runs {
@@ -48,11 +61,7 @@ impl Runs {
     /// The number at place `at` (below `len`).
     pub fn at(&self, at: usize) -> u32 {
         match self {
-            Runs::Runs { runs, .. } => {
-                let k = runs.partition_point(|r| r.start as usize <= at);
-                let run = runs[k.saturating_sub(1)];
-                run.first + run.step * (at as u32 - run.start)
-            }
+            Runs::Runs { runs, .. } => runs[holding(runs, at)].number(at),
             Runs::List(list) => list[at],
         }
     }
@@ -71,13 +80,9 @@ impl Runs {
         let k = [near.get(), near.get() + 1]
             .into_iter()
             .find(|&k| holds(k))
-            .unwrap_or_else(|| {
-                runs.partition_point(|r| r.start as usize <= at)
-                    .saturating_sub(1)
-            });
+            .unwrap_or_else(|| holding(runs, at));
         near.set(k);
-        let run = runs[k];
-        run.first + run.step * (at as u32 - run.start)
+        runs[k].number(at)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
