@@ -740,48 +740,44 @@ impl Finder {
                 to: u32::try_from(index.len()).unwrap_or(u32::MAX),
             },
         };
-        // (rank, person), 8 bytes a hit: a single letter matches half a province.
-        let narrow = |rank: usize| u32::try_from(rank).unwrap_or(u32::MAX);
-        let mut hits: Vec<(u32, u32)> = if candidates.len() < SHARED_FROM {
+        // A position and a rank byte, 5 bytes a match: a single letter matches half a
+        // province.
+        let matches = if candidates.len() < SHARED_FROM {
             // A few: each text read as someone bearing it comes up.
             let mut memo = index.memo();
             // The run of townships the last one ranked was found in (they come in order).
             let near = std::cell::Cell::new(0);
-            candidates
-                .iter()
-                .filter_map(|i| {
-                    let rank = index.rank_in(i as usize, &query, &mut memo, &near)?;
-                    Some((narrow(rank), i))
-                })
-                .collect()
+            let mut matches = Matches::default();
+            for i in candidates.iter() {
+                if let Some(rank) = index.rank_in(i as usize, &query, &mut memo, &near) {
+                    matches.push(i, rank);
+                }
+            }
+            matches
         } else {
             // Many: every text read in one pass over the index's buffers first.
             let memo = index.memo_read(&query);
-            let rank = |part: Candidates<'_>| -> Vec<(u32, u32)> {
+            let rank = |part: Candidates<'_>| -> Matches {
                 let near = std::cell::Cell::new(0);
-                part.iter()
-                    .filter_map(|i| Some((narrow(index.rank_read(i as usize, &memo, &near)?), i)))
-                    .collect()
+                let mut matches = Matches::default();
+                for i in part.iter() {
+                    if let Some(rank) = index.rank_read(i as usize, &memo, &near) {
+                        matches.push(i, rank);
+                    }
+                }
+                matches
             };
             ranked(candidates, &rank)
         };
-        let pool = hits.iter().map(|&(_, i)| i).collect();
-        let total = hits.len();
-        if keep == 0 {
-            hits.clear();
-        } else if hits.len() > keep {
-            // Only the best `keep` are sorted (a single letter matches half a province).
-            hits.select_nth_unstable(keep - 1);
-            hits.truncate(keep);
-        }
-        hits.sort_unstable();
         let found = Found {
-            best: hits
+            best: matches
+                .best(keep)
                 .into_iter()
-                .filter_map(|(_, i)| index.secretary(i as usize))
+                .filter_map(|i| index.secretary(i as usize))
                 .collect(),
-            total,
+            total: matches.at.len(),
         };
+        let Matches { at: pool, .. } = matches;
         if self.steps.last().is_some_and(|last| last.query == q) {
             self.steps.pop();
         }
@@ -847,9 +843,9 @@ impl<'a> Candidates<'a> {
 
 /// The candidates that match, with their rank (`rank_all` ranks a part of them): on
 /// both cores when there are many (the first keys of a search match half a province).
-fn ranked<R>(candidates: Candidates<'_>, rank_all: &R) -> Vec<(u32, u32)>
+fn ranked<R>(candidates: Candidates<'_>, rank_all: &R) -> Matches
 where
-    R: Fn(Candidates<'_>) -> Vec<(u32, u32)> + Sync,
+    R: Fn(Candidates<'_>) -> Matches + Sync,
 {
     if candidates.len() < SHARED_FROM {
         return rank_all(candidates);
@@ -867,11 +863,72 @@ where
         };
         // The first grown in place to hold the second (a large list is mapped on its
         // own, and moved by remapping, not copied beside itself).
-        let mut hits = first;
-        hits.reserve_exact(second.len());
-        hits.extend(second);
-        hits
+        let mut matches = first;
+        matches.at.reserve_exact(second.at.len());
+        matches.at.extend(second.at);
+        matches.rank.reserve_exact(second.rank.len());
+        matches.rank.extend(second.rank);
+        matches
     })
+}
+
+/// The matches among the candidates: their positions in the index's order, and the
+/// rank of each (how the name, village or township matched: below [`MATCH_RANKS`]).
+#[derive(Default)]
+struct Matches {
+    at: Vec<u32>,
+    rank: Vec<u8>,
+}
+
+/// Ranks run from 0 (a whole name) to below this (a township matched within).
+const MATCH_RANKS: usize = 3 * HOWS;
+
+impl Matches {
+    fn push(&mut self, at: u32, rank: usize) {
+        self.at.push(at);
+        self.rank
+            .push(u8::try_from(rank.min(MATCH_RANKS - 1)).unwrap_or(u8::MAX));
+    }
+
+    /// The best `keep` positions, best first, ties in the index's order: the ranks
+    /// counted first, so that only those kept are gathered and sorted (a single letter
+    /// matches half a province; the popup shows some tens).
+    fn best(&self, keep: usize) -> Vec<u32> {
+        let mut count = [0usize; MATCH_RANKS];
+        for &r in &self.rank {
+            count[usize::from(r)] += 1;
+        }
+        // The worst rank kept, and how many of that rank are.
+        let mut left = keep;
+        let mut last = None;
+        for (r, &n) in count.iter().enumerate().filter(|(_, n)| **n > 0) {
+            if left == 0 {
+                break;
+            }
+            last = Some((r, n.min(left)));
+            left -= n.min(left);
+        }
+        let Some((worst, mut of_worst)) = last else {
+            return Vec::new();
+        };
+        let mut best: Vec<(u8, u32)> = Vec::with_capacity(keep.min(self.at.len()));
+        for (&at, &r) in self.at.iter().zip(&self.rank) {
+            let kept = match usize::from(r).cmp(&worst) {
+                std::cmp::Ordering::Less => true,
+                std::cmp::Ordering::Equal if of_worst > 0 => {
+                    of_worst -= 1;
+                    true
+                }
+                _ => false,
+            };
+            if kept {
+                best.push((r, at));
+            }
+        }
+        // Stable: ties keep the index's order.
+        best.sort_by_key(|&(r, _)| r);
+        best.into_iter().map(|(_, at)| at).collect()
+    }
 }
 
 /// From this many candidates on, a search shares its work with the second core.
@@ -1048,6 +1105,27 @@ mod tests {
         assert_eq!(search(&i, "武秀"), vec![3, 4, 6, 5]);
         // A single letter is a prefix, never a whole text.
         assert_eq!(search(&i, "w"), vec![1, 2, 3, 4, 6, 5]);
+    }
+
+    proptest::proptest! {
+        /// The best kept, counted by rank, are the first of all the matches sorted by
+        /// rank with ties in the index's order, whatever the ranks and however many
+        /// are kept.
+        #[test]
+        fn the_best_kept_are_the_first_of_all_sorted(
+            ranks in proptest::collection::vec(0..MATCH_RANKS, 0..300),
+            keep in 0usize..400,
+        ) {
+            let mut matches = Matches::default();
+            for (at, &rank) in ranks.iter().enumerate() {
+                matches.push(at as u32 * 3, rank);
+            }
+            let mut all: Vec<(usize, u32)> =
+                ranks.iter().enumerate().map(|(at, &r)| (r, at as u32 * 3)).collect();
+            all.sort_by_key(|&(r, _)| r);
+            let expected: Vec<u32> = all.into_iter().take(keep).map(|(_, at)| at).collect();
+            proptest::prop_assert_eq!(matches.best(keep), expected);
+        }
     }
 
     #[test]
