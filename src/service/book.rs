@@ -436,7 +436,7 @@ pub struct YearBook {
     index: Places,
     /// [`YearBook::people`] once made (a province's takes a moment); made again after
     /// the entries change ([`YearBook::reindex`]).
-    people: std::sync::OnceLock<Vec<u32>>,
+    people: std::sync::OnceLock<crate::domain::Ids>,
     /// How many of [`YearBook::people`] each township has; made with them, again
     /// after the entries change.
     headcount: std::sync::OnceLock<HashMap<u32, usize>>,
@@ -816,11 +816,11 @@ impl YearBook {
     /// The secretaries of the year: assessed in it, or in post now and by its end; in
     /// the official order.
     pub fn people(&self) -> Vec<u32> {
-        self.people_in_order().to_vec()
+        self.people_in_order().iter().collect()
     }
 
     /// [`YearBook::people`], borrowed.
-    pub fn people_in_order(&self) -> &[u32] {
+    pub fn people_in_order(&self) -> &crate::domain::Ids {
         self.people.get_or_init(|| self.list_people())
     }
 
@@ -828,11 +828,9 @@ impl YearBook {
     pub fn headcount(&self) -> &HashMap<u32, usize> {
         self.headcount.get_or_init(|| {
             let mut count = HashMap::new();
-            let people = self.people.get_or_init(|| self.list_people());
-            // In the official order: each township's people are together.
-            for group in people.chunk_by(|a, b| self.township_of(*a) == self.township_of(*b)) {
-                if let Some(t) = self.township_of(group[0]) {
-                    *count.entry(t).or_default() += group.len();
+            for id in self.people_in_order().iter() {
+                if let Some(t) = self.township_of(id) {
+                    *count.entry(t).or_default() += 1;
                 }
             }
             count
@@ -855,10 +853,10 @@ impl YearBook {
         })
     }
 
-    fn list_people(&self) -> Vec<u32> {
+    fn list_people(&self) -> crate::domain::Ids {
         let d = &self.district;
         let Ok(year_end) = jiff::civil::Date::new(self.year, 12, 31) else {
-            return Vec::new();
+            return crate::domain::Ids::default();
         };
         let mut ids: Vec<u32> = d
             .terms()
@@ -869,6 +867,9 @@ impl YearBook {
         let key = order_key(d);
         // In the official order, so each township's secretaries are together.
         ids.sort_by_cached_key(|id| key(*id));
+        // Held as a run where the ids run in a row (a roster's usually do).
+        let mut ids = crate::domain::Ids::of(ids);
+        ids.shrink_to_fit();
         ids
     }
 

@@ -234,6 +234,34 @@ impl Roster {
     }
 }
 
+/// The secretaries of a list in its order: everyone in the official order (held as a
+/// run where their ids run in a row), or a list of them.
+enum Order<'a> {
+    Everyone(&'a crate::domain::Ids),
+    These(Cow<'a, [u32]>),
+}
+
+impl Order<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Order::Everyone(ids) => ids.len(),
+            Order::These(ids) => ids.len(),
+        }
+    }
+
+    /// The secretary at a place (below `len`).
+    fn at(&self, at: usize) -> u32 {
+        match self {
+            Order::Everyone(ids) => ids.at(at),
+            Order::These(ids) => ids[at],
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.len()).map(|at| self.at(at))
+    }
+}
+
 /// Stamps of search indexes: each one made gets its own.
 static INDEXES: AtomicU64 = AtomicU64::new(1);
 
@@ -251,18 +279,15 @@ impl YearBook {
         let order = self.order(window.filter, window.sort);
         let at = window
             .around
-            .and_then(|id| order.iter().position(|&s| s == id));
+            .and_then(|id| order.iter().position(|s| s == id));
         // Around the secretary asked for, the window is centred on them: their
         // neighbours either side are in it.
         let from = match at {
             Some(at) => at.saturating_sub(window.count / 2),
             None => window.from.min(order.len()),
         };
-        let rows = order
-            .iter()
-            .skip(from)
-            .take(window.count)
-            .map(|&id| self.row(id))
+        let rows = (from..order.len().min(from.saturating_add(window.count)))
+            .map(|at| self.row(order.at(at)))
             .collect();
         Rows {
             total: order.len(),
@@ -286,7 +311,7 @@ impl YearBook {
             let index = self
                 .people_in_order()
                 .iter()
-                .filter_map(|&id| {
+                .filter_map(|id| {
                     let name = self.district.secretary_name(id)?;
                     let (t, v) = self.district.place_names(id)?;
                     Some((id, name, v, t))
@@ -371,39 +396,36 @@ impl YearBook {
     }
 
     /// A township's people, in the official order.
-    pub fn people_of(&self, township: u32) -> &[u32] {
+    pub fn people_of(&self, township: u32) -> Cow<'_, [u32]> {
         let ranges = self.orders.townships.get_or_init(|| {
-            let people = self.people_in_order();
-            let mut ranges = HashMap::new();
-            let mut start = 0;
+            let mut ranges: HashMap<u32, Range<usize>> = HashMap::new();
             // In the official order each township's people are together.
-            for group in people.chunk_by(|a, b| self.township_of(*a) == self.township_of(*b)) {
-                if let Some(t) = self.township_of(group[0]) {
-                    ranges.insert(t, start..start + group.len());
+            for (at, id) in self.people_in_order().iter().enumerate() {
+                if let Some(t) = self.township_of(id) {
+                    ranges.entry(t).or_insert(at..at).end = at + 1;
                 }
-                start += group.len();
             }
             ranges
         });
         ranges
             .get(&township)
-            .and_then(|r| self.people_in_order().get(r.clone()))
+            .map(|r| self.people_in_order().slice(r.clone()))
             .unwrap_or_default()
     }
 
-    fn order(&self, filter: Filter, sort: Sort) -> Cow<'_, [u32]> {
+    fn order(&self, filter: Filter, sort: Sort) -> Order<'_> {
         let orders = &self.orders;
         match (filter, sort) {
-            (Filter::All, Sort::Official) => Cow::Borrowed(self.people_in_order()),
-            (Filter::All, Sort::Total) => Cow::Borrowed(
+            (Filter::All, Sort::Official) => Order::Everyone(self.people_in_order()),
+            (Filter::All, Sort::Total) => Order::These(Cow::Borrowed(
                 orders
                     .total
-                    .get_or_init(|| self.sorted(self.people_in_order(), Sort::Total)),
-            ),
-            (Filter::All, Sort::Pinyin) => {
-                Cow::Borrowed(orders.pinyin.get_or_init(|| self.everyone_by_pinyin()))
-            }
-            (Filter::Township(t), sort) => self.in_order(self.people_of(t), sort),
+                    .get_or_init(|| self.sorted(self.people(), Sort::Total)),
+            )),
+            (Filter::All, Sort::Pinyin) => Order::These(Cow::Borrowed(
+                orders.pinyin.get_or_init(|| self.everyone_by_pinyin()),
+            )),
+            (Filter::Township(t), sort) => Order::These(self.in_order(self.people_of(t), sort)),
             (Filter::Pool, sort) => {
                 let pool = orders.pool.get_or_init(|| {
                     self.entries
@@ -412,7 +434,7 @@ impl YearBook {
                         .filter(|id| self.promoted(*id))
                         .collect()
                 });
-                self.in_order(pool, sort)
+                Order::These(self.in_order(Cow::Borrowed(pool), sort))
             }
         }
     }
@@ -425,7 +447,7 @@ impl YearBook {
         let (_, index) = self.search_index();
         if index.len() != everyone.len() {
             // Someone the index left out (a roster that does not place them).
-            return self.sorted(everyone, Sort::Pinyin);
+            return self.sorted(everyone.iter().collect(), Sort::Pinyin);
         }
         // Ties keep the official order (by place, not a stable sort: that would hold
         // a province's places twice while it sorts).
@@ -439,16 +461,15 @@ impl YearBook {
             .collect()
     }
 
-    fn in_order<'a>(&self, ids: &'a [u32], sort: Sort) -> Cow<'a, [u32]> {
+    fn in_order<'a>(&self, ids: Cow<'a, [u32]>, sort: Sort) -> Cow<'a, [u32]> {
         match sort {
-            Sort::Official => Cow::Borrowed(ids),
-            sort => Cow::Owned(self.sorted(ids, sort)),
+            Sort::Official => ids,
+            sort => Cow::Owned(self.sorted(ids.into_owned(), sort)),
         }
     }
 
     /// `ids` (in the official order) in another order; ties keep the official order.
-    fn sorted(&self, ids: &[u32], sort: Sort) -> Vec<u32> {
-        let mut ids = ids.to_vec();
+    fn sorted(&self, mut ids: Vec<u32>, sort: Sort) -> Vec<u32> {
         match sort {
             Sort::Official => {}
             Sort::Total => {

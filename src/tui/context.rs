@@ -470,7 +470,7 @@ impl Context {
     }
 
     /// The secretaries of one township, in the official order.
-    pub fn people_of(&self, township: u32) -> &[u32] {
+    pub fn people_of(&self, township: u32) -> std::borrow::Cow<'_, [u32]> {
         self.book.people_of(township)
     }
 
@@ -939,10 +939,10 @@ impl Context {
 }
 
 /// Each of `people`'s searchable texts: name, village, township.
-fn texts_of(people: &[u32], book: &YearBook) -> Vec<(u32, [String; 3])> {
+fn texts_of(people: &crate::domain::Ids, book: &YearBook) -> Vec<(u32, [String; 3])> {
     people
         .iter()
-        .filter_map(|&id| {
+        .filter_map(|id| {
             let s = book.district.secretary(id)?;
             let (t, v) = book.district.place(id)?;
             Some((
