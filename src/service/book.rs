@@ -437,9 +437,6 @@ pub struct YearBook {
     /// [`YearBook::people`] once made (a province's takes a moment); made again after
     /// the entries change ([`YearBook::reindex`]).
     people: std::sync::OnceLock<crate::domain::Ids>,
-    /// How many of [`YearBook::people`] each township has; made with them, again
-    /// after the entries change.
-    headcount: std::sync::OnceLock<HashMap<u32, usize>>,
     /// Last year's complete ratings by township and stars ([`YearBook::last_year_stars`]).
     last_year: std::sync::OnceLock<HashMap<u32, [u32; 7]>>,
     /// The orders the list and the pool are read in, made when first asked for
@@ -798,7 +795,6 @@ impl YearBook {
             previous: Pasts::default(),
             index: Places::default(),
             people: std::sync::OnceLock::new(),
-            headcount: std::sync::OnceLock::new(),
             last_year: std::sync::OnceLock::new(),
             orders: super::rows::Orders::default(),
             hidden: Vec::new(),
@@ -822,19 +818,6 @@ impl YearBook {
     /// [`YearBook::people`], borrowed.
     pub fn people_in_order(&self) -> &crate::domain::Ids {
         self.people.get_or_init(|| self.list_people())
-    }
-
-    /// How many of the year's people each township has.
-    pub fn headcount(&self) -> &HashMap<u32, usize> {
-        self.headcount.get_or_init(|| {
-            let mut count = HashMap::new();
-            for id in self.people_in_order().iter() {
-                if let Some(t) = self.township_of(id) {
-                    *count.entry(t).or_default() += 1;
-                }
-            }
-            count
-        })
     }
 
     /// Last year's complete ratings, by this year's township: how many at 0★ … 5★,
@@ -928,7 +911,6 @@ impl YearBook {
 
     pub(super) fn reindex(&mut self) {
         self.people = std::sync::OnceLock::new();
-        self.headcount = std::sync::OnceLock::new();
         self.orders = super::rows::Orders::default();
         self.index = Places::of(&self.entries);
     }
@@ -1279,7 +1261,6 @@ impl YearBook {
         self.index.insert(secretary, i);
         if !listed {
             self.people = std::sync::OnceLock::new();
-            self.headcount = std::sync::OnceLock::new();
             self.orders = super::rows::Orders::default();
         }
         i

@@ -94,7 +94,12 @@ impl Overview {
 /// secretaries (docs/architecture.md §7, "The resident year").
 #[derive(Clone, Debug, Default)]
 pub struct Tallies {
-    counts: HashMap<u32, Count>,
+    /// Every township's counts added up: what an overview of all of them reads (a
+    /// province's counts township by township took 3 MB; one township's are counted
+    /// from its people when asked for).
+    all: Count,
+    /// How many of each township's secretaries are complete: each one's progress.
+    complete: HashMap<u32, u32>,
 }
 
 /// What one assessed secretary adds to their township's [`Count`].
@@ -126,6 +131,11 @@ struct Count {
 }
 
 impl Part {
+    /// Does the part count among the complete (with figures)?
+    fn counts_complete(&self) -> bool {
+        !self.incomplete && self.outcome.is_some()
+    }
+
     /// The part of a kept line (a rating as it stands) in `township`.
     fn of_line(township: u32, l: &Line) -> Part {
         Part::with(
@@ -221,21 +231,35 @@ impl Tallies {
         }
     }
 
-    /// Count a secretary's rating in (`add`) or out of their township's counts.
+    /// Count a secretary's rating in (`add`) or out of the counts.
     fn count(&mut self, book: &YearBook, secretary: u32, rating: &Rated, add: bool) {
         if let Some(part) = Part::of(book, secretary, rating) {
-            self.counts
-                .entry(part.township)
-                .or_default()
-                .count(part, add);
+            self.all.count(part, add);
+            if part.counts_complete() {
+                let n = self.complete.entry(part.township).or_default();
+                debug_assert!(add || *n > 0, "a count went below zero");
+                *n = if add { *n + 1 } else { n.saturating_sub(1) };
+            }
         }
     }
 
     /// How many secretaries of a township are complete.
     pub fn complete(&self, township: u32) -> usize {
-        self.counts
-            .get(&township)
-            .map_or(0, |c| c.complete as usize)
+        self.complete.get(&township).map_or(0, |n| *n as usize)
+    }
+
+    /// A township's counts, from its people.
+    fn township(book: &YearBook, township: u32) -> Count {
+        let mut count = Count::default();
+        for id in book.people_of(township).iter() {
+            if let Some(e) = book.entry(*id)
+                && let Some(part) = Part::of(book, *id, &e.rating)
+                && part.township == township
+            {
+                count.count(part, true);
+            }
+        }
+        count
     }
 
     /// The overview of the townships `shows` lets through.
@@ -253,13 +277,15 @@ impl Tallies {
             .map(|t| (t, book.district.township(t).map_or("", |t| &*t.name)))
             .collect();
         let last_year = book.last_year_stars();
-        let people = book.headcount();
+        // Every township of the roster: the counts added up as they were kept.
+        let every = names.len() == book.district.townships.len();
         Parts {
             year: book.year,
             townships: &names,
-            count: &|t| self.counts.get(&t).copied().unwrap_or_default(),
+            all: every.then_some(self.all),
+            count: &|t| Tallies::township(book, t),
             before: &|t| last_year.get(&t).copied().unwrap_or_default(),
-            people: &|t| people.get(&t).copied().unwrap_or_default(),
+            people: &|t| book.headcount_of(t),
         }
         .overview(rectifications, today)
     }
@@ -286,6 +312,9 @@ impl Tallies {
 struct Parts<'a> {
     year: i16,
     townships: &'a [(u32, &'a str)],
+    /// The townships' counts added up, when they are kept so: then `count` is asked
+    /// only for the townships whose stars the overview holds.
+    all: Option<Count>,
     count: &'a dyn Fn(u32) -> Count,
     /// Last year's complete ratings at 0★ … 5★, then without stars.
     before: &'a dyn Fn(u32) -> [u32; 7],
@@ -302,8 +331,21 @@ impl Parts<'_> {
             by_township: Vec::with_capacity(self.townships.len().min(BY_TOWNSHIP)),
             ..Overview::default()
         };
-        for &(t, name) in self.townships {
+        for (k, &(t, name)) in self.townships.iter().enumerate() {
+            if self.all.is_some() && k >= BY_TOWNSHIP {
+                break;
+            }
             let c = (self.count)(t);
+            if k < BY_TOWNSHIP {
+                o.by_township.push(TownshipStars {
+                    name: name.to_string(),
+                    now: c.now,
+                    before: (self.before)(t),
+                });
+            }
+            if self.all.is_some() {
+                continue;
+            }
             all.assessed += c.assessed;
             all.incomplete += c.incomplete;
             all.unrated += c.unrated;
@@ -316,13 +358,9 @@ impl Parts<'_> {
             for (sum, n) in all.results.iter_mut().zip(c.results) {
                 *sum += n;
             }
-            if o.by_township.len() < BY_TOWNSHIP {
-                o.by_township.push(TownshipStars {
-                    name: name.to_string(),
-                    now: c.now,
-                    before: (self.before)(t),
-                });
-            }
+        }
+        if let Some(kept) = self.all {
+            all = kept;
         }
         // Counted in u32 (a township's counts are kept for each of a province's
         // townships); sums of a province fit in them.
@@ -484,6 +522,7 @@ pub fn first_screen(
     let mut o = Parts {
         year,
         townships: &names,
+        all: None,
         count: &|t| of(t).map(|k| k.count).unwrap_or_default(),
         // Last year's complete ratings by stars, as this year's are counted.
         before: &|t| last.get(t).map(|k| k.count.now).unwrap_or_default(),

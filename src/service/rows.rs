@@ -397,6 +397,18 @@ impl YearBook {
 
     /// A township's people, in the official order.
     pub fn people_of(&self, township: u32) -> Cow<'_, [u32]> {
+        self.people_range(township)
+            .map(|r| self.people_in_order().slice(r))
+            .unwrap_or_default()
+    }
+
+    /// How many people a township has.
+    pub fn headcount_of(&self, township: u32) -> usize {
+        self.people_range(township).map_or(0, |r| r.len())
+    }
+
+    /// Where a township's people lie among the year's people.
+    fn people_range(&self, township: u32) -> Option<Range<usize>> {
         let ranges = self.orders.townships.get_or_init(|| {
             let mut ranges: HashMap<u32, Range<usize>> = HashMap::new();
             // In the official order each township's people are together.
@@ -407,10 +419,7 @@ impl YearBook {
             }
             ranges
         });
-        ranges
-            .get(&township)
-            .map(|r| self.people_in_order().slice(r.clone()))
-            .unwrap_or_default()
+        ranges.get(&township).cloned()
     }
 
     fn order(&self, filter: Filter, sort: Sort) -> Order<'_> {

@@ -134,18 +134,12 @@ pub fn status(book: &YearBook) -> Vec<TownshipStatus> {
 
 /// [`status`] with each township's count of complete secretaries already known.
 pub fn status_with(book: &YearBook, complete: &dyn Fn(u32) -> usize) -> Vec<TownshipStatus> {
-    let people = book.headcount();
     let townships = book
         .district
         .townships
         .iter()
         .map(|(id, t)| (*id, &*t.name));
-    statuses(
-        townships,
-        &book.record,
-        &|t| people.get(&t).copied().unwrap_or_default(),
-        complete,
-    )
+    statuses(townships, &book.record, &|t| book.headcount_of(t), complete)
 }
 
 /// The progress of `townships` (id, name) through a year: `people` and `complete`
