@@ -402,12 +402,12 @@ impl<P: PastRating> Previous for HashMap<u32, P> {
 
 impl Previous for Pasts {
     fn past_of(&self, secretary: u32) -> Option<Past> {
-        self.get(&secretary).copied()
+        self.get(&secretary)
     }
 }
 
 /// A year's [`Past`] by secretary. Where the ids run with few gaps (a roster's, handed
-/// out in a row), each in its place from the first id: 4 bytes an id (a province's in
+/// out in a row), each in its place from the first id: a byte an id (a province's in
 /// pairs took 8 each, in a hash map 20). Else (id, past) sorted by id. What a kept year
 /// holds of the year before, and the star history. Sent as the pairs.
 #[derive(Clone, Debug, Default)]
@@ -416,12 +416,34 @@ pub struct Pasts(PastsBy);
 #[derive(Clone, Debug)]
 enum PastsBy {
     Sorted(Vec<(u32, Past)>),
-    /// The past of id `first + k` at `k`; `len` of them are some.
+    /// The past of id `first + k` at `k`, as [`Past::byte`] makes it (0: none);
+    /// `len` of them are some.
     Dense {
         first: u32,
-        pasts: Vec<Option<Past>>,
+        pasts: Vec<u8>,
         len: usize,
     },
+}
+
+impl Past {
+    /// The past in a byte, never 0: set, complete, low, then the stars (7: none).
+    /// None for stars no rating gives (above 5, which only an altered file holds).
+    fn byte(self) -> Option<u8> {
+        let stars = match self.stars {
+            Some(s) if s > 5 => return None,
+            Some(s) => s,
+            None => 7,
+        };
+        Some(0x80 | u8::from(self.complete) << 4 | u8::from(self.low) << 3 | stars)
+    }
+
+    fn of_byte(byte: u8) -> Option<Past> {
+        (byte & 0x80 != 0).then(|| Past {
+            stars: Some(byte & 7).filter(|s| *s != 7),
+            low: byte & 0x08 != 0,
+            complete: byte & 0x10 != 0,
+        })
+    }
 }
 
 impl Default for PastsBy {
@@ -437,12 +459,12 @@ impl Pasts {
             return Pasts::default();
         };
         let span = (last - first) as usize + 1;
-        if span > 2 * all.len() {
+        if span > 8 * all.len() || all.iter().any(|(_, p)| p.byte().is_none()) {
             return Pasts(PastsBy::Sorted(all));
         }
-        let mut pasts = vec![None; span];
+        let mut pasts = vec![0; span];
         for (id, past) in &all {
-            pasts[(id - first) as usize] = Some(*past);
+            pasts[(id - first) as usize] = past.byte().unwrap_or(0);
         }
         Pasts(PastsBy::Dense {
             first,
@@ -451,14 +473,14 @@ impl Pasts {
         })
     }
 
-    pub fn get(&self, secretary: &u32) -> Option<&Past> {
+    pub fn get(&self, secretary: &u32) -> Option<Past> {
         match &self.0 {
             PastsBy::Sorted(all) => {
                 let at = all.binary_search_by_key(secretary, |(s, _)| *s).ok()?;
-                Some(&all[at].1)
+                Some(all[at].1)
             }
             PastsBy::Dense { first, pasts, .. } => {
-                pasts.get(secretary.checked_sub(*first)? as usize)?.as_ref()
+                Past::of_byte(*pasts.get(secretary.checked_sub(*first)? as usize)?)
             }
         }
     }
@@ -482,7 +504,7 @@ impl Pasts {
                 let first = *first;
                 let some = (0u32..)
                     .zip(pasts)
-                    .filter_map(move |(k, past)| Some((first + k, (*past)?)));
+                    .filter_map(move |(k, past)| Some((first + k, Past::of_byte(*past)?)));
                 (None, Some(some))
             }
         };

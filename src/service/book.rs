@@ -437,8 +437,6 @@ pub struct YearBook {
     /// [`YearBook::people`] once made (a province's takes a moment); made again after
     /// the entries change ([`YearBook::reindex`]).
     people: std::sync::OnceLock<crate::domain::Ids>,
-    /// Last year's complete ratings by township and stars ([`YearBook::last_year_stars`]).
-    last_year: std::sync::OnceLock<HashMap<u32, [u32; 7]>>,
     /// The orders the list and the pool are read in, made when first asked for
     /// ([`super::rows`]); the ones a save moves are made again after it.
     pub(super) orders: super::rows::Orders,
@@ -646,7 +644,7 @@ impl YearBook {
                         consequence: None,
                         change: None,
                     };
-                    let previous = previous.get(secretary).copied();
+                    let previous = previous.get(secretary);
                     Entry {
                         secretary: *secretary,
                         assessment: Form::default(),
@@ -711,7 +709,7 @@ impl YearBook {
                 consequence: None,
                 change: None,
             };
-            let previous = previous.get(&l.secretary).copied();
+            let previous = previous.get(&l.secretary);
             entries.push(Entry {
                 secretary: l.secretary,
                 assessment: Form::default(),
@@ -795,7 +793,6 @@ impl YearBook {
             previous: Pasts::default(),
             index: Places::default(),
             people: std::sync::OnceLock::new(),
-            last_year: std::sync::OnceLock::new(),
             orders: super::rows::Orders::default(),
             hidden: Vec::new(),
             rated: 0,
@@ -820,20 +817,20 @@ impl YearBook {
         self.people.get_or_init(|| self.list_people())
     }
 
-    /// Last year's complete ratings, by this year's township: how many at 0★ … 5★,
-    /// then how many without stars. (Last year does not change with this year's saves.)
-    pub fn last_year_stars(&self) -> &HashMap<u32, [u32; 7]> {
-        self.last_year.get_or_init(|| {
-            let mut count: HashMap<u32, [u32; 7]> = HashMap::new();
-            for (secretary, past) in self.previous.iter() {
-                if past.complete
-                    && let Some(t) = self.township_of(secretary)
-                {
-                    count.entry(t).or_default()[star_slot(past.stars)] += 1;
-                }
+    /// Last year's complete ratings of the secretaries the roster places in a
+    /// township: how many at 0★ … 5★, then how many without stars. (Counted when
+    /// asked for, from the township's roster: an overview shows some townships'.)
+    pub fn last_year_stars(&self, township: u32) -> [u32; 7] {
+        let mut count = [0; 7];
+        let (_, secretaries) = self.roster_of(township);
+        for id in secretaries.iter() {
+            if let Some(past) = self.previous.get(id)
+                && past.complete
+            {
+                count[star_slot(past.stars)] += 1;
             }
-            count
-        })
+        }
+        count
     }
 
     fn list_people(&self) -> crate::domain::Ids {
@@ -982,7 +979,7 @@ impl YearBook {
         entries.sort_by_cached_key(|e| key(e.secretary));
         let previous = district
             .secretary_villages()
-            .filter_map(|(id, _)| self.previous.get(&id).map(|p| (id, *p)))
+            .filter_map(|(id, _)| self.previous.get(&id).map(|p| (id, p)))
             .collect();
         let mut book = YearBook {
             entries,
@@ -1127,7 +1124,7 @@ impl YearBook {
                     e.secretary,
                     evaluation,
                     e.rating.stars(),
-                    self.previous.get(&e.secretary).copied(),
+                    self.previous.get(&e.secretary),
                 ));
             }
         }
@@ -1296,7 +1293,7 @@ impl YearBook {
             let frozen = standing.stands(self, self.entries[k].secretary);
             let e = &mut self.entries[k];
             let stars = quotas.stars(&self.scheme, k, self.live.get(k));
-            let previous = self.previous.get(&e.secretary).copied();
+            let previous = self.previous.get(&e.secretary);
             let now = match (evaluation.take_if(|_| k == i), &e.rating) {
                 (Some(new), _) => {
                     Rated::whole(finish(&self.scheme, e.secretary, new, stars, previous))

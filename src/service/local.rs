@@ -362,7 +362,7 @@ impl Local {
                 (Some(book), Some(ids)) => ids
                     .iter()
                     .filter(|id| book.shows(**id))
-                    .filter_map(|id| book.previous.get(id).map(|p| (*id, *p)))
+                    .filter_map(|id| book.previous.get(id).map(|p| (*id, p)))
                     .collect(),
                 (Some(book), None) => book
                     .previous
@@ -381,7 +381,7 @@ impl Local {
                     match ids {
                         Some(ids) => ids
                             .iter()
-                            .filter_map(|id| older.get(id).map(|p| (*id, *p)))
+                            .filter_map(|id| older.get(id).map(|p| (*id, p)))
                             .collect(),
                         None => (*older).clone(),
                     }

@@ -276,7 +276,6 @@ impl Tallies {
             .filter(|t| shows(*t))
             .map(|t| (t, book.district.township(t).map_or("", |t| &*t.name)))
             .collect();
-        let last_year = book.last_year_stars();
         // Every township of the roster: the counts added up as they were kept.
         let every = names.len() == book.district.townships.len();
         Parts {
@@ -284,7 +283,7 @@ impl Tallies {
             townships: &names,
             all: every.then_some(self.all),
             count: &|t| Tallies::township(book, t),
-            before: &|t| last_year.get(&t).copied().unwrap_or_default(),
+            before: &|t| book.last_year_stars(t),
             people: &|t| book.headcount_of(t),
         }
         .overview(rectifications, today)
@@ -591,6 +590,30 @@ mod tests {
         );
         assert!(o.not_entered > 0 && o.incomplete > 0, "{o:?}");
         assert_eq!(o.summary, super::super::summary_of(&book.entries));
+        // Each township's stars now and last year, as its secretaries' count them.
+        assert_eq!(o.by_township.len(), book.townships().len());
+        for (t, row) in book.townships().into_iter().zip(&o.by_township) {
+            let (mut now, mut before) = ([0u32; 7], [0u32; 7]);
+            for e in book
+                .entries
+                .iter()
+                .filter(|e| book.township_of(e.secretary) == Some(t))
+            {
+                if e.rating.evaluation.figures().is_some() {
+                    now[star_slot(e.rating.stars)] += 1;
+                }
+            }
+            for (id, past) in book.previous.iter() {
+                if past.complete && book.township_of(id) == Some(t) {
+                    before[star_slot(past.stars)] += 1;
+                }
+            }
+            assert_eq!((row.now, row.before), (now, before), "township {t}");
+            assert!(
+                before.iter().sum::<u32>() > 0,
+                "the demo's last year is rated"
+            );
+        }
         // A clerk's: the figures of their township, counted in the whole year.
         let township = book.townships()[4];
         let shows = |t: u32| t == township;

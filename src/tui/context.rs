@@ -314,7 +314,11 @@ impl Context {
 
     /// Every township's progress as the server counts it, and the townships with it.
     fn hold_statuses(&mut self, statuses: Vec<TownshipStatus>) {
-        self.townships = townships_of(&statuses);
+        // A file this process opened has the townships in its roster (a province's
+        // names are not held twice).
+        if !self.service.is_local() {
+            self.townships = townships_of(&statuses);
+        }
         self.statuses = statuses;
         self.statuses_stale = false;
     }

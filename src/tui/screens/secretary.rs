@@ -319,7 +319,7 @@ fn profile(ctx: &Context, id: u32, s: &crate::domain::Secretary, frame: &mut Fra
     let mut years: Vec<(i16, crate::scoring::Past)> = ctx
         .history
         .iter()
-        .filter_map(|(y, ratings)| ratings.get(&id).map(|r| (*y, *r)))
+        .filter_map(|(y, ratings)| ratings.get(&id).map(|r| (*y, r)))
         .collect();
     if let Some(e) = book.entry(id) {
         years.push((book.year, crate::scoring::Past::from(&*e.rating)));
