@@ -6,7 +6,7 @@ use std::hash::BuildHasher;
 
 use jiff::civil::Date;
 
-use super::column::{Dates, Runs};
+use super::column::{Codes, Dates, Runs};
 use super::{Gender, Ids, Secretary, Township, Village, VillageKind};
 
 /// Who may do what (§7).
@@ -40,7 +40,7 @@ struct Villages {
     ids: Ids,
     township: Runs,
     name: Vec<u32>,
-    kind: Vec<VillageKind>,
+    kind: Codes,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -48,10 +48,40 @@ struct Secretaries {
     ids: Ids,
     village: Runs,
     name: Vec<u32>,
-    gender: Vec<Option<Gender>>,
+    gender: Codes,
     born: Dates,
     took_office: Dates,
     left_office: Dates,
+}
+
+fn kind_code(kind: VillageKind) -> u8 {
+    match kind {
+        VillageKind::Village => 0,
+        VillageKind::Community => 1,
+    }
+}
+
+fn kind_of(code: u8) -> VillageKind {
+    match code {
+        1 => VillageKind::Community,
+        _ => VillageKind::Village,
+    }
+}
+
+fn gender_code(gender: Option<Gender>) -> u8 {
+    match gender {
+        None => 0,
+        Some(Gender::Male) => 1,
+        Some(Gender::Female) => 2,
+    }
+}
+
+fn gender_of(code: u8) -> Option<Gender> {
+    match code {
+        1 => Some(Gender::Male),
+        2 => Some(Gender::Female),
+        _ => None,
+    }
 }
 
 /// Distinct texts one after another in one buffer, each found by its number.
@@ -253,7 +283,7 @@ impl District {
         v.ids.push(id);
         v.township.push(village.township);
         v.name.push(name);
-        v.kind.push(village.kind);
+        v.kind.push(kind_code(village.kind));
     }
 
     /// Add a secretary after the others (ids are handed out increasing).
@@ -262,7 +292,7 @@ impl District {
         s.ids.push(id);
         s.village.push(secretary.village);
         s.name.push(0);
-        s.gender.push(None);
+        s.gender.push(gender_code(None));
         s.born.push(None);
         s.took_office.push(None);
         s.left_office.push(None);
@@ -279,7 +309,7 @@ impl District {
         let s = &mut self.secretaries;
         s.village.set(at, secretary.village);
         s.name[at] = name;
-        s.gender[at] = secretary.gender;
+        s.gender.set(at, gender_code(secretary.gender));
         s.born.set(at, secretary.born);
         s.took_office.set(at, Some(secretary.took_office));
         s.left_office.set(at, secretary.left_office);
@@ -330,7 +360,7 @@ impl District {
         Village {
             township: v.township.at(at),
             name: self.texts.get(v.name[at]).into(),
-            kind: v.kind[at],
+            kind: kind_of(v.kind.at(at)),
         }
     }
 
@@ -340,7 +370,7 @@ impl District {
         Secretary {
             village: s.village.at(at),
             name: self.texts.get(s.name[at]).into(),
-            gender: s.gender[at],
+            gender: gender_of(s.gender.at(at)),
             born: s.born.at(at),
             took_office,
             left_office,

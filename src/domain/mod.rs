@@ -11,7 +11,7 @@ mod value;
 mod year;
 
 pub use audit::{AuditEntry, Scope};
-pub use column::{Dates, Runs};
+pub use column::{Codes, Dates, Runs};
 pub use district::{District, NameIndex, Role};
 pub use ids::Ids;
 pub use items::Items;
