@@ -259,16 +259,14 @@ impl Dates {
     }
 
     pub fn push(&mut self, date: Option<Date>) {
-        if let Dates::None { len, room } = self {
-            if date.is_none() {
-                *len += 1;
-                *room = room.saturating_sub(1);
-                return;
-            }
-            let mut days = Vec::with_capacity(*len + (*room).max(1));
-            days.resize(*len, 0);
-            *self = Dates::Days(days);
+        if let Dates::None { len, room } = self
+            && date.is_none()
+        {
+            *len += 1;
+            *room = room.saturating_sub(1);
+            return;
         }
+        self.dated();
         match self {
             Dates::None { .. } => {}
             Dates::Days(days) => match day_number(date) {
@@ -285,14 +283,10 @@ impl Dates {
 
     /// Put `date` at place `at` (below the column's length).
     pub fn set(&mut self, at: usize, date: Option<Date>) {
-        if let Dates::None { len, room } = self {
-            if date.is_none() {
-                return;
-            }
-            let mut days = Vec::with_capacity(*len + *room);
-            days.resize(*len, 0);
-            *self = Dates::Days(days);
+        if date.is_none() && matches!(self, Dates::None { .. }) {
+            return;
         }
+        self.dated();
         if let Dates::Days(days) = self {
             if let Some(n) = day_number(date) {
                 days[at] = n;
@@ -302,6 +296,16 @@ impl Dates {
         }
         if let Dates::Packed(packed) = self {
             packed[at] = pack(date);
+        }
+    }
+
+    /// A column of none made one of day numbers (the room reserved kept), before a
+    /// date is written.
+    fn dated(&mut self) {
+        if let Dates::None { len, room } = self {
+            let mut days = Vec::with_capacity(*len + (*room).max(1));
+            days.resize(*len, 0);
+            *self = Dates::Days(days);
         }
     }
 

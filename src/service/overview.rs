@@ -323,44 +323,38 @@ struct Parts<'a> {
 
 impl Parts<'_> {
     fn overview(&self, rectifications: &[(i16, u32, Rectification)], today: Date) -> Overview {
-        let mut all = Count::default();
         let mut o = Overview {
             year: self.year,
             townships: self.townships.len(),
             by_township: Vec::with_capacity(self.townships.len().min(BY_TOWNSHIP)),
             ..Overview::default()
         };
-        for (k, &(t, name)) in self.townships.iter().enumerate() {
-            if self.all.is_some() && k >= BY_TOWNSHIP {
-                break;
-            }
-            let c = (self.count)(t);
-            if k < BY_TOWNSHIP {
-                o.by_township.push(TownshipStars {
-                    name: name.to_string(),
-                    now: c.now,
-                    before: (self.before)(t),
-                });
-            }
-            if self.all.is_some() {
-                continue;
-            }
-            all.assessed += c.assessed;
-            all.incomplete += c.incomplete;
-            all.unrated += c.unrated;
-            all.rated += c.rated;
-            all.five += c.five;
-            all.four += c.four;
-            for (sum, n) in all.stars.iter_mut().zip(c.stars) {
-                *sum += n;
-            }
-            for (sum, n) in all.results.iter_mut().zip(c.results) {
-                *sum += n;
-            }
+        for &(t, name) in self.townships.iter().take(BY_TOWNSHIP) {
+            o.by_township.push(TownshipStars {
+                name: name.to_string(),
+                now: (self.count)(t).now,
+                before: (self.before)(t),
+            });
         }
-        if let Some(kept) = self.all {
-            all = kept;
-        }
+        let all = self.all.unwrap_or_else(|| {
+            let mut all = Count::default();
+            for &(t, _) in self.townships {
+                let c = (self.count)(t);
+                all.assessed += c.assessed;
+                all.incomplete += c.incomplete;
+                all.unrated += c.unrated;
+                all.rated += c.rated;
+                all.five += c.five;
+                all.four += c.four;
+                for (sum, n) in all.stars.iter_mut().zip(c.stars) {
+                    *sum += n;
+                }
+                for (sum, n) in all.results.iter_mut().zip(c.results) {
+                    *sum += n;
+                }
+            }
+            all
+        });
         // Counted in u32 (a township's counts are kept for each of a province's
         // townships); sums of a province fit in them.
         let wide = |n: u32| n as usize;
