@@ -79,8 +79,8 @@ fn lines(b: &YearBook) -> Vec<Line> {
         .map(|e| {
             (
                 e.secretary,
-                e.assessment.to_assessment(),
-                e.rating.to_rating(),
+                e.to_assessment(),
+                e.rating().clone(),
                 e.replaced().cloned(),
             )
         })
@@ -154,8 +154,8 @@ fn check_all(store: &Arc<Store>, resident: &Arc<Resident>, step: usize) {
         assert_eq!(kept.entries.len(), full.entries.len(), "step {step}");
         for (k, f) in kept.entries.iter().zip(&full.entries) {
             assert_eq!(
-                (k.secretary, k.rating.brief()),
-                (f.secretary, f.rating.brief()),
+                (k.secretary, k.brief()),
+                (f.secretary, f.brief()),
                 "step {step}: the kept brief"
             );
         }
@@ -243,7 +243,7 @@ fn random_saves_keep_the_resident_year_and_clients_as_a_fresh_reading() {
                     id = left;
                 }
             }
-            let before = full.entry(id).map(|e| e.assessment.to_assessment());
+            let before = full.entry(id).map(|e| e.to_assessment());
             if before.is_none() {
                 firsts += 1;
             }
@@ -324,10 +324,10 @@ fn saves_beside_a_published_township_keep_the_resident_year_as_a_fresh_reading()
     let mut rng = Rng(5);
     for id in full.people() {
         let e = full.entry(id);
-        if e.is_some_and(|e| e.rating.evaluation.figures().is_some()) {
+        if e.is_some_and(|e| e.rating().evaluation.figures().is_some()) {
             continue;
         }
-        let mut a = e.map(|e| e.assessment.to_assessment()).unwrap_or_default();
+        let mut a = e.map(|e| e.to_assessment()).unwrap_or_default();
         for it in full.scheme_for(id).items() {
             a.items.insert(&it.name, it.max / Decimal::TWO);
         }
@@ -340,7 +340,7 @@ fn saves_beside_a_published_township_keep_the_resident_year_as_a_fresh_reading()
             .save_assessment(SaveAssessment {
                 year: YEAR,
                 secretary: id,
-                before: e.map(|e| e.assessment.to_assessment()),
+                before: e.map(|e| e.to_assessment()),
                 after: a,
                 what: "x".into(),
                 change: (String::new(), "x".into()),
@@ -370,7 +370,7 @@ fn saves_beside_a_published_township_keep_the_resident_year_as_a_fresh_reading()
             })
             .collect();
         let id = people[rng.below(people.len())];
-        let before = full.entry(id).map(|e| e.assessment.to_assessment());
+        let before = full.entry(id).map(|e| e.to_assessment());
         let after = random_assessment(&mut rng, &full, id, before.clone());
         let rerated = admin
             .save_assessment(SaveAssessment {
@@ -434,7 +434,7 @@ fn concurrent_saves_reads_and_other_writes_leave_the_resident_year_current() {
                         .collect();
                     let id = mine[rng.below(mine.len())];
                     let full = fresh.book(YEAR).unwrap();
-                    let before = full.entry(id).map(|e| e.assessment.to_assessment());
+                    let before = full.entry(id).map(|e| e.to_assessment());
                     let after = random_assessment(&mut rng, &full, id, before.clone());
                     let r = local
                         .save_assessment(SaveAssessment {
@@ -449,7 +449,7 @@ fn concurrent_saves_reads_and_other_writes_leave_the_resident_year_current() {
                     match r {
                         Some(r) => {
                             let e = r.entries.iter().find(|e| e.secretary == id).unwrap();
-                            assert_eq!(*e.assessment, after);
+                            assert_eq!(*e.assessment(), after);
                         }
                         None => {
                             nones.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
@@ -523,7 +523,7 @@ fn a_history_request_leaves_the_working_year_kept() {
             .book(YEAR)
             .unwrap();
         let id = book.people()[3];
-        let before = book.entry(id).map(|e| e.assessment.to_assessment());
+        let before = book.entry(id).map(|e| e.to_assessment());
         let mut after = before.clone().unwrap_or_default();
         after.bonus += Decimal::ONE;
         local
@@ -594,24 +594,24 @@ fn the_kept_year_holds_no_forms_and_what_it_sends_has_them() {
     let resident = Arc::new(Resident::default());
     let kept = resident.book(&store, YEAR).unwrap();
     assert!(!kept.entries.is_empty());
-    assert!(kept.entries.iter().all(|e| !e.assessment.held()));
+    assert!(kept.entries.iter().all(|e| !e.form_held()));
     let stored: std::collections::HashMap<u32, Assessment> =
         store.assessments(YEAR).unwrap().into_iter().collect();
     let served = Local::served(Arc::clone(&store), Arc::clone(&resident), "admin").unwrap();
     let sent = served.book(YEAR).unwrap();
     assert_eq!(sent.entries.len(), kept.entries.len());
     for e in &sent.entries {
-        assert_eq!(Some(&*e.assessment), stored.get(&e.secretary));
+        assert_eq!(Some(e.assessment()), stored.get(&e.secretary));
     }
     // A township's part, read again after a save, carries the saved form.
     let id = sent.entries[0].secretary;
-    let mut after = sent.entries[0].assessment.to_assessment();
+    let mut after = sent.entries[0].to_assessment();
     after.notes = "新的备注".into();
     served
         .save_assessment(SaveAssessment {
             year: YEAR,
             secretary: id,
-            before: Some(sent.entries[0].assessment.to_assessment()),
+            before: Some(sent.entries[0].to_assessment()),
             after: after.clone(),
             what: "备注".into(),
             change: (String::new(), "新的备注".into()),
@@ -620,9 +620,9 @@ fn the_kept_year_holds_no_forms_and_what_it_sends_has_them() {
     let part = served
         .part(YEAR, xingji::service::rows::Focus::Secretary(id))
         .unwrap();
-    assert_eq!(*part.entry(id).unwrap().assessment, after);
+    assert_eq!(*part.entry(id).unwrap().assessment(), after);
     let kept = resident.book(&store, YEAR).unwrap();
-    assert!(!kept.entry(id).unwrap().assessment.held());
+    assert!(!kept.entry(id).unwrap().form_held());
 }
 
 #[test]

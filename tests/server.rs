@@ -131,7 +131,7 @@ fn a_server_and_two_clients_each_see_and_change_what_their_role_allows() {
     // Quotas are the district's: the clerk sees the same stars as the district.
     let all = admin.book(YEAR).unwrap();
     for e in &theirs.entries {
-        assert_eq!(all.entry(e.secretary).unwrap().rating, e.rating);
+        assert_eq!(all.entry(e.secretary).unwrap().rating(), e.rating());
     }
     // An import with a 利民镇 row is refused whole; one of 神头镇 only lands.
     let header = xingji::demo::DEMO_SCORES[1].1.lines().next().unwrap();
@@ -264,7 +264,7 @@ fn save_notes(
     id: u32,
     text: &str,
 ) -> Result<Option<xingji::service::Rerated>, Refusal> {
-    let before = book.entry(id).map(|e| e.assessment.to_assessment());
+    let before = book.entry(id).map(|e| e.to_assessment());
     let mut after = before.clone().unwrap_or_default();
     after.notes = text.into();
     service.save_assessment(SaveAssessment {
@@ -287,7 +287,7 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
     let book = admin.book(YEAR).unwrap();
     let shentou = admin.townships(Some(SHENTOU)).unwrap()[0];
     let id = book.people_of(shentou)[0];
-    let before = book.entry(id).map(|e| e.assessment.to_assessment());
+    let before = book.entry(id).map(|e| e.to_assessment());
     let mut after = before.clone().unwrap_or_default();
     after.notes = "区里核对过".into();
     let mut clerks_book = clerk.book(YEAR).unwrap();
@@ -318,7 +318,7 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
     let entries = |b: &xingji::service::YearBook| -> Vec<_> {
         b.entries
             .iter()
-            .map(|e| (e.secretary, e.assessment.to_assessment(), e.rating.clone()))
+            .map(|e| (e.secretary, e.to_assessment(), e.rating().clone()))
             .collect()
     };
     assert_eq!(entries(&clerks_book), entries(&clerk.book(YEAR).unwrap()));
@@ -343,7 +343,7 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
             .unwrap()
             .entry(id)
             .unwrap()
-            .assessment
+            .assessment()
             .notes,
         "区里核对过"
     );
@@ -362,7 +362,7 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
     });
     assert!(matches!(conflict, Err(Refusal::Conflict)), "{conflict:?}");
     assert_eq!(
-        *clerk.book(YEAR).unwrap().entry(id).unwrap().assessment,
+        *clerk.book(YEAR).unwrap().entry(id).unwrap().assessment(),
         after
     );
 
@@ -389,7 +389,7 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
 fn ratings(book: &xingji::service::YearBook) -> Vec<(u32, xingji::scoring::Rating)> {
     book.entries
         .iter()
-        .map(|e| (e.secretary, e.rating.to_rating()))
+        .map(|e| (e.secretary, e.rating().clone()))
         .collect()
 }
 
@@ -422,7 +422,7 @@ fn the_year_the_server_keeps_moves_with_each_save_and_is_read_again_after_other_
     let full = |book: &xingji::service::YearBook, id: u32| {
         let mut a = book
             .entry(id)
-            .map(|e| e.assessment.to_assessment())
+            .map(|e| e.to_assessment())
             .unwrap_or_default();
         for item in book.scheme_for(id).items() {
             a.items.insert(&item.name, item.max);
@@ -448,7 +448,7 @@ fn the_year_the_server_keeps_moves_with_each_save_and_is_read_again_after_other_
         } else {
             (&clerk, &mut theirs)
         };
-        let before = book.entry(id).map(|e| e.assessment.to_assessment());
+        let before = book.entry(id).map(|e| e.to_assessment());
         let mut after = full(book, id);
         if n == 3 {
             after.bonus = rust_decimal::Decimal::ZERO;
@@ -486,7 +486,7 @@ fn the_year_the_server_keeps_moves_with_each_save_and_is_read_again_after_other_
     assert_eq!(theirs.people(), people);
     let fresh = admin.book(YEAR).unwrap();
     let full_marks = fresh.entry(people[2]).unwrap();
-    assert_eq!(full_marks.rating.stars, Some(5), "{full_marks:?}");
+    assert_eq!(full_marks.rating().stars, Some(5), "{full_marks:?}");
     // Last year's stars come from the kept year, as rating last year whole gives them
     // (asked beside a year with no data, the server rates 2024 whole).
     for who in [&admin, &clerk] {
@@ -613,7 +613,7 @@ fn a_client_reading_slowly_does_not_keep_a_save_from_moving_the_kept_year() {
     }
     std::thread::sleep(Duration::from_millis(300));
     let id = book.people()[0];
-    let before = book.entry(id).map(|e| e.assessment.to_assessment());
+    let before = book.entry(id).map(|e| e.to_assessment());
     let mut after = before.clone().unwrap_or_default();
     after.notes = "慢".into();
     let rerated = admin
@@ -627,7 +627,7 @@ fn a_client_reading_slowly_does_not_keep_a_save_from_moving_the_kept_year() {
         })
         .unwrap();
     let rerated = rerated.expect("the kept year moved (the slow reader keeps its copy)");
-    assert!(rerated.entries.iter().any(|e| *e.assessment == after));
+    assert!(rerated.entries.iter().any(|e| *e.assessment() == after));
 }
 
 #[test]
@@ -641,7 +641,7 @@ fn another_users_save_in_last_year_reaches_the_star_history_of_an_open_screen() 
     let id = last
         .entries
         .iter()
-        .find(|e| e.rating.stars.is_some_and(|n| n > 0))
+        .find(|e| e.rating().stars.is_some_and(|n| n > 0))
         .unwrap()
         .secretary;
     let stars_then = |app: &App| {
@@ -654,7 +654,7 @@ fn another_users_save_in_last_year_reaches_the_star_history_of_an_open_screen() 
     };
     assert!(stars_then(&app).is_some_and(|n| n > 0));
     // Another user vetoes last year's figures of this secretary.
-    let before = last.entry(id).map(|e| e.assessment.to_assessment());
+    let before = last.entry(id).map(|e| e.to_assessment());
     let mut after = before.clone().unwrap_or_default();
     after.veto_reason = "违纪".into();
     admin
@@ -679,9 +679,9 @@ fn another_users_save_in_last_year_reaches_the_star_history_of_an_open_screen() 
     app.changed(Notice {
         saved: Some((YEAR, moved)),
     });
-    let mut after = now.entry(id).unwrap().assessment.to_assessment();
+    let mut after = now.entry(id).unwrap().to_assessment();
     after.grade = None;
-    assert_eq!(*app.ctx.book.entry(id).unwrap().assessment, after);
+    assert_eq!(*app.ctx.book.entry(id).unwrap().assessment(), after);
     assert_eq!(app.ctx.statuses, admin.statuses(YEAR).unwrap());
     let township = now.township_of(id).unwrap();
     let status = app
@@ -1460,7 +1460,7 @@ fn a_client_holding_one_township_keeps_to_it_when_a_save_finds_the_servers_year_
 /// Another user clears a secretary's grade (组织评价) as `book` shows it: whose entries
 /// the save moved in the server's year.
 fn grade_cleared(admin: &Service, book: &xingji::service::YearBook, id: u32) -> Vec<u32> {
-    let before = book.entry(id).map(|e| e.assessment.to_assessment());
+    let before = book.entry(id).map(|e| e.to_assessment());
     let mut after = before.clone().unwrap();
     after.grade = None;
     let rerated = admin
@@ -1504,9 +1504,9 @@ fn a_district_client_holding_one_township_saves_and_takes_others_saves_as_the_wh
         .unwrap()
         .entry(id)
         .unwrap()
-        .assessment
+        .assessment()
         .clone();
-    assert_eq!(app.ctx.book.entry(id).unwrap().assessment, stored);
+    assert_eq!(app.ctx.book.entry(id).unwrap().assessment(), &stored);
     let mut whole = whole_year(&f);
     whole.update(xingji::tui::keys::Action::Show(
         xingji::tui::keys::Target::Secretary(id, Some(1)),
@@ -1536,7 +1536,7 @@ fn a_district_client_holding_one_township_saves_and_takes_others_saves_as_the_wh
                 .all(|p| now.township_of(*p) == Some(theirs))
         );
     }
-    assert_eq!(app.ctx.book.entry(id).unwrap().assessment.grade, None);
+    assert_eq!(app.ctx.book.entry(id).unwrap().assessment().grade, None);
     assert!(app.ctx.book.entry(elsewhere).is_none());
     // The overview counts the district, as the server does: both saves made a
     // secretary incomplete.
@@ -1874,7 +1874,7 @@ fn the_workflows_progress_follows_saves_here_and_elsewhere() {
     // Another client clears a grade in the second township: its count drops.
     let now = admin.book(YEAR).unwrap();
     let elsewhere = now.people_of(all[1])[0];
-    let before = now.entry(elsewhere).unwrap().assessment.to_assessment();
+    let before = now.entry(elsewhere).unwrap().to_assessment();
     let moved = grade_cleared(&admin, &now, elsewhere);
     for app in [&mut parted, &mut whole] {
         app.changed(Notice {
@@ -1888,7 +1888,6 @@ fn the_workflows_progress_follows_saves_here_and_elsewhere() {
         .unwrap()
         .entry(elsewhere)
         .unwrap()
-        .assessment
         .to_assessment();
     let moved: Vec<u32> = admin
         .save_assessment(SaveAssessment {
@@ -1926,7 +1925,7 @@ fn the_workflows_progress_follows_saves_here_and_elsewhere() {
     let id = *now
         .people_of(held)
         .iter()
-        .find(|id| now.entry(**id).unwrap().assessment.grade.is_some())
+        .find(|id| now.entry(**id).unwrap().assessment().grade.is_some())
         .unwrap();
     press(&mut parted, Char('n'));
     parted

@@ -260,7 +260,7 @@ fn provisional(book: &crate::service::YearBook, township: u32) {
         .entries
         .iter()
         .filter(|e| book.township_of(e.secretary) == Some(township))
-        .filter(|e| e.rating.evaluation.figures().is_none())
+        .filter(|e| e.rating().evaluation.figures().is_none())
         .count();
     let mut said = Vec::new();
     if matches!(

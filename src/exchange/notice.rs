@@ -107,7 +107,7 @@ fn complete(
     book.entries
         .iter()
         .filter(move |e| book.township_of(e.secretary) == Some(township))
-        .filter_map(|e| Some((e, e.rating.evaluation.figures()?)))
+        .filter_map(|e| Some((e, e.rating().evaluation.figures()?)))
 }
 
 /// Is this township's publicity a correction (更正公示), running or on record?
@@ -175,7 +175,7 @@ fn results_table(book: &YearBook, township: u32) -> Grid {
                 book.name_of(e.secretary),
                 format!("{:.2}", f.total),
                 f.outcome.label().to_string(),
-                stars_words(e.rating.stars),
+                stars_words(e.rating().stars),
             ]
         })
         .collect();
@@ -214,7 +214,7 @@ fn corrections(book: &YearBook, township: u32, paper: &mut Paper) {
             village_of(book, e.secretary).0,
             book.name_of(e.secretary),
             posted(old),
-            posted(&e.rating)
+            posted(e.rating())
         )));
     }
 }
@@ -260,7 +260,7 @@ fn village_of(book: &YearBook, secretary: u32) -> (String, &'static str) {
 
 /// The bonus and penalty of a letter, with their reasons.
 fn bonus_and_penalty(e: &crate::service::Entry, f: &crate::scoring::Figures) -> String {
-    let a = &e.assessment;
+    let a = &e.assessment();
     let mut out = if f.bonus > Decimal::ZERO {
         format!("奖励加分{:.2}分", f.bonus)
     } else {
@@ -299,7 +299,7 @@ pub fn letters(book: &YearBook, township: u32, office: &Office) -> Paper {
     for (e, f) in complete(book, township) {
         let (village, place) = village_of(book, e.secretary);
         let name = book.name_of(e.secretary);
-        let stars = match e.rating.stars {
+        let stars = match e.rating().stars {
             Some(0) => "未评上星级".to_string(),
             Some(n) => format!("{n}星级"),
             None => format!(
@@ -323,10 +323,10 @@ pub fn letters(book: &YearBook, township: u32, office: &Office) -> Paper {
             s.weights.mass,
             s.bonus.cap.normalize()
         )));
-        let veto = if e.assessment.vetoed() {
+        let veto = if e.assessment().vetoed() {
             format!(
                 "因{},实行一票否决。",
-                e.assessment.veto_reason.trim().trim_end_matches('。')
+                e.assessment().veto_reason.trim().trim_end_matches('。')
             )
         } else {
             String::new()
@@ -434,7 +434,7 @@ pub fn broadcast(book: &YearBook, township: u32, office: &Office) -> Paper {
             format!(
                 "考核结果是{},这次{}。",
                 f.outcome.label(),
-                stars_said(e.rating.stars)
+                stars_said(e.rating().stars)
             ),
         ];
         if let Some(old) = e.replaced() {
@@ -446,7 +446,7 @@ pub fn broadcast(book: &YearBook, township: u32, office: &Office) -> Paper {
             lines.push(format!(
                 "前次公示的是{},经过复核,更正为{}。",
                 plain(old.stars),
-                plain(e.rating.stars)
+                plain(e.rating().stars)
             ));
         }
         lines.push(format!("公示时间{period}。"));

@@ -62,7 +62,7 @@ fn township_sheet(
         .iter()
         .filter(|e| book.township_of(e.secretary) == Some(township))
     {
-        let (Some(coefficient), Some(pay)) = (e.rating.coefficient, e.rating.pay) else {
+        let (Some(coefficient), Some(pay)) = (e.rating().coefficient, e.rating().pay) else {
             not_paid += 1;
             continue;
         };
@@ -76,7 +76,7 @@ fn township_sheet(
         sheet.write_number_with_format(r, 0, f64::from(r - 2), &centered)?;
         sheet.write_string_with_format(r, 1, &village, &text)?;
         sheet.write_string_with_format(r, 2, &person, &text)?;
-        match e.rating.stars {
+        match e.rating().stars {
             Some(n) => sheet.write_number_with_format(r, 3, f64::from(n), &centered)?,
             None => sheet.write_string_with_format(r, 3, "未定星", &centered)?,
         };

@@ -47,8 +47,8 @@ pub fn row(book: &YearBook, entry: &Entry) -> [String; 17] {
         .secretary_name(entry.secretary)
         .unwrap_or_default()
         .to_string();
-    let r = &entry.rating;
-    let note = remarks(book.scheme_for(entry.secretary), &entry.assessment, r);
+    let r = &entry.rating();
+    let note = remarks(book.scheme_for(entry.secretary), entry.assessment(), r);
     let figures = match &r.evaluation {
         Evaluation::Complete(f) => f,
         Evaluation::Incomplete(_) => {
@@ -281,7 +281,7 @@ pub fn unfinished(book: &YearBook) -> String {
     let incomplete = people
         .iter()
         .filter_map(|p| book.entry(*p))
-        .filter(|e| e.rating.evaluation.figures().is_none())
+        .filter(|e| e.rating().evaluation.figures().is_none())
         .count();
     if missing == 0 && incomplete == 0 {
         format!("{} 名书记的考核均已完成", people.len())

@@ -217,7 +217,7 @@ fn township_sheet(
         }
         for (k, item) in items.iter().enumerate() {
             if let Some(n) = entry
-                .assessment
+                .assessment()
                 .items
                 .get(&item.name)
                 .and_then(|d| d.to_string().parse::<f64>().ok())

@@ -679,6 +679,15 @@ impl Hundredths {
     pub fn value(self) -> Decimal {
         Decimal::new(i64::from(self.0), 2)
     }
+
+    /// The figure as a count of hundredths.
+    pub fn raw(self) -> i32 {
+        self.0
+    }
+
+    pub fn from_raw(hundredths: i32) -> Hundredths {
+        Hundredths(hundredths)
+    }
 }
 
 impl QuotaKey {

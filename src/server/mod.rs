@@ -387,7 +387,7 @@ mod tests {
             "kept by the reading"
         );
         for e in book.entries.iter().take(3) {
-            let before = e.assessment.to_assessment();
+            let before = e.to_assessment();
             let mut after = before.clone();
             after.notes = format!("{}。", after.notes);
             after.grade = match after.grade {

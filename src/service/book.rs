@@ -11,127 +11,9 @@ use crate::scoring::{
 };
 use crate::store::Store;
 
+pub use super::entry::{Brief, Entry, Rated};
 use super::overview::KeptCounts;
 use super::rated::{self, Line};
-
-/// One secretary's line of a year: the assessment and its rating (32 bytes, a
-/// province's half a million of them in a server's kept year).
-#[derive(Clone, Debug)]
-pub struct Entry {
-    pub secretary: u32,
-    /// The form as it stands (the frozen one where the township's results stand).
-    pub assessment: Form,
-    pub rating: Rated,
-}
-
-impl Entry {
-    /// Does the entry hold its form and whole rating (not a kept year's brief)?
-    pub fn is_whole(&self) -> bool {
-        self.assessment.held() && self.rating.is_whole()
-    }
-
-    /// What stood before the publication that corrected it (更正公示), if any: held
-    /// with the whole rating it corrected (a brief has none; made whole, it has).
-    pub fn replaced(&self) -> Option<&Rating> {
-        self.rating.replaced()
-    }
-}
-
-/// An entry as it is sent: its rating with what that replaced beside it.
-#[derive(serde::Serialize)]
-struct EntryOut<'a> {
-    secretary: u32,
-    assessment: &'a Form,
-    rating: &'a Rated,
-    replaced: Option<&'a Rating>,
-}
-
-#[derive(serde::Deserialize)]
-struct EntryIn {
-    secretary: u32,
-    assessment: Form,
-    rating: Rating,
-    replaced: Option<Rating>,
-}
-
-impl serde::Serialize for Entry {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        EntryOut {
-            secretary: self.secretary,
-            assessment: &self.assessment,
-            rating: &self.rating,
-            replaced: self.replaced(),
-        }
-        .serialize(serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Entry {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Entry, D::Error> {
-        let e = EntryIn::deserialize(deserializer)?;
-        Ok(Entry {
-            secretary: e.secretary,
-            assessment: e.assessment,
-            rating: Rated::corrected(e.rating, e.replaced),
-        })
-    }
-}
-
-/// An entry's assessment. Every book a screen, a report or a client holds has each
-/// entry's form; the year a server keeps does not (a province's forms are a third of
-/// it): what it sends is given its forms from the file first ([`YearBook::fill_forms`]).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Form(Option<Box<Assessment>>);
-
-/// Sent as the assessment; a form let go is never sent (an error, not an empty form).
-impl serde::Serialize for Form {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match &self.0 {
-            Some(form) => form.serialize(serializer),
-            None => Err(serde::ser::Error::custom("表单未补全,不能发送")),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Form {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Form, D::Error> {
-        Assessment::deserialize(deserializer).map(Form::new)
-    }
-}
-
-impl Form {
-    pub fn new(assessment: Assessment) -> Form {
-        Form(Some(Box::new(assessment)))
-    }
-
-    /// Is the form here (not let go by a server's kept year)?
-    pub fn held(&self) -> bool {
-        self.0.is_some()
-    }
-
-    /// The assessment, owned.
-    pub fn to_assessment(&self) -> Assessment {
-        Assessment::clone(self)
-    }
-}
-
-impl std::ops::Deref for Form {
-    type Target = Assessment;
-
-    /// The assessment. A form let go reads as an empty one: nothing reads a kept
-    /// year's forms but to send them, and those are filled first (the tests, built
-    /// with debug assertions, stop at any read that was not).
-    fn deref(&self) -> &Assessment {
-        static EMPTY: std::sync::OnceLock<Assessment> = std::sync::OnceLock::new();
-        debug_assert!(
-            self.held(),
-            "the form of an entry a kept year let go was read"
-        );
-        self.0
-            .as_deref()
-            .unwrap_or_else(|| EMPTY.get_or_init(Assessment::default))
-    }
-}
 
 /// Each secretary's place in a book's entries. Where the secretaries' ids run
 /// without many gaps (a year of the roster, ids handed out in a row), the places by
@@ -253,173 +135,6 @@ impl Places {
     }
 }
 
-/// An entry's rating. Every book a screen, a report or a client holds has it whole;
-/// the year a server keeps holds the brief its lists, counts and quotas read (a
-/// province's whole ratings are a third of it), and makes whole what it sends
-/// ([`YearBook::fill_forms`]). Sent as a [`Rating`]; a brief is never sent.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Rated {
-    Whole(Box<Whole>),
-    Brief(Brief),
-}
-
-/// A whole rating, and what it replaced where a correction (更正公示) published it
-/// (boxed: almost none has one, and a rating inline would take 232 bytes more).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Whole {
-    pub rating: Rating,
-    pub replaced: Option<Box<Rating>>,
-}
-
-/// What the lists, the counts and the quotas read of a rating.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Brief {
-    /// Complete: the assessment has figures.
-    pub complete: bool,
-    /// In post long enough to be rated (counted in N).
-    pub eligible: bool,
-    /// The total (zero when incomplete), in hundredths: a total is rounded to two
-    /// places (§3, step 8), and a province keeps one for each secretary.
-    pub total: crate::scoring::Hundredths,
-    pub outcome: Option<crate::domain::Outcome>,
-    /// Final stars after the quotas.
-    pub stars: Option<u8>,
-    pub low: bool,
-    pub consequence: Option<crate::domain::Consequence>,
-    pub change: Option<crate::scoring::StarChange>,
-}
-
-impl Brief {
-    pub fn of(rating: &Rating) -> Brief {
-        let figures = rating.evaluation.figures();
-        Brief {
-            complete: figures.is_some(),
-            eligible: figures.is_some_and(|f| f.eligible),
-            total: figures.map_or_else(Default::default, |f| Hundredths::of(f.total)),
-            outcome: figures.map(|f| f.outcome),
-            stars: rating.stars,
-            low: rating.low,
-            consequence: rating.consequence,
-            change: rating.change,
-        }
-    }
-
-    /// The brief once the quotas give it `stars`: what [`finish`] makes of them.
-    fn finished(self, scheme: &Scheme, stars: Option<u8>, previous: Option<Past>) -> Brief {
-        let Some(outcome) = self.outcome.filter(|_| self.complete) else {
-            return self;
-        };
-        let follows = crate::scoring::Follows::of(scheme, outcome, stars, previous);
-        Brief {
-            stars,
-            low: follows.low,
-            consequence: follows.consequence,
-            change: follows.change,
-            ..self
-        }
-    }
-}
-
-impl Rated {
-    pub fn whole(rating: Rating) -> Rated {
-        Rated::corrected(rating, None)
-    }
-
-    /// A whole rating that replaced `replaced` (published figures a correction moved).
-    pub fn corrected(rating: Rating, replaced: Option<Rating>) -> Rated {
-        Rated::Whole(Box::new(Whole {
-            rating,
-            replaced: replaced.map(Box::new),
-        }))
-    }
-
-    /// What this rating replaced, if a correction published it.
-    pub fn replaced(&self) -> Option<&Rating> {
-        match self {
-            Rated::Whole(whole) => whole.replaced.as_deref(),
-            Rated::Brief(_) => None,
-        }
-    }
-
-    pub fn is_whole(&self) -> bool {
-        matches!(self, Rated::Whole(_))
-    }
-
-    /// The rating, owned.
-    pub fn to_rating(&self) -> Rating {
-        Rating::clone(self)
-    }
-
-    /// What the lists, the counts and the quotas read, whole or brief.
-    pub fn brief(&self) -> Brief {
-        match self {
-            Rated::Whole(whole) => Brief::of(&whole.rating),
-            Rated::Brief(brief) => *brief,
-        }
-    }
-
-    pub fn stars(&self) -> Option<u8> {
-        self.brief().stars
-    }
-
-    pub fn consequence(&self) -> Option<crate::domain::Consequence> {
-        self.brief().consequence
-    }
-
-    /// The total, when complete: exact where the rating is whole (a file altered
-    /// outside the program may hold a total finer than hundredths, which `check`
-    /// reports); a brief's, to the hundredth.
-    pub fn total(&self) -> Option<rust_decimal::Decimal> {
-        match self {
-            Rated::Whole(whole) => whole.rating.evaluation.figures().map(|f| f.total),
-            Rated::Brief(brief) => brief.complete.then(|| brief.total.value()),
-        }
-    }
-
-    pub fn complete(&self) -> bool {
-        self.brief().complete
-    }
-
-    /// Rated: eligible with a complete assessment (counted in N).
-    pub fn rated(&self) -> bool {
-        let brief = self.brief();
-        brief.complete && brief.eligible
-    }
-}
-
-impl std::ops::Deref for Rated {
-    type Target = Rating;
-
-    /// The whole rating. A brief reads as an unrated one: nothing reads a kept
-    /// year's whole ratings but to send them, and those are made whole first (the
-    /// tests, built with debug assertions, stop at any read that was not).
-    fn deref(&self) -> &Rating {
-        static UNRATED: std::sync::OnceLock<Rating> = std::sync::OnceLock::new();
-        match self {
-            Rated::Whole(whole) => &whole.rating,
-            Rated::Brief(_) => {
-                debug_assert!(false, "the whole rating of a kept year's entry was read");
-                UNRATED.get_or_init(|| Rating::unrated(0))
-            }
-        }
-    }
-}
-
-impl serde::Serialize for Rated {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Rated::Whole(whole) => whole.rating.serialize(serializer),
-            Rated::Brief(_) => Err(serde::ser::Error::custom("评定结果未补全,不能发送")),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Rated {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Rated, D::Error> {
-        Rating::deserialize(deserializer).map(Rated::whole)
-    }
-}
-
 /// A rated year of the district.
 #[derive(Clone, Debug, serde::Deserialize)]
 #[serde(try_from = "BookWire")]
@@ -506,10 +221,8 @@ impl YearBook {
         entries.extend(
             list.into_iter()
                 .zip(ratings)
-                .map(|((secretary, assessment), rating)| Entry {
-                    secretary,
-                    assessment: Form::new(assessment),
-                    rating: Rated::whole(rating),
+                .map(|((secretary, assessment), rating)| {
+                    Entry::new(secretary, Some(assessment), Rated::whole(rating))
                 }),
         );
         let bare = YearBook::bare(year, record, scheme, district);
@@ -537,11 +250,11 @@ impl YearBook {
             ..bare
         };
         book.reindex();
-        book.rated = book.entries.iter().filter(|e| e.rating.rated()).count();
+        book.rated = book.entries.iter().filter(|e| e.counted()).count();
         // The frozen figures laid over the computed ones where they stand, read one by
         // one: a year read in briefs keeps only who has them (an approved province's
         // are as large as the year), a whole one keeps them.
-        let brief = book.entries.iter().any(|e| !e.rating.is_whole());
+        let brief = book.entries.iter().any(|e| e.whole().is_none());
         let standing = Standing::of(&book.record);
         let mut stood: Vec<(usize, Line)> = Vec::new();
         let mut let_go = Vec::new();
@@ -551,13 +264,13 @@ impl YearBook {
             {
                 stood.push((i, Line::of(&f.rating)));
                 let e = &mut book.entries[i];
-                e.rating = match brief {
-                    true => Rated::Brief(Brief::of(&f.rating)),
+                match brief {
+                    true => e.set_rating(Rated::Brief(Brief::of(&f.rating))),
                     false => {
-                        e.assessment = Form::new(f.assessment.clone());
-                        Rated::corrected(f.rating.clone(), f.replaced.clone())
+                        e.set_form(Some(f.assessment.clone()));
+                        e.set_rating(Rated::corrected(f.rating.clone(), f.replaced.clone()));
                     }
-                };
+                }
             }
             match brief {
                 true => let_go.push(secretary),
@@ -645,11 +358,11 @@ impl YearBook {
                         change: None,
                     };
                     let previous = previous.get(secretary);
-                    Entry {
-                        secretary: *secretary,
-                        assessment: Form::default(),
-                        rating: Rated::Brief(brief.finished(&scheme, *stars, previous)),
-                    }
+                    Entry::new(
+                        *secretary,
+                        None,
+                        Rated::Brief(brief.finished(&scheme, *stars, previous)),
+                    )
                 }),
         );
         drop(scored);
@@ -710,11 +423,11 @@ impl YearBook {
                 change: None,
             };
             let previous = previous.get(&l.secretary);
-            entries.push(Entry {
-                secretary: l.secretary,
-                assessment: Form::default(),
-                rating: Rated::Brief(brief.finished(&scheme, l.past.stars, previous)),
-            });
+            entries.push(Entry::new(
+                l.secretary,
+                None,
+                Rated::Brief(brief.finished(&scheme, l.past.stars, previous)),
+            ));
         })?;
         if !read {
             return Ok(None);
@@ -751,9 +464,9 @@ impl YearBook {
         self.entries
             .iter()
             .zip(self.live.iter())
-            .map(|(e, key)| match &e.rating {
-                Rated::Whole(whole) => Line::of(&whole.rating),
-                Rated::Brief(brief) => Line::of_brief(e.secretary, brief, key),
+            .map(|(e, key)| match e.whole() {
+                Some(whole) => Line::of(&whole.rating),
+                None => Line::of_brief(e.secretary, &e.brief(), key),
             })
     }
 
@@ -929,7 +642,7 @@ impl YearBook {
             only_stages_beside(&mut self.record, t);
             self.hidden = others
                 .into_iter()
-                .map(|e| (e.secretary, e.assessment.to_assessment()))
+                .map(|e| (e.secretary, e.to_assessment()))
                 .collect();
             self.live.clear();
             self.quotas = None;
@@ -1025,8 +738,8 @@ impl YearBook {
         // The others were rated just now (`rerate`, the only caller): nothing replaced.
         for e in &mut self.entries {
             if let Some(f) = standing.frozen(&self.district, &self.frozen, e.secretary) {
-                e.assessment = Form::new(f.assessment.clone());
-                e.rating = Rated::corrected(f.rating.clone(), f.replaced.clone());
+                e.set_form(Some(f.assessment.clone()));
+                e.set_rating(Rated::corrected(f.rating.clone(), f.replaced.clone()));
             }
         }
     }
@@ -1038,8 +751,7 @@ impl YearBook {
     #[cfg(test)]
     fn let_go(&mut self) {
         for e in &mut self.entries {
-            e.assessment = Form::default();
-            e.rating = Rated::Brief(e.rating.brief());
+            e.let_go();
         }
         let mut ids: Vec<u32> = std::mem::take(&mut self.frozen).into_keys().collect();
         ids.extend(std::mem::take(&mut self.frozen_let_go));
@@ -1052,9 +764,7 @@ impl YearBook {
     /// after a save rated it).
     pub(super) fn let_go_of(&mut self, secretary: u32) {
         if let Some(i) = self.index.get(secretary) {
-            let e = &mut self.entries[i];
-            e.assessment = Form::default();
-            e.rating = Rated::Brief(e.rating.brief());
+            self.entries[i].let_go();
         }
     }
 
@@ -1076,7 +786,7 @@ impl YearBook {
         let lacking = entries.iter().filter(|e| !e.is_whole());
         let (frozen, forms): (Vec<&Entry>, Vec<&Entry>) =
             lacking.partition(|e| standing.stands(self, e.secretary));
-        let forms = forms.into_iter().filter(|e| !e.assessment.held());
+        let forms = forms.into_iter().filter(|e| !e.form_held());
         let frozen = frozen
             .into_iter()
             .filter(|e| !self.frozen.contains_key(&e.secretary));
@@ -1107,25 +817,25 @@ impl YearBook {
                         None => return false,
                     },
                 };
-                e.assessment = Form::new(f.assessment);
-                e.rating = Rated::corrected(f.rating, f.replaced);
+                e.set_form(Some(f.assessment));
+                e.set_rating(Rated::corrected(f.rating, f.replaced));
                 continue;
             }
-            if !e.assessment.held() {
+            if !e.form_held() {
                 match stored.remove(&e.secretary) {
-                    Some(form) => e.assessment = Form::new(form),
+                    Some(form) => e.set_form(Some(form)),
                     None => return false,
                 }
             }
-            if !e.rating.is_whole() {
-                let evaluation = self.evaluation_of(e.secretary, &e.assessment);
-                e.rating = Rated::whole(finish(
+            if e.whole().is_none() {
+                let evaluation = self.evaluation_of(e.secretary, e.assessment());
+                e.set_rating(Rated::whole(finish(
                     &self.scheme,
                     e.secretary,
                     evaluation,
-                    e.rating.stars(),
+                    e.stars(),
                     self.previous.get(&e.secretary),
-                ));
+                )));
             }
         }
         true
@@ -1146,7 +856,7 @@ impl YearBook {
         let list: Vec<(u32, Assessment)> = self
             .entries
             .iter()
-            .map(|e| (e.secretary, e.assessment.to_assessment()))
+            .map(|e| (e.secretary, e.to_assessment()))
             .chain(self.hidden.iter().cloned())
             .collect();
         let mut ratings = rate(
@@ -1179,18 +889,18 @@ impl YearBook {
         // One secretary and the quota lines (not the whole year) when every rated
         // secretary's figures are here.
         let one_by_one = self.rerates_one_by_one();
-        let before = self.entry(secretary).and_then(|e| e.rating.total());
+        let before = self.entry(secretary).and_then(|e| e.total());
         let (i, first) = match self.index.get(secretary) {
             Some(i) => {
-                self.entries[i].assessment = Form::new(assessment);
+                self.entries[i].set_form(Some(assessment));
                 (i, false)
             }
             None => {
-                let i = self.insert(Entry {
+                let i = self.insert(Entry::new(
                     secretary,
-                    assessment: Form::new(assessment),
-                    rating: Rated::whole(Rating::unrated(secretary)),
-                });
+                    Some(assessment),
+                    Rated::whole(Rating::unrated(secretary)),
+                ));
                 if one_by_one {
                     // The kept lines count entries by position: made again from `live`.
                     self.live.insert(i, None);
@@ -1268,7 +978,8 @@ impl YearBook {
     /// The same result as [`YearBook::rerate`], without evaluating the whole year.
     /// The answer is the entries it rated again, with the ratings they stood at.
     fn rerate_one(&mut self, i: usize) -> Vec<(usize, Option<Rated>)> {
-        let evaluation = self.evaluation_of(self.entries[i].secretary, &self.entries[i].assessment);
+        let evaluation =
+            self.evaluation_of(self.entries[i].secretary, self.entries[i].assessment());
         let key = QuotaKey::of(&evaluation);
         // Taken out while the entries move, put back after.
         let mut quotas = self
@@ -1294,12 +1005,12 @@ impl YearBook {
             let e = &mut self.entries[k];
             let stars = quotas.stars(&self.scheme, k, self.live.get(k));
             let previous = self.previous.get(&e.secretary);
-            let now = match (evaluation.take_if(|_| k == i), &e.rating) {
+            let now = match (evaluation.take_if(|_| k == i), e.whole()) {
                 (Some(new), _) => {
                     Rated::whole(finish(&self.scheme, e.secretary, new, stars, previous))
                 }
-                (None, stood) if stood.stars() == stars => continue,
-                (None, Rated::Whole(stood)) => Rated::whole(finish(
+                (None, _) if e.stars() == stars => continue,
+                (None, Some(stood)) => Rated::whole(finish(
                     &self.scheme,
                     e.secretary,
                     stood.rating.evaluation.clone(),
@@ -1307,12 +1018,10 @@ impl YearBook {
                     previous,
                 )),
                 // A kept year's: its brief finished as the whole would be.
-                (None, Rated::Brief(stood)) => {
-                    Rated::Brief(stood.finished(&self.scheme, stars, previous))
-                }
+                (None, None) => Rated::Brief(e.brief().finished(&self.scheme, stars, previous)),
             };
             if !frozen {
-                rated.push((k, Some(std::mem::replace(&mut e.rating, now))));
+                rated.push((k, Some(e.replace_rating(now))));
             }
         }
         self.rated = quotas.rated();
@@ -1324,7 +1033,7 @@ impl YearBook {
         let list: Vec<(u32, Assessment)> = self
             .entries
             .iter()
-            .map(|e| (e.secretary, e.assessment.to_assessment()))
+            .map(|e| (e.secretary, e.to_assessment()))
             .chain(self.hidden.iter().cloned())
             .collect();
         let ratings = rate(
@@ -1346,7 +1055,7 @@ impl YearBook {
         };
         // The visible entries come first in `list`; the hidden ones are only counted.
         for (e, r) in self.entries.iter_mut().zip(ratings) {
-            e.rating = Rated::whole(r);
+            e.set_rating(Rated::whole(r));
         }
         self.stand_frozen();
     }
@@ -1355,9 +1064,9 @@ impl YearBook {
 /// 共评定N名,产生5星级党组织书记a名、4星级党组织书记b名,3星及以下党组织书记c名
 pub fn summary_of<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> String {
     let (mut rated, mut five, mut four) = (0, 0, 0);
-    for e in entries.into_iter().filter(|e| e.rating.rated()) {
+    for e in entries.into_iter().filter(|e| e.counted()) {
         rated += 1;
-        match e.rating.stars() {
+        match e.stars() {
             Some(5) => five += 1,
             Some(4) => four += 1,
             _ => {}
@@ -1394,8 +1103,8 @@ pub fn freeze_standing(store: &Store) -> Result<usize, Refusal> {
         for e in &book.entries {
             if standing.holds(&book.district, e.secretary) {
                 let frozen = Frozen {
-                    assessment: e.assessment.to_assessment(),
-                    rating: e.rating.to_rating(),
+                    assessment: e.to_assessment(),
+                    rating: e.rating().clone(),
                     replaced: None,
                 };
                 w.put_frozen(year, e.secretary, &frozen)?;
@@ -1720,11 +1429,8 @@ mod tests {
             for k in (1..ids.len()).rev().filter(|_| !in_row) {
                 ids.swap(k, rng.below(k + 1));
             }
-            let entry = |secretary| Entry {
-                secretary,
-                assessment: Form::default(),
-                rating: Rated::whole(Rating::unrated(secretary)),
-            };
+            let entry =
+                |secretary| Entry::new(secretary, None, Rated::whole(Rating::unrated(secretary)));
             let entries: Vec<Entry> = ids.iter().map(|id| entry(*id)).collect();
             let mut places = Places::of(&entries);
             assert_eq!(
@@ -1767,8 +1473,8 @@ mod tests {
         for e in &book.entries {
             if book.township_of(e.secretary) == Some(published) {
                 let frozen = Frozen {
-                    assessment: e.assessment.to_assessment(),
-                    rating: e.rating.to_rating(),
+                    assessment: e.to_assessment(),
+                    rating: e.rating().clone(),
                     replaced: None,
                 };
                 book.frozen.insert(e.secretary, frozen);
@@ -1798,7 +1504,7 @@ mod tests {
         for step in 0..300 {
             let i = rng.below(book.entries.len());
             let mut secretary = book.entries[i].secretary;
-            let mut a = book.entries[i].assessment.to_assessment();
+            let mut a = book.entries[i].to_assessment();
             if step % 4 == 0
                 && let Some(first) = absent.pop()
             {
@@ -1847,13 +1553,13 @@ mod tests {
             let before: HashMap<u32, Rated> = book
                 .entries
                 .iter()
-                .map(|e| (e.secretary, e.rating.clone()))
+                .map(|e| (e.secretary, e.rated()))
                 .collect();
             let moved = book.replace(secretary, a).unwrap();
             // What the save says it moved is all it moved (a server sends only that),
             // and what each stood at before.
             for (k, e) in book.entries.iter().enumerate() {
-                if before.get(&e.secretary) != Some(&e.rating) {
+                if before.get(&e.secretary) != Some(&e.rated()) {
                     assert!(moved.iter().any(|(at, _)| *at == k), "step {step}: {k}");
                 }
             }
@@ -1865,16 +1571,13 @@ mod tests {
             whole.rerate();
             assert_eq!(book.rated, whole.rated, "step {step}");
             for (one, all) in book.entries.iter().zip(&whole.entries) {
-                assert_eq!(
-                    one.rating, all.rating,
-                    "step {step}, secretary {}",
-                    one.secretary
-                );
+                let who = one.secretary;
+                assert_eq!(one.rating(), all.rating(), "step {step}, secretary {who}");
             }
             drops += book
                 .entries
                 .iter()
-                .filter(|e| e.rating.quota_drop.is_some())
+                .filter(|e| e.rating().quota_drop.is_some())
                 .count();
         }
         // The quotas dropped people along the way: the lines were crossed.
@@ -1908,7 +1611,7 @@ mod tests {
             assert!(
                 book.entries
                     .iter()
-                    .all(|e| !e.rating.is_whole() && !e.assessment.held())
+                    .all(|e| e.whole().is_none() && !e.form_held())
             );
             // Nor frozen figures: only who has them.
             assert!(book.frozen.is_empty());
@@ -1922,7 +1625,7 @@ mod tests {
             let briefs = book
                 .entries
                 .iter()
-                .map(|e| (e.secretary, e.rating.brief()))
+                .map(|e| (e.secretary, e.brief()))
                 .collect();
             let lines = rated::read(store, 2025).unwrap().unwrap();
             (briefs, book.live.clone(), book.rated, lines)
@@ -1951,7 +1654,7 @@ mod tests {
         let briefs = book
             .entries
             .iter()
-            .map(|e| (e.secretary, e.rating.brief()))
+            .map(|e| (e.secretary, e.brief()))
             .collect();
         let let_go = book.frozen_let_go.clone();
         (briefs, book.live.clone(), book.rated, previous, let_go)
@@ -2011,7 +1714,7 @@ mod tests {
                 for _ in 0..6 {
                     let book = service.book(2025).unwrap();
                     let e = &book.entries[rng.below(book.entries.len())];
-                    let before = e.assessment.to_assessment();
+                    let before = e.to_assessment();
                     let mut after = before.clone();
                     after.grade = match rng.below(5) {
                         0 => None,
@@ -2111,7 +1814,7 @@ mod tests {
                 .unwrap();
         }
         let changed = book.frozen.keys().copied().min().unwrap();
-        let mut form = book.entry(changed).unwrap().assessment.to_assessment();
+        let mut form = book.entry(changed).unwrap().to_assessment();
         form.grade = Some(Grade::ALL[3]);
         w.put_assessment(2025, changed, &form).unwrap();
         w.commit().unwrap();
@@ -2183,7 +1886,7 @@ mod tests {
         assert_ne!(stood.1.assessment.grade, form.grade);
         let entry = kept.entry(changed).unwrap();
         let frozen_total = stood.1.rating.evaluation.figures().map(|f| f.total);
-        assert_eq!(entry.rating.total(), frozen_total);
+        assert_eq!(entry.total(), frozen_total);
         first_screen_is_counted(&store, &kept, &|_| true, "kept");
     }
 }
@@ -2236,7 +1939,7 @@ mod past_tests {
             .unwrap()
             .entries
             .iter()
-            .map(|e| (e.secretary, Past::from(&*e.rating)))
+            .map(|e| (e.secretary, Past::from(e.rating())))
             .collect();
         assert_eq!(read.len(), store.assessed(2024).unwrap().len());
         assert_eq!(read, rated);
@@ -2286,7 +1989,6 @@ mod past_tests {
             .unwrap()
             .entry(secretary)
             .unwrap()
-            .assessment
             .to_assessment();
         let mut vetoed = stored.clone();
         vetoed.veto_reason = "违纪".into();
@@ -2309,8 +2011,8 @@ mod past_tests {
             Some(0),
             "was {stars}"
         );
-        let change = after.entry(secretary).unwrap().rating.change;
-        let now = after.entry(secretary).unwrap().rating.stars;
+        let change = after.entry(secretary).unwrap().rating().change;
+        let now = after.entry(secretary).unwrap().rating().stars;
         assert_eq!(
             change,
             now.map(|n| crate::scoring::StarChange::Delta(n as i8))

@@ -9,6 +9,7 @@
 
 mod book;
 mod check;
+mod entry;
 pub mod fields;
 mod import;
 mod local;
@@ -29,8 +30,9 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
-pub use book::{Entry, YearBook, freeze_standing, summary_of};
+pub use book::{YearBook, freeze_standing, summary_of};
 pub use check::{Checked, check_store};
+pub use entry::Entry;
 pub use import::{RosterSummary, ScoresSummary};
 pub use local::Local;
 pub use overview::{BY_TOWNSHIP, Overview, TownshipStars};

@@ -7,7 +7,7 @@ use jiff::civil::Date;
 
 use std::collections::HashMap;
 
-use super::book::Rated;
+use super::book::Brief;
 use super::book::{one_of_the_year, star_slot, summary_text};
 use super::rated::Line;
 use super::{Entry, Refusal, TownshipStatus, YearBook, workflow};
@@ -147,8 +147,7 @@ impl Part {
         )
     }
 
-    fn of(book: &YearBook, secretary: u32, rating: &Rated) -> Option<Part> {
-        let b = rating.brief();
+    fn of(book: &YearBook, secretary: u32, b: Brief) -> Option<Part> {
         let township = book.township_of(secretary)?;
         Some(Part::with(
             township, b.complete, b.eligible, b.stars, b.outcome,
@@ -210,7 +209,7 @@ impl Tallies {
     pub fn of(book: &YearBook) -> Tallies {
         let mut tallies = Tallies::default();
         for e in &book.entries {
-            tallies.count(book, e.secretary, &e.rating, true);
+            tallies.count(book, e.secretary, e.brief(), true);
         }
         tallies
     }
@@ -221,19 +220,19 @@ impl Tallies {
     pub fn update<'a>(
         &mut self,
         book: &YearBook,
-        moved: impl IntoIterator<Item = (Option<&'a Rated>, &'a Entry)>,
+        moved: impl IntoIterator<Item = (Option<Brief>, &'a Entry)>,
     ) {
         for (stood, e) in moved {
             if let Some(stood) = stood {
                 self.count(book, e.secretary, stood, false);
             }
-            self.count(book, e.secretary, &e.rating, true);
+            self.count(book, e.secretary, e.brief(), true);
         }
     }
 
     /// Count a secretary's rating in (`add`) or out of the counts.
-    fn count(&mut self, book: &YearBook, secretary: u32, rating: &Rated, add: bool) {
-        if let Some(part) = Part::of(book, secretary, rating) {
+    fn count(&mut self, book: &YearBook, secretary: u32, brief: Brief, add: bool) {
+        if let Some(part) = Part::of(book, secretary, brief) {
             self.all.count(part, add);
             if part.counts_complete() {
                 let n = self.complete.entry(part.township).or_default();
@@ -253,7 +252,7 @@ impl Tallies {
         let mut count = Count::default();
         for id in book.people_of(township).iter() {
             if let Some(e) = book.entry(*id)
-                && let Some(part) = Part::of(book, *id, &e.rating)
+                && let Some(part) = Part::of(book, *id, e.brief())
                 && part.township == township
             {
                 count.count(part, true);
@@ -544,13 +543,13 @@ mod tests {
         let (mut unrated, mut incomplete) = (0, 0);
         let mut results = [0; 4];
         for e in &book.entries {
-            match (&e.rating.evaluation, e.rating.stars) {
+            match (&e.rating().evaluation, e.rating().stars) {
                 (Evaluation::Incomplete(_), _) => incomplete += 1,
                 (_, Some(n)) => stars[usize::from(n)] += 1,
                 (_, None) => unrated += 1,
             }
             for (k, o) in Outcome::ALL.iter().enumerate() {
-                if e.rating
+                if e.rating()
                     .evaluation
                     .figures()
                     .is_some_and(|f| f.outcome == *o)
@@ -593,8 +592,8 @@ mod tests {
                 .iter()
                 .filter(|e| book.township_of(e.secretary) == Some(t))
             {
-                if e.rating.evaluation.figures().is_some() {
-                    now[star_slot(e.rating.stars)] += 1;
+                if e.rating().evaluation.figures().is_some() {
+                    now[star_slot(e.rating().stars)] += 1;
                 }
             }
             for (id, past) in book.previous.iter() {
@@ -634,7 +633,7 @@ mod tests {
         let complete = theirs
             .entries
             .iter()
-            .filter(|e| e.rating.evaluation.figures().is_some())
+            .filter(|e| e.rating().evaluation.figures().is_some())
             .count();
         assert_eq!(status[0].complete, complete);
     }

@@ -354,7 +354,9 @@ impl Resident {
         }
         kept.tallies = match (kept.tallies.take(), &changed, &entries) {
             (Some(mut tallies), Some(changed), Some(entries)) => {
-                let stood = changed.iter().map(|(_, stood)| stood.as_ref());
+                let stood = changed
+                    .iter()
+                    .map(|(_, stood)| stood.as_ref().map(super::entry::Rated::brief));
                 Arc::make_mut(&mut tallies).update(book, stood.zip(entries));
                 Some(tallies)
             }

@@ -387,12 +387,12 @@ impl YearBook {
     }
 
     fn total_of(&self, id: u32) -> Option<Decimal> {
-        self.entry(id).and_then(|e| e.rating.total())
+        self.entry(id).and_then(|e| e.total())
     }
 
     fn promoted(&self, id: u32) -> bool {
         self.entry(id)
-            .is_some_and(|e| e.rating.consequence() == Some(Consequence::Promote))
+            .is_some_and(|e| e.consequence() == Some(Consequence::Promote))
     }
 
     /// A township's people, in the official order.
@@ -540,7 +540,7 @@ impl YearBook {
     fn row(&self, id: u32) -> Row {
         let name = self.district.secretary_name(id).unwrap_or("");
         let (township, village) = self.district.place_names(id).unwrap_or_default();
-        let mark = match self.entry(id).map(|e| (e.rating.brief(), e.rating.total())) {
+        let mark = match self.entry(id).map(|e| (e.brief(), e.total())) {
             None => Mark::NotEntered,
             Some((brief, total)) => match brief.outcome.filter(|_| brief.complete) {
                 None => Mark::Incomplete,
@@ -597,7 +597,7 @@ mod tests {
                 Filter::Township(t) => book.township_of(id) == Some(t),
                 Filter::Pool => book
                     .entry(id)
-                    .is_some_and(|e| e.rating.consequence == Some(Consequence::Promote)),
+                    .is_some_and(|e| e.rating().consequence == Some(Consequence::Promote)),
             })
             .collect();
         match sort {
@@ -605,7 +605,7 @@ mod tests {
             Sort::Total => ids.sort_by_key(|id| {
                 std::cmp::Reverse(
                     book.entry(*id)
-                        .and_then(|e| e.rating.evaluation.figures().map(|f| f.total)),
+                        .and_then(|e| e.rating().evaluation.figures().map(|f| f.total)),
                 )
             }),
             Sort::Pinyin => ids.sort_by_key(|id| romanize_name(&book.name_of(*id)).0),
@@ -730,7 +730,7 @@ mod tests {
     fn a_total_finer_than_hundredths_is_still_ordered_exactly() {
         let (_dir, mut book) = demo_book();
         let by_total = expected(&book, Filter::All, Sort::Total);
-        let best = book.entry(by_total[0]).unwrap().rating.total().unwrap();
+        let best = book.entry(by_total[0]).unwrap().total().unwrap();
         // Only an altered file holds such totals (`xingji check` reports them): one a
         // thousandth above the best, one a thousandth below it.
         let (above, below) = (by_total[5], by_total[6]);
@@ -739,7 +739,7 @@ mod tests {
             (below, best - Decimal::new(1, 3)),
         ] {
             let at = book.entries.iter().position(|e| e.secretary == id).unwrap();
-            let super::super::book::Rated::Whole(whole) = &mut book.entries[at].rating else {
+            let Some(whole) = book.entries[at].whole_mut() else {
                 panic!("a book read for screens holds whole ratings");
             };
             let crate::scoring::Evaluation::Complete(figures) = &mut whole.rating.evaluation else {
@@ -761,7 +761,7 @@ mod tests {
         }
         // The last by total gets everyone's best figures, the first loses them.
         let by_total = expected(&book, Filter::All, Sort::Total);
-        let best = book.entry(by_total[0]).unwrap().assessment.to_assessment();
+        let best = book.entry(by_total[0]).unwrap().to_assessment();
         let last = *by_total
             .iter()
             .rev()
@@ -791,7 +791,7 @@ mod tests {
             );
             let taken = book
                 .entry(from)
-                .map(|e| e.assessment.to_assessment())
+                .map(|e| e.to_assessment())
                 .unwrap_or_default();
             let pool_before = expected(&book, Filter::Pool, Sort::Official);
             book.replace(to, taken);

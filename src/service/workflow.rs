@@ -123,7 +123,7 @@ pub fn status(book: &YearBook) -> Vec<TownshipStatus> {
     // assessed is one of the year's people, counted with them.)
     let mut complete: HashMap<u32, usize> = HashMap::new();
     for e in &book.entries {
-        if e.rating.complete()
+        if e.complete()
             && let Some(t) = book.township_of(e.secretary)
         {
             *complete.entry(t).or_default() += 1;
@@ -546,10 +546,10 @@ impl Local {
             };
             let what = format!("{} 年度 {} 整改", book.year, book.name_of(e.secretary));
             let low = matches!(
-                e.rating.consequence(),
+                e.consequence(),
                 Some(Consequence::Admonish | Consequence::Replace)
             );
-            match (e.rating.consequence(), existing) {
+            match (e.consequence(), existing) {
                 // Low, and no follow-up yet (or only one whose basis had gone): one opens.
                 (Some(c), None) if low => {
                     let r = Rectification {
@@ -579,7 +579,7 @@ impl Local {
                 (_, Some(old)) if !low && old.done_on.is_none() && old.withdrawn.is_none() => {
                     let reason = format!(
                         "重新审定后为{},不再须{}",
-                        crate::domain::stars_words(e.rating.stars()),
+                        crate::domain::stars_words(e.stars()),
                         old.consequence.label()
                     );
                     let r = Rectification {
@@ -920,7 +920,7 @@ fn freeze(w: &mut Writer, book: &YearBook, published: &[u32], live: &[Rating]) -
             .filter(|f| f.moved(now))
             .map(|f| f.rating.clone());
         let frozen = Frozen {
-            assessment: e.assessment.to_assessment(),
+            assessment: e.to_assessment(),
             rating: now.clone(),
             replaced,
         };

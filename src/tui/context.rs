@@ -577,7 +577,7 @@ impl Context {
     /// not by counting a province again.
     fn take_rerated(&mut self, rerated: crate::service::Rerated) {
         let complete = |e: Option<&crate::service::Entry>| {
-            e.is_some_and(|e| e.rating.evaluation.figures().is_some())
+            e.is_some_and(|e| e.rating().evaluation.figures().is_some())
         };
         let moves: Vec<(Option<u32>, bool)> = rerated
             .entries
@@ -694,7 +694,7 @@ impl Context {
     pub fn assessment(&self, secretary: u32) -> Assessment {
         self.book
             .entry(secretary)
-            .map(|e| e.assessment.to_assessment())
+            .map(|e| e.to_assessment())
             .unwrap_or_default()
     }
 
@@ -713,10 +713,7 @@ impl Context {
         // The save builds on the latest assessment this screen knows, so that another
         // user's change of another field is kept; only a change of this very field since
         // the user began typing is a conflict.
-        let stored = self
-            .book
-            .entry(secretary)
-            .map(|e| e.assessment.to_assessment());
+        let stored = self.book.entry(secretary).map(|e| e.to_assessment());
         if let Some(seen) = seen {
             let scheme = self.book.scheme_for(secretary);
             let was = field.value(scheme, &seen.unwrap_or_default());
@@ -768,7 +765,7 @@ impl Context {
         };
         let complete = |book: &YearBook| {
             book.entry(secretary)
-                .is_some_and(|e| e.rating.evaluation.figures().is_some())
+                .is_some_and(|e| e.rating().evaluation.figures().is_some())
         };
         let was_complete = complete(&self.book);
         // Was the book moved by this one save (locally, or by what the server moved in

@@ -57,11 +57,7 @@ impl Entry {
     /// Typing begins: remember the version it begins from.
     fn begin(&mut self, ctx: &Context) {
         if self.seen.is_none() {
-            self.seen = Some(
-                ctx.book
-                    .entry(self.secretary)
-                    .map(|e| e.assessment.to_assessment()),
-            );
+            self.seen = Some(ctx.book.entry(self.secretary).map(|e| e.to_assessment()));
         }
     }
 

@@ -29,13 +29,13 @@ fn stored(app: &App, name: &str) -> Assessment {
 
 fn stored_by_id(app: &App, id: u32) -> Assessment {
     let book = app.ctx.service.book(2025).unwrap();
-    book.entry(id).unwrap().assessment.to_assessment()
+    book.entry(id).unwrap().to_assessment()
 }
 
 /// An item's score in the book the app holds.
 fn score_held(app: &App, id: u32, item: &str) -> String {
     let entry = app.ctx.book.entry(id).unwrap();
-    entry.assessment.items.get(item).unwrap().to_string()
+    entry.assessment().items.get(item).unwrap().to_string()
 }
 
 /// An item's score of a secretary (by name) as stored.
@@ -223,7 +223,7 @@ fn enter_saves_the_field_at_once_and_moves_on() {
         .book
         .entry(id)
         .unwrap()
-        .rating
+        .rating()
         .evaluation
         .figures()
         .unwrap()
@@ -399,7 +399,7 @@ fn grade_keys_and_text_fields() {
     press(&mut app, &[KeyCode::Char('2'), KeyCode::Enter]);
     let id = app.secretary.entry.secretary;
     assert_eq!(
-        app.ctx.book.entry(id).unwrap().assessment.grade,
+        app.ctx.book.entry(id).unwrap().assessment().grade,
         Some(Grade::FairlyGood)
     );
     // Ballots, bonus, then its reason: in a text field `q`, `/` and `]` are text.
@@ -410,7 +410,7 @@ fn grade_keys_and_text_fields() {
     app.update(Action::Paste("获评\u{1b}[31m先进\u{200D}".into()));
     press(&mut app, &[KeyCode::Enter]);
     assert_eq!(
-        app.ctx.book.entry(id).unwrap().assessment.bonus_reason,
+        app.ctx.book.entry(id).unwrap().assessment().bonus_reason,
         "q/][31m获评先进".replace("[31m获评", "获评[31m")
     );
 }
@@ -430,7 +430,7 @@ fn notes_are_multi_line_and_escape_keeps_them() {
     assert!(app.popup.is_none());
     let id = app.secretary.entry.secretary;
     assert_eq!(
-        app.ctx.book.entry(id).unwrap().assessment.notes,
+        app.ctx.book.entry(id).unwrap().assessment().notes,
         "第一行\n第二行"
     );
 }
@@ -889,7 +889,7 @@ fn the_grid_enters_a_township_with_fewer_keys_than_the_form() {
             let id = app.ctx.book.district.secretary_by_name(name);
             let e = app.ctx.book.entry(id).unwrap();
             assert_eq!(
-                e.rating.evaluation.figures().unwrap().total.to_string(),
+                e.rating().evaluation.figures().unwrap().total.to_string(),
                 "100.00",
                 "{name}"
             );
@@ -1405,7 +1405,7 @@ fn the_form_says_when_fields_continue_below_and_a_wide_terminal_widens_it() {
 fn stars_are_drawn_one_way_on_every_screen() {
     let (_dir, mut app) = demo_app();
     let id = app.ctx.book.district.secretary_by_name("阿依古丽·买买提");
-    let stars = crate::domain::stars_ascii(app.ctx.book.entry(id).unwrap().rating.stars);
+    let stars = crate::domain::stars_ascii(app.ctx.book.entry(id).unwrap().rating().stars);
     assert_eq!(stars, "*****5");
     let row = |screen: &str| {
         screen
@@ -1520,7 +1520,7 @@ fn a_veto_is_confirmed_first_and_a_word_for_none_is_refused() {
     assert_eq!(stored(&app, "张三").veto_reason, "挪用集体资金");
     assert!(app.secretary.entry.edit.is_none(), "no longer being typed");
     let id = app.ctx.book.district.secretary_by_name("张三");
-    assert_eq!(app.ctx.book.entry(id).unwrap().rating.stars, Some(0));
+    assert_eq!(app.ctx.book.entry(id).unwrap().rating().stars, Some(0));
 }
 
 #[test]
@@ -1715,11 +1715,7 @@ fn a_large_files_screens_show_and_save_what_the_whole_years_do() {
     drop((whole, kept));
     let stored = |path: &std::path::Path| {
         let book = Service::open(path, "tester").unwrap().book(2025).unwrap();
-        let forms: Vec<Assessment> = book
-            .entries
-            .iter()
-            .map(|e| e.assessment.to_assessment())
-            .collect();
+        let forms: Vec<Assessment> = book.entries.iter().map(|e| e.to_assessment()).collect();
         let mut report = Vec::new();
         crate::exchange::report::write_text(&book, &mut report).unwrap();
         (forms, report)
@@ -1732,7 +1728,7 @@ fn a_large_files_screens_show_and_save_what_the_whole_years_do() {
         .unwrap()
         .entries
         .iter()
-        .map(|e| e.assessment.to_assessment())
+        .map(|e| e.to_assessment())
         .collect();
     let changed = forms.iter().zip(&before).filter(|(a, b)| a != b).count();
     assert_eq!(changed, 2, "two forms saved, one of them twice");
@@ -2280,7 +2276,7 @@ fn stored_notes(app: &App, id: u32) -> String {
         .unwrap()
         .entry(id)
         .unwrap()
-        .assessment
+        .assessment()
         .notes
         .clone()
 }
@@ -2292,7 +2288,7 @@ fn notes_saved_by_another_meanwhile_are_said_and_a_second_esc_saves_knowingly() 
     assert!(matches!(app.popup, Some(Popup::Editor(_))));
     type_text(&mut app, "甲写的");
     // Another user saves the notes meanwhile.
-    let before = app.ctx.book.entry(id).map(|e| e.assessment.to_assessment());
+    let before = app.ctx.book.entry(id).map(|e| e.to_assessment());
     let mut after = before.clone().unwrap();
     after.notes = "乙写的".into();
     app.ctx

@@ -80,7 +80,7 @@ impl EditorPopup {
             // Saved: the next Ctrl-S builds on this version. Refused because another
             // user saved meanwhile (the year was read again and the user told): the
             // next save is made knowing it.
-            let now = Some(ctx.book.entry(s).map(|e| e.assessment.to_assessment()));
+            let now = Some(ctx.book.entry(s).map(|e| e.to_assessment()));
             self.moved = !saved && now != self.seen;
             self.seen = now;
         }

@@ -211,7 +211,7 @@ impl GridScreen {
             .filter(|p| {
                 ctx.book
                     .entry(**p)
-                    .is_some_and(|e| e.rating.evaluation.figures().is_some())
+                    .is_some_and(|e| e.rating().evaluation.figures().is_some())
             })
             .count();
         let mut seen = std::collections::HashSet::new();
@@ -253,7 +253,7 @@ impl GridScreen {
             return;
         };
         if let Some(Evaluation::Incomplete(missing)) =
-            ctx.book.entry(id).map(|e| &e.rating.evaluation)
+            ctx.book.entry(id).map(|e| &e.rating().evaluation)
         {
             let why: Vec<String> = missing.iter().map(|m| m.describe()).collect();
             if !why.is_empty() {
@@ -548,22 +548,20 @@ impl GridScreen {
         }
         let name = t.user(&name).into_owned();
         let entry = ctx.book.entry(id);
-        let assessment = entry
-            .map(|e| e.assessment.to_assessment())
-            .unwrap_or_default();
-        let (total, stars) = match entry.and_then(|e| e.rating.evaluation.figures().map(|f| (f, e)))
-        {
-            Some((f, e)) => (
-                format!("{:.2}", f.total),
-                if assessment.veto_reason.is_empty() {
-                    stars_ascii(e.rating.stars)
-                } else {
-                    "否决".to_string()
-                },
-            ),
-            None if entry.is_some() => (String::new(), "未完成".into()),
-            None => (String::new(), "未录入".into()),
-        };
+        let assessment = entry.map(|e| e.to_assessment()).unwrap_or_default();
+        let (total, stars) =
+            match entry.and_then(|e| e.rating().evaluation.figures().map(|f| (f, e))) {
+                Some((f, e)) => (
+                    format!("{:.2}", f.total),
+                    if assessment.veto_reason.is_empty() {
+                        stars_ascii(e.rating().stars)
+                    } else {
+                        "否决".to_string()
+                    },
+                ),
+                None if entry.is_some() => (String::new(), "未完成".into()),
+                None => (String::new(), "未录入".into()),
+            };
         let marker = if selected { ">" } else { " " };
         let row_style = if selected {
             Style::new().add_modifier(Modifier::BOLD)

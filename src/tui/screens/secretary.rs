@@ -103,8 +103,8 @@ impl SecretaryScreen {
         self.explanation = match book.entry(self.entry.secretary) {
             Some(e) => explain(
                 book.scheme_for(e.secretary),
-                &e.assessment,
-                &e.rating,
+                e.assessment(),
+                e.rating(),
                 book.rated_count(),
             )
             .into_iter()
@@ -169,7 +169,7 @@ impl SecretaryScreen {
             seen: Some(Box::new(
                 ctx.book
                     .entry(self.entry.secretary)
-                    .map(|e| e.assessment.to_assessment()),
+                    .map(|e| e.to_assessment()),
             )),
         })
     }
@@ -322,7 +322,7 @@ fn profile(ctx: &Context, id: u32, s: &crate::domain::Secretary, frame: &mut Fra
         .filter_map(|(y, ratings)| ratings.get(&id).map(|r| (*y, r)))
         .collect();
     if let Some(e) = book.entry(id) {
-        years.push((book.year, crate::scoring::Past::from(&*e.rating)));
+        years.push((book.year, crate::scoring::Past::from(e.rating())));
     }
     years.sort_by_key(|(y, _)| *y);
     if years.is_empty() {
@@ -465,7 +465,7 @@ impl SecretaryScreen {
             );
             return;
         };
-        let r = &entry.rating;
+        let r = &entry.rating();
         let mut lines = Vec::new();
         match r.evaluation.figures() {
             None => lines.push(Line::styled(

@@ -101,7 +101,7 @@ impl WorkflowScreen {
                     .iter()
                     .filter(|p| {
                         book.entry(**p)
-                            .is_none_or(|e| e.rating.evaluation.figures().is_none())
+                            .is_none_or(|e| e.rating().evaluation.figures().is_none())
                     })
                     .map(|p| book.name_of(*p))
                     .collect();
