@@ -391,6 +391,30 @@ fn served(label: &str, path: &Path, budget: Duration) {
     });
 }
 
+/// What the disk's fsync costs beside a save: a durable redb commit of one small value
+/// in a file of its own, in the directory the bench's files are in. A save's target is
+/// 2 ms beyond this.
+fn disk_commit(label: &str, dir: &Path, budget: Duration) {
+    const TABLE: redb::TableDefinition<u64, u64> = redb::TableDefinition::new("t");
+    let db = redb::Database::create(dir.join(format!("{label}-commit.redb"))).expect("db");
+    let mut n = 0u64;
+    let stats = sample(10, 2000, budget, || {
+        n += 1;
+        let t0 = Instant::now();
+        let txn = db.begin_write().expect("write");
+        txn.open_table(TABLE)
+            .expect("table")
+            .insert(n % 64, n)
+            .expect("insert");
+        txn.commit().expect("commit");
+        t0.elapsed()
+    });
+    report(
+        &format!("[{label}] the disk alone: a durable commit of one value"),
+        &stats,
+    );
+}
+
 /// The §13 bytes figure: draw the form once, type one digit, draw again; the bytes
 /// of the second draw through the real crossterm backend.
 fn digit_bytes(label: &str, path: &Path, w: u16, h: u16) {
@@ -418,6 +442,7 @@ fn main() {
     if quick {
         let budget = Duration::from_millis(50);
         digit_bytes("demo", &demo, 80, 24);
+        disk_commit("demo", dir.path(), budget);
         start("demo", &demo, budget);
         keys("demo", &demo, budget);
         served("demo", &demo, budget);
@@ -437,6 +462,7 @@ fn main() {
         start("demo", &demo, Duration::from_secs(5));
     }
     if wanted("keys") {
+        disk_commit("demo", dir.path(), Duration::from_secs(3));
         keys("demo", &demo, Duration::from_secs(3));
     }
     if wanted("served") {
@@ -456,6 +482,7 @@ fn main() {
             start(&label, &path, Duration::from_secs(20));
         }
         if wanted("keys") {
+            disk_commit(&label, dir.path(), Duration::from_secs(5));
             keys(&label, &path, Duration::from_secs(20));
         }
         if wanted("served") {
