@@ -2024,6 +2024,67 @@ fn a_township_marked_for_correction_and_reopened_publishes_its_new_figures() {
 }
 
 #[test]
+fn a_years_new_scheme_clears_the_district_items_it_changed_and_leaves_a_townships_own() {
+    let f = district();
+    let admin = user(&f, "admin").on("2027-01-05");
+    b_with_own_items(&f);
+    let a_file = f.write("下团堡乡2026.csv", scores(&SCORES_2025[..3]).csv());
+    admin.ok(&["import", "scores", path(&a_file), "--year", "2026"]);
+    let b_file = f.write(
+        "张蔡庄乡.csv",
+        "乡镇,村(社区),姓名,政治素质,集体经济,为民服务,组织评价,满意,基本满意,不满意\n\
+         张蔡庄乡,寇庄村,马国庆,25,35,28,好,16,4,0\n",
+    );
+    admin.ok(&["import", "scores", path(&b_file), "--year", "2026"]);
+    // The district's 政治素质 and 履职尽责 change their maxima (the sum stays 100).
+    let shown = admin.ok(&["scheme", "show", "--year", "2026"]);
+    let changed = shown
+        .replace(
+            "{ name = \"政治素质\", max = 6 }",
+            "{ name = \"政治素质\", max = 7 }",
+        )
+        .replace(
+            "{ name = \"履职尽责\", max = 7 }",
+            "{ name = \"履职尽责\", max = 6 }",
+        );
+    assert_ne!(shown, changed, "{shown}");
+    let said = admin.ok(&[
+        "scheme",
+        "set",
+        "--year",
+        "2026",
+        path(&f.write("新方案.toml", &changed)),
+    ]);
+    // A's three secretaries scored both items; B scores on its own 政治素质.
+    assert!(said.contains("已有 3 名书记"), "{said}");
+    let log = admin.ok(&["audit", "--secretary", "刘建军", "--year", "2026"]);
+    assert!(
+        log.contains("「政治素质」(考核项目变更,清除):5 -> (空)"),
+        "{log}"
+    );
+    assert!(
+        log.contains("「履职尽责」(考核项目变更,清除):6 -> (空)"),
+        "{log}"
+    );
+    assert!(!log.contains("「三务公开」(考核项目变更"), "{log}");
+    let ma = admin.ok(&["audit", "--secretary", "马国庆", "--year", "2026"]);
+    assert!(!ma.contains("考核项目变更"), "{ma}");
+    let lines = csv_lines(admin, "2026");
+    let line = |who: &str| lines.iter().find(|l| l.contains(who)).unwrap().clone();
+    assert!(line("刘建军").contains("未完成"), "{lines:?}");
+    assert!(!line("马国庆").contains("未完成"), "{lines:?}");
+    // The same scheme set again clears nothing more.
+    let again = admin.ok(&[
+        "scheme",
+        "set",
+        "--year",
+        "2026",
+        path(&f.write("同一方案.toml", &changed)),
+    ]);
+    assert!(!again.contains("名书记"), "{again}");
+}
+
+#[test]
 fn new_items_clear_the_scores_they_no_longer_count_and_reserved_names_are_refused() {
     let f = district();
     let admin = user(&f, "admin").on("2027-01-05");

@@ -150,7 +150,8 @@ impl Local {
         // Scores entered on an item that is gone, or whose maximum changed, no longer
         // count: they are cleared (each on record), and the assessment is 未完成 until
         // the new items are entered.
-        let stale = self.clear_stale(&mut w, &district, (year, township), (&was, &will))?;
+        let stale =
+            self.clear_stale(&mut w, &district, (year, &|t| t == township), (&was, &will))?;
         w.commit()?;
         let mut said = format!("已设置 {name} {year} 年度的考核项目:{after}");
         if stale > 0 {
@@ -161,45 +162,51 @@ impl Local {
         Ok(said)
     }
 
-    /// Clear the scores of a township's assessments entered on items that are gone or
-    /// whose maximum changed (each on record); how many secretaries had such scores.
+    /// Clear the scores of the assessments of the townships `clears` lets through that
+    /// were entered on items that are gone or whose maximum changed (each on record);
+    /// how many secretaries had such scores. One pass over the year's forms, and none
+    /// when no item went or changed.
     fn clear_stale(
         &self,
         w: &mut crate::store::Writer,
         district: &crate::domain::District,
-        (year, township): (i16, u32),
+        (year, clears): (i16, &dyn Fn(u32) -> bool),
         (was, will): (&ItemSet, &ItemSet),
     ) -> Result<usize> {
-        let mut stale = 0;
-        for (secretary, mut a) in self.store.assessments(year)? {
-            if district
-                .place(secretary)
-                .is_none_or(|(_, v)| v.township != township)
-            {
-                continue;
+        // An item is stale where the new set lacks it with the maximum it had.
+        let gone: HashSet<&str> = was
+            .iter()
+            .filter(|item| !will.contains(item))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        if gone.is_empty() {
+            return Ok(0);
+        }
+        // The forms that hold a stale score, with their township: only those are kept
+        // while the year is read (a province's forms are not all held at once).
+        let mut stale: Vec<(u32, u32, crate::domain::Assessment)> = Vec::new();
+        self.store.each_assessment(year, |secretary, a| {
+            let Some((_, v)) = district.place(secretary) else {
+                return;
+            };
+            if clears(v.township) && a.items.iter().any(|(n, _)| gone.contains(n)) {
+                stale.push((secretary, v.township, a));
             }
-            let gone: Vec<(String, Decimal)> = a
+        })?;
+        for (secretary, township, a) in &mut stale {
+            let cleared: Vec<(String, Decimal)> = a
                 .items
                 .iter()
-                .filter(|(n, _)| was.iter().any(|(w, _)| w == *n))
-                .filter(|(n, _)| {
-                    !will
-                        .iter()
-                        .any(|(x, m)| x == *n && was.contains(&(x.clone(), *m)))
-                })
+                .filter(|(n, _)| gone.contains(n))
                 .map(|(n, v)| (n.to_string(), v))
                 .collect();
-            if gone.is_empty() {
-                continue;
-            }
-            stale += 1;
-            let who = district.secretary_name(secretary).unwrap_or("");
-            for (item, value) in &gone {
+            let who = district.secretary_name(*secretary).unwrap_or("");
+            for (item, value) in &cleared {
                 a.items.remove(item);
                 let scope = Scope {
                     year: Some(year),
-                    township: Some(township),
-                    secretary: Some(secretary),
+                    township: Some(*township),
+                    secretary: Some(*secretary),
                 };
                 w.audit_in(
                     scope,
@@ -208,9 +215,9 @@ impl Local {
                     "",
                 )?;
             }
-            w.put_assessment(year, secretary, &a)?;
+            w.put_assessment(year, *secretary, a)?;
         }
-        Ok(stale)
+        Ok(stale.len())
     }
 
     /// Replace a year's scheme (its frame and default items), or, without a year, the
@@ -259,12 +266,13 @@ impl Local {
                             .collect()
                     };
                     let (was, will) = (set(old), set(&scheme));
-                    for (t, _) in &district.townships {
-                        if record.township(*t).items.is_empty() {
-                            stale +=
-                                self.clear_stale(&mut w, &district, (year, *t), (&was, &will))?;
-                        }
-                    }
+                    let district_items = |t| record.township(t).items.is_empty();
+                    stale = self.clear_stale(
+                        &mut w,
+                        &district,
+                        (year, &district_items),
+                        (&was, &will),
+                    )?;
                 }
                 let before = old.map_or_else(
                     |_| "(有误)".to_string(),
