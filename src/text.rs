@@ -104,6 +104,21 @@ pub fn wrap(text: &str, cells: usize) -> Vec<String> {
     lines
 }
 
+/// How many of a list a message names before it counts the rest.
+pub const LISTED: usize = 12;
+
+/// A list in a message, joined with 、: at most [`LISTED`] of it, then how many in all
+/// (`unit`: 个乡镇, 名) where there are more (a province has 25,000 townships).
+pub fn listed<T: AsRef<str>>(items: &[T], unit: &str) -> String {
+    let shown: Vec<&str> = items.iter().take(LISTED).map(AsRef::as_ref).collect();
+    let joined = shown.join("、");
+    if items.len() > LISTED {
+        format!("{joined} 等 {} {unit}", items.len())
+    } else {
+        joined
+    }
+}
+
 /// Why a file could not be read, in words (not `os error 2`).
 pub fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
@@ -148,6 +163,20 @@ mod tests {
         assert_eq!(lines.concat(), sentence);
         assert_eq!(wrap("张三李四", 5), ["张三", "李四"]);
         assert_eq!(wrap("M 68.57 x 20%", 9), ["M 68.57 ", "x 20%"]);
+    }
+
+    #[test]
+    fn a_long_list_in_a_message_names_a_few_and_counts_them_all() {
+        let few = ["东东镇", "西东镇"];
+        assert_eq!(listed(&few, "个乡镇"), "东东镇、西东镇");
+        let many: Vec<String> = (0..25_077).map(|k| format!("乡镇{k}")).collect();
+        let said = listed(&many, "个乡镇");
+        assert!(said.starts_with("乡镇0、乡镇1、"), "{said}");
+        assert!(
+            said.ends_with(&format!("乡镇{} 等 25077 个乡镇", LISTED - 1)),
+            "{said}"
+        );
+        assert_eq!(said.matches('、').count(), LISTED - 1);
     }
 
     #[test]

@@ -482,7 +482,7 @@ pub(crate) fn find_secretary(
             Err(CliError::Message(format!(
                 "有 {} 位名为「{name}」的书记({});请用 --township 和 --village 指明",
                 matches.len(),
-                places.join("、")
+                crate::text::listed(&places, "处")
             )))
         }
     }

@@ -253,7 +253,7 @@ impl Local {
                 if old.is_ok() && !handed_in.is_empty() {
                     return Err(Refusal::Invalid(format!(
                         "{year} 年度已有乡镇提交:{};不能再改考核方案,如需修改请先重新打开这些乡镇",
-                        handed_in.join("、")
+                        crate::text::listed(&handed_in, "个乡镇")
                     )));
                 }
                 // Scores on district items that are gone or whose maximum changed no

@@ -353,7 +353,7 @@ impl Local {
         if !waiting.is_empty() {
             return refuse(format!(
                 "名额按全区计算,须全区各乡镇提交后才能公示;尚未提交:{}",
-                waiting.join("、")
+                crate::text::listed(&waiting, "个乡镇")
             ));
         }
         // Rated again whole, with its forms (a server's kept year holds none).
@@ -492,7 +492,7 @@ impl Local {
             if !waiting.is_empty() {
                 return Err(format!(
                     "名额按全区计算,须全区各乡镇提交后才能审定;尚未提交:{}",
-                    waiting.join("、")
+                    crate::text::listed(&waiting, "个乡镇")
                 ));
             }
             if let Some(s) = status.iter().find(|s| s.township == t)

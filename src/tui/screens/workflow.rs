@@ -108,7 +108,7 @@ impl WorkflowScreen {
                 Some(format!(
                     "还有 {} 名书记的考核未完成:{}",
                     missing.len(),
-                    missing.join("、")
+                    crate::text::listed(&missing, "名")
                 ))
             }
             Stage::Submitted => {
@@ -116,7 +116,7 @@ impl WorkflowScreen {
                 (!waiting.is_empty()).then(|| {
                     format!(
                         "名额按全区计算,须全区各乡镇提交后才能公示;尚未提交:{}",
-                        waiting.join("、")
+                        crate::text::listed(&waiting, "个乡镇")
                     )
                 })
             }
