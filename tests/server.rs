@@ -131,7 +131,7 @@ fn a_server_and_two_clients_each_see_and_change_what_their_role_allows() {
     // Quotas are the district's: the clerk sees the same stars as the district.
     let all = admin.book(YEAR).unwrap();
     for e in &theirs.entries {
-        assert_eq!(all.entry(e.secretary).unwrap().rating(), e.rating());
+        assert_eq!(all.entry(e.secretary).unwrap().rated(), e.rated());
     }
     // An import with a 利民镇 row is refused whole; one of 神头镇 only lands.
     let header = xingji::demo::DEMO_SCORES[1].1.lines().next().unwrap();
@@ -318,7 +318,7 @@ fn a_change_reaches_another_clients_open_screen_within_a_second() {
     let entries = |b: &xingji::service::YearBook| -> Vec<_> {
         b.entries
             .iter()
-            .map(|e| (e.secretary, e.to_assessment(), e.rating().clone()))
+            .map(|e| (e.secretary, e.to_assessment(), e.rated()))
             .collect()
     };
     assert_eq!(entries(&clerks_book), entries(&clerk.book(YEAR).unwrap()));

@@ -1572,7 +1572,7 @@ mod tests {
             assert_eq!(book.rated, whole.rated, "step {step}");
             for (one, all) in book.entries.iter().zip(&whole.entries) {
                 let who = one.secretary;
-                assert_eq!(one.rating(), all.rating(), "step {step}, secretary {who}");
+                assert_eq!(one.rated(), all.rated(), "step {step}, secretary {who}");
             }
             drops += book
                 .entries

@@ -244,9 +244,11 @@ struct EntryIn {
 /// Sent whole; a form or a rating let go is never sent (an error, not an empty one).
 impl serde::Serialize for Entry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let form = self.held.as_ref().and_then(|h| h.form.as_ref());
-        let (Some(assessment), Some(whole)) = (form, self.whole()) else {
+        let Some(assessment) = self.held.as_ref().and_then(|h| h.form.as_ref()) else {
             return Err(serde::ser::Error::custom("表单未补全,不能发送"));
+        };
+        let Some(whole) = self.whole() else {
+            return Err(serde::ser::Error::custom("评定结果未补全,不能发送"));
         };
         EntryOut {
             secretary: self.secretary,
@@ -397,7 +399,9 @@ impl Packed {
         let change = match b.change {
             None => 0,
             Some(StarChange::New) => 1,
-            Some(StarChange::Delta(d)) if d.abs() <= MOST_CHANGE => (d + MOST_CHANGE) as u32 + 2,
+            Some(StarChange::Delta(d)) if (-MOST_CHANGE..=MOST_CHANGE).contains(&d) => {
+                (d + MOST_CHANGE) as u32 + 2
+            }
             Some(StarChange::Delta(_)) => return None,
         };
         Some(Packed(
@@ -445,7 +449,11 @@ mod tests {
             proptest::option::of(0usize..4),
             proptest::option::of(0u8..8),
             proptest::option::of(0usize..3),
-            proptest::option::of(prop_oneof![Just(None), (-7i8..8).prop_map(Some)]),
+            proptest::option::of(prop_oneof![
+                Just(None),
+                (-7i8..8).prop_map(Some),
+                any::<i8>().prop_map(Some)
+            ]),
         )
             .prop_map(
                 |((complete, eligible, low), total, outcome, stars, consequence, change)| Brief {

@@ -189,7 +189,7 @@ impl Local {
             let Some((_, v)) = district.place(secretary) else {
                 return;
             };
-            if clears(v.township) && a.items.iter().any(|(n, _)| gone.contains(n)) {
+            if a.items.iter().any(|(n, _)| gone.contains(n)) && clears(v.township) {
                 stale.push((secretary, v.township, a));
             }
         })?;
@@ -266,7 +266,13 @@ impl Local {
                             .collect()
                     };
                     let (was, will) = (set(old), set(&scheme));
-                    let district_items = |t| record.township(t).items.is_empty();
+                    let own: HashSet<u32> = record
+                        .townships
+                        .iter()
+                        .filter(|(_, y)| !y.items.is_empty())
+                        .map(|(t, _)| *t)
+                        .collect();
+                    let district_items = |t| !own.contains(&t);
                     stale = self.clear_stale(
                         &mut w,
                         &district,
