@@ -366,15 +366,25 @@ impl YearBook {
                 true => was,
                 false => key(x, self.total_of(x)),
             } < was);
-            match by_total.get(at) {
-                Some(&x) if x == saved => {
-                    by_total.remove(at);
-                }
-                _ => by_total.retain(|&x| x != saved),
-            }
             let now = key(saved, self.total_of(saved));
-            let at = by_total.partition_point(|&x| key(x, self.total_of(x)) < now);
-            by_total.insert(at, saved);
+            let below = |part: &[u32]| part.partition_point(|&x| key(x, self.total_of(x)) < now);
+            match by_total.get(at) {
+                // Moved from where it stood to where it stands, the ones between shifted
+                // by one (a province's list is 2 MB: not all of it moved twice).
+                Some(&x) if x == saved && now < was => {
+                    let to = below(&by_total[..at]);
+                    by_total[to..=at].rotate_right(1);
+                }
+                Some(&x) if x == saved => {
+                    let past = below(&by_total[at + 1..]);
+                    by_total[at..=at + past].rotate_left(1);
+                }
+                _ => {
+                    by_total.retain(|&x| x != saved);
+                    let to = below(by_total);
+                    by_total.insert(to, saved);
+                }
+            }
         }
         if let Some(pool) = orders.pool.get_mut() {
             pool.retain(|id| !moved.contains(id));
