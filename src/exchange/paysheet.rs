@@ -7,7 +7,7 @@ use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Workbook, Work
 
 use super::xlsx::{fit, print_ready, sheet_name, two_places, whole};
 use crate::domain::{Office, Setting, Stage};
-use crate::service::YearBook;
+use crate::service::{Entry, YearBook};
 use crate::text::width;
 
 const HEADS: [&str; 7] = [
@@ -27,9 +27,22 @@ pub fn paysheet_bytes(
     townships: &[u32],
     office: &Office,
 ) -> Result<Vec<u8>, XlsxError> {
+    // Each township's entries, in the official order, found in one pass (not one
+    // pass over the district for each township).
+    let mut theirs: std::collections::HashMap<u32, Vec<&Entry>> =
+        townships.iter().map(|&t| (t, Vec::new())).collect();
+    for e in &book.entries {
+        if let Some(list) = book
+            .township_of(e.secretary)
+            .and_then(|t| theirs.get_mut(&t))
+        {
+            list.push(e);
+        }
+    }
     let mut workbook = Workbook::new();
     for &t in townships {
-        township_sheet(workbook.add_worksheet(), book, t, office)?;
+        let entries = theirs.get(&t).map_or(&[][..], Vec::as_slice);
+        township_sheet(workbook.add_worksheet(), book, (t, entries), office)?;
     }
     workbook.save_to_buffer()
 }
@@ -41,7 +54,7 @@ fn bordered(format: Format) -> Format {
 fn township_sheet(
     sheet: &mut Worksheet,
     book: &YearBook,
-    township: u32,
+    (township, entries): (u32, &[&Entry]),
     office: &Office,
 ) -> Result<(), XlsxError> {
     let name = book
@@ -57,11 +70,7 @@ fn township_sheet(
     let mut total = Decimal::ZERO;
     let mut widths = HEADS.map(width);
     let mut not_paid = 0;
-    for e in book
-        .entries
-        .iter()
-        .filter(|e| book.township_of(e.secretary) == Some(township))
-    {
+    for e in entries {
         let (Some(coefficient), Some(pay)) = (e.rating().coefficient, e.rating().pay) else {
             not_paid += 1;
             continue;
