@@ -193,8 +193,9 @@ pub fn notice(
     if let Some(path) = out.file {
         exchange::notice::check_name(path).map_err(message)?;
     }
-    let book = service.book(year)?;
+    // Which township first: the year is read (a province's takes seconds) only for one.
     let t = own_township(service, township, "公示通知")?;
+    let book = service.book(year)?;
     if let Some(why) = exchange::notice::not_now(&book, t) {
         return Err(message(why));
     }
