@@ -1698,8 +1698,18 @@ mod tests {
             .unwrap();
             w.commit().unwrap();
         }
+        // A write of the year's record that rates nobody otherwise (a township handed
+        // in) keeps the lines; one that may (the scheme's text) drops them.
         let touch = |store: &Store| {
-            let record = store.year(2025).unwrap().unwrap();
+            let mut record = store.year(2025).unwrap().unwrap();
+            let t = record.townships.first().map_or(1, |(t, _)| *t);
+            record.township_mut(t).stage = crate::domain::Stage::Submitted;
+            let mut w = store.write("t").unwrap();
+            w.put_year(2025, &record).unwrap();
+            w.commit().unwrap();
+            assert!(store.has_kept_lines(2025).unwrap(), "kept past a hand-in");
+            record.township_mut(t).stage = crate::domain::Stage::Entering;
+            record.scheme.push_str("\n# 改过\n");
             let mut w = store.write("t").unwrap();
             w.put_year(2025, &record).unwrap();
             w.commit().unwrap();

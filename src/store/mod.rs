@@ -1389,7 +1389,16 @@ impl Writer {
     }
 
     pub fn put_year(&mut self, year: i16, record: &YearRecord) -> Result<()> {
-        self.touch(year);
+        // The year's kept lines hold its ratings: a step that moves no township's
+        // standing and no scheme or items (a submission, a reopening before publicity,
+        // an objection) rates nobody otherwise, and leaves them (a province's are
+        // scored again, seconds, once dropped).
+        if !self
+            .year(year)?
+            .is_some_and(|old| rated_alike(&old, record))
+        {
+            self.touch(year);
+        }
         self.txn
             .open_table(YEARS)?
             .insert(year, encode(record).as_slice())?;
@@ -1552,6 +1561,27 @@ impl Writer {
             .insert(id, encode(&entry).as_slice())?;
         Ok(())
     }
+}
+
+/// Do two records of a year rate everyone alike: the same scheme, and the same
+/// townships standing (their published figures stand) or on their own items?
+fn rated_alike(old: &YearRecord, new: &YearRecord) -> bool {
+    old.scheme == new.scheme && rates_of(old) == rates_of(new)
+}
+
+/// What of a year's record rates its secretaries: by township, standing or not and
+/// the township's own items (a township on the district's that stands nowhere left out).
+type Rates<'a> = Vec<(u32, bool, &'a [(String, rust_decimal::Decimal)])>;
+
+fn rates_of(r: &YearRecord) -> Rates<'_> {
+    let mut rates: Vec<_> = r
+        .townships
+        .iter()
+        .filter(|(_, y)| y.standing() || !y.items.is_empty())
+        .map(|(t, y)| (*t, y.standing(), &y.items[..]))
+        .collect();
+    rates.sort_unstable_by_key(|(t, _, _)| *t);
+    rates
 }
 
 #[cfg(test)]
