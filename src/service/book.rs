@@ -266,10 +266,7 @@ impl YearBook {
                 let e = &mut book.entries[i];
                 match brief {
                     true => e.set_rating(Rated::Brief(Brief::of(&f.rating))),
-                    false => {
-                        e.set_form(Some(f.assessment.clone()));
-                        e.set_rating(Rated::corrected(f.rating.clone(), f.replaced.clone()));
-                    }
+                    false => e.set_frozen(f.clone()),
                 }
             }
             match brief {
@@ -738,8 +735,7 @@ impl YearBook {
         // The others were rated just now (`rerate`, the only caller): nothing replaced.
         for e in &mut self.entries {
             if let Some(f) = standing.frozen(&self.district, &self.frozen, e.secretary) {
-                e.set_form(Some(f.assessment.clone()));
-                e.set_rating(Rated::corrected(f.rating.clone(), f.replaced.clone()));
+                e.set_frozen(f.clone());
             }
         }
     }
@@ -817,8 +813,7 @@ impl YearBook {
                         None => return false,
                     },
                 };
-                e.set_form(Some(f.assessment));
-                e.set_rating(Rated::corrected(f.rating, f.replaced));
+                e.set_frozen(f);
                 continue;
             }
             if !e.form_held() {

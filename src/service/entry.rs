@@ -3,7 +3,7 @@
 //! rating boxed beside it where a screen, a report or a client holds them.
 
 use crate::domain::{Assessment, Consequence, Outcome};
-use crate::scoring::{Follows, Hundredths, Past, Rating, Scheme, StarChange};
+use crate::scoring::{Follows, Frozen, Hundredths, Past, Rating, Scheme, StarChange};
 
 /// One secretary's line of a year: who, the brief the lists, counts and quotas read,
 /// and what is held whole of it. A book a screen, a report or a client holds has each
@@ -133,11 +133,10 @@ impl Entry {
     pub fn set_rating(&mut self, rating: Rated) {
         match rating {
             Rated::Whole(whole) => {
-                self.held.get_or_insert_default().rating = Some(*whole);
+                let held = self.held.get_or_insert_default();
+                held.rating = Some(*whole);
+                held.brief = None;
                 self.brief = Packed::NONE;
-                if let Some(held) = &mut self.held {
-                    held.brief = None;
-                }
             }
             Rated::Brief(brief) => {
                 if let Some(held) = &mut self.held {
@@ -154,6 +153,13 @@ impl Entry {
             }
         }
         self.settle();
+    }
+
+    /// Hold the figures frozen at publication: their form, and their rating with what
+    /// it replaced.
+    pub fn set_frozen(&mut self, frozen: Frozen) {
+        self.set_form(Some(frozen.assessment));
+        self.set_rating(Rated::corrected(frozen.rating, frozen.replaced));
     }
 
     /// Let the form and the whole rating go, keeping the brief (what a server keeps).
@@ -176,13 +182,15 @@ impl Entry {
 
     /// What the lists, the counts and the quotas read, whole or brief.
     pub fn brief(&self) -> Brief {
-        match &self.held {
-            Some(held) => match (&held.rating, &held.brief) {
-                (Some(whole), _) => Brief::of(&whole.rating),
-                (None, Some(brief)) => *brief,
-                (None, None) => self.brief.brief(),
-            },
-            None => self.brief.brief(),
+        match self.held.as_deref() {
+            Some(Held {
+                rating: Some(whole),
+                ..
+            }) => Brief::of(&whole.rating),
+            Some(Held {
+                brief: Some(brief), ..
+            }) => *brief,
+            _ => self.brief.brief(),
         }
     }
 
